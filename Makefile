@@ -1,0 +1,38 @@
+# The two commands: `make lab` (set up and open the course), `make test` (set up and run every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test install workspace lint unit notebooks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+workspace: install
+	$(BIN)/python -m k8slite.course workspace workspace
+
+lab: workspace
+	cd workspace && ../$(BIN)/jupyter lab
+
+lint: install
+	$(BIN)/ruff check k8slite tests
+	$(BIN)/mypy k8slite
+
+unit: install
+	$(BIN)/pytest -q tests
+
+notebooks: install
+	$(BIN)/pytest -q --nbval notebooks
+
+test: lint unit notebooks
+
+clean:
+	rm -rf $(VENV) workspace

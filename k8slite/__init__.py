@@ -1,0 +1,18 @@
+"""k8slite: a small Kubernetes in Python, built to be read.
+
+Start with `Cluster(nodes=3)`; everything a notebook needs hangs off it.
+"""
+
+from k8slite.api.core import Event, Namespace
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.clock import RealClock, VirtualClock
+from k8slite.cluster import Cluster
+from k8slite.errors import AlreadyExists, ApiError, Conflict, Expired, Forbidden, Gone, Invalid, NotFound
+
+__all__ = [
+    "Cluster", "VirtualClock", "RealClock",
+    "Pod", "Node", "Namespace", "ReplicaSet", "Event",
+    "ApiError", "Invalid", "NotFound", "AlreadyExists", "Conflict", "Forbidden", "Expired", "Gone",
+]

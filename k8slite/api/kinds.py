@@ -1,0 +1,116 @@
+"""Which kinds exist, what kubectl calls them, and decoding a dict into one.
+
+Mirrors the API server's discovery and RESTMapper: each kind has a resource
+name (`pods`), a singular, short names (`po`), a group/version
+(`apps/v1`), and is namespaced or cluster-scoped. `lookup` resolves what a
+user types (`deploy`, `Pods`, `replicaset`) the way kubectl does; `decode`
+turns a manifest's dict into the typed object, strictly, with errors that
+read as Kubernetes' do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from k8slite.api.core import Event, Namespace
+from k8slite.api.generic import GenericObject, generic_kind
+from k8slite.api.meta import KubeObject, ObjectMeta
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.serialize import DecodeError, from_dict
+from k8slite.errors import Invalid, NotFound
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    plural: str
+    short: tuple[str, ...]
+    cls: type[KubeObject]
+
+    @property
+    def namespaced(self) -> bool:
+        return self.cls.NAMESPACED
+
+    @property
+    def api_version(self) -> str:
+        return self.cls.API_VERSION
+
+    @property
+    def modelled(self) -> bool:
+        """False for kinds that are stored but that no k8slite component acts on yet."""
+        return not issubclass(self.cls, GenericObject)
+
+
+def _generic(kind: str, version: str, plural: str, short: tuple[str, ...] = (),
+             namespaced: bool = True) -> Kind:
+    return Kind(kind, plural, short, generic_kind(kind, version, namespaced))
+
+
+KINDS: list[Kind] = [
+    Kind("Pod", "pods", ("po",), Pod),
+    Kind("Node", "nodes", ("no",), Node),
+    Kind("Namespace", "namespaces", ("ns",), Namespace),
+    Kind("Event", "events", ("ev",), Event),
+    Kind("ReplicaSet", "replicasets", ("rs",), ReplicaSet),
+    _generic("Deployment", "apps/v1", "deployments", ("deploy",)),
+    _generic("Job", "batch/v1", "jobs"),
+    _generic("Service", "v1", "services", ("svc",)),
+    _generic("Endpoints", "v1", "endpoints", ("ep",)),
+    _generic("ConfigMap", "v1", "configmaps", ("cm",)),
+    _generic("Secret", "v1", "secrets"),
+    _generic("PersistentVolume", "v1", "persistentvolumes", ("pv",), namespaced=False),
+    _generic("PersistentVolumeClaim", "v1", "persistentvolumeclaims", ("pvc",)),
+    _generic("StorageClass", "storage.k8s.io/v1", "storageclasses", ("sc",), namespaced=False),
+    _generic("ResourceQuota", "v1", "resourcequotas", ("quota",)),
+    _generic("LimitRange", "v1", "limitranges", ("limits",)),
+]
+BY_KIND = {k.kind: k for k in KINDS}
+NAMES = {name: k for k in KINDS
+         for name in (k.kind.lower(), k.plural, *k.short)}
+
+
+def lookup(name: str) -> Kind:
+    """What kubectl accepts: `pods`, `pod`, `po`, `Pod`, `deployments.apps` ..."""
+    key = name.lower().split(".")[0]
+    if key in NAMES:
+        return NAMES[key]
+    raise NotFound(f'the server doesn\'t have a resource type "{name}"')
+
+
+def kind_of(obj: KubeObject) -> Kind:
+    return BY_KIND[obj.kind]
+
+
+def decode(data: Any, ignored: list[str] | None = None) -> KubeObject:
+    """A typed object from a manifest dict; Invalid or NotFound when it cannot be one."""
+    if not isinstance(data, dict):
+        raise Invalid(f"error validating data: a manifest must be a mapping, not {type(data).__name__}")
+    kind_name, version = data.get("kind"), data.get("apiVersion")
+    if not kind_name:
+        raise Invalid(f"Object 'Kind' is missing in '{json.dumps(data, sort_keys=True)}'")
+    if not version:
+        raise Invalid(f"error validating data: apiVersion not set (kind {kind_name})")
+    kind = BY_KIND.get(str(kind_name))
+    if kind is None or kind.api_version != version:
+        raise NotFound(f'no matches for kind "{kind_name}" in version "{version}"'
+                       " (k8slite knows: " + ", ".join(k.kind for k in KINDS) + ")")
+    try:
+        if issubclass(kind.cls, GenericObject):
+            return decode_generic(kind.cls, data, ignored)
+        return kind.cls.from_dict(data, ignored)
+    except DecodeError as e:
+        raise Invalid(f'{kind_name} in version "{version}" cannot be handled as a {kind_name}: '
+                      f"strict decoding error: {e}") from None
+
+
+def decode_generic(cls: type[KubeObject], data: dict[str, Any], ignored: list[str] | None) -> KubeObject:
+    meta = from_dict(ObjectMeta, data.get("metadata") or {}, "metadata", ignored)
+    body = {k: v for k, v in data.items() if k not in ("apiVersion", "kind", "metadata")}
+    obj = cls(metadata=meta)
+    assert isinstance(obj, GenericObject)
+    obj.body = json.loads(json.dumps(body))
+    return obj

@@ -1,0 +1,64 @@
+"""Reading manifests: a path, YAML text, a dict or an object, one or many.
+
+Mirrors what `kubectl apply -f` reads: YAML in block or flow style (JSON is
+flow-style YAML), several documents separated by `---` and ended by `...`,
+and `kind: List` wrappers. A YAML syntax error names the line, as kubectl
+does; nothing is stored unless every document decodes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from k8slite.api.meta import KubeObject
+from k8slite.errors import Invalid, NotFound
+
+
+def read_documents(src: Any) -> list[Any]:
+    """The documents in src: a KubeObject, a dict, a list of them, a path, or YAML text."""
+    if isinstance(src, KubeObject):
+        return [src]
+    if isinstance(src, dict):
+        return unwrap_lists([src])
+    if isinstance(src, (list, tuple)):
+        return [doc for item in src for doc in read_documents(item)]
+    if isinstance(src, Path) or (isinstance(src, str) and looks_like_path(src)):
+        return parse_yaml(read_file(Path(src)), str(src))
+    if isinstance(src, str):
+        return parse_yaml(src, "<string>")
+    raise TypeError(f"apply takes a path, YAML text, a dict or an object, not {type(src).__name__}")
+
+
+def looks_like_path(text: str) -> bool:
+    return "\n" not in text and text.rstrip().endswith((".yaml", ".yml", ".json"))
+
+
+def read_file(path: Path) -> str:
+    if not path.exists():
+        raise NotFound(f'the path "{path}" does not exist (working directory: {os.getcwd()})')
+    return path.read_text()
+
+
+def parse_yaml(text: str, source: str) -> list[Any]:
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise Invalid(f'error parsing {source}: error converting YAML to JSON: yaml: {where}{problem}') from None
+    return unwrap_lists(docs)
+
+
+def unwrap_lists(docs: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for doc in docs:
+        if isinstance(doc, dict) and str(doc.get("kind", "")).endswith("List") and "items" in doc:
+            out.extend(doc["items"] or [])
+        else:
+            out.append(doc)
+    return out

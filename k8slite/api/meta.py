@@ -1,0 +1,137 @@
+"""ObjectMeta, owner references and label selectors: what every object carries.
+
+Mirrors k8s.io/apimachinery/pkg/apis/meta/v1. Every object has a name, a
+namespace (unless it is cluster-scoped), labels, a uid that never repeats,
+and a resourceVersion that changes on every write. Owner references link a
+pod to the ReplicaSet that made it; label selectors are how controllers find
+their pods. Times are seconds on the cluster clock.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from k8slite.api.serialize import from_dict, to_dict
+
+TIME = {"time": True}
+T = TypeVar("T", bound="KubeObject")
+
+
+@dataclass
+class OwnerReference:
+    api_version: str = ""
+    kind: str = ""
+    name: str = ""
+    uid: str = ""
+    controller: bool | None = None
+    block_owner_deletion: bool | None = None
+
+
+@dataclass
+class ObjectMeta:
+    name: str = ""
+    generate_name: str = ""
+    namespace: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    uid: str = ""
+    resource_version: str = ""
+    generation: int | None = None
+    creation_timestamp: float | None = field(default=None, metadata=TIME)
+    deletion_timestamp: float | None = field(default=None, metadata=TIME)
+    deletion_grace_period_seconds: int | None = None
+    owner_references: list[OwnerReference] = field(default_factory=list)
+    finalizers: list[str] = field(default_factory=list)
+
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"managedFields", "selfLink"})
+
+    def controller_ref(self) -> OwnerReference | None:
+        return next((r for r in self.owner_references if r.controller), None)
+
+
+@dataclass
+class ObjectReference:
+    """What an Event is about: `kind`, `namespace`, `name`, `uid`."""
+
+    api_version: str = ""
+    kind: str = ""
+    namespace: str = ""
+    name: str = ""
+    uid: str = ""
+    field_path: str = ""
+    resource_version: str = ""
+
+
+@dataclass
+class LabelSelectorRequirement:
+    key: str = ""
+    operator: str = ""
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LabelSelector:
+    match_labels: dict[str, str] = field(default_factory=dict)
+    match_expressions: list[LabelSelectorRequirement] = field(default_factory=list)
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """True when labels satisfy every term; an empty selector matches everything."""
+        if any(labels.get(k) != v for k, v in self.match_labels.items()):
+            return False
+        return all(requirement_matches(r, labels) for r in self.match_expressions)
+
+    def is_empty(self) -> bool:
+        return not self.match_labels and not self.match_expressions
+
+
+def requirement_matches(r: LabelSelectorRequirement, labels: dict[str, str]) -> bool:
+    if r.operator == "In":
+        return labels.get(r.key) in r.values
+    if r.operator == "NotIn":
+        return labels.get(r.key) not in r.values
+    if r.operator == "Exists":
+        return r.key in labels
+    if r.operator == "DoesNotExist":
+        return r.key not in labels
+    return False
+
+
+@dataclass
+class KubeObject:
+    """The base of every kind: apiVersion, kind, metadata, and the shared behaviour."""
+
+    KIND: ClassVar[str] = ""
+    API_VERSION: ClassVar[str] = "v1"
+    NAMESPACED: ClassVar[bool] = True
+
+    api_version: str = ""
+    kind: str = ""
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+
+    def __post_init__(self) -> None:
+        self.api_version = self.api_version or self.API_VERSION
+        self.kind = self.kind or self.KIND
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @property
+    def namespace(self) -> str:
+        return self.metadata.namespace
+
+    def to_dict(self) -> dict[str, Any]:
+        """The Kubernetes-shaped dict (camelCase), as `kubectl get -o yaml` shows it."""
+        result: dict[str, Any] = to_dict(self)
+        return result
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any], ignored: list[str] | None = None) -> T:
+        result: T = from_dict(cls, data, "", ignored)
+        return result
+
+    def copy(self: T) -> T:
+        """A deep copy to change: objects read from the API are never changed in place."""
+        return copy.deepcopy(self)

@@ -1,0 +1,74 @@
+"""The Node: a machine that runs pods, as the API sees it.
+
+Mirrors k8s.io/api/core/v1 Node. A kubelet registers its machine as a Node
+with its capacity (cpu, memory, pods), then keeps `status.conditions` fresh:
+the Ready condition's lastHeartbeatTime is how the control plane knows the
+machine is alive. `spec.taints` keep pods away; `spec.podCIDR` is the range
+its pods' IPs come from. Simplified: heartbeats ride on the node status (no
+Lease objects), and the only conditions are Ready and the pressure trio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from k8slite.api.meta import TIME, KubeObject
+from k8slite.api.pod import Taint
+
+
+@dataclass
+class NodeSpec:
+    pod_cidr: str = ""
+    pod_cidrs: list[str] = field(default_factory=list)
+    taints: list[Taint] = field(default_factory=list)
+    unschedulable: bool | None = None
+    provider_id: str = field(default="", metadata={"json": "providerID"})
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"configSource", "externalID"})
+
+
+@dataclass
+class NodeCondition:
+    type: str = ""
+    status: str = ""
+    reason: str = ""
+    message: str = ""
+    last_heartbeat_time: float | None = field(default=None, metadata=TIME)
+    last_transition_time: float | None = field(default=None, metadata=TIME)
+
+
+@dataclass
+class NodeAddress:
+    type: str = ""
+    address: str = ""
+
+
+@dataclass
+class NodeStatus:
+    capacity: dict[str, str | int] = field(default_factory=dict)
+    allocatable: dict[str, str | int] = field(default_factory=dict)
+    conditions: list[NodeCondition] = field(default_factory=list)
+    addresses: list[NodeAddress] = field(default_factory=list)
+    node_info: dict[str, Any] = field(default_factory=dict)
+    IGNORED: ClassVar[frozenset[str]] = frozenset({
+        "daemonEndpoints", "images", "volumesInUse", "volumesAttached", "config",
+        "phase", "runtimeHandlers", "features"})
+
+    def condition(self, type_: str) -> NodeCondition | None:
+        return next((c for c in self.conditions if c.type == type_), None)
+
+
+@dataclass
+class Node(KubeObject):
+    KIND: ClassVar[str] = "Node"
+    NAMESPACED: ClassVar[bool] = False
+    spec: NodeSpec = field(default_factory=NodeSpec)
+    status: NodeStatus = field(default_factory=NodeStatus)
+
+    def ready_status(self) -> str:
+        """"True", "False" or "Unknown" (a node that never reported is Unknown)."""
+        ready = self.status.condition("Ready")
+        return ready.status if ready else "Unknown"
+
+    def is_ready(self) -> bool:
+        return self.ready_status() == "True"

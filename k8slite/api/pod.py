@@ -1,0 +1,282 @@
+"""The Pod: one or more containers that share a network, IPC and UTS namespace.
+
+Mirrors k8s.io/api/core/v1 Pod, PodSpec, Container and PodStatus, with the
+fields the course uses: containers with command, args, env, ports,
+resources, volume mounts and probes; volumes; restartPolicy; nodeName and
+nodeSelector; tolerations. Defaults are Kubernetes' (restartPolicy Always,
+terminationGracePeriodSeconds 30, probe timings 1/10/1/3). Fields that real
+pods may carry but k8slite does not model (securityContext, affinity, ...)
+are listed in IGNORED: accepted, reported once, not acted on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from k8slite.api.meta import TIME, KubeObject, ObjectMeta
+
+
+@dataclass
+class ContainerPort:
+    name: str = ""
+    container_port: int = 0
+    protocol: str = "TCP"
+    host_port: int | None = None
+    host_ip: str = ""
+
+
+@dataclass
+class EnvVar:
+    name: str = ""
+    value: str | None = None
+    value_from: dict[str, Any] | None = None
+
+
+@dataclass
+class ResourceRequirements:
+    requests: dict[str, str | int | float] = field(default_factory=dict)
+    limits: dict[str, str | int | float] = field(default_factory=dict)
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"claims"})
+
+
+@dataclass
+class VolumeMount:
+    name: str = ""
+    mount_path: str = ""
+    read_only: bool | None = None
+    sub_path: str = ""
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"mountPropagation", "subPathExpr", "recursiveReadOnly"})
+
+
+@dataclass
+class ExecAction:
+    command: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HTTPGetAction:
+    path: str = "/"
+    port: int | str = 0
+    host: str = ""
+    scheme: str = "HTTP"
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"httpHeaders"})
+
+
+@dataclass
+class TCPSocketAction:
+    port: int | str = 0
+    host: str = ""
+
+
+@dataclass
+class Probe:
+    exec: ExecAction | None = None
+    http_get: HTTPGetAction | None = None
+    tcp_socket: TCPSocketAction | None = None
+    initial_delay_seconds: int = 0
+    timeout_seconds: int = 1
+    period_seconds: int = 10
+    success_threshold: int = 1
+    failure_threshold: int = 3
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"grpc", "terminationGracePeriodSeconds"})
+
+
+@dataclass
+class Container:
+    name: str = ""
+    image: str = ""
+    image_pull_policy: str = ""
+    command: list[str] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
+    working_dir: str = ""
+    ports: list[ContainerPort] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+    resources: ResourceRequirements = field(default_factory=ResourceRequirements)
+    volume_mounts: list[VolumeMount] = field(default_factory=list)
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    IGNORED: ClassVar[frozenset[str]] = frozenset({
+        "securityContext", "stdin", "stdinOnce", "tty", "terminationMessagePath",
+        "terminationMessagePolicy", "lifecycle", "envFrom", "volumeDevices",
+        "resizePolicy", "restartPolicy"})
+
+
+@dataclass
+class EmptyDirVolumeSource:
+    medium: str = ""
+    size_limit: str | None = None
+
+
+@dataclass
+class HostPathVolumeSource:
+    path: str = ""
+    type: str = ""
+
+
+@dataclass
+class PersistentVolumeClaimVolumeSource:
+    claim_name: str = ""
+    read_only: bool | None = None
+
+
+@dataclass
+class Volume:
+    name: str = ""
+    empty_dir: EmptyDirVolumeSource | None = None
+    host_path: HostPathVolumeSource | None = None
+    persistent_volume_claim: PersistentVolumeClaimVolumeSource | None = None
+    config_map: dict[str, Any] | None = None
+    secret: dict[str, Any] | None = None
+    IGNORED: ClassVar[frozenset[str]] = frozenset({
+        "projected", "downwardAPI", "nfs", "csi", "ephemeral", "awsElasticBlockStore",
+        "gcePersistentDisk", "azureDisk", "azureFile", "iscsi", "cephfs", "rbd", "fc"})
+
+
+@dataclass
+class Toleration:
+    key: str = ""
+    operator: str = "Equal"
+    value: str = ""
+    effect: str = ""
+    toleration_seconds: int | None = None
+
+    def tolerates(self, taint: Taint) -> bool:
+        """Kubernetes' ToleratesTaint: same effect (or any), same key (or any), value by operator."""
+        if self.effect and self.effect != taint.effect:
+            return False
+        if self.key and self.key != taint.key:
+            return False
+        if self.operator == "Exists":
+            return True
+        return self.value == taint.value
+
+
+@dataclass
+class Taint:
+    key: str = ""
+    value: str = ""
+    effect: str = ""
+    time_added: float | None = field(default=None, metadata=TIME)
+
+
+@dataclass
+class PodSpec:
+    containers: list[Container] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
+    restart_policy: str = "Always"
+    termination_grace_period_seconds: int = 30
+    active_deadline_seconds: int | None = None
+    dns_policy: str = "ClusterFirst"
+    node_selector: dict[str, str] = field(default_factory=dict)
+    node_name: str = ""
+    hostname: str = ""
+    subdomain: str = ""
+    share_process_namespace: bool | None = None
+    scheduler_name: str = "default-scheduler"
+    tolerations: list[Toleration] = field(default_factory=list)
+    affinity: dict[str, Any] | None = None
+    IGNORED: ClassVar[frozenset[str]] = frozenset({
+        "initContainers", "ephemeralContainers", "securityContext", "serviceAccountName",
+        "serviceAccount", "automountServiceAccountToken", "dnsConfig", "hostNetwork",
+        "hostPID", "hostIPC", "imagePullSecrets", "priorityClassName", "priority",
+        "enableServiceLinks", "preemptionPolicy", "runtimeClassName", "overhead",
+        "topologySpreadConstraints", "readinessGates", "setHostnameAsFQDN", "os",
+        "hostAliases", "schedulingGates", "resourceClaims", "hostUsers"})
+
+
+@dataclass
+class PodTemplateSpec:
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: PodSpec = field(default_factory=PodSpec)
+
+
+@dataclass
+class ContainerStateWaiting:
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass
+class ContainerStateRunning:
+    started_at: float | None = field(default=None, metadata=TIME)
+
+
+@dataclass
+class ContainerStateTerminated:
+    exit_code: int = field(default=0, metadata={"keep_empty": True})
+    reason: str = ""
+    message: str = ""
+    started_at: float | None = field(default=None, metadata=TIME)
+    finished_at: float | None = field(default=None, metadata=TIME)
+    container_id: str = ""
+
+
+@dataclass
+class ContainerState:
+    waiting: ContainerStateWaiting | None = None
+    running: ContainerStateRunning | None = None
+    terminated: ContainerStateTerminated | None = None
+
+
+@dataclass
+class ContainerStatus:
+    name: str = ""
+    state: ContainerState = field(default_factory=ContainerState)
+    last_state: ContainerState = field(default_factory=ContainerState)
+    ready: bool = field(default=False, metadata={"keep_empty": True})
+    restart_count: int = 0
+    image: str = ""
+    image_id: str = ""
+    container_id: str = ""
+    started: bool | None = None
+
+
+@dataclass
+class PodCondition:
+    type: str = ""
+    status: str = ""
+    reason: str = ""
+    message: str = ""
+    last_probe_time: float | None = field(default=None, metadata=TIME)
+    last_transition_time: float | None = field(default=None, metadata=TIME)
+
+
+@dataclass
+class PodIP:
+    ip: str = ""
+
+
+@dataclass
+class PodStatus:
+    phase: str = "Pending"
+    conditions: list[PodCondition] = field(default_factory=list)
+    message: str = ""
+    reason: str = ""
+    host_ip: str = ""
+    pod_ip: str = ""
+    pod_ips: list[PodIP] = field(default_factory=list)
+    start_time: float | None = field(default=None, metadata=TIME)
+    container_statuses: list[ContainerStatus] = field(default_factory=list)
+    qos_class: str = ""
+    IGNORED: ClassVar[frozenset[str]] = frozenset({
+        "initContainerStatuses", "ephemeralContainerStatuses", "hostIPs", "nominatedNodeName",
+        "resize", "resourceClaimStatuses"})
+
+    def condition(self, type_: str) -> PodCondition | None:
+        return next((c for c in self.conditions if c.type == type_), None)
+
+
+@dataclass
+class Pod(KubeObject):
+    KIND: ClassVar[str] = "Pod"
+    spec: PodSpec = field(default_factory=PodSpec)
+    status: PodStatus = field(default_factory=PodStatus)
+
+    def is_ready(self) -> bool:
+        ready = self.status.condition("Ready")
+        return ready is not None and ready.status == "True"
+
+    def container(self, name: str) -> Container | None:
+        return next((c for c in self.spec.containers if c.name == name), None)

@@ -1,0 +1,157 @@
+"""Validation with field paths, in the API server's own words.
+
+Mirrors pkg/apis/core/validation and apimachinery's name checks: names are
+RFC 1123 subdomains (namespaces and container names are RFC 1123 labels),
+pods need containers with images, volume mounts must name a volume, a
+ReplicaSet's selector must match its template's labels. Each check returns
+FieldErrors; the API server joins them into one `Invalid` that names every
+bad field. Simplified: only the rules the course's objects meet.
+"""
+
+from __future__ import annotations
+
+import re
+
+from k8slite.api.kinds import kind_of
+from k8slite.api.meta import KubeObject, ObjectMeta
+from k8slite.api.pod import Container, Pod, PodSpec, Probe
+from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
+from k8slite.api.quantity import parse_quantity
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
+
+LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+SUBDOMAIN = LABEL + r"(\." + LABEL + r")*"
+LABEL_MESSAGE = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
+    f"regex used for validation is '{LABEL}')")
+SUBDOMAIN_MESSAGE = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character (e.g. 'example.com', "
+    f"regex used for validation is '{SUBDOMAIN}')")
+RESTART_POLICIES = ["Always", "OnFailure", "Never"]
+PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
+
+
+def check_name(path: str, name: str, label: bool = False) -> list[FieldError]:
+    pattern, message, limit = (LABEL, LABEL_MESSAGE, 63) if label else (SUBDOMAIN, SUBDOMAIN_MESSAGE, 253)
+    if not re.fullmatch(pattern, name):
+        return [invalid(path, name, message)]
+    if len(name) > limit:
+        return [invalid(path, name, f"must be no more than {limit} characters")]
+    return []
+
+
+def validate_meta(meta: ObjectMeta, namespaced: bool, label_name: bool = False) -> list[FieldError]:
+    if not meta.name:
+        return [required("metadata.name")]
+    errors = check_name("metadata.name", meta.name, label_name)
+    if namespaced and meta.namespace:
+        errors += check_name("metadata.namespace", meta.namespace, label=True)
+    return errors
+
+
+def validate(obj: KubeObject) -> list[FieldError]:
+    """Every problem with obj, each with its field path."""
+    kind = kind_of(obj)
+    errors = validate_meta(obj.metadata, kind.namespaced, label_name=obj.kind == "Namespace")
+    if isinstance(obj, Pod):
+        errors += validate_pod_spec(obj.spec, "spec")
+    elif isinstance(obj, ReplicaSet):
+        errors += validate_replicaset(obj)
+    return errors
+
+
+def validate_pod_spec(spec: PodSpec, path: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not spec.containers:
+        errors.append(required(f"{path}.containers"))
+    volumes = [v.name for v in spec.volumes]
+    for i, volume in enumerate(spec.volumes):
+        where = f"{path}.volumes[{i}]"
+        errors += check_name(f"{where}.name", volume.name, label=True) if volume.name else [required(f"{where}.name")]
+        if volume.name in volumes[:i]:
+            errors.append(FieldError(f"{where}.name", "Duplicate value", f'"{volume.name}"'))
+    names: list[str] = []
+    for i, container in enumerate(spec.containers):
+        errors += validate_container(container, f"{path}.containers[{i}]", volumes, names)
+        names.append(container.name)
+    if spec.restart_policy not in RESTART_POLICIES:
+        errors.append(unsupported(f"{path}.restartPolicy", spec.restart_policy, RESTART_POLICIES))
+    for i, t in enumerate(spec.tolerations):
+        if t.operator == "Exists" and t.value:
+            errors.append(invalid(f"{path}.tolerations[{i}].operator", t.operator,
+                                  "value must be empty when `operator` is 'Exists'"))
+    return errors
+
+
+def validate_container(c: Container, path: str, volumes: list[str], seen: list[str]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not c.name:
+        errors.append(required(f"{path}.name"))
+    else:
+        errors += check_name(f"{path}.name", c.name, label=True)
+        if c.name in seen:
+            errors.append(FieldError(f"{path}.name", "Duplicate value", f'"{c.name}"'))
+    if not c.image:
+        errors.append(required(f"{path}.image"))
+    if c.image_pull_policy and c.image_pull_policy not in PULL_POLICIES:
+        errors.append(unsupported(f"{path}.imagePullPolicy", c.image_pull_policy, PULL_POLICIES))
+    for i, port in enumerate(c.ports):
+        if not 1 <= port.container_port <= 65535:
+            errors.append(invalid(f"{path}.ports[{i}].containerPort", port.container_port,
+                                  "must be between 1 and 65535, inclusive"))
+    for i, mount in enumerate(c.volume_mounts):
+        if mount.name not in volumes:
+            errors.append(FieldError(f"{path}.volumeMounts[{i}].name", "Not found", f'"{mount.name}"'))
+        if not mount.mount_path:
+            errors.append(required(f"{path}.volumeMounts[{i}].mountPath"))
+    errors += validate_resources(c, f"{path}.resources")
+    for probe_name in ("liveness_probe", "readiness_probe", "startup_probe"):
+        probe = getattr(c, probe_name)
+        if probe is not None:
+            errors += validate_probe(probe, f"{path}.{probe_name.replace('_p', 'P')}")
+    return errors
+
+
+def validate_resources(c: Container, path: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+    values: dict[tuple[str, str], object] = {}
+    for group in ("requests", "limits"):
+        for name, value in getattr(c.resources, group).items():
+            try:
+                values[group, name] = parse_quantity(value)
+            except ValueError:
+                errors.append(invalid(f"{path}.{group}.{name}", str(value), QUANTITY_MESSAGE))
+    for (group, name), value in values.items():
+        limit = values.get(("limits", name))
+        if group == "requests" and limit is not None and value > limit:  # type: ignore[operator]
+            errors.append(invalid(f"{path}.requests", str(c.resources.requests[name]),
+                                  f"must be less than or equal to {name} limit of {c.resources.limits[name]}"))
+    return errors
+
+
+def validate_probe(probe: Probe, path: str) -> list[FieldError]:
+    handlers = [h for h in (probe.exec, probe.http_get, probe.tcp_socket) if h is not None]
+    if not handlers:
+        return [required(f"{path}: must specify a handler type")]
+    if len(handlers) > 1:
+        return [forbidden(path, "may not specify more than 1 handler type")]
+    return []
+
+
+def validate_replicaset(rs: ReplicaSet) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if rs.spec.replicas < 0:
+        errors.append(invalid("spec.replicas", rs.spec.replicas, "must be greater than or equal to 0"))
+    if rs.spec.selector.is_empty():
+        errors.append(required("spec.selector"))
+    elif not rs.spec.selector.matches(rs.spec.template.metadata.labels):
+        labels = rs.spec.template.metadata.labels
+        shown = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(labels.items())) + "]"
+        errors.append(invalid("spec.template.metadata.labels", shown, "`selector` does not match template `labels`"))
+    errors += validate_pod_spec(rs.spec.template.spec, "spec.template.spec")
+    if rs.spec.template.spec.restart_policy != "Always":
+        errors.append(unsupported("spec.template.spec.restartPolicy", rs.spec.template.spec.restart_policy, ["Always"]))
+    return errors

@@ -1,0 +1,235 @@
+"""The API server: the only way in or out of the cluster's state.
+
+Mirrors kube-apiserver's request path for each object: decode, default,
+validate, admit (the namespace must exist), then write to the store with a
+new resourceVersion; reads and watches come straight from the store. Every
+other component (scheduler, kubelets, controllers) uses only these calls,
+which is what lets each of them fail and come back independently.
+
+Updates are optimistic: an object carries the resourceVersion it was read
+at, and an update from a stale copy is a Conflict. Deleting a pod that runs
+on a node is graceful: the server sets deletionTimestamp and the kubelet
+finishes the deletion once the containers have stopped.
+
+Simplified: one process, no HTTP, no authentication, no server-side apply;
+objects returned by get/list are shared and must not be changed in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from k8slite.api.defaults import apply_defaults
+from k8slite.api.kinds import Kind, kind_of, lookup
+from k8slite.api.meta import KubeObject
+from k8slite.api.pod import Pod, PodCondition
+from k8slite.api.validation import validate
+from k8slite.clock import VirtualClock
+from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
+from k8slite.store import KeyExists, KeyMissing, RevisionMismatch, Store, Watch
+
+T = TypeVar("T", bound=KubeObject)
+GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+POD_UPDATE_FORBIDDEN = (
+    "pod updates may not change fields other than `spec.containers[*].image`,"
+    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
+    "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+    "(allow it to be set to 1 if it was previously negative)")
+
+
+class APIServer:
+    """create / get / list / update / update_status / delete / watch / bind."""
+
+    def __init__(self, clock: VirtualClock, rng: random.Random, store: Store | None = None) -> None:
+        self.clock, self.rng = clock, rng
+        self.store = store or Store()
+
+    # ------------------------------------------------------------ keys
+    @staticmethod
+    def key(kind: Kind, namespace: str, name: str) -> str:
+        return f"/registry/{kind.plural}/{namespace}/{name}" if kind.namespaced else f"/registry/{kind.plural}/{name}"
+
+    @staticmethod
+    def prefix(kind: Kind, namespace: str | None = None) -> str:
+        if kind.namespaced and namespace:
+            return f"/registry/{kind.plural}/{namespace}/"
+        return f"/registry/{kind.plural}/"
+
+    # ------------------------------------------------------------ reads
+    def get(self, kind: str, name: str, namespace: str = "default") -> KubeObject:
+        k = lookup(kind)
+        found = self.store.get(self.key(k, namespace, name))
+        if found is None:
+            raise NotFound(f'{k.plural} "{name}" not found')
+        return found[0]  # type: ignore[no-any-return]
+
+    def list(self, kind: str, namespace: str | None = None,
+             selector: Callable[[KubeObject], bool] | None = None) -> list[KubeObject]:
+        """Objects of a kind (in one namespace, or all when None), sorted by namespace and name."""
+        k = lookup(kind)
+        items = [v for _, v, _ in self.store.list(self.prefix(k, namespace))]
+        return [o for o in items if selector is None or selector(o)]
+
+    def watch(self, kind: str, namespace: str | None = None, from_revision: int | None = None,
+              notify: Callable[[], None] | None = None,
+              match: Callable[[KubeObject], bool] | None = None) -> Watch:
+        """Changes to a kind after from_revision; `match` is a field selector (e.g. spec.nodeName)."""
+        return self.store.watch(self.prefix(lookup(kind), namespace), from_revision, notify, match)
+
+    # ------------------------------------------------------------ writes
+    def create(self, obj: T) -> T:
+        """Store a new object: default, validate, admit, then write."""
+        kind = kind_of(obj)
+        new = self.prepare(obj, kind)
+        self.admit(new, kind)
+        new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        new.metadata.creation_timestamp = self.clock.now
+        new.metadata.generation = 1
+        new.metadata.resource_version = ""
+        new.metadata.deletion_timestamp = None
+        try:
+            rev = self.store.create(self.key(kind, new.namespace, new.name), new)
+        except KeyExists:
+            raise AlreadyExists(f'{kind.plural} "{new.name}" already exists') from None
+        new.metadata.resource_version = str(rev)
+        return new
+
+    def prepare(self, obj: T, kind: Kind) -> T:
+        """A defaulted, validated copy of obj (the caller's object is never changed)."""
+        new = obj.copy()
+        if kind.namespaced:
+            new.metadata.namespace = new.metadata.namespace or "default"
+        else:
+            new.metadata.namespace = ""
+        if not new.metadata.name and new.metadata.generate_name:
+            new.metadata.name = new.metadata.generate_name + self.random_suffix()
+        apply_defaults(new)
+        errors = validate(new)
+        if errors:
+            raise invalid_object(kind.kind, new.name, errors)
+        return new
+
+    def random_suffix(self, length: int = 5) -> str:
+        return "".join(self.rng.choice(GENERATE_ALPHABET) for _ in range(length))
+
+    def admit(self, obj: KubeObject, kind: Kind) -> None:
+        """The NamespaceLifecycle admission plugin: the namespace must exist and be Active."""
+        if not kind.namespaced:
+            return
+        found = self.store.get(self.key(lookup("namespaces"), "", obj.namespace))
+        if found is None:
+            raise NotFound(f'namespaces "{obj.namespace}" not found')
+        if found[0].status.phase == "Terminating":
+            raise Forbidden(f'{kind.plural} "{obj.name}" is forbidden: unable to create new content in '
+                            f'namespace {obj.namespace} because it is being terminated')
+
+    def update(self, obj: T) -> T:
+        """Replace spec and metadata (not status), if obj's resourceVersion is current."""
+        kind, current = self.current(obj)
+        new = self.prepare(obj, kind)
+        if isinstance(new, Pod) and isinstance(current, Pod):
+            self.check_pod_update(current, new)
+        if hasattr(current, "status"):
+            new.status = current.status  # type: ignore[attr-defined]
+        if getattr(new, "spec", None) != getattr(current, "spec", None):
+            new.metadata.generation = (current.metadata.generation or 1) + 1
+        else:
+            new.metadata.generation = current.metadata.generation
+        return self.write(kind, current, new)
+
+    def update_status(self, obj: T) -> T:
+        """Replace only the status (the /status subresource)."""
+        kind, current = self.current(obj)
+        new = current.copy()
+        new.status = obj.copy().status  # type: ignore[attr-defined]
+        return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
+
+    def current(self, obj: KubeObject) -> tuple[Kind, KubeObject]:
+        kind = kind_of(obj)
+        found = self.store.get(self.key(kind, obj.namespace or ("default" if kind.namespaced else ""), obj.name))
+        if found is None:
+            raise NotFound(f'{kind.plural} "{obj.name}" not found')
+        if obj.metadata.resource_version and obj.metadata.resource_version != str(found[1]):
+            raise Conflict(f'Operation cannot be fulfilled on {kind.plural} "{obj.name}": the object has been '
+                           "modified; please apply your changes to the latest version and try again")
+        return kind, found[0]
+
+    def write(self, kind: Kind, current: KubeObject, new: T) -> T:
+        for field_name in ("uid", "creation_timestamp", "deletion_timestamp", "deletion_grace_period_seconds"):
+            setattr(new.metadata, field_name, getattr(current.metadata, field_name))
+        try:
+            rev = self.store.update(self.key(kind, current.namespace, current.name), new,
+                                    int(current.metadata.resource_version))
+        except RevisionMismatch:
+            raise Conflict(f'Operation cannot be fulfilled on {kind.plural} "{new.name}": the object has been '
+                           "modified; please apply your changes to the latest version and try again") from None
+        new.metadata.resource_version = str(rev)
+        return new
+
+    @staticmethod
+    def check_pod_update(old: Pod, new: Pod) -> None:
+        """Most of a pod's spec is immutable: only images, deadlines and tolerations may change."""
+        a, b = copy.deepcopy(old.spec), new.spec
+        for ca, cb in zip(a.containers, b.containers):
+            ca.image = cb.image
+        a.active_deadline_seconds, a.tolerations = b.active_deadline_seconds, b.tolerations
+        if a.node_name == "" and b.node_name:
+            a.node_name = b.node_name
+        if a != b:
+            raise invalid_object("Pod", new.name, [FieldError("spec", "Forbidden", POD_UPDATE_FORBIDDEN)])
+
+    def delete(self, kind: str, name: str, namespace: str = "default",
+               grace_period: int | None = None) -> KubeObject:
+        """Delete; a pod on a node only gets deletionTimestamp, and its kubelet finishes."""
+        k = lookup(kind)
+        obj = self.get(kind, name, namespace if k.namespaced else "")
+        if isinstance(obj, Pod) and obj.spec.node_name and grace_period != 0:
+            if obj.metadata.deletion_timestamp is not None:
+                return obj
+            grace = obj.spec.termination_grace_period_seconds if grace_period is None else grace_period
+            marked = obj.copy()
+            marked.metadata.deletion_timestamp = self.clock.now + grace
+            marked.metadata.deletion_grace_period_seconds = grace
+            rev = self.store.update(self.key(k, obj.namespace, name), marked)
+            marked.metadata.resource_version = str(rev)
+            return marked
+        try:
+            self.store.delete(self.key(k, obj.namespace, name))
+        except KeyMissing:
+            raise NotFound(f'{k.plural} "{name}" not found') from None
+        return obj
+
+    def bind(self, pod: Pod, node_name: str) -> Pod:
+        """The pods/binding subresource: the scheduler's only write."""
+        current = self.get("pods", pod.name, pod.namespace)
+        assert isinstance(current, Pod)
+        if current.spec.node_name:
+            raise Conflict(f'Operation cannot be fulfilled on pods/binding "{pod.name}": pod {pod.name} '
+                           f'is already assigned to node "{current.spec.node_name}"')
+        if current.metadata.deletion_timestamp is not None:
+            raise Invalid(f'pods "{pod.name}" is being deleted, cannot be assigned to a host')
+        bound = current.copy()
+        bound.spec.node_name = node_name
+        set_pod_condition(bound, "PodScheduled", "True", "", "", self.clock.now)
+        rev = self.store.update(self.key(kind_of(bound), bound.namespace, bound.name), bound)
+        bound.metadata.resource_version = str(rev)
+        return bound
+
+
+def set_pod_condition(pod: Pod, type_: str, status: str, reason: str, message: str, now: float) -> bool:
+    """Set a condition on a pod being changed; True when anything changed."""
+    for cond in pod.status.conditions:
+        if cond.type == type_:
+            if (cond.status, cond.reason, cond.message) == (status, reason, message):
+                return False
+            if cond.status != status:
+                cond.last_transition_time = now
+            cond.status, cond.reason, cond.message = status, reason, message
+            return True
+    pod.status.conditions.append(PodCondition(type_, status, reason, message, None, now))
+    return True
+

@@ -1,0 +1,108 @@
+"""Time for the cluster: a discrete-event VirtualClock and a RealClock.
+
+Mirrors SimPy's Environment: a heap of (time, sequence, callback), where the
+sequence keeps callbacks due at the same time first-in first-out. Nothing in
+the simulation reads the wall clock or sleeps; components ask the clock to
+call them later, and `run(until)` jumps from event to event, so a simulated
+hour takes milliseconds and every run repeats exactly.
+
+The RealClock has the same interface for real containers: it waits in real
+time between callbacks, on the same single thread.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(order=True)
+class Timer:
+    """A callback due at `when`; `cancel()` stops it from running."""
+
+    when: float
+    seq: int
+    callback: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class VirtualClock:
+    """Discrete-event time: `now` only moves when `run` or `step` says so."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+        self._queue: list[Timer] = []
+        self._seq = 0
+
+    @property
+    def now(self) -> float:
+        return self._now
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
+        self._seq += 1
+        timer = Timer(max(when, self._now), self._seq, callback)
+        heapq.heappush(self._queue, timer)
+        return timer
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
+        return self.call_at(self._now + delay, callback)
+
+    def call_soon(self, callback: Callable[[], None]) -> Timer:
+        return self.call_at(self._now, callback)
+
+    def next_time(self) -> float | None:
+        """When the next live callback is due, or None when nothing is."""
+        while self._queue and self._queue[0].cancelled:
+            heapq.heappop(self._queue)
+        return self._queue[0].when if self._queue else None
+
+    def step(self) -> bool:
+        """Run the next callback; False when there is nothing left to run."""
+        if self.next_time() is None:
+            return False
+        timer = heapq.heappop(self._queue)
+        self._wait_until(timer.when)
+        timer.callback()
+        return True
+
+    def run(self, until: float) -> None:
+        """Run every callback due up to `until`, then stand at `until`."""
+        while True:
+            due = self.next_time()
+            if due is None or due > until:
+                break
+            self.step()
+        self._wait_until(until)
+
+    def _wait_until(self, when: float) -> None:
+        self._now = max(self._now, when)
+
+
+class RealClock(VirtualClock):
+    """Wall-clock time on the same single thread: `run` sleeps between callbacks."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+        self._origin = time.monotonic()
+
+    @property
+    def now(self) -> float:
+        return time.monotonic() - self._origin
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
+        self._now = self.now
+        return super().call_at(when, callback)
+
+    def _wait_until(self, when: float) -> None:
+        delay = when - self.now
+        if delay > 0:
+            time.sleep(delay)
+        self._now = self.now
+
+
+Clock = VirtualClock

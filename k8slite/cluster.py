@@ -1,0 +1,255 @@
+"""The Cluster: every component wired together, and the notebooks' entry point.
+
+Mirrors what kubeadm or kind assemble: an API server on its store, the
+scheduler, the controller manager's controllers, and one kubelet per node,
+each with its container runtime. Components are started and then left
+alone: they talk only through the API server, as in Kubernetes. The
+cluster adds what a learner needs around them: `apply`, `get`, `run`,
+`kubectl`, fault injection, pictures.
+
+Simulation by default: a VirtualClock and the fake runtime, seeded, so the
+same seed gives the same events and the same text every time.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.api.core import Event, Namespace
+from k8slite.api.kinds import BY_KIND, decode, kind_of, lookup
+from k8slite.api.manifest import read_documents
+from k8slite.api.meta import KubeObject, ObjectMeta
+from k8slite.api.node import Node, NodeAddress, NodeStatus
+from k8slite.api.pod import Pod
+from k8slite.apiserver import APIServer
+from k8slite.clock import VirtualClock
+from k8slite.cluster_handles import NodeHandle, PodHandle
+from k8slite.controllers.garbage_collector import GarbageCollector
+from k8slite.controllers.node_lifecycle import NodeLifecycleController
+from k8slite.controllers.replicaset import ReplicaSetController
+from k8slite.controllers.taint_eviction import TaintEvictionController
+from k8slite.errors import NotFound
+from k8slite.kubelet import Kubelet
+from k8slite.runtime.fake import FakeNetwork, FakeRuntime
+from k8slite.scheduler import Scheduler
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
+
+
+def default_node(index: int) -> Node:
+    """node-<index>: 4 CPU, 8Gi memory, 110 pods, pod CIDR 10.244.<index>.0/24."""
+    node = Node(metadata=ObjectMeta(name=f"node-{index}"))
+    node.spec.pod_cidr = f"10.244.{index}.0/24"
+    node.spec.pod_cidrs = [node.spec.pod_cidr]
+    capacity: dict[str, str | int] = {"cpu": "4", "memory": "8Gi", "pods": "110"}
+    node.status = NodeStatus(capacity=dict(capacity), allocatable=dict(capacity),
+                             addresses=[NodeAddress("InternalIP", f"172.18.0.{index + 1}"),
+                                        NodeAddress("Hostname", f"node-{index}")])
+    return node
+
+
+class Cluster:
+    """A whole small Kubernetes. `Cluster(nodes=3)`; see DESIGN.md for the contract."""
+
+    def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
+                 scheduler: bool | None = True, controllers: bool | None = True,
+                 node_monitor_grace_period: float = 40.0) -> None:
+        if runtime != "fake":
+            raise ValueError(f'runtime "{runtime}" is not available yet: use runtime="fake"')
+        self.clock = VirtualClock()
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.api = APIServer(self.clock, self.rng)
+        self.network = FakeNetwork()
+        self.kubelets: dict[str, Kubelet] = {}
+        self.warned: set[str] = set()
+        for name in SYSTEM_NAMESPACES:
+            self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+        self.controllers: list[Any] = []
+        if controllers:
+            self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
+                                node_monitor_grace_period), TaintEvictionController(self.api),
+                                GarbageCollector(self.api)]
+        self.scheduler = Scheduler(self.api, self.rng) if scheduler else None
+        for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
+            component.start()
+        specs = nodes if isinstance(nodes, list) else [default_node(i) for i in range(1, nodes + 1)]
+        for spec in specs:
+            self.add_node(spec)
+        self.run(0)
+
+    # ------------------------------------------------------------ machines
+    def add_node(self, node: Node | dict[str, Any] | str) -> NodeHandle:
+        """A machine joins: its kubelet starts and registers the Node."""
+        obj = node if isinstance(node, Node) else decode(read_documents(node)[0])
+        if not isinstance(obj, Node):
+            raise TypeError(f"add_node takes a Node, not a {obj.kind}")
+        if obj.name in self.kubelets:
+            raise ValueError(f'node "{obj.name}" has already joined the cluster')
+        if not obj.spec.pod_cidr:
+            obj = obj.copy()
+            obj.spec.pod_cidr = f"10.244.{len(self.kubelets) + 1}.0/24"
+        if not obj.status.capacity:
+            obj.status = default_node(len(self.kubelets) + 1).status
+        runtime = FakeRuntime(self.clock, self.network, obj.name)
+        kubelet = Kubelet(self.api, runtime, obj)
+        self.kubelets[obj.name] = kubelet
+        kubelet.start()
+        return NodeHandle(self, obj.name)
+
+    def node(self, name: str) -> NodeHandle:
+        if name not in self.kubelets:
+            raise NotFound(f'nodes "{name}" not found (no machine of that name has joined)')
+        return NodeHandle(self, name)
+
+    def pod(self, name: str, namespace: str = "default") -> PodHandle:
+        self.api.get("pods", name, namespace)
+        return PodHandle(self, name, namespace)
+
+    # ------------------------------------------------------------ time
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    def run(self, seconds: float) -> Cluster:
+        """Advance the cluster by `seconds` (instant on the virtual clock)."""
+        self.clock.run(self.clock.now + seconds)
+        return self
+
+    def run_until(self, predicate: Callable[[Cluster], bool], timeout: float = 300.0) -> float:
+        """Run until predicate(cluster) holds; return the time it took. TimeoutError after `timeout`."""
+        start = self.clock.now
+        deadline = start + timeout
+        while not predicate(self):
+            due = self.clock.next_time()
+            if due is None or due > deadline:
+                self.clock.run(deadline)
+                if predicate(self):
+                    break
+                raise TimeoutError(f"the condition did not hold within {timeout:g} s of cluster time "
+                                   f"(now {self.clock.now:g} s)")
+            self.clock.run(due)
+        return self.clock.now - start
+
+    # ------------------------------------------------------------ the API, as kubectl uses it
+    def apply(self, src: Any) -> list[KubeObject]:
+        """Create or update every object in src; all are validated first, so one bad one stores none."""
+        ignored: list[str] = []
+        objects = [d if isinstance(d, KubeObject) else decode(d, ignored) for d in read_documents(src)]
+        self.dry_run(objects)
+        self.warn_ignored(objects, ignored)
+        return [self.apply_one(obj) for obj in objects]  # stored, not yet acted on: run the clock
+
+    def dry_run(self, objects: list[KubeObject]) -> None:
+        new_namespaces = {o.name for o in objects if isinstance(o, Namespace)}
+        for obj in objects:
+            kind = kind_of(obj)
+            prepared = self.api.prepare(obj, kind)
+            if kind.namespaced and prepared.namespace not in new_namespaces:
+                self.api.admit(prepared, kind)
+
+    def apply_one(self, obj: KubeObject) -> KubeObject:
+        kind = kind_of(obj)
+        namespace = (obj.namespace or "default") if kind.namespaced else ""
+        try:
+            current = self.api.get(kind.plural, obj.name, namespace)
+        except NotFound:
+            return self.api.create(obj)
+        new = obj.copy()
+        new.metadata.resource_version = current.metadata.resource_version
+        new.metadata.owner_references = new.metadata.owner_references or current.metadata.owner_references
+        return self.api.update(new)
+
+    def warn_ignored(self, objects: list[KubeObject], ignored: list[str]) -> None:
+        notes = [f"{path}: accepted, but k8slite does not model it" for path in ignored]
+        notes += [f"{o.kind} objects are stored, but no k8slite controller acts on them yet"
+                  for o in objects if not kind_of(o).modelled]
+        for note in notes:
+            if note not in self.warned:
+                self.warned.add(note)
+                print(f"Warning: {note}", file=sys.stderr)
+
+    def get(self, kind: str, name: str | None = None, namespace: str = "default") -> Any:
+        """One object by name, or all of a kind sorted by name (cluster-scoped kinds ignore namespace)."""
+        k = lookup(kind)
+        ns = namespace if k.namespaced else ""
+        if name is not None:
+            return self.api.get(k.plural, name, ns)
+        return sorted(self.api.list(k.plural, ns or None), key=lambda o: o.name)
+
+    def delete(self, kind: str, name: str, namespace: str = "default") -> KubeObject:
+        return self.api.delete(kind, name, namespace)
+
+    def events(self) -> list[Event]:
+        """Every Event, in the order things happened."""
+        events = [e for e in self.api.list("events") if isinstance(e, Event)]
+        return sorted(events, key=lambda e: (e.time, int(e.metadata.resource_version)))
+
+    def ready(self, ref: str, namespace: str = "default") -> bool:
+        """Whether `pod/x`, `replicaset/x` or `node/x` is ready."""
+        kind_name, _, name = ref.partition("/")
+        obj = self.get(kind_name, name, namespace)
+        if isinstance(obj, Pod | Node):
+            return obj.is_ready()
+        status = getattr(obj, "status", None)
+        if status is not None and hasattr(status, "ready_replicas"):
+            return bool(status.ready_replicas == obj.spec.replicas)
+        raise ValueError(f"k8slite cannot tell whether a {obj.kind} is ready yet")
+
+    # ------------------------------------------------------------ containers
+    def logs(self, pod: str, container: str | None = None, namespace: str = "default",
+             previous: bool = False) -> str:
+        obj = self.get("pod", pod, namespace)
+        kubelet = self.kubelets[obj.spec.node_name] if obj.spec.node_name else None
+        if kubelet is None:
+            raise NotFound(f'pod "{pod}" has no node yet, so it has no logs')
+        cid, _ = kubelet.find_container(obj, container, previous)
+        return kubelet.runtime.logs(cid)
+
+    def exec(self, pod: str, command: str | list[str], container: str | None = None,
+             namespace: str = "default") -> str:
+        """Run a command in a running container; its output (exit code ignored, like `kubectl exec`)."""
+        return self.exec_code(pod, command, container, namespace)[1]
+
+    def exec_code(self, pod: str, command: str | list[str], container: str | None = None,
+                  namespace: str = "default") -> tuple[int, str]:
+        obj = self.get("pod", pod, namespace)
+        kubelet = self.kubelets.get(obj.spec.node_name)
+        if kubelet is None:
+            raise NotFound(f'pod "{pod}" is not running on any node')
+        cid, _ = kubelet.find_container(obj, container)
+        argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+        return kubelet.runtime.exec_sync(cid, argv, 60.0)
+
+    def kubectl(self, command: str) -> str:
+        from k8slite.kubectl import run_kubectl
+        return run_kubectl(self, command)
+
+    # ------------------------------------------------------------ pictures
+    def draw(self, **kwargs: Any) -> Any:
+        from k8slite.viz import draw_cluster
+        return draw_cluster(self, **kwargs)
+
+    def dashboard(self) -> Any:
+        from k8slite.widgets import Dashboard
+        return Dashboard(self).widget
+
+    def close(self) -> None:
+        """Release what the cluster holds (real containers, for real runtimes)."""
+        for kubelet in self.kubelets.values():
+            kubelet.running = False
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Cluster {len(self.kubelets)} nodes, t={self.now:g}s, seed={self.seed}>"
+
+
+__all__ = ["Cluster", "BY_KIND"]

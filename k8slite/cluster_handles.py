@@ -1,0 +1,77 @@
+"""Handles for fault injection: a machine that fails, a container that is killed.
+
+Mirrors nothing in Kubernetes itself: these are the experimenter's hands.
+`c.node("node-2").fail()` is the machine losing power (its kubelet stops
+posting status and its containers stop); `.recover()` boots it again.
+`c.pod("web-x").kill()` kills a container's process, as the OOM killer or
+a crash would; what happens next is the kubelet's and the controllers' job.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
+
+class NodeHandle:
+    def __init__(self, cluster: Cluster, name: str) -> None:
+        self.cluster, self.name = cluster, name
+
+    @property
+    def kubelet(self):  # type: ignore[no-untyped-def]
+        return self.cluster.kubelets[self.name]
+
+    @property
+    def object(self) -> Node:
+        node = self.cluster.api.get("nodes", self.name)
+        assert isinstance(node, Node)
+        return node
+
+    @property
+    def up(self) -> bool:
+        return bool(self.kubelet.running)
+
+    def fail(self) -> NodeHandle:
+        """The machine stops: no more heartbeats, every container on it dies."""
+        if self.kubelet.running:
+            self.kubelet.stop()
+        return self
+
+    def recover(self) -> NodeHandle:
+        """The machine boots again: the kubelet re-registers and syncs its pods."""
+        if not self.kubelet.running:
+            self.kubelet.start()
+            self.cluster.run(0)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<node {self.name} {'up' if self.up else 'down'}>"
+
+
+class PodHandle:
+    def __init__(self, cluster: Cluster, name: str, namespace: str) -> None:
+        self.cluster, self.name, self.namespace = cluster, name, namespace
+
+    @property
+    def object(self) -> Pod:
+        pod = self.cluster.api.get("pods", self.name, self.namespace)
+        assert isinstance(pod, Pod)
+        return pod
+
+    def kill(self, container: str | None = None) -> PodHandle:
+        """Kill a container's process (SIGKILL, exit 137); restartPolicy decides what follows."""
+        pod = self.object
+        kubelet = self.cluster.kubelets[pod.spec.node_name]
+        cid, _ = kubelet.find_container(pod, container)
+        kubelet.runtime.stop_container(cid, 0)
+        self.cluster.run(0)
+        return self
+
+    def delete(self) -> PodHandle:
+        self.cluster.delete("pod", self.name, self.namespace)
+        return self

@@ -1,0 +1,46 @@
+"""Controllers: reconcile loops that make the actual state match the declared one.
+
+Mirrors kube-controller-manager (pkg/controller). Every controller has the
+shape of kubernetes/sample-controller: informers put keys on a work queue,
+and `sync(key)` reconciles one object from the current state of the caches,
+whatever event woke it. A resync every RESYNC_PERIOD seconds puts every key
+back, so a lost event delays convergence but never prevents it.
+"""
+
+from __future__ import annotations
+
+from k8slite.api.meta import KubeObject
+from k8slite.apiserver import APIServer
+from k8slite.events import EventRecorder
+from k8slite.informer import WorkQueue, object_key
+
+RESYNC_PERIOD = 30.0
+
+
+class Controller:
+    """The common part: a recorder, a work queue, and a periodic resync of `resync_keys()`."""
+
+    name = "controller"
+
+    def __init__(self, api: APIServer) -> None:
+        self.api = api
+        self.clock = api.clock
+        self.recorder = EventRecorder(api, self.name)
+        self.queue = WorkQueue(api.clock, self.sync)
+
+    def start(self) -> None:
+        self.clock.call_later(RESYNC_PERIOD, self.resync)
+
+    def resync(self) -> None:
+        for key in self.resync_keys():
+            self.queue.add(key)
+        self.clock.call_later(RESYNC_PERIOD, self.resync)
+
+    def resync_keys(self) -> list[str]:
+        return []
+
+    def enqueue(self, event_type: str, obj: KubeObject) -> None:
+        self.queue.add(object_key(obj))
+
+    def sync(self, key: str) -> None:
+        raise NotImplementedError

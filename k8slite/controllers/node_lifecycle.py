@@ -1,0 +1,108 @@
+"""The node lifecycle controller: notice when a node stops posting status.
+
+Mirrors pkg/controller/nodelifecycle. Every 5 s (node-monitor-period) it
+looks at each node's last heartbeat. A node silent for longer than the
+grace period (40 s, node-monitor-grace-period) has its Ready condition set
+to Unknown, its pods marked not Ready, and the taints
+`node.kubernetes.io/unreachable` NoSchedule and NoExecute. When the kubelet
+posts again, the taints go. It does not delete pods itself: the NoExecute
+taint hands that to the taint eviction controller, which waits out each
+pod's toleration (300 s by default). That is why pods on a dead node are
+replaced only after about five minutes.
+"""
+
+from __future__ import annotations
+
+from k8slite.api.meta import KubeObject
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod, Taint
+from k8slite.apiserver import APIServer, set_pod_condition
+from k8slite.controllers import Controller
+from k8slite.errors import ApiError
+from k8slite.informer import Informer
+
+NODE_MONITOR_PERIOD = 5.0
+NODE_MONITOR_GRACE_PERIOD = 40.0
+UNREACHABLE = "node.kubernetes.io/unreachable"
+NOT_READY = "node.kubernetes.io/not-ready"
+
+
+class NodeLifecycleController(Controller):
+    name = "node-controller"
+
+    def __init__(self, api: APIServer, grace_period: float = NODE_MONITOR_GRACE_PERIOD) -> None:
+        super().__init__(api)
+        self.grace_period = grace_period
+        self.nodes = Informer(api, "nodes", self.enqueue)
+        self.pods = Informer(api, "pods", lambda t, o: None)
+
+    def start(self) -> None:
+        self.clock.call_later(NODE_MONITOR_PERIOD, self.monitor)
+
+    def monitor(self) -> None:
+        """monitorNodeHealth: look at every node, every node-monitor-period."""
+        for key in sorted(self.nodes.cache):
+            self.queue.add(key)
+        self.clock.call_later(NODE_MONITOR_PERIOD, self.monitor)
+
+    def sync(self, key: str) -> None:
+        node = self.nodes.get(key)
+        if not isinstance(node, Node):
+            return
+        ready = node.status.condition("Ready")
+        if ready is None:
+            return
+        silent_for = self.clock.now - (ready.last_heartbeat_time or 0.0)
+        if ready.status != "Unknown" and silent_for > self.grace_period:
+            self.mark_unknown(node)
+        else:
+            self.update_taints(node, ready.status)
+
+    def mark_unknown(self, node: Node) -> None:
+        new = node.copy()
+        ready = new.status.condition("Ready")
+        assert ready is not None
+        ready.status, ready.reason = "Unknown", "NodeStatusUnknown"
+        ready.message, ready.last_transition_time = "Kubelet stopped posting node status.", self.clock.now
+        try:
+            node = self.api.update_status(new)
+        except ApiError:
+            return
+        self.recorder.normal(node, "NodeNotReady", f"Node {node.name} status is now: NodeNotReady")
+        self.mark_pods_not_ready(node)
+        self.update_taints(node, "Unknown")
+
+    def mark_pods_not_ready(self, node: Node) -> None:
+        for pod in self.pods.list():
+            if isinstance(pod, Pod) and pod.spec.node_name == node.name:
+                new = pod.copy()
+                if set_pod_condition(new, "Ready", "False", "", "", self.clock.now):
+                    try:
+                        self.api.update_status(new)
+                    except ApiError:
+                        continue
+                    self.recorder.warning(pod, "NodeNotReady", "Node is not ready")
+
+    def update_taints(self, node: Node, ready: str) -> None:
+        """unreachable for Unknown, not-ready for False, none for True; NoSchedule and NoExecute."""
+        key = {"Unknown": UNREACHABLE, "False": NOT_READY}.get(ready)
+        wanted = {(key, effect) for effect in ("NoSchedule", "NoExecute")} if key else set()
+        ours = {UNREACHABLE, NOT_READY}
+        have = {(t.key, t.effect) for t in node.spec.taints if t.key in ours}
+        if have == wanted:
+            return
+        fresh = self.api.get("nodes", node.name)
+        assert isinstance(fresh, Node)
+        new = fresh.copy()
+        new.spec.taints = [t for t in new.spec.taints if t.key not in ours or (t.key, t.effect) in wanted]
+        kept = {(t.key, t.effect) for t in new.spec.taints}
+        for k, effect in sorted(wanted - kept):
+            new.spec.taints.append(Taint(key=k, effect=effect, time_added=self.clock.now))
+        try:
+            self.api.update(new)
+        except ApiError:
+            self.queue.add_after(node.name, 1.0)
+
+
+def on_node(pod: KubeObject, node_name: str) -> bool:
+    return isinstance(pod, Pod) and pod.spec.node_name == node_name

@@ -1,0 +1,142 @@
+"""The ReplicaSet controller: keep `spec.replicas` pods matching the selector.
+
+Mirrors pkg/controller/replicaset. `sync` counts the active pods the
+ReplicaSet owns, adopts ownerless pods its selector matches (and releases
+owned pods it no longer matches), then `manage_replicas` creates or deletes
+the difference, and the status is written back. It never restarts a
+container or moves a pod: a pod that is gone is replaced by a new pod, with
+a new name and a new IP. Pods being deleted or finished do not count.
+Simplified: no slow-start batches, no expectations cache (the informer is
+updated synchronously enough in the simulation to make them unnecessary).
+"""
+
+from __future__ import annotations
+
+from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
+from k8slite.api.pod import Pod
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.apiserver import APIServer
+from k8slite.controllers import Controller
+from k8slite.errors import ApiError
+from k8slite.informer import Informer, object_key
+
+
+def is_active(pod: Pod) -> bool:
+    return pod.metadata.deletion_timestamp is None and pod.status.phase not in ("Succeeded", "Failed")
+
+
+def deletion_rank(pod: Pod) -> tuple[int, int, int, float]:
+    """Which pods go first when scaling down: unscheduled, pending, not ready, then the youngest."""
+    return (1 if pod.spec.node_name else 0, {"Pending": 0, "Unknown": 1}.get(pod.status.phase, 2),
+            1 if pod.is_ready() else 0, -(pod.metadata.creation_timestamp or 0.0))
+
+
+class ReplicaSetController(Controller):
+    name = "replicaset-controller"
+
+    def __init__(self, api: APIServer) -> None:
+        super().__init__(api)
+        self.replicasets = Informer(api, "replicasets", self.enqueue)
+        self.pods = Informer(api, "pods", self.pod_changed)
+
+    def resync_keys(self) -> list[str]:
+        return sorted(self.replicasets.cache)
+
+    def pod_changed(self, event_type: str, obj: KubeObject) -> None:
+        """Wake the owner, or every ReplicaSet that could adopt an orphan."""
+        owner = obj.metadata.controller_ref()
+        if owner is not None and owner.kind == "ReplicaSet":
+            self.queue.add(f"{obj.namespace}/{owner.name}")
+            return
+        for rs in self.replicasets.list():
+            if isinstance(rs, ReplicaSet) and rs.namespace == obj.namespace and \
+                    rs.spec.selector.matches(obj.metadata.labels):
+                self.queue.add(object_key(rs))
+
+    def sync(self, key: str) -> None:
+        rs = self.replicasets.get(key)
+        if not isinstance(rs, ReplicaSet) or rs.metadata.deletion_timestamp is not None:
+            return
+        pods = self.claim_pods(rs)
+        active = [p for p in pods if is_active(p)]
+        self.manage_replicas(rs, active)
+        self.update_status(rs, pods)
+
+    def claim_pods(self, rs: ReplicaSet) -> list[Pod]:
+        """The pods this ReplicaSet controls, adopting matching orphans."""
+        owned = []
+        for pod in self.pods.list():
+            if not isinstance(pod, Pod) or pod.namespace != rs.namespace:
+                continue
+            ref = pod.metadata.controller_ref()
+            matches = rs.spec.selector.matches(pod.metadata.labels)
+            if ref is not None and ref.uid == rs.metadata.uid:
+                owned.append(pod)
+            elif ref is None and matches and is_active(pod) and self.adopt(rs, pod):
+                owned.append(pod)
+        return owned
+
+    def adopt(self, rs: ReplicaSet, pod: Pod) -> bool:
+        new = pod.copy()
+        new.metadata.owner_references.append(controller_ref(rs))
+        try:
+            self.api.update(new)
+        except ApiError:
+            return False
+        return True
+
+    def manage_replicas(self, rs: ReplicaSet, active: list[Pod]) -> None:
+        diff = len(active) - rs.spec.replicas
+        if diff < 0:
+            for _ in range(-diff):
+                self.create_pod(rs)
+        elif diff > 0:
+            for pod in sorted(active, key=deletion_rank)[:diff]:
+                self.delete_pod(rs, pod)
+
+    def create_pod(self, rs: ReplicaSet) -> None:
+        template = rs.spec.template
+        pod = Pod(metadata=ObjectMeta(generate_name=f"{rs.name}-", namespace=rs.namespace,
+                                      labels=dict(template.metadata.labels),
+                                      annotations=dict(template.metadata.annotations),
+                                      owner_references=[controller_ref(rs)]),
+                  spec=template.spec)
+        try:
+            created = self.api.create(pod)
+        except ApiError as e:
+            self.recorder.warning(rs, "FailedCreate", f"Error creating: {e}")
+            return
+        self.pods.cache[object_key(created)] = created
+        self.recorder.normal(rs, "SuccessfulCreate", f"Created pod: {created.name}")
+
+    def delete_pod(self, rs: ReplicaSet, pod: Pod) -> None:
+        try:
+            deleted = self.api.delete("pods", pod.name, pod.namespace)
+        except ApiError:
+            return
+        if deleted.metadata.deletion_timestamp is not None:
+            self.pods.cache[object_key(deleted)] = deleted
+        else:
+            self.pods.cache.pop(object_key(deleted), None)
+        self.recorder.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.name}")
+
+    def update_status(self, rs: ReplicaSet, pods: list[Pod]) -> None:
+        active = [p for p in pods if is_active(p)]
+        new = rs.copy()
+        status = new.status
+        status.replicas = len(active)
+        status.fully_labeled_replicas = sum(1 for p in active if rs.spec.template.metadata.labels.items()
+                                            <= p.metadata.labels.items())
+        status.ready_replicas = sum(1 for p in active if p.is_ready())
+        status.available_replicas = status.ready_replicas
+        status.observed_generation = rs.metadata.generation
+        if status != rs.status:
+            try:
+                self.api.update_status(new)
+            except ApiError:
+                self.queue.add_after(object_key(rs), 1.0)
+
+
+def controller_ref(owner: KubeObject) -> OwnerReference:
+    return OwnerReference(api_version=owner.api_version, kind=owner.kind, name=owner.name,
+                          uid=owner.metadata.uid, controller=True, block_owner_deletion=True)

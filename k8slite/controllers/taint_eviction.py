@@ -1,0 +1,69 @@
+"""Taint-based eviction: delete pods that do not tolerate a node's NoExecute taints.
+
+Mirrors pkg/controller/tainteviction (the "taint manager"). For each pod on
+a node with NoExecute taints: a pod that does not tolerate one of them is
+deleted at once; a pod that tolerates all of them for a limited time
+(tolerationSeconds) is deleted when the shortest of those runs out, counted
+from when the taint was added; a pod that tolerates them forever stays.
+Every pod gets 300 s for `not-ready` and `unreachable` from the API server's
+defaults, so a dead node's pods go five minutes after the node is tainted.
+"""
+
+from __future__ import annotations
+
+from k8slite.api.meta import KubeObject
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod, Taint
+from k8slite.apiserver import APIServer
+from k8slite.controllers import Controller
+from k8slite.errors import ApiError
+from k8slite.informer import Informer, object_key
+
+
+def eviction_time(pod: Pod, taints: list[Taint]) -> float | None:
+    """When the pod must go (cluster seconds), or None to let it stay."""
+    deadline: float | None = None
+    for taint in taints:
+        if taint.effect != "NoExecute":
+            continue
+        matching = [t for t in pod.spec.tolerations if t.tolerates(taint)]
+        if not matching:
+            return taint.time_added or 0.0
+        limits = [t.toleration_seconds for t in matching if t.toleration_seconds is not None]
+        if limits and len(limits) == len(matching):
+            due = (taint.time_added or 0.0) + max(0, min(limits))
+            deadline = due if deadline is None else min(deadline, due)
+    return deadline
+
+
+class TaintEvictionController(Controller):
+    name = "taint-eviction-controller"
+
+    def __init__(self, api: APIServer) -> None:
+        super().__init__(api)
+        self.nodes = Informer(api, "nodes", self.node_changed)
+        self.pods = Informer(api, "pods", self.enqueue)
+
+    def node_changed(self, event_type: str, obj: KubeObject) -> None:
+        for pod in self.pods.list():
+            if isinstance(pod, Pod) and pod.spec.node_name == obj.name:
+                self.queue.add(object_key(pod))
+
+    def sync(self, key: str) -> None:
+        pod = self.pods.get(key)
+        if not isinstance(pod, Pod) or not pod.spec.node_name or pod.metadata.deletion_timestamp is not None:
+            return
+        node = self.nodes.get(pod.spec.node_name)
+        if not isinstance(node, Node):
+            return
+        due = eviction_time(pod, node.spec.taints)
+        if due is None:
+            return
+        if due > self.clock.now:
+            self.queue.add_after(key, due - self.clock.now)
+            return
+        self.recorder.normal(pod, "TaintManagerEviction", f"Marking for deletion Pod {pod.namespace}/{pod.name}")
+        try:
+            self.api.delete("pods", pod.name, pod.namespace)
+        except ApiError:
+            pass

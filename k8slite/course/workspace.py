@@ -1,0 +1,192 @@
+"""The learner's workspace, made from the book; mirrors nbgrader's solution markers, simplified.
+
+The book (``notebooks/*.ipynb``) holds every answer. A learner works on a copy in
+which each answer is cut out, so the rules below are all an author must follow:
+
+1. An exercise's solution cell is a code cell whose FIRST line is the header
+   ``# Exercise 03.1: <short title>``. The id is the chapter (two digits, the
+   notebook's number) and the exercise number within it.
+2. The cell holds one or more blocks, each between a line ``### BEGIN SOLUTION``
+   and a line ``### END SOLUTION``. The markers may be indented (inside a
+   function body, say); code before and after a block stays in the workspace.
+3. The names the check needs are defined BEFORE the BEGIN marker (``answer =
+   None``, or the ``def plan(pods):`` line whose body is the block), so that the
+   cell is valid Python with the block cut out.
+4. A later code cell calls ``check("03.1", <args>)``; the book stores its output,
+   one line ``Exercise 03.1 passed: ...``. The check (``checks/ch03.py``) must
+   reject a stub answer (the block replaced by ``pass``) with AssertionError,
+   not TypeError: tests/course/test_exercises.py runs exactly that.
+5. Markers appear nowhere else: not in markdown, not in cells without a header.
+
+In the workspace each block, markers included, becomes one line
+``raise NotImplementedError("exercise 03.1")`` at the BEGIN marker's indentation.
+Outputs are kept, so ``pytest --nbval`` on a workspace notebook compares against
+the book's outputs and passes exactly when the learner's answers are right.
+Unlike nbgrader there are no cell metadata, no grades and no hidden tests in the
+notebook: the hidden scenarios live in ``k8slite.course.checks``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+HEADER = re.compile(r"#\s*Exercise\s+(\d{2}\.\d+)\s*:\s*(\S.*)")
+
+
+def default_book() -> Path:
+    """The book: ``notebooks/`` at the top of the repository holding this package."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def parse_header(source: str) -> tuple[str, str] | None:
+    """``(id, title)`` from a cell whose first line is an exercise header, else None."""
+    first_line = source.split("\n", 1)[0].strip()
+    match = HEADER.fullmatch(first_line)
+    return (match.group(1), match.group(2).strip()) if match else None
+
+
+def find_exercises(nb: NotebookNode) -> list[tuple[str, int]]:
+    """Every exercise in the notebook as ``(id, index of its solution cell)``."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        header = parse_header(cell.source) if cell.cell_type == "code" else None
+        if header:
+            found.append((header[0], index))
+    return found
+
+
+def find_check(nb: NotebookNode, exercise_id: str, after: int = 0) -> int | None:
+    """Index of the first code cell after ``after`` that calls ``check(exercise_id, ...)``."""
+    call = re.compile(r"""\bcheck\(\s*["']""" + re.escape(exercise_id) + r"""["']""")
+    for index in range(after + 1, len(nb.cells)):
+        cell = nb.cells[index]
+        if cell.cell_type == "code" and call.search(cell.source):
+            return index
+    return None
+
+
+def marker_problems(source: str) -> list[str]:
+    """What is wrong with the markers in one cell's source (empty when fine)."""
+    problems, open_line = [], None
+    for number, line in enumerate(source.split("\n"), start=1):
+        marker = line.strip()
+        if marker == BEGIN and open_line is not None:
+            problems.append(f"line {number}: {BEGIN} inside the block opened on line {open_line}")
+        elif marker == BEGIN:
+            open_line = number
+        elif marker == END and open_line is None:
+            problems.append(f"line {number}: {END} without {BEGIN}")
+        elif marker == END:
+            open_line = None
+    if open_line is not None:
+        problems.append(f"line {open_line}: {BEGIN} without {END}")
+    return problems
+
+
+def replace_solution(source: str, statement: str) -> str:
+    """Each solution block in ``source`` replaced by ``statement``, indented like its BEGIN."""
+    problems = marker_problems(source)
+    if problems:
+        raise ValueError("malformed solution markers: " + "; ".join(problems))
+    kept: list[str] = []
+    inside = False
+    for line in source.split("\n"):
+        if line.strip() == BEGIN:
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            kept.append(indent + statement)
+        elif line.strip() == END:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def has_markers(source: str) -> bool:
+    """True if any line of ``source`` is a BEGIN or END marker."""
+    return any(line.strip() in (BEGIN, END) for line in source.split("\n"))
+
+
+def strip_solutions(nb: NotebookNode) -> NotebookNode:
+    """A copy of the book's notebook with every solution block cut out (outputs kept).
+
+    Raises ValueError rather than hand a learner a notebook that leaks a solution
+    or no longer parses: markers in a cell without a header, or unbalanced markers.
+    """
+    problems = [p for index in range(len(nb.cells)) for p in marker_rules(nb, index)]
+    if problems:
+        raise ValueError("cannot make a workspace: " + "; ".join(problems))
+    stripped = copy.deepcopy(nb)
+    for exercise_id, index in find_exercises(stripped):
+        cell = stripped.cells[index]
+        raise_line = f'raise NotImplementedError("exercise {exercise_id}")'
+        cell.source = replace_solution(cell.source, raise_line)
+    return stripped
+
+
+def marker_rules(nb: NotebookNode, index: int) -> list[str]:
+    """Broken rules 1, 2 and 5 in one cell, each problem naming the cell."""
+    cell = nb.cells[index]
+    header = parse_header(cell.source) if cell.cell_type == "code" else None
+    if header is None:
+        if has_markers(cell.source):
+            return [f"cell {index}: solution markers without an '# Exercise NN.N: title' first line"]
+        return []
+    where = f"cell {index} (exercise {header[0]})"
+    problems = [f"{where}: {problem}" for problem in marker_problems(cell.source)]
+    if not any(line.strip() == BEGIN for line in cell.source.split("\n")):
+        problems.append(f"{where}: no {BEGIN} block")
+    return problems
+
+
+def notebook_problems(nb: NotebookNode, chapter: str | None = None) -> list[str]:
+    """Every broken format rule in a notebook; ``chapter`` ("03") checks the ids' prefix."""
+    problems = [p for index in range(len(nb.cells)) for p in marker_rules(nb, index)]
+    exercises = find_exercises(nb)
+    ids = [exercise_id for exercise_id, _ in exercises]
+    for exercise_id, index in exercises:
+        if find_check(nb, exercise_id, after=index) is None:
+            problems.append(f"exercise {exercise_id}: no later cell calls check({exercise_id!r}, ...)")
+        if chapter is not None and exercise_id.split(".")[0] != chapter:
+            problems.append(f"exercise {exercise_id}: not in this notebook's chapter {chapter}")
+    for exercise_id in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"exercise {exercise_id}: appears {ids.count(exercise_id)} times")
+    return problems
+
+
+def chapter_of(path: Path) -> str | None:
+    """The chapter a notebook's name starts with ("03-pods.ipynb" -> "03"), if any."""
+    match = re.match(r"(\d{2})\D", path.name)
+    return match.group(1) if match else None
+
+
+def book_notebooks(book: Path) -> list[Path]:
+    """The book's notebooks in reading order; FileNotFoundError if there is no book."""
+    if not book.is_dir():
+        raise FileNotFoundError(f"no book at {book}: expected a folder of .ipynb notebooks")
+    return sorted(book.glob("*.ipynb"))
+
+
+def make_workspace(book: Path, dest: Path) -> list[str]:
+    """Write the learner's copy of every book notebook into ``dest``; return what was done.
+
+    A notebook already in ``dest`` is the learner's work: it is never overwritten.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    report = []
+    for path in book_notebooks(book):
+        target = dest / path.name
+        if target.exists():
+            report.append(f"kept {path.name} (already there; delete it to get a fresh copy)")
+            continue
+        nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+        nbformat.write(strip_solutions(nb), target)
+        report.append(f"wrote {path.name}")
+    return report

@@ -1,0 +1,304 @@
+"""The kubelet: the node agent that turns pods bound to its node into containers.
+
+Mirrors pkg/kubelet: it registers its Node, posts the node's status every
+10 s (the heartbeat the control plane watches), watches the pods whose
+spec.nodeName is its node, and for each one runs `sync_pod`: make the
+sandbox, pull images, create and start containers, restart the ones that
+exited according to restartPolicy with CrashLoopBackOff, run probes, and
+write the pod's status back. It also finishes graceful deletion: stop the
+containers, then delete the pod for good.
+
+The kubelet restarts containers, not pods; a pod whose node dies is replaced
+by a controller, never by a kubelet. Simplified: no static pods, no init
+containers, no cgroups, IPs come from the node's podCIDR in order.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from k8slite.api.meta import KubeObject, ObjectMeta
+from k8slite.api.node import Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
+from k8slite.api.pod import Container, Pod
+from k8slite.apiserver import APIServer
+from k8slite.backoff import Backoff
+from k8slite.clock import Timer
+from k8slite.errors import NotFound
+from k8slite.events import EventRecorder
+from k8slite.informer import Informer, WorkQueue, object_key
+from k8slite.kubelet_status import container_status, pod_status
+from k8slite.podstatus import should_restart
+from k8slite.prober import Prober, ProbeWorker
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime
+
+STATUS_UPDATE_PERIOD = 10.0
+
+
+@dataclass
+class ContainerRecord:
+    """What the kubelet remembers of one container of a pod across restarts."""
+
+    name: str
+    current_id: str = ""
+    previous_id: str = ""
+    restart_count: int = 0
+    waiting_reason: str = "ContainerCreating"
+    waiting_message: str = ""
+
+
+@dataclass
+class PodRecord:
+    uid: str
+    sandbox_id: str
+    ip: str
+    prober: Prober
+    containers: dict[str, ContainerRecord] = field(default_factory=dict)
+
+
+class Kubelet:
+    """One node's agent. `start()` joins the cluster; `stop()` is the machine going down."""
+
+    def __init__(self, api: APIServer, runtime: ContainerRuntime, node: Node) -> None:
+        self.api, self.runtime, self.template = api, runtime, node
+        self.node_name = node.name
+        self.clock = api.clock
+        self.recorder = EventRecorder(api, "kubelet", self.node_name)
+        self.backoff = Backoff()
+        self.pods: dict[str, PodRecord] = {}
+        self.queue = WorkQueue(self.clock, self.sync_pod)
+        self.informer: Informer | None = None
+        self.running = False
+        self.heartbeat_timer: Timer | None = None
+        self.next_ip = 2
+        self.pod_cidr = node.spec.pod_cidr
+        runtime.on_exit = self.container_exited
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        self.running = True
+        self.register_node()
+        self.informer = Informer(self.api, "pods", self.pod_changed,
+                                 match=self.is_mine)
+        self.heartbeat()
+
+    def stop(self) -> None:
+        """The machine stops: no heartbeats, every container dies."""
+        self.running = False
+        if self.heartbeat_timer:
+            self.heartbeat_timer.cancel()
+        if self.informer:
+            self.informer.stop()
+        for record in self.pods.values():
+            record.prober.stop()
+        self.runtime.crash()
+
+    def is_mine(self, obj: KubeObject) -> bool:
+        """The field selector spec.nodeName=<this node>."""
+        return isinstance(obj, Pod) and obj.spec.node_name == self.node_name
+
+    def register_node(self) -> None:
+        try:
+            node = self.api.get("nodes", self.node_name)
+        except NotFound:
+            node = self.api.create(self.new_node())
+        assert isinstance(node, Node)
+        self.pod_cidr = node.spec.pod_cidr or self.template.spec.pod_cidr or "10.244.0.0/24"
+
+    def new_node(self) -> Node:
+        node = self.template.copy()
+        node.metadata = ObjectMeta(name=self.node_name, labels={
+            "kubernetes.io/hostname": self.node_name, "kubernetes.io/os": "linux",
+            **self.template.metadata.labels})
+        node.spec = NodeSpec(pod_cidr=node.spec.pod_cidr, pod_cidrs=list(node.spec.pod_cidrs),
+                             taints=list(node.spec.taints), unschedulable=node.spec.unschedulable)
+        allocatable = node.status.allocatable or node.status.capacity
+        node.status = NodeStatus(capacity=dict(node.status.capacity), allocatable=dict(allocatable),
+                                 addresses=node.status.addresses or [NodeAddress("Hostname", self.node_name)],
+                                 node_info={"kubeletVersion": "v1.32.0-k8slite", "containerRuntimeVersion":
+                                            "fake://0.1", "operatingSystem": "linux", "architecture": "amd64"})
+        return node
+
+    def heartbeat(self) -> None:
+        """Post the node's status: Ready, with a fresh lastHeartbeatTime."""
+        if not self.running:
+            return
+        node = self.api.get("nodes", self.node_name)
+        assert isinstance(node, Node)
+        new = node.copy()
+        now = self.clock.now
+        ready = new.status.condition("Ready")
+        if ready is None:
+            ready = NodeCondition("Ready", "True", last_transition_time=now)
+            new.status.conditions.append(ready)
+        if ready.status != "True":
+            ready.status, ready.last_transition_time = "True", now
+            self.recorder.normal(node, "NodeReady", f"Node {self.node_name} status is now: NodeReady")
+        ready.reason, ready.message = "KubeletReady", "kubelet is posting ready status"
+        ready.last_heartbeat_time = now
+        self.api.update_status(new)
+        for key in sorted(self.informer.cache if self.informer else {}):
+            self.queue.add(key)
+        self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
+
+    # ------------------------------------------------------------ events in
+    def pod_changed(self, event_type: str, obj: KubeObject) -> None:
+        if self.running:
+            self.queue.add(object_key(obj))
+
+    def container_exited(self, container_id: str) -> None:
+        for key, record in self.pods.items():
+            if any(c.current_id == container_id for c in record.containers.values()):
+                self.queue.add(key)
+
+    # ------------------------------------------------------------ sync
+    def sync_pod(self, key: str) -> None:
+        if not self.running or self.informer is None:
+            return
+        pod = self.informer.get(key)
+        if not isinstance(pod, Pod) or pod.spec.node_name != self.node_name:
+            self.forget(key)
+            return
+        if pod.metadata.deletion_timestamp is not None:
+            self.terminate(key, pod)
+            return
+        record = self.pods.get(key)
+        if record is not None and record.uid != pod.metadata.uid:
+            self.forget(key)
+            record = None
+        if record is None:
+            record = self.pods[key] = self.create_sandbox(pod)
+        if pod.status.phase not in ("Succeeded", "Failed"):
+            for container in pod.spec.containers:
+                self.sync_container(pod, record, container)
+        self.write_status(pod, record)
+
+    def create_sandbox(self, pod: Pod) -> PodRecord:
+        ip = self.allocate_ip()
+        sandbox_id = self.runtime.run_pod_sandbox(pod, ip)
+        key = object_key(pod)
+        prober = Prober(self.clock, self.runtime, sandbox_id, ip,
+                        lambda w, c, ok, out: self.probe_result(key, w, c, ok, out))
+        record = PodRecord(pod.metadata.uid, sandbox_id, ip, prober)
+        record.containers = {c.name: ContainerRecord(c.name) for c in pod.spec.containers}
+        return record
+
+    def allocate_ip(self) -> str:
+        network = ipaddress.ip_network(self.pod_cidr)
+        ip = network.network_address + self.next_ip
+        self.next_ip = self.next_ip + 1 if self.next_ip < network.num_addresses - 2 else 2
+        return str(ip)
+
+    def sync_container(self, pod: Pod, record: PodRecord, container: Container) -> None:
+        rec = record.containers[container.name]
+        if not rec.current_id:
+            self.start_container(pod, record, container, rec)
+            return
+        info = self.runtime.container_status(rec.current_id)
+        if info.state != EXITED or not should_restart(pod.spec.restart_policy, info.exit_code):
+            return
+        backoff_key = f"{pod.metadata.uid}/{container.name}"
+        finished = info.finished_at or 0.0
+        if self.backoff.in_backoff_since(backoff_key, finished, self.clock.now):
+            self.crash_loop(pod, rec, backoff_key, finished)
+            return
+        self.backoff.next(backoff_key, finished)
+        rec.previous_id, rec.current_id = rec.current_id, ""
+        rec.restart_count += 1
+        self.start_container(pod, record, container, rec)
+
+    def crash_loop(self, pod: Pod, rec: ContainerRecord, backoff_key: str, finished: float) -> None:
+        delay = self.backoff.get(backoff_key)
+        message = (f"back-off {delay:g}s restarting failed container={rec.name} "
+                   f"pod={pod.name}_{pod.namespace}({pod.metadata.uid})")
+        if rec.waiting_message != message:
+            self.recorder.warning(pod, "BackOff", f"Back-off restarting failed container {rec.name} in pod "
+                                  f"{pod.name}_{pod.namespace}({pod.metadata.uid})")
+            self.queue.add_after(object_key(pod), finished + delay - self.clock.now)
+        rec.waiting_reason, rec.waiting_message = "CrashLoopBackOff", message
+
+    def start_container(self, pod: Pod, record: PodRecord, container: Container, rec: ContainerRecord) -> None:
+        if self.runtime.pull_image(container.image, container.image_pull_policy):
+            self.recorder.normal(pod, "Pulling", f'Pulling image "{container.image}"')
+            self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{container.image}" in 0s')
+        else:
+            self.recorder.normal(pod, "Pulled", f'Container image "{container.image}" already present on machine')
+        rec.current_id = self.runtime.create_container(record.sandbox_id, pod, container)
+        self.recorder.normal(pod, "Created", f"Created container {container.name}")
+        rec.waiting_reason, rec.waiting_message = "", ""
+        self.runtime.start_container(rec.current_id)
+        self.recorder.normal(pod, "Started", f"Started container {container.name}")
+        if self.runtime.container_status(rec.current_id).state == RUNNING:
+            record.prober.start(container, rec.current_id)
+
+    def probe_result(self, key: str, worker: ProbeWorker, container: Container, ok: bool, output: str) -> None:
+        pod = self.informer.get(key) if self.informer else None
+        if not isinstance(pod, Pod) or not self.running:
+            return
+        if not ok:
+            self.recorder.warning(pod, "Unhealthy", f"{worker.kind} probe failed: {output}")
+        if worker.kind == "Liveness" and worker.result is False:
+            self.recorder.normal(pod, "Killing", f"Container {container.name} failed liveness probe, "
+                                 "will be restarted")
+            worker.stop()
+            self.runtime.stop_container(worker.container_id, pod.spec.termination_grace_period_seconds)
+        self.queue.add(key)
+
+    # ------------------------------------------------------------ status
+    def write_status(self, pod: Pod, record: PodRecord) -> None:
+        statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod)
+                    for c in pod.spec.containers]
+        new = pod.copy()
+        new.status = pod_status(pod, statuses, record.ip, self.template_host_ip(), self.clock.now)
+        if new.status != pod.status:
+            try:
+                self.api.update_status(new)
+            except NotFound:
+                pass
+
+    def template_host_ip(self) -> str:
+        addresses = self.template.status.addresses
+        return next((a.address for a in addresses if a.type == "InternalIP"), "")
+
+    # ------------------------------------------------------------ deletion
+    def terminate(self, key: str, pod: Pod) -> None:
+        """Graceful deletion: stop every container, then delete the pod object for good."""
+        record = self.pods.get(key)
+        if record is not None:
+            record.prober.stop()
+            grace = pod.metadata.deletion_grace_period_seconds or 0
+            for rec in record.containers.values():
+                if rec.current_id and self.runtime.container_status(rec.current_id).state == RUNNING:
+                    if rec.waiting_reason != "Killing":
+                        self.recorder.normal(pod, "Killing", f"Stopping container {rec.name}")
+                        self.runtime.stop_container(rec.current_id, grace)
+                    rec.waiting_reason = "Killing"
+            if any(r.current_id and self.runtime.container_status(r.current_id).state == RUNNING
+                   for r in record.containers.values()):
+                return
+            self.forget(key)
+        try:
+            self.api.delete("pods", pod.name, pod.namespace, grace_period=0)
+        except NotFound:
+            pass
+
+    def forget(self, key: str) -> None:
+        record = self.pods.pop(key, None)
+        if record is not None:
+            record.prober.stop()
+            self.runtime.remove_pod_sandbox(record.sandbox_id)
+
+    def pod_record(self, pod: Pod) -> PodRecord | None:
+        return self.pods.get(object_key(pod))
+
+    def find_container(self, pod: Pod, name: str | None, previous: bool = False) -> tuple[str, Container]:
+        """The runtime id of a pod's container, for logs and exec."""
+        record = self.pod_record(pod)
+        container = pod.container(name) if name else pod.spec.containers[0]
+        if record is None or container is None:
+            raise NotFound(f'container "{name}" in pod "{pod.name}" is not available')
+        rec = record.containers[container.name]
+        cid = rec.previous_id if previous else rec.current_id
+        if not cid:
+            raise NotFound(f'previous terminated container "{container.name}" in pod "{pod.name}" not found')
+        return cid, container

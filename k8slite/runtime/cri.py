@@ -1,0 +1,78 @@
+"""The Container Runtime Interface, as a Python Protocol.
+
+Mirrors the CRI (k8s.io/cri-api RuntimeService and ImageService) that the
+kubelet uses to talk to containerd or CRI-O: a pod is first a *sandbox*
+(the namespaces its containers share, held by the pause container), then
+containers are created in it, started, stopped and removed; the kubelet
+asks for their status and for exec and logs. The kubelet never learns how
+a runtime does this, which is why the same kubelet runs simulated or real
+containers. Simplified: images are pulled by reference only, and a runtime
+tells the kubelet when a container exits (instead of the kubelet relisting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from k8slite.api.pod import Container, Pod
+
+CREATED, RUNNING, EXITED = "created", "running", "exited"
+
+
+@dataclass
+class ContainerInfo:
+    """What the runtime knows of one container (CRI ContainerStatus)."""
+
+    id: str
+    name: str
+    sandbox_id: str
+    image: str
+    state: str = CREATED
+    exit_code: int = 0
+    reason: str = ""
+    started_at: float | None = None
+    finished_at: float | None = None
+
+
+class ImagePullError(Exception):
+    """The image could not be pulled; the message is the registry's answer."""
+
+
+class ContainerRuntime(Protocol):
+    """What a kubelet needs from a runtime."""
+
+    on_exit: Callable[[str], None] | None
+
+    def pull_image(self, image: str, policy: str) -> bool:
+        """Make the image present; True when it had to be pulled. Raises ImagePullError."""
+        ...
+
+    def run_pod_sandbox(self, pod: Pod, ip: str) -> str: ...
+
+    def stop_pod_sandbox(self, sandbox_id: str) -> None: ...
+
+    def remove_pod_sandbox(self, sandbox_id: str) -> None: ...
+
+    def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str: ...
+
+    def start_container(self, container_id: str) -> None: ...
+
+    def stop_container(self, container_id: str, timeout: float) -> None: ...
+
+    def remove_container(self, container_id: str) -> None: ...
+
+    def container_status(self, container_id: str) -> ContainerInfo: ...
+
+    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]: ...
+
+    def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
+        """An HTTP GET from the node (probes): (status, body); ConnectionError if refused."""
+        ...
+
+    def logs(self, container_id: str) -> str: ...
+
+    def crash(self) -> None:
+        """The machine stops: every process dies at once."""
+        ...

@@ -1,0 +1,234 @@
+"""The fake container runtime: simulated containers on the virtual clock.
+
+Mirrors what containerd does for a kubelet, without a kernel: a sandbox
+gets the pod's IP, hostname and a /dev/shm shared by its containers (the
+network, UTS and IPC namespaces); each container gets its own filesystem
+from its image plus the pod's volumes at their mount paths; its command runs
+in the shell subset of runtime/shell, and each `sleep` becomes a callback on
+the virtual clock. Servers (nginx, httpd, redis) register on a port of the
+pod's IP in a FakeNetwork shared by every node, so `wget` from another pod
+reaches them.
+
+Stopping follows signals as Linux does for PID 1: a server exits on SIGTERM
+(code 0); anything else has no handler, so it runs out the grace period and
+is killed (137). Simplified: no cgroups, images are always "pullable".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from k8slite.api.pod import Container, Pod
+from k8slite.clock import Timer, VirtualClock
+from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo
+from k8slite.runtime.filesystem import FileSystem, Volume
+from k8slite.runtime.images import lookup, resolve_argv
+from k8slite.runtime.shell import ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
+
+HttpHandler = Callable[[str], "tuple[int, str]"]
+SERVERS = ("nginx", "httpd", "httpd-foreground", "redis-server", "/hello")
+
+
+class FakeNetwork:
+    """Who listens on which pod IP and port, across every node of a simulated cluster."""
+
+    def __init__(self) -> None:
+        self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
+
+    def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
+        self.listeners[ip, port] = (owner, handler)
+
+    def close(self, owner: str) -> None:
+        self.listeners = {k: v for k, v in self.listeners.items() if v[0] != owner}
+
+    def http_get(self, ip: str, port: int, path: str) -> tuple[int, str]:
+        found = self.listeners.get((ip, port))
+        if found is None:
+            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused")
+        return found[1](path)
+
+
+@dataclass
+class Sandbox:
+    id: str
+    pod_name: str
+    namespace: str
+    ip: str
+    volumes: dict[str, Volume] = field(default_factory=dict)
+    shm: Volume = field(default_factory=Volume)
+
+
+@dataclass
+class FakeContainer:
+    info: ContainerInfo
+    argv: list[str]
+    fs: FileSystem
+    env: dict[str, str]
+    working_dir: str
+    log: list[str] = field(default_factory=list)
+    process: Program | None = None
+    timer: Timer | None = None
+
+
+class FakeRuntime:
+    """A CRI runtime for one simulated node."""
+
+    def __init__(self, clock: VirtualClock, network: FakeNetwork, node_name: str) -> None:
+        self.clock, self.network, self.node_name = clock, network, node_name
+        self.on_exit: Callable[[str], None] | None = None
+        self.sandboxes: dict[str, Sandbox] = {}
+        self.containers: dict[str, FakeContainer] = {}
+        self.images: set[str] = set()
+        self.host_paths: dict[str, Volume] = {}
+        self._ids = 0
+
+    def new_id(self, prefix: str) -> str:
+        self._ids += 1
+        return f"{prefix}{self.node_name.replace('-', '')}{self._ids:06x}"
+
+    # ------------------------------------------------------------ images, sandboxes
+    def pull_image(self, image: str, policy: str) -> bool:
+        pulled = policy == "Always" or image not in self.images
+        self.images.add(image)
+        return pulled
+
+    def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
+        box = Sandbox(self.new_id("sb-"), pod.name, pod.namespace, ip)
+        for volume in pod.spec.volumes:
+            if volume.host_path is not None:
+                box.volumes[volume.name] = self.host_paths.setdefault(volume.host_path.path, Volume())
+            else:
+                box.volumes[volume.name] = Volume()
+        self.sandboxes[box.id] = box
+        return box.id
+
+    def stop_pod_sandbox(self, sandbox_id: str) -> None:
+        for c in list(self.containers.values()):
+            if c.info.sandbox_id == sandbox_id and c.info.state == RUNNING:
+                self.finish(c, 137, "Error")
+
+    def remove_pod_sandbox(self, sandbox_id: str) -> None:
+        self.stop_pod_sandbox(sandbox_id)
+        self.containers = {k: c for k, c in self.containers.items() if c.info.sandbox_id != sandbox_id}
+        self.sandboxes.pop(sandbox_id, None)
+
+    # ------------------------------------------------------------ containers
+    def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
+        box = self.sandboxes[sandbox_id]
+        image = lookup(container.image)
+        mounts = {"/dev/shm": box.shm}
+        mounts.update({m.mount_path: box.volumes[m.name] for m in container.volume_mounts})
+        env = dict(image.env)
+        env.update({"HOSTNAME": pod.name})
+        env.update({e.name: e.value or "" for e in container.env if e.value is not None})
+        info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image)
+        self.containers[info.id] = FakeContainer(
+            info, resolve_argv(image, container.command or None, container.args or None),
+            FileSystem(image.files, mounts), env, container.working_dir or image.working_dir)
+        return info.id
+
+    def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
+        box = self.sandboxes[c.info.sandbox_id]
+
+        def http_get(host: str, port: int, path: str) -> tuple[int, str]:
+            ip = box.ip if host in ("localhost", "127.0.0.1") else host
+            return self.network.http_get(ip, port, path)
+
+        def listen(port: int, handler: HttpHandler) -> None:
+            self.network.listen(box.ip, port, c.info.id, handler)
+
+        return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
+                              http_get=http_get, listen=listen, cwd=c.working_dir)
+
+    def start_container(self, container_id: str) -> None:
+        c = self.containers[container_id]
+        c.info.state, c.info.started_at = RUNNING, self.clock.now
+        write = c.log.append
+        try:
+            c.process = run_argv(c.argv, self.context(c, write))
+        except ShellSyntaxError as e:
+            write(f"{e}\n")
+            self.finish(c, 2, "Error")
+            return
+        self.advance(c)
+
+    def advance(self, c: FakeContainer) -> None:
+        """Run the process until it sleeps or exits."""
+        c.timer = None
+        if c.info.state != RUNNING or c.process is None:
+            return
+        try:
+            delay = next(c.process)
+        except StopIteration as stop:
+            code = int(stop.value or 0)
+            self.finish(c, code, "Completed" if code == 0 else "Error")
+            return
+        if not math.isinf(delay):
+            c.timer = self.clock.call_later(max(delay, 0.0), lambda: self.advance(c))
+
+    def finish(self, c: FakeContainer, exit_code: int, reason: str) -> None:
+        if c.timer:
+            c.timer.cancel()
+        c.info.state, c.info.exit_code, c.info.reason = EXITED, exit_code, reason
+        c.info.finished_at = self.clock.now
+        c.process = None
+        self.network.close(c.info.id)
+        if self.on_exit:
+            self.on_exit(c.info.id)
+
+    def stop_container(self, container_id: str, timeout: float) -> None:
+        """SIGTERM, then SIGKILL after `timeout` seconds: servers stop at once, PID 1 shells ignore it."""
+        c = self.containers[container_id]
+        if c.info.state != RUNNING:
+            return
+        if timeout <= 0:
+            self.finish(c, 137, "Error")
+        elif any(c.argv[0].endswith(s) for s in SERVERS) if c.argv else False:
+            self.finish(c, 0, "Completed")
+        else:
+            self.clock.call_later(timeout, lambda: self.kill(c))
+
+    def kill(self, c: FakeContainer) -> None:
+        if c.info.state == RUNNING:
+            self.finish(c, 137, "Error")
+
+    def remove_container(self, container_id: str) -> None:
+        c = self.containers.pop(container_id, None)
+        if c and c.info.state == RUNNING:
+            self.finish(c, 137, "Error")
+
+    def container_status(self, container_id: str) -> ContainerInfo:
+        return self.containers[container_id].info
+
+    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]:
+        c = self.containers[container_id]
+        if c.info.state != RUNNING:
+            raise RuntimeError(f"container {c.info.name} is not running")
+        out: list[str] = []
+        try:
+            code = exec_sync(command, self.context(c, out.append), max_seconds=timeout)
+        except ShellSyntaxError as e:
+            return 2, f"{e}\n"
+        return code, "".join(out)
+
+    def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
+        ip = host or self.sandboxes[sandbox_id].ip
+        return self.network.http_get(ip, port, path)
+
+    def logs(self, container_id: str) -> str:
+        return "".join(self.containers[container_id].log)
+
+    def crash(self) -> None:
+        for c in list(self.containers.values()):
+            if c.info.state == RUNNING:
+                on_exit, self.on_exit = self.on_exit, None
+                self.finish(c, 255, "Unknown")
+                self.on_exit = on_exit
+
+    def list_sandbox_containers(self, sandbox_id: str) -> list[ContainerInfo]:
+        return [c.info for c in self.containers.values() if c.info.sandbox_id == sandbox_id]
+
+
+__all__ = ["FakeRuntime", "FakeNetwork", "CREATED"]

@@ -1,0 +1,111 @@
+"""The container images k8slite's fake runtime knows, a pocket registry of Docker
+Hub's official images (their ENTRYPOINT, CMD and a few files); it leaves out layers,
+digests, platforms, pulling and image pull errors: every image is "present".
+
+An image reference such as ``docker.io/library/nginx:1.14.2`` names a registry host
+(docker.io), a repository (library/nginx) and a tag (1.14.2) or a digest
+(``@sha256:...``). ``lookup`` keeps only what tells images apart here, the
+repository's last part, so ``nginx``, ``nginx:latest`` and
+``docker.io/library/nginx:1.14.2`` are all the nginx image.
+
+An unknown image is not an error: it becomes a generic image with no command, and
+the fake runtime runs a simulated process named after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+NGINX_INDEX = """<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+"""
+HTTPD_INDEX = "<html><body><h1>It works!</h1></body></html>\n"
+PASSWD = "root:x:0:0:root:/root:/bin/sh\n"
+
+
+@dataclass(frozen=True)
+class Image:
+    """What the runtime needs from an image to start a container from it."""
+
+    name: str
+    """The repository without registry and tag, e.g. "nginx", "busybox"."""
+    entrypoint: list[str]
+    """Like Docker's ENTRYPOINT; a pod's ``command`` replaces it."""
+    cmd: list[str]
+    """Like Docker's CMD; a pod's ``args`` replace it."""
+    files: dict[str, str]
+    """Absolute path -> content: the image's filesystem (the interesting files only)."""
+    working_dir: str = "/"
+    env: dict[str, str] = field(default_factory=lambda: {"PATH": DEFAULT_PATH})
+
+
+def _image(name: str, cmd: list[str], files: dict[str, str] | None = None,
+           entrypoint: list[str] | None = None, working_dir: str = "/",
+           env: dict[str, str] | None = None) -> Image:
+    return Image(name, entrypoint or [], cmd, {"/etc/passwd": PASSWD, **(files or {})},
+                 working_dir, {"PATH": DEFAULT_PATH, **(env or {})})
+
+
+KNOWN: dict[str, Image] = {
+    image.name: image
+    for image in (
+        _image("busybox", ["sh"]),
+        _image("alpine", ["/bin/sh"]),
+        _image("ubuntu", ["bash"]),
+        _image("debian", ["bash"]),
+        _image("nginx", ["nginx", "-g", "daemon off;"],
+               {"/usr/share/nginx/html/index.html": NGINX_INDEX}, env={"NGINX_VERSION": "1.25.3"}),
+        _image("httpd", ["httpd-foreground"], {"/usr/local/apache2/htdocs/index.html": HTTPD_INDEX},
+               working_dir="/usr/local/apache2"),
+        _image("redis", ["redis-server"], working_dir="/data"),
+        _image("perl", ["perl"]),
+        _image("python", ["python3"]),
+        _image("hello-go-gke", ["/hello"]),
+        _image("pause", [], entrypoint=["/pause"]),
+    )
+}
+
+
+def repository(image: str) -> str:
+    """"docker.io/library/nginx:1.14.2" -> "nginx"; "gcr.io/x/y:1" -> "x/y"."""
+    parts = image.split("@", 1)[0].split("/")
+    first = parts[0]
+    if len(parts) > 1 and ("." in first or ":" in first or first == "localhost"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] == "library":
+        parts = parts[1:]
+    parts[-1] = parts[-1].split(":", 1)[0]
+    return "/".join(parts)
+
+
+def lookup(image: str) -> Image:
+    """The known image for a reference, or a generic one with no command."""
+    name = repository(image)
+    known = KNOWN.get(name) or KNOWN.get(name.rpartition("/")[2])
+    return known if known is not None else Image(name, [], [], {})
+
+
+def resolve_argv(image: Image, command: list[str] | None, args: list[str] | None) -> list[str]:
+    """A container's argv, by Kubernetes' rule: ``command`` replaces ENTRYPOINT and
+    ``args`` replace CMD; a ``command`` without ``args`` ignores CMD too."""
+    if command:
+        return [*command, *(args or [])]
+    return [*image.entrypoint, *(args if args else image.cmd)]

@@ -1,0 +1,247 @@
+"""The network programs of k8slite's fake containers: the clients wget, nslookup and
+redis-cli, and the servers busybox httpd, Apache httpd, nginx, redis-server and the
+Kubernetes tutorials' hello-go-gke; they leave out TCP itself, HTTP headers, methods
+other than GET, redirects, TLS and access logs.
+
+A server is a program that registers a *handler* for a port of its pod with
+``ctx.listen(port, handler)``, then blocks forever (it yields ``math.inf``). A handler
+takes the path of a GET request and returns (status code, body); the file servers
+read the container's filesystem at request time, so a file another container writes
+into a shared volume is served at once. A client calls ``ctx.http_get(host, port,
+path)``, which the fake runtime routes to the handler of the pod behind that address.
+"""
+
+from __future__ import annotations
+
+import http
+import ipaddress
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from k8slite.runtime.filesystem import normpath
+from k8slite.runtime.shell.commands import Program, Stdio, abspath, instant, options
+
+if TYPE_CHECKING:
+    from k8slite.runtime.shell.interp import ProcessContext
+
+Handler = Callable[[str], "tuple[int, str]"]
+
+NGINX_404 = ("<html>\n<head><title>404 Not Found</title></head>\n<body>\n"
+             "<center><h1>404 Not Found</h1></center>\n<hr><center>nginx</center>\n"
+             "</body>\n</html>\n")
+BUSYBOX_404 = ("<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n"
+               "<BODY><H1>404 Not Found</H1>\nThe requested URL was not found\n</BODY></HTML>\n")
+
+
+def file_server(ctx: ProcessContext, root: str, not_found: str) -> Handler:
+    """A handler that serves the files under ``root`` (a directory gives its index.html)."""
+
+    def handle(path: str) -> tuple[int, str]:
+        full = normpath(f"{root}/{path.split('?')[0]}")
+        if ctx.fs.is_dir(full):
+            full += "/index.html"
+        try:
+            return 200, ctx.fs.read(full)
+        except OSError:
+            return 404, not_found
+
+    return handle
+
+
+def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = True) -> Program:
+    """Listen on ``port``; in the foreground, block forever as a server does."""
+    if ctx.listen is not None:
+        ctx.listen(port, handler)
+    if foreground:
+        yield math.inf
+    return 0
+
+
+def busybox_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """``httpd -f -p 8080 -h /www``; without -f it "daemonizes": listens and returns 0."""
+    args, foreground, port, home = argv[1:], False, "80", "/var/www"
+    while args:
+        arg = args.pop(0)
+        if arg in ("-p", "-h") and args:
+            value = args.pop(0)
+            port, home = (value, home) if arg == "-p" else (port, value)
+        foreground = foreground or (arg.startswith("-") and "f" in arg and arg not in ("-p", "-h"))
+    handler = file_server(ctx, abspath(ctx, home), BUSYBOX_404)
+    return (yield from serve(ctx, int(port.rpartition(":")[2]), handler, foreground))
+
+
+def apache_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """The httpd image's ``httpd-foreground``: Apache serving htdocs on port 80."""
+    io.err("AH00489: Apache/2.4 (Unix) configured -- resuming normal operations\n")
+    handler = file_server(ctx, "/usr/local/apache2/htdocs", "<h1>Not Found</h1>\n")
+    return (yield from serve(ctx, 80, handler))
+
+
+def nginx(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """nginx serving /usr/share/nginx/html on port 80 (``-g 'daemon off;'``: foreground)."""
+    if "-v" in argv or "-t" in argv:
+        io.err("nginx version: nginx/1.25.3\n")
+        return 0
+    foreground = "daemon off" in " ".join(argv[1:])
+    handler = file_server(ctx, "/usr/share/nginx/html", NGINX_404)
+    return (yield from serve(ctx, 80, handler, foreground))
+
+
+def redis_server(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    port = int(argv[argv.index("--port") + 1]) if "--port" in argv[:-1] else 6379
+    io.out(f"1:M 01 Jan 1970 00:00:00.000 * Ready to accept connections tcp (port {port})\n")
+    return (yield from serve(ctx, port, lambda path: (400, "-ERR unknown command 'GET'\r\n")))
+
+
+def hello(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """gcr.io/google-samples/hello-go-gke, the backend of "Connect a Frontend to a Backend"."""
+    return (yield from serve(ctx, 80, lambda path: (200, '{"message":"Hello"}')))
+
+
+def pause(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """The pause container: holds the pod's namespaces and does nothing, forever."""
+    yield math.inf
+    return 0
+
+
+def parse_url(url: str) -> tuple[str, int, str]:
+    """"http://web:8080/x" -> ("web", 8080, "/x"); localhost names become "localhost"."""
+    scheme, _, rest = url.rpartition("://")
+    hostport, slash, path = rest.partition("/")
+    host, _, port = hostport.partition(":")
+    default = 443 if scheme == "https" else 80
+    host = "localhost" if host in ("localhost", "127.0.0.1") else host
+    return host, int(port) if port else default, slash + path or "/"
+
+
+def wget_options(args: list[str]) -> tuple[dict[str, str], str]:
+    """busybox wget's options ("-qO-", "-O -", "-T 2", "--spider" ...) and the URL."""
+    found: dict[str, str] = {}
+    url, rest = "", list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg.startswith("--"):
+            name, _, value = arg[2:].partition("=")
+            found[name] = value
+        elif arg.startswith("-") and len(arg) > 1:
+            for i, letter in enumerate(arg[1:], 1):
+                if letter in "OTUYoP":  # these take a value: the rest, or the next word
+                    found[letter] = arg[i + 1:] or (rest.pop(0) if rest else "")
+                    break
+                found[letter] = ""
+        else:
+            url = arg
+    return found, url
+
+
+@instant
+def wget(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    found, url = wget_options(argv[1:])
+    if not url:
+        io.err("wget: missing URL\n")
+        return 1
+    host, port, path = parse_url(url)
+    if "q" not in found:
+        io.err(f"Connecting to {host}:{port} ({host}:{port})\n")
+    status, body = fetch(ctx, io, "wget", host, port, path)
+    if status == 0:
+        return 1
+    if not 200 <= status < 300:
+        io.err(f"wget: server returned error: HTTP/1.1 {status} {reason(status)}\n")
+        return 1
+    return 0 if "spider" in found else save(ctx, io, found, path, body)
+
+
+def reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def fetch(ctx: ProcessContext, io: Stdio, program: str, host: str, port: int, path: str
+          ) -> tuple[int, str]:
+    """(status, body) of a GET; status 0 after printing why nothing came back."""
+    shown = "127.0.0.1" if host == "localhost" else host
+    try:
+        if ctx.http_get is None:
+            raise ConnectionError("bad address")
+        return ctx.http_get(host, port, path)
+    except ConnectionError as error:
+        if str(error).startswith("bad address"):
+            io.err(f"{program}: bad address '{host}'\n")
+        else:
+            io.err(f"{program}: can't connect to remote host ({shown}): Connection refused\n")
+    except TimeoutError:
+        io.err(f"{program}: download timed out\n")
+    return 0, ""
+
+
+def save(ctx: ProcessContext, io: Stdio, found: dict[str, str], path: str, body: str) -> int:
+    """Write the body to stdout ("-O -") or to a file (default: the URL's last part)."""
+    target = found.get("O") or path.rstrip("/").rpartition("/")[2] or "index.html"
+    if target == "-":
+        io.out(body)
+        return 0
+    try:
+        ctx.fs.write(abspath(ctx, target), body)
+    except OSError as error:
+        io.err(f"wget: can't open '{target}': {error.strerror}\n")
+        return 1
+    if "q" not in found:
+        io.err(f"saving to '{target}'\n'{target}' saved\n")
+    return 0
+
+
+def nameserver(ctx: ProcessContext) -> str:
+    try:
+        resolv = ctx.fs.read("/etc/resolv.conf")
+    except OSError:
+        return "10.96.0.10"
+    servers = [line.split()[1] for line in resolv.splitlines()
+               if line.startswith("nameserver") and len(line.split()) > 1]
+    return servers[0] if servers else "10.96.0.10"
+
+
+def is_ipv4(name: str) -> bool:
+    try:
+        ipaddress.IPv4Address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@instant
+def nslookup(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """busybox 1.28's nslookup, as in the Kubernetes DNS debugging page."""
+    names = options(argv[1:])[1]
+    if not names:
+        io.err("nslookup: usage: nslookup HOST [DNS_SERVER]\n")
+        return 1
+    name, server = names[0], nameserver(ctx)
+    address = name if is_ipv4(name) else ctx.resolve(name) if ctx.resolve else None
+    io.out(f"Server:    {server}\nAddress 1: {server}\n\n")
+    if address is None:
+        io.err(f"nslookup: can't resolve '{name}'\n")
+        return 1
+    io.out(f"Name:      {name}\nAddress 1: {address}\n")
+    return 0
+
+
+@instant
+def redis_cli(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """``redis-cli [-h HOST] [-p PORT] ping``: PONG when something listens there."""
+    args, host, port = argv[1:], "localhost", 6379
+    while len(args) > 1 and args[0] in ("-h", "-p"):
+        flag, value = args.pop(0), args.pop(0)
+        host, port = (value, port) if flag == "-h" else (host, int(value))
+    if [a.lower() for a in args] != ["ping"]:
+        io.err("k8slite: this redis-cli only knows PING\n")
+        return 1
+    status, _ = fetch(ctx, Stdio("", io.out, lambda _: None), "redis-cli", parse_url(host)[0], port, "/")
+    if status == 0:
+        io.out(f"Could not connect to Redis at {host}:{port}: Connection refused\n")
+        return 1
+    io.out("PONG\n")
+    return 0

@@ -1,0 +1,164 @@
+"""The busybox programs that describe the system (hostname, date, env, uname, id, free
+...) plus seq and expr, as k8slite's fake runtime runs them; they leave out most
+options, and report a fixed, made-up machine so that output is deterministic.
+
+The clock is virtual: ``date`` prints the time in the environment variable
+K8SLITE_NOW (seconds since 1970, which the fake runtime may set), else the epoch.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from k8slite.runtime.shell.arith import ArithError, apply
+from k8slite.runtime.shell.commands import Stdio, instant, options
+
+if TYPE_CHECKING:
+    from k8slite.runtime.shell.interp import ProcessContext
+
+KERNEL_RELEASE = "6.1.0-k8slite"
+MACHINE = "x86_64"
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@instant
+def hostname(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    io.out(ctx.hostname + "\n")
+    return 0
+
+
+def now(ctx: ProcessContext) -> float:
+    try:
+        return float(ctx.env.get("K8SLITE_NOW", "0") or 0)
+    except ValueError:
+        return 0.0
+
+
+@instant
+def date(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    seconds = now(ctx)
+    moment = EPOCH + timedelta(seconds=seconds)
+    fmt = next((a[1:] for a in argv[1:] if a.startswith("+")), None)
+    if fmt is not None:
+        io.out(moment.strftime(fmt.replace("%s", str(int(seconds)))) + "\n")
+    else:
+        io.out(f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S} UTC {moment.year}\n")
+    return 0
+
+
+@instant
+def env(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    if len(argv) > 1:
+        io.err("env: running a command through env is not supported by k8slite\n")
+        return 125
+    return print_environment(ctx, io)
+
+
+@instant
+def printenv(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    if len(argv) == 1:
+        return print_environment(ctx, io)
+    missing = [name for name in argv[1:] if name not in ctx.env]
+    io.out("".join(f"{ctx.env[name]}\n" for name in argv[1:] if name in ctx.env))
+    return 1 if missing else 0
+
+
+def print_environment(ctx: ProcessContext, io: Stdio) -> int:
+    io.out("".join(f"{key}={value}\n" for key, value in ctx.env.items()))
+    return 0
+
+
+@instant
+def pwd(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    io.out(ctx.cwd + "\n")
+    return 0
+
+
+@instant
+def whoami(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    io.out("root\n")
+    return 0
+
+
+@instant
+def id_(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    io.out("uid=0(root) gid=0(root) groups=0(root)\n")
+    return 0
+
+
+@instant
+def uname(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    flags, _ = options(argv[1:])
+    fields = {"s": "Linux", "n": ctx.hostname, "r": KERNEL_RELEASE,
+              "v": "#1 SMP k8slite", "m": MACHINE, "o": "GNU/Linux"}
+    wanted = "snrvmo" if "a" in flags else "".join(f for f in "snrvmo" if f in flags) or "s"
+    io.out(" ".join(fields[f] for f in wanted) + "\n")
+    return 0
+
+
+@instant
+def nproc(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    io.out(ctx.env.get("K8SLITE_NPROC", "4") + "\n")
+    return 0
+
+
+@instant
+def free(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """A made-up 8 GiB machine (the size of a k8slite node), in KiB like busybox."""
+    io.out("              total        used        free      shared  buff/cache   available\n"
+           "Mem:        8388608      524288     7340032        1024      524288     7864320\n"
+           "Swap:             0           0           0\n")
+    return 0
+
+
+@instant
+def kill(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """Accepted and ignored: k8slite's processes receive no signals."""
+    return 0
+
+
+@instant
+def seq(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    try:
+        numbers = [int(arg) for arg in argv[1:]]
+    except ValueError:
+        io.err(f"seq: invalid number '{argv[-1]}'\n")
+        return 1
+    if not 1 <= len(numbers) <= 3 or (len(numbers) == 3 and numbers[1] == 0):
+        io.err("seq: usage: seq [FIRST [INC]] LAST\n")
+        return 1
+    first = numbers[0] if len(numbers) > 1 else 1
+    step = numbers[1] if len(numbers) == 3 else 1
+    last = numbers[-1]
+    io.out("".join(f"{n}\n" for n in range(first, last + (1 if step > 0 else -1), step)))
+    return 0
+@instant
+def expr(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    args = argv[1:]
+    try:
+        if len(args) == 1:
+            result = args[0]
+        elif len(args) == 3:
+            result = expr_binary(*args)
+        else:
+            raise ArithError("expr: syntax error")
+    except ArithError as error:
+        io.err(f"{str(error).replace('sh: divide', 'expr: division')}\n")
+        return 2
+    io.out(result + "\n")
+    return 1 if result in ("", "0") else 0
+
+
+def expr_binary(a: str, op: str, b: str) -> str:
+    ops = {"+": "+", "-": "-", "*": "*", "/": "/", "%": "%", "=": "==", "!=": "!=",
+           "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+    if op not in ops:
+        raise ArithError("expr: syntax error")
+    if re.fullmatch(r"-?\d+", a) and re.fullmatch(r"-?\d+", b):
+        return str(apply(ops[op], int(a), int(b)))
+    if op in "+-*/%":
+        raise ArithError("expr: non-numeric argument")
+    comparisons = {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}
+    return str(int(comparisons[op]))

@@ -1,0 +1,171 @@
+"""The cluster as a graph, and where each part of it goes on the page.
+
+Mirrors nothing in Kubernetes: this is how the pictures see a cluster.
+`build_graph` reads the API (never the components) into a networkx DiGraph
+whose vertices are ReplicaSets (and other owners), Nodes and Pods, with an
+`owns` edge from each owner to its pods (metadata.ownerReferences) and a
+`runs-on` edge from each pod to its node (spec.nodeName).
+
+`layout` places them with a fixed recipe rather than a force-directed
+layout, so that the picture does not jump between two `c.run` steps: node i
+is column i (nodes sorted by name), the pods on a node fill a grid in name
+order, unscheduled pods wait in a lane at the bottom, and owners sit in a
+row above the nodes. Coordinates are in "pod widths"; y grows upwards, with
+the top of the picture at y = 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import networkx as nx
+
+from k8slite.api.meta import KubeObject
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.errors import ApiError
+from k8slite.viz.palette import pod_state
+
+HIDDEN_NAMESPACES = ("kube-system",)
+
+POD_W, POD_H, POD_GAP = 1.0, 0.5, 0.15
+NODE_PAD, NODE_HEADER, NODE_GAP = 0.2, 1.05, 0.5
+OWNER_W, OWNER_H, OWNER_GAP = 2.4, 0.6, 1.0
+LANE_GAP, LANE_HEADER = 0.45, 0.4
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle: (x, y) is its lower-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+    @property
+    def center_x(self) -> float:
+        return self.x + self.w / 2
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes: a Box per graph vertex, the pending lane, and the overall size."""
+
+    boxes: dict[str, Box]
+    lane: Box
+    width: float
+    height: float
+
+
+def vertex_id(obj: KubeObject) -> str:
+    """`Node/node-1`, `Pod/default/web-x7k2q`, `ReplicaSet/default/web`."""
+    return f"{obj.kind}/{obj.namespace}/{obj.name}" if obj.namespace else f"{obj.kind}/{obj.name}"
+
+
+def build_graph(cluster: object) -> nx.DiGraph:
+    """Nodes, pods (every namespace but kube-system) and their owners, with owns/runs-on edges."""
+    api = cluster.api  # type: ignore[attr-defined]
+    kubelets = getattr(cluster, "kubelets", {})
+    graph = nx.DiGraph()
+    for node in sorted(api.list("nodes"), key=lambda n: n.name):
+        kubelet = kubelets.get(node.name)
+        up = kubelet is not None and bool(kubelet.running)
+        graph.add_node(vertex_id(node), kind="Node", obj=node, up=up)
+    pods = [p for p in api.list("pods") if p.namespace not in HIDDEN_NAMESPACES]
+    for rs in api.list("replicasets"):
+        if rs.namespace not in HIDDEN_NAMESPACES:
+            graph.add_node(vertex_id(rs), kind="Owner", obj=rs)
+    for pod in sorted(pods, key=lambda p: (p.namespace, p.name)):
+        add_pod(graph, api, pod)
+    return graph
+
+
+def add_pod(graph: nx.DiGraph, api: object, pod: Pod) -> None:
+    pid = vertex_id(pod)
+    graph.add_node(pid, kind="Pod", obj=pod, state=pod_state(pod))
+    node_id = f"Node/{pod.spec.node_name}"
+    if pod.spec.node_name and node_id in graph:
+        graph.add_edge(pid, node_id, relation="runs-on")
+    for ref in pod.metadata.owner_references:
+        owner_id = f"{ref.kind}/{pod.namespace}/{ref.name}"
+        if owner_id not in graph:
+            owner = find_owner(api, ref.kind, ref.name, pod.namespace)
+            if owner is None:
+                continue  # the owner is gone: the garbage collector will remove the pod
+            graph.add_node(owner_id, kind="Owner", obj=owner)
+        graph.add_edge(owner_id, pid, relation="owns")
+
+
+def find_owner(api: object, kind: str, name: str, namespace: str) -> KubeObject | None:
+    try:
+        found: KubeObject = api.get(kind.lower(), name, namespace)  # type: ignore[attr-defined]
+        return found
+    except ApiError:
+        return None
+
+
+def vertices(graph: nx.DiGraph, kind: str) -> list[str]:
+    """The vertices of one kind, sorted by id (so by namespace, then name)."""
+    return sorted(v for v, data in graph.nodes(data=True) if data["kind"] == kind)
+
+
+def pods_per_row(node_count: int) -> int:
+    """Three pods side by side for three nodes; more when there are fewer nodes, two at least."""
+    return max(2, min(6, 9 // max(1, node_count)))
+
+
+def grid(count: int, columns: int, left: float, top: float) -> list[Box]:
+    """`count` pod boxes in rows of `columns`, the first one's top-left corner at (left, top)."""
+    boxes = []
+    for i in range(count):
+        row, col = divmod(i, columns)
+        boxes.append(Box(left + col * (POD_W + POD_GAP), top - row * (POD_H + POD_GAP) - POD_H, POD_W, POD_H))
+    return boxes
+
+
+def grid_height(count: int, columns: int) -> float:
+    rows = max(1, math.ceil(count / columns))
+    return rows * (POD_H + POD_GAP) - POD_GAP
+
+
+def layout(graph: nx.DiGraph, show_owners: bool = True) -> Layout:
+    """Stable positions: a function of the sorted names only, never of iteration order or chance."""
+    nodes = vertices(graph, "Node")
+    columns = pods_per_row(len(nodes))
+    node_w = 2 * NODE_PAD + columns * POD_W + (columns - 1) * POD_GAP
+    width = max(1, len(nodes)) * (node_w + NODE_GAP) - NODE_GAP
+    pods_on = {n: sorted(p for p in graph.predecessors(n) if graph.nodes[p]["kind"] == "Pod") for n in nodes}
+    most = max((len(p) for p in pods_on.values()), default=0)
+    node_h = NODE_HEADER + grid_height(most, columns) + NODE_PAD
+    top = -(OWNER_H + OWNER_GAP) if show_owners else 0.0
+    boxes: dict[str, Box] = {}
+    if show_owners:
+        boxes.update(owner_row(vertices(graph, "Owner"), width))
+    for i, node in enumerate(nodes):
+        x = i * (node_w + NODE_GAP)
+        boxes[node] = Box(x, top - node_h, node_w, node_h)
+        boxes.update(zip(pods_on[node], grid(len(pods_on[node]), columns, x + NODE_PAD, top - NODE_HEADER)))
+    placed = set(boxes)
+    waiting = [p for p in vertices(graph, "Pod") if p not in placed]
+    lane_columns = max(1, int((width - 2 * NODE_PAD + POD_GAP) // (POD_W + POD_GAP)))
+    lane_top = top - node_h - LANE_GAP
+    lane_h = LANE_HEADER + grid_height(len(waiting), lane_columns) + NODE_PAD
+    lane = Box(0.0, lane_top - lane_h, width, lane_h)
+    boxes.update(zip(waiting, grid(len(waiting), lane_columns, NODE_PAD, lane_top - LANE_HEADER)))
+    return Layout(boxes, lane, width, -lane.y)
+
+
+def owner_row(owners: list[str], width: float) -> dict[str, Box]:
+    """Owners evenly spread across the width, in name order."""
+    if not owners:
+        return {}
+    slot = width / len(owners)
+    w = min(OWNER_W, slot - 0.2)
+    return {o: Box(slot * (i + 0.5) - w / 2, -OWNER_H, w, OWNER_H) for i, o in enumerate(owners)}

@@ -1,0 +1,73 @@
+"""What colour a pod is, and what a node's header says: the pictures' vocabulary.
+
+Mirrors what `kubectl get pods` prints in its STATUS column: usually the
+pod's phase (Pending, Running, Succeeded, Failed), but `Terminating` once
+the pod has a deletionTimestamp and `CrashLoopBackOff` while a container
+waits out its restart back-off, because those are what a learner needs to
+see. A node's state is its Ready condition (Ready, NotReady, Unknown), plus
+whether the machine itself is down: for the first 40 s after a machine dies
+the control plane still believes it is Ready, and the picture shows both.
+"""
+
+from __future__ import annotations
+
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+
+# One colour per pod state, used by every picture and its legend, in legend order.
+PHASE_COLORS: dict[str, str] = {
+    "Pending": "#f2a900",           # amber: waiting for a node or for its containers
+    "Running": "#2e9e44",           # green
+    "Succeeded": "#3478c6",         # blue: finished, exit code 0
+    "Failed": "#d62728",            # red: finished, and something exited non-zero
+    "CrashLoopBackOff": "#ff5a1f",  # orange-red: restarting, and waiting longer each time
+    "Terminating": "#a6a6a6",       # grey, hatched: deleted, its kubelet is stopping it
+    "Unknown": "#7f7f7f",           # dark grey: the node stopped reporting
+}
+TERMINATING_HATCH = "////"
+
+# The text on a pod box must stay readable on its colour.
+DARK_TEXT_STATES = frozenset({"Pending", "Terminating"})
+
+NODE_FACE = "#f3f5fa"
+NODE_EDGE = "#5b6b8c"
+NODE_DOWN_FACE = "#dcdcdc"
+NODE_DOWN_EDGE = "#d62728"
+NODE_STATUS_COLORS = {"Ready": "#2e9e44", "NotReady": "#d62728", "Unknown": "#7f7f7f"}
+
+# Owners (ReplicaSets, Jobs ...) take colours in turn, so each one's arrows can be told apart.
+OWNER_COLORS = ("#6a3d9a", "#1f78b4", "#b15928", "#33a02c", "#e31a1c", "#ff7f00", "#a6761d", "#1b9e77")
+
+EVENT_COLORS = {"Normal": "#3478c6", "Warning": "#e6550d"}
+
+
+def pod_state(pod: Pod) -> str:
+    """The word kubectl would print for this pod, restricted to the keys of PHASE_COLORS."""
+    if pod.metadata.deletion_timestamp is not None:
+        return "Terminating"
+    for status in pod.status.container_statuses:
+        waiting = status.state.waiting
+        if waiting is not None and waiting.reason == "CrashLoopBackOff":
+            return "CrashLoopBackOff"
+    phase = pod.status.phase
+    return phase if phase in PHASE_COLORS else "Unknown"
+
+
+def restart_count(pod: Pod) -> int:
+    return sum(s.restart_count for s in pod.status.container_statuses)
+
+
+def node_status(node: Node) -> str:
+    """Ready, NotReady or Unknown, from the node's Ready condition (as `kubectl get nodes`)."""
+    return {"True": "Ready", "False": "NotReady"}.get(node.ready_status(), "Unknown")
+
+
+def short_name(name: str, limit: int = 11) -> str:
+    """A name that fits in a pod box: keep the start and the 5-character random suffix."""
+    if len(name) <= limit:
+        return name
+    return name[: limit - 6] + "…" + name[-5:]
+
+
+def text_color(state: str) -> str:
+    return "#222222" if state in DARK_TEXT_STATES else "white"

@@ -1,0 +1,87 @@
+"""Helpers for the course tests: run a notebook's first cells in a real kernel."""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Kernels and subprocesses import k8slite from this checkout even when it is not installed.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repo_on_pythonpath() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+        patch.setenv("PYTHONPATH", os.pathsep.join(paths))
+        yield
+
+
+def execute_cells(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
+    """Cells 0..last of a copy of ``nb``, run in a fresh python3 kernel whose cwd is ``cwd``.
+
+    Errors are recorded in the cells' outputs, not raised, so a test can say which
+    cell failed and how.
+    """
+    head = copy.deepcopy(nb)
+    head.cells = head.cells[: last + 1]
+    client = NotebookClient(
+        head,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    client.execute()
+    return head
+
+
+def error_of(cell: NotebookNode) -> tuple[str, str] | None:
+    """``(ename, evalue)`` of the error a code cell raised, or None."""
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            return output.ename, output.evalue
+    return None
+
+
+def stdout_of(cell: NotebookNode) -> str:
+    return "".join(o.text for o in cell.get("outputs", []) if o.output_type == "stream")
+
+
+def first_error(nb: NotebookNode) -> str:
+    """The first error in an executed notebook, for failure messages."""
+    for index, cell in enumerate(nb.cells):
+        error = error_of(cell) if cell.cell_type == "code" else None
+        if error:
+            return f"cell {index} raised {error[0]}: {error[1]}"
+    return "no cell raised"
+
+
+def read(path: Path) -> NotebookNode:
+    return nbformat.read(path, as_version=nbformat.NO_CONVERT)
+
+
+class Runner:
+    """The helpers above, handed to tests as the ``runner`` fixture."""
+
+    execute = staticmethod(execute_cells)
+    error_of = staticmethod(error_of)
+    stdout_of = staticmethod(stdout_of)
+    first_error = staticmethod(first_error)
+    read = staticmethod(read)
+
+
+@pytest.fixture(scope="session")
+def runner() -> Runner:
+    return Runner()
