@@ -248,13 +248,15 @@ class Kubelet:
     def write_status(self, pod: Pod, record: PodRecord) -> None:
         statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod)
                     for c in pod.spec.containers]
-        new = pod.copy()
-        new.status = pod_status(pod, statuses, record.ip, self.template_host_ip(), self.clock.now)
-        if new.status != pod.status:
-            try:
-                self.api.update_status(new)
-            except NotFound:
-                pass
+        try:  # the status manager writes on top of the latest copy, not the informer's
+            latest = self.api.get("pods", pod.name, pod.namespace)
+        except NotFound:
+            return
+        assert isinstance(latest, Pod)
+        new = latest.copy()
+        new.status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now)
+        if new.status != latest.status:
+            self.api.update_status(new)
 
     def template_host_ip(self) -> str:
         addresses = self.template.status.addresses

@@ -31,7 +31,7 @@ from k8slite.viz.palette import pod_state
 HIDDEN_NAMESPACES = ("kube-system",)
 
 POD_W, POD_H, POD_GAP = 1.0, 0.5, 0.15
-NODE_PAD, NODE_HEADER, NODE_GAP = 0.2, 1.05, 0.5
+NODE_PAD, NODE_HEADER, NODE_GAP = 0.2, 1.1, 0.5
 OWNER_W, OWNER_H, OWNER_GAP = 2.4, 0.6, 1.0
 LANE_GAP, LANE_HEADER = 0.45, 0.4
 

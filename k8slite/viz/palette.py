@@ -21,10 +21,11 @@ PHASE_COLORS: dict[str, str] = {
     "Succeeded": "#3478c6",         # blue: finished, exit code 0
     "Failed": "#d62728",            # red: finished, and something exited non-zero
     "CrashLoopBackOff": "#ff5a1f",  # orange-red: restarting, and waiting longer each time
-    "Terminating": "#a6a6a6",       # grey, hatched: deleted, its kubelet is stopping it
+    "Terminating": "#c4c4c4",       # grey, hatched: deleted, its kubelet is stopping it
     "Unknown": "#7f7f7f",           # dark grey: the node stopped reporting
 }
-TERMINATING_HATCH = "////"
+TERMINATING_HATCH = "///"
+TERMINATING_EDGE = "#8a8a8a"
 
 # The text on a pod box must stay readable on its colour.
 DARK_TEXT_STATES = frozenset({"Pending", "Terminating"})

@@ -45,7 +45,7 @@ def draw_cluster(cluster: Any, ax: Axes | None = None, title: str | None = None,
     if show_owners:
         draw_owners(ax, graph, where)
     ax.set_title(title if title is not None else f"k8slite cluster at t = {cluster.now:g} s",
-                 fontsize=11, loc="left")
+                 fontsize=11, loc="left", x=0.01)
     ax.legend(handles=legend_handles(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=8,
               fontsize=8, frameon=False, handlelength=1.4, columnspacing=1.2)
     return fig
@@ -80,22 +80,24 @@ def draw_nodes(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
         box = where.boxes[vid]
         status = palette.node_status(node)
         healthy = up and status == "Ready"
-        ax.add_patch(rounded(box, 0.18, zorder=1, linewidth=2.0 if not healthy else 1.2,
-                             facecolor=palette.NODE_FACE if healthy else palette.NODE_DOWN_FACE,
+        face = palette.NODE_FACE if healthy else palette.NODE_DOWN_FACE
+        ax.add_patch(rounded(box, 0.18, zorder=1, linewidth=1.2 if healthy else 2.2, facecolor=face,
                              edgecolor=palette.NODE_EDGE if healthy else palette.NODE_DOWN_EDGE))
+        # Arrows pass behind the text on a node, not through it.
+        text = {"va": "center", "zorder": 5, "bbox": {"facecolor": face, "edgecolor": "none", "pad": 0.8}}
         left, right, top = box.x + 0.2, box.x + box.w - 0.2, box.top
-        ax.text(left, top - 0.27, node.name, fontsize=10, fontweight="bold", va="center", zorder=5)
-        ax.text(right, top - 0.27, status, fontsize=9, ha="right", va="center", zorder=5,
-                color=palette.NODE_STATUS_COLORS[status], fontweight="bold")
+        ax.text(left, top - 0.27, node.name, fontsize=10, fontweight="bold", **text)
+        ax.text(right, top - 0.27, status, fontsize=9, ha="right", fontweight="bold",
+                color=palette.NODE_STATUS_COLORS[status], **text)
         pods = [graph.nodes[p]["obj"] for p in graph.predecessors(vid) if graph.nodes[p]["kind"] == "Pod"]
         requested, capacity = cpu_requested(pods), allocatable(node).milli_cpu
-        ax.text(left, top - 0.6, f"cpu {requested / 1000:g}/{capacity / 1000:g} requested · {len(pods)} pods",
-                fontsize=7, va="center", color="#444444", zorder=5)
+        ax.text(left, top - 0.58, f"{len(pods)} pods · cpu {requested / 1000:g}/{capacity / 1000:g}",
+                fontsize=7, color="#444444", **text)
+        bar_left = left + min(1.5, (right - left) / 2)
+        allocation_bar(ax, bar_left, top - 0.58, right - bar_left, requested / capacity if capacity else 0.0)
         notes = ([] if up else ["machine down"]) + taint_names(node)
         if notes:
-            ax.text(right, top - 0.6, " · ".join(notes), fontsize=7, ha="right", va="center",
-                    color=palette.NODE_DOWN_EDGE, zorder=5)
-        allocation_bar(ax, left, top - 0.85, right - left, requested / capacity if capacity else 0.0)
+            ax.text(left, top - 0.85, " · ".join(notes), fontsize=7, color=palette.NODE_DOWN_EDGE, **text)
 
 
 def cpu_requested(pods: list[Pod]) -> int:
@@ -106,14 +108,15 @@ def cpu_requested(pods: list[Pod]) -> int:
 def taint_names(node: Node) -> list[str]:
     """`unreachable`, `not-ready` ...: the last part of each taint key, once each."""
     names = [t.key.rsplit("/", 1)[-1] for t in node.spec.taints]
-    return [f"taint {n}" for n in dict.fromkeys(names)]
+    return [f"taint: {n}" for n in dict.fromkeys(names)]
 
 
 def allocation_bar(ax: Axes, x: float, y: float, width: float, fraction: float) -> None:
-    """A thin bar: how much of the node's allocatable CPU its pods have requested."""
-    ax.add_patch(Rectangle((x, y), width, 0.09, facecolor="#dde3ee", edgecolor="none", zorder=2))
+    """A thin bar centred on y: how much of the node's allocatable CPU its pods have requested."""
+    ax.add_patch(Rectangle((x, y - 0.05), width, 0.1, facecolor="#dde3ee", edgecolor="none", zorder=5))
     colour = "#3478c6" if fraction <= 0.8 else ("#f2a900" if fraction <= 1.0 else "#d62728")
-    ax.add_patch(Rectangle((x, y), width * min(fraction, 1.0), 0.09, facecolor=colour, edgecolor="none", zorder=2))
+    ax.add_patch(Rectangle((x, y - 0.05), width * min(fraction, 1.0), 0.1, facecolor=colour, edgecolor="none",
+                           zorder=5))
 
 
 def draw_lane(ax: Axes, lane: Box) -> None:
@@ -130,16 +133,17 @@ def draw_pods(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
         box = where.boxes[vid]
         terminating = state == "Terminating"
         ax.add_patch(rounded(box, 0.08, zorder=3, linewidth=0.8, facecolor=palette.PHASE_COLORS[state],
-                             edgecolor="#555555" if terminating else "white",
+                             edgecolor=palette.TERMINATING_EDGE if terminating else "white",
                              hatch=palette.TERMINATING_HATCH if terminating else None))
-        colour = palette.text_color(state)
+        # On the hatching the text gets a plain background, or it cannot be read.
+        text = {"fontsize": 7, "ha": "center", "va": "center", "zorder": 6, "color": palette.text_color(state),
+                "bbox": {"facecolor": palette.PHASE_COLORS[state], "edgecolor": "none", "pad": 0.5}
+                if terminating else None}
         restarts = palette.restart_count(pod)
-        name_y = box.y + box.h * (0.66 if restarts else 0.5)
-        ax.text(box.center_x, name_y, palette.short_name(pod.name), fontsize=7, ha="center", va="center",
-                color=colour, zorder=6, fontweight="bold" if terminating else "normal")
+        ax.text(box.center_x, box.y + box.h * (0.68 if restarts else 0.5), palette.short_name(pod.name), **text)
         if restarts:
-            ax.text(box.center_x, box.y + box.h * 0.27, f"{restarts} restart{'s' if restarts > 1 else ''}",
-                    fontsize=6, ha="center", va="center", color=colour, zorder=6)
+            ax.text(box.center_x, box.y + box.h * 0.28, f"{restarts} restart{'s' if restarts > 1 else ''}",
+                    **{**text, "fontsize": 6})
 
 
 def draw_owners(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
@@ -148,28 +152,28 @@ def draw_owners(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
         box = where.boxes[vid]
         colour = palette.OWNER_COLORS[i % len(palette.OWNER_COLORS)]
         ax.add_patch(rounded(box, 0.12, zorder=3, facecolor="white", edgecolor=colour, linewidth=1.6))
-        ax.text(box.center_x, box.y + box.h * 0.68, f"{owner.kind} {owner.name}", fontsize=8, ha="center",
-                va="center", color=colour, fontweight="bold", zorder=6)
-        ax.text(box.center_x, box.y + box.h * 0.28, owner_summary(owner), fontsize=7, ha="center",
-                va="center", color="#444444", zorder=6)
+        ax.text(box.center_x, box.y + box.h * 0.68, palette.short_name(owner.name, int(box.w * 11)), fontsize=8,
+                ha="center", va="center", color=colour, fontweight="bold", zorder=6)
+        ax.text(box.center_x, box.y + box.h * 0.28, f"{owner.kind} {owner_summary(owner)}".strip(), fontsize=7,
+                ha="center", va="center", color="#444444", zorder=6)
         for pod_id in sorted(graph.successors(vid)):
             pod_box = where.boxes[pod_id]
             ax.add_patch(FancyArrowPatch((box.center_x, box.y), (pod_box.center_x, pod_box.top),
                                          arrowstyle="-|>", mutation_scale=7, linewidth=0.7, color=colour,
-                                         alpha=0.45, shrinkA=0, shrinkB=1, zorder=2))
+                                         alpha=0.35, shrinkA=0, shrinkB=1, zorder=2))
 
 
 def owner_summary(owner: Any) -> str:
-    """`3/3 ready` for a ReplicaSet-like owner (replicas wanted vs ready); empty otherwise."""
+    """`· 3/3 ready` for a ReplicaSet-like owner (replicas wanted vs ready); empty otherwise."""
     spec, status = getattr(owner, "spec", None), getattr(owner, "status", None)
     wanted, ready = getattr(spec, "replicas", None), getattr(status, "ready_replicas", None)
     if wanted is None or ready is None:
         return ""
-    return f"{ready}/{wanted} ready"
+    return f"· {ready}/{wanted} ready"
 
 
 def legend_handles() -> list[Patch]:
-    handles = [Patch(facecolor=colour, edgecolor="#555555" if state == "Terminating" else colour,
+    handles = [Patch(facecolor=colour, edgecolor=palette.TERMINATING_EDGE if state == "Terminating" else colour,
                      hatch=palette.TERMINATING_HATCH if state == "Terminating" else None, label=state)
                for state, colour in palette.PHASE_COLORS.items() if state != "Unknown"]
     handles.append(Patch(facecolor=palette.NODE_DOWN_FACE, edgecolor=palette.NODE_DOWN_EDGE, linewidth=1.5,

@@ -5,11 +5,14 @@ chart: one row per involved object (in the order each first appears), one
 marker per Event at its time on the cluster clock, blue for Normal and
 orange for Warning, labelled with the reason. It is the picture for stories
 such as "node-2 NotReady at 40 s, its pods evicted at 340 s". Events that
-fall close together on one row share a label, so the text never overlaps.
+at one instant share a label; labels alternate above and below the row and
+are cut short (…) before they would run into the next one.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -18,10 +21,11 @@ from matplotlib.lines import Line2D
 from k8slite.api.core import Event
 from k8slite.api.kinds import lookup
 from k8slite.viz.figure import DPI, NotebookFigure
-from k8slite.viz.palette import EVENT_COLORS
+from k8slite.viz.palette import EVENT_COLORS, short_name
 
 ROW_IN = 0.42          # inches per row
-GROUP_FRACTION = 0.06  # events closer than this fraction of the time span share a label
+AXES_LEFT, AXES_WIDTH = 0.21, 0.76  # of a 10-inch figure
+CHAR_IN = 7 * 0.6 / 72  # the width of one 7-point character, in inches
 MAX_REASONS = 3
 
 
@@ -30,12 +34,14 @@ def timeline(cluster: Any, kinds: list[str] | None = None) -> Figure:
     wanted = None if kinds is None else {lookup(k).kind for k in kinds}
     events: list[Event] = [e for e in cluster.events() if wanted is None or e.involved_object.kind in wanted]
     rows = row_order(events)
-    fig = NotebookFigure(figsize=(10, max(2.2, 1.3 + ROW_IN * len(rows))), dpi=DPI)
-    ax = fig.add_axes((0.2, 1.0 / fig.get_figheight() * 0.75, 0.77, 1 - 1.2 / fig.get_figheight()))
+    height = max(2.2, 1.3 + ROW_IN * len(rows))
+    fig = NotebookFigure(figsize=(10, height), dpi=DPI)
+    ax = fig.add_axes((AXES_LEFT, 0.75 / height, AXES_WIDTH, 1 - 1.2 / height))
     end = max([cluster.now, *(e.time for e in events)]) or 1.0
-    ax.set_xlim(-0.03 * end, end * 1.1)
+    xlim = (-0.03 * end, end * 1.08)
+    ax.set_xlim(*xlim)
     ax.set_ylim(len(rows) - 0.4, -0.8)
-    ax.set_yticks(range(len(rows)), list(rows), fontsize=8)
+    ax.set_yticks(range(len(rows)), [short_name(r, 30) for r in rows], fontsize=8)
     ax.set_xlabel("cluster time (s)", fontsize=9)
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
@@ -46,10 +52,12 @@ def timeline(cluster: Any, kinds: list[str] | None = None) -> Figure:
     for e in events:
         ax.scatter([e.time], [rows[row_key(e)]], s=26, color=EVENT_COLORS.get(e.type, "#7f7f7f"), zorder=3,
                    marker="D" if e.type == "Warning" else "o", edgecolors="white", linewidths=0.5)
+    seconds_per_char = (xlim[1] - xlim[0]) / (10 * AXES_WIDTH) * CHAR_IN
     for key, row in rows.items():
-        for time, label, warning in label_groups([e for e in events if row_key(e) == key], end * GROUP_FRACTION):
-            ax.text(time, row - 0.2, label, fontsize=7, va="bottom", ha="left", zorder=4,
-                    color=EVENT_COLORS["Warning"] if warning else "#333333")
+        for label in place_labels([e for e in events if row_key(e) == key], seconds_per_char, xlim[1]):
+            ax.text(label.time, row + label.offset, label.text, fontsize=7, ha=label.align,
+                    va="bottom" if label.offset < 0 else "top", zorder=4,
+                    color=EVENT_COLORS["Warning"] if label.warning else "#333333")
     if not events:
         ax.text(end / 2, 0, "no events yet", ha="center", va="center", color="#777777")
     ax.set_title(f"Events up to t = {cluster.now:g} s", fontsize=11, loc="left")
@@ -73,18 +81,54 @@ def row_order(events: list[Event]) -> dict[str, int]:
     return rows
 
 
-def label_groups(events: list[Event], gap: float) -> list[tuple[float, str, bool]]:
-    """(time, "Scheduled, Pulled +2", has a Warning) for each run of events less than `gap` apart."""
+@dataclass(frozen=True)
+class Label:
+    time: float
+    text: str
+    offset: float  # rows: negative is above the marker
+    align: str
+    warning: bool
+
+
+def clusters(events: list[Event], gap: float) -> list[list[Event]]:
+    """Runs of events less than `gap` seconds apart (Scheduled, Pulling, Pulled ... at one instant)."""
     groups: list[list[Event]] = []
     for e in events:
-        if groups and e.time - groups[-1][0].time < gap:
+        if groups and e.time - groups[-1][-1].time < gap:
             groups[-1].append(e)
         else:
             groups.append([e])
-    labels = []
-    for group in groups:
-        reasons = list(dict.fromkeys(e.reason for e in group))
-        text = ", ".join(reasons[:MAX_REASONS]) + (f" +{len(reasons) - MAX_REASONS}" if len(reasons) > MAX_REASONS
-                                                    else "")
-        labels.append((group[0].time, text, any(e.type == "Warning" for e in group)))
+    return groups
+
+
+def place_labels(events: list[Event], seconds_per_char: float, end: float) -> list[Label]:
+    """A label per cluster, alternately above and below the row, cut short before the next one."""
+    groups = clusters(events, 2 * seconds_per_char)
+    labels: list[Label] = []
+    for i, group in enumerate(groups):
+        time, text = group[0].time, group_label(group)
+        next_time = groups[i + 2][0].time if i + 2 < len(groups) else end
+        room = int((next_time - time) / seconds_per_char) - 1
+        align = "left"
+        if room < len(text) and i + 2 >= len(groups):
+            # The last label on its side: it may grow leftwards instead, up to the label before it.
+            before = labels[i - 2] if i >= 2 else None
+            left_room = int((time - (before.time + len(before.text) * seconds_per_char if before else 0.0))
+                            / seconds_per_char) - 1
+            if left_room > room:
+                room, align = left_room, "right"
+        labels.append(Label(time, shorten(text, room), -0.2 if i % 2 == 0 else 0.2, align,
+                            any(e.type == "Warning" for e in group)))
     return labels
+
+
+def shorten(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: max(1, room - 1)] + "…"
+
+
+def group_label(group: list[Event]) -> str:
+    """The reasons in order, each once (`FailedScheduling ×8`), at most MAX_REASONS of them."""
+    counts = Counter(e.reason for e in group)
+    reasons = [f"{r} ×{counts[r]}" if counts[r] > 1 else r for r in dict.fromkeys(e.reason for e in group)]
+    extra = f" +{len(reasons) - MAX_REASONS}" if len(reasons) > MAX_REASONS else ""
+    return ", ".join(reasons[:MAX_REASONS]) + extra

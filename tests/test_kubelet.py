@@ -1,0 +1,86 @@
+"""The kubelet: probes, readiness, status, heartbeats, logs and exec."""
+
+from builders import make_pod
+
+from k8slite import Cluster
+
+READINESS = """
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: busybox
+    command: [sh, -c, "sleep 20; mkdir -p /www; echo ok > /www/index.html; httpd -f -p 8080 -h /www"]
+    ports: [{name: http, containerPort: 8080}]
+    readinessProbe:
+      httpGet: {path: /index.html, port: http}
+      periodSeconds: 5
+"""
+
+
+def test_readiness_probe_gates_ready_not_running():
+    c = Cluster(nodes=1)
+    c.apply(READINESS)
+    c.run(10)
+    pod = c.get("pod", "web")
+    assert pod.status.phase == "Running" and not pod.is_ready()
+    assert pod.status.condition("Ready").reason == "ContainersNotReady"
+    failures = [e.message for e in c.events() if e.reason == "Unhealthy"]
+    assert failures[0].startswith('Readiness probe failed: Get "http://10.244.1.2:8080/index.html": dial tcp')
+    c.run(20)
+    assert c.get("pod", "web").is_ready()
+    assert c.get("pod", "web").status.container_statuses[0].restart_count == 0
+
+
+def test_tcp_liveness_probe_restarts_a_silent_server():
+    c = Cluster(nodes=1)
+    c.apply("""
+apiVersion: v1
+kind: Pod
+metadata: {name: tcp}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, "sleep 3600"]
+    livenessProbe: {tcpSocket: {port: 8080}, initialDelaySeconds: 3, periodSeconds: 3, failureThreshold: 2}
+""")
+    c.run(7)
+    kills = [e for e in c.events() if e.reason == "Killing"]
+    assert kills and kills[0].time == 6
+    assert "failed liveness probe, will be restarted" in kills[0].message
+
+
+def test_node_heartbeats_every_ten_seconds():
+    c = Cluster(nodes=1)
+    c.run(35)
+    ready = c.get("node", "node-1").status.condition("Ready")
+    assert (ready.status, ready.last_heartbeat_time, ready.reason) == ("True", 30, "KubeletReady")
+
+
+def test_logs_and_previous_logs():
+    c = Cluster(nodes=1)
+    c.apply(make_pod("p", command="echo run; sleep 5; exit 3"))
+    c.run(7)
+    assert c.logs("p") == "run\n"
+    assert c.logs("p", previous=True) == "run\n"
+    status = c.get("pod", "p").status.container_statuses[0]
+    assert status.last_state.terminated.exit_code == 3 and status.last_state.terminated.reason == "Error"
+
+
+def test_exec_sees_the_container_filesystem_and_hostname():
+    c = Cluster(nodes=1)
+    c.apply(make_pod("p", command="echo hi > /tmp/f; sleep 3600"))
+    c.run(1)
+    assert c.exec("p", "cat /tmp/f; hostname") == "hi\np\n"
+    assert c.exec_code("p", "cat /nope")[0] == 1
+
+
+def test_each_pod_gets_the_next_ip_of_its_node():
+    c = Cluster(nodes=1)
+    for i in range(3):
+        c.apply(make_pod(f"p{i}"))
+    c.run(1)
+    assert [p.status.pod_ip for p in c.get("pods")] == ["10.244.1.2", "10.244.1.3", "10.244.1.4"]
