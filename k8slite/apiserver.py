@@ -144,8 +144,9 @@ class APIServer:
     def update_status(self, obj: T) -> T:
         """Replace only the status (the /status subresource)."""
         kind, current = self.current(obj)
-        new = current.copy()
-        new.status = obj.copy().status  # type: ignore[attr-defined]
+        new = copy.copy(current)  # the spec is shared: stored objects are never changed in place
+        new.metadata = copy.deepcopy(current.metadata)
+        new.status = copy.deepcopy(obj.status)  # type: ignore[attr-defined]
         return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
 
     def current(self, obj: KubeObject) -> tuple[Kind, KubeObject]:
@@ -222,7 +223,13 @@ class APIServer:
 
 def set_pod_condition(pod: Pod, type_: str, status: str, reason: str, message: str, now: float) -> bool:
     """Set a condition on a pod being changed; True when anything changed."""
-    for cond in pod.status.conditions:
+    return set_condition(pod.status.conditions, type_, status, reason, message, now)
+
+
+def set_condition(conditions: list[PodCondition], type_: str, status: str, reason: str, message: str,
+                  now: float) -> bool:
+    """Set one condition in a list, moving lastTransitionTime only when the status flips."""
+    for cond in conditions:
         if cond.type == type_:
             if (cond.status, cond.reason, cond.message) == (status, reason, message):
                 return False
@@ -230,6 +237,6 @@ def set_pod_condition(pod: Pod, type_: str, status: str, reason: str, message: s
                 cond.last_transition_time = now
             cond.status, cond.reason, cond.message = status, reason, message
             return True
-    pod.status.conditions.append(PodCondition(type_, status, reason, message, None, now))
+    conditions.append(PodCondition(type_, status, reason, message, None, now))
     return True
 

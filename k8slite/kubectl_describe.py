@@ -18,11 +18,11 @@ from typing import Any
 from k8slite.api.core import Event
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
-from k8slite.api.pod import Container, ContainerState, Pod, PodSpec, Probe, Taint, Toleration, Volume
+from k8slite.api.pod import Container, ContainerState, Pod, Probe, Taint, Toleration, Volume
 from k8slite.api.quantity import bytes_of, format_bytes, format_cpu, millicores
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import EPOCH
-from k8slite.kubectl_print import format_selector, since, tabwrite
+from k8slite.kubectl_print import format_selector, human_duration, node_roles, since, tabwrite
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -269,7 +269,7 @@ def describe_pod(cluster: Any, pod: Pod) -> str:
     annotations_multiline(w, "Annotations", pod.metadata.annotations)
     deleted = pod.metadata.deletion_timestamp
     if deleted is not None and pod.status.phase not in ("Succeeded", "Failed"):
-        w.write(0, f"Status:\tTerminating (lasts {since(2 * now - deleted, now)})\n")
+        w.write(0, f"Status:\tTerminating (lasts {human_duration(round(deleted) - now)})\n")
         w.write(0, f"Termination Grace Period:\t{pod.metadata.deletion_grace_period_seconds or 0}s\n")
     else:
         w.write(0, f"Status:\t{pod.status.phase}\n")
@@ -307,7 +307,6 @@ def qos_class(pod: Pod) -> str:
 
 def describe_node(cluster: Any, node: Node) -> str:
     w, now = PrefixWriter(), cluster.now
-    from k8slite.kubectl_print import node_roles
     w.write(0, f"Name:\t{node.name}\nRoles:\t{node_roles(node)}\n")
     labels_multiline(w, "Labels", node.metadata.labels)
     annotations_multiline(w, "Annotations", node.metadata.annotations)
@@ -376,7 +375,8 @@ def describe_node_pods(w: PrefixWriter, cluster: Any, node: Node) -> None:
         a = pod_amounts(p)
         total = {k: total[k] + a[k] for k in total}
         cells = amounts(a)
-        w.write(1, f"{p.namespace}\t{p.name}\t\t{chr(9).join(cells)}\t{since(cluster.now, p.metadata.creation_timestamp)}\n")
+        age = since(cluster.now, p.metadata.creation_timestamp)
+        w.write(1, f"{p.namespace}\t{p.name}\t\t{cells[0]}\t{cells[1]}\t{cells[2]}\t{cells[3]}\t{age}\n")
     cells = amounts(total)
     w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
     w.write(1, "Resource\tRequests\tLimits\n")

@@ -11,8 +11,12 @@ Simplified: kinds k8slite only stores get their most useful columns.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from typing import Any
+
+import yaml
 
 from k8slite.api.core import Event, Namespace
 from k8slite.api.meta import KubeObject, LabelSelector
@@ -22,6 +26,7 @@ from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import parse_time
 
 Row = list[str]
+Cells = tuple[Row, Row]  # (columns before AGE, columns -o wide adds)
 
 
 def human_duration(seconds: float) -> str:
@@ -245,14 +250,14 @@ def event_row(ev: Event, now: float, wide: bool) -> Row:
 ACCESS_MODES = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
 
 
-def deployment_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
+def deployment_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     replicas = dig(b, "spec.replicas", 1)
-    row = [f"{dig(b, 'status.readyReplicas', 0)}/{replicas}", str(dig(b, "status.updatedReplicas", 0)),
-           str(dig(b, "status.availableReplicas", 0))]
-    return row, [*containers_images(dig(b, "spec.template.spec", {})), format_selector(dig(b, "spec.selector"))]
+    cells = [f"{dig(b, 'status.readyReplicas', 0)}/{replicas}", str(dig(b, "status.updatedReplicas", 0)),
+             str(dig(b, "status.availableReplicas", 0))]
+    return cells, [*containers_images(dig(b, "spec.template.spec", {})), format_selector(dig(b, "spec.selector"))]
 
 
-def service_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
+def service_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     kind = dig(b, "spec.type", "ClusterIP")
     external = {"ExternalName": dig(b, "spec.externalName", "<none>"), "LoadBalancer": "<pending>"}.get(kind, "<none>")
     ingress = [i.get("ip") or i.get("hostname", "") for i in dig(b, "status.loadBalancer.ingress", [])]
@@ -265,7 +270,7 @@ def service_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
             [labels_cell(selector) if selector else "<none>"])
 
 
-def job_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
+def job_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     succeeded, completions = dig(b, "status.succeeded", 0), dig(b, "spec.completions")
     parallelism = dig(b, "spec.parallelism", 1)
     if completions is not None:
@@ -273,7 +278,8 @@ def job_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
     else:
         done = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
     start, end = dig(b, "status.startTime"), dig(b, "status.completionTime")
-    duration = "" if start is None else since(now, start) if end is None else human_duration(seconds(end) - seconds(start))
+    duration = "" if start is None else since(now, start) if end is None else \
+        human_duration(seconds(end) - seconds(start))
     conditions = {c.get("type") for c in dig(b, "status.conditions", []) if c.get("status") == "True"}
     status = next((s for s in ("Complete", "Failed", "Suspended", "FailureTarget") if s in conditions), "Running")
     return ([status, done, duration],
@@ -284,14 +290,14 @@ def seconds(t: float | str) -> float:
     return parse_time(t, "") if isinstance(t, str) else float(t)
 
 
-def pvc_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
+def pvc_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     modes = ",".join(ACCESS_MODES.get(m, m) for m in dig(b, "status.accessModes", []))
     return ([dig(b, "status.phase", "Pending"), dig(b, "spec.volumeName", ""),
              str(dig(b, "status.capacity.storage", "")), modes, dig(b, "spec.storageClassName", "<unset>"),
              dig(b, "spec.volumeAttributesClassName", "<unset>")], [dig(b, "spec.volumeMode", "Filesystem")])
 
 
-def pv_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
+def pv_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     ref = dig(b, "spec.claimRef", {})
     claim = f"{ref.get('namespace')}/{ref.get('name')}" if ref else ""
     return ([str(dig(b, "spec.capacity.storage", "")),
@@ -301,11 +307,15 @@ def pv_cells(b: dict[str, Any], now: float, wide: bool) -> Row:
              dig(b, "status.reason", "")], [dig(b, "spec.volumeMode", "Filesystem")])
 
 
-def count_cells(key: str) -> Callable[[dict[str, Any], float, bool], Any]:
-    return lambda b, now, wide: ([str(len(b.get(key) or {}) + len(b.get("binaryData") or {}))], [])
+def configmap_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [str(len(b.get("data") or {}) + len(b.get("binaryData") or {}))], []
 
 
-def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Any:
+def secret_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [b.get("type", "Opaque"), str(len(b.get("data") or {}) + len(b.get("stringData") or {}))], []
+
+
+def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     eps = [f"{a.get('ip')}:{p.get('port')}" if p else str(a.get("ip")) for s in b.get("subsets") or []
            for p in (s.get("ports") or [None]) for a in s.get("addresses") or []]
     shown = ",".join(eps[:3]) + (f" + {len(eps) - 3} more..." if len(eps) > 3 else "")
@@ -313,7 +323,7 @@ def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Any:
 
 
 # kind: (columns before AGE, extra -o wide columns, cells function)
-GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Any]]] = {
+GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells]]] = {
     "Deployment": (["READY", "UP-TO-DATE", "AVAILABLE"], ["CONTAINERS", "IMAGES", "SELECTOR"], deployment_cells),
     "Service": (["TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"], ["SELECTOR"], service_cells),
     "Job": (["STATUS", "COMPLETIONS", "DURATION"], ["CONTAINERS", "IMAGES", "SELECTOR"], job_cells),
@@ -321,8 +331,8 @@ GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Any]]
                                "VOLUMEATTRIBUTESCLASS"], ["VOLUMEMODE"], pvc_cells),
     "PersistentVolume": (["CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS",
                           "VOLUMEATTRIBUTESCLASS", "REASON"], ["VOLUMEMODE"], pv_cells),
-    "ConfigMap": (["DATA"], [], count_cells("data")),
-    "Secret": (["TYPE", "DATA"], [], lambda b, n, w: ([b.get("type", "Opaque"), count_cells("data")(b, n, w)[0][0]], [])),
+    "ConfigMap": (["DATA"], [], configmap_cells),
+    "Secret": (["TYPE", "DATA"], [], secret_cells),
     "Endpoints": (["ENDPOINTS"], [], endpoints_cells),
 }
 
@@ -338,6 +348,9 @@ def generic_row(obj: KubeObject, now: float, wide: bool) -> Row:
 
 def header(kind: str, wide: bool) -> Row:
     """The column names of a kind's table."""
+    if kind == "Event" and wide:
+        return ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT",
+                "NAME"]
     if kind in HEADERS:
         base, more = HEADERS[kind]
     elif kind in GENERIC:
@@ -353,8 +366,7 @@ HEADERS: dict[str, tuple[Row, Row]] = {
              ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
     "ReplicaSet": (["NAME", "DESIRED", "CURRENT", "READY", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "Namespace": (["NAME", "STATUS", "AGE"], []),
-    "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
-              ["SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]),
+    "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], []),
 }
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
     "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row}
@@ -362,3 +374,101 @@ ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
 
 def row(obj: KubeObject, now: float, wide: bool) -> Row:
     return ROWS.get(obj.kind, generic_row)(obj, now, wide)
+
+
+# ---------------------------------------------------------------- names, selectors, whole outputs
+
+def kind_name(kind: Any) -> str:
+    """`pod`, `replicaset.apps`, `job.batch`: how kubectl names a kind in its messages."""
+    group = kind.api_version.split("/")[0] if "/" in kind.api_version else ""
+    return kind.kind.lower() + (f".{group}" if group else "")
+
+
+def resource_name(kind: Any, name: str) -> str:
+    return f"{kind_name(kind)}/{name}"
+
+
+def selector_matches(selector: str, labels: dict[str, str]) -> bool:
+    """A `-l` selector: `a=b`, `a==b`, `a!=b`, `a`, `!a`, `a in (x,y)`, `a notin (x)`, comma-separated."""
+    terms = re.findall(r"[^,(]+(?:\([^)]*\))?", selector)
+    for term in (t.strip() for t in terms if t.strip()):
+        match = re.fullmatch(r"(\S+)\s+(in|notin)\s+\((.*)\)", term)
+        if match:
+            key, op, values = match[1], match[2], {v.strip() for v in match[3].split(",")}
+            if (labels.get(key) in values) != (op == "in") or (op == "in" and key not in labels):
+                return False
+        elif "!=" in term:
+            key, value = (s.strip() for s in term.split("!=", 1))
+            if labels.get(key) == value:
+                return False
+        elif "=" in term:
+            key, value = (s.strip() for s in term.replace("==", "=").split("=", 1))
+            if labels.get(key) != value:
+                return False
+        elif term.startswith("!"):
+            if term[1:] in labels:
+                return False
+        elif term not in labels:
+            return False
+    return True
+
+
+class KubectlDumper(yaml.SafeDumper):
+    """sigs.k8s.io/yaml's style: keys sorted, quoted strings in double quotes, multi-line text literal."""
+
+    def choose_scalar_style(self) -> Any:
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+KubectlDumper.add_representer(str, _str)
+
+
+def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def to_json(data: Any) -> str:
+    """Go's json.MarshalIndent with four spaces: HTML characters escaped, keys sorted (unstructured maps)."""
+    text = json.dumps(data, indent=4, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[str, Any], single: bool,
+           with_kind: bool) -> str:
+    """The output of `kubectl get` for objects grouped by kind, in the format -o asks for."""
+    output = flags.get("output", "")
+    objects = [o for _, objs in blocks for o in objs]
+    if output in ("yaml", "json"):
+        data = objects[0].to_dict() if single and len(objects) == 1 else as_list([o.to_dict() for o in objects])
+        if output == "json":
+            return to_json(data)
+        return yaml.dump(data, Dumper=KubectlDumper, sort_keys=True, default_flow_style=False,
+                         allow_unicode=True, width=1 << 30)
+    if output == "name":
+        return "".join(f"{resource_name(kind, o.name)}\n" for kind, objs in blocks for o in objs)
+    if output not in ("", "wide"):
+        raise ValueError(f'unable to match a printer suitable for the output format "{output}", allowed '
+                         "formats are: json,name,wide,yaml")
+    texts = [table_for(now, kind, objs, flags, with_kind) for kind, objs in blocks if objs]
+    return "\n".join(texts)
+
+
+def table_for(now: float, kind: Any, objects: list[KubeObject], flags: dict[str, Any], with_kind: bool) -> str:
+    wide = flags.get("output") == "wide"
+    all_ns = bool(flags.get("all_namespaces")) and kind.namespaced
+    head = header(kind.kind, wide)
+    rows = []
+    for obj in objects:
+        cells = row(obj, now, wide)
+        if with_kind:
+            cells[0] = resource_name(kind, cells[0])
+        if flags.get("show_labels"):
+            cells.append(labels_cell(obj.metadata.labels))
+        rows.append([obj.namespace] * all_ns + cells)
+    head = ["NAMESPACE"] * all_ns + head + ["LABELS"] * bool(flags.get("show_labels"))
+    return tabwrite(rows if flags.get("no_headers") else [head, *rows])

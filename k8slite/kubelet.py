@@ -15,6 +15,7 @@ containers, no cgroups, IPs come from the node's podCIDR in order.
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ from k8slite.prober import Prober, ProbeWorker
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime
 
 STATUS_UPDATE_PERIOD = 10.0
+POD_RESYNC_EVERY = 6  # heartbeats: a full resync of this node's pods every minute
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Kubelet:
         self.informer: Informer | None = None
         self.running = False
         self.heartbeat_timer: Timer | None = None
+        self.heartbeats = 0
         self.next_ip = 2
         self.pod_cidr = node.spec.pod_cidr
         runtime.on_exit = self.container_exited
@@ -137,8 +140,10 @@ class Kubelet:
         ready.reason, ready.message = "KubeletReady", "kubelet is posting ready status"
         ready.last_heartbeat_time = now
         self.api.update_status(new)
-        for key in sorted(self.informer.cache if self.informer else {}):
-            self.queue.add(key)
+        self.heartbeats += 1
+        if self.heartbeats % POD_RESYNC_EVERY == 0:  # level-triggered: look at every pod now and then
+            for key in sorted(self.informer.cache if self.informer else {}):
+                self.queue.add(key)
         self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
 
     # ------------------------------------------------------------ events in
@@ -253,9 +258,10 @@ class Kubelet:
         except NotFound:
             return
         assert isinstance(latest, Pod)
-        new = latest.copy()
-        new.status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now)
-        if new.status != latest.status:
+        status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now)
+        if status != latest.status:
+            new = copy.copy(latest)
+            new.status = status
             self.api.update_status(new)
 
     def template_host_ip(self) -> str:

@@ -10,6 +10,7 @@ Initialized, Ready, ContainersReady and PodScheduled conditions follow.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING
 
 from k8slite.api.pod import (
@@ -23,7 +24,7 @@ from k8slite.api.pod import (
     PodIP,
     PodStatus,
 )
-from k8slite.apiserver import set_pod_condition
+from k8slite.apiserver import set_condition
 from k8slite.podstatus import not_ready_reason, pod_phase, should_restart
 from k8slite.prober import Prober
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ContainerRuntime
@@ -64,8 +65,7 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
 
 
 def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: str, now: float) -> PodStatus:
-    new = pod.copy()
-    status = new.status
+    status = copy.deepcopy(pod.status)
     status.phase = pod_phase(statuses, pod.spec.restart_policy)
     status.container_statuses = statuses
     status.pod_ip, status.pod_ips, status.host_ip = pod_ip, [PodIP(pod_ip)], host_ip
@@ -73,10 +73,10 @@ def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: 
         status.start_time = now
     ready = all(s.ready for s in statuses) and status.phase == "Running"
     reason, message = ("", "") if ready else not_ready_reason(statuses, status.phase)
-    set_pod_condition(new, "Initialized", "True", "", "", now)
-    set_pod_condition(new, "Ready", str(ready), reason, message, now)
-    set_pod_condition(new, "ContainersReady", str(ready), reason, message, now)
-    set_pod_condition(new, "PodScheduled", "True", "", "", now)
+    for type_, value, why, text in (("Initialized", "True", "", ""), ("Ready", str(ready), reason, message),
+                                    ("ContainersReady", str(ready), reason, message),
+                                    ("PodScheduled", "True", "", "")):
+        set_condition(status.conditions, type_, value, why, text, now)
     order = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2, "ContainersReady": 3, "PodScheduled": 4}
     status.conditions.sort(key=lambda c: order.get(c.type, 9))
     return status

@@ -22,16 +22,14 @@ from dataclasses import dataclass
 import networkx as nx
 
 from k8slite.api.meta import KubeObject
-from k8slite.api.node import Node
 from k8slite.api.pod import Pod
-from k8slite.api.replicaset import ReplicaSet
 from k8slite.errors import ApiError
 from k8slite.viz.palette import pod_state
 
 HIDDEN_NAMESPACES = ("kube-system",)
 
 POD_W, POD_H, POD_GAP = 1.0, 0.5, 0.15
-NODE_PAD, NODE_HEADER, NODE_GAP = 0.2, 1.1, 0.5
+NODE_PAD, NODE_HEADER, NODE_GAP = 0.2, 1.25, 0.5
 OWNER_W, OWNER_H, OWNER_GAP = 2.4, 0.6, 1.0
 LANE_GAP, LANE_HEADER = 0.45, 0.4
 
@@ -56,10 +54,11 @@ class Box:
 
 @dataclass(frozen=True)
 class Layout:
-    """Where everything goes: a Box per graph vertex, the pending lane, and the overall size."""
+    """Where everything goes: a Box per graph vertex, the pending lane and its pods, the overall size."""
 
     boxes: dict[str, Box]
     lane: Box
+    waiting: tuple[str, ...]
     width: float
     height: float
 
@@ -156,10 +155,10 @@ def layout(graph: nx.DiGraph, show_owners: bool = True) -> Layout:
     waiting = [p for p in vertices(graph, "Pod") if p not in placed]
     lane_columns = max(1, int((width - 2 * NODE_PAD + POD_GAP) // (POD_W + POD_GAP)))
     lane_top = top - node_h - LANE_GAP
-    lane_h = LANE_HEADER + grid_height(len(waiting), lane_columns) + NODE_PAD
+    lane_h = LANE_HEADER + (grid_height(len(waiting), lane_columns) + NODE_PAD if waiting else 0.1)
     lane = Box(0.0, lane_top - lane_h, width, lane_h)
     boxes.update(zip(waiting, grid(len(waiting), lane_columns, NODE_PAD, lane_top - LANE_HEADER)))
-    return Layout(boxes, lane, width, -lane.y)
+    return Layout(boxes, lane, tuple(waiting), width, -lane.y)
 
 
 def owner_row(owners: list[str], width: float) -> dict[str, Box]:

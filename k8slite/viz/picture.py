@@ -40,7 +40,7 @@ def draw_cluster(cluster: Any, ax: Axes | None = None, title: str | None = None,
     where = layout(graph, show_owners)
     fig, ax = ax_for(where, ax)
     draw_nodes(ax, graph, where)
-    draw_lane(ax, where.lane)
+    draw_lane(ax, where.lane, empty=not where.waiting)
     draw_pods(ax, graph, where)
     if show_owners:
         draw_owners(ax, graph, where)
@@ -78,26 +78,32 @@ def draw_nodes(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
         node: Node = graph.nodes[vid]["obj"]
         up: bool = graph.nodes[vid]["up"]
         box = where.boxes[vid]
-        status = palette.node_status(node)
-        healthy = up and status == "Ready"
+        healthy = up and palette.node_status(node) == "Ready"
         face = palette.NODE_FACE if healthy else palette.NODE_DOWN_FACE
         ax.add_patch(rounded(box, 0.18, zorder=1, linewidth=1.2 if healthy else 2.2, facecolor=face,
                              edgecolor=palette.NODE_EDGE if healthy else palette.NODE_DOWN_EDGE))
-        # Arrows pass behind the text on a node, not through it.
-        text = {"va": "center", "zorder": 5, "bbox": {"facecolor": face, "edgecolor": "none", "pad": 0.8}}
-        left, right, top = box.x + 0.2, box.x + box.w - 0.2, box.top
-        ax.text(left, top - 0.27, node.name, fontsize=10, fontweight="bold", **text)
-        ax.text(right, top - 0.27, status, fontsize=9, ha="right", fontweight="bold",
-                color=palette.NODE_STATUS_COLORS[status], **text)
         pods = [graph.nodes[p]["obj"] for p in graph.predecessors(vid) if graph.nodes[p]["kind"] == "Pod"]
-        requested, capacity = cpu_requested(pods), allocatable(node).milli_cpu
-        ax.text(left, top - 0.58, f"{len(pods)} pods · cpu {requested / 1000:g}/{capacity / 1000:g}",
-                fontsize=7, color="#444444", **text)
-        bar_left = left + min(1.5, (right - left) / 2)
-        allocation_bar(ax, bar_left, top - 0.58, right - bar_left, requested / capacity if capacity else 0.0)
-        notes = ([] if up else ["machine down"]) + taint_names(node)
-        if notes:
-            ax.text(left, top - 0.85, " · ".join(notes), fontsize=7, color=palette.NODE_DOWN_EDGE, **text)
+        draw_node_header(ax, node, up, pods, box, face)
+
+
+def draw_node_header(ax: Axes, node: Node, up: bool, pods: list[Pod], box: Box, face: str) -> None:
+    """Name and Ready status; pods and requested CPU, with a bar; then what is wrong, in red."""
+    # Arrows pass behind the text on a node, not through it.
+    background = {"facecolor": face, "edgecolor": "none", "pad": 0.8}
+    text: dict[str, Any] = {"va": "center", "zorder": 5, "bbox": background}
+    left, right, top = box.x + 0.2, box.x + box.w - 0.2, box.top
+    status = palette.node_status(node)
+    ax.text(left, top - 0.27, node.name, fontsize=10, fontweight="bold", **text)
+    ax.text(right, top - 0.27, status, fontsize=9, ha="right", fontweight="bold",
+            color=palette.NODE_STATUS_COLORS[status], **text)
+    requested, capacity = cpu_requested(pods), allocatable(node).milli_cpu
+    count = f"{len(pods)} pod" + ("" if len(pods) == 1 else "s")
+    ax.text(left, top - 0.58, f"{count} · cpu {requested / 1000:g}/{capacity / 1000:g}",
+            fontsize=7, color="#444444", **text)
+    allocation_bar(ax, left, top - 0.78, right - left, requested / capacity if capacity else 0.0)
+    notes = ([] if up else ["machine down"]) + taint_names(node)
+    if notes:
+        ax.text(left, top - 1.0, " · ".join(notes), fontsize=7, color=palette.NODE_DOWN_EDGE, **text)
 
 
 def cpu_requested(pods: list[Pod]) -> int:
@@ -113,16 +119,16 @@ def taint_names(node: Node) -> list[str]:
 
 def allocation_bar(ax: Axes, x: float, y: float, width: float, fraction: float) -> None:
     """A thin bar centred on y: how much of the node's allocatable CPU its pods have requested."""
-    ax.add_patch(Rectangle((x, y - 0.05), width, 0.1, facecolor="#dde3ee", edgecolor="none", zorder=5))
+    ax.add_patch(Rectangle((x, y - 0.04), width, 0.08, facecolor="#dde3ee", edgecolor="none", zorder=5))
     colour = "#3478c6" if fraction <= 0.8 else ("#f2a900" if fraction <= 1.0 else "#d62728")
-    ax.add_patch(Rectangle((x, y - 0.05), width * min(fraction, 1.0), 0.1, facecolor=colour, edgecolor="none",
+    ax.add_patch(Rectangle((x, y - 0.04), width * min(fraction, 1.0), 0.08, facecolor=colour, edgecolor="none",
                            zorder=5))
 
 
-def draw_lane(ax: Axes, lane: Box) -> None:
+def draw_lane(ax: Axes, lane: Box, empty: bool) -> None:
     ax.add_patch(rounded(lane, 0.18, zorder=1, facecolor="#fbfbfb", edgecolor="#9a9a9a",
                          linestyle="--", linewidth=1.0))
-    ax.text(lane.x + 0.2, lane.top - 0.22, "Pending (no node)", fontsize=9, va="center",
+    ax.text(lane.x + 0.2, lane.top - 0.22, "Pending (no node)" + (": none" if empty else ""), fontsize=9, va="center",
             color="#555555", fontstyle="italic", zorder=5)
 
 
@@ -136,9 +142,9 @@ def draw_pods(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
                              edgecolor=palette.TERMINATING_EDGE if terminating else "white",
                              hatch=palette.TERMINATING_HATCH if terminating else None))
         # On the hatching the text gets a plain background, or it cannot be read.
-        text = {"fontsize": 7, "ha": "center", "va": "center", "zorder": 6, "color": palette.text_color(state),
-                "bbox": {"facecolor": palette.PHASE_COLORS[state], "edgecolor": "none", "pad": 0.5}
-                if terminating else None}
+        background = {"facecolor": palette.PHASE_COLORS[state], "edgecolor": "none", "pad": 0.5}
+        text: dict[str, Any] = {"fontsize": 7, "ha": "center", "va": "center", "zorder": 6,
+                                "color": palette.text_color(state), "bbox": background if terminating else None}
         restarts = palette.restart_count(pod)
         ax.text(box.center_x, box.y + box.h * (0.68 if restarts else 0.5), palette.short_name(pod.name), **text)
         if restarts:

@@ -1,0 +1,319 @@
+"""Checks for notebook 05, the API server: optimistic concurrency and state rebuilt from a watch.
+
+05.1 ``update_with_retry``: read, copy, change, update, and on Conflict start
+again from a fresh read. The API it is given lets another writer get in
+between the read and the update, a random number of times; no change may be
+lost and no object read from the API may be changed in place.
+05.2 ``replay``: an informer's cache from a watch stream, checked against the
+store after random creates, updates, deletes and re-creates.
+05.3 ``catch_up``: resume a watch from a revision, and list again only when
+the store answers "too old resource version".
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.api.core import Namespace
+from k8slite.api.meta import KubeObject, LabelSelector, ObjectMeta
+from k8slite.api.pod import Container, Pod, PodSpec
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.apiserver import APIServer
+from k8slite.clock import VirtualClock
+from k8slite.course.checks import exercise
+from k8slite.errors import Conflict, Expired, NotFound
+from k8slite.store import Store
+
+NAMESPACES = ("default", "shop")
+NAMES = ("web", "db", "cache", "queue")
+
+
+class TooManyCalls(BaseException):
+    """Raised through the learner's code (a BaseException, so `except Exception` cannot swallow it)."""
+
+
+def small_api(seed: int, history: int = 10_000) -> APIServer:
+    """An API server on its own store, with no scheduler, kubelet or controller around it."""
+    api = APIServer(VirtualClock(), random.Random(seed), Store(history=history))
+    for name in NAMESPACES:
+        api.create(Namespace(metadata=ObjectMeta(name=name)))
+    return api
+
+
+def make_pod(name: str, namespace: str = "default", labels: dict[str, str] | None = None) -> Pod:
+    container = Container(name="app", image="busybox:1.36", command=["sleep", "3600"])
+    return Pod(metadata=ObjectMeta(name=name, namespace=namespace, labels=dict(labels or {})),
+               spec=PodSpec(containers=[container]))
+
+
+def make_replicaset(name: str, namespace: str) -> ReplicaSet:
+    rs = ReplicaSet(metadata=ObjectMeta(name=name, namespace=namespace))
+    rs.spec.replicas = 2
+    rs.spec.selector = LabelSelector(match_labels={"app": name})
+    rs.spec.template.metadata.labels = {"app": name}
+    rs.spec.template.spec = make_pod(name).spec
+    return rs
+
+
+# ------------------------------------------------------------------ 05.1
+
+
+def bump(obj: KubeObject, who: str) -> None:
+    """A read-modify-write change: add one to the `visits` annotation and sign a label."""
+    annotations = obj.metadata.annotations
+    annotations["visits"] = str(int(annotations.get("visits", "0")) + 1)
+    obj.metadata.labels[who] = "yes"
+
+
+class RacingAPI:
+    """`get` and `update` of a real API server, with another writer who sometimes gets in first.
+
+    Right after some of the learner's reads, the other writer reads, changes and
+    updates the same object, so the copy the learner holds is one revision behind.
+    """
+
+    def __init__(self, api: APIServer, rng: random.Random, conflicts: int) -> None:
+        self.api, self.rng, self.conflicts_left = api, rng, conflicts
+        self.handed_out: list[tuple[KubeObject, KubeObject]] = []
+        self.gets = self.updates = self.other_writes = 0
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> KubeObject:
+        self.gets += 1
+        if self.gets > 60:
+            raise TooManyCalls("get")
+        obj = self.api.get(kind, name, namespace)
+        self.handed_out.append((obj, obj.copy()))
+        if self.conflicts_left and self.rng.random() < 0.75:
+            self.conflicts_left -= 1
+            other = self.api.get(kind, name, namespace).copy()
+            self.other_writes += 1
+            bump(other, f"other-{self.other_writes}")
+            self.api.update(other)
+        return obj
+
+    def update(self, obj: KubeObject) -> KubeObject:
+        self.updates += 1
+        if self.updates > 60:
+            raise TooManyCalls("update")
+        return self.api.update(obj)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"the API given to update_with_retry offers get() and update() only, not {name}()")
+
+
+def run_update(update_with_retry: Callable[..., Any], racing: RacingAPI, kind: str, name: str,
+               namespace: str, change: Callable[[KubeObject], None]) -> Any:
+    try:
+        return update_with_retry(racing, kind, name, change, namespace=namespace)
+    except TooManyCalls as stuck:
+        raise AssertionError(
+            f"update_with_retry called {stuck} more than 60 times for one change: after a Conflict, "
+            "get the object again (your copy is stale for good) and retry with the fresh one") from None
+    except Conflict:
+        raise AssertionError("update_with_retry let a Conflict escape: catch k8slite.Conflict, "
+                             "get the object again, re-apply the change and update again") from None
+
+
+def check_final_state(result: Any, racing: RacingAPI, kind: str, name: str, namespace: str, who: str) -> None:
+    stored = racing.api.get(kind, name, namespace)
+    for obj, snapshot in racing.handed_out:
+        assert obj == snapshot, (
+            "an object returned by api.get() was changed in place: it is the store's own copy, shared "
+            "with every reader. Change obj.copy() instead")
+    assert stored.metadata.labels.get(who) == "yes", (
+        f"your change is not in the stored {kind} {namespace}/{name}: did you call api.update() with "
+        "the changed copy?")
+    visits = int(stored.metadata.annotations.get("visits", "0"))
+    expected = racing.other_writes + 1
+    assert visits == expected, (
+        f"a change was lost: {racing.other_writes} other write(s) and yours should make visits={expected}, "
+        f"the store has visits={visits}. Re-apply the change to the freshly read object on every attempt")
+    missing = [f"other-{i}" for i in range(1, racing.other_writes + 1) if f"other-{i}" not in stored.metadata.labels]
+    assert not missing, f"the other writer's labels {missing} were overwritten: update from a fresh read"
+    assert isinstance(result, KubeObject), (
+        f"update_with_retry returned {result!r}: return the object api.update() gave back")
+    assert result.metadata.resource_version == stored.metadata.resource_version, (
+        f"update_with_retry returned an object at resourceVersion {result.metadata.resource_version!r}, "
+        f"but the stored one is at {stored.metadata.resource_version}: return what api.update() returned")
+
+
+def scenario_05_1(update_with_retry: Callable[..., Any], seed: int) -> None:
+    rng = random.Random(seed)
+    api = small_api(seed)
+    kind = rng.choice(["pods", "replicasets"])
+    namespace, name = rng.choice(NAMESPACES), rng.choice(NAMES)
+    obj = make_pod(name, namespace) if kind == "pods" else make_replicaset(name, namespace)
+    api.create(obj)
+    for _ in range(rng.randint(0, 3)):  # some history, so resourceVersions are not all small
+        current = api.get(kind, name, namespace).copy()
+        current.metadata.annotations["note"] = str(rng.randint(0, 99))
+        api.update(current)
+    racing = RacingAPI(api, rng, conflicts=rng.randint(0, 4) if seed else 0)
+    who = f"learner-{seed}"
+    result = run_update(update_with_retry, racing, kind, name, namespace, lambda o: bump(o, who))
+    check_final_state(result, racing, kind, name, namespace, who)
+
+
+@exercise("05.1")
+def check_05_1(update_with_retry: Callable[..., Any], scenarios: int = 12) -> str:
+    assert callable(update_with_retry), "define a function update_with_retry(api, kind, name, change, namespace)"
+    for seed in range(scenarios):
+        scenario_05_1(update_with_retry, seed)
+    racing = RacingAPI(small_api(99), random.Random(99), conflicts=0)
+    try:
+        update_with_retry(racing, "pods", "missing", lambda o: bump(o, "x"), namespace="default")
+    except NotFound:
+        pass
+    except (TooManyCalls, AssertionError):
+        raise AssertionError("for a pod that does not exist update_with_retry retried forever: retry on "
+                             "Conflict only and let NotFound through") from None
+    else:
+        raise AssertionError("for a pod that does not exist update_with_retry must let NotFound through: "
+                             "retry on Conflict only")
+    return f"{scenarios} races and a missing pod."
+
+
+# ------------------------------------------------------------------ 05.2
+
+
+def random_writes(api: APIServer, rng: random.Random, count: int) -> None:
+    """Creates, label updates, deletes and re-creates of pods, and some writes of other kinds."""
+    for _ in range(count):
+        namespace, name = rng.choice(NAMESPACES), rng.choice(NAMES)
+        roll = rng.random()
+        try:
+            current = api.get("pods", name, namespace)
+        except NotFound:
+            if roll < 0.8:
+                api.create(make_pod(name, namespace, {"app": name}))
+            else:
+                api.create(make_replicaset(f"{name}-{api.store.revision}", namespace))
+            continue
+        if roll < 0.55:
+            changed = current.copy()
+            changed.metadata.labels["step"] = str(rng.randint(0, 999))
+            api.update(changed)
+        elif roll < 0.85:
+            api.delete("pods", name, namespace)
+        else:
+            api.create(Namespace(metadata=ObjectMeta(name=f"ns-{api.store.revision}")))
+
+
+def expected_cache(api: APIServer) -> dict[str, KubeObject]:
+    return {f"{o.namespace}/{o.name}": o for o in api.list("pods")}
+
+
+def compare_cache(got: Any, api: APIServer, what: str) -> None:
+    want = expected_cache(api)
+    assert isinstance(got, dict), f"{what} returned {got!r}, not a dict of 'namespace/name' -> object"
+    missing = sorted(set(want) - set(got))
+    extra = sorted(set(got) - set(want))
+    hint = " (keys are 'namespace/name', as client-go's MetaNamespaceKeyFunc makes them)" if got and not any(
+        "/" in str(k) for k in got) else ""
+    assert not missing, f"{what}: pods {missing} exist in the store but not in your cache{hint}"
+    assert not extra, f"{what}: pods {extra} are in your cache but not in the store: a DELETED event removes one"
+    for key, obj in want.items():
+        mine = got[key]
+        assert isinstance(mine, KubeObject) and mine.metadata.resource_version == obj.metadata.resource_version, (
+            f"{what}: {key} is stale in your cache (resourceVersion "
+            f"{getattr(getattr(mine, 'metadata', None), 'resource_version', mine)!r}, the store's is "
+            f"{obj.metadata.resource_version}): keep the value of the LAST event for each key")
+
+
+def scenario_05_2(replay: Callable[..., Any], seed: int) -> None:
+    rng = random.Random(seed)
+    api = small_api(seed)
+    random_writes(api, rng, rng.randint(10, 30))
+    middle = api.store.revision
+    snapshot = expected_cache(api)
+    random_writes(api, rng, rng.randint(10, 30))
+    events = api.watch("pods", from_revision=0).drain()
+    before = copy.deepcopy(events)
+    compare_cache(replay(events), api, f"replay(all {len(events)} events)")
+    assert events == before, "replay changed the events it was given (or the objects in them)"
+    later = api.watch("pods", from_revision=middle).drain()
+    given = dict(snapshot)
+    compare_cache(replay(later, given), api, f"replay({len(later)} events, cache listed at revision {middle})")
+    assert given == snapshot, "replay changed the cache it was given: start from a copy (dict(cache))"
+
+
+@exercise("05.2")
+def check_05_2(replay: Callable[..., Any], scenarios: int = 15) -> str:
+    assert callable(replay), "define a function replay(events, cache=None) -> dict"
+    empty = replay([])
+    assert empty == {}, f"replay([]) should be an empty cache {{}}, not {empty!r}"
+    for seed in range(scenarios):
+        scenario_05_2(replay, seed)
+    return f"{scenarios} random write histories, replayed from the start and from the middle."
+
+
+# ------------------------------------------------------------------ 05.3
+
+
+class CountingAPI(APIServer):
+    """An API server that counts lists: a list is expensive, so the watcher should list only when it must."""
+
+    lists = 0
+
+    def list(self, kind: str, namespace: str | None = None,
+             selector: Callable[[KubeObject], bool] | None = None) -> list[KubeObject]:
+        self.lists += 1
+        return super().list(kind, namespace, selector)
+
+
+def watch_is_too_old(api: APIServer, revision: int) -> bool:
+    """Whether the store still keeps every event after `revision` (asked without the learner's calls)."""
+    try:
+        api.store.watch("/registry/pods/", revision).stop()
+    except Expired:
+        return True
+    return False
+
+
+def scenario_05_3(catch_up: Callable[..., Any], seed: int) -> bool:
+    rng = random.Random(seed)
+    history = rng.choice([8, 16, 32])
+    api = CountingAPI(VirtualClock(), random.Random(seed), Store(history=history))
+    for name in NAMESPACES:
+        api.create(Namespace(metadata=ObjectMeta(name=name)))
+    random_writes(api, rng, rng.randint(3, 10))
+    revision = api.store.revision
+    cache = {f"{o.namespace}/{o.name}": o for o in APIServer.list(api, "pods")}
+    gap = rng.randint(1, 2 * history)
+    referee = api.store.watch("/registry/pods/")
+    random_writes(api, rng, gap)
+    last_change = max([revision] + [e.revision for e in referee.drain()])
+    referee.stop()
+    expired = watch_is_too_old(api, revision)
+    api.lists = 0
+    try:
+        result = catch_up(api, dict(cache), revision)
+    except Expired:
+        raise AssertionError(f"catch_up let Expired escape (the store keeps {history} events, {gap} writes "
+                             "happened): catch k8slite.Expired, then list again") from None
+    lists = api.lists
+    assert isinstance(result, tuple) and len(result) == 2, (
+        f"catch_up returned {result!r}: return a pair (cache, revision)")
+    got, new_revision = result
+    what = f"catch_up after {gap} writes (the store keeps {history} events)"
+    compare_cache(got, api, what)
+    assert isinstance(new_revision, int) and last_change <= new_revision <= api.store.revision, (
+        f"{what}: returned revision {new_revision!r}; it should be the revision your cache is current at "
+        f"(the store is at {api.store.revision}), so the next watch starts from there")
+    if expired:
+        assert lists == 1, f"{what}: the watch was too old, so list once (you listed {lists} times)"
+    else:
+        assert lists == 0, (
+            f"{what}: the store still had every event since revision {revision}, so resume the watch; "
+            f"listing again ({lists} list calls) is what Kubernetes avoids")
+    return expired
+
+
+@exercise("05.3")
+def check_05_3(catch_up: Callable[..., Any], scenarios: int = 20) -> str:
+    assert callable(catch_up), "define a function catch_up(api, cache, revision) -> (cache, revision)"
+    relisted = sum(scenario_05_3(catch_up, seed) for seed in range(scenarios))
+    return f"{scenarios} gaps, {relisted} of them too old for the watch."
