@@ -25,7 +25,6 @@ from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
-from k8slite.clock import VirtualClock
 from k8slite.cluster_handles import NodeHandle, PodHandle
 from k8slite.controllers.garbage_collector import GarbageCollector
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
@@ -33,7 +32,8 @@ from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
-from k8slite.runtime.fake import FakeNetwork, FakeRuntime
+from k8slite.runtime.engine import RuntimeEngine
+from k8slite.runtime.fake import FakeNetwork
 from k8slite.scheduler import Scheduler
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
@@ -57,9 +57,9 @@ class Cluster:
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
                  node_monitor_grace_period: float = 40.0) -> None:
-        if runtime != "fake":
-            raise ValueError(f'runtime "{runtime}" is not available yet: use runtime="fake"')
-        self.clock = VirtualClock()
+        self.runtime_name = runtime
+        self.engine = RuntimeEngine(runtime)
+        self.clock = self.engine.clock
         self.rng = random.Random(seed)
         self.seed = seed
         self.api = APIServer(self.clock, self.rng)
@@ -94,8 +94,7 @@ class Cluster:
             obj.spec.pod_cidr = f"10.244.{len(self.kubelets) + 1}.0/24"
         if not obj.status.capacity:
             obj.status = default_node(len(self.kubelets) + 1).status
-        runtime = FakeRuntime(self.clock, self.network, obj.name)
-        kubelet = Kubelet(self.api, runtime, obj)
+        kubelet = Kubelet(self.api, self.engine.runtime_for(obj.name, self.network), obj)
         self.kubelets[obj.name] = kubelet
         kubelet.start()
         return NodeHandle(self, obj.name)
@@ -238,9 +237,10 @@ class Cluster:
         return Dashboard(self).widget
 
     def close(self) -> None:
-        """Release what the cluster holds (real containers, for real runtimes)."""
+        """Release what the cluster holds: every real container it made, for real runtimes."""
         for kubelet in self.kubelets.values():
             kubelet.running = False
+        self.engine.close()
 
     def __enter__(self) -> Cluster:
         return self

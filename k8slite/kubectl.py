@@ -14,9 +14,10 @@ from __future__ import annotations
 import shlex
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from k8slite.api.kinds import KINDS, Kind, decode, kind_of, lookup
+from k8slite.api.kinds import Kind, decode, kind_of, lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
@@ -28,7 +29,8 @@ from k8slite.kubectl_print import kind_name, render, resource_name, selector_mat
 VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output",
                "-l": "selector", "--selector": "selector", "-c": "container", "--container": "container",
                "-f": "filename", "--filename": "filename", "--replicas": "replicas",
-               "--grace-period": "grace_period", "--tail": "tail"}
+               "--grace-period": "grace_period", "--tail": "tail",
+               "--field-selector": "field_selector"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
@@ -90,7 +92,7 @@ def run_kubectl(cluster: Any, command: str) -> str:
         if handler is None:
             raise UsageError(f'unknown command "{cmd.verb}" for "kubectl"')
         return handler(cluster, cmd)
-    except UsageError as e:
+    except (UsageError, ValueError) as e:
         return f"error: {e}\n"
     except NotFound as e:
         if e.message.startswith("the server doesn't have"):
@@ -112,8 +114,8 @@ def resources(args: list[str]) -> list[tuple[Kind, list[str]]]:
     if "/" in args[0]:
         pairs = [a.split("/", 1) for a in args]
         return [(lookup(k), [n]) for k, n in pairs]
-    if args[0] == "all":
-        return [(k, args[1:]) for k in KINDS if k.kind in ("Pod", "Service", "Deployment", "ReplicaSet", "Job")]
+    if args[0] == "all":  # kubectl's "all" category, in its order
+        return [(lookup(k), args[1:]) for k in ("pods", "services", "deployments", "replicasets", "jobs")]
     return [(lookup(k), args[1:]) for k in args[0].split(",")]
 
 
@@ -126,6 +128,8 @@ def fetch(cluster: Any, cmd: Command, kind: Kind, names: list[str]) -> tuple[lis
     """The objects named (or all, filtered by -l), and NotFound messages for names that are missing."""
     ns = None if cmd.flags.get("all_namespaces") or not kind.namespaced else cmd.namespace if kind.namespaced else ""
     found, errors = [], []
+    if names and ns is None and kind.namespaced:
+        raise UsageError("a resource cannot be retrieved by name across all namespaces")
     for name in names:
         try:
             found.append(cluster.api.get(kind.plural, name, ns or ""))
@@ -133,11 +137,25 @@ def fetch(cluster: Any, cmd: Command, kind: Kind, names: list[str]) -> tuple[lis
             errors.append(f"Error from server (NotFound): {not_found(kind, name).message}\n")
     if not names:
         found = [o for o in cluster.api.list(kind.plural, ns)
-                 if selector_matches(cmd.flags.get("selector", ""), o.metadata.labels)]
+                 if selector_matches(cmd.flags.get("selector", ""), o.metadata.labels)
+                 and fields_match(cmd.flags.get("field_selector", ""), o)]
         order = (lambda o: (o.time, int(o.metadata.resource_version))) if kind.kind == "Event" else \
             (lambda o: (o.namespace, o.name))
         found.sort(key=order)
     return found, errors
+
+
+def fields_match(selector: str, obj: KubeObject) -> bool:
+    """A --field-selector such as `involvedObject.name=web-x,type!=Normal` or `spec.nodeName=node-1`."""
+    data = obj.to_dict()
+    for term in filter(None, selector.split(",")):
+        path, op, wanted = term.partition("!=") if "!=" in term else term.replace("==", "=").partition("=")
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part, "") if isinstance(value, dict) else ""
+        if (str(value) == wanted) != (op != "!="):
+            return False
+    return True
 
 
 def get(cluster: Any, cmd: Command) -> str:
@@ -198,7 +216,7 @@ def one_object(cluster: Any, cmd: Command, args: list[str]) -> tuple[Kind, KubeO
 
 def delete(cluster: Any, cmd: Command) -> str:
     if "filename" in cmd.flags:
-        docs = [decode(d) for d in read_documents(cmd.flags["filename"])]
+        docs, _ = manifests(cmd)
         targets = [(kind_of(o), [o.name]) for o in docs]
     else:
         targets = resources(cmd.args)
@@ -217,6 +235,9 @@ def delete(cluster: Any, cmd: Command) -> str:
 def scale(cluster: Any, cmd: Command) -> str:
     if "replicas" not in cmd.flags:
         raise UsageError('required flag(s) "replicas" not set')
+    if not str(cmd.flags["replicas"]).isdigit():
+        raise UsageError(f'invalid argument "{cmd.flags["replicas"]}" for "--replicas" flag: '
+                         f'strconv.ParseInt: parsing "{cmd.flags["replicas"]}": invalid syntax')
     replicas = int(cmd.flags["replicas"])
     kind, obj = one_object(cluster, cmd, cmd.args)
     new = obj.copy()
@@ -234,7 +255,9 @@ def manifests(cmd: Command) -> tuple[list[KubeObject], list[str]]:
     if "filename" not in cmd.flags:
         raise UsageError("must specify one of -f and -k")
     ignored: list[str] = []
-    return [decode(d, ignored) for d in read_documents(cmd.flags["filename"])], ignored
+    path = Path(cmd.flags["filename"])
+    paths = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json")) if path.is_dir() else [path]
+    return [decode(d, ignored) for p in paths for d in read_documents(p)], ignored
 
 
 def apply(cluster: Any, cmd: Command) -> str:
@@ -373,6 +396,8 @@ def target_pod(cluster: Any, cmd: Command) -> Pod:
 
 
 def logs(cluster: Any, cmd: Command) -> str:
+    if not cmd.args and "filename" in cmd.flags:  # `logs -f POD` follows: here, the logs so far
+        cmd.args = [cmd.flags.pop("filename")]
     pod = target_pod(cluster, cmd)
     container = cmd.flags.get("container") or pod.spec.containers[0].name
     status = next((s for s in pod.status.container_statuses if s.name == container), None)

@@ -93,10 +93,6 @@ def tabwrite(lines: list[list[str]], minwidth: int = 6, padding: int = 3) -> str
     return "".join(o + cells[-1] + "\n" for o, cells in zip(out, lines))
 
 
-def table(header: Row, rows: list[Row]) -> str:
-    return tabwrite([header, *rows])
-
-
 # ---------------------------------------------------------------- cells shared by many kinds
 
 def labels_cell(labels: dict[str, str]) -> str:
@@ -108,16 +104,16 @@ def format_selector(selector: LabelSelector | dict[str, Any] | None) -> str:
     if isinstance(selector, dict):
         exprs = selector.get("matchExpressions") or []
         selector = LabelSelector(dict(selector.get("matchLabels") or {}), [])
-        parts = [_expression(e.get("key", ""), e.get("operator", ""), e.get("values") or []) for e in exprs]
+        parts = [expression_text(e.get("key", ""), e.get("operator", ""), e.get("values") or []) for e in exprs]
     else:
-        parts = [_expression(e.key, e.operator, e.values) for e in (selector.match_expressions if selector else [])]
+        parts = [expression_text(e.key, e.operator, e.values) for e in (selector.match_expressions if selector else [])]
     if selector is None:
         return "<none>"
     text = ",".join([f"{k}={v}" for k, v in sorted(selector.match_labels.items())] + parts)
     return text or "<none>"
 
 
-def _expression(key: str, op: str, values: list[str]) -> str:
+def expression_text(key: str, op: str, values: list[str]) -> str:
     joined = ",".join(sorted(values))
     return {"In": f"{key} in ({joined})", "NotIn": f"{key} notin ({joined})",
             "Exists": key, "DoesNotExist": f"!{key}"}.get(op, key)
@@ -421,11 +417,11 @@ class KubectlDumper(yaml.SafeDumper):
         return '"' if style == "'" else style
 
 
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
 
-KubectlDumper.add_representer(str, _str)
+KubectlDumper.add_representer(str, represent_str)
 
 
 def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:

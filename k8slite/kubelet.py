@@ -31,7 +31,7 @@ from k8slite.informer import Informer, WorkQueue, object_key
 from k8slite.kubelet_status import container_status, pod_status
 from k8slite.podstatus import should_restart
 from k8slite.prober import Prober, ProbeWorker
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime, ImagePullError
 
 STATUS_UPDATE_PERIOD = 10.0
 POD_RESYNC_EVERY = 6  # heartbeats: a full resync of this node's pods every minute
@@ -47,6 +47,7 @@ class ContainerRecord:
     restart_count: int = 0
     waiting_reason: str = "ContainerCreating"
     waiting_message: str = ""
+    image_failed_at: float | None = None
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Kubelet:
         self.clock = api.clock
         self.recorder = EventRecorder(api, "kubelet", self.node_name)
         self.backoff = Backoff()
+        self.image_backoff = Backoff()  # image pulls: 10 s doubling to 300 s, like containers
         self.pods: dict[str, PodRecord] = {}
         self.queue = WorkQueue(self.clock, self.sync_pod)
         self.informer: Informer | None = None
@@ -179,8 +181,8 @@ class Kubelet:
         self.write_status(pod, record)
 
     def create_sandbox(self, pod: Pod) -> PodRecord:
-        ip = self.allocate_ip()
-        sandbox_id = self.runtime.run_pod_sandbox(pod, ip)
+        sandbox_id = self.runtime.run_pod_sandbox(pod, self.allocate_ip())
+        ip = self.runtime.sandbox_ip(sandbox_id)  # a real runtime's network may choose its own
         key = object_key(pod)
         prober = Prober(self.clock, self.runtime, sandbox_id, ip,
                         lambda w, c, ok, out: self.probe_result(key, w, c, ok, out))
@@ -223,11 +225,8 @@ class Kubelet:
         rec.waiting_reason, rec.waiting_message = "CrashLoopBackOff", message
 
     def start_container(self, pod: Pod, record: PodRecord, container: Container, rec: ContainerRecord) -> None:
-        if self.runtime.pull_image(container.image, container.image_pull_policy):
-            self.recorder.normal(pod, "Pulling", f'Pulling image "{container.image}"')
-            self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{container.image}" in 0s')
-        else:
-            self.recorder.normal(pod, "Pulled", f'Container image "{container.image}" already present on machine')
+        if not self.pull_image(pod, container, rec):
+            return
         rec.current_id = self.runtime.create_container(record.sandbox_id, pod, container)
         self.recorder.normal(pod, "Created", f"Created container {container.name}")
         rec.waiting_reason, rec.waiting_message = "", ""
@@ -235,6 +234,34 @@ class Kubelet:
         self.recorder.normal(pod, "Started", f"Started container {container.name}")
         if self.runtime.container_status(rec.current_id).state == RUNNING:
             record.prober.start(container, rec.current_id)
+
+    def pull_image(self, pod: Pod, container: Container, rec: ContainerRecord) -> bool:
+        """Make the image present: ErrImagePull on failure, then ImagePullBackOff while backing off."""
+        image, key = container.image, f"{pod.metadata.uid}/{container.name}/image"
+        if rec.image_failed_at is not None and self.image_backoff.in_backoff_since(key, rec.image_failed_at,
+                                                                                   self.clock.now):
+            if rec.waiting_reason != "ImagePullBackOff":
+                self.recorder.normal(pod, "BackOff", f'Back-off pulling image "{image}"')
+            rec.waiting_reason, rec.waiting_message = "ImagePullBackOff", f'Back-off pulling image "{image}"'
+            return False
+        try:
+            pulled = self.runtime.pull_image(image, container.image_pull_policy)
+        except ImagePullError as e:
+            rec.image_failed_at = self.clock.now
+            delay = self.image_backoff.next(key, self.clock.now)
+            self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
+            self.recorder.warning(pod, "Failed", f'Failed to pull image "{image}": {e}')
+            self.recorder.warning(pod, "Failed", "Error: ErrImagePull")
+            rec.waiting_reason, rec.waiting_message = "ErrImagePull", f'Failed to pull image "{image}": {e}'
+            self.queue.add_after(object_key(pod), delay)
+            return False
+        rec.image_failed_at = None
+        if pulled:
+            self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
+            self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{image}" in 0s')
+        else:
+            self.recorder.normal(pod, "Pulled", f'Container image "{image}" already present on machine')
+        return True
 
     def probe_result(self, key: str, worker: ProbeWorker, container: Container, ok: bool, output: str) -> None:
         pod = self.informer.get(key) if self.informer else None

@@ -104,6 +104,9 @@ class FakeRuntime:
         self.sandboxes[box.id] = box
         return box.id
 
+    def sandbox_ip(self, sandbox_id: str) -> str:
+        return self.sandboxes[sandbox_id].ip
+
     def stop_pod_sandbox(self, sandbox_id: str) -> None:
         for c in list(self.containers.values()):
             if c.info.sandbox_id == sandbox_id and c.info.state == RUNNING:

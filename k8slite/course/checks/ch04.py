@@ -136,6 +136,11 @@ def start_times(c: Cluster, pod: str) -> list[float]:
     return [e.time for e in c.events() if e.reason == "Started" and e.involved_object.name == pod]
 
 
+def restarts(c: Cluster, pod: str) -> int:
+    statuses = c.get("pod", pod).status.container_statuses
+    return int(statuses[0].restart_count) if statuses else 0
+
+
 def counted_runs_command(runs: list[int]) -> str:
     """A shell command whose k-th run (counted in an emptyDir, which survives restarts) sleeps runs[k-1]."""
     parts = ["echo run >> /data/runs", "n=$(wc -l < /data/runs)"]
@@ -188,7 +193,7 @@ def observed_starts(seed: int) -> tuple[list[int], list[float]]:
     c = Cluster(nodes=1, seed=seed)
     c.apply(crash_pod("crasher", counted_runs_command(runs), "Always"))
     end = sum(runs) + 300 * len(runs)
-    c.run_until(lambda c: len(start_times(c, "crasher")) >= len(runs), timeout=end)
+    c.run_until(lambda c: restarts(c, "crasher") >= len(runs) - 1, timeout=end)
     return runs, start_times(c, "crasher")[: len(runs)]
 
 

@@ -1,0 +1,318 @@
+"""The Docker runtime: real containers on the local Docker engine.
+
+Mirrors dockershim, the kubelet's Docker adapter before containerd: a pod's
+sandbox is a *pause* container that owns the pod's network, IPC and UTS
+namespaces (hostname = pod name); each app container joins them with
+`network_mode="container:<pause>"` and `ipc_mode="container:<pause>"`
+(and `pid_mode` for shareProcessNamespace), so the containers of a pod share
+one IP, localhost and /dev/shm, as Kubernetes promises. emptyDir volumes are
+host directories bind-mounted into each container; resources become Docker
+limits. Restarts stay the kubelet's decision: Docker's restart policy is
+"no". Every container carries `k8slite.` labels, so a cluster can find and
+remove exactly what it made, even after a crashed notebook kernel.
+
+Simplified: every simulated node shares the one engine; the runtime polls
+the engine every second (like the kubelet's PLEG relist) to notice exits;
+an image already on the machine is used even with imagePullPolicy Always,
+so the course works offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from k8slite.api.pod import Container, Pod
+from k8slite.api.quantity import bytes_of, millicores
+from k8slite.clock import VirtualClock
+from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
+
+POLL_PERIOD = 1.0
+PAUSE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"]
+HOW_TO_START = ("Start the Docker engine (`sudo systemctl start docker`, or `sudo dockerd &` where there is no "
+                "systemd) and check it with `docker info`; or use Cluster(runtime=\"fake\").")
+
+
+class RuntimeUnavailable(RuntimeError):
+    """The container engine cannot be reached; the message says how to start it."""
+
+
+def connect() -> Any:
+    """A docker client that has answered a ping, or RuntimeUnavailable naming the fix."""
+    try:
+        import docker
+    except ImportError:
+        raise RuntimeUnavailable("the docker Python package is missing: pip install docker") from None
+    try:
+        client = docker.from_env(timeout=10)
+        client.ping()
+    except Exception as e:  # the SDK raises several kinds for "not running"
+        raise RuntimeUnavailable(f"cannot reach the Docker engine ({type(e).__name__}). {HOW_TO_START}") from None
+    return client
+
+
+def available() -> bool:
+    try:
+        connect()
+    except RuntimeUnavailable:
+        return False
+    return True
+
+
+@dataclass
+class DockerSandbox:
+    id: str
+    pod: str
+    uid: str
+    ip: str
+    volume_dirs: dict[str, Path] = field(default_factory=dict)
+
+
+class DockerRuntime:
+    """A CRI runtime for one simulated node, on the shared Docker engine."""
+
+    def __init__(self, clock: VirtualClock, client: Any, node_name: str, cluster_id: str, root: Path,
+                 wall_origin: float) -> None:
+        self.clock, self.client, self.node_name = clock, client, node_name
+        self.cluster_id, self.root, self.wall_origin = cluster_id, root, wall_origin
+        self.on_exit: Callable[[str], None] | None = None
+        self.sandboxes: dict[str, DockerSandbox] = {}
+        self.containers: dict[str, ContainerInfo] = {}
+        self.down = False
+        self.clock.call_later(POLL_PERIOD, self.poll)
+
+    def labels(self, pod: Pod, role: str, container: str = "") -> dict[str, str]:
+        return {"k8slite.cluster": self.cluster_id, "k8slite.node": self.node_name, "k8slite.pod": pod.name,
+                "k8slite.namespace": pod.namespace, "k8slite.pod-uid": pod.metadata.uid,
+                "k8slite.role": role, "k8slite.container": container, "k8slite.pid": str(os.getpid()),
+                "k8slite.host": socket.gethostname()}
+
+    def cluster_seconds(self, stamp: str) -> float | None:
+        if not stamp or stamp.startswith("0001-"):
+            return None
+        moment = dt.datetime.fromisoformat(stamp[:26].rstrip("Z") + "+00:00")
+        return round(moment.timestamp() - self.wall_origin, 3)
+
+    # ------------------------------------------------------------ images
+    def pull_image(self, image: str, policy: str) -> bool:
+        import docker.errors
+
+        try:
+            self.client.images.get(image)
+            return False  # present: used as is, even for Always (offline-friendly)
+        except docker.errors.ImageNotFound:
+            pass
+        if policy == "Never":
+            raise ImagePullError(f'Container image "{image}" is not present with pull policy of Never')
+        try:
+            self.client.images.pull(image)
+        except docker.errors.APIError as e:
+            raise ImagePullError(f"rpc error: code = Unknown desc = {e.explanation or e}") from None
+        return True
+
+    # ------------------------------------------------------------ sandboxes
+    def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
+        pod_dir = self.root / "pods" / pod.metadata.uid
+        dirs: dict[str, Path] = {}
+        for volume in pod.spec.volumes:
+            if volume.host_path is not None:
+                path = self.root / "nodes" / self.node_name / volume.host_path.path.lstrip("/")
+            else:
+                path = pod_dir / "volumes" / volume.name
+            path.mkdir(parents=True, exist_ok=True)
+            path.chmod(0o777)
+            dirs[volume.name] = path
+        pause = self.client.containers.run(
+            "busybox:latest", PAUSE_COMMAND, detach=True, hostname=pod.name[:63], ipc_mode="shareable",
+            labels=self.labels(pod, "pause"), name=f"k8slite-{self.cluster_id}-{pod.metadata.uid[:8]}-pause")
+        pause.reload()
+        address = pause.attrs["NetworkSettings"]["IPAddress"]
+        self.sandboxes[pause.id] = DockerSandbox(pause.id, pod.name, pod.metadata.uid, address, dirs)
+        return str(pause.id)
+
+    def sandbox_ip(self, sandbox_id: str) -> str:
+        return self.sandboxes[sandbox_id].ip
+
+    def stop_pod_sandbox(self, sandbox_id: str) -> None:
+        for info in list(self.containers.values()):
+            if info.sandbox_id == sandbox_id and info.state == RUNNING:
+                self.signal(info.id, "SIGKILL")
+
+    def remove_pod_sandbox(self, sandbox_id: str) -> None:
+        for cid in [c.id for c in self.containers.values() if c.sandbox_id == sandbox_id]:
+            self.remove_container(cid)
+        self.force_remove(sandbox_id)
+        box = self.sandboxes.pop(sandbox_id, None)
+        if box is not None:
+            shutil.rmtree(self.root / "pods" / box.uid, ignore_errors=True)
+
+    # ------------------------------------------------------------ containers
+    def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
+        box = self.sandboxes[sandbox_id]
+        shared = f"container:{sandbox_id}"
+        options: dict[str, Any] = {
+            "network_mode": shared, "ipc_mode": shared, "labels": self.labels(pod, "app", container.name),
+            "environment": {e.name: e.value or "" for e in container.env if e.value is not None},
+            "volumes": {str(box.volume_dirs[m.name]): {"bind": m.mount_path, "mode": "ro" if m.read_only else "rw"}
+                        for m in container.volume_mounts},
+        }
+        if pod.spec.share_process_namespace:
+            options["pid_mode"] = shared
+        if container.command:
+            options["entrypoint"] = container.command
+        if container.args or container.command:
+            options["command"] = container.args or []
+        if container.working_dir:
+            options["working_dir"] = container.working_dir
+        limits = container.resources.limits
+        if "memory" in limits:
+            options["mem_limit"] = bytes_of(limits["memory"])
+        if "cpu" in limits:
+            options["nano_cpus"] = millicores(limits["cpu"]) * 1_000_000
+        created = self.client.containers.create(container.image, **options)
+        self.containers[created.id] = ContainerInfo(created.id, container.name, sandbox_id, container.image)
+        return str(created.id)
+
+    def start_container(self, container_id: str) -> None:
+        self.client.api.start(container_id)
+        info = self.containers[container_id]
+        info.state, info.started_at = RUNNING, self.clock.now
+
+    def signal(self, container_id: str, sig: str) -> None:
+        import docker.errors
+
+        try:
+            self.client.api.kill(container_id, signal=sig)
+        except docker.errors.APIError:
+            pass  # already stopped
+
+    def stop_container(self, container_id: str, timeout: float) -> None:
+        """SIGTERM now, SIGKILL when the grace period runs out, as `docker stop` does, without blocking."""
+        if self.containers[container_id].state != RUNNING:
+            return
+        if timeout <= 0:
+            self.signal(container_id, "SIGKILL")
+            return
+        self.signal(container_id, "SIGTERM")
+        self.clock.call_later(timeout, lambda: self.signal(container_id, "SIGKILL")
+                              if self.containers.get(container_id, None) and
+                              self.containers[container_id].state == RUNNING else None)
+
+    def force_remove(self, container_id: str) -> None:
+        import docker.errors
+
+        try:
+            self.client.api.remove_container(container_id, force=True)
+        except docker.errors.APIError:
+            pass
+
+    def remove_container(self, container_id: str) -> None:
+        self.containers.pop(container_id, None)
+        self.force_remove(container_id)
+
+    def container_status(self, container_id: str) -> ContainerInfo:
+        return self.containers[container_id]
+
+    def poll(self) -> None:
+        """The PLEG relist: notice containers that exited since the last look."""
+        if not self.down:
+            for info in list(self.containers.values()):
+                if info.state == RUNNING:
+                    self.refresh(info)
+        self.clock.call_later(POLL_PERIOD, self.poll)
+
+    def refresh(self, info: ContainerInfo) -> None:
+        import docker.errors
+
+        try:
+            state = self.client.api.inspect_container(info.id)["State"]
+        except docker.errors.NotFound:
+            state = {"Status": "exited", "ExitCode": 137, "FinishedAt": ""}
+        if state["Status"] in ("exited", "dead"):
+            info.state, info.exit_code = EXITED, int(state.get("ExitCode", 0))
+            info.reason = "OOMKilled" if state.get("OOMKilled") else ("Completed" if info.exit_code == 0 else "Error")
+            info.finished_at = self.cluster_seconds(state.get("FinishedAt", "")) or self.clock.now
+            if self.on_exit:
+                self.on_exit(info.id)
+
+    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]:
+        result = self.client.api.exec_create(container_id, command)
+        output = self.client.api.exec_start(result["Id"])
+        code = self.client.api.exec_inspect(result["Id"]).get("ExitCode") or 0
+        return int(code), output.decode(errors="replace")
+
+    def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
+        ip = host or self.sandboxes[sandbox_id].ip
+        try:
+            with urllib.request.urlopen(f"http://{ip}:{port}{path}", timeout=1) as response:
+                return int(response.status), response.read().decode(errors="replace")
+        except urllib.error.HTTPError as e:
+            return int(e.code), ""
+        except (urllib.error.URLError, OSError):
+            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused") from None
+
+    def logs(self, container_id: str) -> str:
+        data: bytes = self.client.api.logs(container_id, stdout=True, stderr=True)
+        return data.decode(errors="replace")
+
+    def crash(self) -> None:
+        """The machine stops: kill every container of this node, pause containers too."""
+        for info in self.containers.values():
+            if info.state == RUNNING:
+                self.signal(info.id, "SIGKILL")
+                info.state, info.exit_code, info.reason = EXITED, 137, "Unknown"
+                info.finished_at = self.clock.now
+        for sandbox_id in self.sandboxes:
+            self.signal(sandbox_id, "SIGKILL")
+
+    def close(self) -> None:
+        for cid in list(self.containers):
+            self.remove_container(cid)
+        for sandbox_id in list(self.sandboxes):
+            self.remove_pod_sandbox(sandbox_id)
+
+
+def cluster_root(cluster_id: str) -> Path:
+    return Path(tempfile.gettempdir()) / "k8slite" / cluster_id
+
+
+def remove_cluster(client: Any, cluster_id: str) -> int:
+    """Remove every container (and the scratch folder) of one cluster; how many containers went."""
+    containers = client.containers.list(all=True, filters={"label": f"k8slite.cluster={cluster_id}"})
+    for container in containers:
+        container.remove(force=True)
+    shutil.rmtree(cluster_root(cluster_id), ignore_errors=True)
+    return len(containers)
+
+
+def remove_orphans(client: Any) -> int:
+    """Remove containers of clusters whose Python process on this host is gone (a crashed kernel)."""
+    host = socket.gethostname()
+    dead = {c.labels["k8slite.cluster"] for c in client.containers.list(all=True, filters={"label": "k8slite.cluster"})
+            if c.labels.get("k8slite.host") == host and not pid_alive(int(c.labels.get("k8slite.pid", "0")))}
+    return sum(remove_cluster(client, cluster_id) for cluster_id in sorted(dead))
+
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+__all__ = ["DockerRuntime", "RuntimeUnavailable", "connect", "available", "remove_cluster", "remove_orphans",
+           "CREATED"]
