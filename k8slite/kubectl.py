@@ -460,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     cluster = Cluster(nodes=3)
     cluster.apply(DEMO)
     cluster.run(30)
-    for command in ("get nodes", "get pods -o wide"):
-        print(f"$ kubectl {command}")
-        print(cluster.kubectl(command))
+    for i, command in enumerate(("get nodes", "get pods -o wide")):
+        print(f"{chr(10) if i else ''}$ kubectl {command}")
+        print(cluster.kubectl(command), end="")
     return 0

@@ -48,7 +48,7 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
         status.state = ContainerState(waiting=ContainerStateWaiting(rec.waiting_reason, rec.waiting_message))
         return status
     info = runtime.container_status(rec.current_id)
-    status.container_id = f"k8slite://{info.id}"
+    status.container_id, status.image_id = f"k8slite://{info.id}", info.image_id
     if info.state == RUNNING:
         status.state = ContainerState(running=ContainerStateRunning(info.started_at))
         status.started = True

@@ -23,7 +23,7 @@ class NodeSpec:
     pod_cidrs: list[str] = field(default_factory=list)
     taints: list[Taint] = field(default_factory=list)
     unschedulable: bool | None = None
-    provider_id: str = field(default="", metadata={"json": "providerID"})
+    provider_id: str = ""
     IGNORED: ClassVar[frozenset[str]] = frozenset({"configSource", "externalID"})
 
 

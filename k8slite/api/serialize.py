@@ -21,7 +21,7 @@ from typing import Any, Union
 EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 """The wall-clock date that cluster time 0 stands for in `to_dict()`."""
 
-ACRONYMS = {"ip": "IP", "ips": "IPs", "cidr": "CIDR", "cidrs": "CIDRs"}
+ACRONYMS = {"ip": "IP", "ips": "IPs", "cidr": "CIDR", "cidrs": "CIDRs", "id": "ID"}
 
 
 class DecodeError(Exception):

@@ -34,6 +34,7 @@ class ContainerInfo:
     reason: str = ""
     started_at: float | None = None
     finished_at: float | None = None
+    image_id: str = ""
 
 
 class ImagePullError(Exception):

@@ -179,7 +179,8 @@ class DockerRuntime:
         if "cpu" in limits:
             options["nano_cpus"] = millicores(limits["cpu"]) * 1_000_000
         created = self.client.containers.create(container.image, **options)
-        self.containers[created.id] = ContainerInfo(created.id, container.name, sandbox_id, container.image)
+        self.containers[created.id] = ContainerInfo(created.id, container.name, sandbox_id, container.image,
+                                                    image_id=str(created.attrs.get("Image", "")))
         return str(created.id)
 
     def start_container(self, container_id: str) -> None:

@@ -16,6 +16,7 @@ is killed (137). Simplified: no cgroups, images are always "pullable".
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,7 +127,8 @@ class FakeRuntime:
         env = dict(image.env)
         env.update({"HOSTNAME": pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})
-        info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image)
+        info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image,
+                             image_id=f"{image.name}@sha256:{hashlib.sha256(image.name.encode()).hexdigest()}")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
             FileSystem(image.files, mounts), env, container.working_dir or image.working_dir)

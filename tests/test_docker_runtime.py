@@ -1,0 +1,126 @@
+"""Real containers: the same kubelet on the Docker engine (marker `docker`)."""
+
+import socket
+import subprocess
+
+import pytest
+from builders import make_pod
+
+from k8slite import Cluster
+from k8slite.runtime.docker import RuntimeUnavailable
+
+pytestmark = pytest.mark.docker
+
+SHARED_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: shared}
+spec:
+  nodeName: node-1
+  volumes: [{name: data, emptyDir: {}}]
+  containers:
+  - name: web
+    image: busybox
+    command: [sh, -c, "echo served > /www/index.html; httpd -f -p 8080 -h /www"]
+    volumeMounts: [{name: data, mountPath: /www}]
+  - name: sidecar
+    image: busybox
+    command: [sh, -c, "echo ipc > /dev/shm/note; sleep 3600"]
+    volumeMounts: [{name: data, mountPath: /data}]
+"""
+
+
+def containers_of(cluster_label: str) -> list[str]:
+    out = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={cluster_label}"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.split()
+
+
+@pytest.fixture
+def c():
+    cluster = Cluster(nodes=2, runtime="docker")
+    yield cluster
+    cluster.close()
+
+
+def test_containers_of_a_pod_share_network_ipc_uts_and_volumes(c):
+    c.apply(SHARED_POD)
+    c.run_until(lambda c: c.ready("pod/shared"), timeout=30)
+    c.run(1)
+    assert c.exec("shared", "hostname", container="web") == "shared\n"
+    assert c.exec("shared", "hostname", container="sidecar") == "shared\n"
+    assert c.exec("shared", "wget -qO- http://localhost:8080/", container="sidecar") == "served\n"
+    assert c.exec("shared", "cat /dev/shm/note", container="web") == "ipc\n"
+    assert c.exec("shared", "cat /data/index.html", container="sidecar") == "served\n"
+    ip = c.get("pod", "shared").status.pod_ip
+    assert c.exec("shared", "ip -4 addr show eth0", container="sidecar").count(ip) == 1
+
+
+def test_pods_reach_each_other_by_ip_across_nodes(c):
+    c.apply(SHARED_POD)
+    client = make_pod("client")
+    client.spec.node_name = "node-2"
+    c.apply(client)
+    c.run_until(lambda c: c.ready("pod/shared") and c.ready("pod/client"), timeout=30)
+    ip = c.get("pod", "shared").status.pod_ip
+    assert c.exec("client", f"wget -qO- http://{ip}:8080/") == "served\n"
+
+
+def test_crash_loop_is_the_kubelets_not_dockers(c):
+    c.apply(make_pod("crash", command="echo boom; exit 3"))
+    c.run_until(lambda c: c.get("pod", "crash").status.container_statuses
+                and c.get("pod", "crash").status.container_statuses[0].restart_count >= 2, timeout=40)
+    status = c.get("pod", "crash").status.container_statuses[0]
+    assert status.last_state.terminated.exit_code == 3
+    assert c.logs("crash", previous=True) == "boom\n"
+    assert "BackOff" in [e.reason for e in c.events()]
+
+
+def test_failed_node_stops_its_containers(c):
+    pod = make_pod("victim")
+    pod.spec.node_name = "node-1"
+    c.apply(pod)
+    c.run_until(lambda c: c.ready("pod/victim"), timeout=30)
+    c.node("node-1").fail()
+    c.run(2)
+    running = subprocess.run(["docker", "ps", "-q", "--filter", f"label=k8slite.cluster={c.engine.cluster_id}",
+                              "--filter", "label=k8slite.node=node-1"], capture_output=True, text=True).stdout
+    assert running.split() == []
+
+
+def test_missing_image_is_err_image_pull_then_back_off(c):
+    pod = make_pod("nope", image="localhost:5999/k8slite/does-not-exist:1")  # refused on loopback
+    c.apply(pod)
+    c.run(12)
+    reasons = [e.reason for e in c.events() if e.involved_object.name == "nope"]
+    assert "Failed" in reasons and "BackOff" in reasons
+    status = c.get("pod", "nope").status.container_statuses[0]
+    assert status.state.waiting.reason in ("ErrImagePull", "ImagePullBackOff")
+    assert status.restart_count == 0 and c.get("pod", "nope").status.phase == "Pending"
+
+
+def test_close_removes_every_container():
+    cluster = Cluster(nodes=1, runtime="docker")
+    cluster.apply(make_pod("p"))
+    cluster.run_until(lambda c: c.ready("pod/p"), timeout=30)
+    assert len(containers_of(cluster.engine.cluster_id)) == 2  # pause + app
+    cluster.close()
+    assert containers_of(cluster.engine.cluster_id) == []
+
+
+def test_containers_of_a_dead_kernel_are_cleaned_at_next_start():
+    labels = ["--label", "k8slite.cluster=orphan-test", "--label", "k8slite.pid=999999999",
+              "--label", f"k8slite.host={socket.gethostname()}"]
+    subprocess.run(["docker", "create", *labels, "busybox", "true"], check=True, capture_output=True)
+    assert len(containers_of("orphan-test")) == 1
+    Cluster(nodes=1, runtime="docker").close()
+    assert containers_of("orphan-test") == []
+
+
+def test_no_engine_gives_one_clear_error(monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    with pytest.raises(RuntimeUnavailable, match=r"Start the Docker engine .*docker info"):
+        Cluster(nodes=1, runtime="docker")
+
+
+test_no_engine_gives_one_clear_error.pytestmark = []  # runs everywhere: it needs no engine
