@@ -177,7 +177,11 @@ class APIServer:
         a, b = copy.deepcopy(old.spec), new.spec
         for ca, cb in zip(a.containers, b.containers):
             ca.image = cb.image
-        a.active_deadline_seconds, a.tolerations = b.active_deadline_seconds, b.tolerations
+        if b.tolerations[:len(a.tolerations)] == a.tolerations:
+            a.tolerations = b.tolerations  # only additions to existing tolerations
+        old_deadline = a.active_deadline_seconds
+        if b.active_deadline_seconds is not None and (old_deadline is None or b.active_deadline_seconds <= old_deadline):
+            a.active_deadline_seconds = b.active_deadline_seconds  # set, or shortened
         if a.node_name == "" and b.node_name:
             a.node_name = b.node_name
         if a != b:

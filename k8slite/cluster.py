@@ -51,6 +51,13 @@ def default_node(index: int) -> Node:
     return node
 
 
+def merge(base: Any, patch: Any) -> Any:
+    """Apply's merge, simplified: mappings merge key by key; lists and values are replaced."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        return {**base, **{k: merge(base.get(k), v) for k, v in patch.items()}}
+    return patch
+
+
 class Cluster:
     """A whole small Kubernetes. `Cluster(nodes=3)`; see DESIGN.md for the contract."""
 
@@ -137,10 +144,12 @@ class Cluster:
     def apply(self, src: Any) -> list[KubeObject]:
         """Create or update every object in src; all are validated first, so one bad one stores none."""
         ignored: list[str] = []
-        objects = [d if isinstance(d, KubeObject) else decode(d, ignored) for d in read_documents(src)]
+        documents = read_documents(src)
+        objects = [d if isinstance(d, KubeObject) else decode(d, ignored) for d in documents]
         self.dry_run(objects)
         self.warn_ignored(objects, ignored)
-        return [self.apply_one(obj) for obj in objects]  # stored, not yet acted on: run the clock
+        applied = [d.to_dict() if isinstance(d, KubeObject) else d for d in documents]
+        return [self.apply_one(obj, doc) for obj, doc in zip(objects, applied)]  # stored; run the clock to act
 
     def dry_run(self, objects: list[KubeObject]) -> None:
         new_namespaces = {o.name for o in objects if isinstance(o, Namespace)}
@@ -150,16 +159,18 @@ class Cluster:
             if kind.namespaced and prepared.namespace not in new_namespaces:
                 self.api.admit(prepared, kind)
 
-    def apply_one(self, obj: KubeObject) -> KubeObject:
+    def apply_one(self, obj: KubeObject, document: dict[str, Any] | None = None) -> KubeObject:
+        """Create, or merge the manifest into what is stored (fields others set, like nodeName, stay)."""
         kind = kind_of(obj)
         namespace = (obj.namespace or "default") if kind.namespaced else ""
         try:
             current = self.api.get(kind.plural, obj.name, namespace)
         except NotFound:
             return self.api.create(obj)
-        new = obj.copy()
+        document = obj.to_dict() if document is None else document
+        merged = merge(current.to_dict(), {k: v for k, v in document.items() if k != "status"})
+        new = decode(merged)
         new.metadata.resource_version = current.metadata.resource_version
-        new.metadata.owner_references = new.metadata.owner_references or current.metadata.owner_references
         return self.api.update(new)
 
     def warn_ignored(self, objects: list[KubeObject], ignored: list[str]) -> None:

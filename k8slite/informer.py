@@ -101,9 +101,12 @@ class WorkQueue:
         self.add(key)
 
     def run(self) -> None:
+        """Process the keys queued so far; keys added meanwhile wait for the next turn, after the
+        informers have caught up with the writes that this batch made."""
         self._scheduled = False
-        while self.pending:
-            self.process(self.pending.pop(0))
+        batch, self.pending = self.pending, []
+        for key in batch:
+            self.process(key)
 
     def __len__(self) -> int:
         return len(self.pending)

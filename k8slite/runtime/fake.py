@@ -39,6 +39,10 @@ class FakeNetwork:
         self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
 
     def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
+        """Bind ip:port; OSError (EADDRINUSE) when another process holds it."""
+        holder = self.listeners.get((ip, port))
+        if holder is not None and holder[0] != owner:
+            raise OSError(98, "Address in use")
         self.listeners[ip, port] = (owner, handler)
 
     def close(self, owner: str) -> None:

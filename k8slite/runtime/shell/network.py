@@ -49,13 +49,32 @@ def file_server(ctx: ProcessContext, root: str, not_found: str) -> Handler:
     return handle
 
 
-def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = True) -> Program:
-    """Listen on ``port``; in the foreground, block forever as a server does."""
+def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = True,
+          io: Stdio | None = None, name: str = "httpd") -> Program:
+    """Listen on ``port``; in the foreground, block forever as a server does.
+
+    The containers of a pod share one network namespace, so a port another
+    container already holds cannot be bound: the server says so and exits 1.
+    """
     if ctx.listen is not None:
-        ctx.listen(port, handler)
+        try:
+            ctx.listen(port, handler)
+        except OSError:
+            if io is not None:
+                io.err(bind_error(name, port))
+            return 1
     if foreground:
         yield math.inf
     return 0
+
+
+def bind_error(name: str, port: int) -> str:
+    """What each server prints when its port is taken, in its own words."""
+    if name == "nginx":
+        return f"nginx: [emerg] bind() to 0.0.0.0:{port} failed (98: Address already in use)\n"
+    if name == "apache":
+        return f"(98)Address already in use: AH00072: make_sock: could not bind to address 0.0.0.0:{port}\n"
+    return f"{name}: bind: Address in use\n"
 
 
 def busybox_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
@@ -68,14 +87,14 @@ def busybox_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
             port, home = (value, home) if arg == "-p" else (port, value)
         foreground = foreground or (arg.startswith("-") and "f" in arg and arg not in ("-p", "-h"))
     handler = file_server(ctx, abspath(ctx, home), BUSYBOX_404)
-    return (yield from serve(ctx, int(port.rpartition(":")[2]), handler, foreground))
+    return (yield from serve(ctx, int(port.rpartition(":")[2]), handler, foreground, io, "httpd"))
 
 
 def apache_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     """The httpd image's ``httpd-foreground``: Apache serving htdocs on port 80."""
     io.err("AH00489: Apache/2.4 (Unix) configured -- resuming normal operations\n")
     handler = file_server(ctx, "/usr/local/apache2/htdocs", "<h1>Not Found</h1>\n")
-    return (yield from serve(ctx, 80, handler))
+    return (yield from serve(ctx, 80, handler, True, io, "apache"))
 
 
 def nginx(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
@@ -85,18 +104,19 @@ def nginx(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
         return 0
     foreground = "daemon off" in " ".join(argv[1:])
     handler = file_server(ctx, "/usr/share/nginx/html", NGINX_404)
-    return (yield from serve(ctx, 80, handler, foreground))
+    return (yield from serve(ctx, 80, handler, foreground, io, "nginx"))
 
 
 def redis_server(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     port = int(argv[argv.index("--port") + 1]) if "--port" in argv[:-1] else 6379
     io.out(f"1:M 01 Jan 1970 00:00:00.000 * Ready to accept connections tcp (port {port})\n")
-    return (yield from serve(ctx, port, lambda path: (400, "-ERR unknown command 'GET'\r\n")))
+    return (yield from serve(ctx, port, lambda path: (400, "-ERR unknown command 'GET'\r\n"), True, io,
+                             "redis-server"))
 
 
 def hello(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     """gcr.io/google-samples/hello-go-gke, the backend of "Connect a Frontend to a Backend"."""
-    return (yield from serve(ctx, 80, lambda path: (200, '{"message":"Hello"}')))
+    return (yield from serve(ctx, 80, lambda path: (200, '{"message":"Hello"}'), True, io, "hello"))
 
 
 def pause(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
