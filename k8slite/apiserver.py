@@ -179,9 +179,9 @@ class APIServer:
             ca.image = cb.image
         if b.tolerations[:len(a.tolerations)] == a.tolerations:
             a.tolerations = b.tolerations  # only additions to existing tolerations
-        old_deadline = a.active_deadline_seconds
-        if b.active_deadline_seconds is not None and (old_deadline is None or b.active_deadline_seconds <= old_deadline):
-            a.active_deadline_seconds = b.active_deadline_seconds  # set, or shortened
+        old, new_deadline = a.active_deadline_seconds, b.active_deadline_seconds
+        if new_deadline is not None and (old is None or new_deadline <= old):
+            a.active_deadline_seconds = new_deadline  # set, or shortened
         if a.node_name == "" and b.node_name:
             a.node_name = b.node_name
         if a != b:

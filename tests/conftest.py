@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def docker_problem() -> str:
     from k8slite.runtime.docker import RuntimeUnavailable, connect
 
