@@ -177,11 +177,11 @@ class APIServer:
         a, b = copy.deepcopy(old.spec), new.spec
         for ca, cb in zip(a.containers, b.containers):
             ca.image = cb.image
-        if b.tolerations[:len(a.tolerations)] == a.tolerations:
+        if all(t in b.tolerations for t in a.tolerations):
             a.tolerations = b.tolerations  # only additions to existing tolerations
-        old, new_deadline = a.active_deadline_seconds, b.active_deadline_seconds
-        if new_deadline is not None and (old is None or new_deadline <= old):
-            a.active_deadline_seconds = new_deadline  # set, or shortened
+        was, wanted = a.active_deadline_seconds, b.active_deadline_seconds
+        if wanted is not None and (was is None or wanted <= was):
+            a.active_deadline_seconds = wanted  # set, or shortened
         if a.node_name == "" and b.node_name:
             a.node_name = b.node_name
         if a != b:

@@ -36,7 +36,7 @@ def summary(cluster: Any) -> str:
     nodes = cluster.api.list("nodes")
     ready = sum(1 for n in nodes if n.is_ready())
     pods = [p for p in cluster.api.list("pods") if p.namespace not in HIDDEN_NAMESPACES]
-    running = sum(1 for p in pods if p.status.phase == "Running")
+    running = sum(1 for p in pods if p.status.phase == "Running" and p.metadata.deletion_timestamp is None)
     return f"{len(nodes)} nodes ({ready} Ready) · {running}/{len(pods)} pods Running"
 
 
