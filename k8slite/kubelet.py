@@ -221,7 +221,7 @@ class Kubelet:
         if rec.waiting_message != message:
             self.recorder.warning(pod, "BackOff", f"Back-off restarting failed container {rec.name} in pod "
                                   f"{pod.name}_{pod.namespace}({pod.metadata.uid})")
-            self.queue.add_after(object_key(pod), finished + delay - self.clock.now)
+        self.queue.add_after(object_key(pod), finished + delay - self.clock.now)  # look again when it ends
         rec.waiting_reason, rec.waiting_message = "CrashLoopBackOff", message
 
     def start_container(self, pod: Pod, record: PodRecord, container: Container, rec: ContainerRecord) -> None:
@@ -242,6 +242,7 @@ class Kubelet:
                                                                                    self.clock.now):
             if rec.waiting_reason != "ImagePullBackOff":
                 self.recorder.normal(pod, "BackOff", f'Back-off pulling image "{image}"')
+            self.queue.add_after(object_key(pod), rec.image_failed_at + self.image_backoff.get(key) - self.clock.now)
             rec.waiting_reason, rec.waiting_message = "ImagePullBackOff", f'Back-off pulling image "{image}"'
             return False
         try:

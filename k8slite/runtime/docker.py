@@ -1,11 +1,13 @@
 """The Docker runtime: real containers on the local Docker engine.
 
 Mirrors dockershim, the kubelet's Docker adapter before containerd: a pod's
-sandbox is a *pause* container that owns the pod's network, IPC and UTS
+sandbox is a *pause* container that owns the pod's network and IPC
 namespaces (hostname = pod name); each app container joins them with
 `network_mode="container:<pause>"` and `ipc_mode="container:<pause>"`
 (and `pid_mode` for shareProcessNamespace), so the containers of a pod share
-one IP, localhost and /dev/shm, as Kubernetes promises. emptyDir volumes are
+one IP, localhost and /dev/shm, as Kubernetes promises. Docker refuses to
+join another container's UTS namespace, so each container gets its own,
+with the pod's hostname copied in (containerd and CRI-O share one). emptyDir volumes are
 host directories bind-mounted into each container; resources become Docker
 limits. Restarts stay the kubelet's decision: Docker's restart policy is
 "no". Every container carries `k8slite.` labels, so a cluster can find and
@@ -288,9 +290,14 @@ def cluster_root(cluster_id: str) -> Path:
 
 def remove_cluster(client: Any, cluster_id: str) -> int:
     """Remove every container (and the scratch folder) of one cluster; how many containers went."""
-    containers = client.containers.list(all=True, filters={"label": f"k8slite.cluster={cluster_id}"})
+    import docker.errors
+
+    containers = client.api.containers(all=True, filters={"label": f"k8slite.cluster={cluster_id}"})
     for container in containers:
-        container.remove(force=True)
+        try:
+            client.api.remove_container(container["Id"], force=True)
+        except docker.errors.NotFound:
+            pass  # someone else removed it meanwhile
     shutil.rmtree(cluster_root(cluster_id), ignore_errors=True)
     return len(containers)
 
@@ -298,8 +305,9 @@ def remove_cluster(client: Any, cluster_id: str) -> int:
 def remove_orphans(client: Any) -> int:
     """Remove containers of clusters whose Python process on this host is gone (a crashed kernel)."""
     host = socket.gethostname()
-    dead = {c.labels["k8slite.cluster"] for c in client.containers.list(all=True, filters={"label": "k8slite.cluster"})
-            if c.labels.get("k8slite.host") == host and not pid_alive(int(c.labels.get("k8slite.pid", "0")))}
+    listed = client.api.containers(all=True, filters={"label": "k8slite.cluster"})  # no per-container inspect
+    dead = {c["Labels"]["k8slite.cluster"] for c in listed
+            if c["Labels"].get("k8slite.host") == host and not pid_alive(int(c["Labels"].get("k8slite.pid", "0")))}
     return sum(remove_cluster(client, cluster_id) for cluster_id in sorted(dead))
 
 

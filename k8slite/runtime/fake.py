@@ -22,14 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from k8slite.api.pod import Container, Pod
+from k8slite.api.quantity import bytes_of
 from k8slite.clock import Timer, VirtualClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
-from k8slite.runtime.shell import ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
+from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
+from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
-SERVERS = ("nginx", "httpd", "httpd-foreground", "redis-server", "/hello")
+SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello")  # they handle SIGTERM; busybox httpd does not
 
 
 class FakeNetwork:
@@ -72,9 +74,16 @@ class FakeContainer:
     fs: FileSystem
     env: dict[str, str]
     working_dir: str
+    memory_limit: int
     log: list[str] = field(default_factory=list)
     process: Program | None = None
     timer: Timer | None = None
+
+
+def memory_limit(container: Container) -> int:
+    """The container's memory limit in bytes (a simulated process holds its data in shell variables)."""
+    limit = container.resources.limits.get("memory")
+    return bytes_of(limit) if limit is not None else DEFAULT_MEMORY_LIMIT
 
 
 class FakeRuntime:
@@ -135,7 +144,8 @@ class FakeRuntime:
                              image_id=f"{image.name}@sha256:{hashlib.sha256(image.name.encode()).hexdigest()}")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
-            FileSystem(image.files, mounts), env, container.working_dir or image.working_dir)
+            FileSystem(image.files, mounts), env, container.working_dir or image.working_dir,
+            memory_limit(container))
         return info.id
 
     def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
@@ -149,7 +159,7 @@ class FakeRuntime:
             self.network.listen(box.ip, port, c.info.id, handler)
 
         return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
-                              http_get=http_get, listen=listen, cwd=c.working_dir)
+                              http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit)
 
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]
@@ -173,6 +183,9 @@ class FakeRuntime:
         except StopIteration as stop:
             code = int(stop.value or 0)
             self.finish(c, code, "Completed" if code == 0 else "Error")
+            return
+        except OutOfMemory:
+            self.finish(c, 137, "OOMKilled")
             return
         if not math.isinf(delay):
             c.timer = self.clock.call_later(max(delay, 0.0), lambda: self.advance(c))
@@ -220,6 +233,8 @@ class FakeRuntime:
             code = exec_sync(command, self.context(c, out.append), max_seconds=timeout)
         except ShellSyntaxError as e:
             return 2, f"{e}\n"
+        except OutOfMemory:
+            return 137, "".join(out)
         return code, "".join(out)
 
     def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:

@@ -3,8 +3,9 @@
 03.1 asks for the URL one container uses to reach a server in the same pod or in
 another pod; each answer is fetched with ``wget`` from inside the pod on small
 seeded clusters, so only a URL that really reaches the right server passes.
-03.2 asks whether the API server accepts an update of a running pod; each
-prediction is compared with what the API server does with that very update.
+03.2 asks whether the API server accepts an update of a running pod (images, added
+tolerations, a set or shortened activeDeadlineSeconds); each prediction is compared
+with what the API server does with that very update.
 """
 
 from __future__ import annotations
@@ -139,16 +140,31 @@ def change_restart_policy(rng: random.Random, m: dict[str, Any]) -> str:
     return f"restartPolicy changed from {old} to {m['spec']['restartPolicy']}"
 
 
-def shorten_deadline(rng: random.Random, m: dict[str, Any]) -> str:
-    old = m["spec"].get("activeDeadlineSeconds")
-    m["spec"]["activeDeadlineSeconds"] = rng.randint(60, 600) if old is None else old - 10
-    return f"activeDeadlineSeconds set to {m['spec']['activeDeadlineSeconds']} (was {old})"
+def change_deadline(rng: random.Random, m: dict[str, Any]) -> str:
+    """Set, shorten, lengthen or remove activeDeadlineSeconds: only the first two are allowed."""
+    spec = m["spec"]
+    old = spec.get("activeDeadlineSeconds")
+    how = "set" if old is None else rng.choice(["shortened", "lengthened", "removed"])
+    if how == "removed":
+        del spec["activeDeadlineSeconds"]
+        return f"activeDeadlineSeconds removed (was {old})"
+    step = rng.choice([10, 600])
+    spec["activeDeadlineSeconds"] = (rng.randint(60, 600) if old is None
+                                     else old - step if how == "shortened" else old + step)
+    return f"activeDeadlineSeconds {how} to {spec['activeDeadlineSeconds']} (was {old})"
 
 
-def add_toleration(rng: random.Random, m: dict[str, Any]) -> str:
-    m["spec"].setdefault("tolerations", []).append(
-        {"key": rng.choice(["gpu", "spot"]), "operator": "Exists", "effect": "NoSchedule"})
-    return "a toleration added"
+def change_tolerations(rng: random.Random, m: dict[str, Any]) -> str:
+    """Add, remove or reorder tolerations: removing one is refused."""
+    tolerations = m["spec"].setdefault("tolerations", [])
+    how = rng.choice(["added", "removed", "reordered and one added"]) if tolerations else "added"
+    if how == "removed":
+        gone = tolerations.pop(rng.randrange(len(tolerations)))
+        return f"the toleration for {gone['key']!r} removed"
+    if how != "added":
+        tolerations.reverse()
+    tolerations.append({"key": rng.choice(["zone", "dedicated"]), "operator": "Exists", "effect": "NoSchedule"})
+    return f"tolerations {how}"
 
 
 def change_requests(rng: random.Random, m: dict[str, Any]) -> str:
@@ -164,7 +180,13 @@ def add_node_selector(rng: random.Random, m: dict[str, Any]) -> str:
 
 MUTATIONS: tuple[Mutation, ...] = (
     change_image, add_label, add_annotation, change_port, change_command, add_env, add_container,
-    change_restart_policy, shorten_deadline, add_toleration, change_requests, add_node_selector)
+    change_restart_policy, change_deadline, change_tolerations, change_requests, add_node_selector)
+
+
+TOLERATIONS = (
+    {"key": "spot", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "gpu", "operator": "Equal", "value": "true", "effect": "NoSchedule"},
+)
 
 
 def base_pod(rng: random.Random, name: str) -> dict[str, Any]:
@@ -174,8 +196,10 @@ def base_pod(rng: random.Random, name: str) -> dict[str, Any]:
     if rng.random() < 0.5:
         containers.append({"name": "sidecar", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3600"]})
     spec: dict[str, Any] = {"containers": containers}
-    if rng.random() < 0.3:
+    if rng.random() < 0.6:
         spec["activeDeadlineSeconds"] = 3600
+    if rng.random() < 0.6:
+        spec["tolerations"] = rng.sample(TOLERATIONS, rng.randint(1, 2))
     if rng.random() < 0.3:
         spec["restartPolicy"] = "OnFailure"
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": name}}, "spec": spec}
@@ -207,13 +231,17 @@ def check_03_2(update_allowed: Callable[..., Any], scenarios: int = 8) -> str:
         c.run(2)
         for old in olds:
             new = copy.deepcopy(old)
-            changes = [m(rng, new) for m in rng.sample(MUTATIONS, rng.choice([1, 1, 2]))]
+            mutations = rng.sample(MUTATIONS, rng.choice([1, 1, 2]))
+            if rng.random() < 0.5:  # the one-way fields, more often: most of what could go wrong is there
+                mutations = [rng.choice([change_deadline, change_tolerations])]
+            changes = [m(rng, new) for m in mutations]
             said = update_allowed(copy.deepcopy(old), copy.deepcopy(new))
             assert isinstance(said, bool), f"update_allowed returned {said!r}; return True or False"
             accepted = api_accepts(c, new)
             assert said == accepted, (
                 f"update_allowed said {said} for a pod update in which {' and '.join(changes)}, "
-                f"but the API server {'accepts' if accepted else 'refuses'} it. Only images, "
-                "activeDeadlineSeconds, tolerations (and metadata) of a pod may change.")
+                f"but the API server {'accepts' if accepted else 'refuses'} it. Besides metadata, only the "
+                "images may change, tolerations may only be added (every old one kept), and "
+                "activeDeadlineSeconds may only be set or shortened.")
             tried += 1
     return f"{tried} pod updates compared with the API server."

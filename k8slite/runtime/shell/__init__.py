@@ -11,6 +11,7 @@ the fake runtime calls.
 from k8slite.runtime.shell.commands import Program, Stdio
 from k8slite.runtime.shell.interp import (
     Handler,
+    OutOfMemory,
     ProcessContext,
     exec_sync,
     run_argv,
@@ -20,6 +21,6 @@ from k8slite.runtime.shell.lexer import ShellSyntaxError
 from k8slite.runtime.shell.parse import parse
 
 __all__ = [
-    "Handler", "ProcessContext", "Program", "ShellSyntaxError", "Stdio",
+    "Handler", "OutOfMemory", "ProcessContext", "Program", "ShellSyntaxError", "Stdio",
     "exec_sync", "parse", "run_argv", "run_script",
 ]

@@ -33,9 +33,10 @@ from k8slite.runtime.shell.commands import Program, Stdio
 from k8slite.runtime.shell.jobs import supervise
 from k8slite.runtime.shell.lexer import ShellSyntaxError
 from k8slite.runtime.shell.parse import parse
-from k8slite.runtime.shell.shell import Shell
+from k8slite.runtime.shell.shell import OutOfMemory, Shell
 
 Handler = Callable[[str], "tuple[int, str]"]
+DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
 
 
 @dataclass
@@ -57,6 +58,9 @@ class ProcessContext:
     cwd: str = "/"
     resolve: Callable[[str], str | None] | None = None
     """DNS for nslookup: a name -> its IPv4 address, or None when it does not resolve."""
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
+    """Bytes a shell variable may hold before the process is OOM-killed (OutOfMemory is raised
+    out of the program: the runtime, like the kernel, ends it with 137 and reason OOMKilled)."""
 
 
 
@@ -101,6 +105,6 @@ def exec_sync(argv: list[str], ctx: ProcessContext, max_seconds: float = 60.0) -
 
 
 __all__ = [
-    "Handler", "ProcessContext", "Program", "ShellSyntaxError", "exec_sync",
+    "Handler", "OutOfMemory", "ProcessContext", "Program", "ShellSyntaxError", "exec_sync",
     "run_argv", "run_script",
 ]

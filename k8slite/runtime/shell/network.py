@@ -50,7 +50,7 @@ def file_server(ctx: ProcessContext, root: str, not_found: str) -> Handler:
 
 
 def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = True,
-          io: Stdio | None = None, name: str = "httpd") -> Program:
+          io: Stdio | None = None, name: str = "httpd", ready: str = "") -> Program:
     """Listen on ``port``; in the foreground, block forever as a server does.
 
     The containers of a pod share one network namespace, so a port another
@@ -63,6 +63,8 @@ def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = T
             if io is not None:
                 io.err(bind_error(name, port))
             return 1
+    if ready and io is not None:
+        io.err(ready)
     if foreground:
         yield math.inf
     return 0
@@ -92,9 +94,9 @@ def busybox_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
 
 def apache_httpd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     """The httpd image's ``httpd-foreground``: Apache serving htdocs on port 80."""
-    io.err("AH00489: Apache/2.4 (Unix) configured -- resuming normal operations\n")
     handler = file_server(ctx, "/usr/local/apache2/htdocs", "<h1>Not Found</h1>\n")
-    return (yield from serve(ctx, 80, handler, True, io, "apache"))
+    ready = "AH00489: Apache/2.4 (Unix) configured -- resuming normal operations\n"
+    return (yield from serve(ctx, 80, handler, True, io, "apache", ready))
 
 
 def nginx(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:

@@ -47,6 +47,10 @@ SPIN_LIMIT = 100_000
 """Loop turns without a single sleep after which a loop counts as spinning forever."""
 
 
+class OutOfMemory(Exception):
+    """The process went over its memory limit: the kernel's OOM killer ends it (137, OOMKilled)."""
+
+
 class Shell(Expander):
     """One shell process: its variables, working directory and last exit status."""
 
@@ -127,14 +131,20 @@ class Shell(Expander):
         argv = yield from self.expand_words(command.words, io)
         assigns = {}
         for name, word in command.assigns:
-            assigns[name] = yield from self.expand_string(word.parts, io)
+            assigns[name] = self.charge((yield from self.expand_string(word.parts, io)))
         redirected = yield from self.redirect(command.redirects, io)
         if redirected is None:
             return 1
         if not argv:
-            self.ctx.env.update(assigns)
+            self.ctx.env.update(assigns)  # charged above
             return self.substituted
         return (yield from self.call(argv, redirected, assigns))
+
+    def charge(self, value: str) -> str:
+        """Memory is the cgroup's to give: a value past the container's limit is the OOM killer's cue."""
+        if len(value) > self.ctx.memory_limit:
+            raise OutOfMemory(f"a value of {len(value)} bytes is over the memory limit of {self.ctx.memory_limit}")
+        return value
 
     def condition(self, script: Script, io: Stdio) -> Program:
         self.testing += 1
@@ -185,7 +195,7 @@ class Shell(Expander):
         words = self.args if node.words is None else (yield from self.expand_words(node.words, io))
         status = 0
         for value in words:
-            self.ctx.env[node.var] = value
+            self.ctx.env[node.var] = self.charge(value)
             turn = yield from self.loop_body(node.body, io)
             if turn is None:
                 break
