@@ -22,8 +22,11 @@ from k8slite.api.pod import (
     PodStatus,
 )
 from k8slite.kubectl import main, parse, run_kubectl
-from k8slite.kubectl_describe import rfc1123
-from k8slite.kubectl_print import human_duration, pod_reason, selector_matches, tabwrite
+from k8slite.kubectl.describe_writer import rfc1123
+from k8slite.kubectl.durations import human_duration
+from k8slite.kubectl.rows import pod_reason
+from k8slite.kubectl.selectors import selector_matches
+from k8slite.kubectl.tabwriter import tabwrite
 
 WEB = """
 apiVersion: apps/v1

@@ -1,0 +1,62 @@
+"""kubectl, as text (k8s.io/kubectl): `c.kubectl("get pods -o wide")`, and the `k8slite` command line.
+
+A command line is parsed into a verb, resources and flags; reads go through
+the API server's get and list; writes are done the way kubectl does them
+(read the object, change a copy, update it); and the answer is the text
+kubectl 1.32 would print, errors included ("Error from server (NotFound):
+pods "x" not found"), so that a notebook cell shows what a terminal would.
+Left out: server-side apply (apply compares the manifest with what is
+stored), --watch, and `delete` does not wait.
+
+One module per part of kubectl, to read in this order:
+
+- command:       the command line, parsed into a Command (flags in every spelling)
+- resources:     `pods a b`, `pod/a`, `pods,rs`, `all` turned into objects
+- selectors:     `-l` and `--field-selector`, and selectors printed back
+- get:           the `get` verb and its tables (tabwriter, durations, rows, generic_rows, output)
+- describe:      the `describe` verb (describe_writer, describe_containers, describe_pod,
+                 describe_node, describe_other)
+- write:         delete, scale, apply, create, label, taint, cordon
+- containers:    logs and exec
+- demo:          `k8slite demo`, the console script
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.errors import ApiError, Invalid, NotFound
+from k8slite.kubectl.command import Command, UsageError, parse
+from k8slite.kubectl.containers import exec_cmd, logs
+from k8slite.kubectl.demo import main
+from k8slite.kubectl.describe import describe_cmd
+from k8slite.kubectl.get import get
+from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
+
+__all__ = ["Command", "UsageError", "VERBS", "main", "parse", "run_kubectl"]
+
+VERBS: dict[str, Callable[[Any, Command], str]] = {
+    "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,
+    "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
+    "logs": logs, "exec": exec_cmd}
+
+
+def run_kubectl(cluster: Any, command: str) -> str:
+    """The text `kubectl <command>` prints against this cluster (errors as kubectl prints them)."""
+    try:
+        cmd = parse(command)
+        handler = VERBS.get(cmd.verb)
+        if handler is None:
+            raise UsageError(f'unknown command "{cmd.verb}" for "kubectl"')
+        return handler(cluster, cmd)
+    except (UsageError, ValueError) as e:
+        return f"error: {e}\n"
+    except NotFound as e:
+        if e.message.startswith("the server doesn't have"):
+            return f"error: {e.message}\n"
+        return f"Error from server (NotFound): {e.message}\n"
+    except Invalid as e:
+        return f"The {e.message}\n" if " is invalid: " in e.message else f"error: {e.message}\n"
+    except ApiError as e:
+        return f"Error from server ({e.reason}): {e.message}\n"

@@ -1,0 +1,80 @@
+"""kubectl's command line, as cobra and pflag parse it (k8s.io/kubectl/pkg/cmd): a verb, arguments and flags.
+
+Flags come in every spelling kubectl accepts: `-n web`, `-nweb`, `-n=web`,
+`--namespace web`, `--namespace=web`; boolean flags take an optional
+`=false`; words after `--` belong to the command `exec` runs. A flag kubectl
+does not know is refused before the server is asked, as kubectl refuses it.
+Left out: subcommands (`config`, `rollout` ...), `--help`, and flags k8slite
+has nothing to do with (`-i`, `-t`, `--force`, `--now`, `--wait` are
+accepted and ignored).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "--output": "output",
+               "-l": "selector", "--selector": "selector", "-c": "container", "--container": "container",
+               "-f": "filename", "--filename": "filename", "--replicas": "replicas",
+               "--grace-period": "grace_period", "--tail": "tail",
+               "--field-selector": "field_selector"}
+BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
+              "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
+              "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
+              "--tty": "", "--force": "", "--now": "", "--wait": ""}
+SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
+
+
+class UsageError(Exception):
+    """A command kubectl itself refuses before asking the server (printed as `error: ...`)."""
+
+
+@dataclass
+class Command:
+    verb: str
+    args: list[str] = field(default_factory=list)
+    flags: dict[str, Any] = field(default_factory=dict)
+    rest: list[str] = field(default_factory=list)  # after `--`, for exec
+
+    @property
+    def namespace(self) -> str:
+        return str(self.flags.get("namespace", "default"))
+
+
+def parse(command: str) -> Command:
+    """`kubectl get pods -n web` (the leading `kubectl` is optional) -> Command("get", ["pods"], {...})."""
+    words = shlex.split(command)
+    if words[:1] == ["kubectl"]:
+        words = words[1:]
+    if not words:
+        raise UsageError("kubectl controls the k8slite cluster manager: try 'get pods'")
+    cmd, rest, i = Command(words[0]), words[1:], 0
+    while i < len(rest):
+        if rest[i] == "--":
+            cmd.rest = rest[i + 1:]
+            break
+        i = take_word(cmd, rest, i)
+    return cmd
+
+
+def take_word(cmd: Command, words: list[str], i: int) -> int:
+    """Read words[i] into cmd as a flag or an argument; the index of the next word to read."""
+    word = words[i]
+    name, eq, value = word.partition("=")
+    if name in VALUE_FLAGS or (word[:2] in SHORT_VALUE_FLAGS and len(word) > 2 and not eq):
+        if name not in VALUE_FLAGS:  # `-nkube-system`
+            name, value, eq = word[:2], word[2:], "="
+        if not eq:  # `-n kube-system`: the value is the next word
+            if i + 1 >= len(words):
+                raise UsageError(f"flag needs an argument: {name!r} in {word}")
+            i, value = i + 1, words[i + 1]
+        cmd.flags[VALUE_FLAGS[name]] = value
+    elif name in BOOL_FLAGS:
+        cmd.flags[BOOL_FLAGS[name]] = value.lower() != "false"
+    elif word.startswith("-") and word != "-":
+        raise UsageError(f"unknown flag: {name}\nSee 'kubectl {cmd.verb} --help' for usage.")
+    else:
+        cmd.args.append(word)
+    return i + 1

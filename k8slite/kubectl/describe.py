@@ -1,0 +1,54 @@
+"""kubectl describe (k8s.io/kubectl/pkg/cmd/describe): each object asked for, as its kind's describer writes it.
+
+Pods, nodes and ReplicaSets have describers of their own; every other kind
+gets the generic one. Descriptions are separated by a blank line. Like
+kubectl, `describe pod web` falls back to every pod whose name starts with
+`web` when there is no pod called exactly that, which is why
+`kubectl describe pod web` works on a ReplicaSet's pods. Left out:
+--show-events=false, --chunk-size, and the describers of the kinds k8slite
+only stores.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slite.api.meta import KubeObject
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.describe_node import describe_node
+from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
+from k8slite.kubectl.describe_pod import describe_pod
+from k8slite.kubectl.resources import fetch, resources
+
+
+def describe_cmd(cluster: Any, cmd: Command) -> str:
+    if not cmd.args:
+        raise UsageError('You must specify the type of resource to describe. Use "kubectl api-resources" for '
+                         "a complete list of supported resources.")
+    texts, errors = [], []
+    for kind, names in resources(cmd.args):
+        objects, missing = fetch(cluster, cmd, kind, names)
+        if missing and names:  # kubectl describe falls back to names that start with the one given
+            everything, _ = fetch(cluster, cmd, kind, [])
+            prefixed = [o for o in everything for n in names if o.name.startswith(n)
+                        and o.name not in {x.name for x in objects}]
+            objects += prefixed
+            errors += [] if prefixed else missing
+        texts += [describe(cluster, o) for o in objects]
+    if not texts and not errors:
+        return f"No resources found in {cmd.namespace} namespace.\n"
+    return "\n\n".join(texts) + "".join(errors)
+
+
+def describe(cluster: Any, obj: KubeObject) -> str:
+    """The description of one object, by its kind's describer."""
+    if isinstance(obj, Pod):
+        return describe_pod(cluster, obj)
+    if isinstance(obj, Node):
+        return describe_node(cluster, obj)
+    if isinstance(obj, ReplicaSet):
+        return describe_replicaset(cluster, obj)
+    return describe_generic(cluster, obj)

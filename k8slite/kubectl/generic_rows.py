@@ -1,0 +1,135 @@
+"""kubectl get's columns for the kinds k8slite only stores, from pkg/printers/internalversion/printers.go.
+
+Deployments, Services, Jobs, PersistentVolumes and their claims,
+ConfigMaps, Secrets and Endpoints are kept by the API server as plain
+dicts (GenericObject); nothing in k8slite acts on them, but `kubectl get`
+still shows them in kubectl's own columns, read straight from the dict.
+Each kind has its columns before AGE, the columns -o wide adds after it,
+and a function giving both. Any other kind gets NAME and AGE only.
+Left out: every other printer (StatefulSet, Ingress, CronJob ...), and
+kubectl's server-side columns for custom resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.api.meta import KubeObject
+from k8slite.kubectl.durations import human_duration, seconds, since
+from k8slite.kubectl.rows import Row, containers_images
+from k8slite.kubectl.selectors import format_selector, labels_cell
+
+Cells = tuple[Row, Row]  # (columns before AGE, columns -o wide adds)
+ACCESS_MODES = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
+
+
+def dig(body: dict[str, Any], path: str, default: Any = None) -> Any:
+    """body["spec"]["replicas"] as dig(body, "spec.replicas"), default when any part is missing."""
+    value: Any = body
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return default if value is None else value
+
+
+def template_cells(b: dict[str, Any]) -> Row:
+    """CONTAINERS, IMAGES and SELECTOR: what -o wide adds for kinds that own pods."""
+    return [*containers_images(dig(b, "spec.template.spec", {})), format_selector(dig(b, "spec.selector"))]
+
+
+def deployment_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    replicas = dig(b, "spec.replicas", 1)
+    cells = [f"{dig(b, 'status.readyReplicas', 0)}/{replicas}", str(dig(b, "status.updatedReplicas", 0)),
+             str(dig(b, "status.availableReplicas", 0))]
+    return cells, template_cells(b)
+
+
+def service_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    kind = dig(b, "spec.type", "ClusterIP")
+    external = {"ExternalName": dig(b, "spec.externalName", "<none>"), "LoadBalancer": "<pending>"}.get(kind, "<none>")
+    ingress = [i.get("ip") or i.get("hostname", "") for i in dig(b, "status.loadBalancer.ingress", [])]
+    if ingress or dig(b, "spec.externalIPs"):
+        external = ",".join([*dig(b, "spec.externalIPs", []), *ingress])
+    ports = [f"{p.get('port')}" + (f":{p['nodePort']}" if p.get("nodePort") else "") + f"/{p.get('protocol', 'TCP')}"
+             for p in dig(b, "spec.ports", [])]
+    selector = dig(b, "spec.selector", {})
+    return ([kind, dig(b, "spec.clusterIP", "<none>"), external, ",".join(ports) or "<none>"],
+            [labels_cell(selector) if selector else "<none>"])
+
+
+def job_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    succeeded, completions = dig(b, "status.succeeded", 0), dig(b, "spec.completions")
+    parallelism = dig(b, "spec.parallelism", 1)
+    if completions is not None:
+        done = f"{succeeded}/{completions}"
+    else:
+        done = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
+    start, end = dig(b, "status.startTime"), dig(b, "status.completionTime")
+    duration = "" if start is None else since(now, start) if end is None else \
+        human_duration(seconds(end) - seconds(start))
+    conditions = {c.get("type") for c in dig(b, "status.conditions", []) if c.get("status") == "True"}
+    status = next((s for s in ("Complete", "Failed", "Suspended", "FailureTarget") if s in conditions), "Running")
+    return [status, done, duration], template_cells(b)
+
+
+def pvc_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    modes = ",".join(ACCESS_MODES.get(m, m) for m in dig(b, "status.accessModes", []))
+    return ([dig(b, "status.phase", "Pending"), dig(b, "spec.volumeName", ""),
+             str(dig(b, "status.capacity.storage", "")), modes, dig(b, "spec.storageClassName", "<unset>"),
+             dig(b, "spec.volumeAttributesClassName", "<unset>")], [dig(b, "spec.volumeMode", "Filesystem")])
+
+
+def pv_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    ref = dig(b, "spec.claimRef", {})
+    claim = f"{ref.get('namespace')}/{ref.get('name')}" if ref else ""
+    return ([str(dig(b, "spec.capacity.storage", "")),
+             ",".join(ACCESS_MODES.get(m, m) for m in dig(b, "spec.accessModes", [])),
+             dig(b, "spec.persistentVolumeReclaimPolicy", "Retain"), dig(b, "status.phase", "Pending"), claim,
+             dig(b, "spec.storageClassName", ""), dig(b, "spec.volumeAttributesClassName", "<unset>"),
+             dig(b, "status.reason", "")], [dig(b, "spec.volumeMode", "Filesystem")])
+
+
+def configmap_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [str(len(b.get("data") or {}) + len(b.get("binaryData") or {}))], []
+
+
+def secret_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [b.get("type", "Opaque"), str(len(b.get("data") or {}) + len(b.get("stringData") or {}))], []
+
+
+def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    eps = [f"{a.get('ip')}:{p.get('port')}" if p else str(a.get("ip")) for s in b.get("subsets") or []
+           for p in (s.get("ports") or [None]) for a in s.get("addresses") or []]
+    shown = ",".join(eps[:3]) + (f" + {len(eps) - 3} more..." if len(eps) > 3 else "")
+    return [shown or "<none>"], []
+
+
+# kind: (columns before AGE, extra -o wide columns, cells function)
+GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells]]] = {
+    "Deployment": (["READY", "UP-TO-DATE", "AVAILABLE"], ["CONTAINERS", "IMAGES", "SELECTOR"], deployment_cells),
+    "Service": (["TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"], ["SELECTOR"], service_cells),
+    "Job": (["STATUS", "COMPLETIONS", "DURATION"], ["CONTAINERS", "IMAGES", "SELECTOR"], job_cells),
+    "PersistentVolumeClaim": (["STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS",
+                               "VOLUMEATTRIBUTESCLASS"], ["VOLUMEMODE"], pvc_cells),
+    "PersistentVolume": (["CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS",
+                          "VOLUMEATTRIBUTESCLASS", "REASON"], ["VOLUMEMODE"], pv_cells),
+    "ConfigMap": (["DATA"], [], configmap_cells),
+    "Secret": (["TYPE", "DATA"], [], secret_cells),
+    "Endpoints": (["ENDPOINTS"], [], endpoints_cells),
+}
+
+
+def generic_header(kind: str) -> tuple[Row, Row]:
+    """The columns of a stored-only kind: (NAME ... AGE, what -o wide adds)."""
+    if kind not in GENERIC:
+        return ["NAME", "AGE"], []
+    return ["NAME", *GENERIC[kind][0], "AGE"], GENERIC[kind][1]
+
+
+def generic_row(obj: KubeObject, now: float, wide: bool) -> Row:
+    body: dict[str, Any] = getattr(obj, "body", {})
+    age = since(now, obj.metadata.creation_timestamp)
+    if obj.kind not in GENERIC:
+        return [obj.name, age]
+    cells, extra = GENERIC[obj.kind][2](body, now, wide)
+    return [obj.name, *cells, age, *(extra if wide else [])]

@@ -1,0 +1,100 @@
+"""kubectl get (k8s.io/kubectl/pkg/cmd/get): the objects asked for, as tables or in the format -o asks for.
+
+A table has one block per kind, separated by a blank line; each block is
+the kind's header and one row per object, lined up by the tabwriter. -A
+adds a NAMESPACE column in front, --show-labels a LABELS column at the end,
+--no-headers drops the header, and when several kinds are shown (or `all`)
+each NAME is written kind/name. Missing names are reported after the table,
+and an empty answer is "No resources found in default namespace.".
+Left out: --watch, --sort-by, --chunk-size, -L (label columns) and server-side
+printing (kubectl asks the server for a Table; here the client builds it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.api.kinds import Kind
+from k8slite.api.meta import KubeObject
+from k8slite.kubectl.command import Command
+from k8slite.kubectl.generic_rows import generic_header, generic_row
+from k8slite.kubectl.output import names, structured
+from k8slite.kubectl.resources import fetch, resource_name, resources
+from k8slite.kubectl.rows import Row, event_row, node_row, ns_row, pod_row, rs_row
+from k8slite.kubectl.selectors import labels_cell
+from k8slite.kubectl.tabwriter import tabwrite
+
+HEADERS: dict[str, tuple[Row, Row]] = {  # kind: (columns, what -o wide adds)
+    "Pod": (["NAME", "READY", "STATUS", "RESTARTS", "AGE"], ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
+    "Node": (["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+             ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
+    "ReplicaSet": (["NAME", "DESIRED", "CURRENT", "READY", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
+    "Namespace": (["NAME", "STATUS", "AGE"], []),
+    "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], []),
+}
+WIDE_EVENT_HEADER = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN",
+                     "COUNT", "NAME"]  # -o wide reorders the events table rather than adding to its end
+ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
+    "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row}
+
+
+def get(cluster: Any, cmd: Command) -> str:
+    groups = resources(cmd.args)
+    blocks: list[tuple[Kind, list[KubeObject]]] = []
+    errors: list[str] = []
+    for kind, names_given in groups:
+        objects, missing = fetch(cluster, cmd, kind, names_given)
+        blocks.append((kind, objects))
+        errors += missing
+    single = len(groups) == 1 and len(groups[0][1]) == 1 or ("/" in cmd.args[0] and len(cmd.args) == 1)
+    with_kind = len({k for k, _ in groups}) > 1 or cmd.args[0] == "all"
+    text = render(cluster.now, blocks, cmd.flags, single, with_kind)
+    if not text and not errors:
+        namespaced = all(k.namespaced for k, _ in groups) and not cmd.flags.get("all_namespaces")
+        text = f"No resources found in {cmd.namespace} namespace.\n" if namespaced else "No resources found\n"
+    return text + "".join(errors)
+
+
+def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[str, Any], single: bool,
+           with_kind: bool) -> str:
+    """The output of `kubectl get` for objects grouped by kind, in the format -o asks for."""
+    output = flags.get("output", "")
+    if output in ("yaml", "json"):
+        return structured([o for _, objs in blocks for o in objs], output, single)
+    if output == "name":
+        return names(blocks)
+    if output not in ("", "wide"):
+        raise ValueError(f'unable to match a printer suitable for the output format "{output}", allowed '
+                         "formats are: json,name,wide,yaml")
+    texts = [table_for(now, kind, objs, flags, with_kind) for kind, objs in blocks if objs]
+    return "\n".join(texts)
+
+
+def header(kind: str, wide: bool) -> Row:
+    """The column names of a kind's table."""
+    if kind == "Event" and wide:
+        return [*WIDE_EVENT_HEADER]
+    base, more = HEADERS[kind] if kind in HEADERS else generic_header(kind)
+    return [*base, *(more if wide else [])]
+
+
+def row(obj: KubeObject, now: float, wide: bool) -> Row:
+    return ROWS.get(obj.kind, generic_row)(obj, now, wide)
+
+
+def table_for(now: float, kind: Any, objects: list[KubeObject], flags: dict[str, Any], with_kind: bool) -> str:
+    """One kind's table: its header (unless --no-headers) and a row per object."""
+    wide = flags.get("output") == "wide"
+    all_ns = bool(flags.get("all_namespaces")) and kind.namespaced
+    head = header(kind.kind, wide)
+    rows = []
+    for obj in objects:
+        cells = row(obj, now, wide)
+        if with_kind:
+            cells[0] = resource_name(kind, cells[0])
+        if flags.get("show_labels"):
+            cells.append(labels_cell(obj.metadata.labels))
+        rows.append([obj.namespace] * all_ns + cells)
+    head = ["NAMESPACE"] * all_ns + head + ["LABELS"] * bool(flags.get("show_labels"))
+    return tabwrite(rows if flags.get("no_headers") else [head, *rows])

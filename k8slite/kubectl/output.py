@@ -1,0 +1,62 @@
+"""kubectl get's -o yaml, -o json and -o name, k8s.io/cli-runtime/pkg/printers (YAMLPrinter, JSONPrinter, NamePrinter).
+
+One object asked for by name prints as itself; anything else prints as a
+`kind: List` holding the objects, as kubectl wraps them. YAML follows
+sigs.k8s.io/yaml: keys sorted, strings that need quotes in double quotes,
+multi-line strings as `|` blocks, no line wrapping. JSON follows Go's
+json.MarshalIndent: four spaces, keys sorted, and <, > and & escaped as
+\\u003c, \\u003e and \\u0026. Left out: -o jsonpath, go-template and
+custom-columns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from k8slite.api.meta import KubeObject
+from k8slite.kubectl.resources import resource_name
+
+
+class KubectlDumper(yaml.SafeDumper):
+    """sigs.k8s.io/yaml's style: keys sorted, quoted strings in double quotes, multi-line text literal."""
+
+    def choose_scalar_style(self) -> Any:
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+KubectlDumper.add_representer(str, represent_str)
+
+
+def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The `kind: List` kubectl wraps several objects in."""
+    return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def to_json(data: Any) -> str:
+    """Go's json.MarshalIndent with four spaces: HTML characters escaped, keys sorted (unstructured maps)."""
+    text = json.dumps(data, indent=4, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
+def to_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=KubectlDumper, sort_keys=True, default_flow_style=False,
+                     allow_unicode=True, width=1 << 30)
+
+
+def structured(objects: list[KubeObject], output: str, single: bool) -> str:
+    """-o yaml or -o json: the one object asked for by name, else a List of them all."""
+    data = objects[0].to_dict() if single and len(objects) == 1 else as_list([o.to_dict() for o in objects])
+    return to_json(data) if output == "json" else to_yaml(data)
+
+
+def names(blocks: list[tuple[Any, list[KubeObject]]]) -> str:
+    """-o name: `pod/web-x`, one line per object."""
+    return "".join(f"{resource_name(kind, o.name)}\n" for kind, objs in blocks for o in objs)

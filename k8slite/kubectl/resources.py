@@ -1,0 +1,81 @@
+"""Which objects a command means, as kubectl's resource builder finds them (k8s.io/cli-runtime/pkg/resource).
+
+`pods a b` (a kind and names), `pod/a rs/b` (kind/name pairs), `pods,rs`
+(several kinds) and `all` (kubectl's "all" category); no names means every
+object of the kind in the namespace (or in all of them with -A), filtered by
+-l and --field-selector. A missing name is reported the way the server
+words it, and the others are still printed. Also how kubectl names a kind
+in its messages: `pod/web`, `replicaset.apps/web`. Left out: categories
+other than "all", and discovery (kubectl asks the server which kinds exist;
+k8slite's are a fixed list in k8slite.api.kinds).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slite.api.kinds import Kind, lookup
+from k8slite.api.meta import KubeObject
+from k8slite.errors import NotFound
+from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.selectors import fields_match, selector_matches
+
+ALL = ("pods", "services", "deployments", "replicasets", "jobs")  # kubectl's "all" category, in its order
+
+
+def resources(args: list[str]) -> list[tuple[Kind, list[str]]]:
+    """`pods a b`, `pod/a rs/b`, `pods,rs`, `all` -> [(kind, names)] (no names: every object)."""
+    if not args:
+        raise UsageError("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed "
+                         "description of that resource (e.g. kubectl explain pods).")
+    if "/" in args[0]:
+        pairs = [a.split("/", 1) for a in args]
+        return [(lookup(k), [n]) for k, n in pairs]
+    if args[0] == "all":
+        return [(lookup(k), args[1:]) for k in ALL]
+    return [(lookup(k), args[1:]) for k in args[0].split(",")]
+
+
+def kind_name(kind: Any) -> str:
+    """`pod`, `replicaset.apps`, `job.batch`: how kubectl names a kind in its messages."""
+    group = kind.api_version.split("/")[0] if "/" in kind.api_version else ""
+    return kind.kind.lower() + (f".{group}" if group else "")
+
+
+def resource_name(kind: Any, name: str) -> str:
+    """`pod/web-x`, `replicaset.apps/web`: what `-o name` and the write verbs print."""
+    return f"{kind_name(kind)}/{name}"
+
+
+def not_found(kind: Kind, name: str) -> NotFound:
+    """The server's NotFound for a name: `replicasets.apps "web" not found`."""
+    group = kind.api_version.split("/")[0] if "/" in kind.api_version else ""
+    return NotFound(f'{kind.plural}{"." + group if group else ""} "{name}" not found')
+
+
+def fetch(cluster: Any, cmd: Command, kind: Kind, names: list[str]) -> tuple[list[KubeObject], list[str]]:
+    """The objects named (or all, filtered by -l), and NotFound messages for names that are missing."""
+    ns = None if cmd.flags.get("all_namespaces") or not kind.namespaced else cmd.namespace  # None: every namespace
+    if names and ns is None and kind.namespaced:
+        raise UsageError("a resource cannot be retrieved by name across all namespaces")
+    if names:
+        return fetch_named(cluster, kind, names, ns or "")
+    found = [o for o in cluster.api.list(kind.plural, ns)
+             if selector_matches(cmd.flags.get("selector", ""), o.metadata.labels)
+             and fields_match(cmd.flags.get("field_selector", ""), o)]
+    if kind.kind == "Event":  # events in the order they happened, everything else by namespace and name
+        found.sort(key=lambda o: (o.time, int(o.metadata.resource_version)))
+    else:
+        found.sort(key=lambda o: (o.namespace, o.name))
+    return found, []
+
+
+def fetch_named(cluster: Any, kind: Kind, names: list[str], namespace: str) -> tuple[list[KubeObject], list[str]]:
+    """Each name that exists, in the order given, and an error line for each that does not."""
+    found, errors = [], []
+    for name in names:
+        try:
+            found.append(cluster.api.get(kind.plural, name, namespace))
+        except NotFound:
+            errors.append(f"Error from server (NotFound): {not_found(kind, name).message}\n")
+    return found, errors

@@ -1,0 +1,224 @@
+"""kubectl's write verbs, k8s.io/kubectl/pkg/cmd/{delete,scale,apply,create,label,taint,drain}.
+
+Every change is made the way kubectl makes it: read the object, change a
+copy, send the copy as an update (the stored object is never touched), then
+let the cluster react before answering. The answers are kubectl's:
+`pod "x" deleted`, `replicaset.apps/web scaled`, `node/n tainted`,
+`configured` or `unchanged` from apply. Left out: server-side apply and
+three-way merges (apply compares the manifest's labels, annotations and
+spec with what is stored), `delete --wait` (nothing waits here), drain, and
+`scale --current-replicas`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from k8slite.api.kinds import Kind, decode, kind_of
+from k8slite.api.manifest import read_documents
+from k8slite.api.meta import KubeObject
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod, Taint
+from k8slite.errors import AlreadyExists, NotFound
+from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.resources import fetch, kind_name, not_found, resource_name, resources
+
+EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def write(cluster: Any, obj: KubeObject) -> KubeObject:
+    """Update obj and let the cluster react, as the next kubectl command would find it."""
+    stored = cluster.api.update(obj)
+    cluster.run(0)
+    return stored  # type: ignore[no-any-return]
+
+
+def one_object(cluster: Any, cmd: Command, args: list[str]) -> tuple[Kind, KubeObject]:
+    """`pod x` or `pod/x` -> the object (NotFound as kubectl words it)."""
+    pairs = resources(args)
+    if len(pairs) != 1 or len(pairs[0][1]) != 1:
+        raise UsageError("exactly one NAME is required")
+    kind, (name,) = pairs[0]
+    try:
+        return kind, cluster.api.get(kind.plural, name, cmd.namespace if kind.namespaced else "")
+    except NotFound:
+        raise not_found(kind, name) from None
+
+
+def manifests(cmd: Command) -> tuple[list[KubeObject], list[str]]:
+    """The objects in the -f file (or the .yaml, .yml and .json files of a -f directory), and ignored fields."""
+    if "filename" not in cmd.flags:
+        raise UsageError("must specify one of -f and -k")
+    ignored: list[str] = []
+    path = Path(cmd.flags["filename"])
+    paths = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json")) if path.is_dir() else [path]
+    return [decode(d, ignored) for p in paths for d in read_documents(p)], ignored
+
+
+def delete(cluster: Any, cmd: Command) -> str:
+    if "filename" in cmd.flags:
+        docs, _ = manifests(cmd)
+        targets = [(kind_of(o), [o.name]) for o in docs]
+    else:
+        targets = resources(cmd.args)
+    lines = []
+    for kind, names in targets:
+        if not names and not cmd.flags.get("all") and "selector" not in cmd.flags:
+            raise UsageError("resource(s) were provided, but no name was specified")
+        objects, missing = fetch(cluster, cmd, kind, names)
+        for obj in objects:
+            cluster.delete(kind.plural, obj.name, obj.namespace)
+            lines.append(f'{kind_name(kind)} "{obj.name}" deleted\n')
+        lines += missing
+    return "".join(lines) or f"No resources found in {cmd.namespace} namespace.\n"
+
+
+def scale(cluster: Any, cmd: Command) -> str:
+    if "replicas" not in cmd.flags:
+        raise UsageError('required flag(s) "replicas" not set')
+    if not str(cmd.flags["replicas"]).isdigit():
+        raise UsageError(f'invalid argument "{cmd.flags["replicas"]}" for "--replicas" flag: '
+                         f'strconv.ParseInt: parsing "{cmd.flags["replicas"]}": invalid syntax')
+    replicas = int(cmd.flags["replicas"])
+    kind, obj = one_object(cluster, cmd, cmd.args)
+    new = obj.copy()
+    if kind.kind == "ReplicaSet":
+        new.spec.replicas = replicas  # type: ignore[attr-defined]
+    elif kind.kind in ("Deployment", "StatefulSet", "Job"):
+        new.body.setdefault("spec", {})["replicas" if kind.kind != "Job" else "parallelism"] = replicas  # type: ignore
+    else:
+        raise UsageError(f'cannot scale {kind.plural} "{obj.name}": it has no /scale subresource')
+    write(cluster, new)
+    return f"{resource_name(kind, obj.name)} scaled\n"
+
+
+def apply(cluster: Any, cmd: Command) -> str:
+    """Create what is new, update what changed, leave the rest: `created`, `configured`, `unchanged`."""
+    objects, ignored = manifests(cmd)
+    cluster.dry_run(objects)
+    cluster.warn_ignored(objects, ignored)
+    lines = []
+    for obj in objects:
+        kind = kind_of(obj)
+        if "namespace" in cmd.flags and kind.namespaced and not obj.namespace:
+            obj.metadata.namespace = cmd.namespace
+        lines.append(f"{resource_name(kind, obj.name)} {apply_one(cluster, cmd, kind, obj)}\n")
+    cluster.run(0)
+    return "".join(lines)
+
+
+def apply_one(cluster: Any, cmd: Command, kind: Kind, obj: KubeObject) -> str:
+    """Create or update one object from a manifest; what happened to it, in apply's words."""
+    try:
+        namespace = (obj.namespace or cmd.namespace) if kind.namespaced else ""
+        current = cluster.api.get(kind.plural, obj.name, namespace)
+    except NotFound:
+        cluster.api.create(obj)
+        return "created"
+    same = desired(cluster.api.prepare(obj, kind), current) == desired(current, current)
+    if not same:
+        cluster.apply_one(obj)
+    return "unchanged" if same else "configured"
+
+
+def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
+    """What a manifest declares: labels, annotations and everything but status (nodeName is the scheduler's)."""
+    data = obj.to_dict()
+    if isinstance(obj, Pod) and isinstance(current, Pod) and not obj.spec.node_name:
+        data["spec"]["nodeName"] = current.spec.node_name
+    meta = data.get("metadata", {})
+    return {"labels": meta.get("labels"), "annotations": meta.get("annotations"),
+            **{k: v for k, v in data.items() if k not in ("metadata", "status")}}
+
+
+def create(cluster: Any, cmd: Command) -> str:
+    objects, _ = manifests(cmd)
+    lines = []
+    for obj in objects:
+        kind = kind_of(obj)
+        try:
+            cluster.api.create(obj)
+            lines.append(f"{resource_name(kind, obj.name)} created\n")
+        except AlreadyExists as e:
+            lines.append(f'Error from server (AlreadyExists): error when creating "{cmd.flags["filename"]}": '
+                         f"{e.message}\n")
+    cluster.run(0)
+    return "".join(lines)
+
+
+def label(cluster: Any, cmd: Command) -> str:
+    """`label nodes n k=v k2-`: add or overwrite (with --overwrite) or remove labels."""
+    split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
+    kind, obj = one_object(cluster, cmd, cmd.args[:split])
+    new = obj.copy()
+    labels = new.metadata.labels
+    for change in cmd.args[split:]:
+        if change.endswith("-"):
+            labels.pop(change[:-1], None)
+            continue
+        key, _, value = change.partition("=")
+        if key in labels and labels[key] != value and not cmd.flags.get("overwrite"):
+            raise UsageError(f"'{key}' already has a value ({labels[key]}), and --overwrite is false")
+        labels[key] = value
+    if labels == obj.metadata.labels:
+        return f"{resource_name(kind, obj.name)} not labeled\n"
+    write(cluster, new)
+    removed = len(labels) < len(obj.metadata.labels) and not cmd.flags.get("overwrite")
+    return f"{resource_name(kind, obj.name)} {'unlabeled' if removed else 'labeled'}\n"
+
+
+def taint(cluster: Any, cmd: Command) -> str:
+    """`taint nodes n key=value:NoSchedule` adds; `key:NoSchedule-` or `key-` removes."""
+    split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
+    kind, node = one_object(cluster, cmd, cmd.args[:split])
+    if not isinstance(node, Node):
+        raise UsageError(f"taints apply to nodes, not {kind.plural}")
+    new, removed, added = node.copy(), False, False
+    for spec in cmd.args[split:]:
+        if spec.endswith("-"):
+            remove_taint(new, spec[:-1])
+            removed = True
+        else:
+            add_taint(new, spec, bool(cmd.flags.get("overwrite")), cluster.now)
+            added = True
+    write(cluster, new)
+    return f"node/{node.name} {'modified' if added and removed else 'untainted' if removed else 'tainted'}\n"
+
+
+def remove_taint(node: Node, spec: str) -> None:
+    """`key:effect` removes that taint, `key` every taint with that key."""
+    key, _, effect = spec.partition(":")
+    keep = [t for t in node.spec.taints if not (t.key == key and effect in ("", t.effect))]
+    if len(keep) == len(node.spec.taints):
+        raise UsageError(f'taint "{spec}" not found')
+    node.spec.taints = keep
+
+
+def add_taint(node: Node, spec: str, overwrite: bool, now: float) -> None:
+    """`key=value:effect`; a NoExecute taint records when it was added (its evictions count from then)."""
+    keyval, _, effect = spec.partition(":")
+    key, _, value = keyval.partition("=")
+    if effect not in EFFECTS:
+        raise UsageError(f'invalid argument "{spec}": invalid taint effect: {effect}, unsupported taint effect')
+    same = [t for t in node.spec.taints if t.key == key and t.effect == effect]
+    if same and not overwrite:
+        raise UsageError(f"node {node.name} already has {key} taint(s) with same effect(s) and --overwrite is false")
+    node.spec.taints = [t for t in node.spec.taints if t not in same]
+    node.spec.taints.append(Taint(key, value, effect, now if effect == "NoExecute" else None))
+
+
+def cordon(cluster: Any, cmd: Command) -> str:
+    """`cordon` and `uncordon`: set or clear spec.unschedulable."""
+    desired_state = cmd.verb == "cordon"
+    lines = []
+    for name in cmd.args:
+        node = cluster.api.get("nodes", name.removeprefix("node/").removeprefix("nodes/"), "")
+        if bool(node.spec.unschedulable) == desired_state:
+            lines.append(f"node/{node.name} already {cmd.verb}ed\n")
+            continue
+        new = node.copy()
+        new.spec.unschedulable = True if desired_state else None
+        write(cluster, new)
+        lines.append(f"node/{node.name} {cmd.verb}ed\n")
+    return "".join(lines)
