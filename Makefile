@@ -19,8 +19,10 @@ install: $(STAMP)
 workspace: install
 	$(BIN)/python -m k8slite.course workspace workspace
 
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: workspace
-	cd workspace && ../$(BIN)/jupyter lab
+	cd workspace && ../$(BIN)/jupyter lab $(ROOT_FLAG)
 
 lint: install
 	$(BIN)/ruff check k8slite tests
