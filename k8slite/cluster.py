@@ -13,6 +13,7 @@ same seed gives the same events and the same text every time.
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import sys
 from collections.abc import Callable
@@ -39,10 +40,17 @@ from k8slite.scheduler import Scheduler
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 
 
+def pod_cidr(index: int) -> str:
+    """10.244.<index>.0/24, as flannel's default 10.244.0.0/16 hands out; past 255 nodes, /24s of 10.64.0.0/10."""
+    if index < 256:
+        return f"10.244.{index}.0/24"
+    return str(ipaddress.ip_network(("10.64.0.0", 10)).network_address + 256 * index) + "/24"
+
+
 def default_node(index: int) -> Node:
-    """node-<index>: 4 CPU, 8Gi memory, 110 pods, pod CIDR 10.244.<index>.0/24."""
+    """node-<index>: 4 CPU, 8Gi memory, 110 pods, its own /24 of pod addresses."""
     node = Node(metadata=ObjectMeta(name=f"node-{index}"))
-    node.spec.pod_cidr = f"10.244.{index}.0/24"
+    node.spec.pod_cidr = pod_cidr(index)
     node.spec.pod_cidrs = [node.spec.pod_cidr]
     capacity: dict[str, str | int] = {"cpu": "4", "memory": "8Gi", "pods": "110"}
     node.status = NodeStatus(capacity=dict(capacity), allocatable=dict(capacity),
@@ -98,7 +106,7 @@ class Cluster:
             raise ValueError(f'node "{obj.name}" has already joined the cluster')
         if not obj.spec.pod_cidr:
             obj = obj.copy()
-            obj.spec.pod_cidr = f"10.244.{len(self.kubelets) + 1}.0/24"
+            obj.spec.pod_cidr = pod_cidr(len(self.kubelets) + 1)
         if not obj.status.capacity:
             obj.status = default_node(len(self.kubelets) + 1).status
         kubelet = Kubelet(self.api, self.engine.runtime_for(obj.name, self.network), obj)

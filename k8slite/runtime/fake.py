@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
+from k8slite.api.serialize import EPOCH
 from k8slite.clock import Timer, VirtualClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo
 from k8slite.runtime.filesystem import FileSystem, Volume
@@ -159,7 +160,8 @@ class FakeRuntime:
             self.network.listen(box.ip, port, c.info.id, handler)
 
         return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
-                              http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit)
+                              http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit,
+                              clock=lambda: EPOCH.timestamp() + self.clock.now)
 
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]

@@ -58,6 +58,8 @@ class ProcessContext:
     cwd: str = "/"
     resolve: Callable[[str], str | None] | None = None
     """DNS for nslookup: a name -> its IPv4 address, or None when it does not resolve."""
+    clock: Callable[[], float] | None = None
+    """Seconds since 1970 on the cluster's clock, for ``date``."""
     memory_limit: int = DEFAULT_MEMORY_LIMIT
     """Bytes a shell variable may hold before the process is OOM-killed (OutOfMemory is raised
     out of the program: the runtime, like the kernel, ends it with 137 and reason OOMKilled)."""

@@ -2,8 +2,9 @@
 ...) plus seq and expr, as k8slite's fake runtime runs them; they leave out most
 options, and report a fixed, made-up machine so that output is deterministic.
 
-The clock is virtual: ``date`` prints the time in the environment variable
-K8SLITE_NOW (seconds since 1970, which the fake runtime may set), else the epoch.
+The clock is virtual: ``date`` asks the context's ``clock`` (the fake runtime
+passes the cluster clock, as seconds since 1970), else reads the environment
+variable K8SLITE_NOW, else prints the epoch.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def hostname(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
 
 
 def now(ctx: ProcessContext) -> float:
+    if ctx.clock is not None:
+        return ctx.clock()
     try:
         return float(ctx.env.get("K8SLITE_NOW", "0") or 0)
     except ValueError:
