@@ -217,7 +217,11 @@ class APIServer:
                            f'is already assigned to node "{current.spec.node_name}"')
         if current.metadata.deletion_timestamp is not None:
             raise Invalid(f'pods "{pod.name}" is being deleted, cannot be assigned to a host')
-        bound = current.copy()
+        bound = copy.copy(current)  # a new pod sharing what binding does not change (never changed in place)
+        bound.metadata = copy.copy(current.metadata)
+        bound.spec = copy.copy(current.spec)
+        bound.status = copy.copy(current.status)
+        bound.status.conditions = [copy.copy(cond) for cond in current.status.conditions]
         bound.spec.node_name = node_name
         set_pod_condition(bound, "PodScheduled", "True", "", "", self.clock.now)
         rev = self.store.update(self.key(kind_of(bound), bound.namespace, bound.name), bound)

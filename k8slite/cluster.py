@@ -35,7 +35,7 @@ from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
-from k8slite.scheduler import Scheduler
+from k8slite.scheduler import Profile, Scheduler
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 
@@ -71,7 +71,7 @@ class Cluster:
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
-                 node_monitor_grace_period: float = 40.0) -> None:
+                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None) -> None:
         self.runtime_name = runtime
         self.engine = RuntimeEngine(runtime)
         self.clock = self.engine.clock
@@ -88,7 +88,7 @@ class Cluster:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
                                 node_monitor_grace_period), TaintEvictionController(self.api),
                                 GarbageCollector(self.api)]
-        self.scheduler = Scheduler(self.api, self.rng) if scheduler else None
+        self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()
         specs = nodes if isinstance(nodes, list) else [default_node(i) for i in range(1, nodes + 1)]

@@ -114,7 +114,8 @@ def test_insufficient_cpu_is_reported_in_kube_scheduler_words():
     c.apply(make_pod("big", cpu="5"))
     c.run(1)
     (event,) = [e for e in c.events() if e.reason == "FailedScheduling"]
-    assert event.message == "0/3 nodes are available: 3 Insufficient cpu."
+    assert event.message == ("0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: "
+                             "3 No preemption victims found for incoming pod.")
     assert event.type == "Warning"
     cond = c.get("pod", "big").status.condition("PodScheduled")
     assert (cond.status, cond.reason) == ("False", "Unschedulable")

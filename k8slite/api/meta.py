@@ -134,4 +134,24 @@ class KubeObject:
 
     def copy(self: T) -> T:
         """A deep copy to change: objects read from the API are never changed in place."""
-        return copy.deepcopy(self)
+        result: T = clone(self)
+        return result
+
+
+ATOMIC = (str, int, float, bool, type(None))
+
+
+def clone(value: Any) -> Any:
+    """copy.deepcopy for API objects (dataclasses, lists, dicts, scalars), several times faster."""
+    if isinstance(value, ATOMIC):
+        return value
+    kind = type(value)
+    if kind is list:
+        return [clone(v) for v in value]
+    if kind is dict:
+        return {k: clone(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__"):
+        new = object.__new__(kind)
+        new.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
+        return new
+    return copy.deepcopy(value)

@@ -2,10 +2,11 @@
 
 Mirrors k8s.io/api/core/v1 Pod, PodSpec, Container and PodStatus, with the
 fields the course uses: containers with command, args, env, ports,
-resources, volume mounts and probes; volumes; restartPolicy; nodeName and
-nodeSelector; tolerations. Defaults are Kubernetes' (restartPolicy Always,
+resources, volume mounts and probes; volumes; restartPolicy; nodeName,
+nodeSelector, affinity and topologySpreadConstraints (api/affinity.py);
+tolerations. Defaults are Kubernetes' (restartPolicy Always,
 terminationGracePeriodSeconds 30, probe timings 1/10/1/3). Fields that real
-pods may carry but k8slite does not model (securityContext, affinity, ...)
+pods may carry but k8slite does not model (securityContext, priority, ...)
 are listed in IGNORED: accepted, reported once, not acted on.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from k8slite.api.affinity import Affinity, TopologySpreadConstraint
 from k8slite.api.meta import TIME, KubeObject, ObjectMeta
 
 
@@ -176,13 +178,14 @@ class PodSpec:
     share_process_namespace: bool | None = None
     scheduler_name: str = "default-scheduler"
     tolerations: list[Toleration] = field(default_factory=list)
-    affinity: dict[str, Any] | None = None
+    affinity: Affinity | None = None
+    topology_spread_constraints: list[TopologySpreadConstraint] = field(default_factory=list)
     IGNORED: ClassVar[frozenset[str]] = frozenset({
         "initContainers", "ephemeralContainers", "securityContext", "serviceAccountName",
         "serviceAccount", "automountServiceAccountToken", "dnsConfig", "hostNetwork",
         "hostPID", "hostIPC", "imagePullSecrets", "priorityClassName", "priority",
         "enableServiceLinks", "preemptionPolicy", "runtimeClassName", "overhead",
-        "topologySpreadConstraints", "readinessGates", "setHostnameAsFQDN", "os",
+        "readinessGates", "setHostnameAsFQDN", "os",
         "hostAliases", "schedulingGates", "resourceClaims", "hostUsers"})
 
 

@@ -9,6 +9,7 @@ creeps into scheduling arithmetic. Simplified: no canonical re-formatting.
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -22,6 +23,7 @@ PATTERN = re.compile(r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$")
 MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # the same few strings come back on every pod
 def parse_quantity(value: str | int | float) -> Fraction:
     """The exact value of a quantity; ValueError with Kubernetes' message if malformed."""
     if isinstance(value, bool):

@@ -1,37 +1,49 @@
-"""The scheduler: choose a node for every pod that has none.
+"""The scheduler: choose a node for every pod that has none (kube-scheduler).
 
-Mirrors kube-scheduler's scheduling cycle (pkg/scheduler/schedule_one.go):
-take a pending pod off the queue, run every filter on every node, score the
-nodes that pass, pick the best (ties broken at random, from the seeded rng),
-and bind: write the node's name into the pod through the API. That is all a
-scheduler does; the kubelet on that node sees the binding and starts the
-containers. A pod that fits nowhere gets a FailedScheduling event and waits
-until something changes (a node is added or changed, a pod goes away).
+Mirrors pkg/scheduler: informers feed a cache of nodes and the pods on them
+(cache.py) and a scheduling queue of pending pods (queue.py); each turn
+takes pods off the queue and runs one scheduling cycle per pod (cycle.py):
+the profile's Filter plugins, then its Score plugins, then the best node,
+and binds it through the API. That is all a scheduler does; the kubelet on
+that node sees the binding and starts the containers. A pod that fits
+nowhere gets a FailedScheduling event in kube-scheduler's words
+(messages.py) and waits until the cluster changes.
 
-Simplified: one profile, no preemption, no percentageOfNodesToScore yet
-(the framework chapter adds it).
+For notebooks: `Scheduler(api, rng, profile=bin_packing_profile())` or
+`Cluster(scheduler_profile=...)` picks the plugins and weights;
+`scheduler.records["default/web-1"]` says what every plugin thought of every
+node (record.py). Large clusters take the vectorized path (fast.py), which
+makes the same decisions.
+
+Simplified: one profile, no preemption (only its message), no extenders.
 """
 
 from __future__ import annotations
 
 import random
 
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
+from k8slite.api.replicaset import ReplicaSet
 from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.errors import ApiError
 from k8slite.events import EventRecorder
-from k8slite.informer import Informer, WorkQueue, object_key
-from k8slite.scheduler.plugins import FILTERS, failure_message, least_allocated
-from k8slite.scheduler.resources import Resources, occupies_node, pod_requests
+from k8slite.informer import Informer, object_key
+from k8slite.scheduler.cache import SchedulerCache
+from k8slite.scheduler.cycle import Result, schedule_pod
+from k8slite.scheduler.fast import FastPath
+from k8slite.scheduler.framework import CycleState
+from k8slite.scheduler.messages import fit_error
+from k8slite.scheduler.plugins import DefaultBinder, PodTopologySpread
+from k8slite.scheduler.profile import Profile, bin_packing_profile, default_profile
+from k8slite.scheduler.queue import SchedulingQueue
+from k8slite.scheduler.record import SchedulingRecord
 
-RETRY_PERIOD = 60.0
 
-
-def needs_scheduling(obj: KubeObject) -> bool:
+def needs_scheduling(obj: KubeObject, scheduler_name: str = "default-scheduler") -> bool:
     return (isinstance(obj, Pod) and not obj.spec.node_name and obj.metadata.deletion_timestamp is None
-            and obj.spec.scheduler_name == "default-scheduler")
+            and obj.spec.scheduler_name == scheduler_name)
 
 
 def node_shape(node: Node) -> tuple[object, ...]:
@@ -40,94 +52,114 @@ def node_shape(node: Node) -> tuple[object, ...]:
 
 
 class Scheduler:
-    """default-scheduler."""
+    """A kube-scheduler with one profile (default-scheduler unless the profile says otherwise)."""
 
-    def __init__(self, api: APIServer, rng: random.Random) -> None:
+    def __init__(self, api: APIServer, rng: random.Random, profile: Profile | None = None,
+                 keep_records: bool = True, vectorized: bool = True) -> None:
         self.api, self.rng = api, rng
-        self.recorder = EventRecorder(api, "default-scheduler")
-        self.queue = WorkQueue(api.clock, self.schedule_one)
-        self.unschedulable: set[str] = set()
+        self.profile = profile or default_profile()
+        self.binder = DefaultBinder(api)
+        self.recorder = EventRecorder(api, self.profile.scheduler_name)
+        self.queue = SchedulingQueue(api.clock, self.schedule_one)
+        self.cache = SchedulerCache()
+        self.fast = FastPath(self.cache, self.profile) if vectorized else None
+        self.keep_records = keep_records
+        self.records: dict[str, SchedulingRecord] = {}
+        self.next_start = 0
         self.node_shapes: dict[str, tuple[object, ...]] = {}
         self.pods: Informer | None = None
-        self.nodes: Informer | None = None
+        self.replicasets: Informer | None = None
+        for plugin in self.profile.filters + [p for p, _ in self.profile.scores]:
+            if isinstance(plugin, PodTopologySpread):
+                plugin.selectors_for = self.controller_selectors
 
     def start(self) -> None:
-        self.nodes = Informer(self.api, "nodes", self.node_changed)
+        self.replicasets = Informer(self.api, "replicasets", lambda *_: None)
+        Informer(self.api, "nodes", self.node_changed)
         self.pods = Informer(self.api, "pods", self.pod_changed)
-        self.api.clock.call_later(RETRY_PERIOD, self.flush)
+        self.queue.start()
 
+    # ------------------------------------------------------------ events
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
-        if needs_scheduling(obj) and event_type != "DELETED":
-            if object_key(obj) not in self.unschedulable:
-                self.queue.add(object_key(obj))
-        elif event_type == "DELETED" and isinstance(obj, Pod) and obj.spec.node_name:
-            self.retry_unschedulable()
+        assert isinstance(obj, Pod)
+        key = object_key(obj)
+        was_placed = key in self.cache.pods
+        if event_type == "DELETED":
+            self.cache.remove_pod(key)
+            self.queue.done(key)
+        else:
+            self.cache.set_pod(obj)
+            if needs_scheduling(obj, self.profile.scheduler_name):
+                self.queue.add(key)
+            elif obj.spec.node_name:
+                self.queue.done(key)
+        if was_placed and key not in self.cache.pods:
+            self.queue.move_all()  # room was freed
 
     def node_changed(self, event_type: str, obj: KubeObject) -> None:
         assert isinstance(obj, Node)
+        if event_type == "DELETED":
+            self.cache.remove_node(obj.name)
+            self.node_shapes.pop(obj.name, None)
+            return
+        self.cache.set_node(obj)
         shape = node_shape(obj)
         if self.node_shapes.get(obj.name) != shape:
             self.node_shapes[obj.name] = shape
-            self.retry_unschedulable()
+            self.queue.move_all()
 
-    def retry_unschedulable(self) -> None:
-        for key in sorted(self.unschedulable):
-            self.queue.add(key)
-        self.unschedulable.clear()
-
-    def flush(self) -> None:
-        """Retry pods left unschedulable for a while, as the queue's periodic flush does."""
-        self.retry_unschedulable()
-        self.api.clock.call_later(RETRY_PERIOD, self.flush)
+    def controller_selectors(self, pod: Pod) -> list[LabelSelector]:
+        """The selectors of the ReplicaSets that select this pod (for default topology spreading)."""
+        if self.replicasets is None or not pod.metadata.labels:
+            return []
+        return [rs.spec.selector for rs in self.replicasets.list()
+                if isinstance(rs, ReplicaSet) and rs.namespace == pod.namespace
+                and not rs.spec.selector.is_empty() and rs.spec.selector.matches(pod.metadata.labels)]
 
     # ------------------------------------------------------------ the cycle
-    def usage(self) -> tuple[dict[str, Resources], dict[str, Resources]]:
-        """Requests per node (exact, and with the non-zero defaults used for scoring)."""
-        assert self.pods is not None
-        exact: dict[str, Resources] = {}
-        non_zero: dict[str, Resources] = {}
-        for pod in self.pods.list():
-            if isinstance(pod, Pod) and occupies_node(pod):
-                name = pod.spec.node_name
-                exact[name] = exact.get(name, Resources()) + pod_requests(pod)
-                non_zero[name] = non_zero.get(name, Resources()) + pod_requests(pod, non_zero=True)
-        return exact, non_zero
-
     def schedule_one(self, key: str) -> None:
-        assert self.pods is not None and self.nodes is not None
+        assert self.pods is not None
         pod = self.pods.get(key)
-        if not isinstance(pod, Pod) or not needs_scheduling(pod):
+        if not isinstance(pod, Pod) or not needs_scheduling(pod, self.profile.scheduler_name):
             return
-        nodes = [n for n in self.nodes.list() if isinstance(n, Node)]
-        exact, non_zero = self.usage()
-        feasible: list[Node] = []
-        reasons: dict[str, int] = {}
-        for node in nodes:
-            why = [r for f in FILTERS for r in f(pod, node, exact.get(node.name, Resources()))]
-            if why:
-                for reason in why:
-                    reasons[reason] = reasons.get(reason, 0) + 1
-            else:
-                feasible.append(node)
-        if not feasible:
-            self.fail(pod, failure_message(len(nodes), reasons) if nodes else "no nodes available to schedule pods")
-            return
-        scores = {n.name: least_allocated(pod, n, non_zero.get(n.name, Resources())) for n in feasible}
-        best = max(scores.values())
-        chosen = self.rng.choice(sorted(name for name, s in scores.items() if s == best))
-        self.bind(pod, chosen)
+        result = self.find_node(pod)
+        if result.record is not None and self.keep_records:
+            self.records[key] = result.record
+        if result.node:
+            self.bind(pod, result.node)
+        else:
+            message = fit_error(len(self.cache.nodes), result.statuses)
+            if result.record is not None:
+                result.record.message = message
+            self.fail(pod, message)
+
+    def find_node(self, pod: Pod) -> Result:
+        count = len(self.cache.order)
+        if not count:
+            return Result()
+        start = self.next_start % count
+        if self.fast is not None and self.fast.handles(pod):
+            result = self.fast.schedule(pod, start, self.rng, self.keep_records)
+        else:
+            nodes = self.cache.node_list()
+            state = CycleState(all_nodes=nodes, affinity_pods=self.cache.affinity_pods())
+            result = schedule_pod(self.profile, state, pod, nodes, start, self.rng)
+        self.next_start = (start + result.processed) % count
+        return result
 
     def bind(self, pod: Pod, node_name: str) -> None:
         try:
-            bound = self.api.bind(pod, node_name)
+            bound = self.binder.bind(pod, node_name)
         except ApiError:
             return  # deleted or bound meanwhile: the informer will tell us
         assert self.pods is not None
-        self.pods.cache[object_key(bound)] = bound  # "assume" it, so the next pod sees the node's new usage
+        self.pods.cache[object_key(bound)] = bound
+        self.cache.set_pod(bound)  # "assume" it, so the next pod sees the node's new usage
+        self.queue.done(object_key(bound))
         self.recorder.normal(pod, "Scheduled", f"Successfully assigned {pod.namespace}/{pod.name} to {node_name}")
 
     def fail(self, pod: Pod, message: str) -> None:
-        self.unschedulable.add(object_key(pod))
+        self.queue.failed(object_key(pod))
         self.recorder.warning(pod, "FailedScheduling", message)
         new = pod.copy()
         if set_pod_condition(new, "PodScheduled", "False", "Unschedulable", message, self.api.clock.now):
@@ -135,3 +167,6 @@ class Scheduler:
                 self.api.update_status(new)
             except ApiError:
                 pass
+
+
+__all__ = ["Profile", "Scheduler", "SchedulingRecord", "bin_packing_profile", "default_profile", "needs_scheduling"]

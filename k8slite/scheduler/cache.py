@@ -1,0 +1,106 @@
+"""The scheduler's cache: every node with the pods on it and their summed requests.
+
+Mirrors pkg/scheduler/backend/cache: kept current from the informers' events,
+one pod at a time (adding or removing its requests), so a scheduling cycle
+never re-adds the requests of every pod in the cluster. "Assume": right after
+binding, the scheduler adds the pod to its node here, before the watch
+reports it, so the next pod already sees the room it takes.
+
+Simplified: no assumed-pod expiry (binding is synchronous here), no image
+states; `dirty` tells the vectorized path which nodes' rows to refresh.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+from k8slite.informer import object_key
+from k8slite.scheduler.framework import NodeInfo
+from k8slite.scheduler.plugins.inter_pod_affinity import has_pod_affinity
+from k8slite.scheduler.resources import Resources, occupies_node, pod_requests
+
+
+class SchedulerCache:
+    def __init__(self) -> None:
+        self.nodes: dict[str, NodeInfo] = {}
+        self.pods: dict[str, Pod] = {}  # key -> the pod as counted on its node
+        self.waiting: dict[str, dict[str, Pod]] = {}  # pods bound to nodes not (yet) known
+        self.affinity: dict[str, Pod] = {}  # placed pods that carry pod (anti-)affinity terms
+        self.order: list[str] = []  # node names, sorted
+        self.generation = 0  # bumps when nodes come or go
+        self.node_version = 0  # bumps when any node changes
+        self.dirty: set[str] = set()
+
+    # ------------------------------------------------------------ nodes
+    def set_node(self, node: Node) -> None:
+        info = self.nodes.get(node.name)
+        if info is None:
+            info = self.nodes[node.name] = NodeInfo(node)
+            for pod in self.waiting.pop(node.name, {}).values():
+                self.count(info, pod, +1)
+            bisect.insort(self.order, node.name)
+            self.generation += 1
+        else:
+            info.node = node
+            info.allocatable = NodeInfo(node).allocatable
+        self.node_version += 1
+        self.dirty.add(node.name)
+
+    def remove_node(self, name: str) -> None:
+        info = self.nodes.pop(name, None)
+        if info is not None:
+            self.waiting[name] = dict(info.pods)
+            self.order.remove(name)
+            self.generation += 1
+            self.node_version += 1
+
+    # ------------------------------------------------------------ pods
+    def set_pod(self, pod: Pod) -> None:
+        """Add, update or assume a pod: take out what it counted before, count it as it is now."""
+        key = object_key(pod)
+        self.remove_pod(key)
+        if occupies_node(pod):
+            self.pods[key] = pod
+            if has_pod_affinity(pod):
+                self.affinity[key] = pod
+            info = self.nodes.get(pod.spec.node_name)
+            if info is None:
+                self.waiting.setdefault(pod.spec.node_name, {})[key] = pod
+            else:
+                self.count(info, pod, +1)
+
+    def remove_pod(self, key: str) -> None:
+        pod = self.pods.pop(key, None)
+        if pod is None:
+            return
+        self.affinity.pop(key, None)
+        info = self.nodes.get(pod.spec.node_name)
+        if info is None:
+            self.waiting.get(pod.spec.node_name, {}).pop(key, None)
+        else:
+            self.count(info, pod, -1)
+
+    def count(self, info: NodeInfo, pod: Pod, sign: int) -> None:
+        key = object_key(pod)
+        exact, non_zero = pod_requests(pod), pod_requests(pod, non_zero=True)
+        if sign > 0:
+            info.pods[key] = pod
+        else:
+            info.pods.pop(key, None)
+        info.requested = info.requested + scaled(exact, sign)
+        info.non_zero_requested = info.non_zero_requested + scaled(non_zero, sign)
+        self.dirty.add(info.name)
+
+    # ------------------------------------------------------------ reads
+    def node_list(self) -> list[NodeInfo]:
+        return [self.nodes[name] for name in self.order]
+
+    def affinity_pods(self) -> list[tuple[NodeInfo, Pod]]:
+        return [(self.nodes[p.spec.node_name], p) for _, p in sorted(self.affinity.items())
+                if p.spec.node_name in self.nodes]
+
+
+def scaled(r: Resources, sign: int) -> Resources:
+    return Resources(sign * r.milli_cpu, sign * r.memory, sign * r.pods)

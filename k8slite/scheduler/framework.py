@@ -1,0 +1,111 @@
+"""The scheduling framework's vocabulary: plugins, statuses, node infos.
+
+Mirrors pkg/scheduler/framework (interface.go, types.go): a scheduler is a
+list of plugins called at fixed extension points. k8slite keeps three:
+
+- **Filter**: can this pod run on this node? `filter()` returns None for
+  yes, or a Status whose reasons are what a user reads in FailedScheduling
+  ("Insufficient cpu"). The first plugin that says no decides, as in
+  kube-scheduler; the other plugins are not asked about that node.
+- **Score** (+ NormalizeScore): how good is each node that passed? `score()`
+  gives an integer per node, `normalize_score()` maps the scores of all
+  nodes onto 0-100, and the profile multiplies by the plugin's weight.
+- **Bind**: write the decision through the API (pods/binding).
+
+Plugins may also define `pre_filter(state, pod, nodes)` and
+`pre_score(state, pod, nodes)` to compute something once per cycle (counts
+of matching pods per zone, say) and keep it in the CycleState; a pre_score
+that returns False means "skip me for this pod" (every node scores 0).
+
+Simplified: no PreEnqueue, Reserve, Permit, PreBind or PostBind points;
+no parallelism; preemption is not attempted, only explained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
+from k8slite.scheduler.resources import Resources, allocatable
+
+MAX_NODE_SCORE = 100
+UNSCHEDULABLE = "Unschedulable"
+UNRESOLVABLE = "UnschedulableAndUnresolvable"  # preemption could not help on this node
+
+
+@dataclass(frozen=True)
+class Status:
+    """Why a filter said no. `code` tells preemption whether evicting pods could help."""
+
+    reasons: tuple[str, ...]
+    code: str = UNSCHEDULABLE
+    plugin: str = ""
+
+
+def unschedulable(*reasons: str) -> Status:
+    return Status(tuple(reasons), UNSCHEDULABLE)
+
+
+def unresolvable(*reasons: str) -> Status:
+    return Status(tuple(reasons), UNRESOLVABLE)
+
+
+@dataclass
+class NodeInfo:
+    """A node and the pods on it, as the scheduler's cache keeps them (framework.NodeInfo)."""
+
+    node: Node
+    pods: dict[str, Pod] = field(default_factory=dict)
+    requested: Resources = field(default_factory=Resources)
+    non_zero_requested: Resources = field(default_factory=Resources)
+    allocatable: Resources = field(default_factory=Resources)
+
+    def __post_init__(self) -> None:
+        self.allocatable = allocatable(self.node)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.node.metadata.labels
+
+
+class CycleState(dict[str, Any]):
+    """Data plugins keep for the length of one scheduling cycle, keyed by plugin name."""
+
+
+@runtime_checkable
+class FilterPlugin(Protocol):
+    NAME: str
+
+    def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None: ...
+
+
+@runtime_checkable
+class ScorePlugin(Protocol):
+    NAME: str
+
+    def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int: ...
+
+
+@runtime_checkable
+class BindPlugin(Protocol):
+    NAME: str
+
+    def bind(self, pod: Pod, node_name: str) -> Pod: ...
+
+
+def default_normalize_score(scores: dict[str, int], reverse: bool = False) -> dict[str, int]:
+    """helper.DefaultNormalizeScore: scale so the highest is 100 (reverse: the lowest is 100).
+
+    E.g. {a: 2, b: 1, c: 0} -> {a: 100, b: 50, c: 0}; reversed -> {a: 0, b: 50, c: 100}.
+    """
+    highest = max(scores.values(), default=0)
+    if highest == 0:
+        return {name: MAX_NODE_SCORE if reverse else 0 for name in scores}
+    scaled = {name: MAX_NODE_SCORE * s // highest for name, s in scores.items()}
+    return {name: MAX_NODE_SCORE - s if reverse else s for name, s in scaled.items()}

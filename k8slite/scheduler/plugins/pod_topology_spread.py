@@ -1,0 +1,172 @@
+"""PodTopologySpread, pkg/scheduler/framework/plugins/podtopologyspread.
+
+A constraint says: among the domains of `topologyKey` (each node for
+kubernetes.io/hostname, each zone for topology.kubernetes.io/zone), the
+number of pods matching `labelSelector` may differ by at most `maxSkew`.
+
+Filter (whenUnsatisfiable: DoNotSchedule): placing the pod on a node must
+keep `pods in its domain + 1 - pods in the emptiest domain <= maxSkew`.
+Score (ScheduleAnyway): fewer matching pods in a node's domains is better:
+score = sum over constraints of count * log(domains + 2) + (maxSkew - 1),
+then normalized so the emptiest node scores 100:
+100 * (max + min - score) // max.
+
+A pod with no constraints of its own gets Kubernetes' defaults (hostname
+maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
+from the ReplicaSets that select it; a bare pod is not spread.
+Simplified: no minDomains in scoring, no matchLabelKeys, node inclusion
+policies fixed at their defaults (affinity honoured, taints ignored).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from k8slite.api.affinity import TopologySpreadConstraint
+from k8slite.api.meta import LabelSelector
+from k8slite.api.pod import Pod
+from k8slite.scheduler.framework import CycleState, NodeInfo, Status, unresolvable, unschedulable
+from k8slite.scheduler.plugins.node_affinity import required_matches
+
+NAME = "PodTopologySpread"
+REASON = "node(s) didn't match pod topology spread constraints"
+MISSING_LABEL_REASON = REASON + " (missing required label)"
+HOSTNAME, ZONE = "kubernetes.io/hostname", "topology.kubernetes.io/zone"
+DEFAULT_CONSTRAINTS = ((HOSTNAME, 3), (ZONE, 5))
+SelectorsFor = Callable[[Pod], list[LabelSelector]]
+
+
+@dataclass
+class Spread:
+    constraints: list[TopologySpreadConstraint]
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    weights: list[float] = field(default_factory=list)
+    ignored: set[str] = field(default_factory=set)
+
+
+def count_matching(node: NodeInfo, selector: LabelSelector | None, namespace: str) -> int:
+    """countPodsMatchSelector: pods of the namespace on the node that match and are not terminating."""
+    if selector is None:
+        return 0
+    return sum(1 for p in node.pods.values() if p.namespace == namespace
+               and p.metadata.deletion_timestamp is None and selector.matches(p.metadata.labels))
+
+
+def has_keys(node: NodeInfo, constraints: list[TopologySpreadConstraint]) -> bool:
+    return all(c.topology_key in node.labels for c in constraints)
+
+
+def merged_selector(selectors: list[LabelSelector]) -> LabelSelector:
+    """helper.DefaultSelector: every controller's selector, ANDed."""
+    merged = LabelSelector()
+    for s in selectors:
+        merged.match_labels.update(s.match_labels)
+        merged.match_expressions.extend(s.match_expressions)
+    return merged
+
+
+class PodTopologySpread:
+    NAME = NAME
+
+    def __init__(self, selectors_for: SelectorsFor | None = None) -> None:
+        self.selectors_for = selectors_for or (lambda pod: [])
+
+    def constraints(self, pod: Pod, when: str) -> list[TopologySpreadConstraint]:
+        if pod.spec.topology_spread_constraints:
+            return [c for c in pod.spec.topology_spread_constraints if c.when_unsatisfiable == when]
+        selectors = self.selectors_for(pod) if when == "ScheduleAnyway" else []
+        if not selectors:
+            return []
+        selector = merged_selector(selectors)
+        return [TopologySpreadConstraint(skew, key, "ScheduleAnyway", selector) for key, skew in DEFAULT_CONSTRAINTS]
+
+    # ------------------------------------------------------------ filter
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> None:
+        constraints = self.constraints(pod, "DoNotSchedule")
+        counts: dict[tuple[str, str], int] = {}
+        for node in nodes:
+            if not constraints or not required_matches(pod, node.labels, node.name) or not has_keys(node, constraints):
+                continue
+            for c in constraints:
+                pair = (c.topology_key, node.labels[c.topology_key])
+                counts[pair] = counts.get(pair, 0) + count_matching(node, c.label_selector, pod.namespace)
+        state[NAME + "/filter"] = Spread(constraints, counts)
+
+    def min_match(self, spread: Spread, c: TopologySpreadConstraint) -> int:
+        domains = [n for (key, _), n in spread.counts.items() if key == c.topology_key]
+        if c.min_domains is not None and len(domains) < c.min_domains:
+            return 0
+        return min(domains, default=2**31 - 1)
+
+    def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
+        spread: Spread = state[NAME + "/filter"]
+        for c in spread.constraints:
+            if c.topology_key not in node.labels:
+                return unresolvable(MISSING_LABEL_REASON)
+            me = 1 if c.label_selector is not None and c.label_selector.matches(pod.metadata.labels) else 0
+            here = spread.counts.get((c.topology_key, node.labels[c.topology_key]), 0)
+            if here + me - self.min_match(spread, c) > c.max_skew:
+                return unschedulable(REASON)
+        return None
+
+    # ------------------------------------------------------------ score
+    def pre_score(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> bool:
+        constraints = self.constraints(pod, "ScheduleAnyway")
+        if not constraints:
+            return False
+        require_all = bool(pod.spec.topology_spread_constraints)
+        spread = Spread(constraints)
+        sizes = [0] * len(constraints)
+        for node in nodes:
+            if require_all and not has_keys(node, constraints):
+                spread.ignored.add(node.name)
+                continue
+            for i, c in enumerate(constraints):
+                pair = (c.topology_key, node.labels.get(c.topology_key, ""))
+                if c.topology_key != HOSTNAME and pair not in spread.counts:
+                    spread.counts[pair] = 0
+                    sizes[i] += 1
+        self.count_all(spread, pod, state["all_nodes"], require_all)
+        spread.weights = [math.log((len(nodes) - len(spread.ignored) if c.topology_key == HOSTNAME else sizes[i]) + 2)
+                          for i, c in enumerate(constraints)]
+        state[NAME] = spread
+        return True
+
+    def count_all(self, spread: Spread, pod: Pod, nodes: list[NodeInfo], require_all: bool) -> None:
+        for node in nodes:
+            if not required_matches(pod, node.labels, node.name):
+                continue
+            if require_all and not has_keys(node, spread.constraints):
+                continue
+            for c in spread.constraints:
+                pair = (c.topology_key, node.labels.get(c.topology_key, ""))
+                if pair in spread.counts:
+                    spread.counts[pair] += count_matching(node, c.label_selector, pod.namespace)
+
+    def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
+        spread: Spread = state[NAME]
+        if node.name in spread.ignored:
+            return 0
+        total = 0.0
+        for c, weight in zip(spread.constraints, spread.weights):
+            if c.topology_key in node.labels:
+                if c.topology_key == HOSTNAME:
+                    count = count_matching(node, c.label_selector, pod.namespace)
+                else:
+                    count = spread.counts[(c.topology_key, node.labels[c.topology_key])]
+                total += count * weight + (c.max_skew - 1)
+        return round_half_away(total)
+
+    def normalize_score(self, state: CycleState, pod: Pod, scores: dict[str, int]) -> dict[str, int]:
+        ignored = state[NAME].ignored
+        valid = [s for name, s in scores.items() if name not in ignored]
+        low, high = min(valid, default=0), max(valid, default=0)
+        return {name: 0 if name in ignored else 100 if high == 0 else 100 * (high + low - s) // high
+                for name, s in scores.items()}
+
+
+def round_half_away(x: float) -> int:
+    """Go's math.Round (halves away from zero), not Python's round (halves to even)."""
+    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))

@@ -1,0 +1,44 @@
+"""TaintToleration, pkg/scheduler/framework/plugins/tainttoleration.
+
+Filter: every NoSchedule and NoExecute taint on the node must be tolerated;
+the first one that is not is named in the reason,
+`node(s) had untolerated taint {key: value}`. Score: count the
+PreferNoSchedule taints the pod does not tolerate; fewer is better
+(normalized in reverse, so the node with none scores 100).
+"""
+
+from __future__ import annotations
+
+from k8slite.api.pod import Pod, Taint, Toleration
+from k8slite.scheduler.framework import CycleState, NodeInfo, Status, default_normalize_score, unresolvable
+
+NAME = "TaintToleration"
+
+
+def reason(taint: Taint) -> str:
+    return f"node(s) had untolerated taint {{{taint.key}: {taint.value}}}"
+
+
+def untolerated(taints: list[Taint], tolerations: list[Toleration], effects: tuple[str, ...]) -> list[Taint]:
+    """The taints with one of `effects` that no toleration tolerates, in the node's order."""
+    return [taint for taint in taints
+            if taint.effect in effects and not any(t.tolerates(taint) for t in tolerations)]
+
+
+def prefer_tolerations(pod: Pod) -> list[Toleration]:
+    """Only tolerations with no effect or PreferNoSchedule count for scoring."""
+    return [t for t in pod.spec.tolerations if t.effect in ("", "PreferNoSchedule")]
+
+
+class TaintToleration:
+    NAME = NAME
+
+    def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
+        bad = untolerated(node.node.spec.taints, pod.spec.tolerations, ("NoSchedule", "NoExecute"))
+        return unresolvable(reason(bad[0])) if bad else None
+
+    def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
+        return len(untolerated(node.node.spec.taints, prefer_tolerations(pod), ("PreferNoSchedule",)))
+
+    def normalize_score(self, state: CycleState, pod: Pod, scores: dict[str, int]) -> dict[str, int]:
+        return default_normalize_score(scores, reverse=True)
