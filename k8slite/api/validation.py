@@ -3,22 +3,26 @@
 Mirrors pkg/apis/core/validation and apimachinery's name checks: names are
 RFC 1123 subdomains (namespaces and container names are RFC 1123 labels),
 pods need containers with images, volume mounts must name a volume, a
-ReplicaSet's selector must match its template's labels. Each check returns
+workload kinds are checked in validation_workloads. Each check returns
 FieldErrors; the API server joins them into one `Invalid` that names every
 bad field. Simplified: only the rules the course's objects meet.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
 from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.pod import Container, Pod, PodSpec, Probe
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
-from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
+from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
+from k8slite.errors import FieldError, forbidden, invalid, invalid_object, required, unsupported
 
 LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 SUBDOMAIN = LABEL + r"(\." + LABEL + r")*"
@@ -30,6 +34,11 @@ SUBDOMAIN_MESSAGE = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
     "and must start and end with an alphanumeric character (e.g. 'example.com', "
     f"regex used for validation is '{SUBDOMAIN}')")
+POD_UPDATE_FORBIDDEN = (
+    "pod updates may not change fields other than `spec.containers[*].image`,"
+    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
+    "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+    "(allow it to be set to 1 if it was previously negative)")
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 
@@ -59,7 +68,11 @@ def validate(obj: KubeObject) -> list[FieldError]:
     if isinstance(obj, Pod):
         errors += validate_pod_spec(obj.spec, "spec")
     elif isinstance(obj, ReplicaSet):
-        errors += validate_replicaset(obj)
+        errors += validate_replicaset(obj, validate_pod_spec)
+    elif isinstance(obj, Deployment):
+        errors += validate_deployment(obj, validate_pod_spec)
+    elif isinstance(obj, Job):
+        errors += validate_job(obj, validate_pod_spec)
     return errors
 
 
@@ -141,17 +154,17 @@ def validate_probe(probe: Probe, path: str) -> list[FieldError]:
     return []
 
 
-def validate_replicaset(rs: ReplicaSet) -> list[FieldError]:
-    errors: list[FieldError] = []
-    if rs.spec.replicas < 0:
-        errors.append(invalid("spec.replicas", rs.spec.replicas, "must be greater than or equal to 0"))
-    if rs.spec.selector.is_empty():
-        errors.append(required("spec.selector"))
-    elif not rs.spec.selector.matches(rs.spec.template.metadata.labels):
-        labels = rs.spec.template.metadata.labels
-        shown = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(labels.items())) + "]"
-        errors.append(invalid("spec.template.metadata.labels", shown, "`selector` does not match template `labels`"))
-    errors += validate_pod_spec(rs.spec.template.spec, "spec.template.spec")
-    if rs.spec.template.spec.restart_policy != "Always":
-        errors.append(unsupported("spec.template.spec.restartPolicy", rs.spec.template.spec.restart_policy, ["Always"]))
-    return errors
+def validate_pod_update(old: Pod, new: Pod) -> None:
+    """Most of a pod's spec is immutable: only images, deadlines and tolerations may change."""
+    a, b = copy.deepcopy(old.spec), new.spec
+    for ca, cb in zip(a.containers, b.containers):
+        ca.image = cb.image
+    if all(t in b.tolerations for t in a.tolerations):
+        a.tolerations = b.tolerations  # only additions to existing tolerations
+    was, wanted = a.active_deadline_seconds, b.active_deadline_seconds
+    if wanted is not None and (was is None or wanted <= was):
+        a.active_deadline_seconds = wanted  # set, or shortened
+    if a.node_name == "" and b.node_name:
+        a.node_name = b.node_name
+    if a != b:
+        raise invalid_object("Pod", new.name, [FieldError("spec", "Forbidden", POD_UPDATE_FORBIDDEN)])
