@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from k8slite.api.core import Event, Namespace
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
 from k8slite.api.kinds import BY_KIND, decode, kind_of, lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject, ObjectMeta
@@ -26,6 +28,8 @@ from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
 from k8slite.cluster_handles import NodeHandle, PodHandle
+from k8slite.controllers.deployment import DeploymentController
+from k8slite.controllers.deployment_util import deployment_complete
 from k8slite.controllers.garbage_collector import GarbageCollector
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.controllers.replicaset import ReplicaSetController
@@ -77,9 +81,9 @@ class Cluster:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
         self.controllers: list[Any] = []
         if controllers:
-            self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
-                                node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api)]
+            self.controllers = [ReplicaSetController(self.api), DeploymentController(self.api),
+                                NodeLifecycleController(self.api, node_monitor_grace_period),
+                                TaintEvictionController(self.api), GarbageCollector(self.api)]
         self.scheduler = Scheduler(self.api, self.rng) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()
@@ -199,11 +203,15 @@ class Cluster:
         return sorted(events, key=lambda e: (e.time, int(e.metadata.resource_version)))
 
     def ready(self, ref: str, namespace: str = "default") -> bool:
-        """Whether `pod/x`, `replicaset/x` or `node/x` is ready."""
+        """Whether `pod/x`, `replicaset/x`, `node/x` is ready, `deployment/x` rolled out, `job/x` complete."""
         kind_name, _, name = ref.partition("/")
         obj = self.get(kind_name, name, namespace)
         if isinstance(obj, Pod | Node):
             return obj.is_ready()
+        if isinstance(obj, Deployment):
+            return deployment_complete(obj, obj.status)
+        if isinstance(obj, Job):
+            return obj.status.finished() == "Complete"
         status = getattr(obj, "status", None)
         if status is not None and hasattr(status, "ready_replicas"):
             return bool(status.ready_replicas == obj.spec.replicas)
