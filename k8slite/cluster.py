@@ -31,6 +31,7 @@ from k8slite.cluster_handles import NodeHandle, PodHandle
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.deployment_util import deployment_complete
 from k8slite.controllers.garbage_collector import GarbageCollector
+from k8slite.controllers.job import JobController
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.taint_eviction import TaintEvictionController
@@ -82,6 +83,7 @@ class Cluster:
         self.controllers: list[Any] = []
         if controllers:
             self.controllers = [ReplicaSetController(self.api), DeploymentController(self.api),
+                                JobController(self.api),
                                 NodeLifecycleController(self.api, node_monitor_grace_period),
                                 TaintEvictionController(self.api), GarbageCollector(self.api)]
         self.scheduler = Scheduler(self.api, self.rng) if scheduler else None
