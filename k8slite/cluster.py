@@ -196,8 +196,10 @@ class Cluster:
             return self.api.get(k.plural, name, ns)
         return sorted(self.api.list(k.plural, ns or None), key=lambda o: o.name)
 
-    def delete(self, kind: str, name: str, namespace: str = "default") -> KubeObject:
-        return self.api.delete(kind, name, namespace)
+    def delete(self, kind: str, name: str, namespace: str = "default",
+               propagation_policy: str | None = None) -> KubeObject:
+        """Delete an object; what it owns goes too: "Background" (default), "Foreground" or "Orphan"."""
+        return self.api.delete(kind, name, namespace, propagation_policy=propagation_policy)
 
     def events(self) -> list[Event]:
         """Every Event, in the order things happened."""

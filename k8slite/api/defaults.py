@@ -78,6 +78,7 @@ def job_selector(job: Job) -> None:
     labels = {CONTROLLER_UID: job.metadata.uid, LEGACY_CONTROLLER_UID: job.metadata.uid,
               JOB_NAME: job.name, LEGACY_JOB_NAME: job.name}
     job.spec.template.metadata.labels = {**job.spec.template.metadata.labels, **labels}
+    job.metadata.labels = job.metadata.labels or dict(job.spec.template.metadata.labels)
     job.spec.selector = LabelSelector(match_labels={CONTROLLER_UID: job.metadata.uid})
 
 
