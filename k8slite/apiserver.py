@@ -28,9 +28,9 @@ from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Pod, PodCondition
-from k8slite.api.validation import validate, validate_pod_update
+from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
-from k8slite.errors import AlreadyExists, Conflict, Forbidden, Invalid, NotFound, invalid_object
+from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
 from k8slite.store import KeyExists, KeyMissing, RevisionMismatch, Store, Watch
 
 T = TypeVar("T", bound=KubeObject)
@@ -134,7 +134,7 @@ class APIServer:
         kind, current = self.current(obj)
         new = self.prepare(obj, kind)
         if isinstance(new, Pod) and isinstance(current, Pod):
-            validate_pod_update(current, new)
+            self.check_pod_update(current, new)
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
         if getattr(new, "spec", None) != getattr(current, "spec", None):
@@ -176,6 +176,22 @@ class APIServer:
                            "modified; please apply your changes to the latest version and try again") from None
         new.metadata.resource_version = str(rev)
         return new
+
+    @staticmethod
+    def check_pod_update(old: Pod, new: Pod) -> None:
+        """Most of a pod's spec is immutable: only images, deadlines and tolerations may change."""
+        a, b = copy.deepcopy(old.spec), new.spec
+        for ca, cb in zip(a.containers, b.containers):
+            ca.image = cb.image
+        if all(t in b.tolerations for t in a.tolerations):
+            a.tolerations = b.tolerations  # only additions to existing tolerations
+        was, wanted = a.active_deadline_seconds, b.active_deadline_seconds
+        if wanted is not None and (was is None or wanted <= was):
+            a.active_deadline_seconds = wanted  # set, or shortened
+        if a.node_name == "" and b.node_name:
+            a.node_name = b.node_name
+        if a != b:
+            raise invalid_object("Pod", new.name, [FieldError("spec", "Forbidden", POD_UPDATE_FORBIDDEN)])
 
     def delete(self, kind: str, name: str, namespace: str = "default", grace_period: int | None = None,
                propagation_policy: str | None = None) -> KubeObject:

@@ -10,7 +10,6 @@ bad field. Simplified: only the rules the course's objects meet.
 
 from __future__ import annotations
 
-import copy
 import re
 
 from k8slite.api.deployment import Deployment
@@ -22,7 +21,7 @@ from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
-from k8slite.errors import FieldError, forbidden, invalid, invalid_object, required, unsupported
+from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
 LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 SUBDOMAIN = LABEL + r"(\." + LABEL + r")*"
@@ -153,18 +152,3 @@ def validate_probe(probe: Probe, path: str) -> list[FieldError]:
         return [forbidden(path, "may not specify more than 1 handler type")]
     return []
 
-
-def validate_pod_update(old: Pod, new: Pod) -> None:
-    """Most of a pod's spec is immutable: only images, deadlines and tolerations may change."""
-    a, b = copy.deepcopy(old.spec), new.spec
-    for ca, cb in zip(a.containers, b.containers):
-        ca.image = cb.image
-    if all(t in b.tolerations for t in a.tolerations):
-        a.tolerations = b.tolerations  # only additions to existing tolerations
-    was, wanted = a.active_deadline_seconds, b.active_deadline_seconds
-    if wanted is not None and (was is None or wanted <= was):
-        a.active_deadline_seconds = wanted  # set, or shortened
-    if a.node_name == "" and b.node_name:
-        a.node_name = b.node_name
-    if a != b:
-        raise invalid_object("Pod", new.name, [FieldError("spec", "Forbidden", POD_UPDATE_FORBIDDEN)])
