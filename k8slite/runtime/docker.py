@@ -134,8 +134,7 @@ class DockerRuntime:
             path.chmod(0o777)
             dirs[volume.name] = path
         pause = self.client.containers.run(
-            "busybox:latest", PAUSE_COMMAND, detach=True, hostname=(pod.spec.hostname or pod.name)[:63],
-            ipc_mode="shareable",
+            "busybox:latest", PAUSE_COMMAND, detach=True, hostname=pod.name[:63], ipc_mode="shareable",
             labels=self.labels(pod, "pause"), name=f"k8slite-{self.cluster_id}-{pod.metadata.uid[:8]}-pause")
         pause.reload()
         address = pause.attrs["NetworkSettings"]["IPAddress"]
