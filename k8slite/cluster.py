@@ -80,12 +80,16 @@ class Cluster:
         self.warned: set[str] = set()
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+        self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
+        if controllers:
+            self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
+            for controller in self.workload_controllers:
+                controller.start()
         self.controllers: list[Any] = []
         if controllers:
-            self.controllers = [ReplicaSetController(self.api), DeploymentController(self.api),
-                                JobController(self.api),
-                                NodeLifecycleController(self.api, node_monitor_grace_period),
-                                TaintEvictionController(self.api), GarbageCollector(self.api)]
+            self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
+                                node_monitor_grace_period), TaintEvictionController(self.api),
+                                GarbageCollector(self.api)]
         self.scheduler = Scheduler(self.api, self.rng) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()
