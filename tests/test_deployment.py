@@ -204,3 +204,15 @@ def test_replicaset_availability_waits_for_min_ready_seconds():
     assert not c.ready("deployment/web")
     c.run(6)
     assert c.get("rs")[0].status.available_replicas == 2 and c.ready("deployment/web")
+
+
+def test_dashboard_slider_scales_the_first_deployment():
+    from k8slite.widgets.dashboard import Dashboard
+    c = Cluster(nodes=2)
+    c.apply(deployment_yaml(replicas=2))
+    c.run(5)
+    board = Dashboard(c)
+    assert (board.replicas.description, board.replicas.value) == ("deployment/web replicas", 2)
+    board.replicas.value = 4
+    c.run(5)
+    assert c.get("deploy", "web").spec.replicas == 4 and len(deployment_pods(c)) == 4

@@ -5,7 +5,8 @@ Mirrors pkg/controller/deployment (deployment_controller.go and sync.go).
 
 - while paused, or when `spec.replicas` changed (a scaling event), it only
   scales (`scale`: the active ReplicaSet, or all of them in proportion);
-- otherwise it rolls out (rollout.py): RollingUpdate or Recreate.
+- otherwise it rolls out (rollout.py): RollingUpdate or Recreate,
+  and writes the status and conditions (progress.py).
 
 The new ReplicaSet is the one whose template equals the Deployment's; it is
 called `<deployment>-<pod-template-hash>` and that label is added to its
@@ -35,7 +36,7 @@ from k8slite.api.meta import KubeObject, LabelSelector, ObjectMeta
 from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet, ReplicaSetSpec
 from k8slite.apiserver import APIServer
-from k8slite.controllers import Controller
+from k8slite.controllers import Controller, progress, rollout
 from k8slite.controllers.deployment_util import (
     compute_hash,
     find_new_replicaset,
@@ -91,13 +92,12 @@ class DeploymentController(Controller):
             self.queue.add(key)  # a cache was behind a write: try again once the informers caught up
 
     def sync_deployment(self, d: Deployment) -> None:
-        from k8slite.controllers import rollout
         rss = self.claim_replicasets(d)
         if d.metadata.deletion_timestamp is not None:
             new_rs, old = self.get_all_replicasets(d, rss, create=False)
-            rollout.sync_status(self, d, old + ([new_rs] if new_rs else []), new_rs)
+            progress.sync_status(self, d, old + ([new_rs] if new_rs else []), new_rs)
             return
-        d = rollout.check_paused_conditions(self, d)
+        d = progress.check_paused_conditions(self, d)
         if d.spec.paused or self.is_scaling_event(d, rss):
             self.sync_scale(d, rss)
         elif d.spec.strategy.type == "Recreate":
@@ -128,13 +128,12 @@ class DeploymentController(Controller):
 
     def sync_scale(self, d: Deployment, rss: list[ReplicaSet]) -> None:
         """sync: scale only (paused, or replicas changed), then write the status."""
-        from k8slite.controllers import rollout
         new_rs, old = self.get_all_replicasets(d, rss, create=False)
         rollout.scale(self, d, new_rs, old)
         if d.spec.paused:
             self.cleanup(d, self.refresh(list(old)))
         new_rs = self.refresh([new_rs])[0] if new_rs else None
-        rollout.sync_status(self, d, self.refresh([*old, new_rs]), new_rs)
+        progress.sync_status(self, d, self.refresh([*old, new_rs]), new_rs)
 
     def is_scaling_event(self, d: Deployment, rss: list[ReplicaSet]) -> bool:
         """Whether an active ReplicaSet was sized for a different spec.replicas than the Deployment's now."""
