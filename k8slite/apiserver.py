@@ -23,22 +23,20 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from k8slite.api.defaults import apply_defaults
+from k8slite.api.defaults import apply_defaults, job_selector
+from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Pod, PodCondition
-from k8slite.api.validation import validate
+from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
 from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
 from k8slite.store import KeyExists, KeyMissing, RevisionMismatch, Store, Watch
 
 T = TypeVar("T", bound=KubeObject)
+FOREGROUND = "foregroundDeletion"
+ORPHAN = "orphan"
 GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-POD_UPDATE_FORBIDDEN = (
-    "pod updates may not change fields other than `spec.containers[*].image`,"
-    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
-    "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
-    "(allow it to be set to 1 if it was previously negative)")
 
 
 class APIServer:
@@ -91,6 +89,8 @@ class APIServer:
         new.metadata.generation = 1
         new.metadata.resource_version = ""
         new.metadata.deletion_timestamp = None
+        if isinstance(new, Job):
+            job_selector(new)  # the selector is made from the uid, so only now
         try:
             rev = self.store.create(self.key(kind, new.namespace, new.name), new)
         except KeyExists:
@@ -128,7 +128,9 @@ class APIServer:
                             f'namespace {obj.namespace} because it is being terminated')
 
     def update(self, obj: T) -> T:
-        """Replace spec and metadata (not status), if obj's resourceVersion is current."""
+        """Replace spec and metadata (not status), if obj's resourceVersion is current.
+
+        An object being deleted goes for good when its last finalizer is removed."""
         kind, current = self.current(obj)
         new = self.prepare(obj, kind)
         if isinstance(new, Pod) and isinstance(current, Pod):
@@ -139,7 +141,11 @@ class APIServer:
             new.metadata.generation = (current.metadata.generation or 1) + 1
         else:
             new.metadata.generation = current.metadata.generation
-        return self.write(kind, current, new)
+        stored = self.write(kind, current, new)
+        if stored.metadata.deletion_timestamp is not None and not stored.metadata.finalizers \
+                and not isinstance(stored, Pod):
+            self.store.delete(self.key(kind, stored.namespace, stored.name))
+        return stored
 
     def update_status(self, obj: T) -> T:
         """Replace only the status (the /status subresource)."""
@@ -187,11 +193,23 @@ class APIServer:
         if a != b:
             raise invalid_object("Pod", new.name, [FieldError("spec", "Forbidden", POD_UPDATE_FORBIDDEN)])
 
-    def delete(self, kind: str, name: str, namespace: str = "default",
-               grace_period: int | None = None) -> KubeObject:
-        """Delete; a pod on a node only gets deletionTimestamp, and its kubelet finishes."""
+    def delete(self, kind: str, name: str, namespace: str = "default", grace_period: int | None = None,
+               propagation_policy: str | None = None) -> KubeObject:
+        """Delete; a pod on a node only gets deletionTimestamp, and its kubelet finishes.
+
+        propagation_policy says what happens to what the object owns (the garbage
+        collector does it): Background (the default: the owner goes now, its dependents
+        after), Foreground (the owner waits, with the finalizer foregroundDeletion, until
+        its dependents are gone) or Orphan (the dependents stay, without the owner reference).
+        An object with finalizers only gets a deletionTimestamp until they are removed.
+        """
         k = lookup(kind)
         obj = self.get(kind, name, namespace if k.namespaced else "")
+        finalizer = deletion_finalizer(propagation_policy)
+        if obj.metadata.deletion_timestamp is not None and obj.metadata.finalizers:
+            return obj
+        if (finalizer and not isinstance(obj, Pod)) or obj.metadata.finalizers:
+            return self.mark_deleted(k, obj, finalizer)
         if isinstance(obj, Pod) and obj.spec.node_name and grace_period != 0:
             if obj.metadata.deletion_timestamp is not None:
                 return obj
@@ -207,6 +225,17 @@ class APIServer:
         except KeyMissing:
             raise NotFound(f'{k.plural} "{name}" not found') from None
         return obj
+
+    def mark_deleted(self, kind: Kind, obj: KubeObject, finalizer: str) -> KubeObject:
+        """Set deletionTimestamp (and a finalizer); whoever owns the finalizer finishes the deletion."""
+        marked = obj.copy()
+        marked.metadata.deletion_timestamp = self.clock.now
+        marked.metadata.deletion_grace_period_seconds = 0
+        if finalizer and finalizer not in marked.metadata.finalizers:
+            marked.metadata.finalizers.append(finalizer)
+        rev = self.store.update(self.key(kind, obj.namespace, obj.name), marked)
+        marked.metadata.resource_version = str(rev)
+        return marked
 
     def bind(self, pod: Pod, node_name: str) -> Pod:
         """The pods/binding subresource: the scheduler's only write."""
@@ -227,6 +256,15 @@ class APIServer:
         rev = self.store.update(self.key(kind_of(bound), bound.namespace, bound.name), bound)
         bound.metadata.resource_version = str(rev)
         return bound
+
+
+def deletion_finalizer(propagation_policy: str | None) -> str:
+    """The finalizer a propagation policy puts on the owner ("" for Background)."""
+    policies = {None: "", "Background": "", "Foreground": FOREGROUND, "Orphan": ORPHAN}
+    if propagation_policy not in policies:
+        raise Invalid(f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: '
+                      f'"{propagation_policy}": supported values: "Foreground", "Background", "Orphan"')
+    return policies[propagation_policy]
 
 
 def set_pod_condition(pod: Pod, type_: str, status: str, reason: str, message: str, now: float) -> bool:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 from k8slite.api.core import Event, Namespace
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
 from k8slite.api.kinds import BY_KIND, decode, kind_of, lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject, ObjectMeta
@@ -27,7 +29,10 @@ from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
 from k8slite.cluster_handles import NodeHandle, PodHandle
+from k8slite.controllers.deployment import DeploymentController
+from k8slite.controllers.deployment_util import deployment_complete
 from k8slite.controllers.garbage_collector import GarbageCollector
+from k8slite.controllers.job import JobController
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.taint_eviction import TaintEvictionController
@@ -83,6 +88,11 @@ class Cluster:
         self.warned: set[str] = set()
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+        self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
+        if controllers:
+            self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
+            for controller in self.workload_controllers:
+                controller.start()
         self.controllers: list[Any] = []
         if controllers:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
@@ -198,8 +208,10 @@ class Cluster:
             return self.api.get(k.plural, name, ns)
         return sorted(self.api.list(k.plural, ns or None), key=lambda o: o.name)
 
-    def delete(self, kind: str, name: str, namespace: str = "default") -> KubeObject:
-        return self.api.delete(kind, name, namespace)
+    def delete(self, kind: str, name: str, namespace: str = "default",
+               propagation_policy: str | None = None) -> KubeObject:
+        """Delete an object; what it owns goes too: "Background" (default), "Foreground" or "Orphan"."""
+        return self.api.delete(kind, name, namespace, propagation_policy=propagation_policy)
 
     def events(self) -> list[Event]:
         """Every Event, in the order things happened."""
@@ -207,11 +219,15 @@ class Cluster:
         return sorted(events, key=lambda e: (e.time, int(e.metadata.resource_version)))
 
     def ready(self, ref: str, namespace: str = "default") -> bool:
-        """Whether `pod/x`, `replicaset/x` or `node/x` is ready."""
+        """Whether `pod/x`, `replicaset/x`, `node/x` is ready, `deployment/x` rolled out, `job/x` complete."""
         kind_name, _, name = ref.partition("/")
         obj = self.get(kind_name, name, namespace)
         if isinstance(obj, Pod | Node):
             return obj.is_ready()
+        if isinstance(obj, Deployment):
+            return deployment_complete(obj, obj.status)
+        if isinstance(obj, Job):
+            return obj.status.finished() == "Complete"
         status = getattr(obj, "status", None)
         if status is not None and hasattr(status, "ready_replicas"):
             return bool(status.ready_replicas == obj.spec.replicas)

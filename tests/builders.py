@@ -41,3 +41,63 @@ spec:
         image: {image}
         command: ["sh", "-c", "{command}"]
 """
+
+
+def deployment_yaml(name: str = "web", replicas: int = 4, image: str = "busybox", command: str = "sleep 3600",
+                    extra: str = "", strategy: str = "") -> str:
+    """A Deployment of busybox pods labelled app=<name>; `extra` and `strategy` are indented spec lines."""
+    return f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  replicas: {replicas}
+{extra}
+{strategy}
+  selector:
+    matchLabels: {{app: {name}}}
+  template:
+    metadata:
+      labels: {{app: {name}}}
+    spec:
+      containers:
+      - name: app
+        image: {image}
+        command: ["sh", "-c", "{command}"]
+"""
+
+
+def job_yaml(name: str = "work", command: str = "sleep 1", restart_policy: str = "Never", extra: str = "") -> str:
+    """A Job of busybox pods; `extra` holds indented spec lines (completions, backoffLimit ...)."""
+    return f"""
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {name}
+spec:
+{extra}
+  template:
+    spec:
+      restartPolicy: {restart_policy}
+      containers:
+      - name: main
+        image: busybox
+        command: ["sh", "-c", "{command}"]
+"""
+
+
+def deployment_pods(c, name: str = "web", namespace: str = "default") -> list:
+    """The pods of a Deployment's ReplicaSets that are not terminating or finished."""
+    d = c.get("deploy", name, namespace)
+    rs_uids = {rs.metadata.uid for rs in c.get("rs", namespace=namespace)
+               if any(r.uid == d.metadata.uid for r in rs.metadata.owner_references)}
+    return [p for p in c.get("pods", namespace=namespace) if p.metadata.deletion_timestamp is None
+            and p.status.phase not in ("Succeeded", "Failed")
+            and any(r.uid in rs_uids for r in p.metadata.owner_references)]
+
+
+def available_pods(c, pods: list, min_ready_seconds: float = 0) -> list:
+    """Pods Ready for at least min_ready_seconds."""
+    return [p for p in pods if p.is_ready()
+            and (p.status.condition("Ready").last_transition_time or 0) + min_ready_seconds <= c.now]

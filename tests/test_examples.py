@@ -76,6 +76,26 @@ def test_toleration_example_lands_on_a_tainted_node():
     assert c.get("pod", "nginx").spec.node_name == "node-1"
 
 
+@pytest.mark.parametrize("name", ["nginx-deployment.yaml", "backend-deployment.yaml", "run-my-nginx.yaml"])
+def test_example_deployments_become_available(name):
+    c = Cluster(nodes=3)
+    (d,) = c.apply(EXAMPLES / name)
+    c.run_until(lambda c: c.ready(f"deployment/{d.name}"), 120)
+    status = c.get("deploy", d.name).status
+    assert status.available_replicas == status.updated_replicas == d.spec.replicas
+    assert len([p for p in c.get("pods") if p.status.phase == "Running"]) == d.spec.replicas
+
+
+def test_pi_job_completes():
+    c = Cluster(nodes=1)
+    c.apply(EXAMPLES / "job-pi.yaml")
+    c.run_until(lambda c: c.ready("job/pi"), 60)
+    job = c.get("job", "pi")
+    assert job.status.succeeded == 1 and job.status.condition("Complete").status == "True"
+    (pod,) = c.get("pods")
+    assert "simulated" in c.logs(pod.name)
+
+
 def test_flow_style_and_document_markers_are_read():
     c = Cluster(nodes=1)
     stored = c.apply(EXAMPLES / "backend-deployment.yaml")  # ends with '...'

@@ -477,7 +477,7 @@ spec: {selector: {app: front}, clusterIP: 10.96.0.10, ports: [{port: 80, targetP
     assert c.kubectl("get svc") == ("NAME    TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
                                     "front   ClusterIP   10.96.0.10   <none>        80/TCP    0s\n")
     assert c.kubectl("scale deployment front --replicas=4") == "deployment.apps/front scaled\n"
-    assert c.get("deploy", "front").spec["replicas"] == 4
+    assert c.get("deploy", "front").spec.replicas == 4
     blocks = c.kubectl("get all").split("\n\n")
     assert [b.splitlines()[1].split("/")[0] for b in blocks] == ["pod", "service", "deployment.apps", "replicaset.apps"]
     assert "Cluster IP:" in c.kubectl("describe svc front")

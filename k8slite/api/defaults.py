@@ -1,22 +1,29 @@
 """Defaulting: the values the API server fills in before storing an object.
 
-Mirrors pkg/apis/core/v1/defaults.go and the DefaultTolerationSeconds
-admission plugin. imagePullPolicy is Always for `:latest` or no tag, else
-IfNotPresent; every pod tolerates `node.kubernetes.io/not-ready` and
-`node.kubernetes.io/unreachable` (NoExecute) for 300 s, which is why pods on
-a dead node wait five minutes before they are evicted. Other defaults
-(restartPolicy Always, probe timings) are the dataclasses' own.
+Mirrors pkg/apis/core/v1/defaults.go, apps/v1 and batch/v1 defaults, and the
+DefaultTolerationSeconds admission plugin. imagePullPolicy is Always for
+`:latest` or no tag, else IfNotPresent; every pod tolerates
+`node.kubernetes.io/not-ready` and `node.kubernetes.io/unreachable`
+(NoExecute) for 300 s, which is why pods on a dead node wait five minutes
+before they are evicted. A Deployment's RollingUpdate gets maxSurge and
+maxUnavailable of 25%; a Job gets completions and parallelism 1 and
+backoffLimit 6, and at creation a selector made from its uid
+(`job_selector`). Other defaults (restartPolicy Always, probe timings,
+revisionHistoryLimit 10, progressDeadlineSeconds 600) are the dataclasses' own.
 """
 
 from __future__ import annotations
 
-from k8slite.api.meta import KubeObject
+from k8slite.api.deployment import Deployment, RollingUpdateDeployment
+from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME, Job
+from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.replicaset import ReplicaSet
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_SECONDS = 300
+DEFAULT_BACKOFF_LIMIT = 6
 
 
 def image_tag(image: str) -> str:
@@ -45,6 +52,36 @@ def default_tolerations(spec: PodSpec) -> None:
                                                toleration_seconds=DEFAULT_TOLERATION_SECONDS))
 
 
+def default_deployment(d: Deployment) -> None:
+    default_pod_spec(d.spec.template.spec)
+    strategy = d.spec.strategy
+    if strategy.type == "RollingUpdate":
+        rolling = strategy.rolling_update = strategy.rolling_update or RollingUpdateDeployment()
+        rolling.max_surge = "25%" if rolling.max_surge is None else rolling.max_surge
+        rolling.max_unavailable = "25%" if rolling.max_unavailable is None else rolling.max_unavailable
+
+
+def default_job(job: Job) -> None:
+    default_pod_spec(job.spec.template.spec)
+    spec = job.spec
+    if spec.completions is None and spec.parallelism is None:
+        spec.completions = 1
+    spec.parallelism = 1 if spec.parallelism is None else spec.parallelism
+    spec.backoff_limit = DEFAULT_BACKOFF_LIMIT if spec.backoff_limit is None else spec.backoff_limit
+    spec.completion_mode = spec.completion_mode or "NonIndexed"
+
+
+def job_selector(job: Job) -> None:
+    """At creation: select the Job's pods by its uid, and label the template to match (unless manualSelector)."""
+    if job.spec.manual_selector:
+        return
+    labels = {CONTROLLER_UID: job.metadata.uid, LEGACY_CONTROLLER_UID: job.metadata.uid,
+              JOB_NAME: job.name, LEGACY_JOB_NAME: job.name}
+    job.spec.template.metadata.labels = {**job.spec.template.metadata.labels, **labels}
+    job.metadata.labels = job.metadata.labels or dict(job.spec.template.metadata.labels)
+    job.spec.selector = LabelSelector(match_labels={CONTROLLER_UID: job.metadata.uid})
+
+
 def apply_defaults(obj: KubeObject) -> None:
     """Fill in defaults in place (on the API server's own copy)."""
     if isinstance(obj, Pod):
@@ -52,3 +89,7 @@ def apply_defaults(obj: KubeObject) -> None:
         default_tolerations(obj.spec)
     elif isinstance(obj, ReplicaSet):
         default_pod_spec(obj.spec.template.spec)
+    elif isinstance(obj, Deployment):
+        default_deployment(obj)
+    elif isinstance(obj, Job):
+        default_job(obj)

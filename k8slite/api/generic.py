@@ -1,7 +1,7 @@
 """Kinds that k8slite stores but does not act on yet.
 
 Mirrors the API server's role as a store for any declared kind: a
-Deployment, Service or Job applied to a cluster is validated for the basics
+Service, ConfigMap or PersistentVolume applied to a cluster is validated for the basics
 (apiVersion, kind, metadata.name) and kept, exactly as written, so that
 `kubectl get` finds it. No controller acts on these kinds until a later
 chapter builds one; `Cluster.apply` says so once per kind.

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from k8slite.api.core import Event, Namespace
+from k8slite.api.deployment import Deployment
 from k8slite.api.generic import GenericObject, generic_kind
+from k8slite.api.job import Job
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
@@ -56,8 +58,8 @@ KINDS: list[Kind] = [
     Kind("Namespace", "namespaces", ("ns",), Namespace),
     Kind("Event", "events", ("ev",), Event),
     Kind("ReplicaSet", "replicasets", ("rs",), ReplicaSet),
-    _generic("Deployment", "apps/v1", "deployments", ("deploy",)),
-    _generic("Job", "batch/v1", "jobs"),
+    Kind("Deployment", "deployments", ("deploy",), Deployment),
+    Kind("Job", "jobs", (), Job),
     _generic("Service", "v1", "services", ("svc",)),
     _generic("Endpoints", "v1", "endpoints", ("ep",)),
     _generic("ConfigMap", "v1", "configmaps", ("cm",)),

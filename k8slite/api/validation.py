@@ -3,7 +3,7 @@
 Mirrors pkg/apis/core/validation and apimachinery's name checks: names are
 RFC 1123 subdomains (namespaces and container names are RFC 1123 labels),
 pods need containers with images, volume mounts must name a volume, a
-ReplicaSet's selector must match its template's labels. Each check returns
+workload kinds are checked in validation_workloads. Each check returns
 FieldErrors; the API server joins them into one `Invalid` that names every
 bad field. Simplified: only the rules the course's objects meet.
 """
@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
 from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.pod import Container, Pod, PodSpec, Probe
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
 LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -30,6 +33,11 @@ SUBDOMAIN_MESSAGE = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
     "and must start and end with an alphanumeric character (e.g. 'example.com', "
     f"regex used for validation is '{SUBDOMAIN}')")
+POD_UPDATE_FORBIDDEN = (
+    "pod updates may not change fields other than `spec.containers[*].image`,"
+    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
+    "(only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+    "(allow it to be set to 1 if it was previously negative)")
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 
@@ -59,7 +67,11 @@ def validate(obj: KubeObject) -> list[FieldError]:
     if isinstance(obj, Pod):
         errors += validate_pod_spec(obj.spec, "spec")
     elif isinstance(obj, ReplicaSet):
-        errors += validate_replicaset(obj)
+        errors += validate_replicaset(obj, validate_pod_spec)
+    elif isinstance(obj, Deployment):
+        errors += validate_deployment(obj, validate_pod_spec)
+    elif isinstance(obj, Job):
+        errors += validate_job(obj, validate_pod_spec)
     return errors
 
 
@@ -140,18 +152,3 @@ def validate_probe(probe: Probe, path: str) -> list[FieldError]:
         return [forbidden(path, "may not specify more than 1 handler type")]
     return []
 
-
-def validate_replicaset(rs: ReplicaSet) -> list[FieldError]:
-    errors: list[FieldError] = []
-    if rs.spec.replicas < 0:
-        errors.append(invalid("spec.replicas", rs.spec.replicas, "must be greater than or equal to 0"))
-    if rs.spec.selector.is_empty():
-        errors.append(required("spec.selector"))
-    elif not rs.spec.selector.matches(rs.spec.template.metadata.labels):
-        labels = rs.spec.template.metadata.labels
-        shown = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(labels.items())) + "]"
-        errors.append(invalid("spec.template.metadata.labels", shown, "`selector` does not match template `labels`"))
-    errors += validate_pod_spec(rs.spec.template.spec, "spec.template.spec")
-    if rs.spec.template.spec.restart_policy != "Always":
-        errors.append(unsupported("spec.template.spec.restartPolicy", rs.spec.template.spec.restart_policy, ["Always"]))
-    return errors

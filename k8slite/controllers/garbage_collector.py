@@ -1,23 +1,35 @@
-"""The garbage collector: delete objects whose owner is gone.
+"""The garbage collector: delete what belongs to an owner that is gone.
 
-Mirrors pkg/controller/garbagecollector with background cascading deletion:
-when a ReplicaSet is deleted, the pods whose ownerReferences name it (by
-uid) have lost their owner, and are deleted too. An object with an owner
-that still exists, or with no owner at all, is left alone. Simplified: it
-scans the kinds it knows instead of building a dependency graph, and
-orphaning (`--cascade=orphan`) is not offered.
+Mirrors pkg/controller/garbagecollector. Controllers put an ownerReference
+(the owner's kind, name and uid) on everything they create: a Deployment
+owns ReplicaSets, a ReplicaSet or a Job owns pods. Deleting an owner
+cascades, in one of three ways (`c.delete(..., propagation_policy=...)`,
+`kubectl delete --cascade=...`):
+
+- Background (the default): the owner goes at once; then each dependent
+  whose owners are all gone is deleted, and so on down the chain.
+- Foreground: the owner stays, with a deletionTimestamp and the finalizer
+  `foregroundDeletion`, until its dependents are gone (deleted foreground
+  too); then the collector removes the finalizer and the owner goes.
+- Orphan: the owner gets the finalizer `orphan`; the collector removes the
+  ownerReferences to it from its dependents, then the finalizer: the
+  dependents stay, ownerless (a new owner with a matching selector adopts them).
+
+Simplified: it scans the kinds it knows instead of keeping a dependency
+graph, and every dependent blocks a foreground deletion (Kubernetes waits
+only for those with blockOwnerDeletion, which controllers always set).
 """
 
 from __future__ import annotations
 
 from k8slite.api.meta import KubeObject
-from k8slite.apiserver import APIServer
+from k8slite.apiserver import FOREGROUND, ORPHAN, APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
+from k8slite.errors import ApiError, NotFound
 from k8slite.informer import Informer, object_key
 
-OWNER_KINDS = {"ReplicaSet": "replicasets"}
-DEPENDENT_KINDS = ("pods",)
+OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets"}
+DEPENDENT_KINDS = ("replicasets", "pods")
 
 
 class GarbageCollector(Controller):
@@ -26,33 +38,100 @@ class GarbageCollector(Controller):
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
         self.owners = {kind: Informer(api, plural, self.owner_changed) for kind, plural in OWNER_KINDS.items()}
-        self.dependents = {kind: Informer(api, kind, self.enqueue_dependent) for kind in DEPENDENT_KINDS}
+        self.dependents = {kind: Informer(api, kind, self.dependent_changed) for kind in DEPENDENT_KINDS}
 
+    # ------------------------------------------------------------ what wakes it
     def owner_changed(self, event_type: str, obj: KubeObject) -> None:
-        if event_type == "DELETED":
-            for kind, informer in self.dependents.items():
-                for dep in informer.list():
-                    if any(r.uid == obj.metadata.uid for r in dep.metadata.owner_references):
-                        self.queue.add(f"{kind}|{object_key(dep)}")
+        if event_type == "DELETED" or obj.metadata.deletion_timestamp is not None:
+            for dep in self.dependents_of(obj.metadata.uid):
+                self.queue.add(f"dependent|{plural(dep)}|{object_key(dep)}")
+        if event_type != "DELETED" and {FOREGROUND, ORPHAN} & set(obj.metadata.finalizers):
+            self.queue.add(f"owner|{plural(obj)}|{object_key(obj)}")
 
-    def enqueue_dependent(self, event_type: str, obj: KubeObject) -> None:
-        if obj.metadata.owner_references and event_type != "DELETED":
-            kind = obj.kind.lower() + "s"
-            self.queue.add(f"{kind}|{object_key(obj)}")
+    def dependent_changed(self, event_type: str, obj: KubeObject) -> None:
+        if event_type != "DELETED" and obj.metadata.owner_references:
+            self.queue.add(f"dependent|{plural(obj)}|{object_key(obj)}")
+        if event_type == "DELETED":  # an owner deleting in the foreground may be waiting for this one
+            for ref in obj.metadata.owner_references:
+                if ref.kind in OWNER_KINDS:
+                    self.queue.add(f"owner|{OWNER_KINDS[ref.kind]}|{obj.namespace}/{ref.name}")
 
-    def owner_uids(self) -> set[str]:
-        return {o.metadata.uid for informer in self.owners.values() for o in informer.list()}
+    def dependents_of(self, uid: str) -> list[KubeObject]:
+        return [dep for informer in self.dependents.values() for dep in informer.list()
+                if any(r.uid == uid for r in dep.metadata.owner_references)]
 
     def sync(self, key: str) -> None:
-        kind, obj_key = key.split("|", 1)
-        obj = self.dependents[kind].get(obj_key)
-        if obj is None or obj.metadata.deletion_timestamp is not None or not obj.metadata.owner_references:
+        role, kind, obj_key = key.split("|", 2)
+        if role == "owner":
+            self.process_deleting_owner(kind, obj_key)
+        else:
+            self.attempt_to_delete(kind, obj_key)
+
+    # ------------------------------------------------------------ dependents
+    def attempt_to_delete(self, kind: str, key: str) -> None:
+        """Delete a dependent whose owners are all gone, or are being deleted in the foreground."""
+        obj = self.dependents[kind].get(key)
+        if obj is None or obj.metadata.deletion_timestamp is not None:
             return
         refs = [r for r in obj.metadata.owner_references if r.kind in OWNER_KINDS]
-        alive = self.owner_uids()
-        if not refs or any(r.uid in alive for r in refs):
+        states = [self.owner_state(r.kind, r.name, r.uid, obj.namespace) for r in refs]
+        if not refs or "alive" in states:
             return  # owners of kinds it does not track are left alone
+        policy = "Foreground" if "foreground" in states else "Background"
         try:
-            self.api.delete(kind, obj.name, obj.namespace)
+            self.api.delete(kind, obj.name, obj.namespace, propagation_policy=policy)
         except ApiError:
             pass
+
+    def owner_state(self, kind: str, name: str, uid: str, namespace: str) -> str:
+        """"gone", "foreground" (being deleted, waiting for its dependents) or "alive" (asked live, not cached)."""
+        try:
+            owner = self.api.get(OWNER_KINDS[kind], name, namespace)
+        except NotFound:
+            return "gone"
+        if owner.metadata.uid != uid:
+            return "gone"  # a new object with the same name is not the owner
+        if owner.metadata.deletion_timestamp is not None and FOREGROUND in owner.metadata.finalizers:
+            return "foreground"
+        return "alive"
+
+    # ------------------------------------------------------------ owners being deleted
+    def process_deleting_owner(self, kind: str, key: str) -> None:
+        namespace, _, name = key.rpartition("/")
+        try:
+            owner = self.api.get(kind, name, namespace)
+        except NotFound:
+            return
+        if owner.metadata.deletion_timestamp is None:
+            return
+        deps = [d for plural_ in DEPENDENT_KINDS for d in self.api.list(plural_, namespace)
+                if any(r.uid == owner.metadata.uid for r in d.metadata.owner_references)]
+        if ORPHAN in owner.metadata.finalizers:
+            self.orphan(owner, deps)
+            self.remove_finalizer(owner, ORPHAN)
+        elif FOREGROUND in owner.metadata.finalizers:
+            for dep in deps:
+                self.attempt_to_delete(plural(dep), object_key(dep))
+            if not deps:
+                self.remove_finalizer(owner, FOREGROUND)
+
+    def orphan(self, owner: KubeObject, deps: list[KubeObject]) -> None:
+        for dep in deps:
+            new = dep.copy()
+            new.metadata.owner_references = [r for r in new.metadata.owner_references if r.uid != owner.metadata.uid]
+            try:
+                self.api.update(new)
+            except ApiError:
+                self.queue.add_after(f"owner|{plural(owner)}|{object_key(owner)}", 1.0)
+
+    def remove_finalizer(self, owner: KubeObject, finalizer: str) -> None:
+        new = owner.copy()
+        new.metadata.finalizers = [f for f in new.metadata.finalizers if f != finalizer]
+        try:
+            self.api.update(new)
+        except ApiError:
+            self.queue.add_after(f"owner|{plural(owner)}|{object_key(owner)}", 1.0)
+
+
+def plural(obj: KubeObject) -> str:
+    return OWNER_KINDS.get(obj.kind) or obj.kind.lower() + "s"

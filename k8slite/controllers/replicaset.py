@@ -5,7 +5,8 @@ ReplicaSet owns, adopts ownerless pods its selector matches (and releases
 owned pods it no longer matches), then `manage_replicas` creates or deletes
 the difference, and the status is written back. It never restarts a
 container or moves a pod: a pod that is gone is replaced by a new pod, with
-a new name and a new IP. Pods being deleted or finished do not count.
+a new name and a new IP. Pods being deleted or finished do not count. A pod is available once it
+has been Ready for `spec.minReadySeconds`; the status counts both.
 Simplified: no slow-start batches, no expectations cache (the informer is
 updated synchronously enough in the simulation to make them unnecessary).
 """
@@ -23,6 +24,18 @@ from k8slite.informer import Informer, object_key
 
 def is_active(pod: Pod) -> bool:
     return pod.metadata.deletion_timestamp is None and pod.status.phase not in ("Succeeded", "Failed")
+
+
+def available_at(pod: Pod, min_ready_seconds: float) -> float:
+    """When a ready pod becomes available: minReadySeconds after it last became Ready."""
+    ready = pod.status.condition("Ready")
+    since = ready.last_transition_time if ready is not None else None
+    return (since or 0.0) + min_ready_seconds
+
+
+def is_available(pod: Pod, min_ready_seconds: float, now: float) -> bool:
+    """podutil.IsPodAvailable: Ready, and for at least minReadySeconds."""
+    return pod.is_ready() and available_at(pod, min_ready_seconds) <= now
 
 
 def deletion_rank(pod: Pod) -> tuple[int, int, int, float]:
@@ -128,7 +141,12 @@ class ReplicaSetController(Controller):
         status.fully_labeled_replicas = sum(1 for p in active if rs.spec.template.metadata.labels.items()
                                             <= p.metadata.labels.items())
         status.ready_replicas = sum(1 for p in active if p.is_ready())
-        status.available_replicas = status.ready_replicas
+        min_ready = rs.spec.min_ready_seconds or 0
+        status.available_replicas = sum(1 for p in active if is_available(p, min_ready, self.clock.now))
+        waiting = [available_at(p, min_ready) for p in active if p.is_ready()
+                   and not is_available(p, min_ready, self.clock.now)]
+        if waiting:  # look again when the next ready pod has been ready for minReadySeconds
+            self.queue.add_after(object_key(rs), min(waiting) - self.clock.now)
         status.observed_generation = rs.metadata.generation
         if status != rs.status:
             try:

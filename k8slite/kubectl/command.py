@@ -4,7 +4,7 @@ Flags come in every spelling kubectl accepts: `-n web`, `-nweb`, `-n=web`,
 `--namespace web`, `--namespace=web`; boolean flags take an optional
 `=false`; words after `--` belong to the command `exec` runs. A flag kubectl
 does not know is refused before the server is asked, as kubectl refuses it.
-Left out: subcommands (`config`, `rollout` ...), `--help`, and flags k8slite
+Subcommands (`rollout status`, `set image`) are the first arguments. Left out: `config`, `--help`, and flags k8slite
 has nothing to do with (`-i`, `-t`, `--force`, `--now`, `--wait` are
 accepted and ignored).
 """
@@ -19,11 +19,12 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "-l": "selector", "--selector": "selector", "-c": "container", "--container": "container",
                "-f": "filename", "--filename": "filename", "--replicas": "replicas",
                "--grace-period": "grace_period", "--tail": "tail",
-               "--field-selector": "field_selector"}
+               "--field-selector": "field_selector", "--to-revision": "to_revision", "--revision": "revision",
+               "--cascade": "cascade", "--timeout": "timeout"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
-              "--tty": "", "--force": "", "--now": "", "--wait": ""}
+              "--tty": "", "--force": "", "--now": "", "--wait": "", "--watch": "watch", "-w": "watch"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
 
 

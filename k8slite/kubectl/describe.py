@@ -1,6 +1,6 @@
 """kubectl describe (k8s.io/kubectl/pkg/cmd/describe): each object asked for, as its kind's describer writes it.
 
-Pods, nodes and ReplicaSets have describers of their own; every other kind
+Pods, nodes, ReplicaSets, Deployments and Jobs have describers of their own; every other kind
 gets the generic one. Descriptions are separated by a blank line. Like
 kubectl, `describe pod web` falls back to every pod whose name starts with
 `web` when there is no pod called exactly that, which is why
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
@@ -21,6 +23,7 @@ from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
 from k8slite.kubectl.describe_pod import describe_pod
+from k8slite.kubectl.describe_workloads import describe_deployment, describe_job
 from k8slite.kubectl.resources import fetch, resources
 
 
@@ -51,4 +54,8 @@ def describe(cluster: Any, obj: KubeObject) -> str:
         return describe_node(cluster, obj)
     if isinstance(obj, ReplicaSet):
         return describe_replicaset(cluster, obj)
+    if isinstance(obj, Deployment):
+        return describe_deployment(cluster, obj)
+    if isinstance(obj, Job):
+        return describe_job(cluster, obj)
     return describe_generic(cluster, obj)

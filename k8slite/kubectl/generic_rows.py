@@ -1,6 +1,6 @@
 """kubectl get's columns for the kinds k8slite only stores, from pkg/printers/internalversion/printers.go.
 
-Deployments, Services, Jobs, PersistentVolumes and their claims,
+Services, PersistentVolumes and their claims,
 ConfigMaps, Secrets and Endpoints are kept by the API server as plain
 dicts (GenericObject); nothing in k8slite acts on them, but `kubectl get`
 still shows them in kubectl's own columns, read straight from the dict.
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from k8slite.api.meta import KubeObject
-from k8slite.kubectl.durations import human_duration, seconds, since
-from k8slite.kubectl.rows import Row, containers_images
-from k8slite.kubectl.selectors import format_selector, labels_cell
+from k8slite.kubectl.durations import since
+from k8slite.kubectl.rows import Row
+from k8slite.kubectl.selectors import labels_cell
 
 Cells = tuple[Row, Row]  # (columns before AGE, columns -o wide adds)
 ACCESS_MODES = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"}
@@ -32,18 +32,6 @@ def dig(body: dict[str, Any], path: str, default: Any = None) -> Any:
     return default if value is None else value
 
 
-def template_cells(b: dict[str, Any]) -> Row:
-    """CONTAINERS, IMAGES and SELECTOR: what -o wide adds for kinds that own pods."""
-    return [*containers_images(dig(b, "spec.template.spec", {})), format_selector(dig(b, "spec.selector"))]
-
-
-def deployment_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
-    replicas = dig(b, "spec.replicas", 1)
-    cells = [f"{dig(b, 'status.readyReplicas', 0)}/{replicas}", str(dig(b, "status.updatedReplicas", 0)),
-             str(dig(b, "status.availableReplicas", 0))]
-    return cells, template_cells(b)
-
-
 def service_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     kind = dig(b, "spec.type", "ClusterIP")
     external = {"ExternalName": dig(b, "spec.externalName", "<none>"), "LoadBalancer": "<pending>"}.get(kind, "<none>")
@@ -55,21 +43,6 @@ def service_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     selector = dig(b, "spec.selector", {})
     return ([kind, dig(b, "spec.clusterIP", "<none>"), external, ",".join(ports) or "<none>"],
             [labels_cell(selector) if selector else "<none>"])
-
-
-def job_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
-    succeeded, completions = dig(b, "status.succeeded", 0), dig(b, "spec.completions")
-    parallelism = dig(b, "spec.parallelism", 1)
-    if completions is not None:
-        done = f"{succeeded}/{completions}"
-    else:
-        done = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
-    start, end = dig(b, "status.startTime"), dig(b, "status.completionTime")
-    duration = "" if start is None else since(now, start) if end is None else \
-        human_duration(seconds(end) - seconds(start))
-    conditions = {c.get("type") for c in dig(b, "status.conditions", []) if c.get("status") == "True"}
-    status = next((s for s in ("Complete", "Failed", "Suspended", "FailureTarget") if s in conditions), "Running")
-    return [status, done, duration], template_cells(b)
 
 
 def pvc_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
@@ -106,9 +79,7 @@ def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
 
 # kind: (columns before AGE, extra -o wide columns, cells function)
 GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells]]] = {
-    "Deployment": (["READY", "UP-TO-DATE", "AVAILABLE"], ["CONTAINERS", "IMAGES", "SELECTOR"], deployment_cells),
     "Service": (["TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"], ["SELECTOR"], service_cells),
-    "Job": (["STATUS", "COMPLETIONS", "DURATION"], ["CONTAINERS", "IMAGES", "SELECTOR"], job_cells),
     "PersistentVolumeClaim": (["STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS",
                                "VOLUMEATTRIBUTESCLASS"], ["VOLUMEMODE"], pvc_cells),
     "PersistentVolume": (["CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS", "CLAIM", "STORAGECLASS",

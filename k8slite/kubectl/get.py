@@ -22,6 +22,7 @@ from k8slite.kubectl.generic_rows import generic_header, generic_row
 from k8slite.kubectl.output import names, structured
 from k8slite.kubectl.resources import fetch, resource_name, resources
 from k8slite.kubectl.rows import Row, event_row, node_row, ns_row, pod_row, rs_row
+from k8slite.kubectl.rows_workloads import deployment_row, job_row
 from k8slite.kubectl.selectors import labels_cell
 from k8slite.kubectl.tabwriter import tabwrite
 
@@ -31,12 +32,15 @@ HEADERS: dict[str, tuple[Row, Row]] = {  # kind: (columns, what -o wide adds)
              ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
     "ReplicaSet": (["NAME", "DESIRED", "CURRENT", "READY", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "Namespace": (["NAME", "STATUS", "AGE"], []),
+    "Deployment": (["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
+    "Job": (["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], []),
 }
 WIDE_EVENT_HEADER = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN",
                      "COUNT", "NAME"]  # -o wide reorders the events table rather than adding to its end
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
-    "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row}
+    "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row,
+    "Deployment": deployment_row, "Job": job_row}
 
 
 def get(cluster: Any, cmd: Command) -> str:

@@ -7,7 +7,8 @@ let the cluster react before answering. The answers are kubectl's:
 `configured` or `unchanged` from apply. Left out: server-side apply and
 three-way merges (apply compares the manifest's labels, annotations and
 spec with what is stored), `delete --wait` (nothing waits here), drain, and
-`scale --current-replicas`.
+`scale --current-replicas`. `delete --cascade` chooses the propagation policy
+(background, foreground or orphan) for what the object owns.
 """
 
 from __future__ import annotations
@@ -62,16 +63,26 @@ def delete(cluster: Any, cmd: Command) -> str:
         targets = [(kind_of(o), [o.name]) for o in docs]
     else:
         targets = resources(cmd.args)
+    policy = cascade_policy(str(cmd.flags.get("cascade", "background")))
     lines = []
     for kind, names in targets:
         if not names and not cmd.flags.get("all") and "selector" not in cmd.flags:
             raise UsageError("resource(s) were provided, but no name was specified")
         objects, missing = fetch(cluster, cmd, kind, names)
         for obj in objects:
-            cluster.delete(kind.plural, obj.name, obj.namespace)
+            cluster.delete(kind.plural, obj.name, obj.namespace, propagation_policy=policy)
             lines.append(f'{kind_name(kind)} "{obj.name}" deleted\n')
         lines += missing
     return "".join(lines) or f"No resources found in {cmd.namespace} namespace.\n"
+
+
+def cascade_policy(cascade: str) -> str:
+    """--cascade=background|foreground|orphan (and the old true/false) as a propagationPolicy."""
+    policies = {"background": "Background", "true": "Background", "foreground": "Foreground",
+                "orphan": "Orphan", "false": "Orphan"}
+    if cascade not in policies:
+        raise UsageError(f'invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan"')
+    return policies[cascade]
 
 
 def scale(cluster: Any, cmd: Command) -> str:
@@ -83,10 +94,12 @@ def scale(cluster: Any, cmd: Command) -> str:
     replicas = int(cmd.flags["replicas"])
     kind, obj = one_object(cluster, cmd, cmd.args)
     new = obj.copy()
-    if kind.kind == "ReplicaSet":
+    if kind.kind in ("ReplicaSet", "Deployment"):
         new.spec.replicas = replicas  # type: ignore[attr-defined]
-    elif kind.kind in ("Deployment", "StatefulSet", "Job"):
-        new.body.setdefault("spec", {})["replicas" if kind.kind != "Job" else "parallelism"] = replicas  # type: ignore
+    elif kind.kind == "Job":
+        new.spec.parallelism = replicas  # type: ignore[attr-defined]
+    elif kind.kind == "StatefulSet":
+        new.body.setdefault("spec", {})["replicas"] = replicas  # type: ignore
     else:
         raise UsageError(f'cannot scale {kind.plural} "{obj.name}": it has no /scale subresource')
     write(cluster, new)

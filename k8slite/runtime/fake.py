@@ -110,7 +110,7 @@ class FakeRuntime:
         return pulled
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
-        box = Sandbox(self.new_id("sb-"), pod.name, pod.namespace, ip)
+        box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip)  # the UTS namespace
         for volume in pod.spec.volumes:
             if volume.host_path is not None:
                 box.volumes[volume.name] = self.host_paths.setdefault(volume.host_path.path, Volume())
@@ -139,7 +139,7 @@ class FakeRuntime:
         mounts = {"/dev/shm": box.shm}
         mounts.update({m.mount_path: box.volumes[m.name] for m in container.volume_mounts})
         env = dict(image.env)
-        env.update({"HOSTNAME": pod.name})
+        env.update({"HOSTNAME": pod.spec.hostname or pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})
         info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image,
                              image_id=f"{image.name}@sha256:{hashlib.sha256(image.name.encode()).hexdigest()}")

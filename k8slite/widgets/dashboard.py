@@ -5,7 +5,7 @@ summary line (`3 nodes (3 Ready) · 5/5 pods Running`), the picture from
 `draw_cluster`, and controls that act the way a learner would act on a real
 cluster: let time pass (`Run 10 s`), pull the plug on a machine and plug it
 back in (`Fail node` / `Recover node`), and scale the first Deployment (or,
-until Deployments are modelled, the first ReplicaSet) with a slider that
+when there is none, the first ReplicaSet) with a slider that
 writes `spec.replicas` through the API server, as `kubectl scale` does.
 The last events are printed below, as `kubectl get events` would.
 

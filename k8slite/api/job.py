@@ -1,0 +1,93 @@
+"""The Job: pods that must run to completion, with retries.
+
+Mirrors k8s.io/api/batch/v1 Job. The Job controller (controllers/job.py)
+runs pods from `spec.template` until `completions` (default 1) of them have
+exited 0, at most `parallelism` (default 1) at a time. A failed attempt is
+retried after a back-off of 10 s, doubling up to 6 minutes, until
+`backoffLimit` (default 6) failures; with restartPolicy `Never` each attempt
+is a new pod, with `OnFailure` the kubelet restarts the container in place
+and each restart counts. `activeDeadlineSeconds` bounds the whole Job and
+wins over backoffLimit; `ttlSecondsAfterFinished` deletes a finished Job
+(and its pods) that long after it finished. With `completionMode: Indexed`
+each pod gets a completion index 0..completions-1 (annotation
+`batch.kubernetes.io/job-completion-index`, env `JOB_COMPLETION_INDEX`,
+hostname `<job>-<index>`).
+
+The API server generates the selector (`batch.kubernetes.io/controller-uid:
+<uid>`) and the template labels that match it. Simplified: no suspend,
+podFailurePolicy, successPolicy or backoffLimitPerIndex.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from k8slite.api.meta import TIME, KubeObject, LabelSelector
+from k8slite.api.pod import PodTemplateSpec
+
+JOB_NAME = "batch.kubernetes.io/job-name"
+LEGACY_JOB_NAME = "job-name"
+CONTROLLER_UID = "batch.kubernetes.io/controller-uid"
+LEGACY_CONTROLLER_UID = "controller-uid"
+COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index"
+
+
+@dataclass
+class JobSpec:
+    template: PodTemplateSpec = field(default_factory=PodTemplateSpec)
+    completions: int | None = None
+    """Successful pods needed; defaulted to 1 when parallelism is unset too (None: a work queue)."""
+    parallelism: int | None = None
+    """Pods at a time; defaulted to 1."""
+    backoff_limit: int | None = None
+    """Failures (pods, or container restarts for OnFailure) before the Job fails; defaulted to 6."""
+    active_deadline_seconds: int | None = None
+    ttl_seconds_after_finished: int | None = None
+    completion_mode: str | None = None
+    """NonIndexed (the default) or Indexed."""
+    selector: LabelSelector | None = None
+    manual_selector: bool | None = None
+    suspend: bool | None = None
+    IGNORED: ClassVar[frozenset[str]] = frozenset({
+        "podFailurePolicy", "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes",
+        "podReplacementPolicy", "managedBy"})
+
+
+@dataclass
+class JobCondition:
+    type: str = ""
+    """Complete or Failed."""
+    status: str = ""
+    last_probe_time: float | None = field(default=None, metadata=TIME)
+    last_transition_time: float | None = field(default=None, metadata=TIME)
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass
+class JobStatus:
+    start_time: float | None = field(default=None, metadata=TIME)
+    completion_time: float | None = field(default=None, metadata=TIME)
+    active: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    ready: int | None = None
+    completed_indexes: str = ""
+    conditions: list[JobCondition] = field(default_factory=list)
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"uncountedTerminatedPods", "terminating", "failedIndexes"})
+
+    def condition(self, type_: str) -> JobCondition | None:
+        return next((c for c in self.conditions if c.type == type_), None)
+
+    def finished(self) -> str:
+        """"Complete" or "Failed" once the Job is done, else ""."""
+        return next((c.type for c in self.conditions if c.type in ("Complete", "Failed") and c.status == "True"), "")
+
+
+@dataclass
+class Job(KubeObject):
+    KIND: ClassVar[str] = "Job"
+    API_VERSION: ClassVar[str] = "batch/v1"
+    spec: JobSpec = field(default_factory=JobSpec)
+    status: JobStatus = field(default_factory=JobStatus)

@@ -1,0 +1,125 @@
+"""Validation of the workload kinds: ReplicaSet, Deployment and Job, with field paths.
+
+Mirrors pkg/apis/apps/validation and pkg/apis/batch/validation. A
+selector is required and must match the template's labels; counts may not
+be negative; a Deployment's maxSurge and maxUnavailable are a number or a
+percentage (at most 100% for maxUnavailable) and may not both be 0; a
+Deployment's pods must restart Always, a Job's OnFailure or Never (Always
+would never let a Job finish). Simplified: no immutability checks on
+updates (Kubernetes refuses a changed Job template or selector).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
+from k8slite.api.meta import LabelSelector
+from k8slite.api.pod import PodSpec, PodTemplateSpec
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
+
+PERCENT = re.compile(r"^[0-9]+%$")
+JOB_RESTART_POLICIES = ["OnFailure", "Never"]
+COMPLETION_MODES = ["NonIndexed", "Indexed"]
+PodSpecCheck = Callable[[PodSpec, str], list[FieldError]]  # validation.validate_pod_spec, passed in
+
+
+def non_negative(path: str, value: int | None) -> list[FieldError]:
+    if value is not None and value < 0:
+        return [invalid(path, value, "must be greater than or equal to 0")]
+    return []
+
+
+def validate_selector(selector: LabelSelector | None, template: PodTemplateSpec) -> list[FieldError]:
+    if selector is None or selector.is_empty():
+        return [required("spec.selector")]
+    if not selector.matches(template.metadata.labels):
+        labels = template.metadata.labels
+        shown = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(labels.items())) + "]"
+        return [invalid("spec.template.metadata.labels", shown, "`selector` does not match template `labels`")]
+    return []
+
+
+def validate_always(template: PodTemplateSpec) -> list[FieldError]:
+    policy = template.spec.restart_policy
+    return [] if policy == "Always" else [unsupported("spec.template.spec.restartPolicy", policy, ["Always"])]
+
+
+def validate_replicaset(rs: ReplicaSet, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
+    errors = non_negative("spec.replicas", rs.spec.replicas)
+    errors += validate_selector(rs.spec.selector, rs.spec.template)
+    errors += validate_pod_spec(rs.spec.template.spec, "spec.template.spec")
+    return errors + validate_always(rs.spec.template)
+
+
+def int_or_percent(path: str, value: int | str | None) -> list[FieldError]:
+    if isinstance(value, str) and not PERCENT.match(value):
+        return [invalid(path, value, "a valid percent string must be a numeric string followed by an ending '%' "
+                        "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
+    return non_negative(path, value) if isinstance(value, int) else []
+
+
+def is_zero(value: int | str | None) -> bool:
+    return value in (0, "0%")
+
+
+def validate_strategy(d: Deployment) -> list[FieldError]:
+    strategy, path = d.spec.strategy, "spec.strategy"
+    if strategy.type not in ("RollingUpdate", "Recreate"):
+        return [unsupported(f"{path}.type", strategy.type, ["Recreate", "RollingUpdate"])]
+    rolling = strategy.rolling_update
+    if strategy.type == "Recreate":
+        return [forbidden(f"{path}.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")] \
+            if rolling is not None else []
+    if rolling is None:
+        return []
+    where = f"{path}.rollingUpdate"
+    errors = int_or_percent(f"{where}.maxUnavailable", rolling.max_unavailable)
+    errors += int_or_percent(f"{where}.maxSurge", rolling.max_surge)
+    if isinstance(rolling.max_unavailable, str) and PERCENT.match(rolling.max_unavailable) \
+            and int(rolling.max_unavailable[:-1]) > 100:
+        errors.append(invalid(f"{where}.maxUnavailable", rolling.max_unavailable, "must not be greater than 100%"))
+    if is_zero(rolling.max_surge) and is_zero(rolling.max_unavailable):
+        errors.append(invalid(f"{where}.maxUnavailable", rolling.max_unavailable,
+                              "may not be 0 when `maxSurge` is 0"))
+    return errors
+
+
+def validate_deployment(d: Deployment, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
+    spec = d.spec
+    errors = non_negative("spec.replicas", spec.replicas)
+    errors += validate_selector(spec.selector, spec.template)
+    errors += validate_pod_spec(spec.template.spec, "spec.template.spec")
+    errors += validate_always(spec.template) + validate_strategy(d)
+    errors += non_negative("spec.minReadySeconds", spec.min_ready_seconds)
+    errors += non_negative("spec.revisionHistoryLimit", spec.revision_history_limit)
+    deadline, ready = spec.progress_deadline_seconds, spec.min_ready_seconds or 0
+    if deadline is not None and deadline <= ready:
+        errors.append(invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"))
+    return errors
+
+
+def validate_job(job: Job, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
+    spec = job.spec
+    errors: list[FieldError] = []
+    for name, value in (("parallelism", spec.parallelism), ("completions", spec.completions),
+                        ("backoffLimit", spec.backoff_limit),
+                        ("ttlSecondsAfterFinished", spec.ttl_seconds_after_finished)):
+        errors += non_negative(f"spec.{name}", value)
+    if spec.active_deadline_seconds is not None and spec.active_deadline_seconds <= 0:
+        errors.append(invalid("spec.activeDeadlineSeconds", spec.active_deadline_seconds,
+                              "must be greater than or equal to 1"))
+    if spec.completion_mode not in (None, *COMPLETION_MODES):
+        errors.append(unsupported("spec.completionMode", spec.completion_mode, COMPLETION_MODES))
+    if spec.completion_mode == "Indexed" and spec.completions is None:
+        errors.append(required("spec.completions"))
+    if spec.selector is not None:
+        errors += validate_selector(spec.selector, spec.template)
+    errors += validate_pod_spec(spec.template.spec, "spec.template.spec")
+    policy = spec.template.spec.restart_policy
+    if policy not in JOB_RESTART_POLICIES:
+        errors.append(unsupported("spec.template.spec.restartPolicy", policy, JOB_RESTART_POLICIES))
+    return errors

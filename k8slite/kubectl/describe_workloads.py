@@ -1,0 +1,95 @@
+"""kubectl describe for Deployments and Jobs (describe.go's DeploymentDescriber and JobDescriber).
+
+A Deployment shows `Replicas: 3 desired | 3 updated | 3 total | 3 available
+| 0 unavailable`, its strategy (`25% max unavailable, 25% max surge`), the
+pod template, the Available and Progressing conditions, and its old and new
+ReplicaSets (`web-7d9f8c6b5d (3/3 replicas created)`). A Job shows
+parallelism, completions, backoff limit, when it started and finished, and
+`Pods Statuses: 0 Active (0 Ready) / 1 Succeeded / 0 Failed`. Both end with
+their events. Left out: a Job's podFailurePolicy and suspend details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
+from k8slite.api.replicaset import ReplicaSet
+from k8slite.controllers.deployment_util import find_new_replicaset
+from k8slite.kubectl.describe_other import describe_template
+from k8slite.kubectl.describe_writer import (
+    PrefixWriter,
+    annotations_multiline,
+    describe_events,
+    events_for,
+    labels_multiline,
+    rfc1123,
+)
+from k8slite.kubectl.durations import human_duration
+from k8slite.kubectl.selectors import format_selector
+
+
+def owned_replicasets(cluster: Any, d: Deployment) -> list[ReplicaSet]:
+    return [rs for rs in cluster.api.list("replicasets", d.namespace) if isinstance(rs, ReplicaSet)
+            and (ref := rs.metadata.controller_ref()) is not None and ref.uid == d.metadata.uid]
+
+
+def rs_summary(rss: list[ReplicaSet]) -> str:
+    return ", ".join(f"{rs.name} ({rs.status.replicas}/{rs.spec.replicas} replicas created)" for rs in rss) or "<none>"
+
+
+def describe_deployment(cluster: Any, d: Deployment) -> str:
+    w, s = PrefixWriter(), d.status
+    w.write(0, f"Name:\t{d.name}\nNamespace:\t{d.namespace}\n")
+    w.write(0, f"CreationTimestamp:\t{rfc1123(d.metadata.creation_timestamp)}\n")
+    labels_multiline(w, "Labels", d.metadata.labels)
+    annotations_multiline(w, "Annotations", d.metadata.annotations)
+    w.write(0, f"Selector:\t{format_selector(d.spec.selector)}\n")
+    w.write(0, f"Replicas:\t{d.spec.replicas} desired | {s.updated_replicas} updated | {s.replicas} total | "
+               f"{s.available_replicas} available | {s.unavailable_replicas} unavailable\n")
+    w.write(0, f"StrategyType:\t{d.spec.strategy.type}\nMinReadySeconds:\t{d.spec.min_ready_seconds or 0}\n")
+    rolling = d.spec.strategy.rolling_update
+    if d.spec.strategy.type == "RollingUpdate" and rolling is not None:
+        w.write(0, f"RollingUpdateStrategy:\t{rolling.max_unavailable} max unavailable, "
+                   f"{rolling.max_surge} max surge\n")
+    describe_template(w, d.spec.template)
+    if s.conditions:
+        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.write(1, "----\t------\t------\n")
+        for c in s.conditions:
+            w.write(1, f"{c.type} \t{c.status}\t{c.reason}\n")
+    rss = owned_replicasets(cluster, d)
+    new_rs = find_new_replicaset(d, rss)
+    old = [rs for rs in rss if rs is not new_rs and (rs.spec.replicas or rs.status.replicas)]
+    w.write(0, f"OldReplicaSets:\t{rs_summary(old)}\n")
+    w.write(0, f"NewReplicaSet:\t{rs_summary([new_rs] if new_rs else [])}\n")
+    describe_events(w, events_for(cluster, d), cluster.now)
+    return w.result()
+
+
+def describe_job(cluster: Any, job: Job) -> str:
+    w, spec, s = PrefixWriter(), job.spec, job.status
+    w.write(0, f"Name:\t{job.name}\nNamespace:\t{job.namespace}\nSelector:\t{format_selector(spec.selector)}\n")
+    labels_multiline(w, "Labels", job.metadata.labels)
+    annotations_multiline(w, "Annotations", job.metadata.annotations)
+    w.write(0, f"Parallelism:\t{spec.parallelism}\n")
+    w.write(0, f"Completions:\t{'<unset>' if spec.completions is None else spec.completions}\n")
+    w.write(0, f"Completion Mode:\t{spec.completion_mode}\nSuspend:\t{str(bool(spec.suspend)).lower()}\n")
+    w.write(0, f"Backoff Limit:\t{spec.backoff_limit}\n")
+    if spec.ttl_seconds_after_finished is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{spec.ttl_seconds_after_finished}\n")
+    if s.start_time is not None:
+        w.write(0, f"Start Time:\t{rfc1123(s.start_time)}\n")
+    if s.completion_time is not None:
+        w.write(0, f"Completed At:\t{rfc1123(s.completion_time)}\n")
+        w.write(0, f"Duration:\t{human_duration(round(s.completion_time) - round(s.start_time or 0.0))}\n")
+    if spec.active_deadline_seconds is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec.active_deadline_seconds}s\n")
+    w.write(0, f"Pods Statuses:\t{s.active} Active ({s.ready or 0} Ready) / {s.succeeded} Succeeded / "
+               f"{s.failed} Failed\n")
+    if spec.completion_mode == "Indexed":
+        w.write(0, f"Completed Indexes:\t{s.completed_indexes or '<none>'}\n")
+    describe_template(w, spec.template)
+    describe_events(w, events_for(cluster, job), cluster.now)
+    return w.result()

@@ -1,0 +1,142 @@
+"""kubectl rollout (k8s.io/kubectl/pkg/cmd/rollout): status, history, undo, pause and resume of a Deployment.
+
+- `rollout status deployment/web` watches the rollout as kubectl does: it
+  lets cluster time pass one second at a time and prints each new state in
+  kubectl's words ("Waiting for deployment "web" rollout to finish: 1 out of
+  3 new replicas have been updated..."), until `deployment "web"
+  successfully rolled out`, or `error: deployment "web" exceeded its
+  progress deadline`. `--watch=false` prints the state once; `--timeout`
+  (default: the progress deadline plus a minute) bounds the wait.
+- `rollout history` lists the revisions (one per ReplicaSet, with its
+  kubernetes.io/change-cause annotation); `--revision=N` shows that template.
+- `rollout undo [--to-revision=N]` copies an old ReplicaSet's template
+  back into the Deployment (kubectl does it client-side); the controller
+  then finds that ReplicaSet is new again and gives it the next revision.
+- `rollout pause` / `resume` set spec.paused: template changes wait while paused.
+Left out: `rollout restart` and the other kinds (DaemonSets, StatefulSets).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from k8slite.api.deployment import CHANGE_CAUSE, POD_TEMPLATE_HASH, Deployment
+from k8slite.controllers.deployment_util import equal_ignore_hash, revision
+from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.describe_other import describe_template
+from k8slite.kubectl.describe_workloads import owned_replicasets
+from k8slite.kubectl.describe_writer import PrefixWriter
+from k8slite.kubectl.resources import resource_name
+from k8slite.kubectl.tabwriter import tabwrite
+from k8slite.kubectl.write import one_object, write
+
+
+def rollout(cluster: Any, cmd: Command) -> str:
+    sub = cmd.args[0] if cmd.args else ""
+    handlers = {"status": status, "history": history, "undo": undo, "pause": pause, "resume": pause}
+    if sub not in handlers:
+        raise UsageError(f'unknown command "{sub}" for "kubectl rollout"' if sub else
+                         "kubectl rollout needs a subcommand: status, history, undo, pause or resume")
+    kind, d = one_object(cluster, cmd, cmd.args[1:])
+    if not isinstance(d, Deployment):
+        raise UsageError(f"no {sub} viewer has been implemented for {kind.plural}")
+    return handlers[sub](cluster, cmd, d)
+
+
+def status_message(d: Deployment) -> tuple[str, bool]:
+    """kubectl's DeploymentStatusViewer: (what to print, whether the rollout is done); ValueError when stuck."""
+    s, name, replicas = d.status, d.name, d.spec.replicas
+    if (d.metadata.generation or 0) > (s.observed_generation or 0):
+        return "Waiting for deployment spec update to be observed...\n", False
+    cond = s.condition("Progressing")
+    if cond is not None and cond.reason == "ProgressDeadlineExceeded":
+        raise ValueError(f'deployment "{name}" exceeded its progress deadline')
+    waiting = f'Waiting for deployment "{name}" rollout to finish: '
+    if s.updated_replicas < replicas:
+        return f"{waiting}{s.updated_replicas} out of {replicas} new replicas have been updated...\n", False
+    if s.replicas > s.updated_replicas:
+        return f"{waiting}{s.replicas - s.updated_replicas} old replicas are pending termination...\n", False
+    if s.available_replicas < s.updated_replicas:
+        return f"{waiting}{s.available_replicas} of {s.updated_replicas} updated replicas are available...\n", False
+    return f'deployment "{name}" successfully rolled out\n', True
+
+
+def seconds(text: str) -> float:
+    """A Go duration as --timeout takes it: 90s, 5m, 1h, 0 (= no limit)."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    return float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+
+
+def status(cluster: Any, cmd: Command, d: Deployment) -> str:
+    watch = cmd.flags.get("watch", True)
+    limit = seconds(str(cmd.flags["timeout"])) if "timeout" in cmd.flags else \
+        (d.spec.progress_deadline_seconds or 540) + 60
+    start, lines = cluster.now, list[str]()
+    while True:
+        d = cluster.api.get("deployments", d.name, d.namespace)
+        try:
+            message, done = status_message(d)
+        except ValueError as e:
+            return "".join(lines) + f"error: {e}\n"
+        if not lines or lines[-1] != message:
+            lines.append(message)
+        if done or not watch:
+            return "".join(lines)
+        if limit and cluster.now - start >= limit:
+            return "".join(lines) + "error: timed out waiting for the condition\n"
+        cluster.run(1)
+
+
+def history(cluster: Any, cmd: Command, d: Deployment) -> str:
+    rss = sorted(owned_replicasets(cluster, d), key=revision)
+    wanted = int(cmd.flags.get("revision", 0) or 0)
+    if wanted:
+        rs = next((r for r in rss if revision(r) == wanted), None)
+        if rs is None:
+            raise ValueError(f"unable to find the specified revision {wanted}")
+        w = PrefixWriter()
+        describe_template(w, rs.spec.template)
+        return f"{resource_name_of(d)} with revision #{wanted}\n{w.result()}"
+    rows = [["REVISION", "CHANGE-CAUSE"]] + [[str(revision(rs)), rs.metadata.annotations.get(CHANGE_CAUSE, "<none>")]
+                                             for rs in rss if revision(rs)]
+    return f"{resource_name_of(d)}\n{tabwrite(rows, minwidth=0, padding=2)}\n"
+
+
+def undo(cluster: Any, cmd: Command, d: Deployment) -> str:
+    if d.spec.paused:
+        raise ValueError(f"you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume "
+                         f"deployment/{d.name}' and try again")
+    rss = sorted((rs for rs in owned_replicasets(cluster, d) if revision(rs)), key=revision)
+    wanted = int(cmd.flags.get("to_revision", 0) or 0)
+    if wanted:
+        target = next((rs for rs in rss if revision(rs) == wanted), None)
+        if target is None:
+            raise ValueError(f"unable to find specified revision {wanted} in history")
+    elif len(rss) < 2:
+        raise ValueError(f'no rollout history found for deployment "{d.name}"')
+    else:
+        target = rss[-2]  # the previous revision
+    if equal_ignore_hash(target.spec.template, d.spec.template):
+        return f"{resource_name_of(d)} skipped rollback (current template already matches revision " \
+               f"{revision(target)})\n"
+    new = d.copy()
+    new.spec.template = copy.deepcopy(target.spec.template)
+    new.spec.template.metadata.labels.pop(POD_TEMPLATE_HASH, None)
+    write(cluster, new)
+    return f"{resource_name_of(d)} rolled back\n"
+
+
+def pause(cluster: Any, cmd: Command, d: Deployment) -> str:
+    wanted = cmd.args[0] == "pause"
+    if bool(d.spec.paused) == wanted:
+        raise ValueError(f'deployments.apps "{d.name}" is {"already" if wanted else "not"} paused')
+    new = d.copy()
+    new.spec.paused = True if wanted else None
+    write(cluster, new)
+    return f"{resource_name_of(d)} {'paused' if wanted else 'resumed'}\n"
+
+
+def resource_name_of(d: Deployment) -> str:
+    from k8slite.api.kinds import kind_of
+    return resource_name(kind_of(d), d.name)

@@ -1,0 +1,52 @@
+"""kubectl get's columns for Deployments and Jobs, from pkg/printers/internalversion/printers.go.
+
+Deployments: NAME READY UP-TO-DATE AVAILABLE AGE (READY is ready/desired);
+Jobs: NAME STATUS COMPLETIONS DURATION AGE, where STATUS is the finished
+condition (Complete, Failed) or Running, COMPLETIONS is `succeeded/completions`
+(`1/1 of 3` for a work queue with parallelism 3) and DURATION runs from the
+start until completion, or until now. -o wide adds CONTAINERS, IMAGES and
+SELECTOR for both.
+"""
+
+from __future__ import annotations
+
+from k8slite.api.deployment import Deployment
+from k8slite.api.job import Job
+from k8slite.kubectl.durations import human_duration, since
+from k8slite.kubectl.rows import Row, containers_images
+from k8slite.kubectl.selectors import format_selector
+
+
+def deployment_row(d: Deployment, now: float, wide: bool) -> Row:
+    s = d.status
+    row = [d.name, f"{s.ready_replicas}/{d.spec.replicas}", str(s.updated_replicas), str(s.available_replicas),
+           since(now, d.metadata.creation_timestamp)]
+    if wide:
+        row += [*containers_images(d.spec.template.spec), format_selector(d.spec.selector)]
+    return row
+
+
+def job_status(job: Job) -> str:
+    return job.status.finished() or "Running"
+
+
+def job_completions(job: Job) -> str:
+    succeeded, completions, parallelism = job.status.succeeded, job.spec.completions, job.spec.parallelism or 1
+    if completions is not None:
+        return f"{succeeded}/{completions}"
+    return f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
+
+
+def job_duration(job: Job, now: float) -> str:
+    start, end = job.status.start_time, job.status.completion_time
+    if start is None:
+        return ""
+    return since(now, start) if end is None else human_duration(round(end) - round(start))
+
+
+def job_row(job: Job, now: float, wide: bool) -> Row:
+    row = [job.name, job_status(job), job_completions(job), job_duration(job, now),
+           since(now, job.metadata.creation_timestamp)]
+    if wide:
+        row += [*containers_images(job.spec.template.spec), format_selector(job.spec.selector)]
+    return row

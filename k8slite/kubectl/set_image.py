@@ -1,0 +1,44 @@
+"""kubectl set image (k8s.io/kubectl/pkg/cmd/set/set_image.go): change container images in a pod template.
+
+`set image deployment/web app=busybox:2` (or `*=busybox:2` for every
+container) reads the object, changes the images in a copy and updates it;
+for a Deployment that is a new pod template, so a rollout starts. Works on
+Deployments, ReplicaSets and Jobs (their templates) and on pods (whose image
+is one of the few fields a pod may change). Left out: init containers,
+--local and -f.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slite.api.pod import Pod
+from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.resources import resource_name
+from k8slite.kubectl.write import one_object, write
+
+
+def set_cmd(cluster: Any, cmd: Command) -> str:
+    if not cmd.args or cmd.args[0] != "image":
+        raise UsageError(f'unknown command "{cmd.args[0] if cmd.args else ""}" for "kubectl set" (k8slite has: image)')
+    args = cmd.args[1:]
+    split = 1 if args and "/" in args[0] else 2
+    kind, obj = one_object(cluster, cmd, args[:split])
+    changes = dict(pair.split("=", 1) for pair in args[split:] if "=" in pair)
+    if not changes:
+        raise UsageError("at least one image update is required")
+    new = obj.copy()
+    template = getattr(getattr(new, "spec", None), "template", None)
+    pod_spec = new.spec if isinstance(new, Pod) else getattr(template, "spec", None)
+    containers = getattr(pod_spec, "containers", None)
+    if containers is None:
+        raise UsageError(f"{kind.plural} have no pod template to set an image in")
+    for name, image in changes.items():
+        matching = [c for c in containers if name in ("*", c.name)]
+        if not matching:
+            raise ValueError(f'unable to find container named "{name}"')
+        for c in matching:
+            c.image = image
+    if new != obj:
+        write(cluster, new)
+    return f"{resource_name(kind, obj.name)} image updated\n"

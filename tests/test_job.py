@@ -1,0 +1,121 @@
+"""The Job: completions, back-off, deadlines, Indexed pods, TTL, as timelines."""
+
+import pytest
+from builders import EXAMPLES, job_yaml
+
+from k8slite import Cluster, Invalid
+
+
+def created(c, job):
+    return [e.time for e in c.events() if e.reason == "SuccessfulCreate" and e.involved_object.name == job]
+
+
+def test_the_docs_pi_job_completes():
+    c = Cluster(nodes=2)
+    c.apply(EXAMPLES / "job-pi.yaml")
+    c.run_until(lambda c: c.ready("job/pi"), 30)
+    job = c.get("job", "pi")
+    assert (job.status.succeeded, job.status.failed, job.status.active) == (1, 0, 0)
+    assert [(x.type, x.status) for x in job.status.conditions] == [("Complete", "True")]
+    assert job.status.completion_time - job.status.start_time == 1.0
+    (pod,) = c.get("pods")
+    assert pod.metadata.labels["batch.kubernetes.io/job-name"] == "pi" and pod.metadata.labels["job-name"] == "pi"
+    assert pod.metadata.labels["controller-uid"] == job.metadata.uid
+    assert job.spec.selector.match_labels == {"batch.kubernetes.io/controller-uid": job.metadata.uid}
+    reasons = [(e.reason, e.message) for e in c.events() if e.involved_object.kind == "Job"]
+    assert reasons == [("SuccessfulCreate", f"Created pod: {pod.name}"), ("Completed", "Job completed")]
+    assert c.kubectl("get jobs") == ("NAME   STATUS     COMPLETIONS   DURATION   AGE\n"
+                                     f"pi     Complete   1/1           1s         {int(c.now)}s\n")
+
+
+def test_restart_policy_always_is_invalid():
+    c = Cluster(nodes=1)
+    with pytest.raises(Invalid) as e:
+        c.apply(job_yaml(restart_policy="Always"))
+    assert str(e.value) == ('Job "work" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": '
+                            'supported values: "OnFailure", "Never"')
+
+
+def test_backoff_doubles_from_the_last_failure_up_to_six_minutes():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="exit 1", extra="  backoffLimit: 8"))
+    c.run(2000)
+    times = created(c, "work")
+    assert [b - a for a, b in zip(times, times[1:])] == [10, 20, 40, 80, 160, 320, 360, 360]
+    job = c.get("job", "work")
+    assert job.status.failed == 9 and job.status.condition("Failed").reason == "BackoffLimitExceeded"
+    assert job.status.condition("Failed").message == "Job has reached the specified backoff limit"
+    assert len(c.get("pods")) == 9  # restartPolicy Never: a new pod per attempt, the failed ones stay
+
+
+def test_backoff_is_measured_from_the_failure_not_the_start():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="sleep 5; exit 1", extra="  backoffLimit: 2"))
+    c.run(200)
+    assert created(c, "work") == [0, 15, 40]  # fail at 5 -> +10; fail at 20 -> +20
+
+
+def test_deadline_beats_backoff_limit():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="exit 1", extra="  activeDeadlineSeconds: 25"))
+    c.run(100)
+    job = c.get("job", "work")
+    cond = job.status.condition("Failed")
+    assert (cond.reason, cond.message) == ("DeadlineExceeded", "Job was active longer than specified deadline")
+    assert cond.last_transition_time == 25 and job.status.failed < 6
+    assert created(c, "work") == [0, 10]
+
+
+def test_deadline_deletes_running_pods():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="sleep 600", extra="  activeDeadlineSeconds: 30\n  parallelism: 2\n  completions: 4"))
+    c.run(31)
+    job = c.get("job", "work")
+    assert job.status.condition("Failed").reason == "DeadlineExceeded" and job.status.active == 0
+    assert all(p.metadata.deletion_timestamp is not None for p in c.get("pods"))
+
+
+def test_on_failure_restarts_in_place_and_counts_restarts():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="exit 1", restart_policy="OnFailure", extra="  backoffLimit: 3"))
+    c.run(100)
+    assert len(created(c, "work")) == 1  # one pod, restarted by the kubelet
+    cond = c.get("job", "work").status.condition("Failed")
+    assert cond.reason == "BackoffLimitExceeded" and cond.last_transition_time == 30  # restarts at 0, 10, 30
+
+
+def test_completions_and_parallelism():
+    c = Cluster(nodes=2)
+    c.apply(job_yaml(command="sleep 10", extra="  completions: 5\n  parallelism: 2"))
+    c.run_until(lambda c: c.ready("job/work"), 100)
+    assert created(c, "work") == [0, 0, 10, 10, 20]
+    assert c.get("job", "work").status.succeeded == 5 and c.now == 30
+
+
+def test_indexed_job_gives_each_pod_its_index():
+    c = Cluster(nodes=2)
+    c.apply(job_yaml(command="echo $JOB_COMPLETION_INDEX $(hostname)",
+                     extra="  completions: 3\n  parallelism: 3\n  completionMode: Indexed"))
+    c.run_until(lambda c: c.ready("job/work"), 30)
+    outputs = sorted(c.logs(p.name) for p in c.get("pods"))
+    assert outputs == ["0 work-0\n", "1 work-1\n", "2 work-2\n"]
+    pod = c.get("pods")[0]
+    index = pod.metadata.annotations["batch.kubernetes.io/job-completion-index"]
+    assert pod.name.startswith(f"work-{index}-") and pod.spec.hostname == f"work-{index}"
+    assert c.get("job", "work").status.completed_indexes == "0-2"
+
+
+def test_ttl_deletes_the_finished_job_and_its_pods():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(extra="  ttlSecondsAfterFinished: 20"))
+    c.run(15)
+    assert c.get("job", "work").status.finished() == "Complete" and len(c.get("pods")) == 1
+    c.run(10)
+    assert c.get("jobs") == [] and c.get("pods") == []
+
+
+def test_finished_jobs_stay_without_ttl():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml())
+    c.run(3600)
+    assert c.get("job", "work").status.finished() == "Complete" and len(c.get("pods")) == 1
