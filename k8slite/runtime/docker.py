@@ -90,6 +90,7 @@ class DockerRuntime:
         self.sandboxes: dict[str, DockerSandbox] = {}
         self.containers: dict[str, ContainerInfo] = {}
         self.down = False
+        self.image_ids: dict[str, str] = {}
         self.clock.call_later(POLL_PERIOD, self.poll)
 
     def labels(self, pod: Pod, role: str, container: str = "") -> dict[str, str]:
@@ -108,15 +109,17 @@ class DockerRuntime:
     def pull_image(self, image: str, policy: str) -> bool:
         import docker.errors
 
+        if image in self.image_ids:
+            return False
         try:
-            self.client.images.get(image)
+            self.image_ids[image] = str(self.client.images.get(image).id)
             return False  # present: used as is, even for Always (offline-friendly)
         except docker.errors.ImageNotFound:
             pass
         if policy == "Never":
             raise ImagePullError(f'Container image "{image}" is not present with pull policy of Never')
         try:
-            self.client.images.pull(image)
+            self.image_ids[image] = str(self.client.images.pull(image).id)
         except docker.errors.APIError as e:
             raise ImagePullError(f"rpc error: code = Unknown desc = {e.explanation or e}") from None
         return True
@@ -160,30 +163,39 @@ class DockerRuntime:
     # ------------------------------------------------------------ containers
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
         box = self.sandboxes[sandbox_id]
-        shared = f"container:{sandbox_id}"
         options: dict[str, Any] = {
-            "network_mode": shared, "ipc_mode": shared, "labels": self.labels(pod, "app", container.name),
+            "labels": self.labels(pod, "app", container.name),
             "environment": {e.name: e.value or "" for e in container.env if e.value is not None},
-            "volumes": {str(box.volume_dirs[m.name]): {"bind": m.mount_path, "mode": "ro" if m.read_only else "rw"}
-                        for m in container.volume_mounts},
+            "host_config": self.host_config(box, pod, container),
         }
-        if pod.spec.share_process_namespace:
-            options["pid_mode"] = shared
         if container.command:
             options["entrypoint"] = container.command
         if container.args or container.command:
             options["command"] = container.args or []
         if container.working_dir:
             options["working_dir"] = container.working_dir
+        created = self.client.api.create_container(container.image, **options)  # one call, no inspect
+        cid = str(created["Id"])
+        self.containers[cid] = ContainerInfo(cid, container.name, sandbox_id, container.image,
+                                             image_id=self.image_ids.get(container.image, ""))
+        return cid
+
+    def host_config(self, box: DockerSandbox, pod: Pod, container: Container) -> Any:
+        """Join the pause container's namespaces; bind the pod's volumes; limits from resources."""
+        shared = f"container:{box.id}"
+        options: dict[str, Any] = {
+            "network_mode": shared, "ipc_mode": shared,
+            "binds": [f"{box.volume_dirs[m.name]}:{m.mount_path}:{'ro' if m.read_only else 'rw'}"
+                      for m in container.volume_mounts],
+        }
+        if pod.spec.share_process_namespace:
+            options["pid_mode"] = shared
         limits = container.resources.limits
         if "memory" in limits:
             options["mem_limit"] = bytes_of(limits["memory"])
         if "cpu" in limits:
             options["nano_cpus"] = millicores(limits["cpu"]) * 1_000_000
-        created = self.client.containers.create(container.image, **options)
-        self.containers[created.id] = ContainerInfo(created.id, container.name, sandbox_id, container.image,
-                                                    image_id=str(created.attrs.get("Image", "")))
-        return str(created.id)
+        return self.client.api.create_host_config(**options)
 
     def start_container(self, container_id: str) -> None:
         self.client.api.start(container_id)
