@@ -22,7 +22,7 @@ from typing import Any
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
-from k8slite.api.kinds import BY_KIND, decode, kind_of, lookup
+from k8slite.api.kinds import decode, kind_of, lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node, NodeAddress, NodeStatus
@@ -287,4 +287,4 @@ class Cluster:
         return f"<Cluster {len(self.kubelets)} nodes, t={self.now:g}s, seed={self.seed}>"
 
 
-__all__ = ["Cluster", "BY_KIND"]
+__all__ = ["Cluster"]

@@ -48,6 +48,7 @@ class ContainerRecord:
     waiting_reason: str = "ContainerCreating"
     waiting_message: str = ""
     image_failed_at: float | None = None
+    stopping: bool = False  # SIGTERM sent for a graceful deletion; wait for the exit
 
 
 @dataclass
@@ -305,10 +306,10 @@ class Kubelet:
             grace = pod.metadata.deletion_grace_period_seconds or 0
             for rec in record.containers.values():
                 if rec.current_id and self.runtime.container_status(rec.current_id).state == RUNNING:
-                    if rec.waiting_reason != "Killing":
+                    if not rec.stopping:
                         self.recorder.normal(pod, "Killing", f"Stopping container {rec.name}")
                         self.runtime.stop_container(rec.current_id, grace)
-                    rec.waiting_reason = "Killing"
+                    rec.stopping = True
             if any(r.current_id and self.runtime.container_status(r.current_id).state == RUNNING
                    for r in record.containers.values()):
                 return

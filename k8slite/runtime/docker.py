@@ -36,7 +36,7 @@ from typing import Any
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import VirtualClock
-from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImagePullError
 
 POLL_PERIOD = 1.0
 PAUSE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"]
@@ -335,5 +335,4 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-__all__ = ["DockerRuntime", "RuntimeUnavailable", "connect", "available", "remove_cluster", "remove_orphans",
-           "CREATED"]
+__all__ = ["DockerRuntime", "RuntimeUnavailable", "connect", "available", "remove_cluster", "remove_orphans"]

@@ -25,7 +25,7 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
 from k8slite.api.serialize import EPOCH
 from k8slite.clock import Timer, VirtualClock
-from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
@@ -253,8 +253,5 @@ class FakeRuntime:
                 self.finish(c, 255, "Unknown")
                 self.on_exit = on_exit
 
-    def list_sandbox_containers(self, sandbox_id: str) -> list[ContainerInfo]:
-        return [c.info for c in self.containers.values() if c.info.sandbox_id == sandbox_id]
 
-
-__all__ = ["FakeRuntime", "FakeNetwork", "CREATED"]
+__all__ = ["FakeRuntime", "FakeNetwork"]
