@@ -218,9 +218,13 @@ class DockerRuntime:
             self.signal(container_id, "SIGKILL")
             return
         self.signal(container_id, "SIGTERM")
-        self.clock.call_later(timeout, lambda: self.signal(container_id, "SIGKILL")
-                              if self.containers.get(container_id, None) and
-                              self.containers[container_id].state == RUNNING else None)
+        self.clock.call_later(timeout, lambda: self.kill_if_running(container_id))
+
+    def kill_if_running(self, container_id: str) -> None:
+        """The grace period is over: SIGKILL, unless the container already exited or is gone."""
+        info = self.containers.get(container_id)
+        if info is not None and info.state == RUNNING:
+            self.signal(container_id, "SIGKILL")
 
     def force_remove(self, container_id: str) -> None:
         import docker.errors
