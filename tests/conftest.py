@@ -2,7 +2,8 @@
 
 Tests marked `docker` need a running Docker engine: they skip without one on
 a learner's machine, and fail in CI, where K8SLITE_REQUIRE_DOCKER=1 says the
-engine must be there.
+engine must be there. Tests marked `browser` (tests/browser/) need Playwright
+and Chromium in the same way, with K8SLITE_REQUIRE_BROWSER=1 in CI.
 """
 
 import functools
@@ -29,7 +30,18 @@ def docker_problem() -> str:
     return ""
 
 
+@functools.cache
+def browser_problem() -> str:
+    from browser.lab import browser_problem as problem
+
+    return problem()
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") and browser_problem():
+        if os.environ.get("K8SLITE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"K8SLITE_REQUIRE_BROWSER=1 but {browser_problem()}", pytrace=False)
+        pytest.skip(browser_problem())
     if item.get_closest_marker("docker") and docker_problem():
         if os.environ.get("K8SLITE_REQUIRE_DOCKER") == "1":
             pytest.fail(f"K8SLITE_REQUIRE_DOCKER=1 but {docker_problem()}", pytrace=False)
