@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test install workspace lint unit notebooks clean
+.PHONY: lab test install workspace lint unit notebooks book screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,5 +36,8 @@ notebooks: install
 
 test: lint unit notebooks
 
+book: install  # the book as static HTML in book/ (stored outputs, nothing executed); open book/index.html
+	$(BIN)/python -m k8slite.course.book book
+
 clean:
-	rm -rf $(VENV) workspace
+	rm -rf $(VENV) workspace book
