@@ -39,5 +39,8 @@ test: lint unit notebooks
 book: install  # the book as static HTML in book/ (stored outputs, nothing executed); open book/index.html
 	$(BIN)/python -m k8slite.course.book book
 
+screenshot: install  # docs/dashboard.png, the README's picture, taken by a browser test in JupyterLab
+	K8SLITE_README_SCREENSHOT=docs/dashboard.png $(BIN)/pytest -q tests/browser -k failed_node
+
 clean:
 	rm -rf $(VENV) workspace book

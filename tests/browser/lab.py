@@ -234,3 +234,21 @@ class Notebook:
     def shutdown(self) -> None:
         """Shut the kernel down, so that the server does not keep one per test."""
         self.page.evaluate(SHUTDOWN, self.path)
+
+
+def save_screenshot(locator: Any, name: str) -> Path:
+    """Screenshot of one element into tests/artifacts/<name>.png; also to $K8SLITE_README_SCREENSHOT when set.
+
+    The README's copy (`make screenshot` writes docs/dashboard.png) is reduced to 256 colours,
+    which keeps a dashboard under 200 KB without visible loss.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    locator.screenshot(path=str(path))
+    readme_copy = os.environ.get("K8SLITE_README_SCREENSHOT")
+    if readme_copy:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            image.convert("RGB").quantize(colors=256).save(REPO / readme_copy, optimize=True)
+    return path

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from browser.lab import Notebook
+from browser.lab import Notebook, save_screenshot
 
 DASHBOARD = ".k8slite-dashboard"
 SUMMARY = f"{DASHBOARD} .k8slite-summary"
@@ -112,4 +112,4 @@ def test_failed_node_turns_not_ready_after_the_grace_period(
         assert summary(page) == "3 nodes (3 Ready) · 5/5 pods Running"
     click_and_wait_redraw(notebook, RUN)  # t = 80 s: node-1 is NotReady; its pod is still "Running" in the API
     assert summary(page) == "3 nodes (2 Ready) · 5/5 pods Running"
-    page.locator(DASHBOARD).scroll_into_view_if_needed()
+    save_screenshot(page.locator(DASHBOARD), "dashboard")  # the README's picture: make screenshot
