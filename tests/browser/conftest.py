@@ -1,7 +1,7 @@
 """Fixtures of the browser tests: one JupyterLab and one Chromium per session, a page per test.
 
-Every test in this folder carries the `browser` marker (see tests/conftest.py for
-the gate: skipped without Chromium or Playwright, failed when
+Every test module in this folder carries the `browser` marker (see tests/conftest.py
+for the gate: skipped without Chromium or Playwright, failed when
 K8SLITE_REQUIRE_BROWSER=1). Each test's page is saved as a screenshot in
 tests/artifacts/ when the test ends, passed or failed.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -43,13 +42,6 @@ DASHBOARD_CELLS = [
     "c.dashboard()",
 ]
 BOOK_NOTEBOOKS = ["00_welcome.ipynb"]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
 
 
 def dashboard_notebook_node() -> nbformat.NotebookNode:

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+import pytest
 from browser.lab import REPO, Notebook
+
+pytestmark = pytest.mark.browser
 
 WELCOME = "00_welcome.ipynb"
 

@@ -13,7 +13,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from browser.lab import Notebook, save_screenshot
+
+pytestmark = pytest.mark.browser
 
 DASHBOARD = ".k8slite-dashboard"
 SUMMARY = f"{DASHBOARD} .k8slite-summary"
