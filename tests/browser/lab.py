@@ -120,16 +120,17 @@ def start_lab(root: Path, home: Path) -> Lab:
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     lab = Lab(process, port, token, root, log)
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # localhost: never through a proxy
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(lab.api("status"), timeout=2) as response:
+            with direct.open(lab.api("status"), timeout=2) as response:
                 if response.status == 200:
                     return lab
         except OSError:
-            time.sleep(0.25)
+            time.sleep(0.25)  # poll the server while it starts
     lab.stop()
     raise RuntimeError(f"JupyterLab did not answer in {SERVER_START_TIMEOUT} s:\n{log.read_text()[-3000:]}")
 
@@ -244,7 +245,15 @@ def save_screenshot(locator: Any, name: str) -> Path:
     """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    page = locator.page
+    viewport = page.viewport_size
+    box = locator.bounding_box()
+    if viewport and box and box["height"] + 300 > viewport["height"]:  # let JupyterLab show all of it
+        page.set_viewport_size({"width": viewport["width"], "height": int(box["height"]) + 300})
+    locator.scroll_into_view_if_needed()
     locator.screenshot(path=str(path))
+    if viewport:
+        page.set_viewport_size(viewport)
     readme_copy = os.environ.get("K8SLITE_README_SCREENSHOT")
     if readme_copy:
         from PIL import Image
