@@ -97,9 +97,11 @@ def open_notebook(page: Any, lab: Lab, request: pytest.FixtureRequest) -> Iterat
 
     yield open_one
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{test_name(request)}.png"))
-    for notebook in opened:
-        notebook.shutdown()
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{test_name(request)}.png"))
+    finally:
+        for notebook in opened:
+            notebook.shutdown()  # if the page is gone, stopping the server at the end stops the kernel
 
 
 @pytest.fixture

@@ -3,8 +3,12 @@
 Each test opens its own copy of a small notebook (3 nodes, a Deployment `web`
 of 5 replicas, 30 s of simulated time, then `c.dashboard()`), runs all its
 cells in the page, and reads the page: the summary line, the slider's
-readout, the buttons, the picture. The expected texts are those the
-simulation prints for the same clicks (the same seed gives the same cluster).
+readout, the buttons, the picture. The expected numbers are Kubernetes'
+defaults: a deleted pod terminates for 30 s (terminationGracePeriodSeconds),
+a node whose heartbeats stop is marked NotReady once they are 40 s late
+(node-monitor-grace-period), and until then the control plane believes it.
+Each click is followed until the dashboard has redrawn its picture, so a
+test knows how many clicks the page has handled.
 """
 
 from __future__ import annotations
