@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: one JupyterLab and one Chromium per session, a page per test.
+"""Fixtures of the browser tests: one JupyterLab and one Chromium for the folder, a page per test.
 
 Every test module in this folder carries the `browser` marker (see tests/conftest.py
 for the gate: skipped without Chromium or Playwright, failed when
@@ -15,6 +15,7 @@ from typing import Any
 
 import nbformat
 import pytest
+
 from browser.lab import ARTIFACTS, CHROMIUM_ARGS, REPO, Lab, Notebook, chromium_path, start_lab
 
 # The notebook a learner would write to play with the dashboard: a Deployment of 5 on 3 nodes.
@@ -51,7 +52,7 @@ def dashboard_notebook_node() -> nbformat.NotebookNode:
     return nb
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab on localhost serving a temporary folder with copies of book notebooks."""
     root = tmp_path_factory.mktemp("lab-root")
@@ -62,7 +63,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
