@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from browser.lab import Notebook, save_screenshot
 
 pytestmark = pytest.mark.browser
