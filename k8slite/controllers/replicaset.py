@@ -7,7 +7,9 @@ the difference, and the status is written back. It never restarts a
 container or moves a pod: a pod that is gone is replaced by a new pod, with
 a new name and a new IP. Pods being deleted or finished do not count. A pod is available once it
 has been Ready for `spec.minReadySeconds`; the status counts both.
-Simplified: no slow-start batches, no expectations cache (the informer is
+When a create is refused (a quota, say) the controller records FailedCreate
+on the ReplicaSet, stops, and tries again later with a growing delay, as the
+rate-limited work queue does. Simplified: no slow-start batches, no expectations cache (the informer is
 updated synchronously enough in the simulation to make them unnecessary).
 """
 
@@ -17,9 +19,12 @@ from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
 from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.apiserver import APIServer
+from k8slite.backoff import Backoff
 from k8slite.controllers import Controller
 from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
+
+RETRY_CAP = 300.0  # seconds; a refused create is tried again after 1 s, 2 s, 4 s ... up to this
 
 
 def is_active(pod: Pod) -> bool:
@@ -51,6 +56,7 @@ class ReplicaSetController(Controller):
         super().__init__(api)
         self.replicasets = Informer(api, "replicasets", self.enqueue)
         self.pods = Informer(api, "pods", self.pod_changed)
+        self.failures = Backoff(initial=1.0, cap=RETRY_CAP)  # the work queue's rate limiter, per ReplicaSet
 
     def resync_keys(self) -> list[str]:
         return sorted(self.replicasets.cache)
@@ -102,12 +108,15 @@ class ReplicaSetController(Controller):
         diff = len(active) - rs.spec.replicas
         if diff < 0:
             for _ in range(-diff):
-                self.create_pod(rs)
+                if not self.create_pod(rs):  # e.g. refused by a quota: stop, and try again later
+                    self.queue.add_after(object_key(rs), self.failures.next(object_key(rs), self.clock.now))
+                    return
+            self.failures.entries.pop(object_key(rs), None)
         elif diff > 0:
             for pod in sorted(active, key=deletion_rank)[:diff]:
                 self.delete_pod(rs, pod)
 
-    def create_pod(self, rs: ReplicaSet) -> None:
+    def create_pod(self, rs: ReplicaSet) -> bool:
         template = rs.spec.template
         pod = Pod(metadata=ObjectMeta(generate_name=f"{rs.name}-", namespace=rs.namespace,
                                       labels=dict(template.metadata.labels),
@@ -118,9 +127,10 @@ class ReplicaSetController(Controller):
             created = self.api.create(pod)
         except ApiError as e:
             self.recorder.warning(rs, "FailedCreate", f"Error creating: {e}")
-            return
+            return False
         self.pods.cache[object_key(created)] = created
         self.recorder.normal(rs, "SuccessfulCreate", f"Created pod: {created.name}")
+        return True
 
     def delete_pod(self, rs: ReplicaSet, pod: Pod) -> None:
         try:
