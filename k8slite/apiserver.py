@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from k8slite.admission import Admission
+from k8slite.admission.evaluator import group_resource
 from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
@@ -130,8 +131,8 @@ class APIServer:
         if found is None:
             raise NotFound(f'namespaces "{obj.namespace}" not found')
         if found[0].status.phase == "Terminating":
-            raise Forbidden(f'{kind.plural} "{obj.name}" is forbidden: unable to create new content in '
-                            f'namespace {obj.namespace} because it is being terminated')
+            raise Forbidden(f'{group_resource(kind.plural, kind.api_version)} "{obj.name}" is forbidden: unable to '
+                            f'create new content in namespace {obj.namespace} because it is being terminated')
         self.admission.admit(obj, kind, charged)
 
     def update(self, obj: T) -> T:

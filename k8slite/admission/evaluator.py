@@ -32,10 +32,15 @@ DECIMAL = [(18, "E"), (15, "P"), (12, "T"), (9, "G"), (6, "M"), (3, "k"), (0, ""
 BINARY = [(60, "Ei"), (50, "Pi"), (40, "Ti"), (30, "Gi"), (20, "Mi"), (10, "Ki")]
 
 
+def group_resource(plural: str, api_version: str) -> str:
+    """`pods`, `deployments.apps`: a kind's resource as Kubernetes names it in messages and quotas."""
+    group = api_version.split("/")[0] if "/" in api_version else ""
+    return f"{plural}.{group}" if group else plural
+
+
 def count_name(plural: str, api_version: str) -> str:
     """`count/pods`, `count/deployments.apps`: the object-count resource of a kind."""
-    group = api_version.split("/")[0] if "/" in api_version else ""
-    return f"count/{plural}.{group}" if group else f"count/{plural}"
+    return f"count/{group_resource(plural, api_version)}"
 
 
 def container_usage(c: Container) -> Usage:

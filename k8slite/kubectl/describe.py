@@ -24,6 +24,7 @@ from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
 from k8slite.kubectl.describe_pod import describe_pod
 from k8slite.kubectl.describe_workloads import describe_deployment, describe_job
+from k8slite.kubectl.policy import describe_limitrange, describe_namespace, describe_quota
 from k8slite.kubectl.resources import fetch, resources
 
 
@@ -58,4 +59,6 @@ def describe(cluster: Any, obj: KubeObject) -> str:
         return describe_deployment(cluster, obj)
     if isinstance(obj, Job):
         return describe_job(cluster, obj)
-    return describe_generic(cluster, obj)
+    describer = {"ResourceQuota": describe_quota, "LimitRange": describe_limitrange,
+                 "Namespace": describe_namespace}.get(obj.kind)
+    return describer(cluster, obj) if describer else describe_generic(cluster, obj)  # type: ignore[operator]
