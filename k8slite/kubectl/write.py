@@ -109,13 +109,14 @@ def scale(cluster: Any, cmd: Command) -> str:
 def apply(cluster: Any, cmd: Command) -> str:
     """Create what is new, update what changed, leave the rest: `created`, `configured`, `unchanged`."""
     objects, ignored = manifests(cmd)
+    for obj in objects:  # -n places what names no namespace (before the dry run, which admits each object)
+        if "namespace" in cmd.flags and kind_of(obj).namespaced and not obj.namespace:
+            obj.metadata.namespace = cmd.namespace
     cluster.dry_run(objects)
     cluster.warn_ignored(objects, ignored)
     lines = []
     for obj in objects:
         kind = kind_of(obj)
-        if "namespace" in cmd.flags and kind.namespaced and not obj.namespace:
-            obj.metadata.namespace = cmd.namespace
         lines.append(f"{resource_name(kind, obj.name)} {apply_one(cluster, cmd, kind, obj)}\n")
     cluster.run(0)
     return "".join(lines)
