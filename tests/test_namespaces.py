@@ -126,3 +126,15 @@ def test_get_all_namespaces_puts_the_namespace_first(c):
     assert [line.split()[:2] for line in lines[1:]] == [["team-a", "web"], ["team-b", "db"]]
     assert c.kubectl("get pods --namespace team-b").splitlines()[1].split()[0] == "db"
     assert c.kubectl("get pods -n team-c") == "No resources found in team-c namespace.\n"
+
+
+def test_kubectl_create_namespace_and_quota_generators():
+    c = Cluster(nodes=1)
+    assert c.kubectl("create namespace team-c") == "namespace/team-c created\n"
+    assert c.kubectl("create ns team-c") == 'Error from server (AlreadyExists): namespaces "team-c" already exists\n'
+    assert c.kubectl("create quota q --hard=pods=2,requests.cpu=1 -n team-c") == "resourcequota/q created\n"
+    assert c.get("quota", "q", namespace="team-c").spec.hard == {"pods": "2", "requests.cpu": "1"}
+    assert c.kubectl("create quota q --hard=pods -n team-c").startswith('error: invalid argument "pods"')
+    assert c.kubectl("delete ns team-c") == 'namespace "team-c" deleted\n'
+    c.run(1)
+    assert "team-c" not in c.kubectl("get ns")

@@ -23,6 +23,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.errors import AlreadyExists, NotFound
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.create_policy import GENERATORS, create_generated
 from k8slite.kubectl.resources import fetch, kind_name, not_found, resource_name, resources
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -147,6 +148,8 @@ def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
 
 
 def create(cluster: Any, cmd: Command) -> str:
+    if cmd.args and cmd.args[0] in GENERATORS:  # `create namespace x`, `create quota q --hard=pods=2`
+        return create_generated(cluster, cmd)
     objects, _ = manifests(cmd)
     lines = []
     for obj in objects:
