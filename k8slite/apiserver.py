@@ -1,7 +1,8 @@
 """The API server: the only way in or out of the cluster's state.
 
 Mirrors kube-apiserver's request path for each object: decode, default,
-validate, admit (the namespace must exist), then write to the store with a
+validate, admit (the namespace must exist; then LimitRanger and
+ResourceQuota, k8slite.admission), then write to the store with a
 new resourceVersion; reads and watches come straight from the store. Every
 other component (scheduler, kubelets, controllers) uses only these calls,
 which is what lets each of them fail and come back independently.
@@ -9,7 +10,9 @@ which is what lets each of them fail and come back independently.
 Updates are optimistic: an object carries the resourceVersion it was read
 at, and an update from a stale copy is a Conflict. Deleting a pod that runs
 on a node is graceful: the server sets deletionTimestamp and the kubelet
-finishes the deletion once the containers have stopped.
+finishes the deletion once the containers have stopped. Deleting a namespace
+only marks it Terminating (k8slite.api.namespace_strategy); the namespace
+controller empties it and removes its finalizer.
 
 Simplified: one process, no HTTP, no authentication, no server-side apply;
 objects returned by get/list are shared and must not be changed in place.

@@ -95,12 +95,16 @@ class Cluster:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
             for controller in self.workload_controllers:
                 controller.start()
+        self.namespace_controllers: list[Any] = []  # chapter 11: namespaces and their quotas
+        if controllers:
+            self.namespace_controllers = [NamespaceController(self.api), ResourceQuotaController(self.api)]
+            for controller in self.namespace_controllers:
+                controller.start()
         self.controllers: list[Any] = []
         if controllers:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
                                 node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api), NamespaceController(self.api),
-                                ResourceQuotaController(self.api)]
+                                GarbageCollector(self.api)]
         self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()

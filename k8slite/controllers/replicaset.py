@@ -8,8 +8,9 @@ container or moves a pod: a pod that is gone is replaced by a new pod, with
 a new name and a new IP. Pods being deleted or finished do not count. A pod is available once it
 has been Ready for `spec.minReadySeconds`; the status counts both.
 When a create is refused (a quota, say) the controller records FailedCreate
-on the ReplicaSet, stops, and tries again later with a growing delay, as the
-rate-limited work queue does. Simplified: no slow-start batches, no expectations cache (the informer is
+on the ReplicaSet, creates no more pods in that instant, and tries again
+later with a growing delay (1 s, 2 s, 4 s ...), as the rate-limited work
+queue does. Simplified: no slow-start batches, no expectations cache (the informer is
 updated synchronously enough in the simulation to make them unnecessary).
 """
 
@@ -19,7 +20,6 @@ from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
 from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.apiserver import APIServer
-from k8slite.backoff import Backoff
 from k8slite.controllers import Controller
 from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
@@ -56,7 +56,8 @@ class ReplicaSetController(Controller):
         super().__init__(api)
         self.replicasets = Informer(api, "replicasets", self.enqueue)
         self.pods = Informer(api, "pods", self.pod_changed)
-        self.failures = Backoff(initial=1.0, cap=RETRY_CAP)  # the work queue's rate limiter, per ReplicaSet
+        self.failures: dict[str, int] = {}  # refused creates in a row, per ReplicaSet
+        self.refused_at: dict[str, float] = {}  # when a create of each ReplicaSet was last refused
 
     def resync_keys(self) -> list[str]:
         return sorted(self.replicasets.cache)
@@ -108,15 +109,15 @@ class ReplicaSetController(Controller):
         diff = len(active) - rs.spec.replicas
         if diff < 0:
             for _ in range(-diff):
-                if not self.create_pod(rs):  # e.g. refused by a quota: stop, and try again later
-                    self.queue.add_after(object_key(rs), self.failures.next(object_key(rs), self.clock.now))
-                    return
-            self.failures.entries.pop(object_key(rs), None)
+                self.create_pod(rs)
         elif diff > 0:
             for pod in sorted(active, key=deletion_rank)[:diff]:
                 self.delete_pod(rs, pod)
 
-    def create_pod(self, rs: ReplicaSet) -> bool:
+    def create_pod(self, rs: ReplicaSet) -> None:
+        key = object_key(rs)
+        if self.refused_at.get(key) == self.clock.now:
+            return  # refused a moment ago: the rest of this batch waits for the retry
         template = rs.spec.template
         pod = Pod(metadata=ObjectMeta(generate_name=f"{rs.name}-", namespace=rs.namespace,
                                       labels=dict(template.metadata.labels),
@@ -127,10 +128,17 @@ class ReplicaSetController(Controller):
             created = self.api.create(pod)
         except ApiError as e:
             self.recorder.warning(rs, "FailedCreate", f"Error creating: {e}")
-            return False
+            self.retry_later(key)
+            return
+        self.failures.pop(key, None)
         self.pods.cache[object_key(created)] = created
         self.recorder.normal(rs, "SuccessfulCreate", f"Created pod: {created.name}")
-        return True
+
+    def retry_later(self, key: str) -> None:
+        """The work queue's rate limiter: look again 1 s, 2 s, 4 s ... after each refusal in a row."""
+        self.refused_at[key] = self.clock.now
+        refusals = self.failures[key] = self.failures.get(key, 0) + 1
+        self.queue.add_after(key, min(2.0 ** (refusals - 1), RETRY_CAP))
 
     def delete_pod(self, rs: ReplicaSet, pod: Pod) -> None:
         try:

@@ -102,3 +102,7 @@ def describe_namespace(cluster: Any, ns: Namespace) -> str:
         for item in lr.spec.limits:
             limit_lines(w, item, " ")
     return w.result()
+
+
+DESCRIBERS: dict[str, Callable[[Any, Any], str]] = {
+    "ResourceQuota": describe_quota, "LimitRange": describe_limitrange, "Namespace": describe_namespace}
