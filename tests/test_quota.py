@@ -158,3 +158,14 @@ def test_get_and_describe_quota():
         "pods             1      4\n"
         "requests.cpu     500m   1\n"
         "requests.memory  256Mi  1Gi\n")
+
+
+def test_kubectl_apply_with_n_is_admitted_in_that_namespace(tmp_path):
+    c = team({"pods": "1"})
+    two = tmp_path / "two.yaml"
+    two.write_text("".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {n}}}\n"
+                           "spec: {containers: [{name: main, image: busybox}]}\n" for n in ("a", "b")))
+    out = c.kubectl(f"apply -f {two} -n team-a")
+    assert out == ('Error from server (Forbidden): pods "b" is forbidden: exceeded quota: q, requested: pods=1, '
+                   "used: pods=1, limited: pods=1\n")
+    assert c.get("pods", namespace="team-a") == [] and c.get("pods") == []
