@@ -1,7 +1,8 @@
 """The API server: the only way in or out of the cluster's state.
 
 Mirrors kube-apiserver's request path for each object: decode, default,
-validate, admit (the namespace must exist), then write to the store with a
+validate, admit (the namespace must exist; then LimitRanger and
+ResourceQuota, k8slite.admission), then write to the store with a
 new resourceVersion; reads and watches come straight from the store. Every
 other component (scheduler, kubelets, controllers) uses only these calls,
 which is what lets each of them fail and come back independently.
@@ -9,7 +10,9 @@ which is what lets each of them fail and come back independently.
 Updates are optimistic: an object carries the resourceVersion it was read
 at, and an update from a stale copy is a Conflict. Deleting a pod that runs
 on a node is graceful: the server sets deletionTimestamp and the kubelet
-finishes the deletion once the containers have stopped.
+finishes the deletion once the containers have stopped. Deleting a namespace
+only marks it Terminating (k8slite.api.namespace_strategy); the namespace
+controller empties it and removes its finalizer.
 
 Simplified: one process, no HTTP, no authentication, no server-side apply;
 objects returned by get/list are shared and must not be changed in place.
@@ -23,10 +26,14 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from k8slite.admission import Admission
+from k8slite.admission.evaluator import group_resource
+from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject
+from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
@@ -45,6 +52,7 @@ class APIServer:
     def __init__(self, clock: VirtualClock, rng: random.Random, store: Store | None = None) -> None:
         self.clock, self.rng = clock, rng
         self.store = store or Store()
+        self.admission = Admission(self)
 
     # ------------------------------------------------------------ keys
     @staticmethod
@@ -83,6 +91,7 @@ class APIServer:
         """Store a new object: default, validate, admit, then write."""
         kind = kind_of(obj)
         new = self.prepare(obj, kind)
+        prepare_for_create(new)
         self.admit(new, kind)
         new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         new.metadata.creation_timestamp = self.clock.now
@@ -116,16 +125,18 @@ class APIServer:
     def random_suffix(self, length: int = 5) -> str:
         return "".join(self.rng.choice(GENERATE_ALPHABET) for _ in range(length))
 
-    def admit(self, obj: KubeObject, kind: Kind) -> None:
-        """The NamespaceLifecycle admission plugin: the namespace must exist and be Active."""
+    def admit(self, obj: KubeObject, kind: Kind, charged: dict[str, KubeObject] | None = None) -> None:
+        """The NamespaceLifecycle admission plugin: the namespace must exist and be Active; then
+        LimitRanger and ResourceQuota (k8slite.admission; `charged` collects a dry run's quota usage)."""
         if not kind.namespaced:
             return
         found = self.store.get(self.key(lookup("namespaces"), "", obj.namespace))
         if found is None:
             raise NotFound(f'namespaces "{obj.namespace}" not found')
         if found[0].status.phase == "Terminating":
-            raise Forbidden(f'{kind.plural} "{obj.name}" is forbidden: unable to create new content in '
-                            f'namespace {obj.namespace} because it is being terminated')
+            raise Forbidden(f'{group_resource(kind.plural, kind.api_version)} "{obj.name}" is forbidden: unable to '
+                            f'create new content in namespace {obj.namespace} because it is being terminated')
+        self.admission.admit(obj, kind, charged)
 
     def update(self, obj: T) -> T:
         """Replace spec and metadata (not status), if obj's resourceVersion is current.
@@ -143,7 +154,7 @@ class APIServer:
             new.metadata.generation = current.metadata.generation
         stored = self.write(kind, current, new)
         if stored.metadata.deletion_timestamp is not None and not stored.metadata.finalizers \
-                and not isinstance(stored, Pod):
+                and not isinstance(stored, Pod) and not awaits_finalize(stored):
             self.store.delete(self.key(kind, stored.namespace, stored.name))
         return stored
 
@@ -206,8 +217,12 @@ class APIServer:
         k = lookup(kind)
         obj = self.get(kind, name, namespace if k.namespaced else "")
         finalizer = deletion_finalizer(propagation_policy)
-        if obj.metadata.deletion_timestamp is not None and obj.metadata.finalizers:
+        if obj.metadata.deletion_timestamp is not None and (obj.metadata.finalizers or awaits_finalize(obj)):
             return obj
+        if isinstance(obj, Namespace) and awaits_finalize(obj):  # the namespace controller finishes
+            ending = terminating(obj, self.clock.now)
+            ending.metadata.resource_version = str(self.store.update(self.key(k, "", name), ending))
+            return ending
         if (finalizer and not isinstance(obj, Pod)) or obj.metadata.finalizers:
             return self.mark_deleted(k, obj, finalizer)
         if isinstance(obj, Pod) and obj.spec.node_name and grace_period != 0:

@@ -33,8 +33,10 @@ from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.deployment_util import deployment_complete
 from k8slite.controllers.garbage_collector import GarbageCollector
 from k8slite.controllers.job import JobController
+from k8slite.controllers.namespace import NamespaceController
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.controllers.replicaset import ReplicaSetController
+from k8slite.controllers.resourcequota import ResourceQuotaController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
@@ -92,6 +94,11 @@ class Cluster:
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
             for controller in self.workload_controllers:
+                controller.start()
+        self.namespace_controllers: list[Any] = []  # chapter 11: namespaces and their quotas
+        if controllers:
+            self.namespace_controllers = [NamespaceController(self.api), ResourceQuotaController(self.api)]
+            for controller in self.namespace_controllers:
                 controller.start()
         self.controllers: list[Any] = []
         if controllers:
@@ -171,11 +178,15 @@ class Cluster:
 
     def dry_run(self, objects: list[KubeObject]) -> None:
         new_namespaces = {o.name for o in objects if isinstance(o, Namespace)}
+        charged: dict[str, KubeObject] = {}  # quota usage the documents so far would take
         for obj in objects:
             kind = kind_of(obj)
             prepared = self.api.prepare(obj, kind)
-            if kind.namespaced and prepared.namespace not in new_namespaces:
-                self.api.admit(prepared, kind)
+            if kind.namespaced and prepared.namespace not in new_namespaces and not self.exists(prepared):
+                self.api.admit(prepared, kind, charged)  # only creates are admitted; apply updates the others
+
+    def exists(self, obj: KubeObject) -> bool:
+        return self.api.store.get(self.api.key(kind_of(obj), obj.namespace, obj.name)) is not None
 
     def apply_one(self, obj: KubeObject, document: dict[str, Any] | None = None) -> KubeObject:
         """Create, or merge the manifest into what is stored (fields others set, like nodeName, stay)."""

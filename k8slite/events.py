@@ -5,7 +5,8 @@ Mirrors client-go's EventRecorder (tools/record): a component reports
 Started, Killing, BackOff, FailedScheduling, NodeNotReady ...) and a message
 for people. Events are objects in the API like any other, which is why
 `kubectl get events` and `kubectl describe` can show them. Simplified: no
-aggregation or rate limiting; each occurrence is its own Event.
+aggregation or rate limiting; each occurrence is its own Event. An event the
+API server refuses (its namespace is being deleted) is dropped, as client-go drops it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from k8slite.api.core import Event, EventSource
 from k8slite.api.meta import KubeObject, ObjectMeta, ObjectReference
 from k8slite.apiserver import APIServer
+from k8slite.errors import ApiError
 
 
 class EventRecorder:
@@ -31,7 +33,10 @@ class EventRecorder:
             involved_object=ref, reason=reason, message=message, type=type_,
             source=EventSource(self.component, self.host), first_timestamp=now, last_timestamp=now,
             reporting_component=self.component, reporting_instance=self.host)
-        return self.api.create(event)
+        try:
+            return self.api.create(event)
+        except ApiError:  # e.g. the namespace is being deleted: a lost event must not stop the component
+            return event
 
     def normal(self, obj: KubeObject, reason: str, message: str) -> Event:
         return self.event(obj, "Normal", reason, message)

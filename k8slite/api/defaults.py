@@ -18,6 +18,7 @@ from k8slite.api.deployment import Deployment, RollingUpdateDeployment
 from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME, Job
 from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodSpec, Toleration
+from k8slite.api.policy import LimitRange, default_limit_range
 from k8slite.api.replicaset import ReplicaSet
 
 NOT_READY = "node.kubernetes.io/not-ready"
@@ -93,3 +94,5 @@ def apply_defaults(obj: KubeObject) -> None:
         default_deployment(obj)
     elif isinstance(obj, Job):
         default_job(obj)
+    elif isinstance(obj, LimitRange):
+        default_limit_range(obj)

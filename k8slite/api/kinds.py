@@ -21,6 +21,7 @@ from k8slite.api.job import Job
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
+from k8slite.api.policy import LimitRange, ResourceQuota
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import DecodeError, from_dict
 from k8slite.errors import Invalid, NotFound
@@ -67,8 +68,8 @@ KINDS: list[Kind] = [
     _generic("PersistentVolume", "v1", "persistentvolumes", ("pv",), namespaced=False),
     _generic("PersistentVolumeClaim", "v1", "persistentvolumeclaims", ("pvc",)),
     _generic("StorageClass", "storage.k8s.io/v1", "storageclasses", ("sc",), namespaced=False),
-    _generic("ResourceQuota", "v1", "resourcequotas", ("quota",)),
-    _generic("LimitRange", "v1", "limitranges", ("limits",)),
+    Kind("ResourceQuota", "resourcequotas", ("quota",), ResourceQuota),
+    Kind("LimitRange", "limitranges", ("limits",), LimitRange),
 ]
 BY_KIND = {k.kind: k for k in KINDS}
 NAMES = {name: k for k in KINDS

@@ -17,6 +17,7 @@ from k8slite.api.job import Job
 from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.pod import Container, Pod, PodSpec, Probe
+from k8slite.api.policy import LimitRange, ResourceQuota, validate_limit_range, validate_resource_quota
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
@@ -72,6 +73,10 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_deployment(obj, validate_pod_spec)
     elif isinstance(obj, Job):
         errors += validate_job(obj, validate_pod_spec)
+    elif isinstance(obj, ResourceQuota):
+        errors += validate_resource_quota(obj)
+    elif isinstance(obj, LimitRange):
+        errors += validate_limit_range(obj)
     return errors
 
 

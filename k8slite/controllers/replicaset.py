@@ -7,7 +7,10 @@ the difference, and the status is written back. It never restarts a
 container or moves a pod: a pod that is gone is replaced by a new pod, with
 a new name and a new IP. Pods being deleted or finished do not count. A pod is available once it
 has been Ready for `spec.minReadySeconds`; the status counts both.
-Simplified: no slow-start batches, no expectations cache (the informer is
+When a create is refused (a quota, say) the controller records FailedCreate
+on the ReplicaSet, creates no more pods in that instant, and tries again
+later with a growing delay (1 s, 2 s, 4 s ...), as the rate-limited work
+queue does. Simplified: no slow-start batches, no expectations cache (the informer is
 updated synchronously enough in the simulation to make them unnecessary).
 """
 
@@ -20,6 +23,8 @@ from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
+
+RETRY_CAP = 300.0  # seconds; a refused create is tried again after 1 s, 2 s, 4 s ... up to this
 
 
 def is_active(pod: Pod) -> bool:
@@ -51,6 +56,8 @@ class ReplicaSetController(Controller):
         super().__init__(api)
         self.replicasets = Informer(api, "replicasets", self.enqueue)
         self.pods = Informer(api, "pods", self.pod_changed)
+        self.failures: dict[str, int] = {}  # refused creates in a row, per ReplicaSet
+        self.refused_at: dict[str, float] = {}  # when a create of each ReplicaSet was last refused
 
     def resync_keys(self) -> list[str]:
         return sorted(self.replicasets.cache)
@@ -108,6 +115,9 @@ class ReplicaSetController(Controller):
                 self.delete_pod(rs, pod)
 
     def create_pod(self, rs: ReplicaSet) -> None:
+        key = object_key(rs)
+        if self.refused_at.get(key) == self.clock.now:
+            return  # refused a moment ago: the rest of this batch waits for the retry
         template = rs.spec.template
         pod = Pod(metadata=ObjectMeta(generate_name=f"{rs.name}-", namespace=rs.namespace,
                                       labels=dict(template.metadata.labels),
@@ -118,9 +128,17 @@ class ReplicaSetController(Controller):
             created = self.api.create(pod)
         except ApiError as e:
             self.recorder.warning(rs, "FailedCreate", f"Error creating: {e}")
+            self.retry_later(key)
             return
+        self.failures.pop(key, None)
         self.pods.cache[object_key(created)] = created
         self.recorder.normal(rs, "SuccessfulCreate", f"Created pod: {created.name}")
+
+    def retry_later(self, key: str) -> None:
+        """The work queue's rate limiter: look again 1 s, 2 s, 4 s ... after each refusal in a row."""
+        self.refused_at[key] = self.clock.now
+        refusals = self.failures[key] = self.failures.get(key, 0) + 1
+        self.queue.add_after(key, min(2.0 ** (refusals - 1), RETRY_CAP))
 
     def delete_pod(self, rs: ReplicaSet, pod: Pod) -> None:
         try:

@@ -17,6 +17,8 @@ One module per part of kubectl, to read in this order:
 - describe:      the `describe` verb (describe_writer, describe_containers, describe_pod,
                  describe_node, describe_other)
 - write:         delete, scale, apply, create, label, taint, cordon
+- policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
+- create_policy: `create namespace NAME`, `create quota NAME --hard=...`
 - rollout:       rollout status, history, undo, pause, resume (Deployments)
 - set_image:     set image
 - containers:    logs and exec

@@ -1,6 +1,7 @@
 """kubectl describe (k8s.io/kubectl/pkg/cmd/describe): each object asked for, as its kind's describer writes it.
 
-Pods, nodes, ReplicaSets, Deployments and Jobs have describers of their own; every other kind
+Pods, nodes, ReplicaSets, Deployments and Jobs have describers of their own (and ResourceQuotas,
+LimitRanges and Namespaces, in k8slite.kubectl.policy); every other kind
 gets the generic one. Descriptions are separated by a blank line. Like
 kubectl, `describe pod web` falls back to every pod whose name starts with
 `web` when there is no pod called exactly that, which is why
@@ -24,6 +25,7 @@ from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
 from k8slite.kubectl.describe_pod import describe_pod
 from k8slite.kubectl.describe_workloads import describe_deployment, describe_job
+from k8slite.kubectl.policy import DESCRIBERS as POLICY_DESCRIBERS
 from k8slite.kubectl.resources import fetch, resources
 
 
@@ -58,4 +60,6 @@ def describe(cluster: Any, obj: KubeObject) -> str:
         return describe_deployment(cluster, obj)
     if isinstance(obj, Job):
         return describe_job(cluster, obj)
+    if obj.kind in POLICY_DESCRIBERS:  # ResourceQuota, LimitRange, Namespace (k8slite.kubectl.policy)
+        return POLICY_DESCRIBERS[obj.kind](cluster, obj)
     return describe_generic(cluster, obj)

@@ -20,6 +20,8 @@ from k8slite.api.meta import KubeObject
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.generic_rows import generic_header, generic_row
 from k8slite.kubectl.output import names, structured
+from k8slite.kubectl.policy import HEADERS as POLICY_HEADERS
+from k8slite.kubectl.policy import ROWS as POLICY_ROWS
 from k8slite.kubectl.resources import fetch, resource_name, resources
 from k8slite.kubectl.rows import Row, event_row, node_row, ns_row, pod_row, rs_row
 from k8slite.kubectl.rows_workloads import deployment_row, job_row
@@ -41,6 +43,8 @@ WIDE_EVENT_HEADER = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOUR
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
     "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row,
     "Deployment": deployment_row, "Job": job_row}
+HEADERS.update(POLICY_HEADERS)  # ResourceQuota and LimitRange (k8slite.kubectl.policy)
+ROWS.update(POLICY_ROWS)
 
 
 def get(cluster: Any, cmd: Command) -> str:

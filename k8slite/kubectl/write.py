@@ -23,6 +23,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.errors import AlreadyExists, NotFound
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.create_policy import GENERATORS, create_generated
 from k8slite.kubectl.resources import fetch, kind_name, not_found, resource_name, resources
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -109,13 +110,14 @@ def scale(cluster: Any, cmd: Command) -> str:
 def apply(cluster: Any, cmd: Command) -> str:
     """Create what is new, update what changed, leave the rest: `created`, `configured`, `unchanged`."""
     objects, ignored = manifests(cmd)
+    for obj in objects:  # -n places what names no namespace (before the dry run, which admits each object)
+        if "namespace" in cmd.flags and kind_of(obj).namespaced and not obj.namespace:
+            obj.metadata.namespace = cmd.namespace
     cluster.dry_run(objects)
     cluster.warn_ignored(objects, ignored)
     lines = []
     for obj in objects:
         kind = kind_of(obj)
-        if "namespace" in cmd.flags and kind.namespaced and not obj.namespace:
-            obj.metadata.namespace = cmd.namespace
         lines.append(f"{resource_name(kind, obj.name)} {apply_one(cluster, cmd, kind, obj)}\n")
     cluster.run(0)
     return "".join(lines)
@@ -146,6 +148,8 @@ def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
 
 
 def create(cluster: Any, cmd: Command) -> str:
+    if cmd.args and cmd.args[0] in GENERATORS:  # `create namespace x`, `create quota q --hard=pods=2`
+        return create_generated(cluster, cmd)
     objects, _ = manifests(cmd)
     lines = []
     for obj in objects:

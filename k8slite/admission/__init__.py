@@ -1,0 +1,61 @@
+"""Admission: the plugins a create passes after validation and before it is stored.
+
+Mirrors kube-apiserver's admission chain (k8s.io/apiserver/pkg/admission),
+in its order: NamespaceLifecycle (in APIServer.admit: the namespace must
+exist and not be Terminating), then LimitRanger, which may change the
+object (defaults), then ResourceQuota, which only says yes or no (and
+charges the quota). A refusal is Forbidden: `pods "x" is forbidden: ...`.
+Like the real plugins, they read LimitRanges and ResourceQuotas from a
+cache kept by a watch, here drained at each request so it is never stale.
+Left out: every other plugin (ServiceAccount, PodSecurity, webhooks ...);
+updates are not admitted here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from k8slite.admission import limitranger, resourcequota
+from k8slite.api.meta import KubeObject
+from k8slite.store import DELETED
+
+if TYPE_CHECKING:
+    from k8slite.api.kinds import Kind
+    from k8slite.apiserver import APIServer
+
+
+class PolicyCache:
+    """The objects of one kind (LimitRanges or ResourceQuotas) by namespace, from list + watch."""
+
+    def __init__(self, api: APIServer, plural: str) -> None:
+        prefix = f"/registry/{plural}/"
+        self.by_namespace: dict[str, dict[str, KubeObject]] = {}
+        for _, obj, _ in api.store.list(prefix):
+            self.by_namespace.setdefault(obj.namespace, {})[obj.name] = obj
+        self.watch = api.store.watch(prefix)
+
+    def in_namespace(self, namespace: str) -> list[KubeObject]:
+        for event in self.watch.drain():
+            objs = self.by_namespace.setdefault(event.value.namespace, {})
+            if event.type == DELETED:
+                objs.pop(event.value.name, None)
+            else:
+                objs[event.value.name] = event.value
+        objs = self.by_namespace.get(namespace, {})
+        return [objs[name] for name in sorted(objs)]
+
+
+class Admission:
+    """The admission chain of one API server."""
+
+    def __init__(self, api: APIServer) -> None:
+        self.api = api
+        self.limit_ranges = PolicyCache(api, "limitranges")
+        self.quotas = PolicyCache(api, "resourcequotas")
+
+    def admit(self, obj: KubeObject, kind: Kind, charged: dict[str, KubeObject] | None = None) -> None:
+        """LimitRanger (mutating), then ResourceQuota (validating); a dry run passes `charged`."""
+        if not kind.namespaced:
+            return
+        limitranger.admit(obj, kind.plural, self.limit_ranges.in_namespace(obj.namespace))
+        resourcequota.admit(self.api, obj, kind.plural, self.quotas.in_namespace(obj.namespace), charged)
