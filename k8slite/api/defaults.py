@@ -19,6 +19,7 @@ from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEG
 from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.storage import default_storage
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -93,3 +94,4 @@ def apply_defaults(obj: KubeObject) -> None:
         default_deployment(obj)
     elif isinstance(obj, Job):
         default_job(obj)
+    default_storage(obj)

@@ -20,6 +20,7 @@ from k8slite.api.pod import Container, Pod, PodSpec, Probe
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.validation_storage import validate_storage_kind
 from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
@@ -72,6 +73,7 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_deployment(obj, validate_pod_spec)
     elif isinstance(obj, Job):
         errors += validate_job(obj, validate_pod_spec)
+    errors += validate_storage_kind(obj)
     return errors
 
 

@@ -98,7 +98,7 @@ def generic_header(kind: str) -> tuple[Row, Row]:
 
 
 def generic_row(obj: KubeObject, now: float, wide: bool) -> Row:
-    body: dict[str, Any] = getattr(obj, "body", {})
+    body: dict[str, Any] = getattr(obj, "body", None) or obj.to_dict()  # typed kinds: their dict
     age = since(now, obj.metadata.creation_timestamp)
     if obj.kind not in GENERIC:
         return [obj.name, age]
