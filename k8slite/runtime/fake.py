@@ -28,6 +28,7 @@ from k8slite.clock import Timer, VirtualClock
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
+from k8slite.runtime.storage import NetworkStorage
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
 
@@ -40,6 +41,7 @@ class FakeNetwork:
 
     def __init__(self) -> None:
         self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
+        self.storage = NetworkStorage()  # network-attached volumes every node reaches
 
     def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
         """Bind ip:port; OSError (EADDRINUSE) when another process holds it."""
