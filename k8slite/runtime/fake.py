@@ -28,9 +28,9 @@ from k8slite.clock import Timer, VirtualClock
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
-from k8slite.runtime.storage import NetworkStorage
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
+from k8slite.runtime.storage import NetworkStorage
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello")  # they handle SIGTERM; busybox httpd does not
