@@ -30,7 +30,7 @@ from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
-from k8slite.runtime.storage import NetworkStorage
+from k8slite.runtime.storage import NetworkStorage, VolumeSource
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello")  # they handle SIGTERM; busybox httpd does not
@@ -123,6 +123,20 @@ class FakeRuntime:
 
     def sandbox_ip(self, sandbox_id: str) -> str:
         return self.sandboxes[sandbox_id].ip
+
+    def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
+        """The kubelet's volume manager says where a volume's data is: the node, network storage, or files."""
+        box = self.sandboxes[sandbox_id]
+        if source.kind == "hostPath":
+            box.volumes[name] = self.host_paths.setdefault(source.path, Volume())
+        elif source.kind == "network":
+            box.volumes[name] = self.network.storage.volume(source.handle)
+        else:
+            box.volumes[name] = Volume(files=dict(source.files))
+
+    def host_volume(self, path: str) -> Volume:
+        """A directory of this node's own disk (what hostPath volumes mount)."""
+        return self.host_paths.setdefault(path, Volume())
 
     def stop_pod_sandbox(self, sandbox_id: str) -> None:
         for c in list(self.containers.values()):

@@ -12,9 +12,20 @@ scratch folder (`root/<handle>`), bind-mounted into containers on any node.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from k8slite.runtime.filesystem import Volume
+
+
+@dataclass
+class VolumeSource:
+    """Where one pod volume's data is, as the runtime mounts it."""
+
+    kind: str  # "hostPath" (on the node), "network" (cluster storage) or "files" (configMap, secret)
+    path: str = ""
+    handle: str = ""
+    files: dict[str, str] = field(default_factory=dict)
 
 
 class NetworkStorage:

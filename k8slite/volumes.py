@@ -1,0 +1,203 @@
+"""The kubelet's volume manager: make a pod's volumes ready before its containers start.
+
+Mirrors pkg/kubelet/volumemanager and the volume plugins it calls. For
+each volume of a pod the manager decides where its data lives, then asks
+the runtime to mount it (`runtime.mount_volume`), before any container is
+created (WaitForAttachAndMount):
+
+- emptyDir: a directory of the pod's sandbox (the runtime makes it): shared
+  by the pod's containers, kept across container restarts, gone with the pod;
+- hostPath: a directory of the node: another node has its own;
+- persistentVolumeClaim: the claim must be Bound; a hostPath volume is on the
+  node, any other lives in the cluster's network storage, which every node
+  reaches, once the attach/detach controller has attached it to this node;
+- configMap and secret: one file per key (or per `items` entry, at its path).
+
+It also resolves each container's environment (`env` with `value` or
+`valueFrom` configMapKeyRef / secretKeyRef / fieldRef, and `envFrom`); a
+missing ConfigMap or Secret leaves the container waiting with
+CreateContainerConfigError, in the kubelet's words. Simplified: no
+projected or downwardAPI volumes, no updates of mounted ConfigMaps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from k8slite.api.config import ConfigMap, Secret
+from k8slite.api.node import Node
+from k8slite.api.pod import Container, EnvVar, Pod, Volume
+from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
+from k8slite.apiserver import APIServer
+from k8slite.errors import NotFound
+from k8slite.events import EventRecorder
+from k8slite.runtime.storage import VolumeSource
+
+RETRY = 2.0  # seconds between checks of a volume that is not ready (the kubelet's reconciler loop)
+
+
+class NotReady(Exception):
+    """The volume cannot be mounted yet; the message is the Event the kubelet reports."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def unique_name(pv: PersistentVolume) -> str:
+    """How node.status.volumesAttached names a CSI volume: kubernetes.io/csi/<driver>^<handle>."""
+    driver = pv.spec.csi.driver if pv.spec.csi else ""
+    return f"kubernetes.io/csi/{driver}^{pv.network_handle()}"
+
+
+def is_attachable(pv: PersistentVolume) -> bool:
+    """CSI volumes are attached to a node first (like a cloud disk); hostPath and NFS are not."""
+    return pv.spec.csi is not None
+
+
+def key_files(data: dict[str, str], items: list[dict[str, Any]] | None) -> dict[str, str]:
+    """One file per key, or only the listed `items` at their `path`."""
+    if not items:
+        return dict(data)
+    return {str(item["path"]): data[str(item["key"])] for item in items if item.get("key") in data}
+
+
+class VolumeManager:
+    """One kubelet's volumes: what is mounted per sandbox, and what each container's env is."""
+
+    def __init__(self, api: APIServer, runtime: Any, recorder: EventRecorder, node_name: str,
+                 requeue: Callable[[str, float], None]) -> None:
+        self.api, self.runtime, self.recorder, self.node_name = api, runtime, recorder, node_name
+        self.requeue = requeue
+        self.mounted: set[tuple[str, str]] = set()  # (sandbox id, volume name)
+        self.reported: dict[str, str] = {}  # pod uid -> the last problem reported
+
+    # ------------------------------------------------------------ volumes
+    def mount_all(self, pod: Pod, sandbox_id: str, key: str) -> bool:
+        """Mount what can be; True once every volume of the pod is mounted."""
+        for volume in pod.spec.volumes:
+            if (sandbox_id, volume.name) in self.mounted:
+                continue
+            try:
+                source = self.resolve(pod, volume)
+            except NotReady as problem:
+                self.report(pod, "Warning", problem.reason, str(problem))
+                self.requeue(key, RETRY)
+                return False
+            if source is not None:
+                self.runtime.mount_volume(sandbox_id, volume.name, source)
+            self.mounted.add((sandbox_id, volume.name))
+        return True
+
+    def unmount_all(self, sandbox_id: str) -> None:
+        self.mounted = {m for m in self.mounted if m[0] != sandbox_id}
+
+    def report(self, pod: Pod, type_: str, reason: str, message: str) -> None:
+        if self.reported.get(pod.metadata.uid) != message:
+            self.reported[pod.metadata.uid] = message
+            self.recorder.event(pod, type_, reason, message)
+
+    def resolve(self, pod: Pod, volume: Volume) -> VolumeSource | None:
+        """Where the volume's data is; None for emptyDir and hostPath, which the sandbox already has."""
+        if volume.persistent_volume_claim is not None:
+            return self.claim_source(pod, volume.persistent_volume_claim.claim_name)
+        if volume.config_map is not None:
+            return self.files_source(volume.name, "configmaps", volume.config_map, pod.namespace)
+        if volume.secret is not None:
+            return self.files_source(volume.name, "secrets", volume.secret, pod.namespace)
+        return None
+
+    def claim_source(self, pod: Pod, claim_name: str) -> VolumeSource:
+        try:
+            claim = self.api.get("persistentvolumeclaims", claim_name, pod.namespace)
+        except NotFound:
+            raise NotReady("FailedMount", f'persistentvolumeclaim "{claim_name}" not found') from None
+        assert isinstance(claim, PersistentVolumeClaim)
+        if claim.status.phase != "Bound":
+            raise NotReady("FailedMount", f'persistentvolumeclaim "{claim_name}" is not bound')
+        pv = self.api.get("persistentvolumes", claim.spec.volume_name, "")
+        assert isinstance(pv, PersistentVolume)
+        if pv.spec.host_path is not None:
+            return VolumeSource("hostPath", path=pv.spec.host_path.path)
+        if is_attachable(pv) and not self.attached(pv):
+            raise NotReady("FailedMount", f"Unable to attach or mount volumes: unmounted volumes=[{claim_name}], "
+                           f"unattached volumes=[{claim_name}]: timed out waiting for the condition")
+        return VolumeSource("network", handle=pv.network_handle())
+
+    def attached(self, pv: PersistentVolume) -> bool:
+        node = self.api.get("nodes", self.node_name, "")
+        assert isinstance(node, Node)
+        return any(v.name == unique_name(pv) for v in node.status.volumes_attached)
+
+    def files_source(self, volume: str, kind: str, source: dict[str, Any], namespace: str) -> VolumeSource:
+        name = str(source.get("name") or source.get("secretName") or "")
+        try:
+            obj = self.api.get(kind, name, namespace)
+        except NotFound:
+            if source.get("optional"):
+                return VolumeSource("files")
+            singular = kind[:-1]
+            raise NotReady("FailedMount", f'MountVolume.SetUp failed for volume "{volume}" : '
+                           f'{singular} "{name}" not found') from None
+        data = obj.decoded() if isinstance(obj, Secret) else dict(getattr(obj, "data", {}))
+        return VolumeSource("files", files=key_files(data, source.get("items")))
+
+    # ------------------------------------------------------------ environment
+    def container_config(self, pod: Pod, container: Container, pod_ip: str) -> Container | str:
+        """The container with its environment resolved to plain values, or the error that stops it."""
+        try:
+            env = self.env_from(pod, container) + [self.env_var(pod, e, pod_ip) for e in container.env]
+        except NotReady as problem:
+            return str(problem)
+        return replace(container, env=env, env_from=[])
+
+    def lookup(self, kind: str, name: str, namespace: str, optional: bool) -> dict[str, str] | None:
+        try:
+            obj = self.api.get(kind, name, namespace)
+        except NotFound:
+            if optional:
+                return None
+            raise NotReady("Failed", f'{kind[:-1]} "{name}" not found') from None
+        return obj.decoded() if isinstance(obj, Secret) else dict(obj.data) if isinstance(obj, ConfigMap) else {}
+
+    def env_from(self, pod: Pod, container: Container) -> list[EnvVar]:
+        env: list[EnvVar] = []
+        for source in container.env_from:
+            ref, kind = (source["configMapRef"], "configmaps") if "configMapRef" in source \
+                else (source.get("secretRef", {}), "secrets")
+            data = self.lookup(kind, ref.get("name", ""), pod.namespace, bool(ref.get("optional"))) or {}
+            env += [EnvVar(source.get("prefix", "") + k, v) for k, v in sorted(data.items())]
+        return env
+
+    def env_var(self, pod: Pod, var: EnvVar, pod_ip: str) -> EnvVar:
+        if var.value is not None or not var.value_from:
+            return EnvVar(var.name, var.value or "")
+        source = var.value_from
+        for field_name, kind, word in (("configMapKeyRef", "configmaps", "ConfigMap"),
+                                       ("secretKeyRef", "secrets", "Secret")):
+            if field_name in source:
+                ref = source[field_name]
+                data = self.lookup(kind, ref.get("name", ""), pod.namespace, bool(ref.get("optional")))
+                if data is not None and ref.get("key") in data:
+                    return EnvVar(var.name, data[ref["key"]])
+                if data is not None and not ref.get("optional"):
+                    raise NotReady("Failed", f"couldn't find key {ref.get('key')} in {word} "
+                                   f"{pod.namespace}/{ref.get('name')}")
+                return EnvVar(var.name, "")
+        if "fieldRef" in source:
+            return EnvVar(var.name, field_value(pod, str(source["fieldRef"].get("fieldPath", "")), pod_ip))
+        return EnvVar(var.name, "")
+
+
+def field_value(pod: Pod, path: str, pod_ip: str) -> str:
+    """The downward API's fieldRef: metadata.name, status.podIP, metadata.labels['app'] ..."""
+    keyed = re.fullmatch(r"metadata\.(labels|annotations)\['(.+)'\]", path)
+    if keyed:
+        return getattr(pod.metadata, keyed.group(1)).get(keyed.group(2), "")
+    values = {"metadata.name": pod.name, "metadata.namespace": pod.namespace, "metadata.uid": pod.metadata.uid,
+              "spec.nodeName": pod.spec.node_name, "status.podIP": pod_ip, "status.hostIP": pod.status.host_ip,
+              "spec.serviceAccountName": "default"}
+    return values.get(path, "")
