@@ -29,6 +29,7 @@ from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
 from k8slite.cluster_handles import NodeHandle, PodHandle
+from k8slite.controllers.attach_detach import AttachDetachController
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.deployment_util import deployment_complete
 from k8slite.controllers.garbage_collector import GarbageCollector
@@ -103,7 +104,8 @@ class Cluster:
         if controllers:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
                                 node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api), PersistentVolumeController(self.api, self.storage)]
+                                GarbageCollector(self.api), PersistentVolumeController(self.api, self.storage),
+                                AttachDetachController(self.api)]
         self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()

@@ -37,14 +37,16 @@ from k8slite.events import EventRecorder
 from k8slite.runtime.storage import VolumeSource
 
 RETRY = 2.0  # seconds between checks of a volume that is not ready (the kubelet's reconciler loop)
+MOUNT_TIMEOUT = 120.0  # WaitForAttachAndMount gives up (and says so) after about two minutes
 
 
 class NotReady(Exception):
-    """The volume cannot be mounted yet; the message is the Event the kubelet reports."""
+    """The volume cannot be mounted yet; the message is the Event the kubelet reports at once,
+    or "" for a claim not bound or attached yet, reported only when the wait times out."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str = "", unattached: bool = False) -> None:
         super().__init__(message)
-        self.reason = reason
+        self.reason, self.unattached = reason, unattached
 
 
 def unique_name(pv: PersistentVolume) -> str:
@@ -74,6 +76,7 @@ class VolumeManager:
         self.requeue = requeue
         self.mounted: set[tuple[str, str]] = set()  # (sandbox id, volume name)
         self.reported: dict[str, str] = {}  # pod uid -> the last problem reported
+        self.waiting_since: dict[str, float] = {}  # pod uid -> when it started waiting for volumes
 
     # ------------------------------------------------------------ volumes
     def mount_all(self, pod: Pod, sandbox_id: str, key: str) -> bool:
@@ -84,13 +87,23 @@ class VolumeManager:
             try:
                 source = self.resolve(pod, volume)
             except NotReady as problem:
-                self.report(pod, "Warning", problem.reason, str(problem))
+                self.not_ready(pod, sandbox_id, volume.name, problem)
                 self.requeue(key, RETRY)
                 return False
             if source is not None:
                 self.runtime.mount_volume(sandbox_id, volume.name, source)
             self.mounted.add((sandbox_id, volume.name))
         return True
+
+    def not_ready(self, pod: Pod, sandbox_id: str, volume: str, problem: NotReady) -> None:
+        since = self.waiting_since.setdefault(pod.metadata.uid, self.api.clock.now)
+        if str(problem):
+            self.report(pod, "Warning", problem.reason, str(problem))
+        elif self.api.clock.now - since >= MOUNT_TIMEOUT:
+            unmounted = ",".join(v.name for v in pod.spec.volumes if (sandbox_id, v.name) not in self.mounted)
+            self.report(pod, "Warning", problem.reason, "Unable to attach or mount volumes: unmounted volumes="
+                        f"[{unmounted}], unattached volumes=[{volume if problem.unattached else ''}]: "
+                        "timed out waiting for the condition")
 
     def unmount_all(self, sandbox_id: str) -> None:
         self.mounted = {m for m in self.mounted if m[0] != sandbox_id}
@@ -114,17 +127,16 @@ class VolumeManager:
         try:
             claim = self.api.get("persistentvolumeclaims", claim_name, pod.namespace)
         except NotFound:
-            raise NotReady("FailedMount", f'persistentvolumeclaim "{claim_name}" not found') from None
+            raise NotReady("FailedMount") from None
         assert isinstance(claim, PersistentVolumeClaim)
         if claim.status.phase != "Bound":
-            raise NotReady("FailedMount", f'persistentvolumeclaim "{claim_name}" is not bound')
+            raise NotReady("FailedMount")
         pv = self.api.get("persistentvolumes", claim.spec.volume_name, "")
         assert isinstance(pv, PersistentVolume)
         if pv.spec.host_path is not None:
             return VolumeSource("hostPath", path=pv.spec.host_path.path)
         if is_attachable(pv) and not self.attached(pv):
-            raise NotReady("FailedMount", f"Unable to attach or mount volumes: unmounted volumes=[{claim_name}], "
-                           f"unattached volumes=[{claim_name}]: timed out waiting for the condition")
+            raise NotReady("FailedMount", unattached=True)
         return VolumeSource("network", handle=pv.network_handle())
 
     def attached(self, pv: PersistentVolume) -> bool:

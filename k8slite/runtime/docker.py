@@ -164,6 +164,11 @@ class DockerRuntime:
         path.chmod(0o777)
         box.volume_dirs[name] = path
 
+    def write_host_file(self, path: str, content: str) -> None:
+        target = self.host_dir(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+
     def host_dir(self, path: str) -> Path:
         """Where this simulated node's own disk keeps `path` (every node has its own folder)."""
         return self.root / "nodes" / self.node_name / path.lstrip("/")

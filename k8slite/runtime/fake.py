@@ -134,9 +134,11 @@ class FakeRuntime:
         else:
             box.volumes[name] = Volume(files=dict(source.files))
 
-    def host_volume(self, path: str) -> Volume:
-        """A directory of this node's own disk (what hostPath volumes mount)."""
-        return self.host_paths.setdefault(path, Volume())
+    def write_host_file(self, path: str, content: str) -> None:
+        """A file on this node's own disk, seen by hostPath volumes of its folder (or a parent folder)."""
+        folder = max((p for p in self.host_paths if path.startswith(p.rstrip("/") + "/")), key=len,
+                     default=path.rpartition("/")[0] or "/")
+        self.host_paths.setdefault(folder, Volume()).files[path[len(folder):].strip("/")] = content
 
     def stop_pod_sandbox(self, sandbox_id: str) -> None:
         for c in list(self.containers.values()):
