@@ -172,6 +172,8 @@ class Kubelet:
         if pod.metadata.deletion_timestamp is not None:
             self.terminate(key, pod)
             return
+        if pod.status.reason == "Evicted":
+            return  # stopped for good; its controller makes a replacement
         record = self.pods.get(key)
         if record is not None and record.uid != pod.metadata.uid:
             self.forget(key)
@@ -181,6 +183,10 @@ class Kubelet:
         if pod.status.phase not in ("Succeeded", "Failed") and self.volumes.mount_all(pod, record.sandbox_id, key):
             for container in pod.spec.containers:
                 self.sync_container(pod, record, container)
+            evicted = self.volumes.size_limit_exceeded(pod, record.sandbox_id, key)
+            if evicted:
+                self.volumes.evict(pod, record.sandbox_id, evicted)
+                return
         self.write_status(pod, record)
 
     def create_sandbox(self, pod: Pod) -> PodRecord:

@@ -16,8 +16,10 @@ created (WaitForAttachAndMount):
 It also resolves each container's environment (`env` with `value` or
 `valueFrom` configMapKeyRef / secretKeyRef / fieldRef, and `envFrom`); a
 missing ConfigMap or Secret leaves the container waiting with
-CreateContainerConfigError, in the kubelet's words. Simplified: no
-projected or downwardAPI volumes, no updates of mounted ConfigMaps.
+CreateContainerConfigError, in the kubelet's words. An emptyDir that
+outgrows its `sizeLimit` gets the pod evicted (phase Failed, reason
+Evicted). Simplified: no projected or downwardAPI volumes, no updates of
+mounted ConfigMaps; `medium: Memory` is kept like any other emptyDir.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.node import Node
 from k8slite.api.pod import Container, EnvVar, Pod, Volume
+from k8slite.api.quantity import bytes_of
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.apiserver import APIServer
 from k8slite.errors import NotFound
@@ -38,6 +41,8 @@ from k8slite.runtime.storage import VolumeSource
 
 RETRY = 2.0  # seconds between checks of a volume that is not ready (the kubelet's reconciler loop)
 MOUNT_TIMEOUT = 120.0  # WaitForAttachAndMount gives up (and says so) after about two minutes
+EVICTION_PERIOD = 10.0  # the eviction manager measures emptyDir usage this often
+EMPTY_DIR_MESSAGE = 'Usage of EmptyDir volume "{}" exceeds the limit "{}". '  # eviction_manager.go, space and all
 
 
 class NotReady(Exception):
@@ -156,6 +161,31 @@ class VolumeManager:
                            f'{singular} "{name}" not found') from None
         data = obj.decoded() if isinstance(obj, Secret) else dict(getattr(obj, "data", {}))
         return VolumeSource("files", files=key_files(data, source.get("items")))
+
+    # ------------------------------------------------------------ sizeLimit
+    def size_limit_exceeded(self, pod: Pod, sandbox_id: str, key: str) -> str:
+        """The eviction manager's emptyDir check: the message when a volume outgrew its sizeLimit, else ""."""
+        limits = [(v.name, v.empty_dir.size_limit) for v in pod.spec.volumes if v.empty_dir and v.empty_dir.size_limit]
+        if not limits:
+            return ""
+        self.requeue(key, EVICTION_PERIOD)
+        for name, limit in limits:
+            if self.runtime.volume_usage(sandbox_id, name) > bytes_of(limit):
+                return EMPTY_DIR_MESSAGE.format(name, limit)
+        return ""
+
+    def evict(self, pod: Pod, sandbox_id: str, message: str) -> None:
+        """Fail the pod (reason Evicted), then stop its containers; a controller makes a replacement."""
+        try:
+            latest = self.api.get("pods", pod.name, pod.namespace)
+        except NotFound:
+            return
+        assert isinstance(latest, Pod)
+        new = latest.copy()
+        new.status.phase, new.status.reason, new.status.message = "Failed", "Evicted", message
+        self.api.update_status(new)
+        self.recorder.warning(pod, "Evicted", message)
+        self.runtime.stop_pod_sandbox(sandbox_id)
 
     # ------------------------------------------------------------ environment
     def container_config(self, pod: Pod, container: Container, pod_ip: str) -> Container | str:

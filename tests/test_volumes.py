@@ -115,3 +115,15 @@ def test_a_deployment_on_a_claim_sees_the_same_data_from_every_pod_on_the_node()
     c.apply(pod_with("w2", claim("logs"), "echo 2 >> /data/log; sleep 3600"))
     c.run(10)
     assert c.exec("w2", "cat /data/log") == "1\n2\n"
+
+
+def test_an_emptydir_over_its_size_limit_gets_the_pod_evicted():
+    c = Cluster(nodes=1)
+    c.apply(pod_with("hog", {"emptyDir": {"medium": "Memory", "sizeLimit": "16"}},
+                     "while true; do echo 0123456789 >> /data/junk; sleep 1; done"))
+    c.run(30)
+    pod = c.get("pod", "hog")
+    message = 'Usage of EmptyDir volume "v" exceeds the limit "16". '
+    assert (pod.status.phase, pod.status.reason, pod.status.message) == ("Failed", "Evicted", message)
+    assert messages(c, "Evicted", "hog") == [message]
+    assert "Evicted" in c.kubectl("get pods")

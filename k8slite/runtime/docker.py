@@ -164,6 +164,10 @@ class DockerRuntime:
         path.chmod(0o777)
         box.volume_dirs[name] = path
 
+    def volume_usage(self, sandbox_id: str, name: str) -> int:
+        path = self.sandboxes[sandbox_id].volume_dirs[name]
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
     def write_host_file(self, path: str, content: str) -> None:
         target = self.host_dir(path)
         target.parent.mkdir(parents=True, exist_ok=True)

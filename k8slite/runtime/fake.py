@@ -134,6 +134,10 @@ class FakeRuntime:
         else:
             box.volumes[name] = Volume(files=dict(source.files))
 
+    def volume_usage(self, sandbox_id: str, name: str) -> int:
+        """Bytes in a pod's volume (what the kubelet's eviction manager measures)."""
+        return sum(len(text.encode()) for text in self.sandboxes[sandbox_id].volumes[name].files.values())
+
     def write_host_file(self, path: str, content: str) -> None:
         """A file on this node's own disk, seen by hostPath volumes of its folder (or a parent folder)."""
         folder = max((p for p in self.host_paths if path.startswith(p.rstrip("/") + "/")), key=len,
