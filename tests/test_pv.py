@@ -163,3 +163,21 @@ def test_claim_validation_in_kubernetes_words():
     with pytest.raises(Invalid, match=r"spec: Required value: must specify a volume type"):
         c.apply(pv("v", source={}) | {"spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"]}})
     assert c.get("pvc") == [] and c.get("pv") == []
+
+
+def test_describe_pvc_and_pv_as_kubectl_does():
+    c = Cluster(nodes=1)
+    c.apply(EXAMPLES / "pv-volume.yaml")
+    c.apply(EXAMPLES / "pv-claim.yaml")
+    c.apply(EXAMPLES / "pv-pod.yaml")
+    c.apply(pvc("lonely", cls=""))
+    c.run(5)
+    text = c.kubectl("describe pvc task-pv-claim")
+    for line in ("StorageClass:  manual", "Status:        Bound", "Volume:        task-pv-volume",
+                 "Capacity:      10Gi", "Access Modes:  RWO", "Used By:       task-pv-pod"):
+        assert line in text
+    assert "FailedBinding  5s    persistentvolume-controller  no persistent volumes available" in \
+        c.kubectl("describe pvc lonely")
+    pv_text = c.kubectl("describe pv task-pv-volume")
+    assert "Claim:           default/task-pv-claim" in pv_text
+    assert "    Type:          HostPath (bare host directory volume)\n    Path:          /mnt/data" in pv_text

@@ -25,6 +25,7 @@ from __future__ import annotations
 from k8slite.api.meta import KubeObject, ObjectReference
 from k8slite.api.storage import (
     BIND_COMPLETED,
+    BOUND_BY_CONTROLLER,
     SELECTED_NODE,
     PersistentVolume,
     PersistentVolumeClaim,
@@ -139,6 +140,7 @@ class PersistentVolumeController(Controller):
         """bindVolumeToClaim, then bindClaimToVolume: the volume first, so no other claim takes it."""
         try:
             new_volume = volume.copy()
+            new_volume.metadata.annotations.setdefault(BOUND_BY_CONTROLLER, "yes")
             new_volume.spec.claim_ref = ObjectReference(
                 api_version="v1", kind="PersistentVolumeClaim", namespace=claim.namespace, name=claim.name,
                 uid=claim.metadata.uid, resource_version=claim.metadata.resource_version)
@@ -148,6 +150,7 @@ class PersistentVolumeController(Controller):
             new_claim = claim.copy()
             new_claim.spec.volume_name = volume.name
             new_claim.metadata.annotations[BIND_COMPLETED] = "yes"
+            new_claim.metadata.annotations[BOUND_BY_CONTROLLER] = "yes"
             self.set_claim_phase(self.api.update(new_claim), "Bound", volume)
         except ApiError:
             self.queue.add_after(object_key(claim), 1.0)  # changed meanwhile: try again on fresh copies
