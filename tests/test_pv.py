@@ -181,3 +181,14 @@ def test_describe_pvc_and_pv_as_kubectl_does():
     pv_text = c.kubectl("describe pv task-pv-volume")
     assert "Claim:           default/task-pv-claim" in pv_text
     assert "    Type:          HostPath (bare host directory volume)\n    Path:          /mnt/data" in pv_text
+
+
+def test_an_empty_class_is_kept_through_apply_and_yaml():
+    c = Cluster(nodes=1)
+    c.apply(pvc("none", cls=""))
+    c.run(1)
+    assert c.get("pvc", "none").to_dict()["spec"]["storageClassName"] == ""
+    c.apply(pvc("none", size="1Gi", cls=""))  # apply again: a merge with what is stored
+    c.run(40)
+    assert c.get("pvc", "none").spec.storage_class_name == ""
+    assert c.get("pv") == [] and c.get("pvc", "none").status.phase == "Pending"

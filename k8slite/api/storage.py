@@ -107,8 +107,8 @@ class VolumeResourceRequirements:
 class PersistentVolumeClaimSpec:
     access_modes: list[str] = field(default_factory=list)
     resources: VolumeResourceRequirements = field(default_factory=VolumeResourceRequirements)
-    storage_class_name: str | None = None
-    """None: the DefaultStorageClass admission fills in the default class; "": no class at all."""
+    storage_class_name: str | None = field(default=None, metadata={"empty_string": True})
+    """None: the DefaultStorageClass admission fills in the default class; "": no class at all (kept)."""
     volume_name: str = ""
     volume_mode: str = ""
     volume_attributes_class_name: str = ""
