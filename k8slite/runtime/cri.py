@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from k8slite.api.pod import Container, Pod
-from k8slite.runtime.storage import VolumeSource
 
 CREATED, RUNNING, EXITED = "created", "running", "exited"
 
@@ -54,10 +53,6 @@ class ContainerRuntime(Protocol):
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str: ...
 
     def sandbox_ip(self, sandbox_id: str) -> str: ...
-
-    def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
-        """Give the sandbox's volume `name` the data the kubelet's volume manager found (volumes.py)."""
-        ...
 
     def stop_pod_sandbox(self, sandbox_id: str) -> None: ...
 
