@@ -57,7 +57,7 @@ class PersistentVolumeController(Controller):
     def __init__(self, api: APIServer, storage: NetworkStorage) -> None:
         super().__init__(api)
         self.provisioner = Provisioner(api, storage)
-        self.said: dict[str, str] = {}  # the last "why still Pending" per claim: said once, not every resync
+        self.said: dict[str, str] = {}  # claim uid -> the last "why still Pending": said once, not every resync
         self.claims = Informer(api, "persistentvolumeclaims", self.claim_changed)
         self.volumes = Informer(api, "persistentvolumes", self.volume_changed)
         self.classes = Informer(api, "storageclasses", self.wake_pending)
@@ -130,7 +130,7 @@ class PersistentVolumeController(Controller):
             self.set_claim_phase(claim, "Bound", volume)
 
     def say(self, claim: PersistentVolumeClaim, type_: str, reason: str, message: str) -> None:
-        key = object_key(claim)
+        key = claim.metadata.uid  # a new claim of the same name is told again
         if self.said.get(key) != message:
             self.said[key] = message
             self.recorder.event(claim, type_, reason, message)
