@@ -35,6 +35,7 @@ from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition
+from k8slite.api.storage_admission import admit_default_class
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
 from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
@@ -93,6 +94,7 @@ class APIServer:
         new = self.prepare(obj, kind)
         prepare_for_create(new)
         self.admit(new, kind)
+        admit_default_class(new, lambda: self.list("storageclasses"))
         new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         new.metadata.creation_timestamp = self.clock.now
         new.metadata.generation = 1

@@ -29,12 +29,15 @@ from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
 from k8slite.cluster_handles import NodeHandle, PodHandle
+from k8slite.controllers.attach_detach import AttachDetachController
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.deployment_util import deployment_complete
 from k8slite.controllers.garbage_collector import GarbageCollector
 from k8slite.controllers.job import JobController
 from k8slite.controllers.namespace import NamespaceController
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
+from k8slite.controllers.persistentvolume import PersistentVolumeController
+from k8slite.controllers.pv_provisioner import install_default_class
 from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.resourcequota import ResourceQuotaController
 from k8slite.controllers.taint_eviction import TaintEvictionController
@@ -86,10 +89,14 @@ class Cluster:
         self.seed = seed
         self.api = APIServer(self.clock, self.rng)
         self.network = FakeNetwork()
+        self.storage = self.network.storage  # the simulated network storage behind PersistentVolumes
+        if runtime == "docker":
+            self.storage.root = self.engine.root / "storage"
         self.kubelets: dict[str, Kubelet] = {}
         self.warned: set[str] = set()
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+        install_default_class(self.api, seed)
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
@@ -104,7 +111,8 @@ class Cluster:
         if controllers:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
                                 node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api)]
+                                GarbageCollector(self.api), PersistentVolumeController(self.api, self.storage),
+                                AttachDetachController(self.api)]
         self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()

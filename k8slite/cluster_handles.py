@@ -49,6 +49,11 @@ class NodeHandle:
             self.cluster.run(0)
         return self
 
+    def write_file(self, path: str, content: str) -> NodeHandle:
+        """Put a file on this machine's own disk, as `ssh node; echo ... > path` would (hostPath sees it)."""
+        self.kubelet.runtime.write_host_file(path, content)
+        return self
+
     def __repr__(self) -> str:
         return f"<node {self.name} {'up' if self.up else 'down'}>"
 

@@ -32,6 +32,7 @@ from k8slite.kubelet_status import container_status, pod_status
 from k8slite.podstatus import should_restart
 from k8slite.prober import Prober, ProbeWorker
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime, ImagePullError
+from k8slite.volumes import VolumeManager
 
 STATUS_UPDATE_PERIOD = 10.0
 POD_RESYNC_EVERY = 6  # heartbeats: a full resync of this node's pods every minute
@@ -72,6 +73,7 @@ class Kubelet:
         self.image_backoff = Backoff()  # image pulls: 10 s doubling to 300 s, like containers
         self.pods: dict[str, PodRecord] = {}
         self.queue = WorkQueue(self.clock, self.sync_pod)
+        self.volumes = VolumeManager(api, runtime, self.recorder, self.node_name, self.queue.add_after)
         self.informer: Informer | None = None
         self.running = False
         self.heartbeat_timer: Timer | None = None
@@ -170,15 +172,21 @@ class Kubelet:
         if pod.metadata.deletion_timestamp is not None:
             self.terminate(key, pod)
             return
+        if pod.status.reason == "Evicted":
+            return  # stopped for good; its controller makes a replacement
         record = self.pods.get(key)
         if record is not None and record.uid != pod.metadata.uid:
             self.forget(key)
             record = None
         if record is None:
             record = self.pods[key] = self.create_sandbox(pod)
-        if pod.status.phase not in ("Succeeded", "Failed"):
+        if pod.status.phase not in ("Succeeded", "Failed") and self.volumes.mount_all(pod, record.sandbox_id, key):
             for container in pod.spec.containers:
                 self.sync_container(pod, record, container)
+            evicted = self.volumes.size_limit_exceeded(pod, record.sandbox_id, key)
+            if evicted:
+                self.volumes.evict(pod, record.sandbox_id, evicted)
+                return
         self.write_status(pod, record)
 
     def create_sandbox(self, pod: Pod) -> PodRecord:
@@ -228,13 +236,23 @@ class Kubelet:
     def start_container(self, pod: Pod, record: PodRecord, container: Container, rec: ContainerRecord) -> None:
         if not self.pull_image(pod, container, rec):
             return
-        rec.current_id = self.runtime.create_container(record.sandbox_id, pod, container)
+        config = self.volumes.container_config(pod, container, record.ip)  # env resolved, or why not
+        if isinstance(config, str):
+            self.config_error(pod, rec, config)
+            return
+        rec.current_id = self.runtime.create_container(record.sandbox_id, pod, config)
         self.recorder.normal(pod, "Created", f"Created container {container.name}")
         rec.waiting_reason, rec.waiting_message = "", ""
         self.runtime.start_container(rec.current_id)
         self.recorder.normal(pod, "Started", f"Started container {container.name}")
         if self.runtime.container_status(rec.current_id).state == RUNNING:
             record.prober.start(container, rec.current_id)
+
+    def config_error(self, pod: Pod, rec: ContainerRecord, message: str) -> None:
+        if rec.waiting_message != message:
+            self.recorder.warning(pod, "Failed", f"Error: {message}")
+        rec.waiting_reason, rec.waiting_message = "CreateContainerConfigError", message
+        self.queue.add_after(object_key(pod), 10.0)
 
     def pull_image(self, pod: Pod, container: Container, rec: ContainerRecord) -> bool:
         """Make the image present: ErrImagePull on failure, then ImagePullBackOff while backing off."""
@@ -324,6 +342,7 @@ class Kubelet:
         if record is not None:
             record.prober.stop()
             self.runtime.remove_pod_sandbox(record.sandbox_id)
+            self.volumes.unmount_all(record.sandbox_id)
 
     def pod_record(self, pod: Pod) -> PodRecord | None:
         return self.pods.get(object_key(pod))

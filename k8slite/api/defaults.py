@@ -20,6 +20,7 @@ from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.policy import LimitRange, default_limit_range
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.storage import default_storage
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -96,3 +97,4 @@ def apply_defaults(obj: KubeObject) -> None:
         default_job(obj)
     elif isinstance(obj, LimitRange):
         default_limit_range(obj)
+    default_storage(obj)

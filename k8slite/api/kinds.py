@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.generic import GenericObject, generic_kind
@@ -24,6 +25,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.policy import LimitRange, ResourceQuota
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import DecodeError, from_dict
+from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from k8slite.errors import Invalid, NotFound
 
 
@@ -63,11 +65,11 @@ KINDS: list[Kind] = [
     Kind("Job", "jobs", (), Job),
     _generic("Service", "v1", "services", ("svc",)),
     _generic("Endpoints", "v1", "endpoints", ("ep",)),
-    _generic("ConfigMap", "v1", "configmaps", ("cm",)),
-    _generic("Secret", "v1", "secrets"),
-    _generic("PersistentVolume", "v1", "persistentvolumes", ("pv",), namespaced=False),
-    _generic("PersistentVolumeClaim", "v1", "persistentvolumeclaims", ("pvc",)),
-    _generic("StorageClass", "storage.k8s.io/v1", "storageclasses", ("sc",), namespaced=False),
+    Kind("ConfigMap", "configmaps", ("cm",), ConfigMap),
+    Kind("Secret", "secrets", (), Secret),
+    Kind("PersistentVolume", "persistentvolumes", ("pv",), PersistentVolume),
+    Kind("PersistentVolumeClaim", "persistentvolumeclaims", ("pvc",), PersistentVolumeClaim),
+    Kind("StorageClass", "storageclasses", ("sc",), StorageClass),
     Kind("ResourceQuota", "resourcequotas", ("quota",), ResourceQuota),
     Kind("LimitRange", "limitranges", ("limits",), LimitRange),
 ]

@@ -44,14 +44,23 @@ class NodeAddress:
 
 
 @dataclass
+class AttachedVolume:
+    """A volume the attach/detach controller attached to this node (kubernetes.io/csi/<driver>^<handle>)."""
+
+    name: str = ""
+    device_path: str = ""
+
+
+@dataclass
 class NodeStatus:
     capacity: dict[str, str | int] = field(default_factory=dict)
     allocatable: dict[str, str | int] = field(default_factory=dict)
     conditions: list[NodeCondition] = field(default_factory=list)
     addresses: list[NodeAddress] = field(default_factory=list)
     node_info: dict[str, Any] = field(default_factory=dict)
+    volumes_attached: list[AttachedVolume] = field(default_factory=list)
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "daemonEndpoints", "images", "volumesInUse", "volumesAttached", "config",
+        "daemonEndpoints", "images", "volumesInUse", "config",
         "phase", "runtimeHandlers", "features"})
 
     def condition(self, type_: str) -> NodeCondition | None:

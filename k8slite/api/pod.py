@@ -94,6 +94,7 @@ class Container:
     working_dir: str = ""
     ports: list[ContainerPort] = field(default_factory=list)
     env: list[EnvVar] = field(default_factory=list)
+    env_from: list[dict[str, Any]] = field(default_factory=list)
     resources: ResourceRequirements = field(default_factory=ResourceRequirements)
     volume_mounts: list[VolumeMount] = field(default_factory=list)
     liveness_probe: Probe | None = None
@@ -101,7 +102,7 @@ class Container:
     startup_probe: Probe | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
         "securityContext", "stdin", "stdinOnce", "tty", "terminationMessagePath",
-        "terminationMessagePolicy", "lifecycle", "envFrom", "volumeDevices",
+        "terminationMessagePolicy", "lifecycle", "volumeDevices",
         "resizePolicy", "restartPolicy"})
 
 

@@ -72,7 +72,7 @@ def to_dict(obj: Any) -> Any:
         for f, _, name in fields_of(type(obj)):
             value = getattr(obj, f.name)
             if value is None or value == "" or value == [] or value == {}:
-                if not f.metadata.get("keep_empty"):
+                if not f.metadata.get("keep_empty") and not (value == "" and f.metadata.get("empty_string")):
                     continue
             out[name] = format_time(value) if f.metadata.get("time") else to_dict(value)
         return out

@@ -20,10 +20,12 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
 from k8slite.kubectl.describe_pod import describe_pod
+from k8slite.kubectl.describe_storage import describe_pv, describe_pvc
 from k8slite.kubectl.describe_workloads import describe_deployment, describe_job
 from k8slite.kubectl.policy import DESCRIBERS as POLICY_DESCRIBERS
 from k8slite.kubectl.resources import fetch, resources
@@ -62,4 +64,8 @@ def describe(cluster: Any, obj: KubeObject) -> str:
         return describe_job(cluster, obj)
     if obj.kind in POLICY_DESCRIBERS:  # ResourceQuota, LimitRange, Namespace (k8slite.kubectl.policy)
         return POLICY_DESCRIBERS[obj.kind](cluster, obj)
+    if isinstance(obj, PersistentVolumeClaim):
+        return describe_pvc(cluster, obj)
+    if isinstance(obj, PersistentVolume):
+        return describe_pv(cluster, obj)
     return describe_generic(cluster, obj)

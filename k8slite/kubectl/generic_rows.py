@@ -48,7 +48,7 @@ def service_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
 def pvc_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     modes = ",".join(ACCESS_MODES.get(m, m) for m in dig(b, "status.accessModes", []))
     return ([dig(b, "status.phase", "Pending"), dig(b, "spec.volumeName", ""),
-             str(dig(b, "status.capacity.storage", "")), modes, dig(b, "spec.storageClassName", "<unset>"),
+             str(dig(b, "status.capacity.storage", "")), modes, dig(b, "spec.storageClassName", ""),
              dig(b, "spec.volumeAttributesClassName", "<unset>")], [dig(b, "spec.volumeMode", "Filesystem")])
 
 
@@ -70,6 +70,11 @@ def secret_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     return [b.get("type", "Opaque"), str(len(b.get("data") or {}) + len(b.get("stringData") or {}))], []
 
 
+def storageclass_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [b.get("provisioner", ""), b.get("reclaimPolicy", "Delete"), b.get("volumeBindingMode", "Immediate"),
+            str(bool(b.get("allowVolumeExpansion"))).lower()], []
+
+
 def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     eps = [f"{a.get('ip')}:{p.get('port')}" if p else str(a.get("ip")) for s in b.get("subsets") or []
            for p in (s.get("ports") or [None]) for a in s.get("addresses") or []]
@@ -87,6 +92,8 @@ GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells
     "ConfigMap": (["DATA"], [], configmap_cells),
     "Secret": (["TYPE", "DATA"], [], secret_cells),
     "Endpoints": (["ENDPOINTS"], [], endpoints_cells),
+    "StorageClass": (["PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION"], [],
+                     storageclass_cells),
 }
 
 
@@ -98,9 +105,10 @@ def generic_header(kind: str) -> tuple[Row, Row]:
 
 
 def generic_row(obj: KubeObject, now: float, wide: bool) -> Row:
-    body: dict[str, Any] = getattr(obj, "body", {})
+    body: dict[str, Any] = getattr(obj, "body", None) or obj.to_dict()  # typed kinds: their dict
     age = since(now, obj.metadata.creation_timestamp)
     if obj.kind not in GENERIC:
         return [obj.name, age]
     cells, extra = GENERIC[obj.kind][2](body, now, wide)
-    return [obj.name, *cells, age, *(extra if wide else [])]
+    default = dig(body, "metadata.annotations", {}).get("storageclass.kubernetes.io/is-default-class") == "true"
+    return [obj.name + (" (default)" if default else ""), *cells, age, *(extra if wide else [])]

@@ -37,6 +37,7 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import VirtualClock
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImagePullError
+from k8slite.runtime.storage import VolumeSource
 
 POLL_PERIOD = 1.0
 PAUSE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"]
@@ -146,6 +147,35 @@ class DockerRuntime:
 
     def sandbox_ip(self, sandbox_id: str) -> str:
         return self.sandboxes[sandbox_id].ip
+
+    def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
+        """A host directory for the volume: the node's (hostPath), the network storage's, or files written here."""
+        box = self.sandboxes[sandbox_id]
+        if source.kind == "hostPath":
+            path = self.host_dir(source.path)
+        elif source.kind == "network":
+            path = self.root / "storage" / source.handle
+        else:
+            path = self.root / "pods" / box.uid / "volumes" / name
+            for rel, content in source.files.items():
+                (path / rel).parent.mkdir(parents=True, exist_ok=True)
+                (path / rel).write_text(content)
+        path.mkdir(parents=True, exist_ok=True)
+        path.chmod(0o777)
+        box.volume_dirs[name] = path
+
+    def volume_usage(self, sandbox_id: str, name: str) -> int:
+        path = self.sandboxes[sandbox_id].volume_dirs[name]
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+    def write_host_file(self, path: str, content: str) -> None:
+        target = self.host_dir(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content)
+
+    def host_dir(self, path: str) -> Path:
+        """Where this simulated node's own disk keeps `path` (every node has its own folder)."""
+        return self.root / "nodes" / self.node_name / path.lstrip("/")
 
     def stop_pod_sandbox(self, sandbox_id: str) -> None:
         for info in list(self.containers.values()):

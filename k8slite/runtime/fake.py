@@ -30,6 +30,7 @@ from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
+from k8slite.runtime.storage import NetworkStorage, VolumeSource
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello")  # they handle SIGTERM; busybox httpd does not
@@ -40,6 +41,7 @@ class FakeNetwork:
 
     def __init__(self) -> None:
         self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
+        self.storage = NetworkStorage()  # network-attached volumes every node reaches
 
     def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
         """Bind ip:port; OSError (EADDRINUSE) when another process holds it."""
@@ -121,6 +123,26 @@ class FakeRuntime:
 
     def sandbox_ip(self, sandbox_id: str) -> str:
         return self.sandboxes[sandbox_id].ip
+
+    def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
+        """The kubelet's volume manager says where a volume's data is: the node, network storage, or files."""
+        box = self.sandboxes[sandbox_id]
+        if source.kind == "hostPath":
+            box.volumes[name] = self.host_paths.setdefault(source.path, Volume())
+        elif source.kind == "network":
+            box.volumes[name] = self.network.storage.volume(source.handle)
+        else:
+            box.volumes[name] = Volume(files=dict(source.files))
+
+    def volume_usage(self, sandbox_id: str, name: str) -> int:
+        """Bytes in a pod's volume (what the kubelet's eviction manager measures)."""
+        return sum(len(text.encode()) for text in self.sandboxes[sandbox_id].volumes[name].files.values())
+
+    def write_host_file(self, path: str, content: str) -> None:
+        """A file on this node's own disk, seen by hostPath volumes of its folder (or a parent folder)."""
+        folder = max((p for p in self.host_paths if path.startswith(p.rstrip("/") + "/")), key=len,
+                     default=path.rpartition("/")[0] or "/")
+        self.host_paths.setdefault(folder, Volume()).files[path[len(folder):].strip("/")] = content
 
     def stop_pod_sandbox(self, sandbox_id: str) -> None:
         for c in list(self.containers.values()):

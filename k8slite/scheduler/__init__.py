@@ -35,7 +35,7 @@ from k8slite.scheduler.cycle import Result, schedule_pod
 from k8slite.scheduler.fast import FastPath
 from k8slite.scheduler.framework import CycleState
 from k8slite.scheduler.messages import fit_error
-from k8slite.scheduler.plugins import DefaultBinder, PodTopologySpread
+from k8slite.scheduler.plugins import DefaultBinder, PodTopologySpread, VolumeBinding, VolumeRestrictions
 from k8slite.scheduler.profile import Profile, bin_packing_profile, default_profile
 from k8slite.scheduler.queue import SchedulingQueue
 from k8slite.scheduler.record import SchedulingRecord
@@ -72,11 +72,14 @@ class Scheduler:
         for plugin in self.profile.filters + [p for p, _ in self.profile.scores]:
             if isinstance(plugin, PodTopologySpread):
                 plugin.selectors_for = self.controller_selectors
+            if isinstance(plugin, VolumeBinding | VolumeRestrictions):
+                plugin.api = api  # they read claims and classes
 
     def start(self) -> None:
         self.replicasets = Informer(self.api, "replicasets", lambda *_: None)
         Informer(self.api, "nodes", self.node_changed)
         self.pods = Informer(self.api, "pods", self.pod_changed)
+        Informer(self.api, "persistentvolumeclaims", lambda *_: self.queue.move_all())  # a claim bound
         self.queue.start()
 
     # ------------------------------------------------------------ events
@@ -148,6 +151,9 @@ class Scheduler:
         return result
 
     def bind(self, pod: Pod, node_name: str) -> None:
+        for plugin in self.profile.filters:
+            if hasattr(plugin, "pre_bind"):
+                plugin.pre_bind(pod, node_name)
         try:
             bound = self.binder.bind(pod, node_name)
         except ApiError:

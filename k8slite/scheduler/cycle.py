@@ -56,7 +56,7 @@ def run_filters(profile: Profile, state: CycleState, pod: Pod, node: NodeInfo,
         if verdicts is not None:
             verdicts[plugin.NAME] = PASSED if status is None else ", ".join(status.reasons)
         if status is not None:
-            return Status(status.reasons, status.code, plugin.NAME)
+            return Status(status.reasons, status.code, plugin.NAME, status.pre_filter)
     return None
 
 

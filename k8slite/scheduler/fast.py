@@ -36,14 +36,17 @@ from k8slite.scheduler.plugins import (
     NodeUnschedulable,
     PodTopologySpread,
     TaintToleration,
+    VolumeBinding,
+    VolumeRestrictions,
 )
 from k8slite.scheduler.plugins.node_resources_fit import LEAST_ALLOCATED
+from k8slite.scheduler.plugins.volume_binding import claim_names
 from k8slite.scheduler.profile import Profile
 from k8slite.scheduler.record import PASSED, SchedulingRecord
 from k8slite.scheduler.resources import pod_requests
 
 KNOWN = (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodeResourcesFit, PodTopologySpread,
-         InterPodAffinity, NodeResourcesBalancedAllocation)
+         InterPodAffinity, NodeResourcesBalancedAllocation, VolumeBinding, VolumeRestrictions)
 CPU, MEM, PODS = 0, 1, 2
 
 
@@ -59,7 +62,7 @@ class FastPath:
     def handles(self, pod: Pod) -> bool:
         if not self.usable or pod.spec.node_name or pod.spec.affinity is not None:
             return False
-        if pod.spec.topology_spread_constraints or self.cache.affinity:
+        if pod.spec.topology_spread_constraints or self.cache.affinity or claim_names(pod):
             return False
         plugins = self.profile.filters + [p for p, _ in self.profile.scores]
         spread = [p for p in plugins if isinstance(p, PodTopologySpread)]

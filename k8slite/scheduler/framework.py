@@ -42,6 +42,7 @@ class Status:
     reasons: tuple[str, ...]
     code: str = UNSCHEDULABLE
     plugin: str = ""
+    pre_filter: bool = False  # said by a PreFilter: the message is this reason alone, not counts per node
 
 
 def unschedulable(*reasons: str) -> Status:

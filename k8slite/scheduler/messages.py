@@ -34,5 +34,9 @@ def fit_error(total_nodes: int, statuses: dict[str, Status]) -> str:
         return NO_NODES
     filters = histogram([r for s in statuses.values() for r in s.reasons])
     preemption = histogram([NOT_HELPFUL if s.code == UNRESOLVABLE else NO_VICTIMS for s in statuses.values()])
+    pre = next((s for s in statuses.values() if s.pre_filter), None)
+    if pre is not None:  # a PreFilter said no for every node at once (VolumeBinding, VolumeRestrictions)
+        filters = ", ".join(pre.reasons)
+        preemption = f"{total_nodes} {NOT_HELPFUL if pre.code == UNRESOLVABLE else NO_VICTIMS}"
     return (f"0/{total_nodes} nodes are available: {filters}. "
             f"preemption: 0/{total_nodes} nodes are available: {preemption}.")

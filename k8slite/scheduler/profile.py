@@ -3,12 +3,15 @@
 Mirrors KubeSchedulerProfile (pkg/scheduler/apis/config) and the default
 plugin set of Kubernetes 1.32 (apis/config/v1/default_plugins.go). Filters
 run in this order: NodeUnschedulable, NodeName, TaintToleration,
-NodeAffinity, NodeResourcesFit, PodTopologySpread, InterPodAffinity.
+NodeAffinity, NodeResourcesFit, VolumeRestrictions, PodTopologySpread,
+InterPodAffinity, VolumeBinding.
 Score weights: TaintToleration 3, NodeAffinity 2, PodTopologySpread 2,
 InterPodAffinity 2, NodeResourcesFit 1, NodeResourcesBalancedAllocation 1.
 A node's total is the sum of weight x normalized score.
 
-Simplified: no NodePorts, volume plugins, ImageLocality or PrioritySort;
+VolumeRestrictions and VolumeBinding reject at PreFilter (every node at
+once) when a pod's claims cannot be used. Simplified: no NodePorts,
+ImageLocality or PrioritySort;
 `percentage_of_nodes_to_score` 0 means Kubernetes' adaptive formula.
 """
 
@@ -26,6 +29,8 @@ from k8slite.scheduler.plugins import (
     NodeUnschedulable,
     PodTopologySpread,
     TaintToleration,
+    VolumeBinding,
+    VolumeRestrictions,
 )
 from k8slite.scheduler.plugins.node_resources_fit import LEAST_ALLOCATED, MOST_ALLOCATED
 
@@ -55,7 +60,8 @@ def default_profile(strategy: str = LEAST_ALLOCATED, **kwargs: Any) -> Profile:
     fit, taints, affinity = NodeResourcesFit(strategy), TaintToleration(), NodeAffinity()
     spread, pod_affinity = PodTopologySpread(), InterPodAffinity()
     return Profile(
-        filters=[NodeUnschedulable(), NodeName(), taints, affinity, fit, spread, pod_affinity],
+        filters=[NodeUnschedulable(), NodeName(), taints, affinity, fit, VolumeRestrictions(), spread, pod_affinity,
+                 VolumeBinding()],
         scores=[(taints, 3), (affinity, 2), (fit, 1), (spread, 2), (pod_affinity, 2),
                 (NodeResourcesBalancedAllocation(), 1)],
         **kwargs)

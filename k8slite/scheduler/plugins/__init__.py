@@ -15,6 +15,9 @@ from k8slite.scheduler.plugins.node_resources_fit import NodeResourcesFit
 from k8slite.scheduler.plugins.node_unschedulable import NodeUnschedulable
 from k8slite.scheduler.plugins.pod_topology_spread import PodTopologySpread
 from k8slite.scheduler.plugins.taint_toleration import TaintToleration
+from k8slite.scheduler.plugins.volume_binding import VolumeBinding
+from k8slite.scheduler.plugins.volume_restrictions import VolumeRestrictions
 
 __all__ = ["DefaultBinder", "InterPodAffinity", "NodeAffinity", "NodeName", "NodeResourcesBalancedAllocation",
-           "NodeResourcesFit", "NodeUnschedulable", "PodTopologySpread", "TaintToleration"]
+           "NodeResourcesFit", "NodeUnschedulable", "PodTopologySpread", "TaintToleration", "VolumeBinding",
+           "VolumeRestrictions"]

@@ -1,0 +1,81 @@
+"""ConfigMaps and Secrets: as files in a volume and as environment variables."""
+
+import pytest
+from storage_builders import messages, pod_with
+
+from k8slite import Cluster, Invalid
+
+CONFIG = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"},
+          "data": {"greeting": "hello", "color": "blue"}}
+SECRET = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sec"},
+          "data": {"user": "YWRtaW4="}, "stringData": {"password": "s3cret"}}
+
+
+def test_secret_string_data_is_encoded_into_data():
+    c = Cluster(nodes=1)
+    c.apply(SECRET)
+    stored = c.get("secret", "sec")
+    assert stored.data == {"user": "YWRtaW4=", "password": "czNjcmV0"} and stored.string_data == {}
+    assert stored.type == "Opaque"
+    assert "sec    Opaque   2      0s" in c.kubectl("get secrets")
+    c.apply(CONFIG)
+    assert "cfg    2      0s" in c.kubectl("get cm")
+
+
+def test_configmap_and_secret_volumes_have_a_file_per_key():
+    c = Cluster(nodes=1)
+    c.apply([CONFIG, SECRET, pod_with("p", {"configMap": {"name": "cfg"}}, mount="/etc/config"),
+             pod_with("s", {"secret": {"secretName": "sec", "items": [{"key": "password", "path": "db/pw"}]}},
+                      mount="/etc/secret")])
+    c.run(5)
+    assert c.exec("p", "ls /etc/config") == "color\ngreeting\n"
+    assert c.exec("p", "cat /etc/config/greeting") == "hello"
+    assert c.exec("s", "cat /etc/secret/db/pw") == "s3cret"
+    assert "No such file" in c.exec("s", "cat /etc/secret/user")
+
+
+def test_env_from_configmap_secret_and_the_downward_api():
+    c = Cluster(nodes=1)
+    env = [{"name": "GREETING", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "greeting"}}},
+           {"name": "PASSWORD", "valueFrom": {"secretKeyRef": {"name": "sec", "key": "password"}}},
+           {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+           {"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}},
+           {"name": "IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}]
+    c.apply([CONFIG, SECRET, pod_with("p", {"emptyDir": {}},
+                                      extra={"env": env, "envFrom": [{"configMapRef": {"name": "cfg"},
+                                                                      "prefix": "CFG_"}]})])
+    c.run(5)
+    pod = c.get("pod", "p")
+    assert c.exec("p", "echo $GREETING $PASSWORD $POD $NODE $IP $CFG_color") == \
+        f"hello s3cret p node-1 {pod.status.pod_ip} blue\n"
+
+
+def test_a_missing_configmap_for_env_is_a_create_container_config_error():
+    c = Cluster(nodes=1)
+    env = [{"name": "X", "valueFrom": {"configMapKeyRef": {"name": "later", "key": "x"}}}]
+    c.apply(pod_with("p", {"emptyDir": {}}, extra={"env": env}))
+    c.run(5)
+    waiting = c.get("pod", "p").status.container_statuses[0].state.waiting
+    assert (waiting.reason, waiting.message) == ("CreateContainerConfigError", 'configmap "later" not found')
+    assert messages(c, "Failed", "p") == ['Error: configmap "later" not found']
+    assert "CreateContainerConfigError" in c.kubectl("get pods")
+    c.apply({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "later"}, "data": {"x": "42"}})
+    c.run(15)
+    assert c.exec("p", "echo $X") == "42\n"
+
+
+def test_a_missing_configmap_volume_keeps_the_pod_container_creating():
+    c = Cluster(nodes=1)
+    c.apply(pod_with("p", {"configMap": {"name": "absent"}}))
+    c.run(5)
+    assert c.get("pod", "p").status.container_statuses[0].state.waiting.reason == "ContainerCreating"
+    assert messages(c, "FailedMount", "p") == ['MountVolume.SetUp failed for volume "v" : configmap "absent" not found']
+
+
+def test_bad_keys_and_base64_are_refused():
+    c = Cluster(nodes=1)
+    with pytest.raises(Invalid, match=r"data\[a b\]: Invalid value: \"a b\": a valid config key"):
+        c.apply({**CONFIG, "data": {"a b": "x"}})
+    with pytest.raises(Invalid, match=r"data\[k\]: Invalid value: \"not base64!\""):
+        c.apply({**SECRET, "data": {"k": "not base64!"}})
+    assert c.get("cm") == [] and c.get("secret") == []

@@ -1,0 +1,55 @@
+"""Volumes as real bind mounts on the Docker runtime (marker `docker`): the same lifetimes as the fake runtime."""
+
+import subprocess
+
+import pytest
+from storage_builders import claim, pod_with, pvc
+
+from k8slite import Cluster
+
+pytestmark = pytest.mark.docker
+
+CONFIG = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"greeting": "hello"}}
+SECRET = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sec"}, "stringData": {"password": "s3cret"}}
+
+
+@pytest.fixture
+def c():
+    cluster = Cluster(nodes=2, runtime="docker")
+    yield cluster
+    cluster.close()
+    left = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={cluster.engine.cluster_id}"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert left == []
+
+
+def running(name):
+    return lambda c: c.get("pod", name).status.phase == "Running"
+
+
+def test_claim_data_follows_the_claim_to_another_node(c):
+    c.apply([pvc("data"), pod_with("first", claim("data"), "echo kept > /data/f; sleep 3600", node="node-1")])
+    c.run_until(running("first"), timeout=60)
+    c.run(1)
+    c.delete("pod", "first")
+    c.run_until(lambda c: c.get("pods") == [], timeout=60)
+    c.apply(pod_with("second", claim("data"), node="node-2"))
+    c.run_until(running("second"), timeout=60)
+    assert c.exec("second", "cat /data/f") == "kept\n"
+    handle = c.get("pvc", "data").spec.volume_name
+    assert (c.storage.root / handle / "f").read_text() == "kept\n"  # a real directory on the host
+
+
+def test_hostpath_is_per_node_and_configmap_secret_files_are_written(c):
+    host = {"hostPath": {"path": "/var/demo"}}
+    env = [{"name": "PW", "valueFrom": {"secretKeyRef": {"name": "sec", "key": "password"}}}]
+    c.apply([CONFIG, SECRET, pod_with("a", host, "echo one > /data/f; sleep 3600", node="node-1"),
+             pod_with("b", host, node="node-2"),
+             pod_with("cm", {"configMap": {"name": "cfg"}}, mount="/etc/cfg", extra={"env": env})])
+    for name in ("a", "b", "cm"):
+        c.run_until(running(name), timeout=60)
+    c.run(1)
+    assert c.exec("a", "cat /data/f") == "one\n"
+    assert "No such file" in c.exec("b", "cat /data/f 2>&1")
+    assert c.exec("cm", "cat /etc/cfg/greeting") == "hello"
+    assert c.exec("cm", "echo $PW") == "s3cret\n"
