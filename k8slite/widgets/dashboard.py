@@ -1,18 +1,42 @@
-"""`c.dashboard()`: the cluster picture with a few hands on it.
+"""`c.dashboard()`: the course's control room, a live picture of the cluster with hands on it.
 
-Mirrors nothing in Kubernetes itself; it is the course's lab bench. A
-summary line (`3 nodes (3 Ready) · 5/5 pods Running`), the picture from
-`draw_cluster`, and controls that act the way a learner would act on a real
-cluster: let time pass (`Run 10 s`), pull the plug on a machine and plug it
-back in (`Fail node` / `Recover node`), and scale the first Deployment (or,
-when there is none, the first ReplicaSet) with a slider that
-writes `spec.replicas` through the API server, as `kubectl scale` does.
-The last events are printed below, as `kubectl get events` would.
+Mirrors nothing in Kubernetes itself (its cousins are the Kubernetes
+Dashboard and k9s); it is the course's lab bench. Every control acts the way
+a learner would act on a real cluster, through the API server: time passes,
+machines fail and come back, `kubectl scale`, `kubectl delete pod`,
+`kubectl set image`, `kubectl get events`, `kubectl describe pod`.
 
-Every control runs the simulation synchronously and then redraws: no
-threads, no timers, so the same clicks always give the same cluster. The
-picture is an `Image` widget holding PNG bytes, so a browser shows it
-without a round trip to the kernel.
+On the fake runtime each control runs the simulation synchronously and then
+redraws: no threads, no timers, so the same clicks always give the same
+cluster. On Docker the `Live` toggle advances the real clock in the
+background from the kernel's asyncio event loop (see widgets/live.py).
+API errors show in the message line, never as tracebacks.
+
+CSS classes (ipywidgets `add_class`), one widget each, for browser tests:
+
+  k8slite-dashboard     VBox     the whole dashboard (its first child is the summary, its second the picture)
+  k8slite-summary       HTML     "3 nodes (3 Ready) · 5/5 pods Running" (pods outside kube-system)
+  k8slite-picture       Image    the cluster picture, PNG bytes of `c.draw()`, redrawn after every action
+  k8slite-time          HTML     the cluster clock, "t = 30 s"
+  k8slite-run-seconds   Dropdown how long Run lets time pass: 1, 5, 10 (default), 30, 60, 300 s
+  k8slite-run           Button   "Run 10 s": advance the clock by the chosen span (label follows the dropdown)
+  k8slite-step          Button   "Step": run until the next Event is recorded (at most 300 s)
+  k8slite-live          ToggleButton  "Live": Docker only (hidden on the fake runtime); off by default;
+                                 when on, runs the real clock 0.5 s and redraws every second
+  k8slite-replicas      IntSlider  spec.replicas of the first Deployment (else first ReplicaSet);
+                                 disabled when there is none; description "deployment/web replicas"
+  k8slite-node-select   Dropdown the node that the two buttons below act on (node-1, node-2, ...)
+  k8slite-fail-node     Button   "Fail node": the chosen machine stops (disabled while it is down)
+  k8slite-recover-node  Button   "Recover node": the chosen machine comes back (disabled while it is up)
+  k8slite-image         Text     the image to roll out (pre-filled with the first Deployment's first image)
+  k8slite-rollout       Button   "Roll out": `kubectl set image deployment/<first> *=<image>`
+  k8slite-pods          Select   the pods (kube-system hidden), one option per pod: "<name>  <STATUS>  <node>",
+                                 value "<namespace>/<name>"; choosing one shows its describe output
+  k8slite-delete-pod    Button   "Delete pod": delete the chosen pod (graceful, as kubectl delete pod)
+  k8slite-describe      HTML     <pre> with `kubectl describe pod` of the chosen pod
+  k8slite-events        HTML     <pre> with the header and the last 10 lines of `kubectl get events`
+  k8slite-message       HTML     what the last action did ("deployment.apps/web scaled"), or the API error
+                                 (also carries k8slite-error while it shows an error)
 """
 
 from __future__ import annotations
