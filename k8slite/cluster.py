@@ -86,6 +86,7 @@ class Cluster:
         self.network = FakeNetwork()
         self.kubelets: dict[str, Kubelet] = {}
         self.warned: set[str] = set()
+        self.closers: list[Callable[[], None]] = []  # called by close(): e.g. a live dashboard's task
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
@@ -273,6 +274,8 @@ class Cluster:
 
     def close(self) -> None:
         """Release what the cluster holds: every real container it made, for real runtimes."""
+        for stop in self.closers:
+            stop()
         for kubelet in self.kubelets.values():
             kubelet.running = False
         self.engine.close()

@@ -9,7 +9,8 @@ k8slite-run, k8slite-fail-node, k8slite-replicas) so browser tests find them.
 
 from __future__ import annotations
 
-from k8slite.widgets.dashboard import Dashboard, scale_target, summary
+from k8slite.widgets.actions import scale_target
+from k8slite.widgets.dashboard import Dashboard, summary
 from k8slite.widgets.strategy import strategy_widget
 
 __all__ = ["Dashboard", "scale_target", "strategy_widget", "summary"]
