@@ -268,6 +268,11 @@ class Cluster:
         from k8slite.viz import draw_cluster
         return draw_cluster(self, **kwargs)
 
+    def animate(self, seconds: float, step: float = 5.0, **kwargs: Any) -> Any:
+        """Run `seconds`, drawing a frame every `step` s: an animation for the notebook (viz/animate.py)."""
+        from k8slite.viz.animate import animate
+        return animate(self, seconds, step=step, **kwargs)
+
     def dashboard(self) -> Any:
         from k8slite.widgets import Dashboard
         return Dashboard(self).widget
