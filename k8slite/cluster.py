@@ -38,6 +38,7 @@ from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
+from k8slite.pod_history import PodHistory
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
 from k8slite.scheduler import Profile, Scheduler
@@ -89,6 +90,7 @@ class Cluster:
         self.closers: list[Callable[[], None]] = []  # called by close(): e.g. a live dashboard's task
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+        self.pod_history = PodHistory(self.api, self.clock)  # for gantt(c): pods over time
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
+from k8slite.pod_history import state_word
 
 # One colour per pod state, used by every picture and its legend, in legend order.
 PHASE_COLORS: dict[str, str] = {
@@ -51,14 +52,7 @@ EVENT_COLORS = {"Normal": "#3478c6", "Warning": "#e6550d"}
 
 def pod_state(pod: Pod) -> str:
     """The word kubectl would print for this pod, restricted to the keys of PHASE_COLORS."""
-    if pod.metadata.deletion_timestamp is not None:
-        return "Terminating"
-    for status in pod.status.container_statuses:
-        waiting = status.state.waiting
-        if waiting is not None and waiting.reason in ("CrashLoopBackOff", "ContainerCreating"):
-            return waiting.reason
-    phase = pod.status.phase
-    return phase if phase in PHASE_COLORS else "Unknown"
+    return state_word(pod)
 
 
 def restart_count(pod: Pod) -> int:
