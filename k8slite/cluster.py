@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from k8slite import progress
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -142,8 +143,8 @@ class Cluster:
         return self.clock.now
 
     def run(self, seconds: float) -> Cluster:
-        """Advance the cluster by `seconds` (instant on the virtual clock)."""
-        self.clock.run(self.clock.now + seconds)
+        """Advance the cluster by `seconds` (instant on the virtual clock; a progress bar when that takes long)."""
+        progress.run(self.clock, self.clock.now + seconds)
         return self
 
     def run_until(self, predicate: Callable[[Cluster], bool], timeout: float = 300.0) -> float:

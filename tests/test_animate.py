@@ -61,3 +61,43 @@ def test_too_many_frames_or_a_bad_step_is_refused() -> None:
     with pytest.raises(ValueError, match="step must be positive"):
         c.animate(10, step=0)
     assert c.now == 0
+
+
+# ------------------------------------------------------------ progress bars for long runs
+def test_progress_is_off_under_pytest_and_runs_stay_silent(capsys: pytest.CaptureFixture[str]) -> None:
+    from k8slite import progress
+
+    assert not progress.enabled()
+    c = Cluster(nodes=3)
+    c.apply(WEB)
+    c.run(3600)
+    out = capsys.readouterr()
+    assert (out.out, out.err) == ("", "")
+
+
+def test_progress_bar_counts_simulated_seconds_and_changes_nothing(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    from k8slite import progress
+
+    quiet = Cluster(nodes=3)
+    quiet.apply(WEB)
+    quiet.run(600)
+    monkeypatch.setattr(progress, "enabled", lambda: True)
+    monkeypatch.setattr(progress, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(progress.run, "__defaults__", (0.0,))
+    shown = Cluster(nodes=3)
+    shown.apply(WEB)
+    shown.run(600)
+    assert "/600 s [" in capsys.readouterr().err
+    assert shown.now == quiet.now == 600
+    assert shown.kubectl("get events") == quiet.kubectl("get events")
+    assert shown.kubectl("get pods -o wide") == quiet.kubectl("get pods -o wide")
+
+
+def test_progress_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from k8slite import progress
+
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    monkeypatch.setenv("K8SLITE_PROGRESS", "0")
+    assert not progress.enabled()
