@@ -143,8 +143,8 @@ class Cluster:
         return self.clock.now
 
     def run(self, seconds: float) -> Cluster:
-        """Advance the cluster by `seconds` (instant on the virtual clock; a progress bar when that takes long)."""
-        progress.run(self.clock, self.clock.now + seconds)
+        """Advance the cluster by `seconds` (instant on the virtual clock)."""
+        progress.run(self.clock, self.clock.now + seconds)  # clock.run(until), with a bar if it takes long
         return self
 
     def run_until(self, predicate: Callable[[Cluster], bool], timeout: float = 300.0) -> float:

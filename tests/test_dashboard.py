@@ -198,3 +198,18 @@ def test_live_runs_and_redraws_from_the_event_loop_until_the_cluster_closes() ->
     assert len(redraws) >= 3 and redraws[:3] == [0.5, 1.0, 1.5]
     settled = len(redraws)
     assert c.now == settled * 0.5
+
+
+def test_picture_keeps_every_remaining_pod_in_its_place(board: Dashboard) -> None:
+    board.cluster.run(30)
+    board.refresh()
+    before = {node: dict(slots) for node, slots in board.slots.seen.items()}
+    pods = part(board, "k8slite-pods")
+    pods.value = pods.options[0][1]
+    part(board, "k8slite-delete-pod").click()
+    part(board, "k8slite-run-seconds").value = 60
+    part(board, "k8slite-run").click()
+    after = board.slots.seen
+    kept = [(node, pod) for node, slots in before.items() for pod in slots if pod in after.get(node, {})]
+    assert len(kept) >= 3
+    assert all(after[node][pod] == before[node][pod] for node, pod in kept)

@@ -3,7 +3,10 @@
 Mirrors nothing in Kubernetes (its cousins are the Kubernetes Dashboard and
 k9s). `Dashboard(c).widget` is what `c.dashboard()` returns; its parts carry
 the CSS classes the contract names (k8slite-dashboard, k8slite-summary,
-k8slite-run, k8slite-fail-node, k8slite-replicas) so browser tests find them.
+k8slite-run, k8slite-fail-node, k8slite-replicas) and more, listed in
+dashboard.py, so browser tests find them. actions.py holds what each
+control does (tested without a browser); live.py keeps a dashboard on a
+real clock up to date from the kernel's event loop.
 `strategy_widget(manifests)` places the same pods spreading or bin-packing.
 """
 

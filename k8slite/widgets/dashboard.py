@@ -17,6 +17,7 @@ CSS classes (ipywidgets `add_class`), one widget each, for browser tests:
   k8slite-dashboard     VBox     the whole dashboard (its first child is the summary, its second the picture)
   k8slite-summary       HTML     "3 nodes (3 Ready) · 5/5 pods Running" (pods outside kube-system)
   k8slite-picture       Image    the cluster picture, PNG bytes of `c.draw()`, redrawn after every action
+                                 (each pod keeps its place from one redraw to the next)
   k8slite-time          HTML     the cluster clock, "t = 30 s"
   k8slite-run-seconds   Dropdown how long Run lets time pass: 1, 5, 10 (default), 30, 60, 300 s
   k8slite-run           Button   "Run 10 s": advance the clock by the chosen span (label follows the dropdown)
@@ -49,6 +50,7 @@ import ipywidgets as widgets
 
 from k8slite.errors import ApiError
 from k8slite.viz import draw_cluster, png_bytes
+from k8slite.viz.slots import Slots
 from k8slite.widgets import actions
 from k8slite.widgets.actions import HIDDEN_NAMESPACES, scale_target
 from k8slite.widgets.live import Live
@@ -81,6 +83,7 @@ class Dashboard:
     def __init__(self, cluster: Any) -> None:
         self.cluster = cluster
         self.syncing = False  # True while refresh() sets a control, so that is not taken as a request
+        self.slots = Slots()  # pods keep their place in the picture from one redraw to the next
         self.summary = widgets.HTML().add_class("k8slite-summary")
         self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.picture.add_class("k8slite-picture")
@@ -193,7 +196,7 @@ class Dashboard:
         """Redraw every part from what the API holds now."""
         self.summary.value = summary(self.cluster)
         self.clock.value = f"<b>t = {self.cluster.now:.0f} s</b>"
-        self.picture.value = png_bytes(draw_cluster(self.cluster))
+        self.picture.value = png_bytes(draw_cluster(self.cluster, slots=self.slots))
         self.refresh_node_buttons()
         self.refresh_replicas()
         self.refresh_pods()
