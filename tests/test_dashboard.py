@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
 
 import ipywidgets as widgets
 import pytest
@@ -213,3 +214,42 @@ def test_picture_keeps_every_remaining_pod_in_its_place(board: Dashboard) -> Non
     kept = [(node, pod) for node, slots in before.items() for pod in slots if pod in after.get(node, {})]
     assert len(kept) >= 3
     assert all(after[node][pod] == before[node][pod] for node, pod in kept)
+
+
+BUSYBOX_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: sleeper}
+spec:
+  containers:
+  - {name: main, image: busybox, command: [sleep, "3600"]}
+"""
+
+
+@pytest.mark.docker
+def test_on_docker_live_runs_the_real_clock_from_the_event_loop_until_closed() -> None:
+    c = Cluster(nodes=1, runtime="docker")
+    try:
+        board = Dashboard(c)
+        live = part(board, "k8slite-live")
+        assert live.layout.display != "none" and live.value is False
+        c.apply(BUSYBOX_POD)
+
+        async def scenario() -> None:
+            board.live.period, board.live.slice = 0.3, 0.2
+            live.value = True
+            assert board.live.running
+            for _ in range(100):
+                await asyncio.sleep(0.3)
+                if "1/1 pods Running" in part(board, "k8slite-summary").value:
+                    break
+            assert part(board, "k8slite-summary").value == "1 nodes (1 Ready) · 1/1 pods Running"
+            live.value = False
+            assert not board.live.running
+
+        asyncio.run(scenario())
+    finally:
+        c.close()
+    leftovers = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={c.engine.cluster_id}"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    assert leftovers == []
