@@ -101,3 +101,23 @@ def test_progress_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
     monkeypatch.setenv("K8SLITE_PROGRESS", "0")
     assert not progress.enabled()
+
+
+# ------------------------------------------------------------ the Deployment in c.draw()
+def test_draw_puts_the_deployment_above_its_replicasets() -> None:
+    from k8slite.viz import build_graph, layout
+
+    c = rolling_update()
+    c.run(3)
+    graph = build_graph(c)
+    where = layout(graph)
+    deployment = "Deployment/default/web"
+    owned = sorted(graph.successors(deployment))
+    assert len(owned) == 2 and all(rs.startswith("ReplicaSet/default/web-") for rs in owned)
+    top = where.boxes[deployment]
+    for rs in owned:
+        assert where.boxes[rs].top < top.y, "each ReplicaSet is below the Deployment"
+    centre = sum(where.boxes[rs].center_x for rs in owned) / 2
+    assert abs(top.center_x - centre) < 1e-9
+    texts = [t.get_text() for t in c.draw().axes[0].texts]
+    assert "web" in texts and any(t.startswith("Deployment · ") for t in texts)

@@ -253,3 +253,16 @@ def test_on_docker_live_runs_the_real_clock_from_the_event_loop_until_closed() -
     leftovers = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={c.engine.cluster_id}"],
                                capture_output=True, text=True, check=True).stdout.split()
     assert leftovers == []
+
+
+def test_scaling_a_deployment_deleted_behind_the_dashboards_back_shows_an_error(board: Dashboard) -> None:
+    board.cluster.run(30)
+    board.refresh()
+    board.cluster.delete("deployment", "web")
+    board.cluster.run(60)  # the garbage collector removes its ReplicaSet and pods
+    part(board, "k8slite-replicas").value = 2
+    message = part(board, "k8slite-message")
+    assert "nothing to scale" in message.value and "k8slite-error" in message._dom_classes
+    assert board.cluster.get("deployments") == [] and board.cluster.get("replicasets") == []
+    part(board, "k8slite-rollout").click()
+    assert "nothing to roll out" in message.value

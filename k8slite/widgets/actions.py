@@ -63,7 +63,7 @@ def scale(cluster: Any, replicas: int) -> str:
     """Write spec.replicas of the scale target through the API (copy, change, update), as kubectl scale."""
     target = scale_target(cluster)
     if target is None:
-        return "nothing to scale: apply a Deployment first"
+        raise ValueError("nothing to scale: apply a Deployment (or a ReplicaSet) first")
     if target.spec.replicas == replicas:  # type: ignore[attr-defined]
         return f"{resource(target)} already has {replicas} replicas"
     scaled = target.copy()
@@ -106,7 +106,7 @@ def roll_out(cluster: Any, image: str) -> str:
     """`kubectl set image deployment/<first> *=<image>`: a new pod template, so a new ReplicaSet."""
     target = first_deployment(cluster)
     if target is None:
-        return "nothing to roll out: apply a Deployment first"
+        raise ValueError("nothing to roll out: apply a Deployment first")
     image = image.strip()
     if not image or any(ch.isspace() for ch in image):
         raise ValueError(f'"{image}" is not an image reference: type one like busybox:1.36')

@@ -40,10 +40,9 @@ class Live:
         """Schedule the loop on the running event loop (the kernel's); RuntimeError outside one."""
         if self.running:
             return
-        loop = asyncio.get_running_loop() if running_loop() else asyncio.get_event_loop()
-        if not loop.is_running():
+        if not running_loop():  # ipykernel runs cells and widget callbacks on its running loop
             raise RuntimeError("Live needs a running asyncio event loop, as a Jupyter kernel has")
-        self.task = loop.create_task(self.loop())
+        self.task = asyncio.get_running_loop().create_task(self.loop())
 
     def stop(self) -> None:
         if self.task is not None:
