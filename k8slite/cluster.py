@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from k8slite import progress
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -43,6 +44,7 @@ from k8slite.controllers.resourcequota import ResourceQuotaController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
+from k8slite.pod_history import PodHistory
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
 from k8slite.scheduler import Profile, Scheduler
@@ -94,9 +96,11 @@ class Cluster:
             self.storage.root = self.engine.root / "storage"
         self.kubelets: dict[str, Kubelet] = {}
         self.warned: set[str] = set()
+        self.closers: list[Callable[[], None]] = []  # called by close(): e.g. a live dashboard's task
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
         install_default_class(self.api, seed)
+        self.pod_history = PodHistory(self.api, self.clock)  # for gantt(c): pods over time
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
@@ -155,7 +159,7 @@ class Cluster:
 
     def run(self, seconds: float) -> Cluster:
         """Advance the cluster by `seconds` (instant on the virtual clock)."""
-        self.clock.run(self.clock.now + seconds)
+        progress.run(self.clock, self.clock.now + seconds)  # clock.run(until), with a bar if it takes long
         return self
 
     def run_until(self, predicate: Callable[[Cluster], bool], timeout: float = 300.0) -> float:
@@ -286,12 +290,19 @@ class Cluster:
         from k8slite.viz import draw_cluster
         return draw_cluster(self, **kwargs)
 
+    def animate(self, seconds: float, step: float = 5.0, **kwargs: Any) -> Any:
+        """Run `seconds`, drawing a frame every `step` s: an animation for the notebook (viz/animate.py)."""
+        from k8slite.viz.animate import animate
+        return animate(self, seconds, step=step, **kwargs)
+
     def dashboard(self) -> Any:
         from k8slite.widgets import Dashboard
         return Dashboard(self).widget
 
     def close(self) -> None:
         """Release what the cluster holds: every real container it made, for real runtimes."""
+        for stop in self.closers:
+            stop()
         for kubelet in self.kubelets.values():
             kubelet.running = False
         self.engine.close()

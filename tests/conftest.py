@@ -17,6 +17,7 @@ import pytest
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ["K8SLITE_PROGRESS"] = "0"  # no progress bars in tests, nor in the kernels they start
 
 
 @functools.cache

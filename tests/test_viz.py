@@ -70,7 +70,8 @@ def pod_colours(fig: Figure) -> set[str]:
     (make_pod(phase="Failed"), "Failed"),
     (make_pod(phase="Running", deleting=True), "Terminating"),        # deletion wins over the phase
     (make_pod(phase="Running", waiting="CrashLoopBackOff"), "CrashLoopBackOff"),
-    (make_pod(phase="Pending", waiting="ContainerCreating"), "Pending"),
+    (make_pod(phase="Pending", waiting="ContainerCreating"), "ContainerCreating"),
+    (make_pod(phase="Pending", waiting="ErrImagePull"), "Pending"),
 ])
 def test_pod_state_is_what_kubectl_prints(pod: Pod, state: str) -> None:
     assert pod_state(pod) == state

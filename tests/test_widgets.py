@@ -87,18 +87,18 @@ def test_replicas_slider_is_disabled_without_a_replicaset() -> None:
     assert only(root, "k8slite-replicas").disabled
 
 
-def test_fail_node_button_fails_then_recovers(cluster: Cluster) -> None:
+def test_fail_and_recover_buttons_act_on_the_chosen_node(cluster: Cluster) -> None:
     board = Dashboard(cluster)
-    board.node_picker.value = "node-2"
-    button = only(board.widget, "k8slite-fail-node")
-    assert button.description == "Fail node"
-    button.click()
-    assert not cluster.node("node-2").up
-    assert button.description == "Recover node"
+    only(board.widget, "k8slite-node-select").value = "node-2"
+    fail, recover = only(board.widget, "k8slite-fail-node"), only(board.widget, "k8slite-recover-node")
+    assert (fail.description, fail.disabled, recover.disabled) == ("Fail node", False, True)
+    fail.click()
+    assert not cluster.node("node-2").up and cluster.node("node-1").up
+    assert (fail.disabled, recover.disabled) == (True, False)
     only(board.widget, "k8slite-run").click()
-    button.click()
+    recover.click()
     assert cluster.node("node-2").up
-    assert button.description == "Fail node"
+    assert (fail.disabled, recover.disabled) == (False, True)
 
 
 def test_failure_shows_in_summary_and_events(cluster: Cluster) -> None:

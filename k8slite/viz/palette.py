@@ -2,9 +2,10 @@
 
 Mirrors what `kubectl get pods` prints in its STATUS column: usually the
 pod's phase (Pending, Running, Succeeded, Failed), but `Terminating` once
-the pod has a deletionTimestamp and `CrashLoopBackOff` while a container
-waits out its restart back-off, because those are what a learner needs to
-see. A node's state is its Ready condition (Ready, NotReady, Unknown), plus
+the pod has a deletionTimestamp, `ContainerCreating` while its node sets it
+up (pulling the image, starting the sandbox) and `CrashLoopBackOff` while a
+container waits out its restart back-off, because those are what a learner
+needs to see. A node's state is its Ready condition (Ready, NotReady, Unknown), plus
 whether the machine itself is down: for the first 40 s after a machine dies
 the control plane still believes it is Ready, and the picture shows both.
 """
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
+from k8slite.pod_history import state_word
 
 # One colour per pod state, used by every picture and its legend, in legend order.
 PHASE_COLORS: dict[str, str] = {
     "Pending": "#f2a900",           # amber: waiting for a node or for its containers
+    "ContainerCreating": "#f7d774",  # pale amber: on a node, its containers being set up
     "Running": "#2e9e44",           # green
     "Succeeded": "#3478c6",         # blue: finished, exit code 0
     "Failed": "#d62728",            # red: finished, and something exited non-zero
@@ -28,7 +31,7 @@ TERMINATING_HATCH = "///"
 TERMINATING_EDGE = "#8a8a8a"
 
 # The text on a pod box must stay readable on its colour.
-DARK_TEXT_STATES = frozenset({"Pending", "Terminating"})
+DARK_TEXT_STATES = frozenset({"Pending", "ContainerCreating", "Terminating"})
 
 NODE_FACE = "#f3f5fa"
 NODE_EDGE = "#5b6b8c"
@@ -39,19 +42,17 @@ NODE_STATUS_COLORS = {"Ready": "#2e9e44", "NotReady": "#d62728", "Unknown": "#7f
 # Owners (ReplicaSets, Jobs ...) take colours in turn, so each one's arrows can be told apart.
 OWNER_COLORS = ("#6a3d9a", "#1f78b4", "#b15928", "#33a02c", "#e31a1c", "#ff7f00", "#a6761d", "#1b9e77")
 
+# Shapes by kind, in every picture: a Node is a large pale box, a Pod a small box filled with its state's
+# colour, a ReplicaSet (or Job) a white box outlined in its own colour, a Deployment a dark stack of cards.
+DEPLOYMENT_FACE = "#2f3b59"
+DEPLOYMENT_EDGE = "#2f3b59"
+
 EVENT_COLORS = {"Normal": "#3478c6", "Warning": "#e6550d"}
 
 
 def pod_state(pod: Pod) -> str:
     """The word kubectl would print for this pod, restricted to the keys of PHASE_COLORS."""
-    if pod.metadata.deletion_timestamp is not None:
-        return "Terminating"
-    for status in pod.status.container_statuses:
-        waiting = status.state.waiting
-        if waiting is not None and waiting.reason == "CrashLoopBackOff":
-            return "CrashLoopBackOff"
-    phase = pod.status.phase
-    return phase if phase in PHASE_COLORS else "Unknown"
+    return state_word(pod)
 
 
 def restart_count(pod: Pod) -> int:

@@ -4,8 +4,10 @@ Mirrors what a learner would sketch on a whiteboard for `kubectl get nodes,pods
 -o wide`: each Node a large box with its Ready status and how much of its
 CPU the pods on it have requested (the scheduler's arithmetic, not live
 usage); each pod a small box coloured by its state; pods that no node has
-taken yet in a lane at the bottom; and above the nodes the ReplicaSets (and
-other owners), with an arrow to each pod they own. A machine that is down or
+taken yet in a lane at the bottom; above the nodes the ReplicaSets (and
+other owners), with an arrow to each pod they own; and above those the
+Deployments, drawn as a stack of cards (they manage versions), with an arrow
+to each ReplicaSet they own. A machine that is down or
 a node that is not Ready is greyed with a red outline.
 
 The graph and the positions come from cluster_graph; this module only draws.
@@ -26,6 +28,7 @@ from k8slite.scheduler.resources import allocatable, occupies_node, pod_requests
 from k8slite.viz import palette
 from k8slite.viz.cluster_graph import Box, Layout, build_graph, layout, vertices
 from k8slite.viz.figure import DPI, NotebookFigure
+from k8slite.viz.slots import Slots
 
 MARGIN = 0.3          # around the drawing, in pod widths
 MIN_WIDTH_IN = 10.0   # notebook width, in inches
@@ -34,21 +37,30 @@ TITLE_IN, LEGEND_IN = 0.45, 0.45
 
 
 def draw_cluster(cluster: Any, ax: Axes | None = None, title: str | None = None,
-                 show_owners: bool = True) -> Figure:
-    """The cluster as a picture; returns the Figure (drawn into `ax` when one is given)."""
+                 show_owners: bool = True, slots: Slots | None = None, legend: bool = True) -> Figure:
+    """The cluster as a picture; returns the Figure (drawn into `ax` when one is given).
+
+    `slots` keeps pods and owners where an earlier picture put them (see viz/slots.py)."""
     graph = build_graph(cluster)
-    where = layout(graph, show_owners)
+    where = layout(graph, show_owners, slots)
     fig, ax = ax_for(where, ax)
+    draw_graph(ax, graph, where, show_owners)
+    ax.set_title(title if title is not None else f"k8slite cluster at t = {cluster.now:g} s",
+                 fontsize=11, loc="left", x=0.01)
+    if legend:
+        ax.legend(handles=legend_handles(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=8,
+                  fontsize=8, frameon=False, handlelength=1.4, columnspacing=1.2)
+    return fig
+
+
+def draw_graph(ax: Axes, graph: nx.DiGraph, where: Layout, show_owners: bool = True) -> None:
+    """Nodes, the pending lane, pods, and (with show_owners) owners and Deployments, into `ax`."""
     draw_nodes(ax, graph, where)
     draw_lane(ax, where.lane, empty=not where.waiting)
     draw_pods(ax, graph, where)
     if show_owners:
         draw_owners(ax, graph, where)
-    ax.set_title(title if title is not None else f"k8slite cluster at t = {cluster.now:g} s",
-                 fontsize=11, loc="left", x=0.01)
-    ax.legend(handles=legend_handles(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=8,
-              fontsize=8, frameon=False, handlelength=1.4, columnspacing=1.2)
-    return fig
+        draw_deployments(ax, graph, where)
 
 
 def ax_for(where: Layout, ax: Axes | None) -> tuple[Figure, Axes]:
@@ -167,6 +179,28 @@ def draw_owners(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
             ax.add_patch(FancyArrowPatch((box.center_x, box.y), (pod_box.center_x, pod_box.top),
                                          arrowstyle="-|>", mutation_scale=7, linewidth=0.7, color=colour,
                                          alpha=0.35, shrinkA=0, shrinkB=1, zorder=2))
+
+
+def draw_deployments(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
+    """A Deployment is a stack of cards: it keeps one ReplicaSet per version of its pod template."""
+    for vid in vertices(graph, "Deployment"):
+        deployment, box = graph.nodes[vid]["obj"], where.boxes[vid]
+        for shift in (0.12, 0.06):
+            ax.add_patch(rounded(Box(box.x + shift, box.y - shift, box.w, box.h), 0.12, zorder=3,
+                                 facecolor="white", edgecolor=palette.DEPLOYMENT_EDGE, linewidth=1.0))
+        ax.add_patch(rounded(box, 0.12, zorder=3, facecolor=palette.DEPLOYMENT_FACE,
+                             edgecolor=palette.DEPLOYMENT_EDGE, linewidth=1.8))
+        ax.text(box.center_x, box.y + box.h * 0.68, palette.short_name(deployment.name, int(box.w * 11)),
+                fontsize=8, ha="center", va="center", color="white", fontweight="bold", zorder=6)
+        ax.text(box.center_x, box.y + box.h * 0.28, f"Deployment {owner_summary(deployment)}".strip(),
+                fontsize=7, ha="center", va="center", color="white", zorder=6)
+        for rs in sorted(graph.successors(vid)):
+            if rs in where.boxes:
+                rs_box = where.boxes[rs]
+                ax.add_patch(FancyArrowPatch((box.center_x, box.y - 0.12), (rs_box.center_x, rs_box.top),
+                                             arrowstyle="-|>", mutation_scale=8, linewidth=1.0,
+                                             color=palette.DEPLOYMENT_EDGE, alpha=0.7, shrinkA=0, shrinkB=1,
+                                             zorder=2))
 
 
 def owner_summary(owner: Any) -> str:

@@ -7,6 +7,11 @@ orange for Warning, labelled with the reason. It is the picture for stories
 such as "node-2 NotReady at 40 s, its pods evicted at 340 s". Events that
 at one instant share a label; labels alternate above and below the row and
 are cut short (…) before they would run into the next one.
+
+`gantt(c)` is the pods' side of the story: one bar per pod from its
+creation to its deletion, grouped by the node it ran on, coloured by the
+state `kubectl get pods` showed at each moment (from `c.pod_history`, a
+watch on pods the cluster keeps from its first second).
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from k8slite.api.core import Event
 from k8slite.api.kinds import lookup
+from k8slite.pod_history import Segment
+from k8slite.viz import palette
 from k8slite.viz.figure import DPI, NotebookFigure
 from k8slite.viz.palette import EVENT_COLORS, short_name
 
@@ -132,3 +140,56 @@ def group_label(group: list[Event]) -> str:
     reasons = [f"{r} ×{counts[r]}" if counts[r] > 1 else r for r in dict.fromkeys(e.reason for e in group)]
     extra = f" +{len(reasons) - MAX_REASONS}" if len(reasons) > MAX_REASONS else ""
     return ", ".join(reasons[:MAX_REASONS]) + extra
+
+
+GANTT_ROW_IN = 0.26  # inches per pod row
+
+
+def gantt(cluster: Any, title: str | None = None) -> Figure:
+    """Pod lifetimes by node: a bar per pod, coloured by its state over time (PHASE_COLORS)."""
+    lives = cluster.pod_history.lifetimes(cluster.now)
+    groups: dict[str, list[tuple[str, list[Segment]]]] = {}
+    for pod, (node, segments) in lives.items():
+        if segments:
+            groups.setdefault(node or "(no node)", []).append((pod, segments))
+    order = sorted(groups, key=lambda n: (n == "(no node)", n))
+    rows: list[tuple[str, list[Segment] | None]] = []
+    for node in order:
+        rows.append((node, None))
+        pods: list[tuple[str, list[Segment]]] = sorted(groups[node], key=lambda item: (item[1][0].start, item[0]))
+        rows += pods
+    height = max(2.0, 1.25 + GANTT_ROW_IN * len(rows))
+    fig = NotebookFigure(figsize=(10, height), dpi=DPI)
+    ax = fig.add_axes((AXES_LEFT, 0.55 / height, AXES_WIDTH, 1 - 1.05 / height))
+    end = cluster.now or 1.0
+    seen: dict[str, None] = {}
+    for y, (_label, segments) in enumerate(rows):
+        for seg in segments or []:
+            if seg.end > seg.start:
+                seen[seg.state] = None
+            terminating = seg.state == "Terminating"
+            ax.barh(y, max(seg.end - seg.start, end * 0.002), left=seg.start, height=0.62,
+                    color=palette.PHASE_COLORS[seg.state], linewidth=0.5,
+                    edgecolor=palette.TERMINATING_EDGE if terminating else "none",
+                    hatch=palette.TERMINATING_HATCH if terminating else None)
+    labels = [label if segments is None else short_name(label.split("/", 1)[1], 30) for label, segments in rows]
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    for tick, (_label, segments) in zip(ax.get_yticklabels(), rows):
+        if segments is None:
+            tick.set_fontweight("bold")
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_xlim(0, end * 1.02)
+    ax.set_xlabel("cluster time (s)", fontsize=9)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", color="#e5e5e5", linewidth=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if not rows:
+        ax.text(end / 2, 0, "no pods yet", ha="center", va="center", color="#777777")
+    ax.set_title(title or f"Pods by node, up to t = {cluster.now:g} s", fontsize=11, loc="left")
+    states = [s for s in palette.PHASE_COLORS if s in seen]
+    fig.legend(handles=[Patch(facecolor=palette.PHASE_COLORS[s], label=s,
+                              hatch=palette.TERMINATING_HATCH if s == "Terminating" else None,
+                              edgecolor=palette.TERMINATING_EDGE if s == "Terminating" else "none") for s in states],
+               loc="upper right", ncol=max(1, len(states)), fontsize=8, frameon=False)
+    return fig

@@ -1,0 +1,94 @@
+"""What each pod was, and where, at every moment: recorded from a watch, for the Gantt chart.
+
+Mirrors `kubectl get pods --watch -o wide` left running from the start: the
+cluster opens a watch on pods when it is made, and every change the API
+server publishes is written down with the cluster clock's time, the state
+`kubectl get pods` would print (`state_word`, which the pictures' palette
+uses too) and the node. A pod deleted from the API keeps its history. It
+only reads what the API publishes, never a component, and draws nothing
+from the RNG. `viz.timeline.gantt(c)` draws it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from k8slite.api.pod import Pod
+from k8slite.store import DELETED
+
+HIDDEN_NAMESPACES = ("kube-system",)
+PHASES = ("Pending", "Running", "Succeeded", "Failed")
+WAITING_WORDS = ("CrashLoopBackOff", "ContainerCreating")  # waiting reasons kubectl shows instead of the phase
+
+
+def state_word(pod: Pod) -> str:
+    """The word kubectl prints in STATUS, restricted to the pictures' states (PHASE_COLORS' keys)."""
+    if pod.metadata.deletion_timestamp is not None:
+        return "Terminating"
+    for status in pod.status.container_statuses:
+        waiting = status.state.waiting
+        if waiting is not None and waiting.reason in WAITING_WORDS:
+            return waiting.reason
+    return pod.status.phase if pod.status.phase in PHASES else "Unknown"
+
+
+@dataclass(frozen=True)
+class Change:
+    time: float
+    pod: str      # namespace/name
+    state: str    # as kubectl prints it, or "" once the pod is gone from the API
+    node: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    state: str
+
+
+class PodHistory:
+    """`PodHistory(api, clock)`; `.changes` in order; `.lifetimes(now)` per pod."""
+
+    def __init__(self, api: Any, clock: Any) -> None:
+        self.clock = clock
+        self.changes: list[Change] = []
+        self.watch = api.watch("pods", notify=self.take)
+
+    def take(self) -> None:
+        for event in self.watch.drain():
+            pod = event.value
+            if pod.namespace in HIDDEN_NAMESPACES:
+                continue
+            state = "" if event.type == DELETED else state_word(pod)
+            change = Change(self.clock.now, f"{pod.namespace}/{pod.name}", state, pod.spec.node_name or "")
+            last = self.last(change.pod)
+            if last is None or (last.state, last.node) != (change.state, change.node):
+                self.changes.append(change)
+
+    def last(self, pod: str) -> Change | None:
+        return next((c for c in reversed(self.changes) if c.pod == pod), None)
+
+    def lifetimes(self, now: float) -> dict[str, tuple[str, list[Segment]]]:
+        """Per pod (in order of creation): its node ('' if never scheduled) and its states over time."""
+        changes: dict[str, list[Change]] = {}
+        for change in self.changes:
+            changes.setdefault(change.pod, []).append(change)
+        result = {}
+        for pod, seen in changes.items():
+            ends = [c.time for c in seen[1:]] + [now]
+            segments = [Segment(c.time, end, c.state) for c, end in zip(seen, ends) if c.state]
+            result[pod] = (next((c.node for c in reversed(seen) if c.node), ""), merge(segments))
+        return result
+
+
+def merge(segments: list[Segment]) -> list[Segment]:
+    """Neighbouring segments in the same state become one."""
+    merged: list[Segment] = []
+    for s in segments:
+        if merged and merged[-1].state == s.state and merged[-1].end == s.start:
+            merged[-1] = Segment(merged[-1].start, s.end, s.state)
+        else:
+            merged.append(s)
+    return merged

@@ -1,0 +1,146 @@
+"""What the dashboard's controls do, as plain functions on a cluster (tested without a browser).
+
+Mirrors the kubectl commands a learner would type: `kubectl scale`,
+`kubectl delete pod`, `kubectl set image`, `kubectl get events`,
+`kubectl describe pod`; plus the two things only a simulation offers:
+letting time pass and stepping to the next thing that happens. Each
+function changes the cluster through the API server and returns the line
+kubectl would print; user errors raise `ApiError` for the dashboard to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from k8slite.api.meta import KubeObject
+from k8slite.viz.palette import pod_state
+
+HIDDEN_NAMESPACES = ("kube-system",)
+STEP_LIMIT = 300.0  # Step gives up after this many seconds without a new Event
+EVENT_LINES = 10
+
+
+def visible(objects: list[Any]) -> list[Any]:
+    return [o for o in objects if o.namespace not in HIDDEN_NAMESPACES]
+
+
+def scale_target(cluster: Any) -> KubeObject | None:
+    """The first Deployment with a typed spec.replicas, else the first ReplicaSet, else None."""
+    for plural in ("deployments", "replicasets"):
+        for obj in visible(cluster.api.list(plural)):
+            if isinstance(getattr(obj.spec, "replicas", None), int):
+                return obj  # type: ignore[no-any-return]
+    return None
+
+
+def first_deployment(cluster: Any) -> KubeObject | None:
+    found = visible(cluster.api.list("deployments"))
+    return found[0] if found else None  # type: ignore[no-any-return]
+
+
+def run_for(cluster: Any, seconds: float) -> str:
+    cluster.run(seconds)
+    return f"ran {seconds:g} s"
+
+
+def step(cluster: Any, limit: float = STEP_LIMIT) -> str:
+    """Run clock callback by callback until a new Event is recorded (or `limit` seconds pass)."""
+    start, seen = cluster.now, len(cluster.api.list("events"))
+    while cluster.now < start + limit and len(cluster.api.list("events")) == seen:
+        due = cluster.clock.next_time()
+        if due is None or due > start + limit:
+            cluster.run(start + limit - cluster.now)
+            break
+        cluster.clock.step()
+    cluster.run(0)  # what else is due at this very instant
+    fresh = cluster.events()[seen:]
+    if not fresh:
+        return f"nothing happened in {cluster.now - start:g} s"
+    return f"after {cluster.now - start:g} s: {fresh[0].reason} {fresh[0].message}"
+
+
+def scale(cluster: Any, replicas: int) -> str:
+    """Write spec.replicas of the scale target through the API (copy, change, update), as kubectl scale."""
+    target = scale_target(cluster)
+    if target is None:
+        raise ValueError("nothing to scale: apply a Deployment (or a ReplicaSet) first")
+    if target.spec.replicas == replicas:  # type: ignore[attr-defined]
+        return f"{resource(target)} already has {replicas} replicas"
+    scaled = target.copy()
+    scaled.spec.replicas = replicas  # type: ignore[attr-defined]
+    cluster.api.update(scaled)
+    cluster.run(0)
+    return f"{resource(target)} scaled"
+
+
+def resource(obj: KubeObject) -> str:
+    group = ".apps" if obj.kind in ("Deployment", "ReplicaSet") else ""
+    return f"{obj.kind.lower()}{group}/{obj.name}"
+
+
+def fail_node(cluster: Any, name: str) -> str:
+    cluster.node(name).fail()
+    cluster.run(0)
+    return f"machine {name} is down (its kubelet stops heartbeating)"
+
+
+def recover_node(cluster: Any, name: str) -> str:
+    cluster.node(name).recover()
+    cluster.run(0)
+    return f"machine {name} is back"
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    namespace, _, name = ref.partition("/")
+    return namespace, name
+
+
+def delete_pod(cluster: Any, ref: str) -> str:
+    namespace, name = split_ref(ref)
+    cluster.delete("pods", name, namespace=namespace)
+    cluster.run(0)
+    return f'pod "{name}" deleted'
+
+
+def roll_out(cluster: Any, image: str) -> str:
+    """`kubectl set image deployment/<first> *=<image>`: a new pod template, so a new ReplicaSet."""
+    target = first_deployment(cluster)
+    if target is None:
+        raise ValueError("nothing to roll out: apply a Deployment first")
+    image = image.strip()
+    if not image or any(ch.isspace() for ch in image):
+        raise ValueError(f'"{image}" is not an image reference: type one like busybox:1.36')
+    out = str(cluster.kubectl(f"set image deployment/{target.name} *={image} -n {target.namespace}")).strip()
+    if not out.endswith(("image updated", f"deployment.apps/{target.name}")):
+        raise ValueError(out)  # kubectl printed an error: the dashboard shows it as one
+    cluster.run(0)
+    return out
+
+
+def current_image(cluster: Any) -> str:
+    target = first_deployment(cluster)
+    if target is None:
+        return ""
+    containers = target.spec.template.spec.containers  # type: ignore[attr-defined]
+    return containers[0].image if containers else ""
+
+
+def pod_choices(cluster: Any) -> list[tuple[str, str]]:
+    """(label, "namespace/name") for every visible pod, sorted by name."""
+    return [(f"{p.name}  {pod_state(p)}  {p.spec.node_name or '<none>'}", f"{p.namespace}/{p.name}")
+            for p in visible(cluster.api.list("pods"))]
+
+
+def describe_pod(cluster: Any, ref: str | None) -> str:
+    if not ref:
+        return "choose a pod above to see `kubectl describe pod`"
+    namespace, name = split_ref(ref)
+    return str(cluster.kubectl(f"describe pod {name} -n {namespace}"))
+
+
+def recent_events(cluster: Any, lines: int = EVENT_LINES) -> str:
+    """The header and the last `lines` rows of `kubectl get events`."""
+    if not cluster.events():
+        return "no events yet"
+    table = str(cluster.kubectl("get events -A")).rstrip("\n").split("\n")
+    return "\n".join([table[0], *table[1:][-lines:]])
