@@ -9,7 +9,7 @@ over raw `docker run` at most 100 ms for one pod; p99 under 5 s for 50 pods
 
 What the overhead is made of. A pod is two containers, and the engine
 starts them one after the other: the pause container (a new network
-namespace: ~250 ms on an idle 2-CPU machine, like `docker run` itself),
+namespace: ~250-300 ms on a quiet 2-CPU machine, like `docker run` itself),
 then the app container, which joins the pause container's namespaces and
 cannot start before it runs (~130 ms). k8slite hides everything else: it
 creates the app container while the pause container starts, starts the app

@@ -25,7 +25,7 @@ yet); the result comes back on the clock's thread through
 runtime calls `on_started` (or `on_exit` with StartError). The kubelet and
 the simulation stay single-threaded: workers only make engine calls.
 What remains of a pod's start-up is the engine's: two container starts one
-after the other (about 250 ms for the pause container, which gets a new
+after the other (250-300 ms for the pause container, which gets a new
 network namespace, then about 130 ms for the app), against one for `docker
 run` (benchmarks/pod_startup.py measures both).
 
