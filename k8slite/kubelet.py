@@ -80,7 +80,7 @@ class Kubelet:
         self.next_ip = 2
         self.pod_cidr = node.spec.pod_cidr
         runtime.on_exit = self.container_exited
-        runtime.on_started = self.container_exited  # like PLEG's ContainerStarted: sync the pod again
+        runtime.on_started = self.container_started
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -161,6 +161,16 @@ class Kubelet:
             if any(c.current_id == container_id for c in record.containers.values()):
                 self.queue.add(key)
 
+    def container_started(self, container_id: str) -> None:
+        """A start the runtime finished after start_container returned (PLEG's ContainerStarted)."""
+        for key, record in self.pods.items():
+            for rec in [r for r in record.containers.values() if r.current_id == container_id]:
+                pod = self.informer.get(key) if self.informer else None
+                container = pod.container(rec.name) if isinstance(pod, Pod) else None
+                if isinstance(pod, Pod) and container is not None:
+                    self.announce_start(pod, record, container, rec)
+                self.queue.add(key)
+
     # ------------------------------------------------------------ sync
     def sync_pod(self, key: str) -> None:
         if not self.running or self.informer is None:
@@ -205,7 +215,6 @@ class Kubelet:
             self.start_container(pod, record, container, rec)
             return
         info = self.runtime.container_status(rec.current_id)
-        self.announce_start(pod, record, container, rec)
         if info.state != EXITED or not should_restart(pod.spec.restart_policy, info.exit_code):
             return
         backoff_key = f"{pod.metadata.uid}/{container.name}"
