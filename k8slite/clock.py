@@ -7,13 +7,18 @@ call them later, and `run(until)` jumps from event to event, so a simulated
 hour takes milliseconds and every run repeats exactly.
 
 The RealClock has the same interface for real containers: it waits in real
-time between callbacks, on the same single thread.
+time between callbacks, on the same single thread. The only door in from
+other threads is `call_soon_threadsafe` (the Docker runtime's workers hand
+back the results of engine calls that way); it wakes the clock at once, so
+a result is acted on without waiting for the next timer.
 """
 
 from __future__ import annotations
 
 import heapq
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -79,6 +84,10 @@ class VirtualClock:
             self.step()
         self._wait_until(until)
 
+    def run_next(self, until: float) -> None:
+        """Run what is due up to `until`; a RealClock may return earlier, once work from another thread ran."""
+        self.run(until)
+
     def _wait_until(self, when: float) -> None:
         self._now = max(self._now, when)
 
@@ -89,6 +98,8 @@ class RealClock(VirtualClock):
     def __init__(self) -> None:
         super().__init__(0.0)
         self._origin = time.monotonic()
+        self._inbox: deque[Callable[[], None]] = deque()
+        self._woken = threading.Event()
 
     @property
     def now(self) -> float:
@@ -98,11 +109,56 @@ class RealClock(VirtualClock):
         self._now = self.now
         return super().call_at(when, callback)
 
-    def _wait_until(self, when: float) -> None:
-        delay = when - self.now
-        if delay > 0:
-            time.sleep(delay)
+    def call_soon_threadsafe(self, callback: Callable[[], None]) -> None:
+        """From another thread: run callback on the clock's thread as soon as possible, waking it."""
+        self._inbox.append(callback)
+        self._woken.set()
+
+    def next_time(self) -> float | None:
+        while self._inbox:  # work handed over by other threads joins the queue, first-in first-out
+            self.call_soon(self._inbox.popleft())
+        return super().next_time()
+
+    def step(self) -> bool:
+        while True:
+            due = self.next_time()
+            if due is None:
+                return False
+            if due <= self.now:
+                break
+            self._sleep(due)
+        timer = heapq.heappop(self._queue)
         self._now = self.now
+        timer.callback()
+        return True
+
+    def run(self, until: float) -> None:
+        while True:
+            self.run_next(until)
+            if self.now >= until:
+                return
+
+    def run_next(self, until: float) -> None:
+        handed = False
+        while True:
+            handed = handed or bool(self._inbox)
+            due = self.next_time()
+            if due is not None and due <= min(until, self.now):
+                self.step()
+            elif handed or self.now >= until:
+                return
+            else:
+                self._sleep(until if due is None else min(due, until))
+
+    def _sleep(self, until: float) -> None:
+        """Wait until `until`, or less when another thread hands work over."""
+        delay = until - self.now
+        if delay > 0 and self._woken.wait(delay):
+            self._woken.clear()
+        self._now = self.now
+
+    def _wait_until(self, when: float) -> None:
+        self._sleep(when)
 
 
 Clock = VirtualClock

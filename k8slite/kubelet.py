@@ -50,6 +50,7 @@ class ContainerRecord:
     waiting_message: str = ""
     image_failed_at: float | None = None
     stopping: bool = False  # SIGTERM sent for a graceful deletion; wait for the exit
+    started_id: str = ""  # the container whose start the kubelet has announced (Started event, probes)
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Kubelet:
         self.next_ip = 2
         self.pod_cidr = node.spec.pod_cidr
         runtime.on_exit = self.container_exited
+        runtime.on_started = self.container_started
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -159,6 +161,16 @@ class Kubelet:
     def container_exited(self, container_id: str) -> None:
         for key, record in self.pods.items():
             if any(c.current_id == container_id for c in record.containers.values()):
+                self.queue.add(key)
+
+    def container_started(self, container_id: str) -> None:
+        """A start the runtime finished after start_container returned (PLEG's ContainerStarted)."""
+        for key, record in self.pods.items():
+            for rec in [r for r in record.containers.values() if r.current_id == container_id]:
+                pod = self.informer.get(key) if self.informer else None
+                container = pod.container(rec.name) if isinstance(pod, Pod) else None
+                if isinstance(pod, Pod) and container is not None:
+                    self.announce_start(pod, record, container, rec)
                 self.queue.add(key)
 
     # ------------------------------------------------------------ sync
@@ -244,6 +256,13 @@ class Kubelet:
         self.recorder.normal(pod, "Created", f"Created container {container.name}")
         rec.waiting_reason, rec.waiting_message = "", ""
         self.runtime.start_container(rec.current_id)
+        self.announce_start(pod, record, container, rec)
+
+    def announce_start(self, pod: Pod, record: PodRecord, container: Container, rec: ContainerRecord) -> None:
+        """Once the runtime has started the current container (at once, or later): Started, then probes."""
+        if rec.started_id == rec.current_id or self.runtime.container_status(rec.current_id).started_at is None:
+            return
+        rec.started_id = rec.current_id
         self.recorder.normal(pod, "Started", f"Started container {container.name}")
         if self.runtime.container_status(rec.current_id).state == RUNNING:
             record.prober.start(container, rec.current_id)
@@ -298,6 +317,8 @@ class Kubelet:
 
     # ------------------------------------------------------------ status
     def write_status(self, pod: Pod, record: PodRecord) -> None:
+        if not record.ip:  # a real sandbox has its address once it has started
+            record.ip = record.prober.pod_ip = self.runtime.sandbox_ip(record.sandbox_id)
         statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod)
                     for c in pod.spec.containers]
         try:  # the status manager writes on top of the latest copy, not the informer's

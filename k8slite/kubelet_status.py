@@ -27,7 +27,7 @@ from k8slite.api.pod import (
 from k8slite.apiserver import set_condition
 from k8slite.podstatus import not_ready_reason, pod_phase, should_restart
 from k8slite.prober import Prober
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ContainerRuntime
+from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ContainerRuntime
 
 if TYPE_CHECKING:
     from k8slite.kubelet import ContainerRecord
@@ -48,6 +48,9 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
         status.state = ContainerState(waiting=ContainerStateWaiting(rec.waiting_reason, rec.waiting_message))
         return status
     info = runtime.container_status(rec.current_id)
+    if info.state == CREATED:  # a real runtime is still starting it
+        status.state = ContainerState(waiting=ContainerStateWaiting("ContainerCreating"))
+        return status
     status.container_id, status.image_id = f"k8slite://{info.id}", info.image_id
     if info.state == RUNNING:
         status.state = ContainerState(running=ContainerStateRunning(info.started_at))
@@ -68,7 +71,7 @@ def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: 
     status = copy.deepcopy(pod.status)
     status.phase = pod_phase(statuses, pod.spec.restart_policy)
     status.container_statuses = statuses
-    status.pod_ip, status.pod_ips, status.host_ip = pod_ip, [PodIP(pod_ip)], host_ip
+    status.pod_ip, status.pod_ips, status.host_ip = pod_ip, [PodIP(pod_ip)] if pod_ip else [], host_ip
     if status.start_time is None:
         status.start_time = now
     ready = all(s.ready for s in statuses) and status.phase == "Running"

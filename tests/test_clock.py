@@ -1,6 +1,8 @@
-"""The VirtualClock: events in time order, FIFO at equal times, cancel, run(until)."""
+"""The VirtualClock: events in time order, FIFO at equal times, cancel, run(until); the RealClock's wake-up."""
 
-from k8slite.clock import VirtualClock
+import threading
+
+from k8slite.clock import RealClock, VirtualClock
 
 
 def test_callbacks_run_in_time_order_and_fifo_at_equal_times():
@@ -44,3 +46,22 @@ def test_callbacks_scheduled_while_running_are_honoured():
 
 def test_step_returns_false_when_idle():
     assert VirtualClock().step() is False
+
+
+def test_real_clock_wakes_for_work_handed_over_by_another_thread():
+    clock = RealClock()
+    clock.call_later(5, lambda: None)  # the next timer is far away
+    ran: list[float] = []
+    threading.Timer(0.05, lambda: clock.call_soon_threadsafe(lambda: ran.append(clock.now))).start()
+    clock.run_next(5)
+    assert len(ran) == 1 and 0.04 <= ran[0] < 1  # acted on at once, not when the timer came due
+    assert clock.now < 1
+
+
+def test_real_clock_run_stands_at_until_even_when_woken():
+    clock = RealClock()
+    ran: list[str] = []
+    threading.Timer(0.02, lambda: clock.call_soon_threadsafe(lambda: ran.append("handed"))).start()
+    clock.call_later(0.1, lambda: ran.append("timer"))
+    clock.run(0.2)
+    assert ran == ["handed", "timer"] and clock.now >= 0.2

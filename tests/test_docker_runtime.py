@@ -124,3 +124,14 @@ def test_no_engine_gives_one_clear_error(monkeypatch):
 
 
 test_no_engine_gives_one_clear_error.pytestmark = []  # runs everywhere: it needs no engine
+
+
+def test_a_start_the_engine_refuses_is_start_error_then_a_restart(c):
+    pod = make_pod("nocmd")
+    pod.spec.containers[0].command = ["/no/such/binary"]  # the engine fails the start, not the process
+    c.apply(pod)
+    c.run_until(lambda c: c.get("pod", "nocmd").status.container_statuses
+                and c.get("pod", "nocmd").status.container_statuses[0].restart_count >= 1, timeout=30)
+    last = c.get("pod", "nocmd").status.container_statuses[0].last_state.terminated
+    assert (last.exit_code, last.reason) == (128, "StartError")
+    assert "Started" not in [e.reason for e in c.events() if e.involved_object.name == "nocmd"]

@@ -79,3 +79,7 @@ class ContainerRuntime(Protocol):
     def crash(self) -> None:
         """The machine stops: every process dies at once."""
         ...
+
+    # A runtime may start a container after start_container returns (state `created` until then); it
+    # then calls on_started, or on_exit with reason StartError.
+    on_started: Callable[[str], None] | None

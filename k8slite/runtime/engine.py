@@ -55,6 +55,7 @@ class RuntimeEngine:
         else:
             from k8slite.runtime.docker import DockerRuntime
 
+            assert isinstance(self.clock, RealClock)
             runtime = DockerRuntime(self.clock, self.client, node_name, self.cluster_id, self.root,
                                     self.wall_origin)
         self.runtimes.append(runtime)
@@ -66,4 +67,5 @@ class RuntimeEngine:
 
             for runtime in self.runtimes:
                 runtime.down = True
+                runtime.workers.shutdown(wait=True, cancel_futures=True)  # no start races the removal
             remove_cluster(self.client, self.cluster_id)

@@ -95,6 +95,7 @@ class FakeRuntime:
     def __init__(self, clock: VirtualClock, network: FakeNetwork, node_name: str) -> None:
         self.clock, self.network, self.node_name = clock, network, node_name
         self.on_exit: Callable[[str], None] | None = None
+        self.on_started: Callable[[str], None] | None = None  # never called: a fake start is immediate
         self.sandboxes: dict[str, Sandbox] = {}
         self.containers: dict[str, FakeContainer] = {}
         self.images: set[str] = set()
