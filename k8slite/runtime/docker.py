@@ -29,6 +29,9 @@ after the other (250-300 ms for the pause container, which gets a new
 network namespace, then about 130 ms for the app), against one for `docker
 run` (benchmarks/pod_startup.py measures both).
 
+Reaching the engine and removing what dead clusters left is in
+`docker_engine`; the volume directories are in `docker_volumes`.
+
 Simplified: every simulated node shares the one engine; the runtime relists
 the engine's containers every second (like the kubelet's PLEG) to notice
 exits; an image already on the machine is used even with imagePullPolicy
@@ -41,7 +44,6 @@ import datetime as dt
 import os
 import shutil
 import socket
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -54,39 +56,12 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
-from k8slite.runtime.storage import VolumeSource
+from k8slite.runtime.docker_engine import RuntimeUnavailable, available, connect
+from k8slite.runtime.docker_volumes import DockerVolumes
 
 POLL_PERIOD = 1.0
 WORKERS = 8  # engine calls in flight at once: a start waiting for its pod's pause container holds one
 PAUSE_COMMAND = ["sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"]
-HOW_TO_START = ("Start the Docker engine (`sudo systemctl start docker`, or `sudo dockerd &` where there is no "
-                "systemd) and check it with `docker info`; or use Cluster(runtime=\"fake\").")
-
-
-class RuntimeUnavailable(RuntimeError):
-    """The container engine cannot be reached; the message says how to start it."""
-
-
-def connect() -> Any:
-    """A docker client that has answered a ping, or RuntimeUnavailable naming the fix."""
-    try:
-        import docker
-    except ImportError:
-        raise RuntimeUnavailable("the docker Python package is missing: pip install docker") from None
-    try:
-        client = docker.from_env(timeout=10)
-        client.ping()
-    except Exception as e:  # the SDK raises several kinds for "not running"
-        raise RuntimeUnavailable(f"cannot reach the Docker engine ({type(e).__name__}). {HOW_TO_START}") from None
-    return client
-
-
-def available() -> bool:
-    try:
-        connect()
-    except RuntimeUnavailable:
-        return False
-    return True
 
 
 @dataclass
@@ -99,7 +74,7 @@ class DockerSandbox:
     started: Future[None] | None = None  # the pause container's start, which its app containers wait for
 
 
-class DockerRuntime:
+class DockerRuntime(DockerVolumes):
     """A CRI runtime for one simulated node, on the shared Docker engine."""
 
     def __init__(self, clock: RealClock, client: Any, node_name: str, cluster_id: str, root: Path,
@@ -180,35 +155,6 @@ class DockerRuntime:
         if not box.ip and box.started is not None and box.started.done() and box.started.exception() is None:
             box.ip = str(self.client.api.inspect_container(sandbox_id)["NetworkSettings"]["IPAddress"])
         return box.ip
-
-    def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
-        """A host directory for the volume: the node's (hostPath), the network storage's, or files written here."""
-        box = self.sandboxes[sandbox_id]
-        if source.kind == "hostPath":
-            path = self.host_dir(source.path)
-        elif source.kind == "network":
-            path = self.root / "storage" / source.handle
-        else:
-            path = self.root / "pods" / box.uid / "volumes" / name
-            for rel, content in source.files.items():
-                (path / rel).parent.mkdir(parents=True, exist_ok=True)
-                (path / rel).write_text(content)
-        path.mkdir(parents=True, exist_ok=True)
-        path.chmod(0o777)
-        box.volume_dirs[name] = path
-
-    def volume_usage(self, sandbox_id: str, name: str) -> int:
-        path = self.sandboxes[sandbox_id].volume_dirs[name]
-        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-    def write_host_file(self, path: str, content: str) -> None:
-        target = self.host_dir(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-
-    def host_dir(self, path: str) -> Path:
-        """Where this simulated node's own disk keeps `path` (every node has its own folder)."""
-        return self.root / "nodes" / self.node_name / path.lstrip("/")
 
     def stop_pod_sandbox(self, sandbox_id: str) -> None:
         for info in list(self.containers.values()):
@@ -391,43 +337,4 @@ class DockerRuntime:
             self.remove_pod_sandbox(sandbox_id)
 
 
-def cluster_root(cluster_id: str) -> Path:
-    return Path(tempfile.gettempdir()) / "k8slite" / cluster_id
-
-
-def remove_cluster(client: Any, cluster_id: str) -> int:
-    """Remove every container (and the scratch folder) of one cluster; how many containers went."""
-    import docker.errors
-
-    containers = client.api.containers(all=True, filters={"label": f"k8slite.cluster={cluster_id}"})
-    for container in containers:
-        try:
-            client.api.remove_container(container["Id"], force=True)
-        except docker.errors.NotFound:
-            pass  # someone else removed it meanwhile
-    shutil.rmtree(cluster_root(cluster_id), ignore_errors=True)
-    return len(containers)
-
-
-def remove_orphans(client: Any) -> int:
-    """Remove containers of clusters whose Python process on this host is gone (a crashed kernel)."""
-    host = socket.gethostname()
-    listed = client.api.containers(all=True, filters={"label": "k8slite.cluster"})  # no per-container inspect
-    dead = {c["Labels"]["k8slite.cluster"] for c in listed
-            if c["Labels"].get("k8slite.host") == host and not pid_alive(int(c["Labels"].get("k8slite.pid", "0")))}
-    return sum(remove_cluster(client, cluster_id) for cluster_id in sorted(dead))
-
-
-def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-__all__ = ["DockerRuntime", "RuntimeUnavailable", "connect", "available", "remove_cluster", "remove_orphans"]
+__all__ = ["DockerRuntime", "RuntimeUnavailable", "available", "connect"]  # engine helpers: docker_engine

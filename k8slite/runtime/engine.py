@@ -37,7 +37,7 @@ class RuntimeEngine:
             self.clock: VirtualClock = VirtualClock()
             return
         from k8slite.runtime.busybox import ensure_busybox
-        from k8slite.runtime.docker import cluster_root, connect, remove_orphans
+        from k8slite.runtime.docker_engine import cluster_root, connect, remove_orphans
 
         self.client = connect()
         remove_orphans(self.client)
@@ -63,7 +63,7 @@ class RuntimeEngine:
 
     def close(self) -> None:
         if self.client is not None:
-            from k8slite.runtime.docker import remove_cluster
+            from k8slite.runtime.docker_engine import remove_cluster
 
             for runtime in self.runtimes:
                 runtime.down = True
