@@ -28,9 +28,11 @@ from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Pod, PodCondition
+from k8slite.api.service import Service
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
 from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
+from k8slite.network.clusterip import allocate, check_requested, keep_allocations
 from k8slite.store import KeyExists, KeyMissing, RevisionMismatch, Store, Watch
 
 T = TypeVar("T", bound=KubeObject)
@@ -84,6 +86,8 @@ class APIServer:
         kind = kind_of(obj)
         new = self.prepare(obj, kind)
         self.admit(new, kind)
+        if isinstance(new, Service):
+            allocate(self, new, self.rng)  # clusterIP and nodePorts, as the Service REST storage does
         new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         new.metadata.creation_timestamp = self.clock.now
         new.metadata.generation = 1
@@ -126,6 +130,8 @@ class APIServer:
         if found[0].status.phase == "Terminating":
             raise Forbidden(f'{kind.plural} "{obj.name}" is forbidden: unable to create new content in '
                             f'namespace {obj.namespace} because it is being terminated')
+        if isinstance(obj, Service):
+            check_requested(self, obj)
 
     def update(self, obj: T) -> T:
         """Replace spec and metadata (not status), if obj's resourceVersion is current.
@@ -135,6 +141,10 @@ class APIServer:
         new = self.prepare(obj, kind)
         if isinstance(new, Pod) and isinstance(current, Pod):
             self.check_pod_update(current, new)
+        if isinstance(new, Service) and isinstance(current, Service):
+            errors = keep_allocations(self, current, new, self.rng)
+            if errors:
+                raise invalid_object("Service", new.name, errors)
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
         if getattr(new, "spec", None) != getattr(current, "spec", None):

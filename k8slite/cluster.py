@@ -31,6 +31,8 @@ from k8slite.apiserver import APIServer
 from k8slite.cluster_handles import NodeHandle, PodHandle
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.deployment_util import deployment_complete
+from k8slite.controllers.endpoints import EndpointsController
+from k8slite.controllers.endpointslice import EndpointSliceController
 from k8slite.controllers.garbage_collector import GarbageCollector
 from k8slite.controllers.job import JobController
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
@@ -38,6 +40,8 @@ from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
+from k8slite.network.bootstrap import create_default_services
+from k8slite.network.services import ServiceNetwork
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
 from k8slite.scheduler import Profile, Scheduler
@@ -88,6 +92,9 @@ class Cluster:
         self.warned: set[str] = set()
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+        create_default_services(self.api)
+        self.services = ServiceNetwork(self.api, self.rng)  # cluster DNS and each node's kube-proxy
+        self.network.services = self.services
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
@@ -97,7 +104,8 @@ class Cluster:
         if controllers:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
                                 node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api)]
+                                GarbageCollector(self.api), EndpointsController(self.api),
+                                EndpointSliceController(self.api)]
         self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()
@@ -121,6 +129,7 @@ class Cluster:
             obj.status = default_node(len(self.kubelets) + 1).status
         kubelet = Kubelet(self.api, self.engine.runtime_for(obj.name, self.network), obj)
         self.kubelets[obj.name] = kubelet
+        self.services.add_node(obj.name)
         kubelet.start()
         return NodeHandle(self, obj.name)
 

@@ -19,6 +19,8 @@ from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEG
 from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.service import Service
+from k8slite.api.validation_service import default_service
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -93,3 +95,5 @@ def apply_defaults(obj: KubeObject) -> None:
         default_deployment(obj)
     elif isinstance(obj, Job):
         default_job(obj)
+    elif isinstance(obj, Service):
+        default_service(obj)

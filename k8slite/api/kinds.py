@@ -23,6 +23,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import DecodeError, from_dict
+from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.errors import Invalid, NotFound
 
 
@@ -60,8 +61,9 @@ KINDS: list[Kind] = [
     Kind("ReplicaSet", "replicasets", ("rs",), ReplicaSet),
     Kind("Deployment", "deployments", ("deploy",), Deployment),
     Kind("Job", "jobs", (), Job),
-    _generic("Service", "v1", "services", ("svc",)),
-    _generic("Endpoints", "v1", "endpoints", ("ep",)),
+    Kind("Service", "services", ("svc",), Service),
+    Kind("Endpoints", "endpoints", ("ep",), Endpoints),
+    Kind("EndpointSlice", "endpointslices", (), EndpointSlice),
     _generic("ConfigMap", "v1", "configmaps", ("cm",)),
     _generic("Secret", "v1", "secrets"),
     _generic("PersistentVolume", "v1", "persistentvolumes", ("pv",), namespaced=False),

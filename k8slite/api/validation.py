@@ -20,6 +20,8 @@ from k8slite.api.pod import Container, Pod, PodSpec, Probe
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.service import Service
+from k8slite.api.validation_service import validate_service
 from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
@@ -72,6 +74,8 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_deployment(obj, validate_pod_spec)
     elif isinstance(obj, Job):
         errors += validate_job(obj, validate_pod_spec)
+    elif isinstance(obj, Service):
+        errors += validate_service(obj)
     return errors
 
 

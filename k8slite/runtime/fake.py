@@ -20,6 +20,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
@@ -40,6 +41,7 @@ class FakeNetwork:
 
     def __init__(self) -> None:
         self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
+        self.services: Any = None  # network.services.ServiceNetwork (DNS, kube-proxy), set by the Cluster
 
     def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
         """Bind ip:port; OSError (EADDRINUSE) when another process holds it."""
@@ -141,19 +143,26 @@ class FakeRuntime:
         env = dict(image.env)
         env.update({"HOSTNAME": pod.spec.hostname or pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})
+        files = dict(image.files)
+        if self.network.services is not None:  # the kubelet's /etc/resolv.conf and /etc/hosts
+            files.update(self.network.services.pod_files(pod.namespace, box.pod_name, box.ip))
         info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image,
                              image_id=f"{image.name}@sha256:{hashlib.sha256(image.name.encode()).hexdigest()}")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
-            FileSystem(image.files, mounts), env, container.working_dir or image.working_dir,
+            FileSystem(files, mounts), env, container.working_dir or image.working_dir,
             memory_limit(container))
         return info.id
 
     def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
         box = self.sandboxes[c.info.sandbox_id]
 
+        services = self.network.services
+
         def http_get(host: str, port: int, path: str) -> tuple[int, str]:
             ip = box.ip if host in ("localhost", "127.0.0.1") else host
+            if services is not None and ip != box.ip:  # through this node's kube-proxy rules
+                return services.request(self.node_name, box.ip, ip, port, path, self.network.http_get)  # type: ignore[no-any-return]
             return self.network.http_get(ip, port, path)
 
         def listen(port: int, handler: HttpHandler) -> None:
@@ -161,6 +170,7 @@ class FakeRuntime:
 
         return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
                               http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit,
+                              resolve=(lambda name: services.resolve(name, box.namespace)) if services else None,
                               clock=lambda: EPOCH.timestamp() + self.clock.now)
 
     def start_container(self, container_id: str) -> None:
