@@ -95,6 +95,11 @@ class Cluster:
         create_default_services(self.api)
         self.services = ServiceNetwork(self.api, self.rng)  # cluster DNS and each node's kube-proxy
         self.network.services = self.services
+        self.network_controllers: list[Any] = []  # chapter 12: who stands behind each Service
+        if controllers:
+            self.network_controllers = [EndpointsController(self.api), EndpointSliceController(self.api)]
+            for controller in self.network_controllers:
+                controller.start()
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
@@ -104,8 +109,7 @@ class Cluster:
         if controllers:
             self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
                                 node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api), EndpointsController(self.api),
-                                EndpointSliceController(self.api)]
+                                GarbageCollector(self.api)]
         self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
         for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
             component.start()

@@ -62,8 +62,11 @@ class EndpointSliceController(Controller):
     def sync(self, key: str) -> None:
         namespace, _, name = key.partition("/")
         svc = self.services.get(key)
+        if svc is None:  # the Service is gone: so are its slices (the garbage collector would do it too)
+            self.reconcile_deleted(namespace, name)
+            return
         if not isinstance(svc, Service) or not svc.spec.selector:
-            return  # deleted Services' slices go with them (owner references); selector-less ones are by hand
+            return  # a Service without a selector: its slices are written by hand
         pods = [p for p in self.pods.list() if isinstance(p, Pod) and p.namespace == namespace]
         wanted = desired_slices(svc, pods)
         existing = self.slices_of(namespace, name)
@@ -86,6 +89,13 @@ class EndpointSliceController(Controller):
                 new.endpoints = slice_.endpoints
                 self.api.update(new)
         for stale in unused:
+            try:
+                self.api.delete("endpointslices", stale.name, stale.namespace)
+            except NotFound:
+                pass
+
+    def reconcile_deleted(self, namespace: str, name: str) -> None:
+        for stale in self.slices_of(namespace, name):
             try:
                 self.api.delete("endpointslices", stale.name, stale.namespace)
             except NotFound:

@@ -16,6 +16,7 @@ is killed (137). Simplified: no cgroups, images are always "pullable".
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Callable
@@ -157,12 +158,8 @@ class FakeRuntime:
     def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
         box = self.sandboxes[c.info.sandbox_id]
 
-        services = self.network.services
-
         def http_get(host: str, port: int, path: str) -> tuple[int, str]:
             ip = box.ip if host in ("localhost", "127.0.0.1") else host
-            if services is not None and ip != box.ip:  # through this node's kube-proxy rules
-                return services.request(self.node_name, box.ip, ip, port, path, self.network.http_get)  # type: ignore[no-any-return]
             return self.network.http_get(ip, port, path)
 
         def listen(port: int, handler: HttpHandler) -> None:
@@ -170,15 +167,29 @@ class FakeRuntime:
 
         return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
                               http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit,
-                              resolve=(lambda name: services.resolve(name, box.namespace)) if services else None,
                               clock=lambda: EPOCH.timestamp() + self.clock.now)
+
+    def pod_context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
+        """context(), plus the cluster's Services: names through cluster DNS, connections through
+        this node's kube-proxy rules (network/services.py)."""
+        ctx, services = self.context(c, write), self.network.services
+        if services is None:
+            return ctx
+        box, direct = self.sandboxes[c.info.sandbox_id], ctx.http_get
+
+        def http_get(host: str, port: int, path: str) -> tuple[int, str]:
+            if host in ("localhost", "127.0.0.1", box.ip) or direct is None:
+                return direct(host, port, path) if direct else (0, "")
+            return services.request(self.node_name, box.ip, host, port, path, self.network.http_get)  # type: ignore[no-any-return]
+
+        return dataclasses.replace(ctx, http_get=http_get, resolve=lambda name: services.resolve(name, box.namespace))
 
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]
         c.info.state, c.info.started_at = RUNNING, self.clock.now
         write = c.log.append
         try:
-            c.process = run_argv(c.argv, self.context(c, write))
+            c.process = run_argv(c.argv, self.pod_context(c, write))
         except ShellSyntaxError as e:
             write(f"{e}\n")
             self.finish(c, 2, "Error")
@@ -242,7 +253,7 @@ class FakeRuntime:
             raise RuntimeError(f"container {c.info.name} is not running")
         out: list[str] = []
         try:
-            code = exec_sync(command, self.context(c, out.append), max_seconds=timeout)
+            code = exec_sync(command, self.pod_context(c, out.append), max_seconds=timeout)
         except ShellSyntaxError as e:
             return 2, f"{e}\n"
         except OutOfMemory:
