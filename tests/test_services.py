@@ -107,7 +107,8 @@ def test_validation_in_kubernetes_words(spec: str, message: str) -> None:
 
 def test_node_port_clash_and_a_bad_document_stores_nothing() -> None:
     c = Cluster(nodes=1)
-    np = "{{apiVersion: v1, kind: Service, metadata: {{name: {}}}, spec: {{type: NodePort, ports: [{{port: 80, nodePort: 30080}}]}}}}"
+    np = ("{{apiVersion: v1, kind: Service, metadata: {{name: {}}}, "
+          "spec: {{type: NodePort, ports: [{{port: 80, nodePort: 30080}}]}}}}")
     c.apply(np.format("one"))
     with pytest.raises(Invalid, match=r"spec.ports\[0\].nodePort: Invalid value: 30080: provided port is already "
                                       "allocated"):

@@ -10,6 +10,9 @@ endpoints, ready or not, again three at most. -o wide adds a Service's SELECTOR.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.kubectl.durations import since
 from k8slite.kubectl.generic_rows import endpoints_cells, service_cells
@@ -45,4 +48,4 @@ def endpointslice_row(eps: EndpointSlice, now: float, wide: bool) -> Row:
     return [eps.name, eps.address_type, ports, addresses, since(now, eps.metadata.creation_timestamp)]
 
 
-ROWS = {"Service": service_row, "Endpoints": endpoints_row, "EndpointSlice": endpointslice_row}
+ROWS: dict[str, Callable[[Any, float, bool], Row]] = {"Service": service_row, "Endpoints": endpoints_row, "EndpointSlice": endpointslice_row}

@@ -21,6 +21,7 @@ import random
 from collections.abc import Callable
 
 from k8slite.api.node import Node
+from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
 from k8slite.network.clusterip import SERVICE_CIDR
 from k8slite.network.dns import ClusterDNS, resolv_conf
@@ -72,6 +73,18 @@ class ServiceNetwork:
         except ConnectionRefusedError:
             raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused") from None
         return http_get(target_ip, target_port, path)
+
+    def ping(self, node_name: str, ip: str) -> int | None:
+        """The TTL of an echo reply from ip to a pod on node_name: a pod or a node answers, a ClusterIP never.
+
+        64 minus the routers on the way: none on the same node's bridge, each node's routing across nodes."""
+        for pod in self.api.list("pods"):
+            if isinstance(pod, Pod) and pod.status.pod_ip == ip and pod.status.phase == "Running":
+                return 64 if pod.spec.node_name == node_name else 62
+        owner = self.node_with_ip(ip)
+        if owner is not None:
+            return 64 if owner == node_name else 63
+        return None
 
     @staticmethod
     def pod_files(namespace: str, hostname: str, ip: str) -> dict[str, str]:

@@ -182,7 +182,8 @@ class FakeRuntime:
                 return direct(host, port, path) if direct else (0, "")
             return services.request(self.node_name, box.ip, host, port, path, self.network.http_get)  # type: ignore[no-any-return]
 
-        return dataclasses.replace(ctx, http_get=http_get, resolve=lambda name: services.resolve(name, box.namespace))
+        return dataclasses.replace(ctx, http_get=http_get, resolve=lambda name: services.resolve(name, box.namespace),
+                                   ping=lambda ip: services.ping(self.node_name, ip))
 
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]

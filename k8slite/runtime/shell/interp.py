@@ -58,6 +58,8 @@ class ProcessContext:
     cwd: str = "/"
     resolve: Callable[[str], list[str] | None] | None = None
     """The pod's DNS resolver: a name -> its IPv4 addresses, or None when it does not resolve (NXDOMAIN)."""
+    ping: Callable[[str], int | None] | None = None
+    """ICMP echo: the TTL of the reply from an IP, or None when nothing answers (a ClusterIP never does)."""
     clock: Callable[[], float] | None = None
     """Seconds since 1970 on the cluster's clock, for ``date``."""
     memory_limit: int = DEFAULT_MEMORY_LIMIT
