@@ -48,4 +48,5 @@ def endpointslice_row(eps: EndpointSlice, now: float, wide: bool) -> Row:
     return [eps.name, eps.address_type, ports, addresses, since(now, eps.metadata.creation_timestamp)]
 
 
-ROWS: dict[str, Callable[[Any, float, bool], Row]] = {"Service": service_row, "Endpoints": endpoints_row, "EndpointSlice": endpointslice_row}
+ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
+    "Service": service_row, "Endpoints": endpoints_row, "EndpointSlice": endpointslice_row}
