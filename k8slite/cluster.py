@@ -100,6 +100,10 @@ class Cluster:
             self.network_controllers = [EndpointsController(self.api), EndpointSliceController(self.api)]
             for controller in self.network_controllers:
                 controller.start()
+        self.docker_services: Any = None  # Service names inside real containers (network/docker_services.py)
+        if runtime == "docker":
+            from k8slite.network.docker_services import DockerServiceProxy
+            self.docker_services = DockerServiceProxy(self.api, self.engine.client, self.engine.cluster_id)
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
