@@ -482,7 +482,7 @@ spec: {selector: {app: front}, clusterIP: 10.96.0.20, ports: [{port: 80, targetP
     assert c.get("deploy", "front").spec.replicas == 4
     blocks = c.kubectl("get all").split("\n\n")
     assert [b.splitlines()[1].split("/")[0] for b in blocks] == ["pod", "service", "deployment.apps", "replicaset.apps"]
-    assert "Cluster IP:" in c.kubectl("describe svc front")
+    assert "\nIP:                       10.96.0.20\n" in c.kubectl("describe svc front")
 
 
 # ---------------------------------------------------------------- logs and exec

@@ -227,4 +227,35 @@ def test_nginx_examples_from_the_docs() -> None:
     c.run(30)
     ips = sorted(p.status.pod_ip for p in c.get("pods"))
     assert c.kubectl("get ep my-nginx").splitlines()[1].split()[1] == ",".join(f"{i}:80" for i in ips)
-    assert "Cluster IP:" in c.kubectl("describe svc my-nginx")
+    svc = c.get("svc", "my-nginx")
+    assert c.kubectl("describe svc my-nginx") == (
+        "Name:                     my-nginx\n"
+        "Namespace:                default\n"
+        "Labels:                   run=my-nginx\n"
+        "Annotations:              <none>\n"
+        "Selector:                 run=my-nginx\n"
+        "Type:                     ClusterIP\n"
+        "IP Family Policy:         SingleStack\n"
+        "IP Families:              IPv4\n"
+        f"IP:                       {svc.spec.cluster_ip}\n"
+        f"IPs:                      {svc.spec.cluster_ip}\n"
+        "Port:                     <unset>  80/TCP\n"
+        "TargetPort:               80/TCP\n"
+        f"Endpoints:                {ips[0]}:80,{ips[1]}:80\n"
+        "Session Affinity:         None\n"
+        "Internal Traffic Policy:  Cluster\n"
+        "Events:                   <none>\n")
+
+
+def test_kubectl_expose() -> None:
+    c = Cluster(nodes=2)
+    c.apply(hostname_app())
+    assert c.kubectl("expose deployment who --port 80 --target-port 8080") == "service/who exposed\n"
+    svc = c.get("svc", "who")
+    assert (svc.spec.selector, svc.spec.ports[0].port, svc.spec.ports[0].target_port) == ({"app": "who"}, 80, 8080)
+    assert c.kubectl("expose deployment who --name who-np --type NodePort").splitlines() == ["service/who-np exposed"]
+    assert c.get("svc", "who-np").spec.ports[0].port == 8080  # the containerPort, by introspection
+    assert c.kubectl("expose deployment who --port 80") == (
+        'Error from server (AlreadyExists): services "who" already exists\n')
+    c.apply(client())
+    assert c.kubectl("expose pod client") == "error: couldn't find port via --port flag or introspection\n"
