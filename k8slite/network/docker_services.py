@@ -58,7 +58,7 @@ class DockerServiceProxy:
         self.api, self.client, self.cluster_id, self.clock = api, client, cluster_id, api.clock
         self.proxies: dict[str, tuple[Any, str]] = {}  # namespace/name -> (container, its IP)
         self.backends: dict[tuple[str, int], str] = {}
-        self.hosts: dict[str, str] = {}  # pause container id -> the Service lines written into it
+        self.hosts: dict[str, str] = {}  # pod uid -> the Service lines written into its /etc/hosts
         self.scheduled = False
         self.services = Informer(api, "services", self.changed)
         self.slices = Informer(api, "endpointslices", self.changed)
@@ -119,12 +119,12 @@ class DockerServiceProxy:
                 continue
             lines = "".join(f"{self.proxies[f'{s.namespace}/{s.name}'][1]}\t{' '.join(host_names(s, pod.namespace))}"
                             f"\t{HOSTS_MARK}\n" for s in services if f"{s.namespace}/{s.name}" in self.proxies)
+            if self.hosts.get(pod.metadata.uid, "") == lines:
+                continue  # nothing new for this pod: no call to the engine
+            script = f"grep -v '{HOSTS_MARK}' /etc/hosts > /tmp/hosts; printf '{lines}' >> /tmp/hosts; " \
+                     "cat /tmp/hosts > /etc/hosts"
             for pause in self.client.api.containers(filters={"label": [f"k8slite.cluster={self.cluster_id}",
                                                                        f"k8slite.pod-uid={pod.metadata.uid}",
                                                                        "k8slite.role=pause"]}):
-                if self.hosts.get(pause["Id"]) == lines:
-                    continue
-                script = f"grep -v '{HOSTS_MARK}' /etc/hosts > /tmp/hosts; printf '{lines}' >> /tmp/hosts; " \
-                         "cat /tmp/hosts > /etc/hosts"
                 self.client.api.exec_start(self.client.api.exec_create(pause["Id"], ["sh", "-c", script]))
-                self.hosts[pause["Id"]] = lines
+            self.hosts[pod.metadata.uid] = lines
