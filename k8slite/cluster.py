@@ -38,6 +38,7 @@ from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
+from k8slite.network.podnet import PodNetwork
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
 from k8slite.scheduler import Profile, Scheduler
@@ -76,7 +77,9 @@ class Cluster:
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
-                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None) -> None:
+                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None,
+                 network: str = "host-gw") -> None:
+        self.pod_network = PodNetwork(network)  # "host-gw" or "vxlan": flannel's backends (network/podnet.py)
         self.runtime_name = runtime
         self.engine = RuntimeEngine(runtime)
         self.clock = self.engine.clock
@@ -132,6 +135,17 @@ class Cluster:
     def pod(self, name: str, namespace: str = "default") -> PodHandle:
         self.api.get("pods", name, namespace)
         return PodHandle(self, name, namespace)
+
+    def trace(self, src: str, dst: str, namespace: str = "default") -> Any:
+        """The hops of a request from pod `src` to `dst` (pod, "ns/pod" or IP); print it (network/trace.py)."""
+        from k8slite.network.trace import trace
+        pods = sorted((p for p in self.api.list("pods") if isinstance(p, Pod)), key=lambda p: (p.namespace, p.name))
+        return trace(self.pod_network, self.get("nodes"), pods, src, dst, namespace, self.network.cut_off)
+
+    def draw_path(self, src: str, dst: str, namespace: str = "default") -> Any:
+        """`c.trace(src, dst)` drawn across the machines (viz/network.py)."""
+        from k8slite.viz.network import draw_trace
+        return draw_trace(self, self.trace(src, dst, namespace))
 
     # ------------------------------------------------------------ time
     @property
