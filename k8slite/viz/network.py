@@ -78,7 +78,7 @@ def machines(ax: Axes, cluster: Any, trace: Trace, bottom: float, top: float) ->
     """One box per machine on the path, titled with its name, InternalIP and podCIDR; red if cut off."""
     two = len(trace.machines) > 1
     spans = [(0.05, WIDTH / 2 - 0.3), (WIDTH / 2 + 0.3, WIDTH - 0.05)] if two else [(0.05, WIDTH - 0.05)]
-    cut_off = getattr(getattr(cluster, "network", None), "cut_off", set())
+    cut_off: set[str] = getattr(getattr(cluster, "network", None), "cut_off", set())
     for name, (x0, x1) in zip(trace.machines, spans):
         node, cut = cluster.get("node", name), name in cut_off
         ax.add_patch(FancyBboxPatch((x0, bottom + 0.1), x1 - x0, top - bottom - 0.1, zorder=0,
