@@ -105,3 +105,12 @@ def test_draw_path_is_a_figure_of_fixed_width(backend: str) -> None:
     assert "node-1" in texts and "node-2" in texts and "routing table" in texts
     assert ("flannel.1" in texts) == (backend == "vxlan")
     assert png_bytes(fig) == png_bytes(c.draw_path("client", "web"))  # deterministic
+
+
+def test_draw_with_ips_writes_pod_ips_and_pod_cidrs_and_keeps_the_size() -> None:
+    c = cluster("host-gw")
+    plain, with_ips = c.draw(), c.draw(ips=True)
+    assert plain.get_size_inches().tolist() == with_ips.get_size_inches().tolist()
+    texts = {t.get_text() for t in with_ips.axes[0].texts}
+    assert {"10.244.1.2", "10.244.2.2", "10.244.1.3", "10.244.1.0/24", "10.244.3.0/24"} <= texts
+    assert not {"10.244.1.2", "10.244.1.0/24"} & {t.get_text() for t in plain.axes[0].texts}
