@@ -58,17 +58,23 @@ class NodeHandle:
 
     def disconnect(self) -> NodeHandle:
         """Unplug the machine's network: it keeps running, but its heartbeats and its pods' traffic are lost."""
-        self.kubelet.connected = False
+        kubelet = self.kubelet
+        kubelet.connected = False
+        if kubelet.heartbeat_timer:  # its status updates would never arrive
+            kubelet.heartbeat_timer.cancel()
         self.cluster.network.cut_off.add(self.name)
         return self
 
     def reconnect(self) -> NodeHandle:
         """Plug it back: the next heartbeat gets through and the kubelet looks at every pod again."""
-        if not self.kubelet.connected:
-            self.kubelet.connected = True
+        kubelet = self.kubelet
+        if not kubelet.connected:
+            kubelet.connected = True
             self.cluster.network.cut_off.discard(self.name)
-            for key in sorted({*self.kubelet.pods, *(self.kubelet.informer.cache if self.kubelet.informer else {})}):
-                self.kubelet.queue.add(key)
+            for key in sorted({*kubelet.pods, *(kubelet.informer.cache if kubelet.informer else {})}):
+                kubelet.queue.add(key)  # the watch is re-established: look at every pod again
+            if kubelet.running:
+                kubelet.heartbeat()
             self.cluster.run(0)
         return self
 

@@ -133,9 +133,6 @@ class Kubelet:
         """Post the node's status: Ready, with a fresh lastHeartbeatTime."""
         if not self.running:
             return
-        if not self.connected:  # the update cannot reach the API server; try again next period
-            self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
-            return
         node = self.api.get("nodes", self.node_name)
         assert isinstance(node, Node)
         new = node.copy()
@@ -158,7 +155,7 @@ class Kubelet:
 
     # ------------------------------------------------------------ events in
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
-        if self.running:
+        if self.running and self.connected:  # cut off, the kubelet's watch hears nothing
             self.queue.add(object_key(obj))
 
     def container_exited(self, container_id: str) -> None:
@@ -168,7 +165,7 @@ class Kubelet:
 
     # ------------------------------------------------------------ sync
     def sync_pod(self, key: str) -> None:
-        if not self.running or not self.connected or self.informer is None:
+        if not self.running or self.informer is None:
             return
         pod = self.informer.get(key)
         if not isinstance(pod, Pod) or pod.spec.node_name != self.node_name:
@@ -298,6 +295,8 @@ class Kubelet:
 
     # ------------------------------------------------------------ status
     def write_status(self, pod: Pod, record: PodRecord) -> None:
+        if not self.connected:  # the update cannot reach the API server; the next sync writes it
+            return
         statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod)
                     for c in pod.spec.containers]
         try:  # the status manager writes on top of the latest copy, not the informer's
