@@ -189,28 +189,30 @@ class Kubelet:
         self.write_status(pod, record)
 
     def create_sandbox(self, pod: Pod) -> PodRecord | None:
-        key = object_key(pod)
-        try:
-            allocated = self.allocate_ip(key)
-        except RangeExhausted as e:  # the CNI plugin fails; the kubelet tries again later
-            self.recorder.warning(pod, "FailedCreatePodSandBox", "Failed to create pod sandbox: rpc error: code = "
-                                  f'Unknown desc = failed to setup network for sandbox "{pod.name}": plugin '
-                                  f'type="flannel" failed (add): failed to delegate add: {e}')
-            self.queue.add_after(key, STATUS_UPDATE_PERIOD)
-            return None
+        allocated = self.allocate_ip(pod)
+        if not allocated:
+            return None  # the network plugin failed: allocate_ip said why and will try again
         sandbox_id = self.runtime.run_pod_sandbox(pod, allocated)
         ip = self.runtime.sandbox_ip(sandbox_id)  # a real runtime's network may choose its own
+        key = object_key(pod)
         prober = Prober(self.clock, self.runtime, sandbox_id, ip,
                         lambda w, c, ok, out: self.probe_result(key, w, c, ok, out))
         record = PodRecord(pod.metadata.uid, sandbox_id, ip, prober, allocated=allocated)
         record.containers = {c.name: ContainerRecord(c.name) for c in pod.spec.containers}
         return record
 
-    def allocate_ip(self, owner: str) -> str:
-        """The CNI plugin's IPAM step: an address from this node's podCIDR (network/ipam.py)."""
+    def allocate_ip(self, pod: Pod) -> str:
+        """The CNI plugin's IPAM step: an address from this node's podCIDR (network/ipam.py); "" if none is left."""
         if self.ipam is None:
             self.ipam = HostLocalIPAM(self.pod_cidr or "10.244.0.0/24")
-        return self.ipam.allocate(owner)
+        try:
+            return self.ipam.allocate(object_key(pod))
+        except RangeExhausted as e:  # sandbox creation fails; the kubelet tries again later
+            self.recorder.warning(pod, "FailedCreatePodSandBox", "Failed to create pod sandbox: rpc error: code = "
+                                  f'Unknown desc = failed to setup network for sandbox "{pod.name}": plugin '
+                                  f'type="flannel" failed (add): failed to delegate add: {e}')
+            self.queue.add_after(object_key(pod), STATUS_UPDATE_PERIOD)
+            return ""
 
     def sync_container(self, pod: Pod, record: PodRecord, container: Container) -> None:
         rec = record.containers[container.name]
