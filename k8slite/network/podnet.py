@@ -25,7 +25,9 @@ With the Docker runtime none of this is simulated: every pod's pause container
 sits on Docker's one default bridge (docker0) on one machine, Docker's IPAM
 picks the address (172.17.0.x, not the node's podCIDR; status.podIP reports what
 Docker chose), and no routes or tunnels are needed because all "nodes" share
-that bridge. Simplified here: IPv4 only, no network policy, no ARP/FDB tables.
+that bridge. `c.node(n).disconnect()` there only stops the node's heartbeats;
+its containers stay on the bridge. Simplified here: IPv4 only, no network
+policy, no ARP/FDB tables.
 """
 
 from __future__ import annotations

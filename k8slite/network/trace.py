@@ -160,22 +160,22 @@ class Path:
         node = self.nodes[source.spec.node_name]
         cidr, ip = node.spec.pod_cidr, source.status.pod_ip
         route = lookup(pod_routes(ip, cidr), resolution.address)
-        self.add(node.name, f"{source.name} eth0", ip, f"ip route get {resolution.address}: {route}")
+        self.add(node.name, f"{source.name} eth0", ip, f"route: {route}")
         self.add(node.name, veth_name(source), "", f"host end of the pod's veth pair, a port of {BRIDGE}")
         if route is not None and not route.via and not resolution.hops:
-            return self.bridge(node, resolution.target, "same subnet, switched, not routed")
+            return self.bridge(node, resolution.target, "same subnet: switched, not routed")
         self.add(node.name, BRIDGE, gateway(cidr), f"the pod's gateway: into {node.name}'s kernel")
         self.hops.extend(resolution.hops)
         return self.route(node, resolution.target, ip, OUTBOUND)
 
     def route(self, node: Node, target: str, inner_src: str, side: int) -> str:
         route = lookup(self.network.routes(self.nodes.values(), node), target)
-        self.add(node.name, "routing table", "", f"ip route get {target}: {route}", side)
+        self.add(node.name, "routing table", "", f"route: {route}", side)
         in_cluster = ipaddress.ip_address(target) in ipaddress.ip_network(CLUSTER_CIDR)
         if route is None or route.dst == "default" or not in_cluster:
             return f"leaves the pod network by {node.name}'s default route: not traced further"
         if route.dev == BRIDGE:
-            return self.bridge(node, target, "on this node's bridge", INBOUND)
+            return self.bridge(node, target, "", INBOUND)
         return self.cross(node, route, target, inner_src)
 
     def cross(self, node: Node, route: Route, target: str, inner_src: str) -> str:
@@ -187,12 +187,12 @@ class Path:
         inner = f"{inner_src} -> {target}"
         if route.dev == VXLAN_DEVICE:
             self.add(node.name, VXLAN_DEVICE, vtep_address(node.spec.pod_cidr),
-                     f"VXLAN: wrap [{inner}] in UDP {here} -> {there}:{VXLAN_PORT}, VNI {VXLAN_VNI}")
+                     f"VXLAN: wrap in UDP to {there}:{VXLAN_PORT}, VNI {VXLAN_VNI} (pod MTU {self.network.mtu})")
             self.add(node.name, "eth0", here, f"send to {there} ({peer.name})")
-            wire = f"outer {here} -> {there} UDP {VXLAN_PORT} | inner {inner}"
+            wire = f"UDP {here} -> {there}:{VXLAN_PORT} [{inner}]"
         else:
-            self.add(node.name, "eth0", here, f"next hop {there} ({peer.name}): the packet is sent as it is")
-            wire = f"{inner}, to {peer.name}'s MAC"
+            self.add(node.name, "eth0", here, f"next hop {there} ({peer.name}), packet unchanged")
+            wire = f"{inner} (to {peer.name}'s MAC)"
         down = sorted({node.name, peer.name} & self.cut_off)
         if down:
             self.add(LINK, "network", "", f"lost: {down[0]} is disconnected (no answer: Connection timed out)",
@@ -203,7 +203,7 @@ class Path:
             self.add(peer.name, "eth0", there, f"UDP port {VXLAN_PORT}: hand to {VXLAN_DEVICE}", INBOUND)
             self.add(peer.name, VXLAN_DEVICE, vtep_address(peer.spec.pod_cidr), f"VXLAN: unwrap [{inner}]", INBOUND)
         else:
-            self.add(peer.name, "eth0", there, "not for this node's address: forward (ip_forward=1)", INBOUND)
+            self.add(peer.name, "eth0", there, "not my address: forward (ip_forward=1)", INBOUND)
         return self.route(peer, target, inner_src, INBOUND)
 
     def bridge(self, node: Node, target: str, why: str, side: int = OUTBOUND) -> str:
@@ -213,8 +213,8 @@ class Path:
             self.add(node.name, BRIDGE, gateway(node.spec.pod_cidr), f"no pod here has {target}: ARP gets no "
                      "answer", side, ok=False)
             return f"dropped: no pod has {target} (No route to host)"
-        self.add(node.name, BRIDGE, gateway(node.spec.pod_cidr), f"{target} is behind port {veth_name(pod)}, "
-                 + why, side)
+        self.add(node.name, BRIDGE, gateway(node.spec.pod_cidr), f"{target} is on port {veth_name(pod)}"
+                 + (f" ({why})" if why else ""), side)
         self.add(node.name, veth_name(pod), "", "into the pod's network namespace", INBOUND)
         self.add(node.name, f"{pod.name} eth0", target, "delivered: the pod's own address", INBOUND)
         return f"delivered to {pod.namespace}/{pod.name} in {len(self.hops)} hops"
