@@ -41,6 +41,8 @@ from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
 from k8slite.network.bootstrap import create_default_services
+from k8slite.network.podnet import PodNetwork
+from k8slite.network.service_trace import service_resolver
 from k8slite.network.services import ServiceNetwork
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
@@ -80,7 +82,9 @@ class Cluster:
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
-                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None) -> None:
+                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None,
+                 network: str = "host-gw") -> None:
+        self.pod_network = PodNetwork(network)  # "host-gw" or "vxlan": flannel's backends (network/podnet.py)
         self.runtime_name = runtime
         self.engine = RuntimeEngine(runtime)
         self.clock = self.engine.clock
@@ -95,6 +99,7 @@ class Cluster:
         create_default_services(self.api)
         self.services = ServiceNetwork(self.api, self.rng)  # cluster DNS and each node's kube-proxy
         self.network.services = self.services
+        self.pod_network.resolvers.append(service_resolver(self.services))  # c.trace(pod, "my-service")
         self.network_controllers: list[Any] = []  # chapter 12: who stands behind each Service
         if controllers:
             self.network_controllers = [EndpointsController(self.api), EndpointSliceController(self.api)]
@@ -149,6 +154,17 @@ class Cluster:
     def pod(self, name: str, namespace: str = "default") -> PodHandle:
         self.api.get("pods", name, namespace)
         return PodHandle(self, name, namespace)
+
+    def trace(self, src: str, dst: str, namespace: str = "default") -> Any:
+        """The hops of a request from pod `src` to `dst` (pod, "ns/pod" or IP); print it (network/trace.py)."""
+        from k8slite.network.trace import trace
+        pods = sorted((p for p in self.api.list("pods") if isinstance(p, Pod)), key=lambda p: (p.namespace, p.name))
+        return trace(self.pod_network, self.get("nodes"), pods, src, dst, namespace, self.network.cut_off)
+
+    def draw_path(self, src: str, dst: str, namespace: str = "default") -> Any:
+        """`c.trace(src, dst)` drawn across the machines (viz/network.py)."""
+        from k8slite.viz.network import draw_trace
+        return draw_trace(self, self.trace(src, dst, namespace))
 
     # ------------------------------------------------------------ time
     @property

@@ -132,3 +132,23 @@ def test_iptables_view_lists_the_rules(c: Cluster) -> None:
     assert len(rules) == 3
     assert "--probability 0.33333" in rules[0] and "--probability 0.50000" in rules[1]
     assert "statistic" not in rules[2]
+
+
+def test_trace_through_a_service_shows_dns_and_the_dnat(c: Cluster) -> None:
+    trace = c.trace("client", "who")
+    devices = [h.device for h in trace.hops]
+    assert devices.index("cluster DNS") < devices.index("kube-proxy (iptables)") < devices.index("routing table")
+    assert trace.delivered and trace.hops[-1].address in {p.status.pod_ip for p in c.get("pods")}
+
+
+def test_a_disconnected_node_times_out_through_the_service() -> None:
+    cluster = Cluster(nodes=2, seed=5)
+    cluster.apply(hostname_app(replicas=4))
+    cluster.apply(service())
+    cluster.apply(client(node="node-1"))
+    cluster.run(30)
+    cluster.node("node-2").disconnect()
+    replies = [cluster.exec("client", "wget -qO- who") for _ in range(20)]
+    assert any(r.endswith("Connection timed out\n") for r in replies)
+    far = next(p for p in cluster.get("pods") if p.spec.node_name == "node-2")
+    assert cluster.exec_code("client", f"ping -c 1 {far.status.pod_ip}")[0] == 1

@@ -43,6 +43,8 @@ class FakeNetwork:
     def __init__(self) -> None:
         self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
         self.services: Any = None  # network.services.ServiceNetwork (DNS, kube-proxy), set by the Cluster
+        self.hosts: dict[str, str] = {}  # pod IP -> the node its sandbox runs on
+        self.cut_off: set[str] = set()  # nodes disconnected from the network (NodeHandle.disconnect)
 
     def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
         """Bind ip:port; OSError (EADDRINUSE) when another process holds it."""
@@ -54,7 +56,10 @@ class FakeNetwork:
     def close(self, owner: str) -> None:
         self.listeners = {k: v for k, v in self.listeners.items() if v[0] != owner}
 
-    def http_get(self, ip: str, port: int, path: str) -> tuple[int, str]:
+    def http_get(self, ip: str, port: int, path: str, source_node: str = "") -> tuple[int, str]:
+        target_node = self.hosts.get(ip, "")
+        if source_node != target_node and {source_node, target_node} & self.cut_off:
+            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection timed out")  # the SYN is lost
         found = self.listeners.get((ip, port))
         if found is None:
             raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused")
@@ -120,6 +125,7 @@ class FakeRuntime:
             else:
                 box.volumes[volume.name] = Volume()
         self.sandboxes[box.id] = box
+        self.network.hosts[ip] = self.node_name
         return box.id
 
     def sandbox_ip(self, sandbox_id: str) -> str:
@@ -133,7 +139,9 @@ class FakeRuntime:
     def remove_pod_sandbox(self, sandbox_id: str) -> None:
         self.stop_pod_sandbox(sandbox_id)
         self.containers = {k: c for k, c in self.containers.items() if c.info.sandbox_id != sandbox_id}
-        self.sandboxes.pop(sandbox_id, None)
+        box = self.sandboxes.pop(sandbox_id, None)
+        if box is not None and self.network.hosts.get(box.ip) == self.node_name:
+            del self.network.hosts[box.ip]
 
     # ------------------------------------------------------------ containers
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
@@ -160,7 +168,7 @@ class FakeRuntime:
 
         def http_get(host: str, port: int, path: str) -> tuple[int, str]:
             ip = box.ip if host in ("localhost", "127.0.0.1") else host
-            return self.network.http_get(ip, port, path)
+            return self.network.http_get(ip, port, path, self.node_name)
 
         def listen(port: int, handler: HttpHandler) -> None:
             self.network.listen(box.ip, port, c.info.id, handler)
@@ -180,10 +188,17 @@ class FakeRuntime:
         def http_get(host: str, port: int, path: str) -> tuple[int, str]:
             if host in ("localhost", "127.0.0.1", box.ip) or direct is None:
                 return direct(host, port, path) if direct else (0, "")
-            return services.request(self.node_name, box.ip, host, port, path, self.network.http_get)  # type: ignore[no-any-return]
+            return services.request(self.node_name, box.ip, host, port, path,  # type: ignore[no-any-return]
+                                    lambda ip, p, path: self.network.http_get(ip, p, path, self.node_name))
+
+        def ping(ip: str) -> int | None:
+            target = self.network.hosts.get(ip, "")
+            if target != self.node_name and {self.node_name, target} & self.network.cut_off:
+                return None  # the echo request is lost on the wire
+            return services.ping(self.node_name, ip)  # type: ignore[no-any-return]
 
         return dataclasses.replace(ctx, http_get=http_get, resolve=lambda name: services.resolve(name, box.namespace),
-                                   ping=lambda ip: services.ping(self.node_name, ip))
+                                   ping=ping)
 
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]
@@ -263,7 +278,7 @@ class FakeRuntime:
 
     def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
         ip = host or self.sandboxes[sandbox_id].ip
-        return self.network.http_get(ip, port, path)
+        return self.network.http_get(ip, port, path, self.node_name)
 
     def logs(self, container_id: str) -> str:
         return "".join(self.containers[container_id].log)

@@ -207,7 +207,8 @@ def fetch(ctx: ProcessContext, io: Stdio, program: str, host: str, port: int, pa
         if str(error).startswith("bad address"):
             io.err(f"{program}: bad address '{host}'\n")
         else:
-            io.err(f"{program}: can't connect to remote host ({shown}): Connection refused\n")
+            why = "Connection timed out" if str(error).endswith("timed out") else "Connection refused"
+            io.err(f"{program}: can't connect to remote host ({shown}): {why}\n")
     except TimeoutError:
         io.err(f"{program}: download timed out\n")
     return 0, ""
