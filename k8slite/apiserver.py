@@ -35,10 +35,12 @@ from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition
+from k8slite.api.service import Service
 from k8slite.api.storage_admission import admit_default_class
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
 from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
+from k8slite.network.clusterip import allocate, check_requested, keep_allocations
 from k8slite.store import KeyExists, KeyMissing, RevisionMismatch, Store, Watch
 
 T = TypeVar("T", bound=KubeObject)
@@ -95,6 +97,8 @@ class APIServer:
         prepare_for_create(new)
         self.admit(new, kind)
         admit_default_class(new, lambda: self.list("storageclasses"))
+        if isinstance(new, Service):
+            allocate(self, new, self.rng)  # clusterIP and nodePorts, as the Service REST storage does
         new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         new.metadata.creation_timestamp = self.clock.now
         new.metadata.generation = 1
@@ -139,6 +143,8 @@ class APIServer:
             raise Forbidden(f'{group_resource(kind.plural, kind.api_version)} "{obj.name}" is forbidden: unable to '
                             f'create new content in namespace {obj.namespace} because it is being terminated')
         self.admission.admit(obj, kind, charged)
+        if isinstance(obj, Service):
+            check_requested(self, obj)
 
     def update(self, obj: T) -> T:
         """Replace spec and metadata (not status), if obj's resourceVersion is current.
@@ -148,6 +154,10 @@ class APIServer:
         new = self.prepare(obj, kind)
         if isinstance(new, Pod) and isinstance(current, Pod):
             self.check_pod_update(current, new)
+        if isinstance(new, Service) and isinstance(current, Service):
+            errors = keep_allocations(self, current, new, self.rng)
+            if errors:
+                raise invalid_object("Service", new.name, errors)
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
         if getattr(new, "spec", None) != getattr(current, "spec", None):

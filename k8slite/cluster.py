@@ -33,6 +33,8 @@ from k8slite.cluster_handles import NodeHandle, PodHandle
 from k8slite.controllers.attach_detach import AttachDetachController
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.deployment_util import deployment_complete
+from k8slite.controllers.endpoints import EndpointsController
+from k8slite.controllers.endpointslice import EndpointSliceController
 from k8slite.controllers.garbage_collector import GarbageCollector
 from k8slite.controllers.job import JobController
 from k8slite.controllers.namespace import NamespaceController
@@ -44,6 +46,10 @@ from k8slite.controllers.resourcequota import ResourceQuotaController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
+from k8slite.network.bootstrap import create_default_services
+from k8slite.network.podnet import PodNetwork
+from k8slite.network.service_trace import service_resolver
+from k8slite.network.services import ServiceNetwork
 from k8slite.pod_history import PodHistory
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
@@ -83,7 +89,9 @@ class Cluster:
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
-                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None) -> None:
+                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None,
+                 network: str = "host-gw") -> None:
+        self.pod_network = PodNetwork(network)  # "host-gw" or "vxlan": flannel's backends (network/podnet.py)
         self.runtime_name = runtime
         self.engine = RuntimeEngine(runtime)
         self.clock = self.engine.clock
@@ -101,6 +109,19 @@ class Cluster:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
         install_default_class(self.api, seed)
         self.pod_history = PodHistory(self.api, self.clock)  # for gantt(c): pods over time
+        create_default_services(self.api)
+        self.services = ServiceNetwork(self.api, self.rng)  # cluster DNS and each node's kube-proxy
+        self.network.services = self.services
+        self.pod_network.resolvers.append(service_resolver(self.services))  # c.trace(pod, "my-service")
+        self.network_controllers: list[Any] = []  # chapter 12: who stands behind each Service
+        if controllers:
+            self.network_controllers = [EndpointsController(self.api), EndpointSliceController(self.api)]
+            for controller in self.network_controllers:
+                controller.start()
+        self.docker_services: Any = None  # Service names inside real containers (network/docker_services.py)
+        if runtime == "docker":
+            from k8slite.network.docker_services import DockerServiceProxy
+            self.docker_services = DockerServiceProxy(self.api, self.engine.client, self.engine.cluster_id)
         self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
         if controllers:
             self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
@@ -140,6 +161,7 @@ class Cluster:
             obj.status = default_node(len(self.kubelets) + 1).status
         kubelet = Kubelet(self.api, self.engine.runtime_for(obj.name, self.network), obj)
         self.kubelets[obj.name] = kubelet
+        self.services.add_node(obj.name)
         kubelet.start()
         return NodeHandle(self, obj.name)
 
@@ -151,6 +173,17 @@ class Cluster:
     def pod(self, name: str, namespace: str = "default") -> PodHandle:
         self.api.get("pods", name, namespace)
         return PodHandle(self, name, namespace)
+
+    def trace(self, src: str, dst: str, namespace: str = "default") -> Any:
+        """The hops of a request from pod `src` to `dst` (pod, "ns/pod" or IP); print it (network/trace.py)."""
+        from k8slite.network.trace import trace
+        pods = sorted((p for p in self.api.list("pods") if isinstance(p, Pod)), key=lambda p: (p.namespace, p.name))
+        return trace(self.pod_network, self.get("nodes"), pods, src, dst, namespace, self.network.cut_off)
+
+    def draw_path(self, src: str, dst: str, namespace: str = "default") -> Any:
+        """`c.trace(src, dst)` drawn across the machines (viz/network.py)."""
+        from k8slite.viz.network import draw_trace
+        return draw_trace(self, self.trace(src, dst, namespace))
 
     # ------------------------------------------------------------ time
     @property

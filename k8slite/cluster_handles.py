@@ -3,6 +3,9 @@
 Mirrors nothing in Kubernetes itself: these are the experimenter's hands.
 `c.node("node-2").fail()` is the machine losing power (its kubelet stops
 posting status and its containers stop); `.recover()` boots it again.
+`.disconnect()` unplugs its network cable instead: the containers keep
+running, but heartbeats and pod traffic to or from other nodes are lost
+until `.reconnect()`.
 `c.pod("web-x").kill()` kills a container's process, as the OOM killer or
 a crash would; what happens next is the kubelet's and the controllers' job.
 """
@@ -54,8 +57,40 @@ class NodeHandle:
         self.kubelet.runtime.write_host_file(path, content)
         return self
 
+    @property
+    def connected(self) -> bool:
+        return bool(self.kubelet.connected)
+
+    def disconnect(self) -> NodeHandle:
+        """Unplug the machine's network: it keeps running, but its heartbeats and its pods' traffic are lost."""
+        kubelet = self.kubelet
+        kubelet.connected = False
+        if kubelet.heartbeat_timer:  # its status updates would never arrive
+            kubelet.heartbeat_timer.cancel()
+        self.cluster.network.cut_off.add(self.name)
+        return self
+
+    def reconnect(self) -> NodeHandle:
+        """Plug it back: the next heartbeat gets through and the kubelet looks at every pod again."""
+        kubelet = self.kubelet
+        if not kubelet.connected:
+            kubelet.connected = True
+            self.cluster.network.cut_off.discard(self.name)
+            for key in sorted({*kubelet.pods, *(kubelet.informer.cache if kubelet.informer else {})}):
+                kubelet.queue.add(key)  # the watch is re-established: look at every pod again
+            if kubelet.running:
+                kubelet.heartbeat()
+            self.cluster.run(0)
+        return self
+
+    def routes(self) -> str:
+        """The node's routing table as `ip route` prints it, for the cluster's network backend."""
+        nodes = self.cluster.get("nodes")
+        return str(self.cluster.pod_network.ip_route(nodes, self.object))
+
     def __repr__(self) -> str:
-        return f"<node {self.name} {'up' if self.up else 'down'}>"
+        state = "up" if self.up else "down"
+        return f"<node {self.name} {state}{'' if self.connected else ', disconnected'}>"
 
 
 class PodHandle:

@@ -10,13 +10,12 @@ containers, then delete the pod for good.
 
 The kubelet restarts containers, not pods; a pod whose node dies is replaced
 by a controller, never by a kubelet. Simplified: no static pods, no init
-containers, no cgroups, IPs come from the node's podCIDR in order.
+containers, no cgroups; pod IPs come from the node's podCIDR (network/ipam.py).
 """
 
 from __future__ import annotations
 
 import copy
-import ipaddress
 from dataclasses import dataclass, field
 
 from k8slite.api.meta import KubeObject, ObjectMeta
@@ -29,6 +28,7 @@ from k8slite.errors import NotFound
 from k8slite.events import EventRecorder
 from k8slite.informer import Informer, WorkQueue, object_key
 from k8slite.kubelet_status import container_status, pod_status
+from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
 from k8slite.podstatus import should_restart
 from k8slite.prober import Prober, ProbeWorker
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime, ImagePullError
@@ -60,6 +60,7 @@ class PodRecord:
     ip: str
     prober: Prober
     containers: dict[str, ContainerRecord] = field(default_factory=dict)
+    allocated: str = ""  # the address IPAM reserved (a real runtime may have given the pod another)
 
 
 class Kubelet:
@@ -79,8 +80,9 @@ class Kubelet:
         self.running = False
         self.heartbeat_timer: Timer | None = None
         self.heartbeats = 0
-        self.next_ip = 2
         self.pod_cidr = node.spec.pod_cidr
+        self.ipam: HostLocalIPAM | None = None
+        self.connected = True  # False: the machine runs but is cut off the network (NodeHandle.disconnect)
         runtime.on_exit = self.container_exited
         runtime.on_started = self.container_started
 
@@ -114,6 +116,8 @@ class Kubelet:
             node = self.api.create(self.new_node())
         assert isinstance(node, Node)
         self.pod_cidr = node.spec.pod_cidr or self.template.spec.pod_cidr or "10.244.0.0/24"
+        if self.ipam is None or str(self.ipam.cidr) != self.pod_cidr:
+            self.ipam = HostLocalIPAM(self.pod_cidr)
 
     def new_node(self) -> Node:
         node = self.template.copy()
@@ -155,7 +159,7 @@ class Kubelet:
 
     # ------------------------------------------------------------ events in
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
-        if self.running:
+        if self.running and self.connected:  # cut off, the kubelet's watch hears nothing
             self.queue.add(object_key(obj))
 
     def container_exited(self, container_id: str) -> None:
@@ -191,7 +195,10 @@ class Kubelet:
             self.forget(key)
             record = None
         if record is None:
-            record = self.pods[key] = self.create_sandbox(pod)
+            new_record = self.create_sandbox(pod)
+            if new_record is None:
+                return
+            record = self.pods[key] = new_record
         if pod.status.phase not in ("Succeeded", "Failed") and self.volumes.mount_all(pod, record.sandbox_id, key):
             for container in pod.spec.containers:
                 self.sync_container(pod, record, container)
@@ -201,21 +208,31 @@ class Kubelet:
                 return
         self.write_status(pod, record)
 
-    def create_sandbox(self, pod: Pod) -> PodRecord:
-        sandbox_id = self.runtime.run_pod_sandbox(pod, self.allocate_ip())
+    def create_sandbox(self, pod: Pod) -> PodRecord | None:
+        allocated = self.allocate_ip(pod)
+        if not allocated:
+            return None  # the network plugin failed: allocate_ip said why and will try again
+        sandbox_id = self.runtime.run_pod_sandbox(pod, allocated)
         ip = self.runtime.sandbox_ip(sandbox_id)  # a real runtime's network may choose its own
         key = object_key(pod)
         prober = Prober(self.clock, self.runtime, sandbox_id, ip,
                         lambda w, c, ok, out: self.probe_result(key, w, c, ok, out))
-        record = PodRecord(pod.metadata.uid, sandbox_id, ip, prober)
+        record = PodRecord(pod.metadata.uid, sandbox_id, ip, prober, allocated=allocated)
         record.containers = {c.name: ContainerRecord(c.name) for c in pod.spec.containers}
         return record
 
-    def allocate_ip(self) -> str:
-        network = ipaddress.ip_network(self.pod_cidr)
-        ip = network.network_address + self.next_ip
-        self.next_ip = self.next_ip + 1 if self.next_ip < network.num_addresses - 2 else 2
-        return str(ip)
+    def allocate_ip(self, pod: Pod) -> str:
+        """The CNI plugin's IPAM step: an address from this node's podCIDR (network/ipam.py); "" if none is left."""
+        if self.ipam is None:
+            self.ipam = HostLocalIPAM(self.pod_cidr or "10.244.0.0/24")
+        try:
+            return self.ipam.allocate(object_key(pod))
+        except RangeExhausted as e:  # sandbox creation fails; the kubelet tries again later
+            self.recorder.warning(pod, "FailedCreatePodSandBox", "Failed to create pod sandbox: rpc error: code = "
+                                  f'Unknown desc = failed to setup network for sandbox "{pod.name}": plugin '
+                                  f'type="flannel" failed (add): failed to delegate add: {e}')
+            self.queue.add_after(object_key(pod), STATUS_UPDATE_PERIOD)
+            return ""
 
     def sync_container(self, pod: Pod, record: PodRecord, container: Container) -> None:
         rec = record.containers[container.name]
@@ -317,6 +334,8 @@ class Kubelet:
 
     # ------------------------------------------------------------ status
     def write_status(self, pod: Pod, record: PodRecord) -> None:
+        if not self.connected:  # the update cannot reach the API server; the next sync writes it
+            return
         if not record.ip:  # a real sandbox has its address once it has started
             record.ip = record.prober.pod_ip = self.runtime.sandbox_ip(record.sandbox_id)
         statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod)
@@ -364,6 +383,8 @@ class Kubelet:
             record.prober.stop()
             self.runtime.remove_pod_sandbox(record.sandbox_id)
             self.volumes.unmount_all(record.sandbox_id)
+            if self.ipam is not None:
+                self.ipam.release(record.allocated)
 
     def pod_record(self, pod: Pod) -> PodRecord | None:
         return self.pods.get(object_key(pod))

@@ -228,8 +228,9 @@ def test_get_events(ro: Cluster) -> None:
 
 def test_get_all_prefixes_kinds(ro: Cluster) -> None:
     text = ro.kubectl("get all")
-    pods_block, rs_block = text.split("\n\n")
+    pods_block, svc_block, rs_block = text.split("\n\n")
     assert pods_block.splitlines()[0].startswith("NAME ") and "pod/crash " in pods_block
+    assert svc_block.splitlines()[1].startswith("service/kubernetes   ClusterIP   10.96.0.1 ")
     assert rs_block.splitlines()[1].startswith("replicaset.apps/web ")
 
 
@@ -470,17 +471,18 @@ spec:
 apiVersion: v1
 kind: Service
 metadata: {name: front}
-spec: {selector: {app: front}, clusterIP: 10.96.0.10, ports: [{port: 80, targetPort: 8080}]}
+spec: {selector: {app: front}, clusterIP: 10.96.0.20, ports: [{port: 80, targetPort: 8080}]}
 """)
     assert c.kubectl("get deploy") == ("NAME    READY   UP-TO-DATE   AVAILABLE   AGE\n"
                                        "front   0/2     0            0           0s\n")
-    assert c.kubectl("get svc") == ("NAME    TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
-                                    "front   ClusterIP   10.96.0.10   <none>        80/TCP    0s\n")
+    assert c.kubectl("get svc") == ("NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
+                                    "front        ClusterIP   10.96.0.20   <none>        80/TCP    0s\n"
+                                    "kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   30s\n")
     assert c.kubectl("scale deployment front --replicas=4") == "deployment.apps/front scaled\n"
     assert c.get("deploy", "front").spec.replicas == 4
     blocks = c.kubectl("get all").split("\n\n")
     assert [b.splitlines()[1].split("/")[0] for b in blocks] == ["pod", "service", "deployment.apps", "replicaset.apps"]
-    assert "Cluster IP:" in c.kubectl("describe svc front")
+    assert "\nIP:                       10.96.0.20\n" in c.kubectl("describe svc front")
 
 
 # ---------------------------------------------------------------- logs and exec

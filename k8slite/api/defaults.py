@@ -20,7 +20,9 @@ from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.policy import LimitRange, default_limit_range
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.service import Service
 from k8slite.api.storage import default_storage
+from k8slite.api.validation_service import default_service
 
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -97,4 +99,6 @@ def apply_defaults(obj: KubeObject) -> None:
         default_job(obj)
     elif isinstance(obj, LimitRange):
         default_limit_range(obj)
+    elif isinstance(obj, Service):
+        default_service(obj)
     default_storage(obj)

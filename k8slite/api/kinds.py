@@ -25,6 +25,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.policy import LimitRange, ResourceQuota
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import DecodeError, from_dict
+from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from k8slite.errors import Invalid, NotFound
 
@@ -63,8 +64,9 @@ KINDS: list[Kind] = [
     Kind("ReplicaSet", "replicasets", ("rs",), ReplicaSet),
     Kind("Deployment", "deployments", ("deploy",), Deployment),
     Kind("Job", "jobs", (), Job),
-    _generic("Service", "v1", "services", ("svc",)),
-    _generic("Endpoints", "v1", "endpoints", ("ep",)),
+    Kind("Service", "services", ("svc",), Service),
+    Kind("Endpoints", "endpoints", ("ep",), Endpoints),
+    Kind("EndpointSlice", "endpointslices", (), EndpointSlice),
     Kind("ConfigMap", "configmaps", ("cm",), ConfigMap),
     Kind("Secret", "secrets", (), Secret),
     Kind("PersistentVolume", "persistentvolumes", ("pv",), PersistentVolume),

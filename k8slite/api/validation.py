@@ -21,6 +21,8 @@ from k8slite.api.policy import LimitRange, ResourceQuota, validate_limit_range, 
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.service import Service
+from k8slite.api.validation_service import validate_service
 from k8slite.api.validation_storage import validate_storage_kind
 from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
@@ -78,6 +80,8 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_resource_quota(obj)
     elif isinstance(obj, LimitRange):
         errors += validate_limit_range(obj)
+    elif isinstance(obj, Service):
+        errors += validate_service(obj)
     errors += validate_storage_kind(obj)
     return errors
 

@@ -20,7 +20,8 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "-f": "filename", "--filename": "filename", "--replicas": "replicas",
                "--grace-period": "grace_period", "--tail": "tail",
                "--field-selector": "field_selector", "--to-revision": "to_revision", "--revision": "revision",
-               "--cascade": "cascade", "--timeout": "timeout", "--hard": "hard"}
+               "--cascade": "cascade", "--timeout": "timeout", "--hard": "hard", "--port": "port",
+               "--target-port": "target_port", "--type": "type", "--name": "name", "--protocol": "protocol"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",

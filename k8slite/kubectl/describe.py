@@ -20,8 +20,10 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.service import Service
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.describe_network import describe_service
 from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
 from k8slite.kubectl.describe_pod import describe_pod
@@ -68,4 +70,6 @@ def describe(cluster: Any, obj: KubeObject) -> str:
         return describe_pvc(cluster, obj)
     if isinstance(obj, PersistentVolume):
         return describe_pv(cluster, obj)
+    if isinstance(obj, Service):
+        return describe_service(cluster, obj)
     return describe_generic(cluster, obj)

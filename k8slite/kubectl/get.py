@@ -24,6 +24,8 @@ from k8slite.kubectl.policy import HEADERS as POLICY_HEADERS
 from k8slite.kubectl.policy import ROWS as POLICY_ROWS
 from k8slite.kubectl.resources import fetch, resource_name, resources
 from k8slite.kubectl.rows import Row, event_row, node_row, ns_row, pod_row, rs_row
+from k8slite.kubectl.rows_network import HEADERS as NETWORK_HEADERS
+from k8slite.kubectl.rows_network import ROWS as NETWORK_ROWS
 from k8slite.kubectl.rows_workloads import deployment_row, job_row
 from k8slite.kubectl.selectors import labels_cell
 from k8slite.kubectl.tabwriter import tabwrite
@@ -37,12 +39,13 @@ HEADERS: dict[str, tuple[Row, Row]] = {  # kind: (columns, what -o wide adds)
     "Deployment": (["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "Job": (["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], []),
+    **NETWORK_HEADERS,
 }
 WIDE_EVENT_HEADER = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN",
                      "COUNT", "NAME"]  # -o wide reorders the events table rather than adding to its end
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
     "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row,
-    "Deployment": deployment_row, "Job": job_row}
+    "Deployment": deployment_row, "Job": job_row, **NETWORK_ROWS}
 HEADERS.update(POLICY_HEADERS)  # ResourceQuota and LimitRange (k8slite.kubectl.policy)
 ROWS.update(POLICY_ROWS)
 

@@ -16,10 +16,12 @@ is killed (137). Simplified: no cgroups, images are always "pullable".
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
@@ -42,6 +44,9 @@ class FakeNetwork:
     def __init__(self) -> None:
         self.listeners: dict[tuple[str, int], tuple[str, HttpHandler]] = {}
         self.storage = NetworkStorage()  # network-attached volumes every node reaches
+        self.services: Any = None  # network.services.ServiceNetwork (DNS, kube-proxy), set by the Cluster
+        self.hosts: dict[str, str] = {}  # pod IP -> the node its sandbox runs on
+        self.cut_off: set[str] = set()  # nodes disconnected from the network (NodeHandle.disconnect)
 
     def listen(self, ip: str, port: int, owner: str, handler: HttpHandler) -> None:
         """Bind ip:port; OSError (EADDRINUSE) when another process holds it."""
@@ -53,7 +58,10 @@ class FakeNetwork:
     def close(self, owner: str) -> None:
         self.listeners = {k: v for k, v in self.listeners.items() if v[0] != owner}
 
-    def http_get(self, ip: str, port: int, path: str) -> tuple[int, str]:
+    def http_get(self, ip: str, port: int, path: str, source_node: str = "") -> tuple[int, str]:
+        target_node = self.hosts.get(ip, "")
+        if source_node != target_node and {source_node, target_node} & self.cut_off:
+            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection timed out")  # the SYN is lost
         found = self.listeners.get((ip, port))
         if found is None:
             raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused")
@@ -120,6 +128,7 @@ class FakeRuntime:
             else:
                 box.volumes[volume.name] = Volume()
         self.sandboxes[box.id] = box
+        self.network.hosts[ip] = self.node_name
         return box.id
 
     def sandbox_ip(self, sandbox_id: str) -> str:
@@ -153,7 +162,9 @@ class FakeRuntime:
     def remove_pod_sandbox(self, sandbox_id: str) -> None:
         self.stop_pod_sandbox(sandbox_id)
         self.containers = {k: c for k, c in self.containers.items() if c.info.sandbox_id != sandbox_id}
-        self.sandboxes.pop(sandbox_id, None)
+        box = self.sandboxes.pop(sandbox_id, None)
+        if box is not None and self.network.hosts.get(box.ip) == self.node_name:
+            del self.network.hosts[box.ip]
 
     # ------------------------------------------------------------ containers
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
@@ -164,11 +175,14 @@ class FakeRuntime:
         env = dict(image.env)
         env.update({"HOSTNAME": pod.spec.hostname or pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})
+        files = dict(image.files)
+        if self.network.services is not None:  # the kubelet's /etc/resolv.conf and /etc/hosts
+            files.update(self.network.services.pod_files(pod.namespace, box.pod_name, box.ip))
         info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image,
                              image_id=f"{image.name}@sha256:{hashlib.sha256(image.name.encode()).hexdigest()}")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
-            FileSystem(image.files, mounts), env, container.working_dir or image.working_dir,
+            FileSystem(files, mounts), env, container.working_dir or image.working_dir,
             memory_limit(container))
         return info.id
 
@@ -177,7 +191,7 @@ class FakeRuntime:
 
         def http_get(host: str, port: int, path: str) -> tuple[int, str]:
             ip = box.ip if host in ("localhost", "127.0.0.1") else host
-            return self.network.http_get(ip, port, path)
+            return self.network.http_get(ip, port, path, self.node_name)
 
         def listen(port: int, handler: HttpHandler) -> None:
             self.network.listen(box.ip, port, c.info.id, handler)
@@ -186,12 +200,35 @@ class FakeRuntime:
                               http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit,
                               clock=lambda: EPOCH.timestamp() + self.clock.now)
 
+    def pod_context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
+        """context(), plus the cluster's Services: names through cluster DNS, connections through
+        this node's kube-proxy rules (network/services.py)."""
+        ctx, services = self.context(c, write), self.network.services
+        if services is None:
+            return ctx
+        box, direct = self.sandboxes[c.info.sandbox_id], ctx.http_get
+
+        def http_get(host: str, port: int, path: str) -> tuple[int, str]:
+            if host in ("localhost", "127.0.0.1", box.ip) or direct is None:
+                return direct(host, port, path) if direct else (0, "")
+            return services.request(self.node_name, box.ip, host, port, path,  # type: ignore[no-any-return]
+                                    lambda ip, p, path: self.network.http_get(ip, p, path, self.node_name))
+
+        def ping(ip: str) -> int | None:
+            target = self.network.hosts.get(ip, "")
+            if target != self.node_name and {self.node_name, target} & self.network.cut_off:
+                return None  # the echo request is lost on the wire
+            return services.ping(self.node_name, ip)  # type: ignore[no-any-return]
+
+        return dataclasses.replace(ctx, http_get=http_get, resolve=lambda name: services.resolve(name, box.namespace),
+                                   ping=ping)
+
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]
         c.info.state, c.info.started_at = RUNNING, self.clock.now
         write = c.log.append
         try:
-            c.process = run_argv(c.argv, self.context(c, write))
+            c.process = run_argv(c.argv, self.pod_context(c, write))
         except ShellSyntaxError as e:
             write(f"{e}\n")
             self.finish(c, 2, "Error")
@@ -255,7 +292,7 @@ class FakeRuntime:
             raise RuntimeError(f"container {c.info.name} is not running")
         out: list[str] = []
         try:
-            code = exec_sync(command, self.context(c, out.append), max_seconds=timeout)
+            code = exec_sync(command, self.pod_context(c, out.append), max_seconds=timeout)
         except ShellSyntaxError as e:
             return 2, f"{e}\n"
         except OutOfMemory:
@@ -264,7 +301,7 @@ class FakeRuntime:
 
     def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
         ip = host or self.sandboxes[sandbox_id].ip
-        return self.network.http_get(ip, port, path)
+        return self.network.http_get(ip, port, path, self.node_name)
 
     def logs(self, container_id: str) -> str:
         return "".join(self.containers[container_id].log)

@@ -37,14 +37,17 @@ TITLE_IN, LEGEND_IN = 0.45, 0.45
 
 
 def draw_cluster(cluster: Any, ax: Axes | None = None, title: str | None = None,
-                 show_owners: bool = True, slots: Slots | None = None, legend: bool = True) -> Figure:
+                 show_owners: bool = True, slots: Slots | None = None, legend: bool = True,
+                 ips: bool = False) -> Figure:
     """The cluster as a picture; returns the Figure (drawn into `ax` when one is given).
 
-    `slots` keeps pods and owners where an earlier picture put them (see viz/slots.py)."""
+    `slots` keeps pods and owners where an earlier picture put them (see viz/slots.py);
+    `ips=True` writes each pod's IP in its box and each node's podCIDR in its header.
+    """
     graph = build_graph(cluster)
     where = layout(graph, show_owners, slots)
     fig, ax = ax_for(where, ax)
-    draw_graph(ax, graph, where, show_owners)
+    draw_graph(ax, graph, where, show_owners, ips)
     ax.set_title(title if title is not None else f"k8slite cluster at t = {cluster.now:g} s",
                  fontsize=11, loc="left", x=0.01)
     if legend:
@@ -53,11 +56,11 @@ def draw_cluster(cluster: Any, ax: Axes | None = None, title: str | None = None,
     return fig
 
 
-def draw_graph(ax: Axes, graph: nx.DiGraph, where: Layout, show_owners: bool = True) -> None:
+def draw_graph(ax: Axes, graph: nx.DiGraph, where: Layout, show_owners: bool = True, ips: bool = False) -> None:
     """Nodes, the pending lane, pods, and (with show_owners) owners and Deployments, into `ax`."""
-    draw_nodes(ax, graph, where)
+    draw_nodes(ax, graph, where, ips)
     draw_lane(ax, where.lane, empty=not where.waiting)
-    draw_pods(ax, graph, where)
+    draw_pods(ax, graph, where, ips)
     if show_owners:
         draw_owners(ax, graph, where)
         draw_deployments(ax, graph, where)
@@ -85,7 +88,7 @@ def rounded(box: Box, radius: float, **style: Any) -> FancyBboxPatch:
     return FancyBboxPatch((box.x, box.y), box.w, box.h, boxstyle=f"round,pad=0,rounding_size={radius}", **style)
 
 
-def draw_nodes(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
+def draw_nodes(ax: Axes, graph: nx.DiGraph, where: Layout, ips: bool = False) -> None:
     for vid in vertices(graph, "Node"):
         node: Node = graph.nodes[vid]["obj"]
         up: bool = graph.nodes[vid]["up"]
@@ -96,6 +99,9 @@ def draw_nodes(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
                              edgecolor=palette.NODE_EDGE if healthy else palette.NODE_DOWN_EDGE))
         pods = [graph.nodes[p]["obj"] for p in graph.predecessors(vid) if graph.nodes[p]["kind"] == "Pod"]
         draw_node_header(ax, node, up, pods, box, face)
+        if ips and node.spec.pod_cidr:
+            ax.text(box.x + box.w - 0.2, box.top - 0.58, node.spec.pod_cidr, fontsize=7, ha="right", va="center",
+                    color="#3478c6", zorder=5, bbox={"facecolor": face, "edgecolor": "none", "pad": 0.8})
 
 
 def draw_node_header(ax: Axes, node: Node, up: bool, pods: list[Pod], box: Box, face: str) -> None:
@@ -144,7 +150,7 @@ def draw_lane(ax: Axes, lane: Box, empty: bool) -> None:
             color="#555555", fontstyle="italic", zorder=5)
 
 
-def draw_pods(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
+def draw_pods(ax: Axes, graph: nx.DiGraph, where: Layout, ips: bool = False) -> None:
     for vid in vertices(graph, "Pod"):
         pod: Pod = graph.nodes[vid]["obj"]
         state: str = graph.nodes[vid]["state"]
@@ -158,8 +164,11 @@ def draw_pods(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
         text: dict[str, Any] = {"fontsize": 7, "ha": "center", "va": "center", "zorder": 6,
                                 "color": palette.text_color(state), "bbox": background if terminating else None}
         restarts = palette.restart_count(pod)
-        ax.text(box.center_x, box.y + box.h * (0.68 if restarts else 0.5), palette.short_name(pod.name), **text)
-        if restarts:
+        ip = pod.status.pod_ip if ips else ""
+        ax.text(box.center_x, box.y + box.h * (0.68 if restarts or ip else 0.5), palette.short_name(pod.name), **text)
+        if ip:
+            ax.text(box.center_x, box.y + box.h * 0.28, ip, **{**text, "fontsize": 6.5})
+        elif restarts:
             ax.text(box.center_x, box.y + box.h * 0.28, f"{restarts} restart{'s' if restarts > 1 else ''}",
                     **{**text, "fontsize": 6})
 

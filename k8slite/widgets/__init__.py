@@ -8,12 +8,14 @@ dashboard.py, so browser tests find them. actions.py holds what each
 control does (tested without a browser); live.py keeps a dashboard on a
 real clock up to date from the kernel's event loop.
 `strategy_widget(manifests)` places the same pods spreading or bin-packing.
+`path_widget(c)` traces a request between two pods, over routes or an overlay.
 """
 
 from __future__ import annotations
 
 from k8slite.widgets.actions import scale_target
 from k8slite.widgets.dashboard import Dashboard, summary
+from k8slite.widgets.network import path_widget
 from k8slite.widgets.strategy import strategy_widget
 
-__all__ = ["Dashboard", "scale_target", "strategy_widget", "summary"]
+__all__ = ["Dashboard", "path_widget", "scale_target", "strategy_widget", "summary"]

@@ -56,8 +56,10 @@ class ProcessContext:
     listen: Callable[[int, Handler], None] | None = None
     """Called by servers to serve a port of the pod with a handler (path -> (status, body))."""
     cwd: str = "/"
-    resolve: Callable[[str], str | None] | None = None
-    """DNS for nslookup: a name -> its IPv4 address, or None when it does not resolve."""
+    resolve: Callable[[str], list[str] | None] | None = None
+    """The pod's DNS resolver: a name -> its IPv4 addresses, or None when it does not resolve (NXDOMAIN)."""
+    ping: Callable[[str], int | None] | None = None
+    """ICMP echo: the TTL of the reply from an IP, or None when nothing answers (a ClusterIP never does)."""
     clock: Callable[[], float] | None = None
     """Seconds since 1970 on the cluster's clock, for ``date``."""
     memory_limit: int = DEFAULT_MEMORY_LIMIT

@@ -164,15 +164,28 @@ def wget(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
         io.err("wget: missing URL\n")
         return 1
     host, port, path = parse_url(url)
+    address = lookup_host(ctx, host)
+    if address is None:
+        io.err(f"wget: bad address '{host}'\n")
+        return 1
     if "q" not in found:
-        io.err(f"Connecting to {host}:{port} ({host}:{port})\n")
-    status, body = fetch(ctx, io, "wget", host, port, path)
+        shown = f"{address}:{port}" if address != host else f"{host}:{port}"
+        io.err(f"Connecting to {host if address != host else shown} ({shown})\n")
+    status, body = fetch(ctx, io, "wget", address, port, path)
     if status == 0:
         return 1
     if not 200 <= status < 300:
         io.err(f"wget: server returned error: HTTP/1.1 {status} {reason(status)}\n")
         return 1
     return 0 if "spider" in found else save(ctx, io, found, path, body)
+
+
+def lookup_host(ctx: ProcessContext, host: str) -> str | None:
+    """The address a client connects to: an IP as it is, a name through the pod's DNS (the first answer)."""
+    if host == "localhost" or is_ipv4(host) or ctx.resolve is None:
+        return host
+    found = ctx.resolve(host)
+    return found[0] if found else None
 
 
 def reason(status: int) -> str:
@@ -194,7 +207,8 @@ def fetch(ctx: ProcessContext, io: Stdio, program: str, host: str, port: int, pa
         if str(error).startswith("bad address"):
             io.err(f"{program}: bad address '{host}'\n")
         else:
-            io.err(f"{program}: can't connect to remote host ({shown}): Connection refused\n")
+            why = "Connection timed out" if str(error).endswith("timed out") else "Connection refused"
+            io.err(f"{program}: can't connect to remote host ({shown}): {why}\n")
     except TimeoutError:
         io.err(f"{program}: download timed out\n")
     return 0, ""
@@ -242,12 +256,12 @@ def nslookup(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
         io.err("nslookup: usage: nslookup HOST [DNS_SERVER]\n")
         return 1
     name, server = names[0], nameserver(ctx)
-    address = name if is_ipv4(name) else ctx.resolve(name) if ctx.resolve else None
+    addresses = [name] if is_ipv4(name) else ctx.resolve(name) if ctx.resolve else None
     io.out(f"Server:    {server}\nAddress 1: {server}\n\n")
-    if address is None:
+    if not addresses:
         io.err(f"nslookup: can't resolve '{name}'\n")
         return 1
-    io.out(f"Name:      {name}\nAddress 1: {address}\n")
+    io.out(f"Name:      {name}\n" + "".join(f"Address {i}: {a}\n" for i, a in enumerate(addresses, 1)))
     return 0
 
 
@@ -261,7 +275,11 @@ def redis_cli(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     if [a.lower() for a in args] != ["ping"]:
         io.err("k8slite: this redis-cli only knows PING\n")
         return 1
-    status, _ = fetch(ctx, Stdio("", io.out, lambda _: None), "redis-cli", parse_url(host)[0], port, "/")
+    address = lookup_host(ctx, parse_url(host)[0])
+    if address is None:
+        io.out(f"Could not connect to Redis at {host}:{port}: Name or service not known\n")
+        return 1
+    status, _ = fetch(ctx, Stdio("", io.out, lambda _: None), "redis-cli", address, port, "/")
     if status == 0:
         io.out(f"Could not connect to Redis at {host}:{port}: Connection refused\n")
         return 1

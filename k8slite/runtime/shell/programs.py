@@ -5,7 +5,7 @@ found by its name, with or without a leading /bin/, /usr/bin/, /usr/local/bin/ .
 
 from __future__ import annotations
 
-from k8slite.runtime.shell import commands, fileutils, network, system
+from k8slite.runtime.shell import commands, fileutils, network, ping, system
 from k8slite.runtime.shell.commands import Command
 
 SHELLS = {"sh", "bash", "ash", "dash"}
@@ -27,6 +27,7 @@ PROGRAMS: dict[str, Command] = {
     "httpd": network.busybox_httpd, "httpd-foreground": network.apache_httpd,
     "nginx": network.nginx, "redis-server": network.redis_server,
     "/hello": network.hello, "/pause": network.pause, "pause": network.pause,
+    "ping": ping.ping,
 }
 
 
