@@ -189,4 +189,8 @@ def make_workspace(book: Path, dest: Path) -> list[str]:
         nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
         nbformat.write(strip_solutions(nb), target)
         report.append(f"wrote {path.name}")
+    conftest = book / "conftest.py"  # `pytest --nbval` settings (no progress bars in compared outputs)
+    if conftest.exists() and not (dest / conftest.name).exists():
+        (dest / conftest.name).write_text(conftest.read_text())
+        report.append(f"wrote {conftest.name}")
     return report

@@ -22,6 +22,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from k8slite.network.podnet import BRIDGE, VXLAN_DEVICE, internal_ip
 from k8slite.network.trace import INBOUND, OUTBOUND, WIRE, Hop, Trace
 from k8slite.viz.figure import DPI, NotebookFigure
+from k8slite.viz.palette import short_name
 
 WIDTH = 10.0                       # inches, one data unit is one inch
 BOX_W, BOX_H = 1.55, 0.44
@@ -118,8 +119,8 @@ def hop_box(ax: Axes, hop: Hop, number: int, x: float, y: float, text_left: bool
                                 linewidth=2.2 if not hop.ok else 1.4))
     ax.text(x + 0.1, y + BOX_H * 0.68, f"{number}", fontsize=7, color=colour, fontweight="bold", va="center",
             zorder=4)
-    ax.text(x + BOX_W / 2 + 0.08, y + BOX_H * 0.68, hop.device, fontsize=8, fontweight="bold", ha="center",
-            va="center", zorder=4)
+    ax.text(x + BOX_W / 2 + 0.08, y + BOX_H * 0.68, device_label(hop.device), fontsize=8, fontweight="bold",
+            ha="center", va="center", zorder=4)
     ax.text(x + BOX_W / 2 + 0.08, y + BOX_H * 0.27, hop.address or " ", fontsize=7, ha="center", va="center",
             color="#444444", zorder=4)
     lines = wrap(hop.decision)
@@ -157,4 +158,13 @@ def link(ax: Axes, trace: Trace, wire: Hop | None, number: int, ends: list[tuple
     ax.text(WIDTH / 2, y - 0.24, f"{number}  {label}", fontsize=7.5, ha="center", va="center", color=colour)
 
 
+def device_label(device: str) -> str:
+    """`client eth0` as is; a long pod name shortened as the cluster picture does, so it fits its box."""
+    pod, _, interface = device.rpartition(" ")
+    if pod and len(device) > 16:
+        return f"{short_name(pod, 10)} {interface}"
+    return device
+
+
 __all__ = ["draw_trace"]
+

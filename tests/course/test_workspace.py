@@ -241,3 +241,20 @@ def test_manifest_finds_course_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_manifests_folder_is_the_repositorys() -> None:
     assert k8slite.course.manifests_folder() == REPO / "manifests"
+
+
+def test_make_workspace_copies_the_books_pytest_settings_once(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book", ["03-pods.ipynb"])
+    (book / "conftest.py").write_text('import os\nos.environ["K8SLITE_PROGRESS"] = "0"\n')
+    dest = tmp_path / "work"
+
+    assert make_workspace(book, dest) == ["wrote 03-pods.ipynb", "wrote conftest.py"]
+    assert "K8SLITE_PROGRESS" in (dest / "conftest.py").read_text()
+    (dest / "conftest.py").write_text("# mine\n")
+    assert make_workspace(book, dest)[-1].startswith("kept 03-pods.ipynb")
+    assert (dest / "conftest.py").read_text() == "# mine\n"
+
+
+def test_the_books_conftest_keeps_progress_bars_out_of_compared_outputs() -> None:
+    text = (Path(__file__).parents[2] / "notebooks" / "conftest.py").read_text()
+    assert 'os.environ["K8SLITE_PROGRESS"] = "0"' in text
