@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from k8slite.api.meta import ObjectMeta
@@ -101,3 +102,11 @@ def available_pods(c, pods: list, min_ready_seconds: float = 0) -> list:
     """Pods Ready for at least min_ready_seconds."""
     return [p for p in pods if p.is_ready()
             and (p.status.condition("Ready").last_transition_time or 0) + min_ready_seconds <= c.now]
+
+
+def engine_containers(cluster_id: str, *filters: str, running: bool = False) -> list[str]:
+    """Ids of the Docker containers labelled with a cluster (and `filters`, e.g. "k8slite.node=node-1")."""
+    argv = ["docker", "ps", "-q" if running else "-aq", "--filter", f"label=k8slite.cluster={cluster_id}"]
+    for label in filters:
+        argv += ["--filter", f"label={label}"]
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
 
 import ipywidgets as widgets
 import pytest
+from builders import engine_containers
 from test_widgets import only, with_class
 
 from k8slite import Cluster
@@ -250,9 +250,7 @@ def test_on_docker_live_runs_the_real_clock_from_the_event_loop_until_closed() -
         asyncio.run(scenario())
     finally:
         c.close()
-    leftovers = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={c.engine.cluster_id}"],
-                               capture_output=True, text=True, check=True).stdout.split()
-    assert leftovers == []
+    assert engine_containers(c.engine.cluster_id) == []
 
 
 def test_scaling_a_deployment_deleted_behind_the_dashboards_back_shows_an_error(board: Dashboard) -> None:

@@ -4,7 +4,7 @@ import socket
 import subprocess
 
 import pytest
-from builders import make_pod
+from builders import engine_containers, make_pod
 
 from k8slite import Cluster
 from k8slite.runtime.docker import RuntimeUnavailable
@@ -28,12 +28,6 @@ spec:
     command: [sh, -c, "echo ipc > /dev/shm/note; sleep 3600"]
     volumeMounts: [{name: data, mountPath: /data}]
 """
-
-
-def containers_of(cluster_label: str) -> list[str]:
-    out = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={cluster_label}"],
-                         capture_output=True, text=True, check=True).stdout
-    return out.split()
 
 
 @pytest.fixture
@@ -83,9 +77,7 @@ def test_failed_node_stops_its_containers(c):
     c.run_until(lambda c: c.ready("pod/victim"), timeout=30)
     c.node("node-1").fail()
     c.run(2)
-    running = subprocess.run(["docker", "ps", "-q", "--filter", f"label=k8slite.cluster={c.engine.cluster_id}",
-                              "--filter", "label=k8slite.node=node-1"], capture_output=True, text=True).stdout
-    assert running.split() == []
+    assert engine_containers(c.engine.cluster_id, "k8slite.node=node-1", running=True) == []
 
 
 def test_missing_image_is_err_image_pull_then_back_off(c):
@@ -103,18 +95,18 @@ def test_close_removes_every_container():
     cluster = Cluster(nodes=1, runtime="docker")
     cluster.apply(make_pod("p"))
     cluster.run_until(lambda c: c.ready("pod/p"), timeout=30)
-    assert len(containers_of(cluster.engine.cluster_id)) == 2  # pause + app
+    assert len(engine_containers(cluster.engine.cluster_id)) == 2  # pause + app
     cluster.close()
-    assert containers_of(cluster.engine.cluster_id) == []
+    assert engine_containers(cluster.engine.cluster_id) == []
 
 
 def test_containers_of_a_dead_kernel_are_cleaned_at_next_start():
     labels = ["--label", "k8slite.cluster=orphan-test", "--label", "k8slite.pid=999999999",
               "--label", f"k8slite.host={socket.gethostname()}"]
     subprocess.run(["docker", "create", *labels, "busybox", "true"], check=True, capture_output=True)
-    assert len(containers_of("orphan-test")) == 1
+    assert len(engine_containers("orphan-test")) == 1
     Cluster(nodes=1, runtime="docker").close()
-    assert containers_of("orphan-test") == []
+    assert engine_containers("orphan-test") == []
 
 
 def test_no_engine_gives_one_clear_error(monkeypatch):

@@ -1,8 +1,8 @@
 """Volumes as real bind mounts on the Docker runtime (marker `docker`): the same lifetimes as the fake runtime."""
 
-import subprocess
 
 import pytest
+from builders import engine_containers
 from storage_builders import claim, pod_with, pvc
 
 from k8slite import Cluster
@@ -18,9 +18,7 @@ def c():
     cluster = Cluster(nodes=2, runtime="docker")
     yield cluster
     cluster.close()
-    left = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={cluster.engine.cluster_id}"],
-                          capture_output=True, text=True, check=True).stdout.split()
-    assert left == []
+    assert engine_containers(cluster.engine.cluster_id) == []
 
 
 def running(name):

@@ -8,9 +8,9 @@ which is what the containers themselves see.
 from __future__ import annotations
 
 import ipaddress
-import subprocess
 
 import pytest
+from builders import engine_containers
 
 from k8slite import Cluster
 
@@ -37,18 +37,12 @@ spec:
 """
 
 
-def labelled(cluster_id: str) -> list[str]:
-    out = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=k8slite.cluster={cluster_id}"],
-                         capture_output=True, text=True, check=True).stdout
-    return out.split()
-
-
 @pytest.fixture
 def c():
     cluster = Cluster(nodes=2, runtime="docker")
     yield cluster
     cluster.close()
-    assert labelled(cluster.engine.cluster_id) == []
+    assert engine_containers(cluster.engine.cluster_id) == []
 
 
 def test_busybox_reaches_a_server_pod_on_another_node_by_pod_ip(c: Cluster) -> None:

@@ -75,14 +75,13 @@ def endpoint_subsets(svc: Service, pods: list[Pod]) -> list[EndpointSubset]:
     return list(groups.values())
 
 
-class EndpointsController(Controller):
-    name = "endpoint-controller"
+class ServiceController(Controller):
+    """What the Endpoints and EndpointSlice controllers share: a Service is the key, its pods the input."""
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
         self.services = Informer(api, "services", self.enqueue)
         self.pods = Informer(api, "pods", self.pod_changed)
-        self.endpoints = Informer(api, "endpoints", lambda t, o: None)
 
     def pod_changed(self, event_type: str, pod: KubeObject) -> None:
         """A pod changed: every Service of its namespace may gain or lose it (its labels may have changed)."""
@@ -92,6 +91,14 @@ class EndpointsController(Controller):
 
     def resync_keys(self) -> list[str]:
         return sorted(self.services.cache)
+
+
+class EndpointsController(ServiceController):
+    name = "endpoint-controller"
+
+    def __init__(self, api: APIServer) -> None:
+        super().__init__(api)
+        self.endpoints = Informer(api, "endpoints", lambda t, o: None)
 
     def sync(self, key: str) -> None:
         svc = self.services.get(key)

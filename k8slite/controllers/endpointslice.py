@@ -12,14 +12,13 @@ per distinct set of ports (no 100-endpoint split), no topology hints.
 
 from __future__ import annotations
 
-from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
+from k8slite.api.meta import ObjectMeta, OwnerReference
 from k8slite.api.pod import Pod
 from k8slite.api.service import SERVICE_NAME_LABEL, Endpoint, EndpointConditions, EndpointSlice, Service
 from k8slite.apiserver import APIServer
-from k8slite.controllers import Controller
-from k8slite.controllers.endpoints import endpoint_subsets
+from k8slite.controllers.endpoints import ServiceController, endpoint_subsets
 from k8slite.errors import ApiError, NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import Informer
 
 MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 CONTROLLER_NAME = "endpointslice-controller.k8s.io"
@@ -38,22 +37,12 @@ def desired_slices(svc: Service, pods: list[Pod]) -> list[EndpointSlice]:
     return slices or [EndpointSlice()]  # no pods: an empty placeholder slice, as Kubernetes keeps
 
 
-class EndpointSliceController(Controller):
+class EndpointSliceController(ServiceController):
     name = "endpointslice-controller"
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.services = Informer(api, "services", self.enqueue)
-        self.pods = Informer(api, "pods", self.pod_changed)
         self.slices = Informer(api, "endpointslices", lambda t, o: None)
-
-    def pod_changed(self, event_type: str, pod: KubeObject) -> None:
-        for svc in self.services.list():
-            if svc.namespace == pod.namespace and isinstance(svc, Service) and svc.spec.selector:
-                self.queue.add(object_key(svc))
-
-    def resync_keys(self) -> list[str]:
-        return sorted(self.services.cache)
 
     def slices_of(self, namespace: str, name: str) -> list[EndpointSlice]:
         return [s for s in self.slices.list() if isinstance(s, EndpointSlice) and s.namespace == namespace
