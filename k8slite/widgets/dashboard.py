@@ -70,7 +70,7 @@ def summary(cluster: Any) -> str:
 
 
 def pre(text: str) -> str:
-    return f"<pre style='margin:0; font-size:11px; line-height:1.3'>{html.escape(text)}</pre>"
+    return f"<pre style='margin:0; font-size:11px; line-height:1.3; white-space:pre'>{html.escape(text)}</pre>"
 
 
 def button(description: str, css: str, **kwargs: Any) -> widgets.Button:
@@ -141,7 +141,7 @@ class Dashboard:
     def build_workload_controls(self) -> None:
         self.image = widgets.Text(description="image", placeholder="busybox:1.36",
                                   layout=widgets.Layout(width="260px"),
-                                  style={"description_width": "40px"}).add_class("k8slite-image")
+                                  style={"description_width": "initial"}).add_class("k8slite-image")
         self.image.value = actions.current_image(self.cluster)
         self.rollout_button = button("Roll out", "k8slite-rollout", icon="upload",
                                      tooltip="kubectl set image deployment/<first> *=<image>")
