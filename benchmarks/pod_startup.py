@@ -28,6 +28,9 @@ floor; when it is over 5 s, so is any 50-pod start on this engine.
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("K8SLITE_PROGRESS", "0")  # a progress bar would garble the table
+
 import statistics
 import time
 from collections.abc import Callable

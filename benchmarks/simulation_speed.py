@@ -10,6 +10,10 @@ run it before and after a change to see what the change cost.
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("K8SLITE_PROGRESS", "0")  # a progress bar would garble the table
+
 import time
 
 from k8slite import Cluster
