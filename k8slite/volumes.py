@@ -7,6 +7,8 @@ created (WaitForAttachAndMount):
 
 - emptyDir: a directory of the pod's sandbox (the runtime makes it): shared
   by the pod's containers, kept across container restarts, gone with the pod;
+  with `medium: Memory` a tmpfs in RAM of `sizeLimit` bytes, where a write
+  that does not fit fails with "No space left on device";
 - hostPath: a directory of the node: another node has its own;
 - persistentVolumeClaim: the claim must be Bound; a hostPath volume is on the
   node, any other lives in the cluster's network storage, which every node
@@ -19,7 +21,8 @@ missing ConfigMap or Secret leaves the container waiting with
 CreateContainerConfigError, in the kubelet's words. An emptyDir that
 outgrows its `sizeLimit` gets the pod evicted (phase Failed, reason
 Evicted). Simplified: no projected or downwardAPI volumes, no updates of
-mounted ConfigMaps; `medium: Memory` is kept like any other emptyDir.
+mounted ConfigMaps; a memory-backed emptyDir's bytes are not charged to the
+container's memory limit in the fake runtime (Docker's tmpfs charges them).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Volumes as real bind mounts on the Docker runtime (marker `docker`): the same lifetimes as the fake runtime."""
 
 
+import subprocess
+
 import pytest
 from builders import engine_containers
 from storage_builders import claim, pod_with, pvc
@@ -36,6 +38,24 @@ def test_claim_data_follows_the_claim_to_another_node(c):
     assert c.exec("second", "cat /data/f") == "kept\n"
     handle = c.get("pvc", "data").spec.volume_name
     assert (c.storage.root / handle / "f").read_text() == "kept\n"  # a real directory on the host
+
+
+def test_a_memory_emptydir_is_a_real_tmpfs_shared_by_the_containers_and_removed_with_the_pod(c):
+    pod = pod_with("ram", {"emptyDir": {"medium": "Memory", "sizeLimit": "1Ki"}}, "echo hi > /data/f; sleep 3600")
+    pod["spec"]["containers"].append({"name": "reader", "image": "busybox", "command": ["sleep", "3600"],
+                                      "volumeMounts": [{"name": "v", "mountPath": "/shared"}]})
+    c.apply(pod)
+    c.run_until(lambda c: c.ready("pod/ram"), timeout=60)
+    c.run(1)
+    assert c.exec("ram", "cat /shared/f", container="reader") == "hi\n"
+    assert "tmpfs on /shared type tmpfs" in c.exec("ram", "mount", container="reader")
+    fill = "i=0; s=x; while [ $i -lt 13 ]; do s=$s$s; i=$((i+1)); done; echo $s > /shared/big"  # 8 KiB > a page
+    assert "No space left on device" in c.exec("ram", fill, container="reader")
+    volumes = ["docker", "volume", "ls", "-q", "--filter", f"label=k8slite.cluster={c.engine.cluster_id}"]
+    assert len(subprocess.run(volumes, capture_output=True, text=True, check=True).stdout.split()) == 1
+    c.delete("pod", "ram")
+    c.run_until(lambda c: c.get("pods") == [], timeout=60)
+    assert subprocess.run(volumes, capture_output=True, text=True, check=True).stdout.split() == []
 
 
 def test_hostpath_is_per_node_and_configmap_secret_files_are_written(c):

@@ -22,6 +22,32 @@ def test_emptydir_is_shared_by_the_pods_containers():
     assert "No such file" in c.exec("pair", "cat /data/note", container="reader")
 
 
+def memory_pair() -> dict:
+    pod = two_containers()
+    pod["spec"]["volumes"] = [{"name": "v", "emptyDir": {"medium": "Memory", "sizeLimit": "1Ki"}}]
+    return pod
+
+
+FILL = "i=0; s=x; while [ $i -lt 11 ]; do s=$s$s; i=$((i+1)); done; echo $s > /data/big"  # 2,049 bytes
+
+
+def test_a_memory_emptydir_is_a_tmpfs_of_its_size_limit_shared_by_the_pods_containers():
+    c = Cluster(nodes=1)
+    c.apply(memory_pair())
+    c.run(5)
+    assert c.exec("pair", "cat /shared/note", container="reader") == "from-writer\n"
+    assert c.exec("pair", FILL) == "sh: write error: No space left on device\n"
+    assert c.exec("pair", "echo small > /data/ok; cat /data/ok") == "small\n"  # what fits still fits
+    assert c.get("pod", "pair").status.phase == "Running"  # full, not evicted: the tmpfs refuses the bytes
+
+
+def test_a_memory_emptydir_without_a_size_limit_takes_what_is_written():
+    c = Cluster(nodes=1)
+    c.apply(pod_with("p", {"emptyDir": {"medium": "Memory"}}))
+    c.run(5)
+    assert c.exec("p", FILL + "; wc -c < /data/big").split()[-1] == "2049"
+
+
 def test_emptydir_survives_a_container_restart_but_the_container_filesystem_does_not():
     c = Cluster(nodes=1)
     c.apply(pod_with("p", EMPTY, "sleep 3600"))
@@ -119,7 +145,7 @@ def test_a_deployment_on_a_claim_sees_the_same_data_from_every_pod_on_the_node()
 
 def test_an_emptydir_over_its_size_limit_gets_the_pod_evicted():
     c = Cluster(nodes=1)
-    c.apply(pod_with("hog", {"emptyDir": {"medium": "Memory", "sizeLimit": "16"}},
+    c.apply(pod_with("hog", {"emptyDir": {"sizeLimit": "16"}},
                      "while true; do echo 0123456789 >> /data/junk; sleep 1; done"))
     c.run(30)
     pod = c.get("pod", "hog")

@@ -57,7 +57,7 @@ from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
 from k8slite.runtime.docker_engine import RuntimeUnavailable, available, connect
-from k8slite.runtime.docker_volumes import DockerVolumes
+from k8slite.runtime.docker_volumes import DockerVolumes, bind_source
 
 POLL_PERIOD = 1.0
 WORKERS = 8  # engine calls in flight at once: a start waiting for its pod's pause container holds one
@@ -71,6 +71,7 @@ class DockerSandbox:
     uid: str
     ip: str
     volume_dirs: dict[str, Path] = field(default_factory=dict)
+    memory_volumes: dict[str, str] = field(default_factory=dict)  # emptyDirs on tmpfs: Docker volume names
     started: Future[None] | None = None  # the pause container's start, which its app containers wait for
 
 
@@ -145,7 +146,8 @@ class DockerRuntime(DockerVolumes):
             host_config=self.client.api.create_host_config(ipc_mode="shareable"),
             name=f"k8slite-{self.cluster_id}-{pod.metadata.uid[:8]}-pause")
         sandbox_id = str(pause["Id"])
-        box = self.sandboxes[sandbox_id] = DockerSandbox(sandbox_id, pod.name, pod.metadata.uid, "", dirs)
+        box = self.sandboxes[sandbox_id] = DockerSandbox(sandbox_id, pod.name, pod.metadata.uid, "", dirs,
+                                                         self.memory_volumes(pod))
         box.started = self.in_background(lambda: self.client.api.start(sandbox_id))  # apps are created meanwhile
         return sandbox_id
 
@@ -168,6 +170,7 @@ class DockerRuntime(DockerVolumes):
         box = self.sandboxes.pop(sandbox_id, None)
         if box is not None:
             shutil.rmtree(self.root / "pods" / box.uid, ignore_errors=True)
+            self.remove_memory_volumes(box.memory_volumes.values())
 
     # ------------------------------------------------------------ containers
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
@@ -194,7 +197,7 @@ class DockerRuntime(DockerVolumes):
         shared = f"container:{box.id}"
         options: dict[str, Any] = {
             "network_mode": shared, "ipc_mode": shared,
-            "binds": [f"{box.volume_dirs[m.name]}:{m.mount_path}:{'ro' if m.read_only else 'rw'}"
+            "binds": [f"{bind_source(box, m.name)}:{m.mount_path}:{'ro' if m.read_only else 'rw'}"
                       for m in container.volume_mounts],
         }
         if pod.spec.share_process_namespace:

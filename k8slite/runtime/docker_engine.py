@@ -51,7 +51,7 @@ def cluster_root(cluster_id: str) -> Path:
 
 
 def remove_cluster(client: Any, cluster_id: str) -> int:
-    """Remove every container (and the scratch folder) of one cluster; how many containers went."""
+    """Remove every container, tmpfs volume and the scratch folder of one cluster; how many containers went."""
     import docker.errors
 
     containers = client.api.containers(all=True, filters={"label": f"k8slite.cluster={cluster_id}"})
@@ -60,6 +60,12 @@ def remove_cluster(client: Any, cluster_id: str) -> int:
             client.api.remove_container(container["Id"], force=True)
         except docker.errors.NotFound:
             pass  # someone else removed it meanwhile
+    volumes = client.api.volumes(filters={"label": f"k8slite.cluster={cluster_id}"}).get("Volumes") or []
+    for volume in volumes:  # memory-backed emptyDirs (tmpfs)
+        try:
+            client.api.remove_volume(volume["Name"], force=True)
+        except docker.errors.NotFound:
+            pass
     shutil.rmtree(cluster_root(cluster_id), ignore_errors=True)
     return len(containers)
 

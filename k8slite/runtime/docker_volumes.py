@@ -5,22 +5,30 @@ configMap or a secret volume is a directory under the pod's folder (files
 written there by the kubelet), a hostPath is a directory of the simulated
 node's own disk (each node has its own folder, so another node does not
 find it), and a claim's volume is the cluster storage's directory, the same
-on every node (simulated network storage). The containers see them through
+on every node (simulated network storage). An emptyDir with `medium: Memory`
+is a Docker volume on tmpfs, in RAM, sized by its sizeLimit. The containers see them through
 Docker bind mounts (see `DockerRuntime.host_config`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from k8slite.runtime.storage import VolumeSource
+from k8slite.api.pod import Pod
+from k8slite.runtime.storage import VolumeSource, memory_backed, tmpfs_size
 
 
 class Sandbox(Protocol):
     uid: str
     volume_dirs: dict[str, Path]
+    memory_volumes: dict[str, str]
+
+
+def bind_source(box: Sandbox, name: str) -> str:
+    """What Docker binds for a pod volume: a tmpfs volume's name, or a host directory."""
+    return box.memory_volumes.get(name) or str(box.volume_dirs[name])
 
 
 class DockerVolumes:
@@ -28,7 +36,36 @@ class DockerVolumes:
 
     root: Path
     node_name: str
+    cluster_id: str
+    client: Any
     sandboxes: Mapping[str, Sandbox]
+
+    def labels(self, pod: Pod, role: str, container: str = "") -> dict[str, str]:
+        raise NotImplementedError  # DockerRuntime's
+
+    def memory_volumes(self, pod: Pod) -> dict[str, str]:
+        """A Docker volume on tmpfs (RAM) for each emptyDir with medium Memory, sized by its sizeLimit.
+
+        One volume, not Docker's per-container `tmpfs` option, so that the pod's containers share it."""
+        names = {}
+        for volume in pod.spec.volumes:
+            if memory_backed(volume):
+                size = tmpfs_size(volume)
+                options = {"type": "tmpfs", "device": "tmpfs", **({"o": f"size={size}"} if size else {})}
+                created = self.client.api.create_volume(
+                    name=f"k8slite-{self.cluster_id}-{pod.metadata.uid[:8]}-{volume.name}", driver="local",
+                    driver_opts=options, labels=self.labels(pod, "volume", volume.name))
+                names[volume.name] = str(created["Name"])
+        return names
+
+    def remove_memory_volumes(self, names: Iterable[str]) -> None:
+        import docker.errors
+
+        for name in names:
+            try:
+                self.client.api.remove_volume(name, force=True)
+            except docker.errors.NotFound:
+                pass
 
     def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
         """A host directory for the volume: the node's (hostPath), the network storage's, or files written here."""
@@ -47,6 +84,9 @@ class DockerVolumes:
         box.volume_dirs[name] = path
 
     def volume_usage(self, sandbox_id: str, name: str) -> int:
+        """Bytes in a volume's directory (a tmpfs volume enforces its own size: writes fail when full)."""
+        if name in self.sandboxes[sandbox_id].memory_volumes:
+            return 0
         path = self.sandboxes[sandbox_id].volume_dirs[name]
         return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 

@@ -32,7 +32,7 @@ from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
-from k8slite.runtime.storage import NetworkStorage, VolumeSource
+from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed, tmpfs_size
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello")  # they handle SIGTERM; busybox httpd does not
@@ -125,8 +125,8 @@ class FakeRuntime:
         for volume in pod.spec.volumes:
             if volume.host_path is not None:
                 box.volumes[volume.name] = self.host_paths.setdefault(volume.host_path.path, Volume())
-            else:
-                box.volumes[volume.name] = Volume()
+            else:  # an emptyDir; with medium Memory a tmpfs of sizeLimit bytes
+                box.volumes[volume.name] = Volume(capacity=tmpfs_size(volume) if memory_backed(volume) else None)
         self.sandboxes[box.id] = box
         self.network.hosts[ip] = self.node_name
         return box.id

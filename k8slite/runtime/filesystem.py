@@ -53,6 +53,8 @@ class Volume:
     """Relative path (no leading slash, e.g. "a/b.txt") -> content."""
     dirs: set[str] = field(default_factory=set)
     """Relative directories that exist besides those implied by files."""
+    capacity: int | None = None
+    """Bytes it may hold (a tmpfs's size, for an emptyDir with medium Memory); None: no limit."""
 
     def is_dir(self, rel: str) -> bool:
         if rel == "" or rel in self.dirs:
@@ -113,6 +115,10 @@ class FileSystem:
         if not volume.is_dir(_parent(rel)):
             raise _error(FileNotFoundError, 2, "No such file or directory", path)
         old = volume.files.get(rel, "") if append else ""
+        if volume.capacity is not None and data:
+            used = sum(len(text.encode()) for name, text in volume.files.items() if name != rel)
+            if used + len((old + data).encode()) > volume.capacity:
+                raise _error(OSError, 28, "No space left on device", path)
         volume.files[rel] = old + data
 
     def exists(self, path: str) -> bool:

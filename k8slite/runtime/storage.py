@@ -15,6 +15,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from k8slite.api.pod import Volume as PodVolume
+from k8slite.api.quantity import bytes_of
 from k8slite.runtime.filesystem import Volume
 
 
@@ -26,6 +28,18 @@ class VolumeSource:
     path: str = ""
     handle: str = ""
     files: dict[str, str] = field(default_factory=dict)
+
+
+def memory_backed(volume: PodVolume) -> bool:
+    """An emptyDir with `medium: Memory`: a tmpfs, in RAM, shared by the pod's containers."""
+    return volume.empty_dir is not None and volume.empty_dir.medium == "Memory"
+
+
+def tmpfs_size(volume: PodVolume) -> int | None:
+    """Bytes a memory-backed emptyDir holds: its sizeLimit, or None (in Kubernetes, the node's memory)."""
+    if volume.empty_dir is None or not volume.empty_dir.size_limit:
+        return None
+    return bytes_of(volume.empty_dir.size_limit)
 
 
 class NetworkStorage:

@@ -176,7 +176,8 @@ class Expander:
         def write(text: str) -> None:
             try:
                 fs.write(path, text, append=True)
-            except OSError:
-                pass  # the file's directory went away; the text is lost, as on Linux
+            except OSError as error:  # a full tmpfs says so; a directory that went away loses the text
+                if error.errno == 28:
+                    io.err(f"sh: write error: {error.strerror}\n")
 
         return write
