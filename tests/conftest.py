@@ -2,13 +2,15 @@
 
 Tests marked `docker` need a running Docker engine: they skip without one on
 a learner's machine, and fail in CI, where K8SLITE_REQUIRE_DOCKER=1 says the
-engine must be there. Tests marked `browser` (tests/browser/) need Playwright
+engine must be there; `docker_cluster` is a two-node cluster on it that must
+leave no container behind. Tests marked `browser` (tests/browser/) need Playwright
 and Chromium in the same way, with K8SLITE_REQUIRE_BROWSER=1 in CI.
 """
 
 import functools
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +20,10 @@ matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["K8SLITE_PROGRESS"] = "0"  # no progress bars in tests, nor in the kernels they start
+
+from builders import engine_containers  # noqa: E402  (needs the path above)
+
+from k8slite import Cluster  # noqa: E402
 
 
 @functools.cache
@@ -47,3 +53,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if os.environ.get("K8SLITE_REQUIRE_DOCKER") == "1":
             pytest.fail(f"K8SLITE_REQUIRE_DOCKER=1 but {docker_problem()}", pytrace=False)
         pytest.skip(docker_problem())
+
+
+@pytest.fixture
+def docker_cluster() -> Iterator[Cluster]:
+    """Two simulated nodes on the Docker engine; once closed, not one of its containers may be left."""
+    cluster = Cluster(nodes=2, runtime="docker")
+    yield cluster
+    cluster.close()
+    assert engine_containers(cluster.engine.cluster_id) == []

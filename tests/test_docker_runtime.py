@@ -31,10 +31,8 @@ spec:
 
 
 @pytest.fixture
-def c():
-    cluster = Cluster(nodes=2, runtime="docker")
-    yield cluster
-    cluster.close()
+def c(docker_cluster: Cluster) -> Cluster:
+    return docker_cluster
 
 
 def test_containers_of_a_pod_share_network_ipc_uts_and_volumes(c):

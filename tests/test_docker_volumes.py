@@ -4,7 +4,6 @@
 import subprocess
 
 import pytest
-from builders import engine_containers
 from storage_builders import claim, pod_with, pvc
 
 from k8slite import Cluster
@@ -16,11 +15,8 @@ SECRET = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sec"}, "st
 
 
 @pytest.fixture
-def c():
-    cluster = Cluster(nodes=2, runtime="docker")
-    yield cluster
-    cluster.close()
-    assert engine_containers(cluster.engine.cluster_id) == []
+def c(docker_cluster: Cluster) -> Cluster:
+    return docker_cluster
 
 
 def running(name):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from builders import engine_containers
 
 from k8slite import Cluster
 
@@ -38,11 +37,8 @@ spec:
 
 
 @pytest.fixture
-def c():
-    cluster = Cluster(nodes=2, runtime="docker")
-    yield cluster
-    cluster.close()
-    assert engine_containers(cluster.engine.cluster_id) == []
+def c(docker_cluster: Cluster) -> Cluster:
+    return docker_cluster
 
 
 def test_busybox_reaches_a_server_pod_on_another_node_by_pod_ip(c: Cluster) -> None:
