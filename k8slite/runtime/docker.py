@@ -30,7 +30,9 @@ network namespace, then about 130 ms for the app), against one for `docker
 run` (benchmarks/pod_startup.py measures both).
 
 Reaching the engine and removing what dead clusters left is in
-`docker_engine`; the volume directories are in `docker_volumes`.
+`docker_engine`; the volume directories are in `docker_volumes`; naming an
+exit's reason (OOMKilled even when the engine's flag lost a race) is in
+`docker_exit`.
 
 Simplified: every simulated node shares the one engine; the runtime relists
 the engine's containers every second (like the kubelet's PLEG) to notice
@@ -40,7 +42,6 @@ Always, so the course works offline.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import socket
@@ -57,6 +58,7 @@ from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
 from k8slite.runtime.docker_engine import RuntimeUnavailable, available, connect
+from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_source
 
 POLL_PERIOD = 1.0
@@ -88,6 +90,9 @@ class DockerRuntime(DockerVolumes):
         self.containers: dict[str, ContainerInfo] = {}
         self.down = False
         self.image_ids: dict[str, str] = {}
+        self.memory_limited: set[str] = set()  # containers the kernel's OOM killer may end
+        self.killed: set[str] = set()  # containers this runtime sent SIGKILL
+        self.oom_checks: dict[str, int] = {}  # exits at 137 still waiting for the engine's oom event
         self.workers = ThreadPoolExecutor(WORKERS, thread_name_prefix=f"k8slite-{node_name}")
         self.clock.call_later(POLL_PERIOD, self.poll)
 
@@ -105,10 +110,8 @@ class DockerRuntime(DockerVolumes):
                 "k8slite.host": socket.gethostname()}
 
     def cluster_seconds(self, stamp: str) -> float | None:
-        if not stamp or stamp.startswith("0001-"):
-            return None
-        moment = dt.datetime.fromisoformat(stamp[:26].rstrip("Z") + "+00:00")
-        return round(moment.timestamp() - self.wall_origin, 3)
+        moment = parse_stamp(stamp)
+        return None if moment is None else round(moment.timestamp() - self.wall_origin, 3)
 
     # ------------------------------------------------------------ images
     def pull_image(self, image: str, policy: str) -> bool:
@@ -188,6 +191,8 @@ class DockerRuntime(DockerVolumes):
             options["working_dir"] = container.working_dir
         created = self.client.api.create_container(container.image, **options)  # one call, no inspect
         cid = str(created["Id"])
+        if "memory" in container.resources.limits:
+            self.memory_limited.add(cid)
         self.containers[cid] = ContainerInfo(cid, container.name, sandbox_id, container.image,
                                              image_id=self.image_ids.get(container.image, ""))
         return cid
@@ -239,6 +244,8 @@ class DockerRuntime(DockerVolumes):
     def signal(self, container_id: str, sig: str) -> None:
         import docker.errors
 
+        if sig == "SIGKILL":
+            self.killed.add(container_id)
         try:
             self.client.api.kill(container_id, signal=sig)
         except docker.errors.APIError:
@@ -270,6 +277,9 @@ class DockerRuntime(DockerVolumes):
 
     def remove_container(self, container_id: str) -> None:
         self.containers.pop(container_id, None)
+        self.memory_limited.discard(container_id)
+        self.killed.discard(container_id)
+        self.oom_checks.pop(container_id, None)
         self.force_remove(container_id)
 
     def container_status(self, container_id: str) -> ContainerInfo:
@@ -295,8 +305,15 @@ class DockerRuntime(DockerVolumes):
         except docker.errors.NotFound:
             state = {"Status": "exited", "ExitCode": 137, "FinishedAt": ""}
         if state["Status"] in ("exited", "dead"):
-            info.state, info.exit_code = EXITED, int(state.get("ExitCode", 0))
-            info.reason = "OOMKilled" if state.get("OOMKilled") else ("Completed" if info.exit_code == 0 else "Error")
+            checks = self.oom_checks.get(info.id, 0) + 1
+            suspect = info.id in self.memory_limited and info.id not in self.killed
+            reason = exit_reason(self.client, info.id, state, suspect, final=checks >= OOM_CHECKS,
+                                 now=self.wall_origin + self.clock.now)
+            if reason is None:  # maybe an OOM kill whose event the engine has not logged yet: ask at the next relist
+                self.oom_checks[info.id] = checks
+                return
+            self.oom_checks.pop(info.id, None)
+            info.state, info.exit_code, info.reason = EXITED, int(state.get("ExitCode", 0)), reason
             info.finished_at = self.cluster_seconds(state.get("FinishedAt", "")) or self.clock.now
             if self.on_exit:
                 self.on_exit(info.id)
