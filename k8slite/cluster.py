@@ -29,21 +29,11 @@ from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
+from k8slite.apply import three_way
 from k8slite.cluster_handles import NodeHandle, PodHandle
-from k8slite.controllers.attach_detach import AttachDetachController
-from k8slite.controllers.deployment import DeploymentController
+from k8slite.control_plane import start_control_plane
 from k8slite.controllers.deployment_util import deployment_complete
-from k8slite.controllers.endpoints import EndpointsController
-from k8slite.controllers.endpointslice import EndpointSliceController
-from k8slite.controllers.garbage_collector import GarbageCollector
-from k8slite.controllers.job import JobController
-from k8slite.controllers.namespace import NamespaceController
-from k8slite.controllers.node_lifecycle import NodeLifecycleController
-from k8slite.controllers.persistentvolume import PersistentVolumeController
 from k8slite.controllers.pv_provisioner import install_default_class
-from k8slite.controllers.replicaset import ReplicaSetController
-from k8slite.controllers.resourcequota import ResourceQuotaController
-from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
 from k8slite.network.bootstrap import create_default_services
@@ -53,7 +43,7 @@ from k8slite.network.services import ServiceNetwork
 from k8slite.pod_history import PodHistory
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
-from k8slite.scheduler import Profile, Scheduler
+from k8slite.scheduler import Profile
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 
@@ -77,13 +67,6 @@ def default_node(index: int) -> Node:
     return node
 
 
-def merge(base: Any, patch: Any) -> Any:
-    """Apply's merge, simplified: mappings merge key by key; lists and values are replaced."""
-    if isinstance(base, dict) and isinstance(patch, dict):
-        return {**base, **{k: merge(base.get(k), v) for k, v in patch.items()}}
-    return patch
-
-
 class Cluster:
     """A whole small Kubernetes. `Cluster(nodes=3)`; see DESIGN.md for the contract."""
 
@@ -98,6 +81,7 @@ class Cluster:
         self.rng = random.Random(seed)
         self.seed = seed
         self.api = APIServer(self.clock, self.rng)
+        self.last_applied: dict[tuple[str, str, str], dict[str, Any]] = {}  # what `apply` last set (apply.py)
         self.network = FakeNetwork()
         self.storage = self.network.storage  # the simulated network storage behind PersistentVolumes
         if runtime == "docker":
@@ -113,34 +97,17 @@ class Cluster:
         self.services = ServiceNetwork(self.api, self.rng)  # cluster DNS and each node's kube-proxy
         self.network.services = self.services
         self.pod_network.resolvers.append(service_resolver(self.services))  # c.trace(pod, "my-service")
-        self.network_controllers: list[Any] = []  # chapter 12: who stands behind each Service
-        if controllers:
-            self.network_controllers = [EndpointsController(self.api), EndpointSliceController(self.api)]
-            for controller in self.network_controllers:
-                controller.start()
+        plane = start_control_plane(self.api, self.storage, self.rng, bool(controllers), bool(scheduler),
+                                    node_monitor_grace_period, scheduler_profile)
+        self.controllers = plane.controllers  # chapters 07 and 10; the others come with their chapters:
+        self.workload_controllers = plane.workload_controllers  # 08 and 09: Deployments and Jobs
+        self.namespace_controllers = plane.namespace_controllers  # 11: namespaces and their quotas
+        self.network_controllers = plane.network_controllers  # 12: who stands behind each Service
+        self.scheduler = plane.scheduler
         self.docker_services: Any = None  # Service names inside real containers (network/docker_services.py)
         if runtime == "docker":
             from k8slite.network.docker_services import DockerServiceProxy
             self.docker_services = DockerServiceProxy(self.api, self.engine.client, self.engine.cluster_id)
-        self.workload_controllers: list[Any] = []  # chapters 08 and 09: Deployments and Jobs
-        if controllers:
-            self.workload_controllers = [DeploymentController(self.api), JobController(self.api)]
-            for controller in self.workload_controllers:
-                controller.start()
-        self.namespace_controllers: list[Any] = []  # chapter 11: namespaces and their quotas
-        if controllers:
-            self.namespace_controllers = [NamespaceController(self.api), ResourceQuotaController(self.api)]
-            for controller in self.namespace_controllers:
-                controller.start()
-        self.controllers: list[Any] = []
-        if controllers:
-            self.controllers = [ReplicaSetController(self.api), NodeLifecycleController(self.api,
-                                node_monitor_grace_period), TaintEvictionController(self.api),
-                                GarbageCollector(self.api), PersistentVolumeController(self.api, self.storage),
-                                AttachDetachController(self.api)]
-        self.scheduler = Scheduler(self.api, self.rng, profile=scheduler_profile) if scheduler else None
-        for component in [*self.controllers, *([self.scheduler] if self.scheduler else [])]:
-            component.start()
         specs = nodes if isinstance(nodes, list) else [default_node(i) for i in range(1, nodes + 1)]
         for spec in specs:
             self.add_node(spec)
@@ -237,15 +204,19 @@ class Cluster:
         """Create, or merge the manifest into what is stored (fields others set, like nodeName, stay)."""
         kind = kind_of(obj)
         namespace = (obj.namespace or "default") if kind.namespaced else ""
+        document = {k: v for k, v in (obj.to_dict() if document is None else document).items() if k != "status"}
+        key = (kind.plural, namespace, obj.name)
         try:
             current = self.api.get(kind.plural, obj.name, namespace)
         except NotFound:
-            return self.api.create(obj)
-        document = obj.to_dict() if document is None else document
-        merged = merge(current.to_dict(), {k: v for k, v in document.items() if k != "status"})
-        new = decode(merged)
+            created = self.api.create(obj)
+            self.last_applied[key] = document
+            return created
+        new = decode(three_way(current.to_dict(), self.last_applied.get(key), document))
         new.metadata.resource_version = current.metadata.resource_version
-        return self.api.update(new)
+        updated = self.api.update(new)
+        self.last_applied[key] = document
+        return updated
 
     def warn_ignored(self, objects: list[KubeObject], ignored: list[str]) -> None:
         notes = [f"{path}: accepted, but k8slite does not model it" for path in ignored]
@@ -265,9 +236,12 @@ class Cluster:
         return sorted(self.api.list(k.plural, ns or None), key=lambda o: o.name)
 
     def delete(self, kind: str, name: str, namespace: str = "default",
-               propagation_policy: str | None = None) -> KubeObject:
-        """Delete an object; what it owns goes too: "Background" (default), "Foreground" or "Orphan"."""
-        return self.api.delete(kind, name, namespace, propagation_policy=propagation_policy)
+               propagation_policy: str | None = None, grace_period: int | None = None) -> KubeObject:
+        """Delete an object; what it owns goes too: "Background" (default), "Foreground" or "Orphan".
+        A pod gets `grace_period` seconds (default: its terminationGracePeriodSeconds); 0 removes it
+        from the API at once, without waiting for its kubelet (`kubectl delete --force`)."""
+        return self.api.delete(kind, name, namespace, grace_period=grace_period,
+                               propagation_policy=propagation_policy)
 
     def events(self) -> list[Event]:
         """Every Event, in the order things happened."""
