@@ -403,6 +403,41 @@ def test_delete_pod_shows_terminating_then_is_replaced(c: Cluster) -> None:
     assert victim not in web_pods(c) and len(web_pods(c)) == 3
 
 
+def test_delete_now_is_a_one_second_grace_and_grace_period_zero_alone_is_one_too(c: Cluster) -> None:
+    first, second = web_pods(c)[:2]
+    assert c.kubectl(f"delete pod {first} --now") == f'pod "{first}" deleted\n'
+    assert c.kubectl(f"delete pod {second} --grace-period=0") == f'pod "{second}" deleted\n'
+    assert [c.get("pod", p).metadata.deletion_grace_period_seconds for p in (first, second)] == [1, 1]
+    c.run(2)
+    assert first not in web_pods(c) and second not in web_pods(c)
+
+
+def test_force_delete_removes_the_pod_from_the_api_at_once_and_its_kubelet_kills_it_after(c: Cluster) -> None:
+    victim = web_pods(c)[0]
+    node = c.get("pod", victim).spec.node_name
+    assert c.kubectl(f"delete pod {victim} --grace-period=0 --force") == (
+        "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated."
+        " The resource may continue to run on the cluster indefinitely.\n"
+        f'pod "{victim}" force deleted\n')
+    assert victim not in web_pods(c)
+    runtime = c.kubelets[node].runtime
+    assert "running" in {info.info.state for info in runtime.containers.values()}  # still running on the node
+    c.run(5)
+    assert victim not in {b.pod_name for b in runtime.sandboxes.values()}  # the kubelet noticed, stopped and removed it
+    assert len(web_pods(c)) == 3
+
+
+@pytest.mark.parametrize(("flags", "error"), [
+    ("--now --grace-period=3", "--now and --grace-period cannot be specified together"),
+    ("--force --grace-period=5", "--force and --grace-period greater than 0 cannot be specified together"),
+])
+def test_contradicting_delete_flags_are_refused_before_anything_is_deleted(c: Cluster, flags: str,
+                                                                           error: str) -> None:
+    victim = web_pods(c)[0]
+    assert c.kubectl(f"delete pod {victim} {flags}") == f"error: {error}\n"
+    assert c.get("pod", victim).metadata.deletion_timestamp is None
+
+
 def test_taint_and_untaint(c: Cluster) -> None:
     assert c.kubectl("taint nodes node-1 dedicated=gpu:NoSchedule") == "node/node-1 tainted\n"
     taints = c.get("node", "node-1").spec.taints

@@ -93,7 +93,7 @@ def test_claim_data_follows_the_pod_to_another_node_after_a_node_failure():
     volume = c.get("pvc", "data").spec.volume_name
     c.node(first).fail()
     c.run(60)
-    c.api.delete("pods", "db", grace_period=0)  # kubectl delete pod db --force --grace-period=0
+    c.delete("pods", "db", grace_period=0)  # kubectl delete pod db --force --grace-period=0
     other = next(n for n in ("node-1", "node-2", "node-3") if n != first)
     c.apply(pod_with("db", claim("data"), "sleep 3600", node=other))
     c.run(60)

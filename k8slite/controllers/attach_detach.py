@@ -17,7 +17,7 @@ node share an RWO volume without complaint.
 A volume no pod needs is detached at once from a Ready node; from a node
 that is not Ready (its kubelet cannot confirm the unmount) only after
 maxWaitForUnmountDuration, 6 minutes. A pod stuck Terminating on a dead node
-still needs its volume: force-delete it (`grace_period=0`) to let go.
+still needs its volume: force-delete it (`kubectl delete pod --force`, `c.delete(..., grace_period=0)`) to let go.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ Flags come in every spelling kubectl accepts: `-n web`, `-nweb`, `-n=web`,
 `=false`; words after `--` belong to the command `exec` runs. A flag kubectl
 does not know is refused before the server is asked, as kubectl refuses it.
 Subcommands (`rollout status`, `set image`) are the first arguments. Left out: `config`, `--help`, and flags k8slite
-has nothing to do with (`-i`, `-t`, `--force`, `--now`, `--wait` are
-accepted and ignored).
+has nothing to do with (`-i`, `-t`, `--wait` are accepted and ignored).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
-              "--tty": "", "--force": "", "--now": "", "--wait": "", "--watch": "watch", "-w": "watch"}
+              "--tty": "", "--force": "force", "--now": "now", "--wait": "", "--watch": "watch", "-w": "watch"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
 
 

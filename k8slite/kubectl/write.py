@@ -65,16 +65,45 @@ def delete(cluster: Any, cmd: Command) -> str:
     else:
         targets = resources(cmd.args)
     policy = cascade_policy(str(cmd.flags.get("cascade", "background")))
+    grace = grace_period(cmd)
     lines = []
     for kind, names in targets:
         if not names and not cmd.flags.get("all") and "selector" not in cmd.flags:
             raise UsageError("resource(s) were provided, but no name was specified")
         objects, missing = fetch(cluster, cmd, kind, names)
         for obj in objects:
-            cluster.delete(kind.plural, obj.name, obj.namespace, propagation_policy=policy)
-            lines.append(f'{kind_name(kind)} "{obj.name}" deleted\n')
+            cluster.delete(kind.plural, obj.name, obj.namespace, propagation_policy=policy,
+                           grace_period=None if grace < 0 else grace)
+            lines.append(f'{kind_name(kind)} "{obj.name}" {"force deleted" if grace == 0 else "deleted"}\n')
         lines += missing
-    return "".join(lines) or f"No resources found in {cmd.namespace} namespace.\n"
+    warning = FORCE_WARNING if grace == 0 else ""  # kubectl writes it to stderr, before the rest
+    return warning + ("".join(lines) or f"No resources found in {cmd.namespace} namespace.\n")
+
+
+FORCE_WARNING = ("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                 "terminated. The resource may continue to run on the cluster indefinitely.\n")
+
+
+def grace_period(cmd: Command) -> int:
+    """kubectl delete's --grace-period, --now and --force as one number: -1 means the object's own default.
+    --grace-period=0 alone becomes 1 (kubectl guards against losing data); --force alone means 0."""
+    try:
+        grace = int(cmd.flags.get("grace_period", -1))
+    except ValueError:
+        raise UsageError(f'invalid argument "{cmd.flags["grace_period"]}" for "--grace-period" flag: '
+                         "strconv.ParseInt: parsing: invalid syntax") from None
+    force = bool(cmd.flags.get("force"))
+    if cmd.flags.get("now"):
+        if grace != -1:
+            raise UsageError("--now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not force:
+        grace = 1
+    if force and grace < 0:
+        grace = 0
+    if force and grace > 0:
+        raise UsageError("--force and --grace-period greater than 0 cannot be specified together")
+    return grace
 
 
 def cascade_policy(cascade: str) -> str:
