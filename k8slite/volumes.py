@@ -13,15 +13,19 @@ created (WaitForAttachAndMount):
 - persistentVolumeClaim: the claim must be Bound; a hostPath volume is on the
   node, any other lives in the cluster's network storage, which every node
   reaches, once the attach/detach controller has attached it to this node;
-- configMap and secret: one file per key (or per `items` entry, at its path).
+- configMap and secret: one file per key (or per `items` entry, at its path),
+  rewritten when the object changes, at the pod's next sync (the kubelet
+  resyncs every pod each minute), while environment variables taken from
+  the same object keep the value the container started with.
 
 It also resolves each container's environment (`env` with `value` or
 `valueFrom` configMapKeyRef / secretKeyRef / fieldRef, and `envFrom`); a
 missing ConfigMap or Secret leaves the container waiting with
 CreateContainerConfigError, in the kubelet's words. An emptyDir that
 outgrows its `sizeLimit` gets the pod evicted (phase Failed, reason
-Evicted). Simplified: no projected or downwardAPI volumes, no updates of
-mounted ConfigMaps; a memory-backed emptyDir's bytes are not charged to the
+Evicted). Simplified: no projected or downwardAPI volumes; files are
+replaced one by one (the kubelet swaps a `..data` symlink so a reader sees
+all old or all new files); a memory-backed emptyDir's bytes are not charged to the
 container's memory limit in the fake runtime (Docker's tmpfs charges them).
 """
 
@@ -83,23 +87,32 @@ class VolumeManager:
         self.api, self.runtime, self.recorder, self.node_name = api, runtime, recorder, node_name
         self.requeue = requeue
         self.mounted: set[tuple[str, str]] = set()  # (sandbox id, volume name)
+        self.files: dict[tuple[str, str], dict[str, str]] = {}  # what a configMap or secret volume holds now
         self.reported: dict[str, str] = {}  # pod uid -> the last problem reported
         self.waiting_since: dict[str, float] = {}  # pod uid -> when it started waiting for volumes
 
     # ------------------------------------------------------------ volumes
     def mount_all(self, pod: Pod, sandbox_id: str, key: str) -> bool:
-        """Mount what can be; True once every volume of the pod is mounted."""
+        """Mount what can be; True once every volume of the pod is mounted. Mounted configMap and secret
+        volumes are rewritten when their object changed (at the pod's next sync: within the minute)."""
         for volume in pod.spec.volumes:
-            if (sandbox_id, volume.name) in self.mounted:
+            mounted = (sandbox_id, volume.name) in self.mounted
+            if mounted and volume.config_map is None and volume.secret is None:
                 continue
             try:
                 source = self.resolve(pod, volume)
             except NotReady as problem:
+                if mounted:
+                    continue  # the object is gone: the files keep their last contents
                 self.not_ready(pod, sandbox_id, volume.name, problem)
                 self.requeue(key, RETRY)
                 return False
+            if mounted and source is not None and source.files == self.files.get((sandbox_id, volume.name)):
+                continue
             if source is not None:
                 self.runtime.mount_volume(sandbox_id, volume.name, source)
+                if source.kind == "files":
+                    self.files[(sandbox_id, volume.name)] = source.files
             self.mounted.add((sandbox_id, volume.name))
         return True
 
@@ -115,6 +128,7 @@ class VolumeManager:
 
     def unmount_all(self, sandbox_id: str) -> None:
         self.mounted = {m for m in self.mounted if m[0] != sandbox_id}
+        self.files = {m: files for m, files in self.files.items() if m[0] != sandbox_id}
 
     def report(self, pod: Pod, type_: str, reason: str, message: str) -> None:
         if self.reported.get(pod.metadata.uid) != message:

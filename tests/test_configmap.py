@@ -79,3 +79,25 @@ def test_bad_keys_and_base64_are_refused():
     with pytest.raises(Invalid, match=r"data\[k\]: Invalid value: \"not base64!\""):
         c.apply({**SECRET, "data": {"k": "not base64!"}})
     assert c.get("cm") == [] and c.get("secret") == []
+
+
+def test_a_changed_configmap_reaches_mounted_files_within_a_minute_but_not_the_environment():
+    c = Cluster(nodes=1)
+    env = [{"name": "GREETING", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "greeting"}}}]
+    c.apply([CONFIG, pod_with("p", {"configMap": {"name": "cfg"}}, mount="/etc/config", extra={"env": env})])
+    c.run(5)
+    restarts_before = c.get("pod", "p").status.container_statuses[0].restart_count
+    c.apply({**CONFIG, "data": {"greeting": "bonjour"}})  # the key color is gone
+    c.run(1)
+    assert c.exec("p", "cat /etc/config/greeting") == "hello"  # not at once: at the pod's next sync
+    seen = []
+    while c.exec("p", "cat /etc/config/greeting") == "hello":
+        c.run(1)
+        seen.append(c.now)
+        assert len(seen) <= 61, "the file did not change within a minute"
+    assert c.exec("p", "ls /etc/config") == "greeting\n"
+    assert c.exec("p", "echo $GREETING") == "hello\n"  # env is fixed when the container starts
+    assert c.get("pod", "p").status.container_statuses[0].restart_count == restarts_before
+    c.delete("configmap", "cfg")
+    c.run(70)
+    assert c.exec("p", "cat /etc/config/greeting") == "bonjour"  # a deleted ConfigMap leaves the last files

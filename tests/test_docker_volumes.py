@@ -67,3 +67,12 @@ def test_hostpath_is_per_node_and_configmap_secret_files_are_written(c):
     assert "No such file" in c.exec("b", "cat /data/f 2>&1")
     assert c.exec("cm", "cat /etc/cfg/greeting") == "hello"
     assert c.exec("cm", "echo $PW") == "s3cret\n"
+
+
+def test_a_changed_configmap_is_rewritten_in_the_running_container(c):
+    c.apply([{**CONFIG, "data": {"greeting": "hello", "color": "blue"}},
+             pod_with("cm", {"configMap": {"name": "cfg"}}, mount="/etc/cfg")])
+    c.run_until(running("cm"), timeout=60)
+    c.apply({**CONFIG, "data": {"greeting": "bonjour"}})
+    c.run_until(lambda c: c.exec("cm", "cat /etc/cfg/greeting") == "bonjour", timeout=90)
+    assert c.exec("cm", "ls /etc/cfg") == "greeting\n"

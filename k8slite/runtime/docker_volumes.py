@@ -12,6 +12,7 @@ Docker bind mounts (see `DockerRuntime.host_config`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -76,9 +77,7 @@ class DockerVolumes:
             path = self.root / "storage" / source.handle
         else:
             path = self.root / "pods" / box.uid / "volumes" / name
-            for rel, content in source.files.items():
-                (path / rel).parent.mkdir(parents=True, exist_ok=True)
-                (path / rel).write_text(content)
+            write_files(path, source.files)
         path.mkdir(parents=True, exist_ok=True)
         path.chmod(0o777)
         box.volume_dirs[name] = path
@@ -98,3 +97,18 @@ class DockerVolumes:
     def host_dir(self, path: str) -> Path:
         """Where this simulated node's own disk keeps `path` (every node has its own folder)."""
         return self.root / "nodes" / self.node_name / path.lstrip("/")
+
+
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    """A configMap or secret volume's files, each replaced whole (write, then rename); files of keys that
+    are gone are removed, so a running container sees the object's new contents."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in [f for f in folder.rglob("*") if f.is_file() and str(f.relative_to(folder)) not in files]:
+        old.unlink()
+    for rel, content in files.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = target.with_name(f".{target.name}.new")
+        staged.write_text(content)
+        staged.chmod(0o644)
+        os.replace(staged, target)

@@ -141,8 +141,10 @@ class FakeRuntime:
             box.volumes[name] = self.host_paths.setdefault(source.path, Volume())
         elif source.kind == "network":
             box.volumes[name] = self.network.storage.volume(source.handle)
-        else:
-            box.volumes[name] = Volume(files=dict(source.files))
+        else:  # configMap or secret files, replaced in place when the object changes
+            files = box.volumes.setdefault(name, Volume()).files
+            files.clear()
+            files.update(source.files)
 
     def volume_usage(self, sandbox_id: str, name: str) -> int:
         """Bytes in a pod's volume (what the kubelet's eviction manager measures)."""
