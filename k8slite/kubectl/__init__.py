@@ -18,7 +18,7 @@ One module per part of kubectl, to read in this order:
                  describe_node, describe_other)
 - write:         delete, scale, apply, create, label, taint, cordon
 - policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
-- create_policy: `create namespace NAME`, `create quota NAME --hard=...`
+- generate:      `run`, `create deployment|namespace|quota`: objects made from flags, and --dry-run
 - rollout:       rollout status, history, undo, pause, resume (Deployments)
 - set_image:     set image
 - expose:        expose (a Service for a Deployment, ReplicaSet or pod)
@@ -37,6 +37,7 @@ from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.demo import main
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.expose import expose
+from k8slite.kubectl.generate import run
 from k8slite.kubectl.get import get
 from k8slite.kubectl.rollout import rollout
 from k8slite.kubectl.set_image import set_cmd
@@ -47,7 +48,7 @@ __all__ = ["Command", "UsageError", "VERBS", "main", "parse", "run_kubectl"]
 VERBS: dict[str, Callable[[Any, Command], str]] = {
     "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
-    "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose}
+    "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run}
 
 
 def run_kubectl(cluster: Any, command: str) -> str:

@@ -20,11 +20,15 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--grace-period": "grace_period", "--tail": "tail",
                "--field-selector": "field_selector", "--to-revision": "to_revision", "--revision": "revision",
                "--cascade": "cascade", "--timeout": "timeout", "--hard": "hard", "--port": "port",
-               "--target-port": "target_port", "--type": "type", "--name": "name", "--protocol": "protocol"}
+               "--target-port": "target_port", "--type": "type", "--name": "name", "--protocol": "protocol",
+               "--image": "image", "--env": "env", "--labels": "labels", "--restart": "restart",
+               "--dry-run": "dry_run"}
+REPEATED = {"image", "env"}  # flags that may be given more than once: `--env A=1 --env B=2`
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
-              "--tty": "", "--force": "force", "--now": "now", "--wait": "", "--watch": "watch", "-w": "watch"}
+              "--tty": "", "--force": "force", "--now": "now", "--command": "command", "--wait": "",
+              "--watch": "watch", "-w": "watch"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
 
 
@@ -67,11 +71,17 @@ def take_word(cmd: Command, words: list[str], i: int) -> int:
     if name in VALUE_FLAGS or (word[:2] in SHORT_VALUE_FLAGS and len(word) > 2 and not eq):
         if name not in VALUE_FLAGS:  # `-nkube-system`
             name, value, eq = word[:2], word[2:], "="
+        if name == "--dry-run" and not eq:  # the old boolean spelling: client-side
+            value, eq = "client", "="
         if not eq:  # `-n kube-system`: the value is the next word
             if i + 1 >= len(words):
                 raise UsageError(f"flag needs an argument: {name!r} in {word}")
             i, value = i + 1, words[i + 1]
-        cmd.flags[VALUE_FLAGS[name]] = value
+        key = VALUE_FLAGS[name]
+        if key in REPEATED:
+            cmd.flags.setdefault(key, []).append(value)
+        else:
+            cmd.flags[key] = value
     elif name in BOOL_FLAGS:
         cmd.flags[BOOL_FLAGS[name]] = value.lower() != "false"
     elif word.startswith("-") and word != "-":

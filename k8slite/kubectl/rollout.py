@@ -13,7 +13,10 @@
   back into the Deployment (kubectl does it client-side); the controller
   then finds that ReplicaSet is new again and gives it the next revision.
 - `rollout pause` / `resume` set spec.paused: template changes wait while paused.
-Left out: `rollout restart` and the other kinds (DaemonSets, StatefulSets).
+- `rollout restart` writes the time into the template's annotation
+  `kubectl.kubernetes.io/restartedAt`: a new template, so a rolling update
+  replaces every pod, with the same image and config.
+Left out: the other kinds (DaemonSets, StatefulSets).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import copy
 from typing import Any
 
 from k8slite.api.deployment import CHANGE_CAUSE, POD_TEMPLATE_HASH, Deployment
+from k8slite.api.serialize import format_time
 from k8slite.controllers.deployment_util import equal_ignore_hash, revision
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_other import describe_template
@@ -31,13 +35,16 @@ from k8slite.kubectl.resources import resource_name
 from k8slite.kubectl.tabwriter import tabwrite
 from k8slite.kubectl.write import one_object, write
 
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+
 
 def rollout(cluster: Any, cmd: Command) -> str:
     sub = cmd.args[0] if cmd.args else ""
-    handlers = {"status": status, "history": history, "undo": undo, "pause": pause, "resume": pause}
+    handlers = {"status": status, "history": history, "undo": undo, "pause": pause, "resume": pause,
+                "restart": restart}
     if sub not in handlers:
         raise UsageError(f'unknown command "{sub}" for "kubectl rollout"' if sub else
-                         "kubectl rollout needs a subcommand: status, history, undo, pause or resume")
+                         "kubectl rollout needs a subcommand: status, history, undo, pause, resume or restart")
     kind, d = one_object(cluster, cmd, cmd.args[1:])
     if not isinstance(d, Deployment):
         raise UsageError(f"no {sub} viewer has been implemented for {kind.plural}")
@@ -135,6 +142,15 @@ def pause(cluster: Any, cmd: Command, d: Deployment) -> str:
     new.spec.paused = True if wanted else None
     write(cluster, new)
     return f"{resource_name_of(d)} {'paused' if wanted else 'resumed'}\n"
+
+
+def restart(cluster: Any, cmd: Command, d: Deployment) -> str:
+    if d.spec.paused:
+        raise ValueError(f'deployments.apps "{d.name}" can\'t restart paused deployment (run rollout resume first)')
+    new = d.copy()
+    new.spec.template.metadata.annotations[RESTARTED_AT] = format_time(cluster.now)
+    write(cluster, new)
+    return f"{resource_name_of(d)} restarted\n"
 
 
 def resource_name_of(d: Deployment) -> str:

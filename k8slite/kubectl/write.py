@@ -23,7 +23,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.errors import AlreadyExists, NotFound
 from k8slite.kubectl.command import Command, UsageError
-from k8slite.kubectl.create_policy import GENERATORS, create_generated
+from k8slite.kubectl.generate import GENERATORS, create_generated
 from k8slite.kubectl.resources import fetch, kind_name, not_found, resource_name, resources
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")

@@ -1,0 +1,169 @@
+"""Objects made from the command line: `kubectl run`, `kubectl create deployment|namespace|quota`.
+
+Mirrors k8s.io/kubectl/pkg/cmd/run and pkg/cmd/create (create_deployment.go,
+create_namespace.go, create_quota.go): kubectl builds the object itself,
+in the shape it would send (`creationTimestamp: null`, `status: {}`), then
+creates it, and answers `pod/nginx created`, `deployment.apps/web created`.
+With `--dry-run=client` it stores nothing and prints that object instead
+(`-o yaml` is how most people write their first manifest); with
+`--dry-run=server` the API server validates and admits it without storing it.
+
+- `run NAME --image=IMAGE`: a Pod labelled `run=NAME` (or `--labels`), one
+  container named NAME; `--restart` (Always, OnFailure, Never), `--env`
+  (repeatable), `--port`; words after `--` are its args, or with `--command`
+  its command.
+- `create deployment NAME --image=IMAGE [--image=...] [--replicas=N]`:
+  labels and selector `app=NAME`, one container per image, named after the
+  image (`registry.k8s.io/busybox:1.27.2` -> busybox); words after `--` are
+  every container's command.
+- `create namespace NAME`; `create quota NAME --hard=pods=2,requests.cpu=1`.
+Left out: `run -i/-t/--rm` (an attached session), `--overrides`, quota `--scopes`.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from k8slite.api.kinds import decode, kind_of
+from k8slite.errors import AlreadyExists
+from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.output import to_json, to_yaml
+from k8slite.kubectl.resources import resource_name
+
+GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
+              "deployment": "deployment", "deploy": "deployment"}
+RESTART_POLICIES = ("Always", "OnFailure", "Never")
+
+
+def hard_limits(text: str) -> dict[str, str | int | float]:
+    """`pods=2,requests.cpu=1` -> {"pods": "2", "requests.cpu": "1"}."""
+    return dict(key_values(text, "--hard", "resource=quantity"))
+
+
+def key_values(text: str, flag: str, shape: str) -> dict[str, str]:
+    """`a=1,b=2` -> {"a": "1", "b": "2"}, or kubectl's refusal naming the flag."""
+    pairs = [p.split("=", 1) for p in text.split(",") if p]
+    if any(len(p) != 2 or not p[0] for p in pairs):
+        raise UsageError(f'invalid argument "{text}" for "{flag}" flag: expected {shape} pairs')
+    return {name: value for name, value in pairs}
+
+
+def meta(cmd: Command, name: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """kubectl's generated metadata: the namespace only when one was asked for (-n)."""
+    data: dict[str, Any] = {"creationTimestamp": None, "name": name}
+    if labels:
+        data["labels"] = labels
+    if "namespace" in cmd.flags:
+        data["namespace"] = cmd.namespace
+    return data
+
+
+def one_name(cmd: Command, skip: int) -> str:
+    names = cmd.args[skip:]
+    if len(names) != 1:
+        raise UsageError(f"exactly one NAME is required, got {len(names)}")
+    return names[0]
+
+
+def images(cmd: Command) -> list[str]:
+    given = cmd.flags.get("image", [])
+    if not given:
+        raise UsageError('required flag(s) "image" not set')
+    return list(given)
+
+
+def container_name(image: str) -> str:
+    """create deployment's container name: the image's last path part, without tag or digest."""
+    return image.rsplit("/", 1)[-1].split("@")[0].split(":")[0].replace("_", "-")
+
+
+def ports(cmd: Command) -> list[dict[str, int]]:
+    return [{"containerPort": int(cmd.flags["port"])}] if "port" in cmd.flags else []
+
+
+def pod_manifest(cmd: Command) -> dict[str, Any]:
+    """`kubectl run NAME --image=...`."""
+    name = one_name(cmd, 0)
+    restart = str(cmd.flags.get("restart", "Always"))
+    if restart not in RESTART_POLICIES:
+        raise UsageError(f"invalid restart policy: {restart}")
+    labels = key_values(str(cmd.flags["labels"]), "--labels", "key=value") if "labels" in cmd.flags else {"run": name}
+    container: dict[str, Any] = {"image": images(cmd)[-1], "name": name, "resources": {}}
+    if cmd.rest:
+        container["command" if cmd.flags.get("command") else "args"] = list(cmd.rest)
+    if cmd.flags.get("env"):
+        container["env"] = [dict(zip(("name", "value"), e.split("=", 1))) for e in cmd.flags["env"]]
+    if ports(cmd):
+        container["ports"] = ports(cmd)
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta(cmd, name, labels),
+            "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+            "status": {}}
+
+
+def deployment_manifest(cmd: Command, name: str) -> dict[str, Any]:
+    labels = {"app": name}
+    containers = []
+    for image in images(cmd):
+        container: dict[str, Any] = {"image": image, "name": container_name(image), "resources": {}}
+        if cmd.rest:
+            container["command"] = list(cmd.rest)
+        if ports(cmd):
+            container["ports"] = ports(cmd)
+        containers.append(container)
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(cmd, name, labels),
+            "spec": {"replicas": int(cmd.flags.get("replicas", 1)), "selector": {"matchLabels": dict(labels)},
+                     "strategy": {}, "template": {"metadata": {"creationTimestamp": None, "labels": dict(labels)},
+                                                  "spec": {"containers": containers}}},
+            "status": {}}
+
+
+def created_manifest(cmd: Command) -> dict[str, Any]:
+    """The object `create namespace|quota|deployment NAME ...` stands for."""
+    what, name = GENERATORS[cmd.args[0]], one_name(cmd, 1)
+    if what == "namespace":
+        return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta(cmd, name), "spec": {}, "status": {}}
+    if what == "quota":
+        return {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta(cmd, name),
+                "spec": {"hard": hard_limits(str(cmd.flags.get("hard", "")))}, "status": {}}
+    return deployment_manifest(cmd, name)
+
+
+def create_generated(cluster: Any, cmd: Command) -> str:
+    return submit(cluster, cmd, created_manifest(cmd))
+
+
+def run(cluster: Any, cmd: Command) -> str:
+    return submit(cluster, cmd, pod_manifest(cmd))
+
+
+def submit(cluster: Any, cmd: Command, manifest: dict[str, Any]) -> str:
+    """Create the object, or with --dry-run only show (client) or check (server) it."""
+    dry_run = str(cmd.flags.get("dry_run", "none"))
+    if dry_run not in ("none", "client", "server"):
+        raise UsageError(f'Invalid dry-run value ({dry_run}). Must be "none", "server", or "client".')
+    output = str(cmd.flags.get("output", ""))
+    stored = {k: v for k, v in copy.deepcopy(manifest).items() if k != "status"}
+    stored["metadata"].pop("creationTimestamp", None)
+    stored["spec"].get("template", {}).get("metadata", {}).pop("creationTimestamp", None)
+    obj = decode(stored)
+    if not obj.namespace and kind_of(obj).namespaced:
+        obj.metadata.namespace = cmd.namespace
+    if dry_run == "server":
+        cluster.dry_run([obj])
+    elif dry_run == "none":
+        try:
+            obj = cluster.api.create(obj)
+        except AlreadyExists as e:
+            return f"Error from server (AlreadyExists): {e.message}\n"
+        cluster.run(0)
+    if output in ("yaml", "json"):  # the client's object, or the server's answer
+        data = manifest if dry_run == "client" else obj.to_dict()
+        return to_yaml(data) if output == "yaml" else to_json(data)
+    name = resource_name(kind_of(obj), obj.name)
+    if output == "name":
+        return name + "\n"
+    return f"{name} created{DRY_RUN_NOTE[dry_run]}\n"
+
+
+DRY_RUN_NOTE = {"none": "", "client": " (dry run)", "server": " (server dry run)"}
