@@ -19,7 +19,8 @@ created (WaitForAttachAndMount):
   the same object keep the value the container started with.
 
 It also resolves each container's environment (`env` with `value` or
-`valueFrom` configMapKeyRef / secretKeyRef / fieldRef, and `envFrom`); a
+`valueFrom` configMapKeyRef / secretKeyRef / fieldRef, and `envFrom`, then
+the Services' variables of network/envvars.py); a
 missing ConfigMap or Secret leaves the container waiting with
 CreateContainerConfigError, in the kubelet's words. An emptyDir that
 outgrows its `sizeLimit` gets the pod evicted (phase Failed, reason
@@ -40,10 +41,12 @@ from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.node import Node
 from k8slite.api.pod import Container, EnvVar, Pod, Volume
 from k8slite.api.quantity import bytes_of
+from k8slite.api.service import Service
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.apiserver import APIServer
 from k8slite.errors import NotFound
 from k8slite.events import EventRecorder
+from k8slite.network.envvars import with_service_env
 from k8slite.runtime.storage import VolumeSource
 
 RETRY = 2.0  # seconds between checks of a volume that is not ready (the kubelet's reconciler loop)
@@ -211,7 +214,8 @@ class VolumeManager:
             env = self.env_from(pod, container) + [self.env_var(pod, e, pod_ip) for e in container.env]
         except NotReady as problem:
             return str(problem)
-        return replace(container, env=env, env_from=[])
+        services = [s for s in self.api.list("services") if isinstance(s, Service)]
+        return replace(container, env=with_service_env(pod, env, services), env_from=[])
 
     def lookup(self, kind: str, name: str, namespace: str, optional: bool) -> dict[str, str] | None:
         try:

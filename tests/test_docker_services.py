@@ -29,6 +29,8 @@ def test_a_pod_reaches_others_by_service_name() -> None:
         assert c.exec("client", "wget -qO- http://who.default.svc.cluster.local/").strip() in pods
         hosts = c.exec("client", "cat /etc/hosts")
         assert f"{c.docker_services.address('who')}\twho who.default " in hosts
+        cluster_ip = c.get("service", "who").spec.cluster_ip  # the kubelet's variables name the ClusterIP
+        assert c.exec("client", "printenv WHO_SERVICE_HOST WHO_SERVICE_PORT") == f"{cluster_ip}\n80\n"
         cluster_id = c.engine.cluster_id
     left = docker.from_env().containers.list(all=True, filters={"label": f"k8slite.cluster={cluster_id}"})
     assert left == []

@@ -181,11 +181,13 @@ class PodSpec:
     tolerations: list[Toleration] = field(default_factory=list)
     affinity: Affinity | None = None
     topology_spread_constraints: list[TopologySpreadConstraint] = field(default_factory=list)
+    enable_service_links: bool | None = None
+    """None or True: every container gets variables for the namespace's Services (network/envvars.py)."""
     IGNORED: ClassVar[frozenset[str]] = frozenset({
         "initContainers", "ephemeralContainers", "securityContext", "serviceAccountName",
         "serviceAccount", "automountServiceAccountToken", "dnsConfig", "hostNetwork",
         "hostPID", "hostIPC", "imagePullSecrets", "priorityClassName", "priority",
-        "enableServiceLinks", "preemptionPolicy", "runtimeClassName", "overhead",
+        "preemptionPolicy", "runtimeClassName", "overhead",
         "readinessGates", "setHostnameAsFQDN", "os",
         "hostAliases", "schedulingGates", "resourceClaims", "hostUsers"})
 

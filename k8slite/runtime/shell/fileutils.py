@@ -10,7 +10,8 @@ sidecar prints appear on the clock in a repeatable order.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from k8slite.runtime.shell.commands import Program, Stdio, abspath, instant, options
 
@@ -248,6 +249,26 @@ def grep(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
         elif "q" not in flags:
             io.out("".join(f"{prefix}{f'{n}:' if 'n' in flags else ''}{line}\n" for n, line in lines))
     return 2 if status and "q" not in flags else 0 if found else 1
+
+
+@instant
+def sort(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """sort [-rnu] [FILE]...: lines in byte order; -n by leading number (ties by the whole line), -r reversed,
+    -u one line per key."""
+    flags, names = options(argv[1:])
+    texts, status = read_inputs(names, ctx, io, "sort")
+    lines = [line for _, text in texts for line in text.splitlines()]
+    key: Callable[[str], Any] = (lambda line: leading_number(line)) if "n" in flags else (lambda line: line)
+    lines.sort(key=lambda line: (key(line), line.encode()), reverse="r" in flags)
+    if "u" in flags:
+        lines = [line for i, line in enumerate(lines) if i == 0 or key(line) != key(lines[i - 1])]
+    io.out("".join(f"{line}\n" for line in lines))
+    return 1 if status else 0
+
+
+def leading_number(line: str) -> float:
+    match = re.match(r"\s*(-?\d+(\.\d+)?)", line)
+    return float(match.group(1)) if match else 0.0
 
 
 @instant

@@ -18,7 +18,7 @@ PROGRAMS: dict[str, Command] = {
     "cat": fileutils.cat, "touch": fileutils.touch, "rm": fileutils.rm,
     "mkdir": fileutils.mkdir, "ls": fileutils.ls, "cp": fileutils.cp, "mv": fileutils.mv,
     "wc": fileutils.wc, "head": fileutils.head, "tail": fileutils.tail,
-    "grep": fileutils.grep, "tee": fileutils.tee,
+    "grep": fileutils.grep, "tee": fileutils.tee, "sort": fileutils.sort,
     "hostname": system.hostname, "date": system.date, "env": system.env,
     "printenv": system.printenv, "pwd": system.pwd, "whoami": system.whoami,
     "id": system.id_, "uname": system.uname, "nproc": system.nproc, "free": system.free,
