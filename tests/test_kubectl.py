@@ -266,7 +266,7 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
                       "Use exec [POD] -- [COMMAND] instead\n"),
     ("logs crash -c nope", "error: container nope is not valid for pod crash\n"),
     ("get pods -o table", 'error: unable to match a printer suitable for the output format "table", allowed '
-                          "formats are: json,name,wide,yaml\n"),
+                          "formats are: custom-columns,json,jsonpath,name,wide,yaml\n"),
     ("scale rs web --replicas=x", 'error: invalid argument "x" for "--replicas" flag: strconv.ParseInt: '
                                   'parsing "x": invalid syntax\n'),
     ("get pod crash -A", "error: a resource cannot be retrieved by name across all namespaces\n"),

@@ -22,7 +22,7 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--cascade": "cascade", "--timeout": "timeout", "--hard": "hard", "--port": "port",
                "--target-port": "target_port", "--type": "type", "--name": "name", "--protocol": "protocol",
                "--image": "image", "--env": "env", "--labels": "labels", "--restart": "restart",
-               "--dry-run": "dry_run"}
+               "--dry-run": "dry_run", "--sort-by": "sort_by"}
 REPEATED = {"image", "env"}  # flags that may be given more than once: `--env A=1 --env B=2`
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",

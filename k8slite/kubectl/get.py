@@ -6,7 +6,8 @@ adds a NAMESPACE column in front, --show-labels a LABELS column at the end,
 --no-headers drops the header, and when several kinds are shown (or `all`)
 each NAME is written kind/name. Missing names are reported after the table,
 and an empty answer is "No resources found in default namespace.".
-Left out: --watch, --sort-by, --chunk-size, -L (label columns) and server-side
+`-o jsonpath=`, `-o custom-columns=` and `--sort-by` are in jsonpath.py.
+Left out: --watch, --chunk-size, -L (label columns) and server-side
 printing (kubectl asks the server for a Table; here the client builds it).
 """
 
@@ -17,9 +18,10 @@ from typing import Any
 
 from k8slite.api.kinds import Kind
 from k8slite.api.meta import KubeObject
+from k8slite.kubectl import jsonpath
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.generic_rows import generic_header, generic_row
-from k8slite.kubectl.output import names, structured
+from k8slite.kubectl.output import as_list, names, structured
 from k8slite.kubectl.policy import HEADERS as POLICY_HEADERS
 from k8slite.kubectl.policy import ROWS as POLICY_ROWS
 from k8slite.kubectl.resources import fetch, resource_name, resources
@@ -56,12 +58,14 @@ def get(cluster: Any, cmd: Command) -> str:
     errors: list[str] = []
     for kind, names_given in groups:
         objects, missing = fetch(cluster, cmd, kind, names_given)
+        if "sort_by" in cmd.flags:  # within each kind, as kubectl sorts
+            objects.sort(key=lambda o: jsonpath.sort_key(str(cmd.flags["sort_by"]), o.to_dict()))
         blocks.append((kind, objects))
         errors += missing
     single = len(groups) == 1 and len(groups[0][1]) == 1 or ("/" in cmd.args[0] and len(cmd.args) == 1)
     with_kind = len({k for k, _ in groups}) > 1 or cmd.args[0] == "all"
     text = render(cluster.now, blocks, cmd.flags, single, with_kind)
-    if not text and not errors:
+    if not text and not errors and not any(objs for _, objs in blocks):
         namespaced = all(k.namespaced for k, _ in groups) and not cmd.flags.get("all_namespaces")
         text = f"No resources found in {cmd.namespace} namespace.\n" if namespaced else "No resources found\n"
     return text + "".join(errors)
@@ -75,9 +79,19 @@ def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[s
         return structured([o for _, objs in blocks for o in objs], output, single)
     if output == "name":
         return names(blocks)
+    objects = [o for _, objs in blocks for o in objs]
+    if output in ("jsonpath", "custom-columns"):
+        raise ValueError("template format specified but no template given" if output == "jsonpath" else
+                         "custom-columns format specified but no custom columns given")
+    if output.startswith("jsonpath="):
+        data = objects[0].to_dict() if single and len(objects) == 1 else as_list([o.to_dict() for o in objects])
+        return jsonpath.render(output[len("jsonpath="):], data)
+    if output.startswith("custom-columns="):
+        spec = output[len("custom-columns="):]
+        return tabwrite(jsonpath.custom_columns(spec, [o.to_dict() for o in objects], not flags.get("no_headers")))
     if output not in ("", "wide"):
         raise ValueError(f'unable to match a printer suitable for the output format "{output}", allowed '
-                         "formats are: json,name,wide,yaml")
+                         "formats are: custom-columns,json,jsonpath,name,wide,yaml")
     texts = [table_for(now, kind, objs, flags, with_kind) for kind, objs in blocks if objs]
     return "\n".join(texts)
 
