@@ -36,7 +36,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition
 from k8slite.api.service import Service
-from k8slite.api.storage_admission import admit_default_class
+from k8slite.api.storage_admission import add_protection, admit_default_class
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
 from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
@@ -97,6 +97,7 @@ class APIServer:
         prepare_for_create(new)
         self.admit(new, kind)
         admit_default_class(new, lambda: self.list("storageclasses"))
+        add_protection(new)  # StorageObjectInUseProtection
         if isinstance(new, Service):
             allocate(self, new, self.rng)  # clusterIP and nodePorts, as the Service REST storage does
         new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))

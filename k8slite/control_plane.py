@@ -7,7 +7,7 @@ started and left alone; they talk only through the API server.
 
 The controllers come in groups, each met in its chapter: `controllers`
 (07: ReplicaSets, node lifecycle, taint eviction, garbage collection; 10:
-PersistentVolumes and attach/detach), `workload_controllers` (08 and 09:
+PersistentVolumes, attach/detach and in-use protection), `workload_controllers` (08 and 09:
 Deployments and Jobs), `namespace_controllers` (11: namespaces and
 quotas), `network_controllers` (12: Endpoints and EndpointSlices).
 Simplified: no leader election (one copy of each), no cloud, token,
@@ -32,6 +32,7 @@ from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.controllers.persistentvolume import PersistentVolumeController
 from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.resourcequota import ResourceQuotaController
+from k8slite.controllers.storage_protection import StorageProtectionController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.runtime.storage import NetworkStorage
 from k8slite.scheduler import Profile, Scheduler
@@ -57,7 +58,8 @@ def start_control_plane(api: APIServer, storage: NetworkStorage, rng: random.Ran
         plane.namespace_controllers = started([NamespaceController(api), ResourceQuotaController(api)])
         plane.controllers = [ReplicaSetController(api), NodeLifecycleController(api, node_monitor_grace_period),
                              TaintEvictionController(api), GarbageCollector(api),
-                             PersistentVolumeController(api, storage), AttachDetachController(api)]
+                             PersistentVolumeController(api, storage), AttachDetachController(api),
+                             StorageProtectionController(api)]
     plane.scheduler = Scheduler(api, rng, profile=scheduler_profile) if scheduler else None
     started([*plane.controllers, *([plane.scheduler] if plane.scheduler else [])])
     return plane

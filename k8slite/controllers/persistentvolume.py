@@ -17,7 +17,8 @@ For each volume: Available when free, Bound while its claim exists, and
 when its claim is deleted, reclaimed by its `persistentVolumeReclaimPolicy`:
 Retain keeps it (phase Released, data kept, not bound again), Delete removes
 the data and the PersistentVolume. A bound claim whose volume vanished is
-Lost. Simplified: no pvc-protection finalizer, no Recycle.
+Lost. A claim still used by a pod is not deleted under it (storage_protection.py).
+Simplified: no Recycle.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class PersistentVolumeController(Controller):
         obj = (self.claims if "/" in key else self.volumes).get(key)
         if isinstance(obj, PersistentVolumeClaim) and obj.metadata.deletion_timestamp is None:
             self.sync_claim(obj)
-        elif isinstance(obj, PersistentVolume) and obj.metadata.deletion_timestamp is None:
+        elif isinstance(obj, PersistentVolume):  # also while being deleted: Released lets its finalizer go
             self.sync_volume(obj)
 
     # ------------------------------------------------------------ claims

@@ -21,6 +21,7 @@ from k8slite.kubectl.describe_writer import (
     events_for,
     labels_multiline,
 )
+from k8slite.kubectl.durations import human_duration
 from k8slite.kubectl.generic_rows import ACCESS_MODES
 
 
@@ -35,10 +36,18 @@ def used_by(cluster: Any, claim: PersistentVolumeClaim) -> str:
     return ",".join(sorted(pods)) or "<none>"
 
 
+def status(cluster: Any, obj: PersistentVolume | PersistentVolumeClaim) -> str:
+    """The phase, or `Terminating (lasts 12s)` while a protection finalizer holds a deleted object."""
+    deleted = obj.metadata.deletion_timestamp
+    if deleted is None:
+        return obj.status.phase
+    return f"Terminating (lasts {human_duration(cluster.now - deleted)})"
+
+
 def describe_pvc(cluster: Any, claim: PersistentVolumeClaim) -> str:
     w = PrefixWriter()
     w.write(0, f"Name:\t{claim.name}\nNamespace:\t{claim.namespace}\n")
-    w.write(0, f"StorageClass:\t{claim.spec.storage_class_name or ''}\nStatus:\t{claim.status.phase}\n")
+    w.write(0, f"StorageClass:\t{claim.spec.storage_class_name or ''}\nStatus:\t{status(cluster, claim)}\n")
     w.write(0, f"Volume:\t{claim.spec.volume_name}\n")
     labels_multiline(w, "Labels", claim.metadata.labels)
     annotations_multiline(w, "Annotations", claim.metadata.annotations)
@@ -78,7 +87,7 @@ def describe_pv(cluster: Any, pv: PersistentVolume) -> str:
     annotations_multiline(w, "Annotations", pv.metadata.annotations)
     w.write(0, f"Finalizers:\t[{' '.join(pv.metadata.finalizers)}]\n")
     ref = pv.spec.claim_ref
-    w.write(0, f"StorageClass:\t{pv.spec.storage_class_name}\nStatus:\t{pv.status.phase}\n")
+    w.write(0, f"StorageClass:\t{pv.spec.storage_class_name}\nStatus:\t{status(cluster, pv)}\n")
     w.write(0, f"Claim:\t{f'{ref.namespace}/{ref.name}' if ref else ''}\n")
     w.write(0, f"Reclaim Policy:\t{pv.spec.persistent_volume_reclaim_policy}\n")
     w.write(0, f"Access Modes:\t{modes(pv.spec.access_modes)}\nVolumeMode:\t{pv.spec.volume_mode}\n")

@@ -45,9 +45,14 @@ def service_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
             [labels_cell(selector) if selector else "<none>"])
 
 
+def phase_or_terminating(b: dict[str, Any]) -> str:
+    """A claim's or volume's phase; Terminating once it is being deleted (its finalizer holds it)."""
+    return "Terminating" if dig(b, "metadata.deletionTimestamp", None) else str(dig(b, "status.phase", "Pending"))
+
+
 def pvc_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     modes = ",".join(ACCESS_MODES.get(m, m) for m in dig(b, "status.accessModes", []))
-    return ([dig(b, "status.phase", "Pending"), dig(b, "spec.volumeName", ""),
+    return ([phase_or_terminating(b), dig(b, "spec.volumeName", ""),
              str(dig(b, "status.capacity.storage", "")), modes, dig(b, "spec.storageClassName", ""),
              dig(b, "spec.volumeAttributesClassName", "<unset>")], [dig(b, "spec.volumeMode", "Filesystem")])
 
@@ -57,7 +62,7 @@ def pv_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     claim = f"{ref.get('namespace')}/{ref.get('name')}" if ref else ""
     return ([str(dig(b, "spec.capacity.storage", "")),
              ",".join(ACCESS_MODES.get(m, m) for m in dig(b, "spec.accessModes", [])),
-             dig(b, "spec.persistentVolumeReclaimPolicy", "Retain"), dig(b, "status.phase", "Pending"), claim,
+             dig(b, "spec.persistentVolumeReclaimPolicy", "Retain"), phase_or_terminating(b), claim,
              dig(b, "spec.storageClassName", ""), dig(b, "spec.volumeAttributesClassName", "<unset>"),
              dig(b, "status.reason", "")], [dig(b, "spec.volumeMode", "Filesystem")])
 
