@@ -17,6 +17,7 @@ One module per part of kubectl, to read in this order:
 - describe:      the `describe` verb (describe_writer, describe_containers, describe_pod,
                  describe_node, describe_other)
 - write:         delete, scale, apply, create, label, taint, cordon
+- drain:         drain (cordon, kubectl's filters, evict, wait)
 - policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
 - generate:      `run`, `create deployment|namespace|quota`: objects made from flags, and --dry-run
 - rollout:       rollout status, history, undo, pause, resume (Deployments)
@@ -36,6 +37,7 @@ from k8slite.kubectl.command import Command, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.demo import main
 from k8slite.kubectl.describe import describe_cmd
+from k8slite.kubectl.drain import drain
 from k8slite.kubectl.expose import expose
 from k8slite.kubectl.generate import run
 from k8slite.kubectl.get import get
@@ -48,7 +50,8 @@ __all__ = ["Command", "UsageError", "VERBS", "main", "parse", "run_kubectl"]
 VERBS: dict[str, Callable[[Any, Command], str]] = {
     "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
-    "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run}
+    "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
+    "drain": drain}
 
 
 def run_kubectl(cluster: Any, command: str) -> str:

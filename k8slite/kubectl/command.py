@@ -28,6 +28,7 @@ BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--s
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
               "--tty": "", "--force": "force", "--now": "now", "--command": "command", "--wait": "",
+              "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
 
