@@ -18,6 +18,8 @@ One module per part of kubectl, to read in this order:
                  describe_node, describe_other)
 - write:         delete, scale, apply, create, label, taint, cordon
 - drain:         drain (cordon, kubectl's filters, evict, wait)
+- wait:          wait --for=condition=Ready|delete|jsonpath=...
+- patch:         patch (strategic, merge and json patches) and annotate
 - policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
 - generate:      `run`, `create deployment|namespace|quota`: objects made from flags, and --dry-run
 - rollout:       rollout status, history, undo, pause, resume (Deployments)
@@ -41,8 +43,10 @@ from k8slite.kubectl.drain import drain
 from k8slite.kubectl.expose import expose
 from k8slite.kubectl.generate import run
 from k8slite.kubectl.get import get
+from k8slite.kubectl.patch import annotate, patch
 from k8slite.kubectl.rollout import rollout
 from k8slite.kubectl.set_image import set_cmd
+from k8slite.kubectl.wait import wait
 from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
 
 __all__ = ["Command", "UsageError", "VERBS", "main", "parse", "run_kubectl"]
@@ -51,7 +55,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
-    "drain": drain}
+    "drain": drain, "wait": wait, "patch": patch, "annotate": annotate}
 
 
 def run_kubectl(cluster: Any, command: str) -> str:

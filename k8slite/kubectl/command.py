@@ -22,7 +22,7 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--cascade": "cascade", "--timeout": "timeout", "--hard": "hard", "--port": "port",
                "--target-port": "target_port", "--type": "type", "--name": "name", "--protocol": "protocol",
                "--image": "image", "--env": "env", "--labels": "labels", "--restart": "restart",
-               "--dry-run": "dry_run", "--sort-by": "sort_by"}
+               "--dry-run": "dry_run", "--sort-by": "sort_by", "--for": "for", "--patch": "patch"}
 REPEATED = {"image", "env"}  # flags that may be given more than once: `--env A=1 --env B=2`
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
@@ -69,6 +69,8 @@ def take_word(cmd: Command, words: list[str], i: int) -> int:
     """Read words[i] into cmd as a flag or an argument; the index of the next word to read."""
     word = words[i]
     name, eq, value = word.partition("=")
+    if cmd.verb == "patch" and name == "-p":  # `patch -p '{...}'`: here -p is the patch, not --previous
+        name = "--patch"
     if name in VALUE_FLAGS or (word[:2] in SHORT_VALUE_FLAGS and len(word) > 2 and not eq):
         if name not in VALUE_FLAGS:  # `-nkube-system`
             name, value, eq = word[:2], word[2:], "="
