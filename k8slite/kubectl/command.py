@@ -22,8 +22,9 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--cascade": "cascade", "--timeout": "timeout", "--hard": "hard", "--port": "port",
                "--target-port": "target_port", "--type": "type", "--name": "name", "--protocol": "protocol",
                "--image": "image", "--env": "env", "--labels": "labels", "--restart": "restart",
-               "--dry-run": "dry_run", "--sort-by": "sort_by", "--for": "for", "--patch": "patch"}
-REPEATED = {"image", "env"}  # flags that may be given more than once: `--env A=1 --env B=2`
+               "--dry-run": "dry_run", "--sort-by": "sort_by", "--for": "for", "--patch": "patch",
+               "--from-literal": "from_literal", "--from-file": "from_file", "--from-env-file": "from_env_file"}
+REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file"}  # may be given more than once
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",

@@ -16,13 +16,19 @@ With `--dry-run=client` it stores nothing and prints that object instead
   labels and selector `app=NAME`, one container per image, named after the
   image (`registry.k8s.io/busybox:1.27.2` -> busybox); words after `--` are
   every container's command.
+- `create configmap NAME` and `create secret generic NAME` with
+  `--from-literal=key=value`, `--from-file=[key=]path` (a folder: one key
+  per file) and `--from-env-file=path` (repeatable); a Secret's values are
+  base64-encoded, `--type` sets its type.
 - `create namespace NAME`; `create quota NAME --hard=pods=2,requests.cpu=1`.
 Left out: `run -i/-t/--rm` (an attached session), `--overrides`, quota `--scopes`.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+from pathlib import Path
 from typing import Any
 
 from k8slite.api.kinds import decode, kind_of
@@ -32,7 +38,8 @@ from k8slite.kubectl.output import to_json, to_yaml
 from k8slite.kubectl.resources import resource_name
 
 GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
-              "deployment": "deployment", "deploy": "deployment"}
+              "deployment": "deployment", "deploy": "deployment", "configmap": "configmap", "cm": "configmap",
+              "secret": "secret"}
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
 
 
@@ -108,7 +115,7 @@ def deployment_manifest(cmd: Command, name: str) -> dict[str, Any]:
         container: dict[str, Any] = {"image": image, "name": container_name(image), "resources": {}}
         if cmd.rest:
             container["command"] = list(cmd.rest)
-        if ports(cmd):
+        if ports(cmd) and not containers:  # --port goes to the first container only
             container["ports"] = ports(cmd)
         containers.append(container)
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(cmd, name, labels),
@@ -118,9 +125,43 @@ def deployment_manifest(cmd: Command, name: str) -> dict[str, Any]:
             "status": {}}
 
 
+def literal_data(cmd: Command) -> dict[str, str]:
+    """--from-literal=k=v, --from-file=[key=]path (a folder: each file in it) and --from-env-file=path."""
+    data: dict[str, str] = {}
+    for item in cmd.flags.get("from_literal", []):
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"invalid literal source {item}, expected key=value")
+        data[key] = value
+    for item in cmd.flags.get("from_file", []):
+        key, sep, path = item.partition("=")
+        source = Path(path if sep else item)
+        files = sorted(f for f in source.iterdir() if f.is_file()) if source.is_dir() else [source]
+        for file in files:
+            try:
+                data[key if sep and not source.is_dir() else file.name] = file.read_text()
+            except OSError:
+                raise UsageError(f"error reading {file}: no such file or directory") from None
+    for path in cmd.flags.get("from_env_file", []):
+        for line in Path(path).read_text().splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                key, _, value = line.partition("=")
+                data[key.strip()] = value
+    return data
+
+
 def created_manifest(cmd: Command) -> dict[str, Any]:
-    """The object `create namespace|quota|deployment NAME ...` stands for."""
-    what, name = GENERATORS[cmd.args[0]], one_name(cmd, 1)
+    """The object `create namespace|quota|deployment|configmap|secret generic NAME ...` stands for."""
+    what = GENERATORS[cmd.args[0]]
+    if what == "secret":
+        if cmd.args[1:2] != ["generic"]:
+            raise UsageError("k8slite knows `create secret generic NAME` (not docker-registry or tls)")
+        data = {k: base64.b64encode(v.encode()).decode() for k, v in literal_data(cmd).items()}
+        secret = {"apiVersion": "v1", "data": data, "kind": "Secret", "metadata": meta(cmd, one_name(cmd, 2))}
+        return {**secret, "type": str(cmd.flags["type"])} if "type" in cmd.flags else secret
+    name = one_name(cmd, 1)
+    if what == "configmap":
+        return {"apiVersion": "v1", "data": literal_data(cmd), "kind": "ConfigMap", "metadata": meta(cmd, name)}
     if what == "namespace":
         return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta(cmd, name), "spec": {}, "status": {}}
     if what == "quota":
@@ -145,7 +186,7 @@ def submit(cluster: Any, cmd: Command, manifest: dict[str, Any]) -> str:
     output = str(cmd.flags.get("output", ""))
     stored = {k: v for k, v in copy.deepcopy(manifest).items() if k != "status"}
     stored["metadata"].pop("creationTimestamp", None)
-    stored["spec"].get("template", {}).get("metadata", {}).pop("creationTimestamp", None)
+    stored.get("spec", {}).get("template", {}).get("metadata", {}).pop("creationTimestamp", None)
     obj = decode(stored)
     if not obj.namespace and kind_of(obj).namespaced:
         obj.metadata.namespace = cmd.namespace
