@@ -110,7 +110,7 @@ def pod_manifest(cmd: Command) -> dict[str, Any]:
 
 def deployment_manifest(cmd: Command, name: str) -> dict[str, Any]:
     labels = {"app": name}
-    containers = []
+    containers: list[dict[str, Any]] = []
     for image in images(cmd):
         container: dict[str, Any] = {"image": image, "name": container_name(image), "resources": {}}
         if cmd.rest:
