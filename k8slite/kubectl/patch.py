@@ -20,7 +20,7 @@ import yaml
 from k8slite.api.kinds import decode
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
-from k8slite.kubectl.write import one_object, write
+from k8slite.kubectl.write import change_map, one_object, write
 
 
 def merge_patch(base: Any, patch: Any, strategic: bool) -> Any:
@@ -105,15 +105,10 @@ def annotate(cluster: Any, cmd: Command) -> str:
     kind, obj = one_object(cluster, cmd, cmd.args[:split])
     new = obj.copy()
     notes = new.metadata.annotations
-    for change in cmd.args[split:]:
-        if change.endswith("-"):
-            notes.pop(change[:-1], None)
-            continue
-        key, _, value = change.partition("=")
-        if key in notes and notes[key] != value and not cmd.flags.get("overwrite"):
-            raise UsageError("--overwrite is false but found the following declared annotation(s): "
-                             f"'{key}' already has a value ({notes[key]})")
-        notes[key] = value
+    taken = change_map(notes, cmd.args[split:], bool(cmd.flags.get("overwrite")))
+    if taken:
+        raise UsageError("--overwrite is false but found the following declared annotation(s): "
+                         f"'{taken}' already has a value ({notes[taken]})")
     if notes != obj.metadata.annotations:
         write(cluster, new)
     return f"{resource_name(kind, obj.name)} annotated\n"

@@ -193,20 +193,29 @@ def create(cluster: Any, cmd: Command) -> str:
     return "".join(lines)
 
 
+def change_map(mapping: dict[str, str], changes: list[str], overwrite: bool) -> str:
+    """`k=v` sets, `k-` removes, in place; "" when done, else the first key that already has another value
+    (without --overwrite), leaving the map partly changed: the caller refuses and stores nothing."""
+    for change in changes:
+        if change.endswith("-"):
+            mapping.pop(change[:-1], None)
+            continue
+        key, _, value = change.partition("=")
+        if key in mapping and mapping[key] != value and not overwrite:
+            return key
+        mapping[key] = value
+    return ""
+
+
 def label(cluster: Any, cmd: Command) -> str:
     """`label nodes n k=v k2-`: add or overwrite (with --overwrite) or remove labels."""
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
     kind, obj = one_object(cluster, cmd, cmd.args[:split])
     new = obj.copy()
     labels = new.metadata.labels
-    for change in cmd.args[split:]:
-        if change.endswith("-"):
-            labels.pop(change[:-1], None)
-            continue
-        key, _, value = change.partition("=")
-        if key in labels and labels[key] != value and not cmd.flags.get("overwrite"):
-            raise UsageError(f"'{key}' already has a value ({labels[key]}), and --overwrite is false")
-        labels[key] = value
+    taken = change_map(labels, cmd.args[split:], bool(cmd.flags.get("overwrite")))
+    if taken:
+        raise UsageError(f"'{taken}' already has a value ({labels[taken]}), and --overwrite is false")
     if labels == obj.metadata.labels:
         return f"{resource_name(kind, obj.name)} not labeled\n"
     write(cluster, new)
