@@ -101,3 +101,18 @@ def test_a_changed_configmap_reaches_mounted_files_within_a_minute_but_not_the_e
     c.delete("configmap", "cfg")
     c.run(70)
     assert c.exec("p", "cat /etc/config/greeting") == "bonjour"  # a deleted ConfigMap leaves the last files
+
+
+def test_a_subpath_mounts_one_file_of_a_configmap_which_never_follows_updates():
+    c = Cluster(nodes=1)
+    pod = pod_with("p", {"configMap": {"name": "cfg"}}, mount="/etc/config")
+    pod["spec"]["containers"][0]["volumeMounts"].append({"name": "v", "mountPath": "/etc/app.conf",
+                                                        "subPath": "greeting"})
+    c.apply([CONFIG, pod])
+    c.run(5)
+    assert c.exec("p", "cat /etc/app.conf") == "hello"
+    assert c.exec("p", "ls /etc").count("app.conf") == 1
+    c.apply({**CONFIG, "data": {"greeting": "bonjour", "color": "blue"}})
+    c.run(70)
+    assert c.exec("p", "cat /etc/config/greeting") == "bonjour"  # the whole volume follows
+    assert c.exec("p", "cat /etc/app.conf") == "hello"  # the subPath file does not, as in Kubernetes

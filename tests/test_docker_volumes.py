@@ -69,10 +69,14 @@ def test_hostpath_is_per_node_and_configmap_secret_files_are_written(c):
     assert c.exec("cm", "echo $PW") == "s3cret\n"
 
 
-def test_a_changed_configmap_is_rewritten_in_the_running_container(c):
-    c.apply([{**CONFIG, "data": {"greeting": "hello", "color": "blue"}},
-             pod_with("cm", {"configMap": {"name": "cfg"}}, mount="/etc/cfg")])
+def test_a_changed_configmap_is_rewritten_in_the_running_container_but_not_in_a_subpath_file(c):
+    pod = pod_with("cm", {"configMap": {"name": "cfg"}}, mount="/etc/cfg")
+    pod["spec"]["containers"][0]["volumeMounts"].append({"name": "v", "mountPath": "/etc/app.conf",
+                                                        "subPath": "greeting"})
+    c.apply([{**CONFIG, "data": {"greeting": "hello", "color": "blue"}}, pod])
     c.run_until(running("cm"), timeout=60)
+    assert c.exec("cm", "cat /etc/app.conf") == "hello"
     c.apply({**CONFIG, "data": {"greeting": "bonjour"}})
     c.run_until(lambda c: c.exec("cm", "cat /etc/cfg/greeting") == "bonjour", timeout=90)
     assert c.exec("cm", "ls /etc/cfg") == "greeting\n"
+    assert c.exec("cm", "cat /etc/app.conf") == "hello"  # the bound file keeps its inode

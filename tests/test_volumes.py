@@ -153,3 +153,15 @@ def test_an_emptydir_over_its_size_limit_gets_the_pod_evicted():
     assert (pod.status.phase, pod.status.reason, pod.status.message) == ("Failed", "Evicted", message)
     assert messages(c, "Evicted", "hog") == [message]
     assert "Evicted" in c.kubectl("get pods")
+
+
+def test_a_subpath_shows_one_folder_of_a_volume_made_if_missing():
+    c = Cluster(nodes=1)
+    pod = pod_with("p", {"emptyDir": {}}, "mkdir -p /data/logs; sleep 3600")
+    pod["spec"]["containers"].append({"name": "writer", "image": "busybox", "command": ["sh", "-c", "sleep 3600"],
+                                      "volumeMounts": [{"name": "v", "mountPath": "/logs", "subPath": "logs"}]})
+    c.apply(pod)
+    c.run(5)
+    c.exec("p", "echo line > /logs/app.log", container="writer")
+    assert c.exec("p", "cat /data/logs/app.log", container="app") == "line\n"
+    assert c.exec("p", "ls /logs", container="writer") == "app.log\n"

@@ -59,7 +59,7 @@ from k8slite.clock import RealClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
 from k8slite.runtime.docker_engine import RuntimeUnavailable, available, connect
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
-from k8slite.runtime.docker_volumes import DockerVolumes, bind_source
+from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
 
 POLL_PERIOD = 1.0
 WORKERS = 8  # engine calls in flight at once: a start waiting for its pod's pause container holds one
@@ -202,8 +202,7 @@ class DockerRuntime(DockerVolumes):
         shared = f"container:{box.id}"
         options: dict[str, Any] = {
             "network_mode": shared, "ipc_mode": shared,
-            "binds": [f"{bind_source(box, m.name)}:{m.mount_path}:{'ro' if m.read_only else 'rw'}"
-                      for m in container.volume_mounts],
+            "binds": [bind_spec(box, m) for m in container.volume_mounts],
         }
         if pod.spec.share_process_namespace:
             options["pid_mode"] = shared

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from k8slite.api.pod import Pod
+from k8slite.api.pod import Pod, VolumeMount
 from k8slite.runtime.storage import VolumeSource, memory_backed, tmpfs_size
 
 
@@ -30,6 +30,21 @@ class Sandbox(Protocol):
 def bind_source(box: Sandbox, name: str) -> str:
     """What Docker binds for a pod volume: a tmpfs volume's name, or a host directory."""
     return box.memory_volumes.get(name) or str(box.volume_dirs[name])
+
+
+def bind_spec(box: Sandbox, mount: VolumeMount) -> str:
+    """`source:target:rw` for one volumeMount; a `subPath` binds that folder (made if missing) or file of the
+    volume (a file bound alone keeps its inode: a ConfigMap update, which replaces the file, never reaches it,
+    as in Kubernetes). Simplified: a tmpfs (medium: Memory) volume is bound whole."""
+    source = bind_source(box, mount.name)
+    sub_path = mount.sub_path.strip("/")
+    if sub_path and mount.name not in box.memory_volumes:
+        path = Path(source) / sub_path
+        if not path.exists():
+            path.mkdir(parents=True)
+            path.chmod(0o777)
+        source = str(path)
+    return f"{source}:{mount.mount_path}:{'ro' if mount.read_only else 'rw'}"
 
 
 class DockerVolumes:

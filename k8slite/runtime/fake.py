@@ -78,6 +78,18 @@ class Sandbox:
     shm: Volume = field(default_factory=Volume)
 
 
+def sub_path_mount(volume: Volume, sub_path: str) -> Volume | tuple[Volume, str]:
+    """The volume, or with `subPath` one folder of it (made if missing, as the kubelet does) or one file. A file
+    is bound as it is when the container starts: a ConfigMap update, which replaces the file, never reaches it."""
+    sub_path = sub_path.strip("/")
+    if not sub_path:
+        return volume
+    if sub_path in volume.files:
+        return Volume(files={sub_path: volume.files[sub_path]}), sub_path
+    volume.dirs.add(sub_path)
+    return volume, sub_path
+
+
 @dataclass
 class FakeContainer:
     info: ContainerInfo
@@ -172,8 +184,9 @@ class FakeRuntime:
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
         box = self.sandboxes[sandbox_id]
         image = lookup(container.image)
-        mounts = {"/dev/shm": box.shm}
-        mounts.update({m.mount_path: box.volumes[m.name] for m in container.volume_mounts})
+        mounts: dict[str, Volume | tuple[Volume, str]] = {"/dev/shm": box.shm}
+        mounts.update({m.mount_path: sub_path_mount(box.volumes[m.name], m.sub_path)
+                       for m in container.volume_mounts})
         env = dict(image.env)
         env.update({"HOSTNAME": pod.spec.hostname or pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})

@@ -7,6 +7,7 @@ container's ``touch /tmp/healthy`` is invisible to its neighbours. A *Volume* is
 different: it is one directory tree that several containers mount, the way an
 emptyDir volume is shared by the containers of a pod. A path is looked up in the
 mount with the longest matching prefix, falling back to the container's own root.
+A mount may show only part of a volume (a `subPath`): one folder, or one file.
 
 Paths given here are absolute; the shell resolves relative ones against its working
 directory first. ``normpath`` tidies "..", "." and repeated or trailing slashes.
@@ -76,7 +77,7 @@ class FileSystem:
     """The files one container sees: its own root plus shared mounts."""
 
     def __init__(
-        self, base: dict[str, str] | None = None, mounts: dict[str, Volume] | None = None
+        self, base: dict[str, str] | None = None, mounts: dict[str, Volume | tuple[Volume, str]] | None = None
     ) -> None:
         self.root = Volume(files={DEV_NULL[1:]: ""}, dirs={d[1:] for d in DEFAULT_DIRS})
         for path, content in (base or {}).items():
@@ -84,7 +85,7 @@ class FileSystem:
             self.root.files[rel] = content
             if _parent(rel):
                 self.root.dirs.add(_parent(rel))
-        self.mounts = {normpath(p): v for p, v in (mounts or {}).items()}
+        self.mounts = {normpath(p): v if isinstance(v, tuple) else (v, "") for p, v in (mounts or {}).items()}
         for mount in self.mounts:  # a mount point's parents exist in the root
             parent = _parent(mount[1:])
             if parent:
@@ -95,7 +96,8 @@ class FileSystem:
         path = normpath(path)
         for mount in sorted(self.mounts, key=len, reverse=True):
             if path == mount or path.startswith(mount.rstrip("/") + "/"):
-                return self.mounts[mount], path[len(mount):].strip("/")
+                volume, sub_path = self.mounts[mount]  # a subPath mount shows one folder or file of the volume
+                return volume, "/".join(p for p in (sub_path, path[len(mount):].strip("/")) if p)
         return self.root, path[1:]
 
     def read(self, path: str) -> str:
