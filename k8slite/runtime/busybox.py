@@ -8,6 +8,10 @@ from the package busybox-static (`apt-get install busybox-static`).
 
     python -m k8slite.runtime.busybox        # builds busybox:latest if missing
 
+Debian's binary has no `printenv` applet, which the Docker Hub image has, so
+the image gets a small `/bin/printenv` script instead; an image made by an
+older k8slite (before that script) is made again.
+
 A learner with network can simply `docker pull busybox` instead.
 """
 
@@ -25,6 +29,16 @@ ALIASES = ("busybox:1.36", "registry.k8s.io/busybox:1.27.2")
 CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
 ETC = {"etc/passwd": "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n",
        "etc/group": "root:x:0:\nnobody:x:65534:\n"}
+VERSION = "2"  # the label k8slite.busybox: an image made by an older k8slite is made again
+# Debian's busybox-static leaves out `printenv`, which the busybox image on Docker Hub has (and the docs use):
+PRINTENV = """#!/bin/sh
+[ $# -eq 0 ] && exec env
+status=0
+for name in "$@"; do
+  if eval "[ -n \\"\\${$name+set}\\" ]"; then eval "printf '%s\\n' \\"\\$$name\\""; else status=1; fi
+done
+exit $status
+"""
 
 
 def find_static_busybox() -> Path:
@@ -58,12 +72,21 @@ def rootfs_tar(busybox: Path) -> bytes:
                 link = tarfile.TarInfo(f"bin/{applet}")
                 link.type, link.linkname = tarfile.SYMTYPE, "busybox"
                 tar.addfile(link)
-        for name, text in ETC.items():
+        scripts = {} if "printenv" in applets else {"bin/printenv": PRINTENV}
+        for name, text in {**ETC, **scripts}.items():
             data = text.encode()
             info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), 0o644
+            info.size, info.mode = len(data), 0o755 if name.startswith("bin/") else 0o644
             tar.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def made_by_older_k8slite(attrs: dict[str, Any]) -> bool:
+    """An image imported by an earlier k8slite (no registry digest, older label): made again, with printenv.
+    A busybox pulled from a registry is left alone."""
+    labels = (attrs.get("Config") or {}).get("Labels") or {}
+    imported = attrs.get("Comment") == "Imported from -" and not attrs.get("RepoDigests")
+    return imported and labels.get("k8slite.busybox") != VERSION
 
 
 def ensure_busybox(client: Any) -> str:
@@ -73,10 +96,12 @@ def ensure_busybox(client: Any) -> str:
     try:
         image = client.images.get(IMAGE)
     except docker.errors.ImageNotFound:
+        image = None
+    if image is None or made_by_older_k8slite(image.attrs):
         data = rootfs_tar(find_static_busybox())
         response = client.api.import_image_from_data(
             data, repository="busybox", tag="latest",
-            changes=['CMD ["sh"]', 'ENV PATH=/bin:/usr/bin:/sbin:/usr/sbin'])
+            changes=['CMD ["sh"]', 'ENV PATH=/bin:/usr/bin:/sbin:/usr/sbin', f"LABEL k8slite.busybox={VERSION}"])
         del response
         image = client.images.get(IMAGE)
     for alias in ALIASES:
