@@ -92,6 +92,7 @@ class Kubelet:
         self.register_node()
         self.informer = Informer(self.api, "pods", self.pod_changed,
                                  match=self.is_mine)
+        self.volumes.services = Informer(self.api, "services", lambda *_: None)  # for containers' Service env
         self.heartbeat()
 
     def stop(self) -> None:
@@ -101,6 +102,8 @@ class Kubelet:
             self.heartbeat_timer.cancel()
         if self.informer:
             self.informer.stop()
+        if self.volumes.services:
+            self.volumes.services.stop()
         for record in self.pods.values():
             record.prober.stop()
         self.runtime.crash()

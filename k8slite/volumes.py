@@ -46,6 +46,7 @@ from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.apiserver import APIServer
 from k8slite.errors import NotFound
 from k8slite.events import EventRecorder
+from k8slite.informer import Informer
 from k8slite.network.envvars import with_service_env
 from k8slite.runtime.storage import VolumeSource
 
@@ -91,6 +92,7 @@ class VolumeManager:
         self.requeue = requeue
         self.mounted: set[tuple[str, str]] = set()  # (sandbox id, volume name)
         self.files: dict[tuple[str, str], dict[str, str]] = {}  # what a configMap or secret volume holds now
+        self.services: Informer | None = None  # the kubelet's Service cache, while it runs (Service variables)
         self.reported: dict[str, str] = {}  # pod uid -> the last problem reported
         self.waiting_since: dict[str, float] = {}  # pod uid -> when it started waiting for volumes
 
@@ -214,7 +216,7 @@ class VolumeManager:
             env = self.env_from(pod, container) + [self.env_var(pod, e, pod_ip) for e in container.env]
         except NotReady as problem:
             return str(problem)
-        services = [s for s in self.api.list("services") if isinstance(s, Service)]
+        services = [s for s in (self.services.list() if self.services else []) if isinstance(s, Service)]
         return replace(container, env=with_service_env(pod, env, services), env_from=[])
 
     def lookup(self, kind: str, name: str, namespace: str, optional: bool) -> dict[str, str] | None:
