@@ -18,12 +18,14 @@ overrides it); pods are evicted one after another, in name order.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.rollout import seconds
+from k8slite.kubectl.wait import current
 from k8slite.kubectl.write import write
 
 UNMANAGED = ("cannot delete Pods that declare no controller (use --force to override)",
@@ -97,22 +99,23 @@ def check(pods: list[Pod], flags: dict[str, Any]) -> tuple[list[str], list[str]]
 def evict(cluster: Any, pods: list[Pod], flags: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Evict every pod, then wait (in cluster time) until each is gone: (`pod/x evicted` lines as they go,
     the pods still there when --timeout ran out)."""
-    grace = int(flags["grace_period"]) if int(flags.get("grace_period", -1)) >= 0 else None
-    limit = seconds(str(flags["timeout"])) if "timeout" in flags else 0.0
+    grace = int(flags.get("grace_period", -1))
+    limit = seconds(str(flags["timeout"])) if "timeout" in flags else 0.0  # 0: wait as long as it takes
     lines = []
     for pod in pods:
         lines.append(f"evicting pod {pod.namespace}/{pod.name}\n")
-        cluster.delete("pods", pod.name, pod.namespace, grace_period=grace)
-    waiting, start = {(p.namespace, p.name): p.metadata.uid for p in pods}, cluster.now
+        cluster.delete("pods", pod.name, pod.namespace, grace_period=grace if grace >= 0 else None)
+    waiting, deadline = list(pods), cluster.now + limit if limit else math.inf
     while waiting:
-        for (namespace, name), uid in sorted(waiting.items()):
-            current = [p for p in cluster.api.list("pods", namespace) if p.name == name]
-            if not current or current[0].metadata.uid != uid:
-                lines.append(f"pod/{name} evicted\n")
-                del waiting[namespace, name]
-        if waiting and limit and cluster.now - start >= limit:
-            return lines, [f'error when waiting for pod "{n}" in namespace "{ns}" to terminate: global timeout '
-                           f"reached: {flags['timeout']}" for ns, n in sorted(waiting)]
-        if waiting:
-            cluster.run(1)
+        gone = [p for p in waiting if current(cluster, p) is None]  # deleted, or replaced by a namesake
+        lines += [f"pod/{p.name} evicted\n" for p in gone]
+        waiting = [p for p in waiting if p not in gone]
+        if not waiting:
+            break
+        try:
+            cluster.run_until(lambda c, left=waiting: any(current(c, p) is None for p in left),
+                              timeout=max(0.0, deadline - cluster.now))
+        except TimeoutError:
+            return lines, [f'error when waiting for pod "{p.name}" in namespace "{p.namespace}" to terminate: '
+                           f"global timeout reached: {flags['timeout']}" for p in waiting]
     return lines, []

@@ -55,10 +55,11 @@ def wait(cluster: Any, cmd: Command) -> str:
     lines: list[str] = []
     start = cluster.now
     for kind, obj in targets:
-        while not meets(current(cluster, obj)):
-            if cluster.now - start >= limit:
-                return "".join(lines) + f"error: timed out waiting for the condition on {kind.plural}/{obj.name}\n"
-            cluster.run(1)
+        try:
+            cluster.run_until(lambda c, obj=obj: meets(current(c, obj)),
+                              timeout=max(0.0, start + limit - cluster.now))
+        except TimeoutError:
+            return "".join(lines) + f"error: timed out waiting for the condition on {kind.plural}/{obj.name}\n"
         lines.append(f"{resource_name(kind_of(obj), obj.name)} condition met\n")
     return "".join(lines)
 
