@@ -12,16 +12,10 @@ only stores.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from k8slite.api.deployment import Deployment
-from k8slite.api.job import Job
 from k8slite.api.meta import KubeObject
-from k8slite.api.node import Node
-from k8slite.api.pod import Pod
-from k8slite.api.replicaset import ReplicaSet
-from k8slite.api.service import Service
-from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_network import describe_service
 from k8slite.kubectl.describe_node import describe_node
@@ -52,24 +46,14 @@ def describe_cmd(cluster: Any, cmd: Command) -> str:
     return "\n\n".join(texts) + "".join(errors)
 
 
+DESCRIBERS: dict[str, Callable[[Any, Any], str]] = {
+    "Pod": describe_pod, "Node": describe_node, "ReplicaSet": describe_replicaset,
+    "Deployment": describe_deployment, "Job": describe_job, "PersistentVolumeClaim": describe_pvc,
+    "PersistentVolume": describe_pv, "Service": describe_service,
+    **POLICY_DESCRIBERS,  # ResourceQuota, LimitRange, Namespace (k8slite.kubectl.policy)
+}
+
+
 def describe(cluster: Any, obj: KubeObject) -> str:
-    """The description of one object, by its kind's describer."""
-    if isinstance(obj, Pod):
-        return describe_pod(cluster, obj)
-    if isinstance(obj, Node):
-        return describe_node(cluster, obj)
-    if isinstance(obj, ReplicaSet):
-        return describe_replicaset(cluster, obj)
-    if isinstance(obj, Deployment):
-        return describe_deployment(cluster, obj)
-    if isinstance(obj, Job):
-        return describe_job(cluster, obj)
-    if obj.kind in POLICY_DESCRIBERS:  # ResourceQuota, LimitRange, Namespace (k8slite.kubectl.policy)
-        return POLICY_DESCRIBERS[obj.kind](cluster, obj)
-    if isinstance(obj, PersistentVolumeClaim):
-        return describe_pvc(cluster, obj)
-    if isinstance(obj, PersistentVolume):
-        return describe_pv(cluster, obj)
-    if isinstance(obj, Service):
-        return describe_service(cluster, obj)
-    return describe_generic(cluster, obj)
+    """The description of one object, by its kind's describer (the generic one for the other kinds)."""
+    return DESCRIBERS.get(obj.kind, describe_generic)(cluster, obj)
