@@ -34,6 +34,7 @@ DATA = {"kind": "List", "items": [
     ('{range .items[*]}{.metadata.name}:{.status.phase}{"\\n"}{end}', "a:Running\nb:Pending\n"),
     ("names: {.items[*].metadata.name}.", "names: a b."),
     ("{.items[*].nothere}", ""),
+    ('{"é\\t"}{.kind}', "é\tList"),  # literals keep text that is not ASCII
 ])
 def test_templates(template: str, text: str) -> None:
     assert render(template, DATA) == text

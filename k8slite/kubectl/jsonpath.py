@@ -220,10 +220,13 @@ def go_value(value: Any) -> str:
     return str(value)
 
 
+ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
+
+
 def literal(expr: str) -> str | None:
     """A quoted string action, `{"\\n"}`, with its escapes; None if expr is not one."""
     if len(expr) >= 2 and expr[0] == expr[-1] and expr[0] in "\"'":
-        return expr[1:-1].encode().decode("unicode_escape")
+        return re.sub(r"\\(.)", lambda m: ESCAPES.get(m.group(1), m.group(0)), expr[1:-1])
     return None
 
 
