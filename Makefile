@@ -21,8 +21,10 @@ workspace: install
 
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+LAB_ARGS ?=
+
 lab: workspace
-	cd workspace && ../$(BIN)/jupyter lab $(ROOT_FLAG)
+	cd workspace && ../$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS)
 
 lint: install
 	$(BIN)/ruff check k8slite tests

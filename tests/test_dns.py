@@ -80,10 +80,10 @@ def test_wget_through_a_service_name_in_another_namespace(c: Cluster) -> None:
 
 
 def test_the_docs_nginx_service(c: Cluster) -> None:
-    from builders import EXAMPLES
+    from builders import example
     cluster = Cluster(nodes=2)
-    cluster.apply(EXAMPLES / "run-my-nginx.yaml")
-    cluster.apply(EXAMPLES / "nginx-svc.yaml")
+    cluster.apply(example("run-my-nginx.yaml"))
+    cluster.apply(example("nginx-svc.yaml"))
     cluster.apply(client())
     cluster.run(30)
     assert "<title>Welcome to nginx!</title>" in cluster.exec("client", "wget -qO- http://my-nginx")

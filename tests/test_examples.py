@@ -1,7 +1,7 @@
 """Every manifest from the Kubernetes docs is accepted, or refused as Kubernetes would."""
 
 import pytest
-from builders import EXAMPLES
+from builders import EXAMPLES, example, need_examples
 
 from k8slite import Cluster, NotFound
 
@@ -9,13 +9,15 @@ FILES = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
 
 
 def test_the_examples_are_there():
+    need_examples()
     assert len(FILES) >= 14, f"expected the docs' examples in {EXAMPLES}"
 
 
-@pytest.mark.parametrize("name", [f for f in FILES if f != "memory-request-limit.yaml"])
+# Without the examples there is nothing to list: one placeholder, which skips (or fails in CI).
+@pytest.mark.parametrize("name", [f for f in FILES if f != "memory-request-limit.yaml"] or ["(no examples)"])
 def test_example_is_accepted(name):
     c = Cluster(nodes=3)
-    stored = c.apply(EXAMPLES / name)
+    stored = c.apply(example(name))
     assert stored and all(o.metadata.uid and o.metadata.resource_version for o in stored)
     c.run(30)
     for obj in stored:
@@ -25,16 +27,16 @@ def test_example_is_accepted(name):
 def test_memory_demo_needs_its_namespace_first():
     c = Cluster(nodes=1)
     with pytest.raises(NotFound, match='namespaces "mem-example" not found'):
-        c.apply(EXAMPLES / "memory-request-limit.yaml")
+        c.apply(example("memory-request-limit.yaml"))
     assert c.get("pods", namespace="mem-example") == []
     c.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "mem-example"}})
-    (pod,) = c.apply(EXAMPLES / "memory-request-limit.yaml")
+    (pod,) = c.apply(example("memory-request-limit.yaml"))
     assert pod.namespace == "mem-example"
 
 
 def test_frontend_replicaset_runs_three_nginx_pods():
     c = Cluster(nodes=3)
-    c.apply(EXAMPLES / "frontend-replicaset.yaml")
+    c.apply(example("frontend-replicaset.yaml"))
     c.run(30)
     pods = c.get("pods")
     assert len(pods) == 3 and {p.status.phase for p in pods} == {"Running"}
@@ -44,7 +46,7 @@ def test_frontend_replicaset_runs_three_nginx_pods():
 def test_two_container_pod_shares_its_volume():
     """The docs: debian writes index.html into the emptyDir that nginx serves, then exits."""
     c = Cluster(nodes=1)
-    c.apply(EXAMPLES / "two-container-pod.yaml")
+    c.apply(example("two-container-pod.yaml"))
     c.run(10)
     pod = c.get("pod", "two-containers")
     states = {s.name: s.state for s in pod.status.container_statuses}
@@ -56,7 +58,7 @@ def test_two_container_pod_shares_its_volume():
 
 def test_exec_liveness_restarts_after_the_file_is_gone():
     c = Cluster(nodes=1)
-    c.apply(EXAMPLES / "exec-liveness.yaml")
+    c.apply(example("exec-liveness.yaml"))
     c.run(25)
     assert c.get("pod", "liveness-exec").status.container_statuses[0].restart_count == 0
     c.run(60)
@@ -71,7 +73,7 @@ def test_toleration_example_lands_on_a_tainted_node():
     node = c.get("node", "node-1").copy()
     node.spec.taints.append(Taint(key="example-key", value="x", effect="NoSchedule"))
     c.api.update(node)
-    c.apply(EXAMPLES / "pod-with-toleration.yaml")
+    c.apply(example("pod-with-toleration.yaml"))
     c.run(5)
     assert c.get("pod", "nginx").spec.node_name == "node-1"
 
@@ -79,7 +81,7 @@ def test_toleration_example_lands_on_a_tainted_node():
 @pytest.mark.parametrize("name", ["nginx-deployment.yaml", "backend-deployment.yaml", "run-my-nginx.yaml"])
 def test_example_deployments_become_available(name):
     c = Cluster(nodes=3)
-    (d,) = c.apply(EXAMPLES / name)
+    (d,) = c.apply(example(name))
     c.run_until(lambda c: c.ready(f"deployment/{d.name}"), 120)
     status = c.get("deploy", d.name).status
     assert status.available_replicas == status.updated_replicas == d.spec.replicas
@@ -88,7 +90,7 @@ def test_example_deployments_become_available(name):
 
 def test_pi_job_completes():
     c = Cluster(nodes=1)
-    c.apply(EXAMPLES / "job-pi.yaml")
+    c.apply(example("job-pi.yaml"))
     c.run_until(lambda c: c.ready("job/pi"), 60)
     job = c.get("job", "pi")
     assert job.status.succeeded == 1 and job.status.condition("Complete").status == "True"
@@ -98,6 +100,6 @@ def test_pi_job_completes():
 
 def test_flow_style_and_document_markers_are_read():
     c = Cluster(nodes=1)
-    stored = c.apply(EXAMPLES / "backend-deployment.yaml")  # ends with '...'
+    stored = c.apply(example("backend-deployment.yaml"))  # ends with '...'
     assert [o.kind for o in stored] == ["Deployment"]
     assert stored[0].to_dict()["spec"]["replicas"] == 3

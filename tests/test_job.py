@@ -1,7 +1,7 @@
 """The Job: completions, back-off, deadlines, Indexed pods, TTL, as timelines."""
 
 import pytest
-from builders import EXAMPLES, job_yaml
+from builders import example, job_yaml
 
 from k8slite import Cluster, Invalid
 
@@ -12,7 +12,7 @@ def created(c, job):
 
 def test_the_docs_pi_job_completes():
     c = Cluster(nodes=2)
-    c.apply(EXAMPLES / "job-pi.yaml")
+    c.apply(example("job-pi.yaml"))
     c.run_until(lambda c: c.ready("job/pi"), 30)
     job = c.get("job", "pi")
     assert (job.status.succeeded, job.status.failed, job.status.active) == (1, 0, 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from builders import EXAMPLES
+from builders import example
 
 from k8slite import Cluster
 from k8slite.kubectl.jsonpath import JSONPathError, render
@@ -49,8 +49,8 @@ def test_broken_templates_are_errors(template: str) -> None:
 @pytest.fixture
 def c() -> Cluster:
     c = Cluster(nodes=2)
-    c.apply((EXAMPLES / "run-my-nginx.yaml").read_text())
-    c.apply((EXAMPLES / "nginx-svc.yaml").read_text())
+    c.apply(example("run-my-nginx.yaml").read_text())
+    c.apply(example("nginx-svc.yaml").read_text())
     c.run(10)
     return c
 

@@ -1,7 +1,7 @@
 """Namespaces: names are scoped by them, and deleting one empties it (gracefully) before it goes."""
 
 import pytest
-from builders import EXAMPLES, deployment_yaml, make_pod
+from builders import deployment_yaml, example, make_pod
 
 from k8slite import AlreadyExists, Cluster, Forbidden, NotFound
 from k8slite.api.core import Namespace
@@ -56,9 +56,9 @@ def test_creating_in_a_missing_namespace_is_not_found(c):
 def test_memory_demo_needs_its_namespace():
     c = Cluster(nodes=1)
     with pytest.raises(NotFound, match='namespaces "mem-example" not found'):
-        c.apply(EXAMPLES / "memory-request-limit.yaml")
+        c.apply(example("memory-request-limit.yaml"))
     c.apply(namespace("mem-example"))
-    (pod,) = c.apply(EXAMPLES / "memory-request-limit.yaml")
+    (pod,) = c.apply(example("memory-request-limit.yaml"))
     c.run(10)
     assert c.get("pod", "memory-demo", namespace="mem-example").status.phase == "Running"
     assert pod.spec.containers[0].resources.limits == {"memory": "200Mi"}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from builders import EXAMPLES
+from builders import example
 
 from k8slite import Cluster
 from k8slite.api.kinds import decode
@@ -46,7 +46,7 @@ def sources() -> list[Path]:
     """The runtime chapters' manifests (the scheduler's chapter 06 stories are about placement, not containers)."""
     chapters = ("00-", "01-", "03-", "04-", "05-", "07-", "13-")
     ours = [p for p in MANIFESTS.glob("*.yaml") if p.name.startswith(chapters) and busybox_only(p)]
-    return sorted(ours) + [EXAMPLES / "exec-liveness.yaml"]
+    return sorted(ours) + [example("exec-liveness.yaml")]
 
 
 def namespaced(path: Path, namespace: str) -> list[dict]:

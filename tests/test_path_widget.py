@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from test_trace import cluster
+from test_widgets import only
 
 from k8slite.widgets import path_widget
-from tests.test_trace import cluster
-from tests.test_widgets import only
 
 
 def test_parts_carry_css_classes_and_start_on_the_clusters_backend() -> None:

@@ -1,7 +1,7 @@
 """PersistentVolumes and claims: binding, provisioning, reclaiming, and why a claim waits."""
 
 import pytest
-from builders import EXAMPLES
+from builders import example
 from storage_builders import claim, messages, pod_with, pv, pvc
 
 from k8slite import Cluster, Invalid
@@ -13,17 +13,17 @@ def test_the_docs_task_pv_volume_pv_claim_pv_pod():
     """'Configure a Pod to Use a PersistentVolume for Storage': the claim binds, nginx serves the node's file."""
     c = Cluster(nodes=1)
     c.node("node-1").write_file("/mnt/data/index.html", "Hello from Kubernetes storage")
-    c.apply(EXAMPLES / "pv-volume.yaml")
+    c.apply(example("pv-volume.yaml"))
     c.run(1)
     assert c.get("pv", "task-pv-volume").status.phase == "Available"
-    c.apply(EXAMPLES / "pv-claim.yaml")
+    c.apply(example("pv-claim.yaml"))
     c.run(1)
     assert c.get("pvc", "task-pv-claim").spec.volume_name == "task-pv-volume"
     assert c.get("pv", "task-pv-volume").status.phase == "Bound"
     assert "task-pv-volume   10Gi       RWO            Retain           Bound    default/task-pv-claim   manual" \
         in c.kubectl("get pv")
     assert "task-pv-claim   Bound    task-pv-volume   10Gi       RWO            manual" in c.kubectl("get pvc")
-    c.apply(EXAMPLES / "pv-pod.yaml")
+    c.apply(example("pv-pod.yaml"))
     c.run(10)
     assert c.get("pod", "task-pv-pod").status.phase == "Running"
     assert c.exec("task-pv-pod", "wget -qO- http://localhost/") == "Hello from Kubernetes storage"
@@ -167,9 +167,9 @@ def test_claim_validation_in_kubernetes_words():
 
 def test_describe_pvc_and_pv_as_kubectl_does():
     c = Cluster(nodes=1)
-    c.apply(EXAMPLES / "pv-volume.yaml")
-    c.apply(EXAMPLES / "pv-claim.yaml")
-    c.apply(EXAMPLES / "pv-pod.yaml")
+    c.apply(example("pv-volume.yaml"))
+    c.apply(example("pv-claim.yaml"))
+    c.apply(example("pv-pod.yaml"))
     c.apply(pvc("lonely", cls=""))
     c.run(5)
     text = c.kubectl("describe pvc task-pv-claim")

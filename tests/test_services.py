@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from builders import EXAMPLES
+from builders import example
 from network_builders import client, hostname_app, service
 
 from k8slite import Cluster, Invalid
@@ -60,7 +60,7 @@ def test_same_seed_same_cluster_ip() -> None:
 
 def test_defaults_target_port_is_port() -> None:
     c = Cluster(nodes=1)
-    svc = c.apply(EXAMPLES / "nginx-svc.yaml")[0]
+    svc = c.apply(example("nginx-svc.yaml"))[0]
     assert isinstance(svc, Service)
     assert (svc.spec.type, svc.spec.ports[0].target_port, svc.spec.session_affinity) == ("ClusterIP", 80, "None")
 
@@ -222,8 +222,8 @@ def test_kubectl_tables(c: Cluster) -> None:
 
 def test_nginx_examples_from_the_docs() -> None:
     c = Cluster(nodes=3)
-    c.apply(EXAMPLES / "run-my-nginx.yaml")
-    c.apply(EXAMPLES / "nginx-svc.yaml")
+    c.apply(example("run-my-nginx.yaml"))
+    c.apply(example("nginx-svc.yaml"))
     c.run(30)
     ips = sorted(p.status.pod_ip for p in c.get("pods"))
     assert c.kubectl("get ep my-nginx").splitlines()[1].split()[1] == ",".join(f"{i}:80" for i in ips)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from matplotlib.figure import Figure
+from test_podnet import pinned
 
 from k8slite import Cluster
 from k8slite.network.trace import Hop, Resolution, Trace
 from k8slite.viz import png_bytes
-from tests.test_podnet import pinned
 
 
 def cluster(backend: str) -> Cluster:

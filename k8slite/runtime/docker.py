@@ -57,7 +57,7 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
-from k8slite.runtime.docker_engine import RuntimeUnavailable, available, connect
+from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
 
@@ -356,4 +356,5 @@ class DockerRuntime(DockerVolumes):
             self.remove_pod_sandbox(sandbox_id)
 
 
-__all__ = ["DockerRuntime", "RuntimeUnavailable", "available", "connect"]  # engine helpers: docker_engine
+# engine helpers, from docker_engine
+__all__ = ["HOW_TO_START", "DockerRuntime", "RuntimeUnavailable", "available", "connect"]

@@ -38,12 +38,17 @@ def connect() -> Any:
     return client
 
 
-def available() -> bool:
+def unavailable_reason() -> str:
+    """Why no engine can be used here, naming the fix; empty when one answers."""
     try:
         connect()
-    except RuntimeUnavailable:
-        return False
-    return True
+    except RuntimeUnavailable as e:
+        return str(e)
+    return ""
+
+
+def available() -> bool:
+    return not unavailable_reason()
 
 
 def cluster_root(cluster_id: str) -> Path:

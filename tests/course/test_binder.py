@@ -61,7 +61,8 @@ def test_post_build_runs_existing_modules_and_writes_the_workspace_the_link_open
     args = parse_args(workspace[0][3:])
     assert args.command == "workspace" and str(args.dir) == "workspace"
     readme = (REPO / "README.md").read_text()
-    assert "https://mybinder.org/v2/gh/OWNER/k8slite/HEAD?urlpath=lab/tree/workspace" in readme
+    assert "https://mybinder.org/v2/gh/<account>/<repository>/HEAD?urlpath=lab/tree/workspace" in readme
+    assert "OWNER" not in readme, "no placeholder on the first screen"
 
 
 def test_runtime_is_a_python_the_package_accepts() -> None:
