@@ -171,8 +171,11 @@ def test_a_failed_node_is_outlined_in_red(cluster: Cluster) -> None:
     fig = draw_cluster(cluster)
     assert red_outlines(fig) == 1
     assert any(t.get_text().startswith("machine down") for t in fig.axes[0].texts)
-    cluster.run(60)  # past the 40 s grace period: the control plane sees it too
-    assert any(t.get_text() == "Unknown" for t in draw_cluster(cluster).axes[0].texts)
+    cluster.run(60)  # past the 40 s grace period: the control plane sees it too, and says what kubectl says
+    assert cluster.get("node", "node-2").ready_status() == "Unknown"
+    texts = [t.get_text() for t in draw_cluster(cluster).axes[0].texts]
+    assert "NotReady" in texts and "Unknown" not in texts
+    assert "node-2   NotReady" in cluster.kubectl("get nodes")
 
 
 def test_draw_into_given_axes_and_without_owners(cluster: Cluster) -> None:

@@ -5,9 +5,11 @@ pod's phase (Pending, Running, Succeeded, Failed), but `Terminating` once
 the pod has a deletionTimestamp, `ContainerCreating` while its node sets it
 up (pulling the image, starting the sandbox) and `CrashLoopBackOff` while a
 container waits out its restart back-off, because those are what a learner
-needs to see. A node's state is its Ready condition (Ready, NotReady, Unknown), plus
-whether the machine itself is down: for the first 40 s after a machine dies
-the control plane still believes it is Ready, and the picture shows both.
+needs to see. A node's header says what `kubectl get nodes` says (Ready or NotReady: a
+node that stopped reporting has an Unknown condition, which kubectl prints as NotReady, and
+the picture colours grey rather than red), plus whether the machine itself is down: for the
+first 40 s after a machine dies the control plane still believes it is Ready, and the picture
+shows both.
 """
 
 from __future__ import annotations
@@ -59,9 +61,17 @@ def restart_count(pod: Pod) -> int:
     return sum(s.restart_count for s in pod.status.container_statuses)
 
 
-def node_status(node: Node) -> str:
-    """Ready, NotReady or Unknown, from the node's Ready condition (as `kubectl get nodes`)."""
+def node_health(node: Node) -> str:
+    """The node's Ready condition as a colour key: Ready, NotReady (False), Unknown (it stopped reporting)."""
     return {"True": "Ready", "False": "NotReady"}.get(node.ready_status(), "Unknown")
+
+
+def node_status(node: Node) -> str:
+    """The word `kubectl get nodes` prints: Ready, else NotReady (an Unknown condition too), Unknown
+    only for a node that never reported a Ready condition."""
+    if node.status.condition("Ready") is None:
+        return "Unknown"
+    return "Ready" if node.ready_status() == "True" else "NotReady"
 
 
 def short_name(name: str, limit: int = 11) -> str:

@@ -113,7 +113,7 @@ def draw_node_header(ax: Axes, node: Node, up: bool, pods: list[Pod], box: Box, 
     status = palette.node_status(node)
     ax.text(left, top - 0.27, node.name, fontsize=10, fontweight="bold", **text)
     ax.text(right, top - 0.27, status, fontsize=9, ha="right", fontweight="bold",
-            color=palette.NODE_STATUS_COLORS[status], **text)
+            color=palette.NODE_STATUS_COLORS[palette.node_health(node)], **text)
     requested, capacity = cpu_requested(pods), allocatable(node).milli_cpu
     count = f"{len(pods)} pod" + ("" if len(pods) == 1 else "s")
     ax.text(left, top - 0.58, f"{count} · cpu {requested / 1000:g}/{capacity / 1000:g}",
