@@ -1,0 +1,31 @@
+"""The chapters' own pictures (k8slite/viz modules that notebooks call in one line) show what their
+captions say. The notebooks run them under nbval too; these pin the details a caption promises."""
+
+from __future__ import annotations
+
+from builders import job_yaml
+
+from k8slite import Cluster
+from k8slite.viz.job_attempts import Attempts, attempts_chart
+from k8slite.viz.lost_events import RESYNC, LostEventsRun, lost_events_chart
+
+
+def dotted_lines(ax) -> int:
+    return sum(1 for line in ax.get_lines() if line.get_linestyle() == ":" and line.get_color() == RESYNC)
+
+
+def test_the_no_resync_panel_draws_no_resync_lines() -> None:
+    samples = [(float(t), 3) for t in range(0, 121)]
+    runs = [LostEventsRun("with resync", samples, [10.0], resync=True),
+            LostEventsRun("without", samples, [10.0], resync=False)]
+    with_resync, without = lost_events_chart(runs, resync_period=30).axes
+    assert dotted_lines(with_resync) == 4 and dotted_lines(without) == 0
+
+
+def test_every_back_off_of_a_job_is_labelled_the_first_10_s_too() -> None:
+    c = Cluster(nodes=1)
+    attempts = Attempts(c)
+    c.apply(job_yaml(name="flaky", command="sleep 1; exit 1", extra="  backoffLimit: 6"))
+    c.run(900)  # a long axis: the first 10 s is less than 1/60 of it, which the chart once left unlabelled
+    labels = [t.get_text() for t in attempts_chart((attempts, "flaky")).axes[0].texts]
+    assert [label for label in labels if label.endswith(" s")] == ["10 s", "20 s", "40 s", "80 s", "160 s", "320 s"]
