@@ -1,18 +1,20 @@
 """The course around the book: exercise checks, the learner's workspace, course files.
 
 ``check`` and ``exercise`` are the two names notebooks use (see
-``k8slite.course.checks``); ``manifest`` finds the example YAML the notebooks
-apply; ``python -m k8slite.course workspace DIR`` makes a learner's copy of the
-book (see ``k8slite.course.workspace``).
+``k8slite.course.checks``), and ``needs`` guards the learner's cells that use an
+answer; ``excerpt`` prints a few lines of the package's source; ``manifest`` finds
+the example YAML the notebooks apply; ``python -m k8slite.course workspace DIR``
+makes a learner's copy of the book (see ``k8slite.course.workspace``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from k8slite.course.checks import check, exercise
+from k8slite.course.checks import ExerciseNotDone, check, exercise, needs
+from k8slite.course.source import excerpt
 
-__all__ = ["check", "exercise", "manifest", "manifests_folder"]
+__all__ = ["ExerciseNotDone", "check", "excerpt", "exercise", "manifest", "manifests_folder", "needs"]
 
 
 def manifests_folder() -> Path:

@@ -20,14 +20,22 @@ which each answer is cut out, so the rules below are all an author must follow:
 
 In the workspace each block, markers included, becomes one line
 ``raise NotImplementedError("exercise 03.1")`` at the BEGIN marker's indentation.
-Outputs are kept, so ``pytest --nbval`` on a workspace notebook compares against
-the book's outputs and passes exactly when the learner's answers are right.
+The book's outputs stay, except where they would give the answer away or depend on
+how the learner writes it: the exercise cell, its check cell and every later cell
+that uses the answer (a name the exercise cell binds, or a name bound from one of
+those, found by reading the cells' code) start empty, carry nbval's
+``nbval-ignore-output`` tag, and each such later cell starts with
+``needs("03.1")``, which stops it with a clear message until the check has passed
+(rather than a TypeError three cells on). ``pytest --nbval`` on a workspace notebook
+then compares every other output with the book's, fails on any error, and so
+passes exactly when the learner's answers are right, however they are written.
 Unlike nbgrader there are no cell metadata, no grades and no hidden tests in the
 notebook: the hidden scenarios live in ``k8slite.course.checks``.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from pathlib import Path
@@ -90,18 +98,28 @@ def marker_problems(source: str) -> list[str]:
     return problems
 
 
-def replace_solution(source: str, statement: str) -> str:
-    """Each solution block in ``source`` replaced by ``statement``, indented like its BEGIN."""
+def replace_solution(source: str, replacement: str | list[str]) -> str:
+    """Each solution block in ``source`` replaced by ``replacement``, indented like its BEGIN marker.
+
+    A list gives one replacement per block, in order; a replacement of several lines is indented
+    line by line (tests put other answers in a notebook this way).
+    """
     problems = marker_problems(source)
     if problems:
         raise ValueError("malformed solution markers: " + "; ".join(problems))
+    blocks = sum(1 for line in source.split("\n") if line.strip() == BEGIN)
+    replacements = replacement if isinstance(replacement, list) else [replacement] * blocks
+    if len(replacements) != blocks:
+        raise ValueError(f"{len(replacements)} replacements for {blocks} solution blocks")
     kept: list[str] = []
     inside = False
     for line in source.split("\n"):
         if line.strip() == BEGIN:
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            kept.append(indent + statement)
+            code = replacements[0].strip("\n").split("\n")
+            replacements = replacements[1:]
+            kept.extend(indent + code_line if code_line.strip() else "" for code_line in code)
         elif line.strip() == END:
             inside = False
         elif not inside:
@@ -115,7 +133,8 @@ def has_markers(source: str) -> bool:
 
 
 def strip_solutions(nb: NotebookNode) -> NotebookNode:
-    """A copy of the book's notebook with every solution block cut out (outputs kept).
+    """A copy of the book's notebook with every solution block cut out, and the outputs that
+    show or depend on an answer hidden (see the module's docstring).
 
     Raises ValueError rather than hand a learner a notebook that leaks a solution
     or no longer parses: markers in a cell without a header, or unbalanced markers.
@@ -124,11 +143,91 @@ def strip_solutions(nb: NotebookNode) -> NotebookNode:
     if problems:
         raise ValueError("cannot make a workspace: " + "; ".join(problems))
     stripped = copy.deepcopy(nb)
-    for exercise_id, index in find_exercises(stripped):
+    exercises = find_exercises(stripped)
+    for exercise_id, index in exercises:
         cell = stripped.cells[index]
-        raise_line = f'raise NotImplementedError("exercise {exercise_id}")'
-        cell.source = replace_solution(cell.source, raise_line)
+        cell.source = replace_solution(cell.source, f'raise NotImplementedError("exercise {exercise_id}")')
+    exercise_cells = {index for _, index in exercises}
+    for exercise_id, index in exercises:
+        check_index = find_check(stripped, exercise_id, after=index)
+        for later in uses_of_answer(stripped, index, bound_names(nb.cells[index].source)):
+            if later not in exercise_cells and later != check_index:
+                stripped.cells[later].source = needs_line(exercise_id) + stripped.cells[later].source
+            hide_output(stripped.cells[later])
+        hide_output(stripped.cells[index])
+        if check_index is not None:
+            hide_output(stripped.cells[check_index])
     return stripped
+
+
+def needs_line(exercise_id: str) -> str:
+    comment = f"# this cell uses your answer to exercise {exercise_id}"
+    return f'from k8slite.course import needs  {comment}\nneeds("{exercise_id}")\n'
+
+
+def hide_output(cell: NotebookNode) -> None:
+    """No stored output for the learner to see, and none for nbval to compare: it still fails on errors."""
+    cell.outputs = []
+    cell.execution_count = None
+    tags = cell.metadata.setdefault("tags", [])
+    if "nbval-ignore-output" not in tags:
+        tags.append("nbval-ignore-output")
+
+
+def parsed(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except SyntaxError:  # IPython syntax (!cmd, %magic)
+        return None
+
+
+def bound_names(source: str) -> set[str]:
+    """The names a cell binds at its top level (assignments, defs, classes, loop targets), imports aside:
+    an imported module is nobody's answer."""
+    tree = parsed(source)
+    names: set[str] = set()
+    for node in tree.body if tree else []:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif not isinstance(node, (ast.Import, ast.ImportFrom)):
+            stores = (sub for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store))
+            names.update(sub.id for sub in stores)
+    return names
+
+
+def free_names(source: str) -> set[str]:
+    """The names a cell reads and does not bind itself (a cell we cannot parse: every word in it)."""
+    tree = parsed(source)
+    if tree is None:
+        return set(re.findall(r"[A-Za-z_]\w*", source))
+    loads: set[str] = set()
+    stores: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else stores).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stores.add(node.name)
+        elif isinstance(node, ast.arg):
+            stores.add(node.arg)
+    return loads - stores
+
+
+def uses_of_answer(nb: NotebookNode, exercise_index: int, answer: set[str]) -> list[int]:
+    """Indexes of the code cells after an exercise that read its answer (the names in ``answer``),
+    directly or through a name bound from it; a name bound again without the answer is clean again."""
+    tainted = set(answer)
+    found = []
+    for index in range(exercise_index + 1, len(nb.cells)):
+        cell = nb.cells[index]
+        if cell.cell_type != "code":
+            continue
+        binds = bound_names(cell.source)
+        if free_names(cell.source) & tainted:
+            found.append(index)
+            tainted |= binds
+        else:
+            tainted -= binds
+    return found
 
 
 def marker_rules(nb: NotebookNode, index: int) -> list[str]:

@@ -91,16 +91,65 @@ def test_every_block_in_a_cell_is_cut_out() -> None:
     )
 
 
-def test_other_cells_and_all_outputs_are_kept_and_the_book_is_not_changed() -> None:
+def test_other_cells_keep_their_outputs_and_the_book_is_not_changed() -> None:
     book = make_book_notebook()
     before = copy.deepcopy(book)
 
     stripped = strip_solutions(book)
 
     assert book == before
-    for index in (0, 1, 3, 5, 6):
+    for index in (0, 1, 6):
         assert stripped.cells[index] == book.cells[index]
-    assert [cell.get("outputs") for cell in stripped.cells] == [cell.get("outputs") for cell in book.cells]
+
+
+def test_exercise_and_check_cells_start_empty_and_nbval_only_sees_their_errors() -> None:
+    stripped = strip_solutions(make_book_notebook())
+
+    for index in (2, 3, 4, 5):
+        assert stripped.cells[index].outputs == [] and stripped.cells[index].execution_count is None
+        assert stripped.cells[index].metadata["tags"] == ["nbval-ignore-output"]
+    assert stripped.cells[3].source == 'check("03.1", pick)'  # a check cell needs no guard
+
+
+def test_a_later_cell_that_uses_an_answer_is_guarded_and_empty() -> None:
+    book = make_book_notebook()
+    book.cells[6:6] = [
+        new_code_cell("best = pick(['a', 'b'])", outputs=[new_output("stream", name="stdout", text="a\n")]),
+        new_code_cell("print(best.upper())", outputs=[new_output("stream", name="stdout", text="A\n")]),
+        new_code_cell("best = 'z'\nprint(best)", outputs=[new_output("stream", name="stdout", text="z\n")]),
+        new_code_cell("print(best)", outputs=[new_output("stream", name="stdout", text="z\n")]),
+    ]
+
+    stripped = strip_solutions(book)
+
+    guard = 'from k8slite.course import needs  # this cell uses your answer to exercise 03.1\nneeds("03.1")\n'
+    assert stripped.cells[6].source == guard + "best = pick(['a', 'b'])"
+    assert stripped.cells[7].source == guard + "print(best.upper())"  # through a name bound from the answer
+    assert stripped.cells[6].outputs == stripped.cells[7].outputs == []
+    assert stripped.cells[8] == book.cells[8] and stripped.cells[9] == book.cells[9]  # bound anew: clean again
+
+
+def test_needs_stops_a_cell_until_the_check_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    from k8slite.course import ExerciseNotDone, check, checks, needs
+
+    @checks.exercise("95.7")
+    def check_95_7(answer) -> str:
+        assert answer == 42, "the answer is 42"
+        return "1 scenario."
+
+    checks.PASSED.discard("95.7")
+    try:
+        with pytest.raises(ExerciseNotDone, match="exercise 95.7, which has not passed its check yet"):
+            needs("95.7")
+        check("95.7", 42)
+        needs("95.7")
+        with pytest.raises(AssertionError):
+            check("95.7", 41)
+        with pytest.raises(ExerciseNotDone):
+            needs("95.7")  # a failing new answer undoes the pass
+    finally:
+        checks.REGISTRY.pop("95.7", None)
+        checks.PASSED.discard("95.7")
 
 
 def test_find_exercises_and_their_checks() -> None:

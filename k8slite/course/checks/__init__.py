@@ -28,6 +28,7 @@ CheckFunction = Callable[..., str]
 F = TypeVar("F", bound=CheckFunction)
 
 REGISTRY: dict[str, CheckFunction] = {}
+PASSED: set[str] = set()  # the exercises whose check passed in this kernel (see needs)
 ID = re.compile(r"(\d+)\.(\d+)")
 
 
@@ -87,7 +88,27 @@ def check(exercise_id: str, *args: Any, **kwargs: Any) -> None:
     cell fails and shows the hint.
     """
     canonical = normalize(exercise_id)
+    PASSED.discard(canonical)  # a new answer that fails undoes an earlier pass
     detail = lookup(canonical)(*args, **kwargs)
     if not isinstance(detail, str):
         raise TypeError(f"the check for exercise {canonical} returned {detail!r}, not a line of text")
+    PASSED.add(canonical)
     print(f"Exercise {canonical} passed: {detail}")
+
+
+class ExerciseNotDone(AssertionError):
+    """A cell that uses an exercise's answer ran before that exercise's check passed."""
+
+
+def needs(exercise_id: str) -> None:
+    """Stop a cell that uses an exercise's answer until the answer has passed its check.
+
+    The learner's workspace starts each such cell with ``needs("13.2")``, so an unsolved
+    exercise fails once, in its own cells, instead of as a TypeError three cells later.
+    """
+    canonical = normalize(exercise_id)
+    if canonical not in PASSED:
+        raise ExerciseNotDone(
+            f"this cell uses your answer to exercise {canonical}, which has not passed its check yet: "
+            f"write the answer, run the check cell after it, then run this cell again"
+        )

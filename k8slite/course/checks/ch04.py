@@ -186,22 +186,33 @@ def check_04_2(backoff_delays: Any) -> str:
     return f"{crashes} crashes on 5 clusters."
 
 
-def observed_starts(seed: int) -> tuple[list[int], list[float]]:
-    """A container whose k-th run lasts runs[k-1] s (some runs long enough to reset the back-off)."""
+# Runs that tell the rule apart from its near misses: after six quick crashes the back-off is 160 s, so a
+# 450 s run puts 610 s between two crashes (reset, though no run lasted 600 s), and a 440 s run exactly
+# 600 s (no reset: it takes *more* than 600 s); after seven, a 301 s run plus the 300 s wait resets it.
+EDGE_RUNS = ([1, 1, 1, 1, 1, 1, 450, 1, 1], [1, 1, 1, 1, 1, 1, 440, 1, 1], [1, 1, 1, 1, 1, 1, 1, 301, 1, 1])
+
+
+def random_runs(seed: int) -> list[int]:
+    """6 to 10 runs of random lengths, some long enough to reset the back-off."""
     rng = random.Random(3000 + seed)
-    runs = [rng.choice([1, 2, 5, 20, 60, 200, 400, 650]) for _ in range(rng.randint(6, 10))]
+    return [rng.choice([1, 2, 5, 20, 60, 200, 400, 650]) for _ in range(rng.randint(6, 10))]
+
+
+def observed_starts(runs: list[int], seed: int) -> list[float]:
+    """When each run starts on a cluster, for a container whose k-th run lasts runs[k-1] s."""
     c = Cluster(nodes=1, seed=seed)
     c.apply(crash_pod("crasher", counted_runs_command(runs), "Always"))
     end = sum(runs) + 300 * len(runs)
     c.run_until(lambda c: restarts(c, "crasher") >= len(runs) - 1, timeout=end)
-    return runs, start_times(c, "crasher")[: len(runs)]
+    return start_times(c, "crasher")[: len(runs)]
 
 
 @exercise("04.3")
 def check_04_3(restart_times: Any) -> str:
     assert callable(restart_times), "define a function restart_times(runs) and pass it to check"
-    for seed in range(6):
-        runs, starts = observed_starts(seed)
+    scenarios = [random_runs(seed) for seed in range(6)] + [list(runs) for runs in EDGE_RUNS]
+    for seed, runs in enumerate(scenarios):
+        starts = observed_starts(runs, seed)
         got = restart_times(list(runs))
         assert got is not None, f"restart_times({runs}) returned None: return a list of {len(runs)} start times"
         got = list(got)
@@ -209,5 +220,5 @@ def check_04_3(restart_times: Any) -> str:
         for i, (mine, seen) in enumerate(zip(got, starts)):
             assert mine == seen, (f"with runs lasting {runs} s, run {i + 1} started at {seen:g} s on the cluster; "
                                   f"you said {mine!r}. Remember: the back-off is forgotten when more than "
-                                  "600 s pass between two crashes.")
-    return "6 clusters, each with 6 to 10 runs."
+                                  "600 s pass between two crashes (from one crash to the next, the wait included).")
+    return f"{len(scenarios)} clusters, each with 6 to 10 runs."

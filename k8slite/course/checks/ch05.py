@@ -3,11 +3,20 @@
 05.1 ``update_with_retry``: read, copy, change, update, and on Conflict start
 again from a fresh read. The API it is given lets another writer get in
 between the read and the update, a random number of times; no change may be
-lost and no object read from the API may be changed in place.
+lost and no object read from the API may be changed in place. Other errors
+(a missing pod: NotFound; a change the server refuses: Invalid) must pass
+through, not be retried.
 05.2 ``replay``: an informer's cache from a watch stream, checked against the
 store after random creates, updates, deletes and re-creates.
 05.3 ``catch_up``: resume a watch from a revision, and list again only when
-the store answers "too old resource version".
+the store answers "too old resource version". In some scenarios another client
+creates a pod while the list is on its way back, so the revision must be noted
+BEFORE listing: the cache, plus the events after the returned revision, must
+then be the store.
+05.4 ``failures_tolerated``: how many members of an etcd cluster may stop
+while writes still commit, for 1 to 9 members (even sizes included, where
+"half of them" is one too many), measured on the EtcdCluster model with the
+members stopped in seeded random orders.
 """
 
 from __future__ import annotations
@@ -24,7 +33,8 @@ from k8slite.api.replicaset import ReplicaSet
 from k8slite.apiserver import APIServer
 from k8slite.clock import VirtualClock
 from k8slite.course.checks import exercise
-from k8slite.errors import Conflict, Expired, NotFound
+from k8slite.errors import Conflict, Expired, Invalid, NotFound
+from k8slite.etcd_quorum import EtcdCluster, EtcdError
 from k8slite.store import Store
 
 NAMESPACES = ("default", "shop")
@@ -115,6 +125,10 @@ def run_update(update_with_retry: Callable[..., Any], racing: RacingAPI, kind: s
     except Conflict:
         raise AssertionError("update_with_retry let a Conflict escape: catch k8slite.Conflict, "
                              "get the object again, re-apply the change and update again") from None
+    except Exception as error:
+        raise AssertionError(
+            f"update_with_retry raised {type(error).__name__}: {error} (another writer got in first "
+            f"{racing.other_writes} time(s)): on Conflict, start again until the update goes through") from None
 
 
 def check_final_state(result: Any, racing: RacingAPI, kind: str, name: str, namespace: str, who: str) -> None:
@@ -173,7 +187,27 @@ def check_05_1(update_with_retry: Callable[..., Any], scenarios: int = 12) -> st
     else:
         raise AssertionError("for a pod that does not exist update_with_retry must let NotFound through: "
                              "retry on Conflict only")
-    return f"{scenarios} races and a missing pod."
+    probe_invalid_change(update_with_retry)
+    return f"{scenarios} races, a missing pod and an invalid change."
+
+
+def break_image(pod: Pod) -> None:
+    pod.spec.containers[0].image = ""
+
+
+def probe_invalid_change(update_with_retry: Callable[..., Any]) -> None:
+    """A change the API server refuses (422 Invalid) is no Conflict: retrying it cannot help."""
+    racing = RacingAPI(small_api(98), random.Random(98), conflicts=0)
+    racing.api.create(make_pod("web"))
+    try:
+        update_with_retry(racing, "pods", "web", break_image, namespace="default")
+    except Invalid:
+        return
+    except TooManyCalls:
+        raise AssertionError("a change that blanks the image is refused as Invalid (422), and update_with_retry "
+                             "retried it forever: retry on Conflict only, and let other errors through") from None
+    raise AssertionError("a change that blanks the image is refused as Invalid (422): update_with_retry must let "
+                         "that error through (retry on Conflict only)")
 
 
 # ------------------------------------------------------------------ 05.2
@@ -257,11 +291,17 @@ class CountingAPI(APIServer):
     """An API server that counts lists: a list is expensive, so the watcher should list only when it must."""
 
     lists = 0
+    late_write: Callable[[], Any] | None = None
+    """A write another client makes while the (first) list is on its way back, after its snapshot."""
 
     def list(self, kind: str, namespace: str | None = None,
              selector: Callable[[KubeObject], bool] | None = None) -> list[KubeObject]:
         self.lists += 1
-        return super().list(kind, namespace, selector)
+        found = super().list(kind, namespace, selector)
+        if self.late_write is not None:
+            write, self.late_write = self.late_write, None
+            write()
+        return found
 
 
 def watch_is_too_old(api: APIServer, revision: int) -> bool:
@@ -271,6 +311,18 @@ def watch_is_too_old(api: APIServer, revision: int) -> bool:
     except Expired:
         return True
     return False
+
+
+def events_after(api: APIServer, cache: dict[str, Any], revision: int) -> dict[str, Any]:
+    """The cache with every pod event after `revision` applied, as a watch resumed there would."""
+    current = dict(cache)
+    for event in api.store.watch("/registry/pods/", revision).drain():
+        obj = event.value
+        if event.type == "DELETED":
+            current.pop(f"{obj.namespace}/{obj.name}", None)
+        else:
+            current[f"{obj.namespace}/{obj.name}"] = obj
+    return current
 
 
 def scenario_05_3(catch_up: Callable[..., Any], seed: int) -> bool:
@@ -288,6 +340,9 @@ def scenario_05_3(catch_up: Callable[..., Any], seed: int) -> bool:
     last_change = max([revision] + [e.revision for e in referee.drain()])
     referee.stop()
     expired = watch_is_too_old(api, revision)
+    late = f"late-{seed}" if expired and rng.random() < 0.6 else ""
+    if late:
+        api.late_write = lambda: APIServer.create(api, make_pod(late, "default", {"app": "late"}))
     api.lists = 0
     try:
         result = catch_up(api, dict(cache), revision)
@@ -299,10 +354,17 @@ def scenario_05_3(catch_up: Callable[..., Any], seed: int) -> bool:
         f"catch_up returned {result!r}: return a pair (cache, revision)")
     got, new_revision = result
     what = f"catch_up after {gap} writes (the store keeps {history} events)"
-    compare_cache(got, api, what)
+    assert isinstance(got, dict), f"{what} returned {got!r} as the cache, not a dict of 'namespace/name' -> object"
     assert isinstance(new_revision, int) and last_change <= new_revision <= api.store.revision, (
         f"{what}: returned revision {new_revision!r}; it should be the revision your cache is current at "
         f"(the store is at {api.store.revision}), so the next watch starts from there")
+    current = events_after(api, got, new_revision)  # what the next watch, from your revision, would make of it
+    if late and f"default/{late}" not in current:
+        raise AssertionError(
+            f"{what}: pod default/{late} was created while your list was on its way back, so it is not in the "
+            f"list, and your revision {new_revision} is already past it, so a watch from there never brings it: "
+            "note api.store.revision BEFORE calling api.list")
+    compare_cache(current, api, f"{what}, then the events after the revision it returned")
     if expired:
         assert lists == 1, f"{what}: the watch was too old, so list once (you listed {lists} times)"
     else:
@@ -317,3 +379,52 @@ def check_05_3(catch_up: Callable[..., Any], scenarios: int = 20) -> str:
     assert callable(catch_up), "define a function catch_up(api, cache, revision) -> (cache, revision)"
     relisted = sum(scenario_05_3(catch_up, seed) for seed in range(scenarios))
     return f"{scenarios} gaps, {relisted} of them too old for the watch."
+
+
+# ------------------------------------------------------------------ 05.4
+
+
+def writes_commit(etcd: EtcdCluster) -> bool:
+    try:
+        etcd.put("/registry/check/probe", "x")
+    except EtcdError:
+        return False
+    return True
+
+
+def measured_tolerance(members: int, rng: random.Random) -> int:
+    """Stop the members one by one, in a random order, and count the stops that writes survive."""
+    etcd = EtcdCluster(members)
+    order = list(etcd.members)
+    rng.shuffle(order)
+    survived = 0
+    for name in order:
+        etcd.stop(name)
+        if not writes_commit(etcd):
+            break
+        survived += 1
+    return survived
+
+
+@exercise("05.4")
+def check_05_4(failures_tolerated: Callable[[int], Any]) -> str:
+    assert callable(failures_tolerated), "define a function failures_tolerated(members) -> int"
+    rng = random.Random(5)
+    sizes = range(1, 10)
+    for members in sizes:
+        got = failures_tolerated(members)
+        assert isinstance(got, int) and not isinstance(got, bool), (
+            f"failures_tolerated({members}) returned {got!r}: return a whole number of members (an int; "
+            "// divides without a remainder, / gives a float)")
+        truths = {measured_tolerance(members, rng) for _ in range(3)}  # whichever members stop, leader or not
+        assert len(truths) == 1
+        truth = truths.pop()
+        quorum = members // 2 + 1
+        assert got <= truth, (
+            f"failures_tolerated({members}) = {got}, but with {got} of {members} members stopped only "
+            f"{members - got} run, fewer than the quorum of {quorum} (a majority of ALL the members, "
+            "running or not): no leader can be elected and writes fail")
+        assert got >= truth, (
+            f"failures_tolerated({members}) = {got}, but a cluster of {members} keeps committing writes with "
+            f"{truth} member(s) stopped: {members - truth} still run, a majority (the quorum is {quorum})")
+    return f"{len(sizes)} cluster sizes, from 1 to {sizes[-1]} members, measured on EtcdCluster."

@@ -1,16 +1,20 @@
 """Checks for notebook 06, the scheduler: a Filter plugin, a Score plugin, a FailedScheduling message.
 
 06.1 a Filter plugin that lets at most two pods of the same app (same
-namespace, same ``app`` label) onto one node. It is put into the default
-profile and must place the pods of random clusters exactly where a
-reference plugin does, with the same FailedScheduling messages.
+namespace, same ``app`` label) onto one node. Probed first on hand-made
+nodes (one of them runs another namespace's pods of the same app label), it
+is then put into the default profile and must place the pods of random
+clusters exactly where a reference plugin does, with the same
+FailedScheduling messages.
 06.2 a Score plugin that prefers the node with the most free memory (in
 bytes, not percent: nodes differ in size). In a profile whose only score
 plugin it is, every pod of a random cluster must land on the feasible node
 with the most memory left unrequested.
 06.3 ``explain(pod, nodes)``: the reasons and counts of the FailedScheduling
 message for a pod that fits nowhere, predicted from the nodes alone and
-compared with what the real scheduler writes, on random clusters.
+compared with what the real scheduler writes, on random clusters. Each has a
+node with exactly as much memory (or CPU) free as the pod asks, which fits
+that resource: "insufficient" means less than asked.
 """
 
 from __future__ import annotations
@@ -129,6 +133,13 @@ def probe_filter(plugin: Any) -> None:
     assert verdict is None, f"a node with one web pod (and one api pod) has room for another web pod; got {verdict!r}"
     loner = make_pod("tool", labels={"team": "x"})
     assert plugin.filter(CycleState(), loner, full) is None, "a pod without an app label is never rejected"
+    elsewhere = [make_pod(f"web-b{i}", labels={"app": "web"}) for i in range(2)]
+    for pod in elsewhere:
+        pod.metadata.namespace = "team-b"
+    verdict = plugin.filter(CycleState(), web[2], node_info(make_node(1), elsewhere))
+    assert verdict is None, (
+        "a node running two app=web pods of namespace team-b has room for an app=web pod of namespace default: "
+        f"labels are scoped by namespace (another team's 'web' is another app); got {verdict!r}")
 
 
 def scenario_06_1(seed: int) -> tuple[list[Node], list[Pod]]:
@@ -253,7 +264,8 @@ PROBLEMS = ["cordon", "taint", "taint", "label", "label", "label", "pods", "cpu"
 
 
 def scenario_06_3(seed: int) -> tuple[list[Node], list[Pod], Pod]:
-    """Nodes that all reject the pod, each for one or more reasons, plus harmless distractions."""
+    """Nodes that all reject the pod, each for one or more reasons, plus harmless distractions and a node
+    with exactly enough of one resource (and too little of the other)."""
     rng = random.Random(seed)
     gpu, team = Taint("dedicated", "gpu", "NoSchedule"), Taint("team", "ml", "NoSchedule")
     soft = Taint("spot", "true", "PreferNoSchedule")
@@ -275,6 +287,12 @@ def scenario_06_3(seed: int) -> tuple[list[Node], list[Pod], Pod]:
             used.append(("memory", "100m", "3Gi"))
         pods += [make_pod(f"n{i}-{what}-{j}", cpu=cpu, memory=memory, node_name=f"node-{i}")
                  for j, (what, cpu, memory) in enumerate(used)]
+    edge = len(nodes) + 1  # exactly as much free as asked of one resource fits; short of the other
+    nodes.append(make_node(edge, cpu="2", memory="4Gi", labels={"disk": "ssd"}))
+    exact = ([("cpu", "1", "256Mi"), ("exact-memory", "100m", "1792Mi")] if seed % 2 == 0
+             else [("memory", "100m", "3Gi"), ("exact-cpu", "400m", "64Mi")])
+    pods += [make_pod(f"n{edge}-{what}", cpu=cpu, memory=memory, node_name=f"node-{edge}")
+             for what, cpu, memory in exact]
     return nodes, pods, pod
 
 

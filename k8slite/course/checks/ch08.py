@@ -5,10 +5,10 @@ maxUnavailable as numbers of pods, tried on random specs (numbers and
 percentages) and against the peak pod count and the lowest availability
 observed during real rollouts.
 08.2 `next_step(replicas, surge, unavailable, new_total, new_available,
-old_total, old_available)`: one reconcile step of a rolling update, tried on
-random states against the two bounds and the controller's own answer, then
-replayed as whole rollouts and compared, size by size, with the
-ScalingReplicaSet events of real Deployments.
+old_total, old_available)`: the next two moves of a rolling update (the new
+ReplicaSet's size, then the old one's), tried on random states against the two
+bounds and the controller's own answer, then replayed as whole rollouts and
+compared, size by size, with the ScalingReplicaSet events of real Deployments.
 """
 
 from __future__ import annotations
@@ -91,8 +91,13 @@ def call_fenceposts(f: Callable[..., Any], replicas: int, surge: int | str, unav
     want = fenceposts(replicas, surge, unavailable)
     s, u = scaled(surge, replicas, True), scaled(unavailable, replicas, False)
     if result[0] != want[0]:
-        exact = f" ({surge} of {replicas} is {int(str(surge).rstrip('%')) * replicas / 100:g})" \
-            if isinstance(surge, str) else ""
+        if s == 0 and u == 0:
+            raise AssertionError(f"{call}: surge should be 0, not {result[0]}. Both came out 0: the controller then "
+                                 "allows 1 UNAVAILABLE pod, and the surge stays 0.")
+        if not isinstance(surge, str):
+            raise AssertionError(f"{call}: surge should be {want[0]}, not {result[0]}: a number of pods is used as "
+                                 "it is.")
+        exact = f" ({surge} of {replicas} is {int(surge.rstrip('%')) * replicas / 100:g})"
         raise AssertionError(f"{call}: surge should be {want[0]}, not {result[0]}{exact}. "
                              "maxSurge as a percentage is rounded UP: the rollout may always add a pod.")
     if result[1] != want[1]:

@@ -141,8 +141,10 @@ def quota_case(rng: random.Random) -> tuple[int, dict[str, str], dict[str, str]]
 def check_11_2(replicas_running: Any) -> str:
     assert callable(replicas_running), "define replicas_running(replicas, hard, requests) -> int"
     rng = random.Random(1102)
-    for seed in range(8):
-        replicas, hard, requests = quota_case(rng)
+    cases = [(3, {"cpu": "1"}, {"memory": "64Mi"}),  # a quota'd resource not requested: refused outright
+             (5, {"pods": "2", "requests.memory": "1Gi"}, {"cpu": "100m", "memory": "128Mi"})]  # pods decide
+    cases += [quota_case(rng) for _ in range(8)]
+    for seed, (replicas, hard, requests) in enumerate(cases):
         want = pods_in_cluster(replicas, hard, requests, seed)
         got = replicas_running(replicas, dict(hard), dict(requests))
         assert isinstance(got, int) and not isinstance(got, bool), (
@@ -152,4 +154,4 @@ def check_11_2(replicas_running: Any) -> str:
             f"with the quota hard={hard}: the cluster ends with {want} pod(s); you said {got}.\n"
             "`cpu` and `memory` in a quota mean requests; a pod that does not request a resource the quota limits "
             "is refused outright; otherwise each limited resource allows floor(hard / request) pods.")
-    return "8 Deployments in quota'd namespaces."
+    return f"{len(cases)} Deployments in quota'd namespaces."

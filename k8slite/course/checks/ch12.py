@@ -5,14 +5,17 @@ node sets, and on the pods of a real cluster.
 12.2 `endpoint_addresses(service, pods)`: the endpoints controller's core, the
 (ip, port) pairs of the ready pods a Service selects, on random pod sets,
 compared with controllers/endpoints.py.
-12.3 `rule_probabilities(n)`: the probabilities of kube-proxy's iptables
-chain that give each of n pods the same share, checked exactly and by
-drawing connections with them.
+12.3 `shares(probabilities)`: the share of new connections each rule of an
+iptables probability chain takes (rules tried in order, the first match
+wins; what the last rule leaves matches nothing), on kube-proxy's chain, on
+the tempting 1/n on every rule, and on random chains; a wrong answer is
+shown what 20000 connections drawn through the chain really did.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import numbers
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -138,21 +141,51 @@ def check_12_2(endpoint_addresses: Callable[[Service, list[Pod]], Any]) -> str:
 
 # ---------------------------------------------------------------- 12.3
 
+EQUAL_3 = [1 / 3, 1 / 2, 1.0]      # kube-proxy's chain for 3 pods
+NAIVE_3 = [1 / 3, 1 / 3, 1 / 3]    # "each pod a third", written on every rule
+
+
+def expected_shares(probabilities: list[float]) -> list[float]:
+    """Rule i takes the connections that reach it (no earlier rule matched) with probability p_i."""
+    left, shares = 1.0, []
+    for p in probabilities:
+        shares.append(left * p)
+        left *= 1 - p
+    return shares
+
+
+def drawn_shares(probabilities: list[float], rng: random.Random, connections: int = 20000) -> list[float]:
+    """Connections sent through the chain as iptables does: each rule draws in turn, the first match wins."""
+    counts: Counter[int] = Counter()
+    for _ in range(connections):
+        counts[next((i for i, p in enumerate(probabilities) if rng.random() < p), -1)] += 1
+    return [counts[i] / connections for i in range(len(probabilities))]
+
+
+def random_chain(rng: random.Random) -> list[float]:
+    n = rng.randint(1, 6)
+    chain = [rng.choice([0.0, 0.25, 0.5, 1.0, round(rng.random(), 3)]) for _ in range(n)]
+    if rng.random() < 0.5:
+        chain[-1] = 1.0
+    return chain
+
 
 @exercise("12.3")
-def check_12_3(rule_probabilities: Callable[[int], list[float]]) -> str:
-    assert callable(rule_probabilities), "define rule_probabilities(n) returning n probabilities, one per rule"
-    for n in range(1, 11):
-        got = rule_probabilities(n)
-        assert isinstance(got, list) and len(got) == n, f"rule_probabilities({n}) must be a list of {n} numbers"
-        want = [1.0 / (n - i) for i in range(n)]
-        assert all(abs(float(a) - b) < 1e-9 for a, b in zip(got, want)), (
-            f"rule_probabilities({n}) = {got}: rule i is only tried when rules 0..i-1 did not match; "
-            "for equal shares it must take 1/(number of rules left), and the last must always match")
-    rng = random.Random(12)
-    probabilities = rule_probabilities(4)
-    counts: Counter[int] = Counter()
-    for _ in range(8000):
-        counts[next((i for i, p in enumerate(probabilities) if rng.random() < p), 3)] += 1
-    assert all(1800 < counts[i] < 2200 for i in range(4)), f"8000 connections over 4 pods went {dict(counts)}"
-    return "n = 1..10, and 8000 simulated connections over 4 pods."
+def check_12_3(shares: Callable[[list[float]], Any]) -> str:
+    assert callable(shares), "define shares(probabilities) returning one share of the connections per rule"
+    rng = random.Random(1203)
+    chains = [EQUAL_3, NAIVE_3, [0.5, 0.5], [1.0, 0.5], [1 / (6 - i) for i in range(6)], [0.2]]
+    chains += [random_chain(rng) for _ in range(30)]
+    for chain in chains:
+        got = shares(list(chain))
+        assert isinstance(got, list) and len(got) == len(chain) and all(isinstance(a, numbers.Real) for a in got), (
+            f"shares({chain}) must be a list of {len(chain)} numbers, one per rule, not {got!r}")
+        want = expected_shares(chain)
+        if any(abs(float(a) - b) > 1e-9 for a, b in zip(got, want)):
+            seen = drawn_shares(chain, random.Random(12))
+            raise AssertionError(
+                f"shares({[round(p, 4) for p in chain]}) = {[round(float(a), 4) for a in got]}, but 20000 connections "
+                f"sent through these rules went {[round(s, 4) for s in seen]} of them to each rule. Rule i only "
+                "sees the connections that no earlier rule took; it takes a fraction p_i of those, and what is "
+                "left goes on to the next rule (or, after the last, matches no rule at all).")
+    return f"{len(chains)} chains of rules, among them kube-proxy's and the one with 1/3 on every rule."

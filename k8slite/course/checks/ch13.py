@@ -220,7 +220,10 @@ def run_silent(manifest: dict[str, Any], seed: int) -> None:
 
 @exercise("13.2")
 def check_13_2(manifest: Any) -> str:
-    assert manifest is not None, "set web_pod to a dict: the Pod manifest"
+    assert manifest is not None, (
+        'web_pod is still None: set it to the Pod manifest as a dict, {"apiVersion": "v1", "kind": "Pod", '
+        '"metadata": {"name": ...}, "spec": {"containers": [...]}}, with one busybox container that serves /www '
+        "with httpd on port 8080 and has a readinessProbe and a livenessProbe")
     pod_from(manifest)
     seeds = range(1302, 1308)
     for seed in seeds:

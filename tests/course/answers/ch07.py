@@ -1,0 +1,93 @@
+"""Other answers to chapter 07's exercises (format: tests/course/answers/__init__.py)."""
+
+RIGHT = {
+    "07.1": """
+alive = []
+for p in pods:
+    if p.metadata.deletion_timestamp is not None or p.status.phase in ("Succeeded", "Failed"):
+        continue
+    alive.append(p)
+missing = desired - len(alive)
+if missing >= 0:
+    return missing, []
+phase_rank = {"Pending": 0, "Unknown": 1}
+alive.sort(key=lambda p: (bool(p.spec.node_name), phase_rank.get(p.status.phase, 2), p.is_ready(),
+                          -p.metadata.creation_timestamp))
+return 0, [p.name for p in alive[:-missing]]
+""",
+    "07.2": """
+beat = failure_time - failure_time % heartbeat_period
+check = monitor_period * (int((beat + grace) // monitor_period) + 1)
+return check + toleration_seconds
+""",
+}
+
+# The ranking the book asks for, with one rule changed in each wrong answer below.
+RANKED = """
+active = [p for p in pods
+          if p.metadata.deletion_timestamp is None and p.status.phase not in ("Succeeded", "Failed")]
+if len(active) <= desired:
+    return desired - len(active), []
+return 0, [p.name for p in sorted(active, key=lambda p: {key})[:len(active) - desired]]
+"""
+
+WRONG = {
+    "07.1": [
+        ("deletes the oldest pods first", """
+active = [p for p in pods
+          if p.metadata.deletion_timestamp is None and p.status.phase not in ("Succeeded", "Failed")]
+if len(active) <= desired:
+    return desired - len(active), []
+oldest_first = sorted(active, key=lambda p: p.metadata.creation_timestamp)
+return 0, [p.name for p in oldest_first[:len(active) - desired]]
+"""),
+        ("counts terminating and finished pods", """
+if len(pods) <= desired:
+    return desired - len(pods), []
+
+def first_to_go(p):
+    return (p.spec.node_name != "", {"Pending": 0, "Unknown": 1}.get(p.status.phase, 2), p.is_ready(),
+            -p.metadata.creation_timestamp)
+
+return 0, [p.name for p in sorted(pods, key=first_to_go)[:len(pods) - desired]]
+"""),
+        ("tests `node_name is None` for an unscheduled pod (it is \"\")", RANKED.replace("{key}", (
+            "(p.spec.node_name is not None, {'Pending': 0, 'Unknown': 1}.get(p.status.phase, 2), p.is_ready(), "
+            "-p.metadata.creation_timestamp)"))),
+        ("deletes Ready pods before not-ready ones", RANKED.replace("{key}", (
+            "(p.spec.node_name != '', {'Pending': 0, 'Unknown': 1}.get(p.status.phase, 2), not p.is_ready(), "
+            "-p.metadata.creation_timestamp)"))),
+        ("Unknown before Pending", RANKED.replace("{key}", (
+            "(p.spec.node_name != '', {'Unknown': 0, 'Pending': 1}.get(p.status.phase, 2), p.is_ready(), "
+            "-p.metadata.creation_timestamp)"))),
+        ("the oldest first among equals", RANKED.replace("{key}", (
+            "(p.spec.node_name != '', {'Pending': 0, 'Unknown': 1}.get(p.status.phase, 2), p.is_ready(), "
+            "p.metadata.creation_timestamp)"))),
+        ("only Running pods count as active", """
+running = [p for p in pods if p.metadata.deletion_timestamp is None and p.status.phase == "Running"]
+if len(running) <= desired:
+    return desired - len(running), []
+ranked = sorted(running, key=lambda p: (p.is_ready(), -p.metadata.creation_timestamp))
+return 0, [p.name for p in ranked[:len(running) - desired]]
+"""),
+    ],
+    "07.2": [
+        ("the grace period from the failure, not from the last heartbeat", """
+return failure_time + grace + toleration_seconds
+"""),
+        ("marks NotReady at the check where the silence equals the grace period", """
+last_heartbeat = math.floor(failure_time / heartbeat_period) * heartbeat_period
+not_ready = math.ceil((last_heartbeat + grace) / monitor_period) * monitor_period
+return not_ready + toleration_seconds
+"""),
+        ("forgets that a heartbeat due at the instant of the failure is still sent", """
+last_heartbeat = (math.ceil(failure_time / heartbeat_period) - 1) * heartbeat_period
+not_ready = (math.floor((last_heartbeat + grace) / monitor_period) + 1) * monitor_period
+return not_ready + toleration_seconds
+"""),
+        ("NotReady exactly grace seconds after the last heartbeat, with no check period", """
+last_heartbeat = math.floor(failure_time / heartbeat_period) * heartbeat_period
+return last_heartbeat + grace + toleration_seconds
+"""),
+    ],
+}

@@ -1,0 +1,155 @@
+"""Every exercise tells right from wrong, however a learner writes the answer.
+
+For each notebook of the book, with the other answers of tests/course/answers/chNN.py:
+- wrong answers fail: the book with a stub (``pass``) in place of every solution, then with each
+  plausible wrong answer, raises AssertionError in each such exercise's check cell;
+- a right answer written differently passes: the learner's workspace with the RIGHT answers typed
+  in passes ``pytest --nbval`` (strict), which is what the README promises a learner;
+- an unsolved workspace fails only where the exercises are: run top to bottom, every error is the
+  exercise's own NotImplementedError, its check's AssertionError, or the guard of a cell that
+  uses the answer (ExerciseNotDone), never a TypeError or NameError further on.
+A notebook's rounds run in one kernel each, so the cost is a few runs per notebook, not one per answer.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from answers import Answer, answers_of
+from nbformat import NotebookNode
+
+from k8slite.course.workspace import (
+    book_notebooks,
+    chapter_of,
+    default_book,
+    find_check,
+    find_exercises,
+    make_workspace,
+    replace_solution,
+)
+
+BOOK = default_book()
+NOTEBOOKS = [p for p in (book_notebooks(BOOK) if BOOK.is_dir() else [])
+             if find_exercises(nbformat.read(p, as_version=nbformat.NO_CONVERT))]
+UNREACHABLE = "unix:///nonexistent/docker.sock"
+
+
+def with_answers(nb: NotebookNode, answers: dict[str, Answer]) -> NotebookNode:
+    """The book with the given answers in place of those exercises' solutions."""
+    changed = nbformat.from_dict(nb)
+    for exercise_id, index in find_exercises(nb):
+        if exercise_id in answers:
+            changed.cells[index].source = replace_solution(changed.cells[index].source, answers[exercise_id])
+    return changed
+
+
+def check_cells(nb: NotebookNode) -> dict[str, int]:
+    found = {ex: find_check(nb, ex, after=index) for ex, index in find_exercises(nb)}
+    assert None not in found.values(), found
+    return {ex: index for ex, index in found.items() if index is not None}
+
+
+def wrong_rounds(nb: NotebookNode, chapter: str) -> list[dict[str, tuple[str, Answer]]]:
+    """Round 0: a stub for every exercise; round k: each exercise's k-th plausible wrong answer."""
+    _, wrong = answers_of(chapter)
+    ids = [ex for ex, _ in find_exercises(nb)]
+    rounds = [{ex: ("a stub answer (pass)", "pass") for ex in ids}]
+    for k in range(max((len(wrong.get(ex, [])) for ex in ids), default=0)):
+        rounds.append({ex: wrong[ex][k] for ex in ids if len(wrong.get(ex, [])) > k})
+    return rounds
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", UNREACHABLE)  # the simulation path: the answers are not about Docker
+
+
+def test_every_exercise_has_another_right_answer_and_a_wrong_one() -> None:
+    missing = []
+    for path in NOTEBOOKS:
+        right, wrong = answers_of(chapter_of(path) or "")
+        for exercise_id, _ in find_exercises(nbformat.read(path, as_version=nbformat.NO_CONVERT)):
+            if exercise_id not in right:
+                missing.append(f"{exercise_id}: no RIGHT answer")
+            if not wrong.get(exercise_id):
+                missing.append(f"{exercise_id}: no WRONG answer")
+    assert missing == [], "tests/course/answers/chNN.py lacks: " + "; ".join(missing)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_wrong_answers_fail_their_checks(runner, no_engine: None, path: Path) -> None:
+    book = runner.read(path)
+    checks = check_cells(book)
+    failures = []
+    for round_ in wrong_rounds(book, chapter_of(path) or ""):
+        answers = {ex: answer for ex, (_, answer) in round_.items()}
+        ran = runner.execute(with_answers(book, answers), BOOK, max(checks[ex] for ex in round_))
+        for exercise_id, (why, _) in round_.items():
+            error = runner.error_of(ran.cells[checks[exercise_id]])
+            if error is None or error[0] != "AssertionError":
+                failures.append(f"{exercise_id} with {why}: the check cell gave {error or 'no error (it passed)'}")
+    assert failures == []
+
+
+def type_in(workspace: NotebookNode, answers: dict[str, Answer]) -> NotebookNode:
+    """The learner's workspace with ``answers`` typed where the NotImplementedError lines are."""
+    typed = nbformat.from_dict(workspace)
+    for exercise_id, index in find_exercises(typed):
+        raise_line = f'raise NotImplementedError("exercise {exercise_id}")'
+        cell = typed.cells[index]
+        codes = answers[exercise_id] if isinstance(answers[exercise_id], list) else [answers[exercise_id]]
+        lines = cell.source.split("\n")
+        for code in codes:
+            at = next(i for i, line in enumerate(lines) if line.strip() == raise_line)
+            indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+            lines[at: at + 1] = [indent + c if c.strip() else "" for c in str(code).strip("\n").split("\n")]
+        cell.source = "\n".join(lines)
+    return typed
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_other_right_answers_pass_nbval_in_the_workspace(tmp_path: Path, path: Path) -> None:
+    right, _ = answers_of(chapter_of(path) or "")
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / path.name).write_bytes(path.read_bytes())
+    (book / "conftest.py").write_bytes((BOOK / "conftest.py").read_bytes())
+    make_workspace(book, tmp_path / "work")
+    learner = tmp_path / "work" / path.name
+    workspace = nbformat.read(learner, as_version=nbformat.NO_CONVERT)
+    missing = [ex for ex, _ in find_exercises(workspace) if ex not in right]
+    if missing:
+        pytest.fail(f"no RIGHT answer for {missing} in tests/course/answers/ch{chapter_of(path)}.py")
+    nbformat.write(type_in(workspace, right), learner)
+    command = [sys.executable, "-m", "pytest", "--nbval", "-q", "-rs", "-p", "no:cacheprovider", learner.name]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=learner.parent, timeout=900)
+    assert done.returncode == 0, done.stdout[-6000:]
+
+
+ALLOWED = {"NotImplementedError", "AssertionError", "ExerciseNotDone"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_an_unsolved_workspace_fails_only_in_its_exercises(runner, no_engine: None, tmp_path: Path, path: Path) -> None:
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / path.name).write_bytes(path.read_bytes())
+    make_workspace(book, tmp_path / "work")
+    workspace = runner.read(tmp_path / "work" / path.name)
+    exercise_cells = {index for _, index in find_exercises(workspace)} | set(check_cells(workspace).values())
+    ran = runner.execute(workspace, tmp_path / "work", len(workspace.cells) - 1)
+    wrong = []
+    for index, cell in enumerate(ran.cells):
+        error = runner.error_of(cell) if cell.cell_type == "code" else None
+        if error is None:
+            continue
+        if error[0] not in ALLOWED or (error[0] != "ExerciseNotDone" and index not in exercise_cells):
+            wrong.append(f"cell {index}: {error[0]}: {error[1][:200]}")
+    assert wrong == [], "an unsolved exercise must fail in its own cells, and later cells say which exercise they need"
+    for exercise_id, index in find_exercises(workspace):
+        errors = [runner.error_of(ran.cells[i]) for i in (index, check_cells(workspace)[exercise_id])]
+        assert any(e is not None for e in errors), f"unsolved {exercise_id} raised nothing"
