@@ -15,9 +15,9 @@ import os
 
 import pytest
 
-os.environ["K8SLITE_PROGRESS"] = "0"
+from k8slite.course.workspace import NEED_DOCKER
 
-NEED_DOCKER = {"01_containers.ipynb", "13_real_containers.ipynb"}
+os.environ["K8SLITE_PROGRESS"] = "0"
 
 
 @functools.cache

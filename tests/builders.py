@@ -27,13 +27,17 @@ def examples_problem() -> str:
     return ""
 
 
+def skip_unless_required(problem: str, require: str) -> None:
+    """Skip the calling test for ``problem``, or fail it where the variable ``require`` is 1 (CI)."""
+    if os.environ.get(require) == "1":
+        pytest.fail(f"{require}=1 but {problem}", pytrace=False)
+    pytest.skip(problem)
+
+
 def need_examples() -> None:
     """Skip the calling test when the examples are missing; fail instead under K8SLITE_REQUIRE_EXAMPLES=1 (CI)."""
-    problem = examples_problem()
-    if problem and os.environ.get("K8SLITE_REQUIRE_EXAMPLES") == "1":
-        pytest.fail(f"K8SLITE_REQUIRE_EXAMPLES=1 but {problem}", pytrace=False)
-    if problem:
-        pytest.skip(problem)
+    if examples_problem():
+        skip_unless_required(examples_problem(), "K8SLITE_REQUIRE_EXAMPLES")
 
 
 def example(name: str) -> Path:

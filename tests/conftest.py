@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["K8SLITE_PROGRESS"] = "0"  # no progress bars in tests, nor in the kernels they start
 
-from builders import engine_containers  # noqa: E402  (needs the path above)
+from builders import engine_containers, skip_unless_required  # noqa: E402  (needs the path above)
 
 from k8slite import Cluster  # noqa: E402
 
@@ -44,13 +44,9 @@ def browser_problem() -> str:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("browser") and browser_problem():
-        if os.environ.get("K8SLITE_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"K8SLITE_REQUIRE_BROWSER=1 but {browser_problem()}", pytrace=False)
-        pytest.skip(browser_problem())
+        skip_unless_required(browser_problem(), "K8SLITE_REQUIRE_BROWSER")
     if item.get_closest_marker("docker") and docker_problem():
-        if os.environ.get("K8SLITE_REQUIRE_DOCKER") == "1":
-            pytest.fail(f"K8SLITE_REQUIRE_DOCKER=1 but {docker_problem()}", pytrace=False)
-        pytest.skip(docker_problem())
+        skip_unless_required(docker_problem(), "K8SLITE_REQUIRE_DOCKER")
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+NEED_DOCKER = ("01_containers.ipynb", "13_real_containers.ipynb")  # store outputs recorded on a Docker host
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 HEADER = re.compile(r"#\s*Exercise\s+(\d{2}\.\d+)\s*:\s*(\S.*)")
@@ -117,14 +119,18 @@ def replace_solution(source: str, replacement: str | list[str]) -> str:
         if line.strip() == BEGIN:
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            code = replacements[0].strip("\n").split("\n")
+            kept.extend(indented(replacements[0], indent))
             replacements = replacements[1:]
-            kept.extend(indent + code_line if code_line.strip() else "" for code_line in code)
         elif line.strip() == END:
             inside = False
         elif not inside:
             kept.append(line)
     return "\n".join(kept)
+
+
+def indented(code: str, indent: str) -> list[str]:
+    """The lines of ``code`` (a block written without indentation) indented by ``indent``; blank lines stay empty."""
+    return [indent + line if line.strip() else "" for line in code.strip("\n").split("\n")]
 
 
 def has_markers(source: str) -> bool:

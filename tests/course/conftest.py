@@ -85,3 +85,12 @@ class Runner:
 @pytest.fixture(scope="session")
 def runner() -> Runner:
     return Runner()
+
+
+UNREACHABLE = "unix:///nonexistent/docker.sock"
+
+
+@pytest.fixture
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Docker engine for this test's kernels (they inherit DOCKER_HOST): the simulation path."""
+    monkeypatch.setenv("DOCKER_HOST", UNREACHABLE)

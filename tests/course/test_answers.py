@@ -28,6 +28,7 @@ from k8slite.course.workspace import (
     default_book,
     find_check,
     find_exercises,
+    indented,
     make_workspace,
     replace_solution,
 )
@@ -35,7 +36,6 @@ from k8slite.course.workspace import (
 BOOK = default_book()
 NOTEBOOKS = [p for p in (book_notebooks(BOOK) if BOOK.is_dir() else [])
              if find_exercises(nbformat.read(p, as_version=nbformat.NO_CONVERT))]
-UNREACHABLE = "unix:///nonexistent/docker.sock"
 
 
 def with_answers(nb: NotebookNode, answers: dict[str, Answer]) -> NotebookNode:
@@ -61,11 +61,6 @@ def wrong_rounds(nb: NotebookNode, chapter: str) -> list[dict[str, tuple[str, An
     for k in range(max((len(wrong.get(ex, [])) for ex in ids), default=0)):
         rounds.append({ex: wrong[ex][k] for ex in ids if len(wrong.get(ex, [])) > k})
     return rounds
-
-
-@pytest.fixture
-def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCKER_HOST", UNREACHABLE)  # the simulation path: the answers are not about Docker
 
 
 def test_every_exercise_has_another_right_answer_and_a_wrong_one() -> None:
@@ -105,21 +100,25 @@ def type_in(workspace: NotebookNode, answers: dict[str, Answer]) -> NotebookNode
         lines = cell.source.split("\n")
         for code in codes:
             at = next(i for i, line in enumerate(lines) if line.strip() == raise_line)
-            indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
-            lines[at: at + 1] = [indent + c if c.strip() else "" for c in str(code).strip("\n").split("\n")]
+            lines[at: at + 1] = indented(code, lines[at][: len(lines[at]) - len(lines[at].lstrip())])
         cell.source = "\n".join(lines)
     return typed
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_other_right_answers_pass_nbval_in_the_workspace(tmp_path: Path, path: Path) -> None:
-    right, _ = answers_of(chapter_of(path) or "")
+def learners_copy(path: Path, tmp_path: Path) -> Path:
+    """The learner's workspace copy of one book notebook, made as `make lab` makes it (conftest included)."""
     book = tmp_path / "book"
     book.mkdir()
     (book / path.name).write_bytes(path.read_bytes())
     (book / "conftest.py").write_bytes((BOOK / "conftest.py").read_bytes())
     make_workspace(book, tmp_path / "work")
-    learner = tmp_path / "work" / path.name
+    return tmp_path / "work" / path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_other_right_answers_pass_nbval_in_the_workspace(tmp_path: Path, path: Path) -> None:
+    right, _ = answers_of(chapter_of(path) or "")
+    learner = learners_copy(path, tmp_path)
     workspace = nbformat.read(learner, as_version=nbformat.NO_CONVERT)
     missing = [ex for ex, _ in find_exercises(workspace) if ex not in right]
     if missing:
@@ -135,13 +134,10 @@ ALLOWED = {"NotImplementedError", "AssertionError", "ExerciseNotDone"}
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_an_unsolved_workspace_fails_only_in_its_exercises(runner, no_engine: None, tmp_path: Path, path: Path) -> None:
-    book = tmp_path / "book"
-    book.mkdir()
-    (book / path.name).write_bytes(path.read_bytes())
-    make_workspace(book, tmp_path / "work")
-    workspace = runner.read(tmp_path / "work" / path.name)
+    learner = learners_copy(path, tmp_path)
+    workspace = runner.read(learner)
     exercise_cells = {index for _, index in find_exercises(workspace)} | set(check_cells(workspace).values())
-    ran = runner.execute(workspace, tmp_path / "work", len(workspace.cells) - 1)
+    ran = runner.execute(workspace, learner.parent, len(workspace.cells) - 1)
     wrong = []
     for index, cell in enumerate(ran.cells):
         error = runner.error_of(cell) if cell.cell_type == "code" else None

@@ -11,18 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from k8slite.course.workspace import default_book
+from k8slite.course.workspace import NEED_DOCKER, default_book
 
 BOOK = default_book()
-UNREACHABLE = "unix:///nonexistent/docker.sock"
 
 
-@pytest.fixture
-def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DOCKER_HOST", UNREACHABLE)  # the kernels inherit it
-
-
-@pytest.mark.parametrize("name", ["01_containers.ipynb", "13_real_containers.ipynb"])
+@pytest.mark.parametrize("name", NEED_DOCKER)
 def test_a_real_container_chapter_runs_without_an_engine(runner, no_engine: None, name: str) -> None:
     path: Path = BOOK / name
     nb = runner.read(path)

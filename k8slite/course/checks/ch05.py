@@ -35,6 +35,7 @@ from k8slite.clock import VirtualClock
 from k8slite.course.checks import exercise
 from k8slite.errors import Conflict, Expired, Invalid, NotFound
 from k8slite.etcd_quorum import EtcdCluster, EtcdError
+from k8slite.informer import object_key
 from k8slite.store import Store
 
 NAMESPACES = ("default", "shop")
@@ -237,7 +238,7 @@ def random_writes(api: APIServer, rng: random.Random, count: int) -> None:
 
 
 def expected_cache(api: APIServer) -> dict[str, KubeObject]:
-    return {f"{o.namespace}/{o.name}": o for o in api.list("pods")}
+    return {object_key(o): o for o in api.list("pods")}
 
 
 def compare_cache(got: Any, api: APIServer, what: str) -> None:
@@ -319,9 +320,9 @@ def events_after(api: APIServer, cache: dict[str, Any], revision: int) -> dict[s
     for event in api.store.watch("/registry/pods/", revision).drain():
         obj = event.value
         if event.type == "DELETED":
-            current.pop(f"{obj.namespace}/{obj.name}", None)
+            current.pop(object_key(obj), None)
         else:
-            current[f"{obj.namespace}/{obj.name}"] = obj
+            current[object_key(obj)] = obj
     return current
 
 
@@ -333,7 +334,7 @@ def scenario_05_3(catch_up: Callable[..., Any], seed: int) -> bool:
         api.create(Namespace(metadata=ObjectMeta(name=name)))
     random_writes(api, rng, rng.randint(3, 10))
     revision = api.store.revision
-    cache = {f"{o.namespace}/{o.name}": o for o in APIServer.list(api, "pods")}
+    cache = {object_key(o): o for o in APIServer.list(api, "pods")}
     gap = rng.randint(1, 2 * history)
     referee = api.store.watch("/registry/pods/")
     random_writes(api, rng, gap)
