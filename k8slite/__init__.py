@@ -9,12 +9,12 @@ from k8slite.api.pod import Pod
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.clock import RealClock, VirtualClock
 from k8slite.cluster import Cluster
-from k8slite.errors import AlreadyExists, ApiError, Conflict, Expired, Forbidden, Gone, Invalid, NotFound
+from k8slite.errors import AlreadyExists, ApiError, BadRequest, Conflict, Expired, Forbidden, Gone, Invalid, NotFound
 from k8slite.runtime.docker import RuntimeUnavailable
 
 __all__ = [
     "Cluster", "VirtualClock", "RealClock",
     "Pod", "Node", "Namespace", "ReplicaSet", "Event",
-    "ApiError", "Invalid", "NotFound", "AlreadyExists", "Conflict", "Forbidden", "Expired", "Gone",
+    "ApiError", "BadRequest", "Invalid", "NotFound", "AlreadyExists", "Conflict", "Forbidden", "Expired", "Gone",
     "RuntimeUnavailable",
 ]

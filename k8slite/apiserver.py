@@ -27,7 +27,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from k8slite.admission import Admission
-from k8slite.admission.evaluator import group_resource
 from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
@@ -39,7 +38,17 @@ from k8slite.api.service import Service
 from k8slite.api.storage_admission import add_protection, admit_default_class
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
-from k8slite.errors import AlreadyExists, Conflict, FieldError, Forbidden, Invalid, NotFound, invalid_object
+from k8slite.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    already_exists,
+    conflict,
+    invalid_object,
+    not_found,
+)
 from k8slite.network.clusterip import allocate, check_requested, keep_allocations
 from k8slite.store import KeyExists, KeyMissing, RevisionMismatch, Store, Watch
 
@@ -47,6 +56,8 @@ T = TypeVar("T", bound=KubeObject)
 FOREGROUND = "foregroundDeletion"
 ORPHAN = "orphan"
 GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+JOB_DELETE_WARNING = ("child pods are preserved by default when jobs are deleted; set propagationPolicy=Background "
+                      "to remove them or set propagationPolicy=Orphan to suppress this warning")
 
 
 class APIServer:
@@ -56,6 +67,18 @@ class APIServer:
         self.clock, self.rng = clock, rng
         self.store = store or Store()
         self.admission = Admission(self)
+        self.warnings: list[str] = []
+        """Warnings the server sent back (HTTP `Warning` headers), oldest first; see `pop_warnings`."""
+
+    def pop_warnings(self) -> list[str]:
+        """The warnings sent since the last call, taken off the list.
+
+        kube-apiserver attaches warnings to a response without failing the
+        request (k8s.io/apiserver/pkg/warning); kubectl prints each as a
+        `Warning: ...` line on stderr. Here the server appends them to
+        `self.warnings` and a client (kubectl) takes them with this call."""
+        taken, self.warnings = self.warnings, []
+        return taken
 
     # ------------------------------------------------------------ keys
     @staticmethod
@@ -73,7 +96,7 @@ class APIServer:
         k = lookup(kind)
         found = self.store.get(self.key(k, namespace, name))
         if found is None:
-            raise NotFound(f'{k.plural} "{name}" not found')
+            raise not_found(k.resource, name)
         return found[0]  # type: ignore[no-any-return]
 
     def list(self, kind: str, namespace: str | None = None,
@@ -110,7 +133,7 @@ class APIServer:
         try:
             rev = self.store.create(self.key(kind, new.namespace, new.name), new)
         except KeyExists:
-            raise AlreadyExists(f'{kind.plural} "{new.name}" already exists') from None
+            raise already_exists(kind.resource, new.name) from None
         new.metadata.resource_version = str(rev)
         return new
 
@@ -126,7 +149,7 @@ class APIServer:
         apply_defaults(new)
         errors = validate(new)
         if errors:
-            raise invalid_object(kind.kind, new.name, errors)
+            raise invalid_object(kind.group_kind, new.name, errors)
         return new
 
     def random_suffix(self, length: int = 5) -> str:
@@ -141,7 +164,7 @@ class APIServer:
         if found is None:
             raise NotFound(f'namespaces "{obj.namespace}" not found')
         if found[0].status.phase == "Terminating":
-            raise Forbidden(f'{group_resource(kind.plural, kind.api_version)} "{obj.name}" is forbidden: unable to '
+            raise Forbidden(f'{kind.resource} "{obj.name}" is forbidden: unable to '
                             f'create new content in namespace {obj.namespace} because it is being terminated')
         self.admission.admit(obj, kind, charged)
         if isinstance(obj, Service):
@@ -183,10 +206,9 @@ class APIServer:
         kind = kind_of(obj)
         found = self.store.get(self.key(kind, obj.namespace or ("default" if kind.namespaced else ""), obj.name))
         if found is None:
-            raise NotFound(f'{kind.plural} "{obj.name}" not found')
+            raise not_found(kind.resource, obj.name)
         if obj.metadata.resource_version and obj.metadata.resource_version != str(found[1]):
-            raise Conflict(f'Operation cannot be fulfilled on {kind.plural} "{obj.name}": the object has been '
-                           "modified; please apply your changes to the latest version and try again")
+            raise conflict(kind.resource, obj.name)
         return kind, found[0]
 
     def write(self, kind: Kind, current: KubeObject, new: T) -> T:
@@ -196,8 +218,7 @@ class APIServer:
             rev = self.store.update(self.key(kind, current.namespace, current.name), new,
                                     int(current.metadata.resource_version))
         except RevisionMismatch:
-            raise Conflict(f'Operation cannot be fulfilled on {kind.plural} "{new.name}": the object has been '
-                           "modified; please apply your changes to the latest version and try again") from None
+            raise conflict(kind.resource, new.name) from None
         new.metadata.resource_version = str(rev)
         return new
 
@@ -226,9 +247,15 @@ class APIServer:
         after), Foreground (the owner waits, with the finalizer foregroundDeletion, until
         its dependents are gone) or Orphan (the dependents stay, without the owner reference).
         An object with finalizers only gets a deletionTimestamp until they are removed.
+        A batch/v1 Job deleted with no policy orphans its pods (its
+        DefaultGarbageCollectionPolicy is OrphanDependents), with a warning
+        (pkg/registry/batch/job/storage/storage.go).
         """
         k = lookup(kind)
         obj = self.get(kind, name, namespace if k.namespaced else "")
+        if isinstance(obj, Job) and propagation_policy is None:
+            self.warnings.append(JOB_DELETE_WARNING)
+            propagation_policy = "Orphan"
         finalizer = deletion_finalizer(propagation_policy)
         if obj.metadata.deletion_timestamp is not None and (obj.metadata.finalizers or awaits_finalize(obj)):
             return obj
@@ -251,7 +278,7 @@ class APIServer:
         try:
             self.store.delete(self.key(k, obj.namespace, name))
         except KeyMissing:
-            raise NotFound(f'{k.plural} "{name}" not found') from None
+            raise not_found(k.resource, name) from None
         return obj
 
     def mark_deleted(self, kind: Kind, obj: KubeObject, finalizer: str) -> KubeObject:

@@ -11,6 +11,9 @@ time between callbacks, on the same single thread. The only door in from
 other threads is `call_soon_threadsafe` (the Docker runtime's workers hand
 back the results of engine calls that way); it wakes the clock at once, so
 a result is acted on without waiting for the next timer.
+
+`go_duration` writes a duration as Go's time.Duration does (10s, 1m20s,
+5m0s), the way the kubelet's messages show them.
 """
 
 from __future__ import annotations
@@ -162,3 +165,16 @@ class RealClock(VirtualClock):
 
 
 Clock = VirtualClock
+
+
+def go_duration(seconds: float) -> str:
+    """Go's time.Duration String() of a duration truncated to milliseconds: 0s, 870ms, 1.234s, 2m5.5s."""
+    ms = int(seconds * 1000 + 1e-6)
+    if ms < 1000:
+        return f"{ms}ms" if ms else "0s"
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    text = f"{rest / 1000:.3f}".rstrip("0").rstrip(".") + "s"
+    if hours or minutes:
+        text = f"{minutes}m{text}"
+    return f"{hours}h{text}" if hours else text

@@ -33,6 +33,7 @@ from k8slite.apply import three_way
 from k8slite.cluster_handles import NodeHandle, PodHandle
 from k8slite.control_plane import start_control_plane
 from k8slite.controllers.deployment_util import deployment_complete
+from k8slite.controllers.node_lifecycle import NODE_MONITOR_GRACE_PERIOD
 from k8slite.controllers.pv_provisioner import install_default_class
 from k8slite.errors import NotFound
 from k8slite.kubelet import Kubelet
@@ -72,7 +73,8 @@ class Cluster:
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
-                 node_monitor_grace_period: float = 40.0, scheduler_profile: Profile | None = None,
+                 node_monitor_grace_period: float = NODE_MONITOR_GRACE_PERIOD,
+                 scheduler_profile: Profile | None = None,
                  network: str = "host-gw") -> None:
         self.pod_network = PodNetwork(network)  # "host-gw" or "vxlan": flannel's backends (network/podnet.py)
         self.runtime_name = runtime
@@ -237,7 +239,9 @@ class Cluster:
 
     def delete(self, kind: str, name: str, namespace: str = "default",
                propagation_policy: str | None = None, grace_period: int | None = None) -> KubeObject:
-        """Delete an object; what it owns goes too: "Background" (default), "Foreground" or "Orphan".
+        """Delete an object, as the API call does: what it owns goes too with "Background" or
+        "Foreground", stays with "Orphan"; None is the server's default, Background except for a Job
+        (batch/v1 orphans its pods, with a warning; `kubectl delete` sends Background). It does not wait.
         A pod gets `grace_period` seconds (default: its terminationGracePeriodSeconds); 0 removes it
         from the API at once, without waiting for its kubelet (`kubectl delete --force`)."""
         return self.api.delete(kind, name, namespace, grace_period=grace_period,

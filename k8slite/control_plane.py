@@ -8,10 +8,11 @@ started and left alone; they talk only through the API server.
 The controllers come in groups, each met in its chapter: `controllers`
 (07: ReplicaSets, node lifecycle, taint eviction, garbage collection; 10:
 PersistentVolumes, attach/detach and in-use protection), `workload_controllers` (08 and 09:
-Deployments and Jobs), `namespace_controllers` (11: namespaces and
-quotas), `network_controllers` (12: Endpoints and EndpointSlices).
+Deployments and Jobs), `namespace_controllers` (11: namespaces, quotas,
+and each namespace's ServiceAccount `default` and CA ConfigMap),
+`network_controllers` (12: Endpoints and EndpointSlices).
 Simplified: no leader election (one copy of each), no cloud, token,
-certificate or DaemonSet/StatefulSet controllers.
+certificate-signing or DaemonSet/StatefulSet controllers.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.controllers.persistentvolume import PersistentVolumeController
 from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.resourcequota import ResourceQuotaController
+from k8slite.controllers.serviceaccount import RootCACertPublisher, ServiceAccountsController
 from k8slite.controllers.storage_protection import StorageProtectionController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.runtime.storage import NetworkStorage
@@ -55,7 +57,8 @@ def start_control_plane(api: APIServer, storage: NetworkStorage, rng: random.Ran
     if controllers:
         plane.network_controllers = started([EndpointsController(api), EndpointSliceController(api)])
         plane.workload_controllers = started([DeploymentController(api), JobController(api)])
-        plane.namespace_controllers = started([NamespaceController(api), ResourceQuotaController(api)])
+        plane.namespace_controllers = started([NamespaceController(api), ResourceQuotaController(api),
+                                               ServiceAccountsController(api), RootCACertPublisher(api)])
         plane.controllers = [ReplicaSetController(api), NodeLifecycleController(api, node_monitor_grace_period),
                              TaintEvictionController(api), GarbageCollector(api),
                              PersistentVolumeController(api, storage), AttachDetachController(api),

@@ -5,6 +5,12 @@ reports has a reason (NotFound, AlreadyExists, Conflict, Invalid, Forbidden,
 Expired) and an HTTP code, and the message reads as Kubernetes' does, so that
 what a learner sees here is what `kubectl` would print. k8slite raises them
 as Python exceptions instead of returning Status objects.
+
+Messages name the resource with its group, as the server's qualified
+resource does (`deployments.apps "d" not found`, `Deployment.apps "d" is
+invalid: ...`); the core group adds nothing (`pods "p" not found`). A field
+error prints its bad value as field.Error does (field/errors.go): strings in
+Go's double quotes, numbers and booleans bare, nothing as `null`.
 """
 
 from __future__ import annotations
@@ -49,6 +55,15 @@ class Invalid(ApiError):
     code = 422
 
 
+class BadRequest(Invalid):
+    """400: the body could not be decoded (`Pod in version "v1" cannot be handled as a Pod: ...`).
+
+    A kind of Invalid here, so that code catching Invalid for any refused manifest keeps working."""
+
+    reason = "BadRequest"
+    code = 400
+
+
 class Forbidden(ApiError):
     """403: admission refused the request (quota, a namespace being deleted)."""
 
@@ -66,19 +81,49 @@ class Expired(ApiError):
 Gone = Expired
 
 
+OMIT = object()
+"""field.OmitValueType: an error that shows no value."""
+VALUELESS = ("Required value", "Forbidden", "Too long", "Internal error")
+
+
 class FieldError:
     """One field's problem, as apimachinery's field.Error prints it."""
 
-    def __init__(self, path: str, kind: str, detail: str = "", value: object = None) -> None:
+    def __init__(self, path: str, kind: str, detail: str = "", value: object = OMIT) -> None:
         self.path, self.kind, self.detail, self.value = path, kind, detail, value
 
     def __str__(self) -> str:
-        if self.kind == "Invalid value":
-            shown = f'"{self.value}"' if isinstance(self.value, str) else str(self.value)
-            text = f"{self.path}: Invalid value: {shown}"
-        else:
+        """field.Error.Error(): `path: Type: value: detail`; Required and Forbidden show no value."""
+        if self.kind in VALUELESS or self.value is OMIT:
             text = f"{self.path}: {self.kind}"
+        else:
+            text = f"{self.path}: {self.kind}: {go_value(self.value)}"
         return f"{text}: {self.detail}" if self.detail else text
+
+
+def go_value(value: object) -> str:
+    """How field.Error prints a bad value: %q for strings, %v for numbers and booleans, null for nil."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return go_quote(value)
+    if isinstance(value, list):  # %#v of a []string
+        return "[]string{" + ", ".join(go_quote(str(v)) for v in value) + "}"
+    if isinstance(value, dict):  # %#v of a map[string]string: keys sorted
+        pairs = (f"{go_quote(str(k))}:{go_quote(str(v))}" for k, v in sorted(value.items()))
+        return "map[string]string{" + ", ".join(pairs) + "}"
+    return str(value)
+
+
+def go_quote(text: str) -> str:
+    """strconv.Quote: double quotes, with backslash escapes for quotes, backslashes and control characters."""
+    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    body = "".join(escapes.get(ch) or (ch if ch.isprintable() else f"\\x{ord(ch):02x}") for ch in text)
+    return f'"{body}"'
 
 
 def required(path: str) -> FieldError:
@@ -91,15 +136,31 @@ def invalid(path: str, value: object, detail: str) -> FieldError:
 
 def unsupported(path: str, value: object, allowed: list[str]) -> FieldError:
     quoted = ", ".join(f'"{a}"' for a in allowed)
-    return FieldError(path, "Unsupported value", f'"{value}": supported values: {quoted}')
+    return FieldError(path, "Unsupported value", f"supported values: {quoted}", value)
 
 
 def forbidden(path: str, detail: str) -> FieldError:
     return FieldError(path, "Forbidden", detail)
 
 
+def not_found(resource: str, name: str) -> NotFound:
+    """NewNotFound: `deployments.apps "web" not found` (resource: the kind's group-qualified resource)."""
+    return NotFound(f'{resource} "{name}" not found')
+
+
+def already_exists(resource: str, name: str) -> AlreadyExists:
+    """NewAlreadyExists: `deployments.apps "web" already exists`."""
+    return AlreadyExists(f'{resource} "{name}" already exists')
+
+
+def conflict(resource: str, name: str) -> Conflict:
+    """NewConflict with registry.OptimisticLockErrorMsg: an update from a stale resourceVersion."""
+    return Conflict(f'Operation cannot be fulfilled on {resource} "{name}": the object has been modified; '
+                    "please apply your changes to the latest version and try again")
+
+
 def invalid_object(kind: str, name: str, errors: list[FieldError]) -> Invalid:
-    """`Pod "x" is invalid: spec.containers[0].image: Required value`, as Kubernetes words it."""
+    """`Pod "x" is invalid: spec.containers[0].image: Required value`; kind is group-qualified (`Deployment.apps`)."""
     if len(errors) == 1:
         detail = str(errors[0])
     else:

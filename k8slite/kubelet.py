@@ -9,8 +9,9 @@ write the pod's status back. It also finishes graceful deletion: stop the
 containers, then delete the pod for good.
 
 The kubelet restarts containers, not pods; a pod whose node dies is replaced
-by a controller, never by a kubelet. Simplified: no static pods, no init
-containers, no cgroups; pod IPs come from the node's podCIDR (network/ipam.py).
+by a controller, never by a kubelet. Init containers and sidecars run in
+their order (kubelet_init.py). Simplified: no static pods, no cgroups;
+pod IPs come from the node's podCIDR (network/ipam.py).
 """
 
 from __future__ import annotations
@@ -23,18 +24,26 @@ from k8slite.api.node import Node, NodeAddress, NodeCondition, NodeSpec, NodeSta
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
 from k8slite.backoff import Backoff
-from k8slite.clock import Timer
-from k8slite.errors import NotFound
+from k8slite.clock import Timer, go_duration
+from k8slite.errors import Conflict, NotFound
 from k8slite.events import EventRecorder
+from k8slite.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PLEG_RELIST_PERIOD, ImageManager
 from k8slite.informer import Informer, WorkQueue, object_key
-from k8slite.kubelet_status import container_status, pod_status
+from k8slite.kubelet_init import stop_group, stop_order, sync_containers
+from k8slite.kubelet_status import container_status, pod_status, sandbox_failed_status
 from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
-from k8slite.podstatus import should_restart
+from k8slite.podstatus import restart_policy_for, should_restart
 from k8slite.prober import Prober, ProbeWorker
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime, ImagePullError
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime
 from k8slite.volumes import VolumeManager
 
 STATUS_UPDATE_PERIOD = 10.0
+NODE_CONDITIONS = (  # what the kubelet posts, in its order; this one never feels memory, disk or PID pressure
+    ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+)
 POD_RESYNC_EVERY = 6  # heartbeats: a full resync of this node's pods every minute
 
 
@@ -48,7 +57,6 @@ class ContainerRecord:
     restart_count: int = 0
     waiting_reason: str = "ContainerCreating"
     waiting_message: str = ""
-    image_failed_at: float | None = None
     stopping: bool = False  # SIGTERM sent for a graceful deletion; wait for the exit
     started_id: str = ""  # the container whose start the kubelet has announced (Started event, probes)
 
@@ -72,7 +80,7 @@ class Kubelet:
         self.clock = api.clock
         self.recorder = EventRecorder(api, "kubelet", self.node_name)
         self.backoff = Backoff()
-        self.image_backoff = Backoff()  # image pulls: 10 s doubling to 300 s, like containers
+        self.images = ImageManager(runtime, self.recorder, self.clock)  # pulls, and their back-off
         self.pods: dict[str, PodRecord] = {}
         self.queue = WorkQueue(self.clock, self.sync_pod)
         self.volumes = VolumeManager(api, runtime, self.recorder, self.node_name, self.queue.add_after)
@@ -137,28 +145,33 @@ class Kubelet:
         return node
 
     def heartbeat(self) -> None:
-        """Post the node's status: Ready, with a fresh lastHeartbeatTime."""
+        """Post the node's status: its conditions (Ready, no pressure), each with a fresh lastHeartbeatTime."""
         if not self.running:
             return
         node = self.api.get("nodes", self.node_name)
         assert isinstance(node, Node)
         new = node.copy()
-        now = self.clock.now
-        ready = new.status.condition("Ready")
-        if ready is None:
-            ready = NodeCondition("Ready", "True", last_transition_time=now)
-            new.status.conditions.append(ready)
-        if ready.status != "True":
-            ready.status, ready.last_transition_time = "True", now
-            self.recorder.normal(node, "NodeReady", f"Node {self.node_name} status is now: NodeReady")
-        ready.reason, ready.message = "KubeletReady", "kubelet is posting ready status"
-        ready.last_heartbeat_time = now
+        for type_, status, reason, message in NODE_CONDITIONS:
+            self.set_node_condition(new, type_, status, reason, message)
         self.api.update_status(new)
         self.heartbeats += 1
         if self.heartbeats % POD_RESYNC_EVERY == 0:  # level-triggered: look at every pod now and then
             for key in sorted(self.informer.cache if self.informer else {}):
                 self.queue.add(key)
         self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
+
+    def set_node_condition(self, node: Node, type_: str, status: str, reason: str, message: str) -> None:
+        """One condition of the status the kubelet posts (pkg/kubelet/nodestatus/setters.go), heartbeat now."""
+        now = self.clock.now
+        condition = node.status.condition(type_)
+        if condition is None:
+            condition = NodeCondition(type_, status, last_transition_time=now)
+            node.status.conditions.append(condition)
+        if condition.status != status:
+            condition.status, condition.last_transition_time = status, now
+            if type_ == "Ready":
+                self.recorder.normal(node, "NodeReady", f"Node {self.node_name} status is now: NodeReady")
+        condition.reason, condition.message, condition.last_heartbeat_time = reason, message, now
 
     # ------------------------------------------------------------ events in
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
@@ -200,11 +213,11 @@ class Kubelet:
         if record is None:
             new_record = self.create_sandbox(pod)
             if new_record is None:
+                self.write_sandbox_failed(pod)
                 return
             record = self.pods[key] = new_record
         if pod.status.phase not in ("Succeeded", "Failed") and self.volumes.mount_all(pod, record.sandbox_id, key):
-            for container in pod.spec.containers:
-                self.sync_container(pod, record, container)
+            sync_containers(self, pod, record)  # init containers first (kubelet_init.py)
             evicted = self.volumes.size_limit_exceeded(pod, record.sandbox_id, key)
             if evicted:
                 self.volumes.evict(pod, record.sandbox_id, evicted)
@@ -221,7 +234,9 @@ class Kubelet:
         prober = Prober(self.clock, self.runtime, sandbox_id, ip,
                         lambda w, c, ok, out: self.probe_result(key, w, c, ok, out))
         record = PodRecord(pod.metadata.uid, sandbox_id, ip, prober, allocated=allocated)
-        record.containers = {c.name: ContainerRecord(c.name) for c in pod.spec.containers}
+        waiting = "PodInitializing" if pod.spec.init_containers else "ContainerCreating"
+        record.containers = {c.name: ContainerRecord(c.name, waiting_reason=waiting)
+                             for c in [*pod.spec.init_containers, *pod.spec.containers]}
         return record
 
     def allocate_ip(self, pod: Pod) -> str:
@@ -237,13 +252,16 @@ class Kubelet:
             self.queue.add_after(object_key(pod), STATUS_UPDATE_PERIOD)
             return ""
 
-    def sync_container(self, pod: Pod, record: PodRecord, container: Container) -> None:
+    def sync_container(self, pod: Pod, record: PodRecord, container: Container, init: bool = False) -> None:
         rec = record.containers[container.name]
+        if rec.stopping:  # a sidecar stopped because the pod is done
+            return
         if not rec.current_id:
             self.start_container(pod, record, container, rec)
             return
         info = self.runtime.container_status(rec.current_id)
-        if info.state != EXITED or not should_restart(pod.spec.restart_policy, info.exit_code):
+        policy = restart_policy_for(pod.spec.restart_policy, container, init)
+        if info.state != EXITED or not should_restart(policy, info.exit_code):
             return
         backoff_key = f"{pod.metadata.uid}/{container.name}"
         finished = info.finished_at or 0.0
@@ -257,7 +275,7 @@ class Kubelet:
 
     def crash_loop(self, pod: Pod, rec: ContainerRecord, backoff_key: str, finished: float) -> None:
         delay = self.backoff.get(backoff_key)
-        message = (f"back-off {delay:g}s restarting failed container={rec.name} "
+        message = (f"back-off {go_duration(delay)} restarting failed container={rec.name} "
                    f"pod={pod.name}_{pod.namespace}({pod.metadata.uid})")
         if rec.waiting_message != message:
             self.recorder.warning(pod, "BackOff", f"Back-off restarting failed container {rec.name} in pod "
@@ -294,33 +312,25 @@ class Kubelet:
         self.queue.add_after(object_key(pod), 10.0)
 
     def pull_image(self, pod: Pod, container: Container, rec: ContainerRecord) -> bool:
-        """Make the image present: ErrImagePull on failure, then ImagePullBackOff while backing off."""
-        image, key = container.image, f"{pod.metadata.uid}/{container.name}/image"
-        if rec.image_failed_at is not None and self.image_backoff.in_backoff_since(key, rec.image_failed_at,
-                                                                                   self.clock.now):
-            if rec.waiting_reason != "ImagePullBackOff":
-                self.recorder.normal(pod, "BackOff", f'Back-off pulling image "{image}"')
-            self.queue.add_after(object_key(pod), rec.image_failed_at + self.image_backoff.get(key) - self.clock.now)
-            rec.waiting_reason, rec.waiting_message = "ImagePullBackOff", f'Back-off pulling image "{image}"'
+        """EnsureImageExists (image_manager.py); on failure the container waits with its reason and
+        message, and the kubelet says `Error: <reason>` (kuberuntime_container.go, startContainer)."""
+        key, left = object_key(pod), self.images.backoff_left(pod, container)
+        ago = self.images.failed_ago(pod, container)
+        # Said already: ErrImagePull shows until the next PLEG relist (1 s), ImagePullBackOff until the back-off ends.
+        if rec.waiting_reason == ERR_IMAGE_PULL and ago < PLEG_RELIST_PERIOD:
+            self.queue.add_after(key, PLEG_RELIST_PERIOD - ago)
             return False
-        try:
-            pulled = self.runtime.pull_image(image, container.image_pull_policy)
-        except ImagePullError as e:
-            rec.image_failed_at = self.clock.now
-            delay = self.image_backoff.next(key, self.clock.now)
-            self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
-            self.recorder.warning(pod, "Failed", f'Failed to pull image "{image}": {e}')
-            self.recorder.warning(pod, "Failed", "Error: ErrImagePull")
-            rec.waiting_reason, rec.waiting_message = "ErrImagePull", f'Failed to pull image "{image}": {e}'
-            self.queue.add_after(object_key(pod), delay)
+        if rec.waiting_reason == IMAGE_PULL_BACK_OFF and left > 0:
+            self.queue.add_after(key, left)
             return False
-        rec.image_failed_at = None
-        if pulled:
-            self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
-            self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{image}" in 0s')
-        else:
-            self.recorder.normal(pod, "Pulled", f'Container image "{image}" already present on machine')
-        return True
+        reason, message = self.images.ensure_image_exists(pod, container)
+        if not reason:
+            return True
+        self.recorder.warning(pod, "Failed", f"Error: {reason}")
+        rec.waiting_reason, rec.waiting_message = reason, message
+        retry = {ERR_IMAGE_PULL: PLEG_RELIST_PERIOD, IMAGE_PULL_BACK_OFF: self.images.backoff_left(pod, container)}
+        self.queue.add_after(key, retry.get(reason, STATUS_UPDATE_PERIOD))
+        return False
 
     def probe_result(self, key: str, worker: ProbeWorker, container: Container, ok: bool, output: str) -> None:
         pod = self.informer.get(key) if self.informer else None
@@ -343,16 +353,29 @@ class Kubelet:
             record.ip = record.prober.pod_ip = self.runtime.sandbox_ip(record.sandbox_id)
         statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod)
                     for c in pod.spec.containers]
+        init_statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod, init=True)
+                         for c in pod.spec.init_containers]
         try:  # the status manager writes on top of the latest copy, not the informer's
             latest = self.api.get("pods", pod.name, pod.namespace)
         except NotFound:
             return
         assert isinstance(latest, Pod)
-        status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now)
+        status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now, init_statuses)
         if status != latest.status:
             new = copy.copy(latest)
             new.status = status
             self.api.update_status(new)
+
+    def write_sandbox_failed(self, pod: Pod) -> None:
+        """The sandbox could not be made: say so in PodReadyToStartContainers."""
+        status = sandbox_failed_status(pod, self.clock.now)
+        if self.connected and status != pod.status:
+            new = copy.copy(pod)
+            new.status = status
+            try:
+                self.api.update_status(new)
+            except (NotFound, Conflict):
+                pass  # the next sync tries again
 
     def template_host_ip(self) -> str:
         addresses = self.template.status.addresses
@@ -360,20 +383,14 @@ class Kubelet:
 
     # ------------------------------------------------------------ deletion
     def terminate(self, key: str, pod: Pod) -> None:
-        """Graceful deletion: stop every container, then delete the pod object for good."""
+        """Graceful deletion: stop every container (sidecars last), then delete the pod object for good."""
         record = self.pods.get(key)
         if record is not None:
             record.prober.stop()
             grace = pod.metadata.deletion_grace_period_seconds or 0
-            for rec in record.containers.values():
-                if rec.current_id and self.runtime.container_status(rec.current_id).state == RUNNING:
-                    if not rec.stopping:
-                        self.recorder.normal(pod, "Killing", f"Stopping container {rec.name}")
-                        self.runtime.stop_container(rec.current_id, grace)
-                    rec.stopping = True
-            if any(r.current_id and self.runtime.container_status(r.current_id).state == RUNNING
-                   for r in record.containers.values()):
-                return
+            for group in stop_order(pod):
+                if stop_group(self, pod, record, group, grace):
+                    return  # the next group stops once this one has
             self.forget(key)
         try:
             self.api.delete("pods", pod.name, pod.namespace, grace_period=0)
@@ -400,6 +417,9 @@ class Kubelet:
             raise NotFound(f'container "{name}" in pod "{pod.name}" is not available')
         rec = record.containers[container.name]
         cid = rec.previous_id if previous else rec.current_id
+        if not cid and not previous:  # the API server's words (pkg/registry/core/pod/strategy.go)
+            raise NotFound(f'container "{container.name}" in pod "{pod.name}" is waiting to start: '
+                           f'{rec.waiting_reason or "ContainerCreating"}')
         if not cid:
             raise NotFound(f'previous terminated container "{container.name}" in pod "{pod.name}" not found')
         return cid, container

@@ -5,7 +5,11 @@ generateAPIPodStatus: each container is Waiting (ContainerCreating,
 CrashLoopBackOff), Running (since startedAt) or Terminated (exit code,
 reason Completed/Error); the previous run stays in lastState, so
 `kubectl describe` can show why it last died. Then the pod's phase and its
-Initialized, Ready, ContainersReady and PodScheduled conditions follow.
+PodReadyToStartContainers, Initialized, Ready, ContainersReady and
+PodScheduled conditions follow, in that order (kubectl describe's order in
+1.32). Init containers get the same statuses, in initContainerStatuses.
+Simplified: PodReadyToStartContainers is True while the pod runs (the fake
+sandbox has its network at once) and False once it has finished.
 """
 
 from __future__ import annotations
@@ -25,12 +29,24 @@ from k8slite.api.pod import (
     PodStatus,
 )
 from k8slite.apiserver import set_condition
-from k8slite.podstatus import not_ready_reason, pod_phase, should_restart
+from k8slite.podstatus import (
+    counted_sidecars,
+    init_phase,
+    initialized_condition,
+    not_ready_reason,
+    pod_phase,
+    restart_policy_for,
+    should_restart,
+)
 from k8slite.prober import Prober
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ContainerRuntime
 
 if TYPE_CHECKING:
     from k8slite.kubelet import ContainerRecord
+
+# the order kubectl describe shows a pod's conditions in (the kubelet writes them so in 1.32)
+CONDITION_ORDER = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2, "ContainersReady": 3,
+                   "PodScheduled": 4}
 
 
 def terminated(info: ContainerInfo) -> ContainerState:
@@ -40,7 +56,7 @@ def terminated(info: ContainerInfo) -> ContainerState:
 
 
 def container_status(runtime: ContainerRuntime, container: Container, rec: ContainerRecord,
-                     prober: Prober, pod: Pod) -> ContainerStatus:
+                     prober: Prober, pod: Pod, init: bool = False) -> ContainerStatus:
     status = ContainerStatus(name=container.name, image=container.image, restart_count=rec.restart_count)
     if rec.previous_id:
         status.last_state = terminated(runtime.container_status(rec.previous_id))
@@ -55,31 +71,56 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
     if info.state == RUNNING:
         status.state = ContainerState(running=ContainerStateRunning(info.started_at))
         status.started = True
-        status.ready = prober.ready(container.name)
+        # prober_manager.UpdatePodStatus: a regular init container is ready only once it has exited 0
+        status.ready = prober.ready(container.name) and (container.is_sidecar() or not init)
     elif info.state == EXITED and rec.waiting_reason == "CrashLoopBackOff" and \
-            should_restart(pod.spec.restart_policy, info.exit_code):
+            should_restart(restart_policy_for(pod.spec.restart_policy, container, init), info.exit_code):
         status.state = ContainerState(waiting=ContainerStateWaiting(rec.waiting_reason, rec.waiting_message))
         status.last_state = terminated(info)
         status.started = False
     else:
         status.state = terminated(info)
         status.started = False
+        status.ready = init and not container.is_sidecar() and info.exit_code == 0
     return status
 
 
-def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: str, now: float) -> PodStatus:
+def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: str, now: float,
+               init_statuses: list[ContainerStatus] | None = None) -> PodStatus:
+    """generateAPIPodStatus: phase, addresses and conditions from the containers' (and init containers') statuses."""
     status = copy.deepcopy(pod.status)
-    status.phase = pod_phase(statuses, pod.spec.restart_policy)
-    status.container_statuses = statuses
+    inits = init_statuses or []
+    sidecars = counted_sidecars(pod.spec.init_containers, inits)
+    status.phase = init_phase(pod.spec.init_containers, inits, pod.spec.restart_policy) or \
+        pod_phase(sidecars + statuses, pod.spec.restart_policy)
+    status.container_statuses, status.init_container_statuses = statuses, inits
     status.pod_ip, status.pod_ips, status.host_ip = pod_ip, [PodIP(pod_ip)] if pod_ip else [], host_ip
     if status.start_time is None:
         status.start_time = now
+    set_conditions(status, pod, sidecars + statuses, now)
+    return status
+
+
+def set_conditions(status: PodStatus, pod: Pod, statuses: list[ContainerStatus], now: float) -> None:
+    """PodReadyToStartContainers, Initialized, Ready, ContainersReady and PodScheduled, in kubectl's order."""
     ready = all(s.ready for s in statuses) and status.phase == "Running"
     reason, message = ("", "") if ready else not_ready_reason(statuses, status.phase)
-    for type_, value, why, text in (("Initialized", "True", "", ""), ("Ready", str(ready), reason, message),
+    # a finished pod's sandbox is gone (kubelet's killPod), so it is no longer ready to start containers
+    sandbox = "False" if status.phase in ("Succeeded", "Failed") else "True"
+    initialized = initialized_condition(pod.spec.init_containers, status.init_container_statuses,
+                                        status.container_statuses)
+    for type_, value, why, text in (("PodReadyToStartContainers", sandbox, "", ""), ("Initialized", *initialized),
+                                    ("Ready", str(ready), reason, message),
                                     ("ContainersReady", str(ready), reason, message),
                                     ("PodScheduled", "True", "", "")):
         set_condition(status.conditions, type_, value, why, text, now)
-    order = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2, "ContainersReady": 3, "PodScheduled": 4}
-    status.conditions.sort(key=lambda c: order.get(c.type, 9))
+    status.conditions.sort(key=lambda c: CONDITION_ORDER.get(c.type, 9))
+
+
+def sandbox_failed_status(pod: Pod, now: float) -> PodStatus:
+    """No sandbox (its network could not be set up): PodReadyToStartContainers False, no reason, nothing runs."""
+    status = copy.deepcopy(pod.status)
+    set_condition(status.conditions, "PodReadyToStartContainers", "False", "", "", now)
+    set_condition(status.conditions, "PodScheduled", "True", "", "", now)
+    status.conditions.sort(key=lambda c: CONDITION_ORDER.get(c.type, 9))
     return status

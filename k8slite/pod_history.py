@@ -6,7 +6,9 @@ server publishes is written down with the cluster clock's time, the state
 `kubectl get pods` would print (`state_word`, which the pictures' palette
 uses too) and the node. A pod deleted from the API keeps its history. It
 only reads what the API publishes, never a component, and draws nothing
-from the RNG. `viz.timeline.gantt(c)` draws it.
+from the RNG. `viz.timeline.gantt(c)` draws it. It also notes each run of each
+container (when it started and finished, from the container statuses), since
+the Started events of a crash loop are one Event with a count.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class PodHistory:
         self.clock = clock
         self.changes: list[Change] = []
         self.latest: dict[str, Change] = {}  # each pod's last change, so taking one is O(1)
+        self.container_runs: dict[tuple[str, str], dict[float, float | None]] = {}  # start -> finish
         self.watch = api.watch("pods", notify=self.take)
 
     def take(self) -> None:
@@ -62,12 +65,28 @@ class PodHistory:
             pod = event.value
             if pod.namespace in HIDDEN_NAMESPACES:
                 continue
+            self.take_runs(pod)
             state = "" if event.type == DELETED else state_word(pod)
             change = Change(self.clock.now, f"{pod.namespace}/{pod.name}", state, pod.spec.node_name or "")
             last = self.last(change.pod)
             if last is None or (last.state, last.node) != (change.state, change.node):
                 self.changes.append(change)
                 self.latest[change.pod] = change
+
+    def take_runs(self, pod: Pod) -> None:
+        """Note each container run the pod's status shows: running, terminated, or its last state."""
+        for status in pod.status.container_statuses:
+            runs = self.container_runs.setdefault((f"{pod.namespace}/{pod.name}", status.name), {})
+            for state in (status.last_state, status.state):
+                if state.running is not None and state.running.started_at is not None:
+                    runs.setdefault(state.running.started_at, None)
+                if state.terminated is not None and state.terminated.started_at is not None:
+                    runs[state.terminated.started_at] = state.terminated.finished_at
+
+    def runs(self, pod: str, container: str) -> list[tuple[float, float | None]]:
+        """(started, finished or None while it runs) of each run of a container of pod `namespace/name`.
+        The kubelet's Started events say the same, but repeats are folded into one Event (events.py)."""
+        return sorted(self.container_runs.get((pod, container), {}).items())
 
     def last(self, pod: str) -> Change | None:
         return self.latest.get(pod)

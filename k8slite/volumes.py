@@ -16,7 +16,9 @@ created (WaitForAttachAndMount):
 - configMap and secret: one file per key (or per `items` entry, at its path),
   rewritten when the object changes, at the pod's next sync (the kubelet
   resyncs every pod each minute), while environment variables taken from
-  the same object keep the value the container started with.
+  the same object keep the value the container started with;
+- projected: files from several sources (projected_volume.py), such as the
+  ServiceAccount token, CA certificate and namespace every pod gets.
 
 It also resolves each container's environment (`env` with `value` or
 `valueFrom` configMapKeyRef / secretKeyRef / fieldRef, and `envFrom`, then
@@ -24,7 +26,7 @@ the Services' variables of network/envvars.py); a
 missing ConfigMap or Secret leaves the container waiting with
 CreateContainerConfigError, in the kubelet's words. An emptyDir that
 outgrows its `sizeLimit` gets the pod evicted (phase Failed, reason
-Evicted). Simplified: no projected or downwardAPI volumes; files are
+Evicted). Simplified: no downwardAPI volumes (only projected ones); files are
 replaced one by one (the kubelet swaps a `..data` symlink so a reader sees
 all old or all new files); a memory-backed emptyDir's bytes are not charged to the
 container's memory limit in the fake runtime (Docker's tmpfs charges them).
@@ -37,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from k8slite.api.config import ConfigMap, Secret
+from k8slite.api.config import Secret
 from k8slite.api.node import Node
 from k8slite.api.pod import Container, EnvVar, Pod, Volume
 from k8slite.api.quantity import bytes_of
@@ -48,6 +50,7 @@ from k8slite.errors import NotFound
 from k8slite.events import EventRecorder
 from k8slite.informer import Informer
 from k8slite.network.envvars import with_service_env
+from k8slite.projected_volume import MissingSource, key_files, projected_files
 from k8slite.runtime.storage import VolumeSource
 
 RETRY = 2.0  # seconds between checks of a volume that is not ready (the kubelet's reconciler loop)
@@ -74,13 +77,6 @@ def unique_name(pv: PersistentVolume) -> str:
 def is_attachable(pv: PersistentVolume) -> bool:
     """CSI volumes are attached to a node first (like a cloud disk); hostPath and NFS are not."""
     return pv.spec.csi is not None
-
-
-def key_files(data: dict[str, str], items: list[dict[str, Any]] | None) -> dict[str, str]:
-    """One file per key, or only the listed `items` at their `path`."""
-    if not items:
-        return dict(data)
-    return {str(item["path"]): data[str(item["key"])] for item in items if item.get("key") in data}
 
 
 class VolumeManager:
@@ -148,7 +144,28 @@ class VolumeManager:
             return self.files_source(volume.name, "configmaps", volume.config_map, pod.namespace)
         if volume.secret is not None:
             return self.files_source(volume.name, "secrets", volume.secret, pod.namespace)
+        if volume.projected is not None:
+            return self.projected_source(pod, volume)
         return None
+
+    def projected_source(self, pod: Pod, volume: Volume) -> VolumeSource:
+        """A projected volume (the ServiceAccount token volume): files from each of its sources."""
+        assert volume.projected is not None
+        try:
+            files = projected_files(pod, volume.name, volume.projected,
+                                    lambda plural, name: self.read_data(plural, name, pod.namespace),
+                                    self.api.clock.now, lambda p, path: field_value(p, path, p.status.pod_ip))
+        except MissingSource as missing:
+            raise NotReady("FailedMount", str(missing)) from None
+        return VolumeSource("files", files=files)
+
+    def read_data(self, plural: str, name: str, namespace: str) -> dict[str, str] | None:
+        """A ConfigMap's or Secret's data in plain text, None when it does not exist."""
+        try:
+            obj = self.api.get(plural, name, namespace)
+        except NotFound:
+            return None
+        return obj.decoded() if isinstance(obj, Secret) else dict(getattr(obj, "data", {}))
 
     def claim_source(self, pod: Pod, claim_name: str) -> VolumeSource:
         try:
@@ -173,16 +190,11 @@ class VolumeManager:
 
     def files_source(self, volume: str, kind: str, source: dict[str, Any], namespace: str) -> VolumeSource:
         name = str(source.get("name") or source.get("secretName") or "")
-        try:
-            obj = self.api.get(kind, name, namespace)
-        except NotFound:
-            if source.get("optional"):
-                return VolumeSource("files")
-            singular = kind[:-1]
+        data = self.read_data(kind, name, namespace)
+        if data is None and not source.get("optional"):
             raise NotReady("FailedMount", f'MountVolume.SetUp failed for volume "{volume}" : '
-                           f'{singular} "{name}" not found') from None
-        data = obj.decoded() if isinstance(obj, Secret) else dict(getattr(obj, "data", {}))
-        return VolumeSource("files", files=key_files(data, source.get("items")))
+                           f'{kind[:-1]} "{name}" not found')
+        return VolumeSource("files", files=key_files(data or {}, source.get("items")))
 
     # ------------------------------------------------------------ sizeLimit
     def size_limit_exceeded(self, pod: Pod, sandbox_id: str, key: str) -> str:
@@ -220,13 +232,10 @@ class VolumeManager:
         return replace(container, env=with_service_env(pod, env, services), env_from=[])
 
     def lookup(self, kind: str, name: str, namespace: str, optional: bool) -> dict[str, str] | None:
-        try:
-            obj = self.api.get(kind, name, namespace)
-        except NotFound:
-            if optional:
-                return None
-            raise NotReady("Failed", f'{kind[:-1]} "{name}" not found') from None
-        return obj.decoded() if isinstance(obj, Secret) else dict(obj.data) if isinstance(obj, ConfigMap) else {}
+        data = self.read_data(kind, name, namespace)
+        if data is None and not optional:
+            raise NotReady("Failed", f'{kind[:-1]} "{name}" not found')
+        return data
 
     def env_from(self, pod: Pod, container: Container) -> list[EnvVar]:
         env: list[EnvVar] = []
@@ -264,5 +273,5 @@ def field_value(pod: Pod, path: str, pod_ip: str) -> str:
         return getattr(pod.metadata, keyed.group(1)).get(keyed.group(2), "")
     values = {"metadata.name": pod.name, "metadata.namespace": pod.namespace, "metadata.uid": pod.metadata.uid,
               "spec.nodeName": pod.spec.node_name, "status.podIP": pod_ip, "status.hostIP": pod.status.host_ip,
-              "spec.serviceAccountName": "default"}
+              "spec.serviceAccountName": pod.spec.service_account_name or "default"}
     return values.get(path, "")

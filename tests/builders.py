@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from k8slite import Cluster
 from k8slite.api.meta import ObjectMeta
-from k8slite.api.pod import Container, Pod, PodSpec, ResourceRequirements
+from k8slite.api.pod import Container, Pod, PodSpec, ResourceRequirements, Toleration
 
 # The Kubernetes docs' example manifests: real input that k8slite must accept. They are the docs'
 # text, not ours, so they stay outside the repository: K8SLITE_EXAMPLES names their folder, else
@@ -57,6 +58,20 @@ def make_pod(name: str, cpu: str | None = None, memory: str | None = None, comma
                           resources=ResourceRequirements(requests=dict(requests)))
     return Pod(metadata=ObjectMeta(name=name, namespace=namespace, labels=labels or {}),
                spec=PodSpec(containers=[container], restart_policy=restart_policy))
+
+
+def cluster_with_a_failed_node_and_a_pod_tolerating_it_10s() -> Cluster:
+    """Pod `quick` on node-1 tolerates unreachable for 10 s; node-1 fails at 5 s; the cluster runs to 105 s."""
+    c = Cluster(nodes=2)
+    pod = make_pod("quick")
+    pod.spec.tolerations = [Toleration(key="node.kubernetes.io/unreachable", operator="Exists",
+                                       effect="NoExecute", toleration_seconds=10)]
+    pod.spec.node_name = "node-1"
+    c.apply(pod)
+    c.run(5)
+    c.node("node-1").fail()
+    c.run(100)
+    return c
 
 
 def replicaset_yaml(name: str = "web", replicas: int = 3, command: str = "sleep 3600",

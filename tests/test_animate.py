@@ -40,7 +40,8 @@ def test_same_cluster_same_html() -> None:
     first = rolling_update().animate(10, step=5).html
     second = rolling_update().animate(10, step=5).html
     assert first == second
-    assert "uuid" not in first and re.search(r"_anim_img[0-9a-f]{32}", first)
+    text = re.sub(r"base64,[^\"]*", "base64,", first)  # the frames' bytes may spell anything, "uuid" too
+    assert "uuid" not in text and re.search(r"_anim_img[0-9a-f]{32}", first)
 
 
 def test_pods_keep_their_place_and_every_frame_has_one_size() -> None:

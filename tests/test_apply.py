@@ -36,3 +36,28 @@ def test_three_way_prunes_mapping_by_mapping_and_replaces_lists():
     new = {"spec": {"template": {"a": 1}, "ports": [3]}}
     assert three_way(live, last, new) == {"spec": {"replicas": 3, "template": {"a": 1}, "ports": [3]}}
     assert three_way(live, None, new)["spec"]["paused"] is True
+
+
+def test_three_way_merges_containers_by_name_in_the_manifest_s_order():
+    # kubectl apply sends $setElementOrder/containers with the manifest's order, and `$patch: delete` for a
+    # container the last apply had (strategicpatch/patch.go, normalizeElementOrder)
+    a, b, side = ({"name": n, "image": f"{n}:1"} for n in ("a", "b", "side"))
+    live = {"spec": {"containers": [{**a, "imagePullPolicy": "IfNotPresent"}, side, b]}}
+    last = {"spec": {"containers": [a, b]}}
+    new = {"spec": {"containers": [{"name": "a", "image": "a:2"}]}}
+    assert three_way(live, last, new)["spec"]["containers"] == [
+        {"name": "a", "image": "a:2", "imagePullPolicy": "IfNotPresent"}, side]  # b dropped, side (not ours) kept
+    swapped = {"spec": {"containers": [b, a]}}
+    assert [c["name"] for c in three_way(live, last, swapped)["spec"]["containers"]] == ["side", "b", "a"]
+
+
+def test_apply_changing_one_container_keeps_the_order_of_the_pod_s_containers():
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "two"},
+           "spec": {"containers": [{"name": "a", "image": "busybox", "command": ["sleep", "3600"]},
+                                   {"name": "b", "image": "busybox", "command": ["sleep", "3600"]}]}}
+    c = Cluster(nodes=1)
+    c.apply(pod)
+    changed = {**pod, "spec": {"containers": [{**pod["spec"]["containers"][0], "image": "busybox:1.36"},
+                                              pod["spec"]["containers"][1]]}}
+    c.apply(changed)
+    assert [(x.name, x.image) for x in c.get("pod", "two").spec.containers] == [("a", "busybox:1.36"), ("b", "busybox")]

@@ -3,6 +3,7 @@
 import pytest
 
 from k8slite import Cluster, Invalid, NotFound
+from k8slite.errors import AlreadyExists, BadRequest, Conflict
 
 GOOD = """
 apiVersion: v1
@@ -25,7 +26,8 @@ def c():
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: Web_1}\nspec:\n  containers: [{name: a, image: b}]\n",
      Invalid, 'metadata.name: Invalid value: "Web_1": a lowercase RFC 1123 subdomain'),
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, imagee: b}]\n",
-     Invalid, 'strict decoding error: unknown field "spec.containers[0].imagee"'),
+     BadRequest, 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: '
+     'unknown field "spec.containers[0].imagee"'),
     ("apiVersion: v1\nkind: Pdo\nmetadata: {name: x}\n", NotFound, 'no matches for kind "Pdo" in version "v1"'),
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x, namespace: nope}\nspec:\n  containers: [{name: a, image: b}]\n",
      NotFound, 'namespaces "nope" not found'),
@@ -33,8 +35,10 @@ def c():
      Invalid, "spec.containers: Required value"),
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  restartPolicy: Sometimes\n"
      "  containers: [{name: a, image: b}]\n", Invalid, 'spec.restartPolicy: Unsupported value: "Sometimes"'),
+    # a quantity is parsed while the body is decoded (resource.ParseQuantity), before validation
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: b, "
-     "resources: {requests: {cpu: lots}}}]\n", Invalid, "spec.containers[0].resources.requests.cpu"),
+     "resources: {requests: {cpu: lots}}}]\n", BadRequest, 'Pod in version "v1" cannot be handled as a Pod: '
+     "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: b, "
      "volumeMounts: [{name: data, mountPath: /d}]}]\n", Invalid, 'volumeMounts[0].name: Not found: "data"'),
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: {name: a}\n",
@@ -73,3 +77,62 @@ def test_several_errors_are_listed_together(c):
         c.apply("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: A_b}]\n")
     text = str(info.value)
     assert text.startswith('Pod "x" is invalid: [') and "spec.containers[0].name" in text and "image" in text
+
+
+# The words kubectl prints for a body the server cannot decode: cmdutil.AddSourceToErr("creating", ...)
+# around the decode error of k8s.io/apimachinery/pkg/runtime/serializer (1.32).
+BAD_CPU = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: b, " \
+          "resources: {requests: {cpu: 1x}}}]\n"
+REGEX = "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+
+
+@pytest.mark.parametrize("verb", ["create", "apply"])
+def test_kubectl_prints_a_malformed_quantity_as_the_server_refuses_it(c, tmp_path, verb):
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text(GOOD + "---\n" + BAD_CPU)
+    before = c.api.store.revision
+    assert c.kubectl(f"{verb} -f {manifest}") == (
+        f'Error from server (BadRequest): error when creating "{manifest}": Pod in version "v1" cannot be '
+        f"handled as a Pod: quantities must match the regular expression {REGEX}\n")
+    assert c.api.store.revision == before and c.get("pods") == []  # nothing half-created
+
+
+def test_an_unknown_suffix_is_errsuffix(c):
+    # resource.ErrSuffix: the shape matches the regular expression, the suffix is not one Kubernetes knows
+    with pytest.raises(BadRequest, match="cannot be handled as a Pod: unable to parse quantity's suffix$"):
+        c.apply(BAD_CPU.replace("1x", "32MMi"))
+
+
+def test_errors_name_the_group_of_the_resource(c):
+    # k8s.io/apimachinery/pkg/api/errors: NewNotFound/NewAlreadyExists/NewConflict take a GroupResource,
+    # NewInvalid a GroupKind; the core group adds no suffix.
+    deploy = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n"
+              "  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: busybox}]}\n")
+    [stored] = c.apply(deploy)
+    with pytest.raises(NotFound, match=r'^deployments.apps "e" not found$'):
+        c.api.get("deployments", "e")
+    with pytest.raises(NotFound, match=r'^jobs.batch "x" not found$'):
+        c.api.get("jobs", "x")
+    with pytest.raises(NotFound, match=r'^persistentvolumeclaims "c" not found$'):
+        c.api.get("pvc", "c")
+    with pytest.raises(AlreadyExists, match=r'^deployments.apps "d" already exists$'):
+        c.api.create(stored)
+    stale = stored.copy()
+    c.api.update(stored.copy())
+    with pytest.raises(Conflict) as conflict:
+        c.api.update(stale)
+    assert str(conflict.value) == ('Operation cannot be fulfilled on deployments.apps "d": the object has been '
+                                   "modified; please apply your changes to the latest version and try again")
+    with pytest.raises(Invalid, match=r'^Deployment.apps "d" is invalid: spec.replicas: Invalid value: -1: '
+                                      "must be greater than or equal to 0$"):
+        c.apply(deploy.replace("spec:\n  selector", "spec:\n  replicas: -1\n  selector"))
+
+
+def test_a_selector_that_misses_prints_the_labels_as_go_does(c):
+    # field.Error.ErrorBody prints a map with %#v (k8s.io/apimachinery/pkg/util/validation/field/errors.go)
+    with pytest.raises(Invalid) as bad:
+        c.apply("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs}\nspec:\n"
+                "  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: b, tier: web}}\n"
+                "    spec: {containers: [{name: c, image: busybox}]}\n")
+    assert str(bad.value) == ('ReplicaSet.apps "rs" is invalid: spec.template.metadata.labels: Invalid value: '
+                              'map[string]string{"app":"b", "tier":"web"}: `selector` does not match template `labels`')

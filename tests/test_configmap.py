@@ -19,7 +19,9 @@ def test_secret_string_data_is_encoded_into_data():
     assert stored.type == "Opaque"
     assert "sec    Opaque   2      0s" in c.kubectl("get secrets")
     c.apply(CONFIG)
-    assert "cfg    2      0s" in c.kubectl("get cm")
+    # every namespace also has kube-root-ca.crt (rootcacertpublisher/publisher.go)
+    assert c.kubectl("get cm") == ("NAME               DATA   AGE\ncfg                2      0s\n"
+                                   "kube-root-ca.crt   1      0s\n")
 
 
 def test_configmap_and_secret_volumes_have_a_file_per_key():
@@ -78,7 +80,7 @@ def test_bad_keys_and_base64_are_refused():
         c.apply({**CONFIG, "data": {"a b": "x"}})
     with pytest.raises(Invalid, match=r"data\[k\]: Invalid value: \"not base64!\""):
         c.apply({**SECRET, "data": {"k": "not base64!"}})
-    assert c.get("cm") == [] and c.get("secret") == []
+    assert [cm.name for cm in c.get("cm")] == ["kube-root-ca.crt"] and c.get("secret") == []
 
 
 def test_a_changed_configmap_reaches_mounted_files_within_a_minute_but_not_the_environment():

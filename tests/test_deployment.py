@@ -57,7 +57,8 @@ def test_invalid_deployments(strategy, message):
     c = Cluster(nodes=1)
     with pytest.raises(Invalid) as e:
         c.apply(deployment_yaml(strategy=strategy))
-    assert message in str(e.value) and str(e.value).startswith('Deployment "web" is invalid: ')
+    # errors.NewInvalid names the GroupKind: Deployment.apps
+    assert message in str(e.value) and str(e.value).startswith('Deployment.apps "web" is invalid: ')
     assert c.get("deploy") == []
 
 
@@ -86,7 +87,8 @@ def test_creation_names_the_replicaset_by_template_hash():
         (3, 3, 3, 3)
     assert [(x.type, x.status, x.reason) for x in d.status.conditions] == [
         ("Available", "True", "MinimumReplicasAvailable"), ("Progressing", "True", "NewReplicaSetAvailable")]
-    assert scaling(c) == [f"Scaled up replica set {rs.name} to 3"]
+    # pkg/controller/deployment/sync.go getNewReplicaSet: "Scaled up replica set %s from 0 to %d"
+    assert scaling(c) == [f"Scaled up replica set {rs.name} from 0 to 3"]
 
 
 def test_rolling_update_keeps_within_surge_and_unavailability():
@@ -106,8 +108,10 @@ def test_rolling_update_keeps_within_surge_and_unavailability():
     assert max(n for n, _ in seen) == 5  # it did surge
     new, old = sorted(c.get("rs"), key=lambda r: -r.spec.replicas)
     assert old.spec.replicas == 0 and new.metadata.annotations["deployment.kubernetes.io/revision"] == "2"
-    assert f"Scaled up replica set {new.name} to 1" in scaling(c)
-    assert f"Scaled down replica set {old.name} to 0" in scaling(c)
+    # sync.go scaleReplicaSet: "Scaled %s replica set %s from %d to %d"
+    assert f"Scaled up replica set {new.name} from 0 to 1" in scaling(c)
+    assert f"Scaled down replica set {old.name} from 4 to 3" in scaling(c)
+    assert f"Scaled down replica set {old.name} from 1 to 0" in scaling(c)
 
 
 def test_reapplying_a_changed_manifest_starts_a_rollout():

@@ -72,6 +72,6 @@ def test_deleting_a_job_deletes_its_pods():
     c = Cluster(nodes=1)
     c.apply(job_yaml(command="sleep 600"))
     c.run(5)
-    c.delete("job", "work")
+    c.delete("job", "work", propagation_policy="Background")  # what kubectl delete sends
     c.run(0)
     assert running(c) == []

@@ -16,7 +16,10 @@ def test_the_docs_pi_job_completes():
     c.run_until(lambda c: c.ready("job/pi"), 30)
     job = c.get("job", "pi")
     assert (job.status.succeeded, job.status.failed, job.status.active) == (1, 0, 0)
-    assert [(x.type, x.status) for x in job.status.conditions] == [("Complete", "True")]
+    # job_controller.go (1.32): the interim SuccessCriteriaMet, then Complete once no pod is terminating
+    assert [(x.type, x.status, x.reason, x.message) for x in job.status.conditions] == [
+        ("SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"),
+        ("Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods")]
     assert job.status.completion_time - job.status.start_time == 1.0
     (pod,) = c.get("pods")
     assert pod.metadata.labels["batch.kubernetes.io/job-name"] == "pi" and pod.metadata.labels["job-name"] == "pi"
@@ -32,16 +35,17 @@ def test_restart_policy_always_is_invalid():
     c = Cluster(nodes=1)
     with pytest.raises(Invalid) as e:
         c.apply(job_yaml(restart_policy="Always"))
-    assert str(e.value) == ('Job "work" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": '
-                            'supported values: "OnFailure", "Never"')
+    assert str(e.value) == ('Job.batch "work" is invalid: spec.template.spec.restartPolicy: Unsupported value: '
+                            '"Always": supported values: "OnFailure", "Never"')
 
 
-def test_backoff_doubles_from_the_last_failure_up_to_six_minutes():
+def test_backoff_doubles_from_the_last_failure_up_to_ten_minutes():
     c = Cluster(nodes=1)
     c.apply(job_yaml(command="exit 1", extra="  backoffLimit: 8"))
     c.run(2000)
     times = created(c, "work")
-    assert [b - a for a, b in zip(times, times[1:])] == [10, 20, 40, 80, 160, 320, 360, 360]
+    # job_controller.go: DefaultJobPodFailureBackOff 10s, MaxJobPodFailureBackOff 10 * time.Minute
+    assert [b - a for a, b in zip(times, times[1:])] == [10, 20, 40, 80, 160, 320, 600, 600]
     job = c.get("job", "work")
     assert job.status.failed == 9 and job.status.condition("Failed").reason == "BackoffLimitExceeded"
     assert job.status.condition("Failed").message == "Job has reached the specified backoff limit"
@@ -66,13 +70,27 @@ def test_deadline_beats_backoff_limit():
     assert created(c, "work") == [0, 10]
 
 
-def test_deadline_deletes_running_pods():
+def test_deadline_deletes_running_pods_then_the_job_fails():
     c = Cluster(nodes=1)
     c.apply(job_yaml(command="sleep 600", extra="  activeDeadlineSeconds: 30\n  parallelism: 2\n  completions: 4"))
     c.run(31)
     job = c.get("job", "work")
-    assert job.status.condition("Failed").reason == "DeadlineExceeded" and job.status.active == 0
+    # job_controller.go: FailureTarget first; Failed only once the deleted pods have terminated
+    target = job.status.condition("FailureTarget")
+    assert (target.reason, target.message) == ("DeadlineExceeded", "Job was active longer than specified deadline")
+    assert job.status.condition("Failed") is None and job.status.active == 0
     assert all(p.metadata.deletion_timestamp is not None for p in c.get("pods"))
+    assert c.kubectl("get jobs").splitlines()[1].split()[1] == "FailureTarget"  # printers.go printJob
+    c.run(40)  # sleep ignores SIGTERM: the kubelet kills the containers after the 30 s grace period
+    job = c.get("job", "work")
+    failed = job.status.condition("Failed")
+    assert (failed.reason, failed.message, failed.last_transition_time) == (
+        "DeadlineExceeded", "Job was active longer than specified deadline", 60)
+    assert job.status.failed == 2  # the deleted pods never succeeded: they count as failed
+    warnings = [(e.time, e.reason, e.message) for e in c.events()
+                if e.type == "Warning" and e.involved_object.kind == "Job"]
+    assert warnings == [(60, "DeadlineExceeded", "Job was active longer than specified deadline")]
+    assert c.kubectl("get jobs").splitlines()[1].split()[1] == "Failed"
 
 
 def test_on_failure_restarts_in_place_and_counts_restarts():
@@ -119,3 +137,39 @@ def test_finished_jobs_stay_without_ttl():
     c.apply(job_yaml())
     c.run(3600)
     assert c.get("job", "work").status.finished() == "Complete" and len(c.get("pods")) == 1
+
+
+def test_a_deleted_running_pod_counts_as_failed_and_is_replaced():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="sleep 600", extra="  backoffLimit: 1"))
+    c.run(5)
+    (first,) = c.get("pods")
+    c.delete("pod", first.name)
+    c.run(1)
+    job = c.get("job", "work")
+    # job_controller.go isPodFailed: "Count deleted Pods as failures to account for orphan Pods"
+    assert job.status.failed == 1 and job.status.active == 1 and created(c, "work") == [0, 5]
+    second = next(p for p in c.get("pods") if p.name != first.name)
+    c.delete("pod", second.name)
+    c.run(1)
+    cond = c.get("job", "work").status.condition("FailureTarget")
+    assert (cond.reason, cond.message) == ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
+
+
+def test_deleting_a_job_through_the_api_orphans_its_pods_with_a_warning():
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="sleep 600"))
+    c.run(3)
+    c.api.delete("jobs", "work")  # no propagationPolicy: batch/v1 Job's default is OrphanDependents
+    # pkg/registry/batch/job/storage/storage.go: deleteOptionWarnings
+    assert c.api.pop_warnings() == [
+        "child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to remove "
+        "them or set propagationPolicy=Orphan to suppress this warning"]
+    assert c.api.pop_warnings() == []
+    c.run(40)
+    (pod,) = c.get("pods")
+    assert c.get("jobs") == [] and pod.status.phase == "Running" and pod.metadata.owner_references == []
+    c.apply(job_yaml(name="other", command="sleep 600"))
+    c.run(3)
+    c.api.delete("jobs", "other", propagation_policy="Background")
+    assert c.api.pop_warnings() == []

@@ -316,12 +316,19 @@ def test_describe_pod(ro: Cluster) -> None:
                     "    Command:\n      sh\n      -c\n      exit 1\n",
                     "    State:          Waiting\n      Reason:       CrashLoopBackOff\n",
                     "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    1\n",
-                    "    Ready:          False\n", "Conditions:\n  Type ", "QoS Class:          BestEffort\n",
-                    "Tolerations:        node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
-                    "                    node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n",
-                    "Events:\n  Type     Reason     Age   From               Message\n"]:
+                    "    Ready:          False\n", "Conditions:\n  Type ", "Service Account:  default\n",
+                    # the token volume's TokenExpirationSeconds: sets the width of the block QoS Class ends
+                    "    DownwardAPI:             true\nQoS Class:                   BestEffort\n",
+                    "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
+                    "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n",
+                    ]:
         assert section in text
-    assert re.search(r"  Warning  BackOff    \d+s\s+kubelet\s+Back-off restarting failed container main", text)
+    assert re.search(r"Events:\n  Type     Reason     Age +From               Message\n", text)
+    # repeats are one Event with a count (client-go events_cache.go); describe.go DescribeEvents prints
+    # "<since lastTimestamp> (x<count> over <since firstTimestamp>)"
+    assert re.search(r"  Warning  BackOff    \d+s \(x\d+ over \d+s\)\s+kubelet\s+Back-off restarting failed "
+                     r"container main", text)
+    assert re.search(r"  Normal   Started    \d+s \(x\d+ over \d+s\)  kubelet", text)
 
 
 def test_describe_pod_controlled_by_a_replicaset(ro: Cluster) -> None:
@@ -353,8 +360,8 @@ spec:
             "    Liveness:  exec [cat /tmp/healthy] delay=5s timeout=1s period=5s #success=1 #failure=3\n") in text
     assert "    Port:          8080/TCP\n    Host Port:     0/TCP\n" in text
     assert "    Environment:\n      MODE:  fast\n" in text and "      /scratch from scratch (rw)\n" in text
-    assert "    Type:        EmptyDir (a temporary directory that shares a pod's lifetime)\n" in text
-    assert "QoS Class:       Burstable\n" in text
+    assert "    Type:       EmptyDir (a temporary directory that shares a pod's lifetime)\n" in text
+    assert "QoS Class:                   Burstable\n" in text
     node = c.get("pod", "probed").spec.node_name
     assert re.search(r"  default\s+probed\s+250m \(6%\)\s+0 \(0%\)\s+64Mi \(0%\)\s+0 \(0%\)\s+10s\n",
                      c.kubectl(f"describe node {node}"))
@@ -365,7 +372,10 @@ def test_describe_node(ro: Cluster) -> None:
     for section in ["Name:               node-1\n", "Roles:              <none>\n",
                     "Labels:             kubernetes.io/hostname=node-1\n",
                     "Taints:             <none>\n", "Unschedulable:      false\n",
-                    "Conditions:\n  Type    Status  LastHeartbeatTime", "  InternalIP:  172.18.0.2\n",
+                    "Conditions:\n  Type             Status  LastHeartbeatTime", "  MemoryPressure   False   ",
+                    "  PIDPressure      False   ",
+                    "KubeletHasSufficientPID      kubelet has sufficient PID available\n",
+                    "  InternalIP:  172.18.0.2\n",
                     "Capacity:\n  cpu:     4\n  memory:  8Gi\n  pods:    110\n", "PodCIDR:",
                     "Non-terminated Pods:", "Allocated resources:\n"]:
         assert section in text
@@ -397,7 +407,7 @@ def test_scale_replicaset(c: Cluster) -> None:
 
 def test_delete_pod_shows_terminating_then_is_replaced(c: Cluster) -> None:
     victim = web_pods(c)[0]
-    assert c.kubectl(f"delete pod {victim}") == f'pod "{victim}" deleted\n'
+    assert c.kubectl(f"delete pod {victim} --wait=false") == f'pod "{victim}" deleted\n'
     assert rows(c.kubectl("get pods"))[victim][2] == "Terminating"
     c.run(40)
     assert victim not in web_pods(c) and len(web_pods(c)) == 3
@@ -405,8 +415,8 @@ def test_delete_pod_shows_terminating_then_is_replaced(c: Cluster) -> None:
 
 def test_delete_now_is_a_one_second_grace_and_grace_period_zero_alone_is_one_too(c: Cluster) -> None:
     first, second = web_pods(c)[:2]
-    assert c.kubectl(f"delete pod {first} --now") == f'pod "{first}" deleted\n'
-    assert c.kubectl(f"delete pod {second} --grace-period=0") == f'pod "{second}" deleted\n'
+    assert c.kubectl(f"delete pod {first} --now --wait=false") == f'pod "{first}" deleted\n'
+    assert c.kubectl(f"delete pod {second} --grace-period=0 --wait=false") == f'pod "{second}" deleted\n'
     assert [c.get("pod", p).metadata.deletion_grace_period_seconds for p in (first, second)] == [1, 1]
     c.run(2)
     assert first not in web_pods(c) and second not in web_pods(c)

@@ -50,12 +50,12 @@ def test_pods_without_a_controller_or_with_an_emptydir_stop_the_drain_unless_tol
     assert done.endswith("node/node-1 drained\n") and pods_on(c, "node-1") == []
 
 
-def test_a_drain_that_takes_too_long_says_so(c: Cluster) -> None:
+def test_a_drain_that_takes_too_long_says_so(c: Cluster) -> None:  # drain.go: "global timeout reached: %v"
     node = c.get("pods")[0].spec.node_name
     (victim,) = pods_on(c, node)
     message = (f'[error when waiting for pod "{victim}" in namespace "default" to terminate: global timeout '
                "reached: 5s]")
-    assert c.kubectl(f"drain {node} --timeout=5s") == (
+    assert c.kubectl(f"drain {node} --timeout=5s") == (  # a Go time.Duration: --timeout=60s would say 1m0s
         f"node/{node} cordoned\nevicting pod default/{victim}\n"
         f'error: unable to drain node "{node}" due to error: {message}, continuing command...\n'
         f"There are pending nodes to be drained:\n {node}\n{message}\n")

@@ -76,7 +76,7 @@ def test_get_and_describe_deployment():
         assert line in text, text
     rs = c.get("rs")[0].name
     assert f"NewReplicaSet:   {rs} (3/3 replicas created)" in text
-    assert f"deployment-controller  Scaled up replica set {rs} to 3" in text
+    assert f"deployment-controller  Scaled up replica set {rs} from 0 to 3" in text
     assert c.kubectl("scale deployment web --replicas=1") == "deployment.apps/web scaled\n"
     c.run(1)
     assert c.get("deploy", "web").status.replicas == 1

@@ -28,7 +28,7 @@ def test_wait_for_conditions_jsonpath_and_deletion(c: Cluster) -> None:
     assert c.kubectl("wait --for=condition=Ready pod/once --timeout=3s") == \
         "error: timed out waiting for the condition on pods/once\n"
     assert c.now - start == 3
-    c.kubectl("delete pod once")
+    c.kubectl("delete pod once --wait=false")
     assert c.kubectl("wait --for=delete pod/once --timeout=60s") == "pod/once condition met\n"
     assert c.kubectl("wait --for=condition=Ready pods -l app=nothing") == "error: no matching resources found\n"
     assert c.kubectl("wait pod/x") == "error: --for must be set\n"
@@ -57,6 +57,51 @@ def test_patch_helpers() -> None:
                                                       {"op": "remove", "path": "/b/c"},
                                                       {"op": "add", "path": "/d~1e", "value": True}]) == {
         "a": [1, 2, 3], "b": {}, "d/e": True}
+
+
+def test_strategic_merge_patch_keeps_the_containers_in_order() -> None:
+    # strategicpatch/patch.go mergeSortedSlice: a patched item keeps its place; a new one comes before the
+    # server-only items it cannot be compared with; $setElementOrder decides when given
+    live = {"spec": {"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}]}}
+    patched = merge_patch(live, {"spec": {"containers": [{"name": "a", "image": "x"}]}}, True)
+    assert patched["spec"]["containers"] == [{"name": "a", "image": "x"}, {"name": "b", "image": "b:1"}]
+    added = merge_patch(live, {"spec": {"containers": [{"name": "c", "image": "c"}]}}, True)
+    assert [i["name"] for i in added["spec"]["containers"]] == ["c", "a", "b"]
+    ordered = merge_patch(live, {"spec": {"$setElementOrder/containers": [{"name": "a"}, {"name": "b"}, {"name": "c"}],
+                                          "containers": [{"name": "c", "image": "c"}]}}, True)
+    assert [i["name"] for i in ordered["spec"]["containers"]] == ["a", "b", "c"]
+    gone = merge_patch(live, {"spec": {"containers": [{"name": "a", "$patch": "delete"}]}}, True)
+    assert gone["spec"]["containers"] == [{"name": "b", "image": "b:1"}]
+
+
+def test_kubectl_patch_of_the_first_container_does_not_move_it() -> None:
+    c = Cluster(nodes=1)
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "two"},
+             "spec": {"containers": [{"name": "a", "image": "busybox"}, {"name": "b", "image": "busybox"}]}})
+    assert c.kubectl("""patch pod two -p '{"spec":{"containers":[{"name":"a","image":"busybox:1.36"}]}}'""") == \
+        "pod/two patched\n"
+    assert [(x.name, x.image) for x in c.get("pod", "two").spec.containers] == [("a", "busybox:1.36"), ("b", "busybox")]
+
+
+def test_json_patch_errors_as_kubectl_prints_them(c: Cluster) -> None:
+    # the API server answers a JSON patch that does not apply with 422 through NewGenericServerResponse
+    # (apiserver/pkg/endpoints/handlers/patch.go); kubectl's checkErr prints "The request is invalid: " + its message
+    rejected = "The request is invalid: the server rejected our request due to an error in our request\n"
+    failed_test = """patch deployment web --type=json -p '[{"op":"test","path":"/spec/replicas","value":9},
+        {"op":"replace","path":"/spec/replicas","value":5}]'"""
+    assert c.kubectl(failed_test) == rejected
+    assert c.get("deployment", "web").spec.replicas == 2  # nothing applied
+    assert c.kubectl("""patch deployment web --type=json -p '[{"op":"remove","path":"/spec/nothing"}]'""") == rejected
+    assert c.kubectl("""patch deployment web --type=json -p '[{"op":"replace","path":"/no/such","value":1}]'""") == \
+        rejected
+    # a patch that is not a list cannot be decoded (evanphx/json-patch's DecodePatch): 400
+    assert c.kubectl("""patch deployment web --type=json -p '{"op":"remove","path":"/spec/replicas"}'""") == \
+        "Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n"
+    passed = """patch deployment web --type=json -p '[{"op":"test","path":"/spec/replicas","value":2},
+        {"op":"copy","from":"/spec/replicas","path":"/metadata/labels/replicas"}]'"""
+    assert c.kubectl(passed.replace('"path":"/metadata/labels/replicas"', '"path":"/spec/minReadySeconds"')) == \
+        "deployment.apps/web patched\n"
+    assert c.get("deployment", "web").spec.min_ready_seconds == 2
 
 
 def test_annotate_adds_overwrites_only_when_told_and_removes(c: Cluster) -> None:

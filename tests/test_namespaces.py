@@ -68,7 +68,7 @@ def test_delete_namespace_is_terminating_until_its_pods_have_stopped(c):
     c.apply(in_namespace(deployment_yaml("web", replicas=3), "team-a"))
     c.apply(in_namespace(deployment_yaml("api", replicas=2), "team-b"))
     c.run(10)
-    assert c.kubectl("delete namespace team-a") == 'namespace "team-a" deleted\n'
+    assert c.kubectl("delete namespace team-a --wait=false") == 'namespace "team-a" deleted\n'
     ns = c.get("ns", "team-a")
     assert ns.status.phase == "Terminating" and ns.metadata.deletion_timestamp == c.now
     c.run(1)

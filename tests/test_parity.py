@@ -4,7 +4,9 @@ Runs the course's own manifests that use busybox (and the docs' busybox
 example) on both runtimes, each manifest in its own namespace of one
 cluster, and compares what a learner sees after the same span of time:
 phases, restart counts, exit codes and reasons, logs, and the files in
-mounted volumes. Generated pod names are replaced by their owner's name, and
+mounted volumes. Images a node cannot have (an unreachable registry; pull policy
+Never with the image absent) end in the same waiting reasons and kubelet events,
+only the registry's own error text differs. Generated pod names are replaced by their owner's name, and
 lines that name a pod (hostname, pod names in logs) are normalised, since
 those come from the random source, not from the runtime.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from builders import example
+from builders import example, make_pod
 
 from k8slite import Cluster
 from k8slite.api.kinds import decode
@@ -102,4 +104,80 @@ def test_fake_and_docker_runtimes_tell_the_same_story():
     assert not differences, "\n".join(f"{n}:\n  fake:   {f}\n  docker: {d}" for n, (f, d) in differences.items())
 
 
+PULL_STORIES = {  # pod -> (image, imagePullPolicy): images neither runtime can have
+    "unreachable": ("localhost:5999/k8slite/does-not-exist:1", "IfNotPresent"),  # refused on loopback
+    "never": ("k8slite-absent:1", "Never"),
+}
+
+
+def pull_failures(runtime: str) -> dict[str, tuple]:
+    """Phase, waiting reason and the kubelet's events, the registry's error cut after `Failed to pull image "x"`."""
+    with Cluster(nodes=1, runtime=runtime) as c:
+        for name, (image, policy) in PULL_STORIES.items():
+            pod = make_pod(name, image=image)
+            pod.spec.containers[0].image_pull_policy = policy
+            c.apply(pod)
+        c.run(5)
+        seen = {}
+        for name in PULL_STORIES:
+            pod = c.get("pod", name)
+            events = [e for e in c.events() if e.involved_object.name == name and e.reason != "Scheduled"]
+            assert all("connection refused" in e.message for e in events if e.message.startswith("Failed to pull"))
+            words = {(e.type, e.reason, e.message.split(": rpc error")[0]) for e in events}
+            seen[name] = (pod.status.phase, pod.status.container_statuses[0].state.waiting.reason, sorted(words))
+        return seen
+
+
+def test_pull_failures_read_the_same_on_both_runtimes():
+    # pkg/kubelet/images/image_manager.go and kuberuntime_container.go (1.32) words
+    fake = pull_failures("fake")
+    assert fake["unreachable"][1:] == ("ImagePullBackOff", [
+        ("Normal", "BackOff", 'Back-off pulling image "localhost:5999/k8slite/does-not-exist:1"'),
+        ("Normal", "Pulling", 'Pulling image "localhost:5999/k8slite/does-not-exist:1"'),
+        ("Warning", "Failed", "Error: ErrImagePull"),
+        ("Warning", "Failed", "Error: ImagePullBackOff"),
+        ("Warning", "Failed", 'Failed to pull image "localhost:5999/k8slite/does-not-exist:1"')])
+    assert fake["never"] == ("Pending", "ErrImageNeverPull", [
+        ("Warning", "ErrImageNeverPull", 'Container image "k8slite-absent:1" is not present with pull policy of Never'),
+        ("Warning", "Failed", "Error: ErrImageNeverPull")])
+    assert pull_failures("docker") == fake
+
+
 test_there_is_something_to_compare.pytestmark = []  # type: ignore[attr-defined]
+
+
+# SIGTERM to a shell that is PID 1 (runtime/shell/traps.py): a liveness probe that always fails makes the
+# kubelet stop the container with the pod's grace period (pkg/kubelet/kuberuntime/kuberuntime_container.go
+# killContainer); with restartPolicy Never the pod then shows how the container ended.
+STOPPED = """
+apiVersion: v1
+kind: Pod
+metadata: {name: NAME}
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 5
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "SCRIPT"]
+    livenessProbe: {exec: {command: ["false"]}, periodSeconds: 2, failureThreshold: 1}
+"""
+SIGTERM_STORIES = {
+    "trapper": ("trap 'echo bye; exit 3' TERM; sleep 3600 & wait", ("Failed", 3, "Error", "bye\n")),
+    "ignorer": ("sleep 3600 & wait", ("Failed", 137, "Error", "")),  # SIGKILL after the 5 s grace period
+}
+
+
+def sigterm_endings(runtime: str) -> dict[str, tuple]:
+    with Cluster(nodes=1, runtime=runtime) as c:
+        for name, (script, _) in SIGTERM_STORIES.items():
+            c.apply(STOPPED.replace("NAME", name).replace("SCRIPT", script))
+        c.run(20)
+        return {name: (phase, code, reason, logs)
+                for name, phase, _, _, code, reason, logs in what_a_learner_sees(c, {"default": "sigterm"})["sigterm"]}
+
+
+def test_a_trap_for_sigterm_ends_the_same_way_on_both_runtimes():
+    expected = {name: ending for name, (_, ending) in SIGTERM_STORIES.items()}
+    assert sigterm_endings("fake") == expected
+    assert sigterm_endings("docker") == expected

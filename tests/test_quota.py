@@ -62,7 +62,7 @@ def test_a_compute_quota_wants_every_container_to_say_what_it_uses():
 
 
 def test_count_quotas_for_any_kind():
-    c = team({"count/deployments.apps": "1", "configmaps": "1"})
+    c = team({"count/deployments.apps": "1", "configmaps": "2"})  # kube-root-ca.crt is one (publisher.go)
     c.apply(deployment_yaml("web", replicas=1).replace("name: web\n", "name: web\n  namespace: team-a\n", 1))
     with pytest.raises(Forbidden) as refused:
         c.apply(deployment_yaml("api", replicas=1).replace("name: api\n", "name: api\n  namespace: team-a\n", 1))
@@ -71,7 +71,7 @@ def test_count_quotas_for_any_kind():
                                   "limited: count/deployments.apps=1")
     cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"namespace": "team-a"}}
     c.apply({**cm, "metadata": {**cm["metadata"], "name": "one"}})
-    with pytest.raises(Forbidden, match="requested: configmaps=1, used: configmaps=1, limited: configmaps=1"):
+    with pytest.raises(Forbidden, match="requested: configmaps=1, used: configmaps=2, limited: configmaps=2"):
         c.apply({**cm, "metadata": {**cm["metadata"], "name": "two"}})
 
 
@@ -127,7 +127,8 @@ def test_one_refused_document_stores_nothing():
     cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "team-a"}}
     with pytest.raises(Forbidden, match="failed quota: q: must specify requests.cpu for: main"):
         c.apply([cm, pod("c")])
-    assert c.get("pods", namespace="team-a") == [] and c.get("cm", namespace="team-a") == []
+    assert c.get("pods", namespace="team-a") == []
+    assert [cm.name for cm in c.get("cm", namespace="team-a")] == ["kube-root-ca.crt"]  # publisher.go's only
     assert c.get("quota", "q", namespace="team-a").status.used == {"pods": "0", "requests.cpu": "0"}
     (stored,) = c.apply(pod("a", cpu="100m"))
     assert c.apply(pod("a", cpu="100m"))[0].metadata.uid == stored.metadata.uid  # applying again is an update
@@ -136,10 +137,14 @@ def test_one_refused_document_stores_nothing():
 def test_quota_validation():
     c = team({"pods": "1"})
     with pytest.raises(Invalid) as bad:
-        c.apply(quota({"pods": "lots", "gpus": "1"}, name="bad"))
-    assert str(bad.value) == ('ResourceQuota "bad" is invalid: [spec.hard[pods]: Invalid value: "lots": quantities '
-                              "must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$', "
-                              'spec.hard[gpus]: Invalid value: "gpus": must be a standard resource for quota]')
+        c.apply(quota({"pods": "1", "gpus": "1"}, name="bad"))
+    assert str(bad.value) == 'ResourceQuota "bad" is invalid: spec.hard[gpus]: Invalid value: "gpus": ' \
+                             "must be a standard resource for quota"
+    # a malformed quantity never reaches validation: decoding the body fails (resource.ParseQuantity)
+    with pytest.raises(Invalid) as bad:
+        c.apply(quota({"pods": "lots"}, name="bad"))
+    assert str(bad.value) == ('ResourceQuota in version "v1" cannot be handled as a ResourceQuota: quantities '
+                              "must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
 
 
 def test_get_and_describe_quota():

@@ -1,7 +1,7 @@
 """Seeded clusters, asserted as timelines of events."""
 
 import pytest
-from builders import make_pod, replicaset_yaml
+from builders import cluster_with_a_failed_node_and_a_pod_tolerating_it_10s, make_pod, replicaset_yaml
 
 from k8slite import Cluster
 
@@ -10,8 +10,25 @@ def times(c, reason, name=None):
     return [e.time for e in c.events() if e.reason == reason and (name is None or e.involved_object.name == name)]
 
 
+def containers_started(c, name):
+    statuses = c.get("pod", name).status.container_statuses
+    return statuses[0].restart_count + 1 if statuses and statuses[0].container_id else 0
+
+
+def start_times(c, name, until):
+    """When the pod's container started, each time: Events fold repeated Started events into one
+    (client-go's EventCorrelator), so count containers: the first, plus restartCount."""
+    starts = []
+    while True:
+        try:
+            c.run_until(lambda c, n=len(starts): containers_started(c, name) > n, timeout=until - c.now)
+        except TimeoutError:
+            return starts
+        starts += [c.now] * (containers_started(c, name) - len(starts))
+
+
 def test_node_failure_timeline():
-    """NotReady 40 s after the last heartbeat, eviction 300 s later, replacements Running elsewhere."""
+    """NotReady 50 s after the last heartbeat, eviction 300 s later, replacements Running elsewhere."""
     c = Cluster(nodes=3)
     c.apply(replicaset_yaml(replicas=3))
     c.run(30)
@@ -21,7 +38,7 @@ def test_node_failure_timeline():
     last_heartbeat = c.get("node", "node-2").status.condition("Ready").last_heartbeat_time
     c.run(400)
     (not_ready,) = times(c, "NodeNotReady", "node-2")
-    assert 40 < not_ready - last_heartbeat <= 45  # grace period, checked every 5 s
+    assert 50 < not_ready - last_heartbeat <= 55  # grace period (50 s since 1.32), checked every 5 s
     assert c.get("node", "node-2").ready_status() == "Unknown"
     taints = {(t.key, t.effect) for t in c.get("node", "node-2").spec.taints}
     assert taints == {("node.kubernetes.io/unreachable", "NoExecute"), ("node.kubernetes.io/unreachable", "NoSchedule")}
@@ -40,16 +57,7 @@ def test_node_failure_timeline():
 
 
 def test_short_toleration_evicts_early():
-    c = Cluster(nodes=2)
-    pod = make_pod("quick")
-    from k8slite.api.pod import Toleration
-    pod.spec.tolerations = [Toleration(key="node.kubernetes.io/unreachable", operator="Exists",
-                                       effect="NoExecute", toleration_seconds=10)]
-    pod.spec.node_name = "node-1"
-    c.apply(pod)
-    c.run(5)
-    c.node("node-1").fail()
-    c.run(100)
+    c = cluster_with_a_failed_node_and_a_pod_tolerating_it_10s()
     (not_ready,) = times(c, "NodeNotReady", "node-1")
     assert times(c, "TaintManagerEviction", "quick") == [not_ready + 10]
 
@@ -92,20 +100,33 @@ def test_restart_policy_on_success(policy, phase, restarts):
 def test_crash_loop_back_off_doubles_to_the_cap():
     c = Cluster(nodes=1)
     c.apply(make_pod("crash", command="exit 1"))
-    c.run(1500)
-    starts = times(c, "Started", "crash")
+    starts = start_times(c, "crash", 1500)
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert gaps[:7] == [0, 10, 20, 40, 80, 160, 300] and set(gaps[7:]) == {300}
     waiting = c.get("pod", "crash").status.container_statuses[0].state.waiting
-    assert waiting.reason == "CrashLoopBackOff" and waiting.message.startswith("back-off 5m0s") is False
-    assert waiting.message.startswith("back-off 300s restarting failed container=main pod=crash_default(")
+    # doBackOff, pkg/kubelet/kuberuntime/kuberuntime_manager.go: "back-off %s ..." of a Go time.Duration
+    assert waiting.reason == "CrashLoopBackOff"
+    assert waiting.message.startswith("back-off 5m0s restarting failed container=main pod=crash_default(")
+
+
+def test_crash_loop_back_off_message_names_each_delay_as_go_prints_it():
+    c = Cluster(nodes=1)
+    c.apply(make_pod("crash", command="exit 1"))
+    delays = []
+    for _ in range(130):  # starts at 0, 0, 10, 30, 70, 150, 310 and 610 s
+        c.run(5)
+        waiting = c.get("pod", "crash").status.container_statuses[0].state.waiting
+        delay = waiting.message.split()[1] if waiting and waiting.reason == "CrashLoopBackOff" else None
+        if delay and delay not in delays:
+            delays.append(delay)
+    # time.Duration.String (Go's time package), as doBackOff's message prints backOff.Get(key)
+    assert delays == ["10s", "20s", "40s", "1m20s", "2m40s", "5m0s"]
 
 
 def test_back_off_resets_after_ten_minutes_of_running():
     c = Cluster(nodes=1)
     c.apply(make_pod("flaky", command="sleep 700; exit 1"))
-    c.run(2200)
-    starts = times(c, "Started", "flaky")
+    starts = start_times(c, "flaky", 2200)
     assert [b - a for a, b in zip(starts, starts[1:])] == [700, 700, 700]
 
 

@@ -3,11 +3,12 @@
 Mirrors kube-apiserver's admission chain (k8s.io/apiserver/pkg/admission),
 in its order: NamespaceLifecycle (in APIServer.admit: the namespace must
 exist and not be Terminating), then LimitRanger, which may change the
-object (defaults), then ResourceQuota, which only says yes or no (and
-charges the quota). A refusal is Forbidden: `pods "x" is forbidden: ...`.
+object (defaults), then ServiceAccount, which gives a pod its account and
+token volume, then ResourceQuota, which only says yes or no (and charges
+the quota). A refusal is Forbidden: `pods "x" is forbidden: ...`.
 Like the real plugins, they read LimitRanges and ResourceQuotas from a
 cache kept by a watch, here drained at each request so it is never stale.
-Left out: every other plugin (ServiceAccount, PodSecurity, webhooks ...);
+Left out: every other plugin (PodSecurity, webhooks ...);
 updates are not admitted here.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from k8slite.admission import limitranger, resourcequota
+from k8slite.admission import limitranger, resourcequota, serviceaccount
 from k8slite.api.meta import KubeObject
 from k8slite.store import DELETED
 
@@ -53,9 +54,21 @@ class Admission:
         self.limit_ranges = PolicyCache(api, "limitranges")
         self.quotas = PolicyCache(api, "resourcequotas")
 
+    def service_account(self, namespace: str, name: str) -> KubeObject | None:
+        """The ServiceAccount, read through (the plugin falls back to a live lookup when its cache misses)."""
+        found = self.api.store.get(f"/registry/serviceaccounts/{namespace}/{name}")
+        return found[0] if found else None
+
     def admit(self, obj: KubeObject, kind: Kind, charged: dict[str, KubeObject] | None = None) -> None:
-        """LimitRanger (mutating), then ResourceQuota (validating); a dry run passes `charged`."""
+        """LimitRanger and ServiceAccount (mutating), then ResourceQuota (validating); a dry run passes `charged`."""
         if not kind.namespaced:
             return
-        limitranger.admit(obj, kind.plural, self.limit_ranges.in_namespace(obj.namespace))
+        self.mutate(obj, kind)
         resourcequota.admit(self.api, obj, kind.plural, self.quotas.in_namespace(obj.namespace), charged)
+
+    def mutate(self, obj: KubeObject, kind: Kind) -> KubeObject:
+        """Only the mutating plugins: what a create would store, e.g. to tell whether an apply changes anything."""
+        if kind.namespaced:
+            limitranger.admit(obj, kind.plural, self.limit_ranges.in_namespace(obj.namespace))
+            serviceaccount.admit(obj, self.service_account)
+        return obj

@@ -31,19 +31,22 @@ DEFAULT_BACKOFF_LIMIT = 6
 
 
 def image_tag(image: str) -> str:
-    """The tag of an image reference ("" when there is none or it is pinned by digest)."""
-    if "@" in image:
-        return "@"
-    last = image.rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else ""
+    """The tag of an image reference: "latest" when it has neither tag nor digest (ParseImageName),
+    "" when it is pinned by digest alone."""
+    name, _, digest = image.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        return last.split(":", 1)[1]
+    return "" if digest else "latest"
 
 
 def default_pull_policy(image: str) -> str:
-    return "Always" if image_tag(image) in ("", "latest") else "IfNotPresent"
+    """pkg/apis/core/v1/defaults.go SetDefaults_Container: Always for the tag latest, else IfNotPresent."""
+    return "Always" if image_tag(image) == "latest" else "IfNotPresent"
 
 
 def default_pod_spec(spec: PodSpec) -> None:
-    for container in spec.containers:
+    for container in [*spec.init_containers, *spec.containers]:
         if not container.image_pull_policy:
             container.image_pull_policy = default_pull_policy(container.image)
 

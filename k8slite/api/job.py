@@ -3,7 +3,7 @@
 Mirrors k8s.io/api/batch/v1 Job. The Job controller (controllers/job.py)
 runs pods from `spec.template` until `completions` (default 1) of them have
 exited 0, at most `parallelism` (default 1) at a time. A failed attempt is
-retried after a back-off of 10 s, doubling up to 6 minutes, until
+retried after a back-off of 10 s, doubling up to 10 minutes, until
 `backoffLimit` (default 6) failures; with restartPolicy `Never` each attempt
 is a new pod, with `OnFailure` the kubelet restarts the container in place
 and each restart counts. `activeDeadlineSeconds` bounds the whole Job and
@@ -13,9 +13,17 @@ each pod gets a completion index 0..completions-1 (annotation
 `batch.kubernetes.io/job-completion-index`, env `JOB_COMPLETION_INDEX`,
 hostname `<job>-<index>`).
 
+`podFailurePolicy` decides, rule by rule (the first that matches wins),
+what a failed pod means: FailJob (the Job fails at once), Ignore (the
+failure does not count toward backoffLimit) or Count (the default
+handling). A rule matches on the exit codes of the pod's containers
+(`onExitCodes`: operator In or NotIn, values, optionally one containerName)
+or on its conditions (`onPodConditions`, e.g. DisruptionTarget True).
+
 The API server generates the selector (`batch.kubernetes.io/controller-uid:
 <uid>`) and the template labels that match it. Simplified: no suspend,
-podFailurePolicy, successPolicy or backoffLimitPerIndex.
+successPolicy, backoffLimitPerIndex (so no FailIndex action) or
+podReplacementPolicy.
 """
 
 from __future__ import annotations
@@ -34,6 +42,38 @@ COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index"
 
 
 @dataclass
+class PodFailurePolicyOnExitCodesRequirement:
+    operator: str = ""
+    """In or NotIn."""
+    values: list[int] = field(default_factory=list)
+    """Exit codes, ordered; 0 never matches (a container that exited 0 did not fail)."""
+    container_name: str | None = None
+    """Only this container's exit code is checked; unset: any container's."""
+
+
+@dataclass
+class PodFailurePolicyOnPodConditionsPattern:
+    type: str = ""
+    """A pod condition type, e.g. DisruptionTarget."""
+    status: str = ""
+    """True, False or Unknown; defaulted to True."""
+
+
+@dataclass
+class PodFailurePolicyRule:
+    action: str = ""
+    """FailJob, Ignore, Count (or FailIndex, which needs backoffLimitPerIndex)."""
+    on_exit_codes: PodFailurePolicyOnExitCodesRequirement | None = None
+    on_pod_conditions: list[PodFailurePolicyOnPodConditionsPattern] = field(default_factory=list)
+
+
+@dataclass
+class PodFailurePolicy:
+    rules: list[PodFailurePolicyRule] = field(default_factory=list)
+    """Checked in order against each failed pod; the first rule that matches decides."""
+
+
+@dataclass
 class JobSpec:
     template: PodTemplateSpec = field(default_factory=PodTemplateSpec)
     completions: int | None = None
@@ -49,15 +89,16 @@ class JobSpec:
     selector: LabelSelector | None = None
     manual_selector: bool | None = None
     suspend: bool | None = None
+    pod_failure_policy: PodFailurePolicy | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "podFailurePolicy", "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes",
+        "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes",
         "podReplacementPolicy", "managedBy"})
 
 
 @dataclass
 class JobCondition:
     type: str = ""
-    """Complete or Failed."""
+    """SuccessCriteriaMet then Complete, or FailureTarget then Failed (also Suspended)."""
     status: str = ""
     last_probe_time: float | None = field(default=None, metadata=TIME)
     last_transition_time: float | None = field(default=None, metadata=TIME)
@@ -79,6 +120,10 @@ class JobStatus:
 
     def condition(self, type_: str) -> JobCondition | None:
         return next((c for c in self.conditions if c.type == type_), None)
+
+    def has(self, type_: str) -> bool:
+        """Whether the condition type_ is there with status True."""
+        return any(c.type == type_ and c.status == "True" for c in self.conditions)
 
     def finished(self) -> str:
         """"Complete" or "Failed" once the Job is done, else ""."""

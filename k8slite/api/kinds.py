@@ -4,8 +4,11 @@ Mirrors the API server's discovery and RESTMapper: each kind has a resource
 name (`pods`), a singular, short names (`po`), a group/version
 (`apps/v1`), and is namespaced or cluster-scoped. `lookup` resolves what a
 user types (`deploy`, `Pods`, `replicaset`) the way kubectl does; `decode`
-turns a manifest's dict into the typed object, strictly, with errors that
-read as Kubernetes' do.
+turns a manifest's dict into the typed object, strictly, with its quantities
+canonical (k8slite.api.quantity_fields), and refuses a body it cannot decode
+as the server does (BadRequest: `Pod in version "v1" cannot be handled as a
+Pod: ...`). `Kind.resource` and `Kind.group_kind` are the group-qualified
+names errors use (`deployments.apps`, `Deployment.apps`).
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.api.policy import LimitRange, ResourceQuota
+from k8slite.api.quantity import QuantityError
+from k8slite.api.quantity_fields import canonicalize
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import DecodeError, from_dict
 from k8slite.api.service import Endpoints, EndpointSlice, Service
+from k8slite.api.serviceaccount import ServiceAccount
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
-from k8slite.errors import Invalid, NotFound
+from k8slite.errors import BadRequest, Invalid, NotFound
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,21 @@ class Kind:
     @property
     def api_version(self) -> str:
         return self.cls.API_VERSION
+
+    @property
+    def group(self) -> str:
+        """The API group: `apps` for apps/v1, "" for the core group (v1)."""
+        return self.api_version.split("/")[0] if "/" in self.api_version else ""
+
+    @property
+    def resource(self) -> str:
+        """schema.GroupResource.String(), as errors name it: `deployments.apps`, `pods` (core adds nothing)."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def group_kind(self) -> str:
+        """schema.GroupKind.String(), as Invalid names it: `Deployment.apps "d" is invalid`, `Pod "p" ...`."""
+        return f"{self.kind}.{self.group}" if self.group else self.kind
 
     @property
     def modelled(self) -> bool:
@@ -74,6 +95,7 @@ KINDS: list[Kind] = [
     Kind("StorageClass", "storageclasses", ("sc",), StorageClass),
     Kind("ResourceQuota", "resourcequotas", ("quota",), ResourceQuota),
     Kind("LimitRange", "limitranges", ("limits",), LimitRange),
+    Kind("ServiceAccount", "serviceaccounts", ("sa",), ServiceAccount),
 ]
 BY_KIND = {k.kind: k for k in KINDS}
 NAMES = {name: k for k in KINDS
@@ -93,7 +115,7 @@ def kind_of(obj: KubeObject) -> Kind:
 
 
 def decode(data: Any, ignored: list[str] | None = None) -> KubeObject:
-    """A typed object from a manifest dict; Invalid or NotFound when it cannot be one."""
+    """A typed object from a manifest dict, quantities canonical; Invalid, BadRequest or NotFound if it cannot be."""
     if not isinstance(data, dict):
         raise Invalid(f"error validating data: a manifest must be a mapping, not {type(data).__name__}")
     kind_name, version = data.get("kind"), data.get("apiVersion")
@@ -105,13 +127,17 @@ def decode(data: Any, ignored: list[str] | None = None) -> KubeObject:
     if kind is None or kind.api_version != version:
         raise NotFound(f'no matches for kind "{kind_name}" in version "{version}"'
                        " (k8slite knows: " + ", ".join(k.kind for k in KINDS) + ")")
+    refused = f'{kind_name} in version "{version.split("/")[-1]}" cannot be handled as a {kind_name}: '
     try:
         if issubclass(kind.cls, GenericObject):
             return decode_generic(kind.cls, data, ignored)
-        return kind.cls.from_dict(data, ignored)
+        obj = kind.cls.from_dict(data, ignored)
+        canonicalize(obj)  # quantities as the server stores them
     except DecodeError as e:
-        raise Invalid(f'{kind_name} in version "{version}" cannot be handled as a {kind_name}: '
-                      f"strict decoding error: {e}") from None
+        raise BadRequest(f"{refused}strict decoding error: {e}") from None
+    except QuantityError as e:
+        raise BadRequest(f"{refused}{e}") from None
+    return obj
 
 
 def decode_generic(cls: type[KubeObject], data: dict[str, Any], ignored: list[str] | None) -> KubeObject:

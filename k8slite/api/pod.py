@@ -1,7 +1,7 @@
 """The Pod: one or more containers that share a network, IPC and UTS namespace.
 
 Mirrors k8s.io/api/core/v1 Pod, PodSpec, Container and PodStatus, with the
-fields the course uses: containers with command, args, env, ports,
+fields the course uses: containers and init containers (sidecars too) with command, args, env, ports,
 resources, volume mounts and probes; volumes; restartPolicy; nodeName,
 nodeSelector, affinity and topologySpreadConstraints (api/affinity.py);
 tolerations. Defaults are Kubernetes' (restartPolicy Always,
@@ -100,10 +100,15 @@ class Container:
     liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
     startup_probe: Probe | None = None
+    restart_policy: str = ""
+    """Only on init containers, and only `Always`: a sidecar (KEP-753), started before the app containers."""
     IGNORED: ClassVar[frozenset[str]] = frozenset({
         "securityContext", "stdin", "stdinOnce", "tty", "terminationMessagePath",
-        "terminationMessagePolicy", "lifecycle", "volumeDevices",
-        "resizePolicy", "restartPolicy"})
+        "terminationMessagePolicy", "lifecycle", "volumeDevices", "resizePolicy"})
+
+    def is_sidecar(self) -> bool:
+        """podutil.IsRestartableInitContainer: an init container with restartPolicy Always."""
+        return self.restart_policy == "Always"
 
 
 @dataclass
@@ -125,6 +130,15 @@ class PersistentVolumeClaimVolumeSource:
 
 
 @dataclass
+class ProjectedVolumeSource:
+    """Several sources in one directory; each source a dict with one key: serviceAccountToken
+    (expirationSeconds, path), configMap or secret (name, items) or downwardAPI (items)."""
+
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    default_mode: int | None = None
+
+
+@dataclass
 class Volume:
     name: str = ""
     empty_dir: EmptyDirVolumeSource | None = None
@@ -132,8 +146,9 @@ class Volume:
     persistent_volume_claim: PersistentVolumeClaimVolumeSource | None = None
     config_map: dict[str, Any] | None = None
     secret: dict[str, Any] | None = None
+    projected: ProjectedVolumeSource | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "projected", "downwardAPI", "nfs", "csi", "ephemeral", "awsElasticBlockStore",
+        "downwardAPI", "nfs", "csi", "ephemeral", "awsElasticBlockStore",
         "gcePersistentDisk", "azureDisk", "azureFile", "iscsi", "cephfs", "rbd", "fc"})
 
 
@@ -167,6 +182,8 @@ class Taint:
 @dataclass
 class PodSpec:
     containers: list[Container] = field(default_factory=list)
+    init_containers: list[Container] = field(default_factory=list)
+    """Run one at a time, in order, each to success, before the containers start (kubelet_init.py)."""
     volumes: list[Volume] = field(default_factory=list)
     restart_policy: str = "Always"
     termination_grace_period_seconds: int = 30
@@ -183,9 +200,13 @@ class PodSpec:
     topology_spread_constraints: list[TopologySpreadConstraint] = field(default_factory=list)
     enable_service_links: bool | None = None
     """None or True: every container gets variables for the namespace's Services (network/envvars.py)."""
+    service_account_name: str = ""
+    """Set to `default` by the ServiceAccount admission plugin when empty (admission/serviceaccount.py)."""
+    service_account: str = ""
+    """The deprecated twin of serviceAccountName, which the API server keeps equal to it."""
+    automount_service_account_token: bool | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "initContainers", "ephemeralContainers", "securityContext", "serviceAccountName",
-        "serviceAccount", "automountServiceAccountToken", "dnsConfig", "hostNetwork",
+        "ephemeralContainers", "securityContext", "dnsConfig", "hostNetwork",
         "hostPID", "hostIPC", "imagePullSecrets", "priorityClassName", "priority",
         "preemptionPolicy", "runtimeClassName", "overhead",
         "readinessGates", "setHostnameAsFQDN", "os",
@@ -265,9 +286,10 @@ class PodStatus:
     pod_ips: list[PodIP] = field(default_factory=list)
     start_time: float | None = field(default=None, metadata=TIME)
     container_statuses: list[ContainerStatus] = field(default_factory=list)
+    init_container_statuses: list[ContainerStatus] = field(default_factory=list)
     qos_class: str = ""
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "initContainerStatuses", "ephemeralContainerStatuses", "hostIPs", "nominatedNodeName",
+        "ephemeralContainerStatuses", "hostIPs", "nominatedNodeName",
         "resize", "resourceClaimStatuses"})
 
     def condition(self, type_: str) -> PodCondition | None:
@@ -285,4 +307,5 @@ class Pod(KubeObject):
         return ready is not None and ready.status == "True"
 
     def container(self, name: str) -> Container | None:
-        return next((c for c in self.spec.containers if c.name == name), None)
+        """The container or init container called name."""
+        return next((c for c in [*self.spec.containers, *self.spec.init_containers] if c.name == name), None)

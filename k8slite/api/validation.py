@@ -3,7 +3,8 @@
 Mirrors pkg/apis/core/validation and apimachinery's name checks: names are
 RFC 1123 subdomains (namespaces and container names are RFC 1123 labels),
 pods need containers with images, volume mounts must name a volume, a
-workload kinds are checked in validation_workloads. Each check returns
+workload kinds are checked in validation_workloads. Init containers share the
+container checks; only they may set restartPolicy (Always: a sidecar). Each check returns
 FieldErrors; the API server joins them into one `Invalid` that names every
 bad field. Simplified: only the rules the course's objects meet.
 """
@@ -100,12 +101,32 @@ def validate_pod_spec(spec: PodSpec, path: str) -> list[FieldError]:
     for i, container in enumerate(spec.containers):
         errors += validate_container(container, f"{path}.containers[{i}]", volumes, names)
         names.append(container.name)
+        if container.restart_policy:
+            errors.append(forbidden(f"{path}.containers[{i}].restartPolicy", "may not be set for non-init containers"))
+    errors += validate_init_containers(spec.init_containers, f"{path}.initContainers", volumes, names)
     if spec.restart_policy not in RESTART_POLICIES:
         errors.append(unsupported(f"{path}.restartPolicy", spec.restart_policy, RESTART_POLICIES))
     for i, t in enumerate(spec.tolerations):
         if t.operator == "Exists" and t.value:
             errors.append(invalid(f"{path}.tolerations[{i}].operator", t.operator,
                                   "value must be empty when `operator` is 'Exists'"))
+    return errors
+
+
+def validate_init_containers(containers: list[Container], path: str, volumes: list[str],
+                             names: list[str]) -> list[FieldError]:
+    """validateInitContainers: names unique across both lists; probes only on sidecars (restartPolicy Always)."""
+    errors: list[FieldError] = []
+    for i, c in enumerate(containers):
+        where = f"{path}[{i}]"
+        errors += validate_container(c, where, volumes, names)
+        names.append(c.name)
+        if c.restart_policy and not c.is_sidecar():
+            errors.append(unsupported(f"{where}.restartPolicy", c.restart_policy, ["Always"]))
+        if not c.is_sidecar():
+            errors += [forbidden(f"{where}.{field}", "may not be set for init containers without restartPolicy=Always")
+                       for field, probe in (("livenessProbe", c.liveness_probe), ("readinessProbe", c.readiness_probe),
+                                            ("startupProbe", c.startup_probe)) if probe is not None]
     return errors
 
 

@@ -5,7 +5,9 @@ selector is required and must match the template's labels; counts may not
 be negative; a Deployment's maxSurge and maxUnavailable are a number or a
 percentage (at most 100% for maxUnavailable) and may not both be 0; a
 Deployment's pods must restart Always, a Job's OnFailure or Never (Always
-would never let a Job finish). Simplified: no immutability checks on
+would never let a Job finish); a Job's podFailurePolicy needs restartPolicy
+Never, and each rule a known action and exactly one of onExitCodes (an
+operator, ordered unique values, no 0 for In) and onPodConditions. Simplified: no immutability checks on
 updates (Kubernetes refuses a changed Job template or selector).
 """
 
@@ -15,7 +17,7 @@ import re
 from collections.abc import Callable
 
 from k8slite.api.deployment import Deployment
-from k8slite.api.job import Job
+from k8slite.api.job import Job, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyRule
 from k8slite.api.meta import LabelSelector
 from k8slite.api.pod import PodSpec, PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet
@@ -37,9 +39,8 @@ def validate_selector(selector: LabelSelector | None, template: PodTemplateSpec)
     if selector is None or selector.is_empty():
         return [required("spec.selector")]
     if not selector.matches(template.metadata.labels):
-        labels = template.metadata.labels
-        shown = "map[" + " ".join(f"{k}:{v}" for k, v in sorted(labels.items())) + "]"
-        return [invalid("spec.template.metadata.labels", shown, "`selector` does not match template `labels`")]
+        labels = template.metadata.labels  # printed as Go's %#v prints a map (errors.go_value)
+        return [invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")]
     return []
 
 
@@ -122,4 +123,86 @@ def validate_job(job: Job, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
     policy = spec.template.spec.restart_policy
     if policy not in JOB_RESTART_POLICIES:
         errors.append(unsupported("spec.template.spec.restartPolicy", policy, JOB_RESTART_POLICIES))
+    return errors + validate_pod_failure_policy(job)
+
+
+# ---------------------------------------------------------------- podFailurePolicy (pkg/apis/batch/validation)
+POD_FAILURE_POLICY_ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"]
+ON_EXIT_CODES_OPERATORS = ["In", "NotIn"]
+ON_POD_CONDITIONS_STATUSES = ["False", "True", "Unknown"]
+
+
+class ShownFieldError(FieldError):
+    """An Invalid value printed as Go prints it: `[]int32{2, 1}`, or no value at all (field.OmitValueType)."""
+
+    def __init__(self, path: str, shown: str, detail: str) -> None:
+        super().__init__(path, "Invalid value", detail)
+        self.shown = shown
+
+    def __str__(self) -> str:
+        value = f": {self.shown}" if self.shown else ""
+        return f"{self.path}: Invalid value{value}: {self.detail}"
+
+
+def go_int32s(values: list[int]) -> str:
+    return "[]int32{" + ", ".join(map(str, values)) + "}" if values else "[]int32(nil)"
+
+
+def validate_pod_failure_policy(job: Job) -> list[FieldError]:
+    policy, path = job.spec.pod_failure_policy, "spec.podFailurePolicy.rules"
+    if policy is None:
+        return []
+    errors: list[FieldError] = []
+    restart = job.spec.template.spec.restart_policy
+    if restart in JOB_RESTART_POLICIES and restart != "Never":
+        errors.append(invalid("spec.template.spec.restartPolicy", restart,
+                              'only "Never" is supported when podFailurePolicy is specified'))
+    names = {c.name for c in [*job.spec.template.spec.containers, *job.spec.template.spec.init_containers]}
+    for i, rule in enumerate(policy.rules):
+        errors += validate_rule(rule, f"{path}[{i}]", names)
+    return errors
+
+
+def validate_rule(rule: PodFailurePolicyRule, where: str, names: set[str]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not rule.action:
+        quoted = " ".join(f'"{a}"' for a in POD_FAILURE_POLICY_ACTIONS)
+        errors.append(FieldError(f"{where}.action", "Required value", f"valid values: [{quoted}]"))
+    elif rule.action == "FailIndex":
+        errors.append(invalid(f"{where}.action", rule.action, "requires the backoffLimitPerIndex to be set"))
+    elif rule.action not in POD_FAILURE_POLICY_ACTIONS:
+        errors.append(unsupported(f"{where}.action", rule.action, POD_FAILURE_POLICY_ACTIONS))
+    if rule.on_exit_codes is not None:
+        errors += validate_on_exit_codes(rule.on_exit_codes, f"{where}.onExitCodes", names)
+    for j, pattern in enumerate(rule.on_pod_conditions):
+        if pattern.status and pattern.status not in ON_POD_CONDITIONS_STATUSES:  # "" is defaulted to True
+            errors.append(unsupported(f"{where}.onPodConditions[{j}].status", pattern.status,
+                                      ON_POD_CONDITIONS_STATUSES))
+    if rule.on_exit_codes is not None and rule.on_pod_conditions:
+        errors.append(ShownFieldError(where, "", "specifying both OnExitCodes and OnPodConditions is "
+                                      "not supported"))
+    if rule.on_exit_codes is None and not rule.on_pod_conditions:
+        errors.append(ShownFieldError(where, "", "specifying one of OnExitCodes and OnPodConditions is required"))
+    return errors
+
+
+def validate_on_exit_codes(req: PodFailurePolicyOnExitCodesRequirement, path: str,
+                           names: set[str]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not req.operator:
+        errors.append(FieldError(f"{path}.operator", "Required value", 'valid values: ["In" "NotIn"]'))
+    elif req.operator not in ON_EXIT_CODES_OPERATORS:
+        errors.append(unsupported(f"{path}.operator", req.operator, ON_EXIT_CODES_OPERATORS))
+    if req.container_name is not None and req.container_name not in names:
+        errors.append(invalid(f"{path}.containerName", req.container_name,
+                              "must be one of the container or initContainer names in the pod template"))
+    if not req.values:
+        errors.append(ShownFieldError(f"{path}.values", go_int32s(req.values), "at least one value is required"))
+    for j, value in enumerate(req.values):
+        if req.operator == "In" and value == 0:
+            errors.append(invalid(f"{path}.values[{j}]", value, "must not be 0 for the In operator"))
+        if value in req.values[:j]:
+            errors.append(FieldError(f"{path}.values[{j}]", "Duplicate value", str(value)))
+    if any(a > b for a, b in zip(req.values, req.values[1:])):
+        errors.append(ShownFieldError(f"{path}.values", go_int32s(req.values), "must be ordered"))
     return errors

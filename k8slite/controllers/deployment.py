@@ -16,7 +16,7 @@ templates never fight over pods. Each ReplicaSet carries the revision
 back to an old template makes its old ReplicaSet new again, with a new
 revision. Old ReplicaSets scaled to 0 are kept for `kubectl rollout undo`,
 up to revisionHistoryLimit (10). Every scaling is an Event on the
-Deployment: "Scaled up replica set web-7d9f8c6b5d to 3".
+Deployment: "Scaled up replica set web-7d9f8c6b5d from 0 to 3".
 Simplified: no hash collisions, no expectations cache, no rollback field
 (`kubectl rollout undo` copies the old template, as kubectl does today).
 """
@@ -199,7 +199,7 @@ class DeploymentController(Controller):
             return None
         self.replicasets.cache[object_key(created)] = created
         if created.spec.replicas > 0:
-            self.recorder.normal(d, "ScalingReplicaSet", f"Scaled up replica set {created.name} to "
+            self.recorder.normal(d, "ScalingReplicaSet", f"Scaled up replica set {created.name} from 0 to "
                                  f"{created.spec.replicas}")
         status = self.set_revision(d, str(new_revision)).copy()
         set_condition(status.status, "Progressing", "True", "NewReplicaSetCreated",
@@ -226,7 +226,8 @@ class DeploymentController(Controller):
         self.write_rs(new)
         if replicas != rs.spec.replicas:
             direction = "up" if replicas > rs.spec.replicas else "down"
-            self.recorder.normal(d, "ScalingReplicaSet", f"Scaled {direction} replica set {rs.name} to {replicas}")
+            self.recorder.normal(d, "ScalingReplicaSet",  # sync.go scaleReplicaSet, in 1.32's words
+                                 f"Scaled {direction} replica set {rs.name} from {rs.spec.replicas} to {replicas}")
         return replicas != rs.spec.replicas
 
     def cleanup(self, d: Deployment, old: list[ReplicaSet]) -> None:

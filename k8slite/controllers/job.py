@@ -1,23 +1,29 @@
 """The Job controller: run pods until enough of them have exited 0.
 
-Mirrors pkg/controller/job (and the TTL-after-finished controller). `sync`
-looks at the Job's pods and decides, in this order:
+Mirrors pkg/controller/job/job_controller.go (and the TTL-after-finished
+controller). `sync` first counts the pods that finished since last time
+(job_tracking: each once; a running pod that is deleted counts as failed
+and is replaced), then decides, as syncJob does:
 
-1. failed? more failures than backoffLimit (failed pods for restartPolicy
-   Never, container restarts for OnFailure): condition Failed, reason
-   BackoffLimitExceeded; or active longer than activeDeadlineSeconds:
-   Failed, reason DeadlineExceeded. Running pods are deleted either way.
-2. complete? `completions` pods succeeded (for Indexed, every index
-   0..completions-1): condition Complete, completionTime set.
-3. otherwise keep `min(parallelism, completions - succeeded)` pods active,
+1. bound to fail? a pod matched a podFailurePolicy FailJob rule (reason
+   PodFailurePolicy, job_failure_policy); more failures than backoffLimit
+   (failed pods for restartPolicy Never, container restarts for OnFailure:
+   BackoffLimitExceeded); active longer than activeDeadlineSeconds
+   (DeadlineExceeded). The Job gets the interim condition FailureTarget and
+   its running pods are deleted.
+2. otherwise keep `min(parallelism, completions - succeeded)` pods active,
    creating new ones only after the back-off since the last failure
-   (job_util.backoff_remaining).
+   (job_util.backoff_remaining); once `completions` pods succeeded (for
+   Indexed, every index 0..completions-1) the Job gets the interim
+   condition SuccessCriteriaMet (reason CompletionsReached).
+3. once no pod of the Job is still terminating, the terminal condition:
+   Failed, or Complete (with completionTime), with the interim's reason and
+   message, and the event (Warning <reason>, or Normal Completed).
 
 A finished Job stays, with its pods, until deleted, or for
-ttlSecondsAfterFinished. Simplified: the counts are recomputed from the pods
-that exist (Kubernetes tracks them with pod finalizers), so deleting a
-failed pod by hand does not lower `status.failed`, but a running pod that is
-deleted is simply replaced rather than counted as a failure.
+ttlSecondsAfterFinished. Simplified: no suspend, successPolicy,
+backoffLimitPerIndex, podReplacementPolicy or status.terminating; pods
+deleted before they were counted do not add to the back-off.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.pod import EnvVar, Pod
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
+from k8slite.controllers.job_tracking import PodTracker, is_terminating
 from k8slite.controllers.job_util import (
     backoff_remaining,
     completion_index,
@@ -39,6 +46,9 @@ from k8slite.controllers.job_util import (
 from k8slite.controllers.replicaset import controller_ref, is_active
 from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
+from k8slite.store import DELETED
+
+SUCCESS_CRITERIA_MET, FAILURE_TARGET = "SuccessCriteriaMet", "FailureTarget"
 
 
 class JobController(Controller):
@@ -47,6 +57,7 @@ class JobController(Controller):
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
         self.jobs = Informer(api, "jobs", self.enqueue)
+        self.tracker = PodTracker()
         self.pods = Informer(api, "pods", self.pod_changed)
 
     def resync_keys(self) -> list[str]:
@@ -55,6 +66,8 @@ class JobController(Controller):
     def pod_changed(self, event_type: str, pod: KubeObject) -> None:
         ref = pod.metadata.controller_ref()
         if ref is not None and ref.kind == "Job":
+            if event_type == DELETED and isinstance(pod, Pod):
+                self.tracker.pod_deleted(ref.uid, pod)
             self.queue.add(f"{pod.namespace}/{ref.name}")
 
     def pods_of(self, job: Job) -> list[Pod]:
@@ -69,29 +82,42 @@ class JobController(Controller):
         if job.status.finished():
             self.expire(job)
             return
-        now, pods = self.clock.now, self.pods_of(job)
+        pods = self.pods_of(job)
         status = copy.deepcopy(job.status)
-        status.start_time = now if status.start_time is None else status.start_time
+        status.start_time = self.clock.now if status.start_time is None else status.start_time
         active = [p for p in pods if is_active(p)]
-        status.failed = max(status.failed, sum(p.status.phase == "Failed" for p in pods))
+        found = self.tracker.newly_finished(job, pods)
+        status.failed += found.failed
         done = self.succeeded_indexes(job, pods)
-        status.succeeded = len(done) if job.spec.completion_mode == "Indexed" else \
-            max(status.succeeded, sum(p.status.phase == "Succeeded" for p in pods))
+        status.succeeded = len(done) if job.spec.completion_mode == "Indexed" else status.succeeded + found.succeeded
         if job.spec.completion_mode == "Indexed":
             status.completed_indexes = format_indexes(done)
-        failure = self.failure(job, status, active)
-        if failure:
-            status.failed += self.delete_pods(job, active)
-            self.finish(job, status, "Failed", *failure)
-        elif self.complete(job, status, active):
-            self.delete_pods(job, active)
-            self.finish(job, status, "Complete", "", "")
-        else:
-            active = self.manage(job, pods, active, done)
+        target = self.finish_target(job, status, active, found.fail_job_message)
+        if target is None:
+            active = self.manage(job, pods, active, done, status.succeeded)
             self.requeue_at_deadline(job, status)
-        status.active = sum(1 for p in active if is_active(p)) if not status.finished() else 0
-        status.ready = sum(1 for p in active if p.is_ready()) if not status.finished() else 0
-        self.write_status(job, status)
+            if self.complete(job, status, active):
+                target = SUCCESS_CRITERIA_MET, "CompletionsReached", "Reached expected number of succeeded pods"
+        if target is not None:
+            terminating = self.delete_pods(job, active) + [p for p in pods if is_terminating(p)]
+            active = []
+            self.conclude(job, status, target, terminating)
+        status.active = sum(1 for p in active if is_active(p))
+        status.ready = sum(1 for p in active if p.is_ready())
+        if self.write_status(job, status):
+            self.tracker.remember(job, found)
+
+    def finish_target(self, job: Job, status: JobStatus, active: list[Pod],
+                      fail_job_message: str | None) -> tuple[str, str, str] | None:
+        """(interim condition, reason, message) once the Job is bound to finish, as syncJob decides it:
+        a condition set before, then a FailJob rule, backoffLimit, activeDeadlineSeconds."""
+        for cond in status.conditions:
+            if cond.type in (FAILURE_TARGET, SUCCESS_CRITERIA_MET) and cond.status == "True":
+                return cond.type, cond.reason, cond.message
+        if fail_job_message is not None:
+            return FAILURE_TARGET, "PodFailurePolicy", fail_job_message
+        failure = self.failure(job, status, active)
+        return (FAILURE_TARGET, *failure) if failure else None
 
     def failure(self, job: Job, status: JobStatus, active: list[Pod]) -> tuple[str, str] | None:
         """(reason, message) when the Job has failed: backoffLimit first, then activeDeadlineSeconds."""
@@ -120,11 +146,9 @@ class JobController(Controller):
         return {i for i in done if i < (job.spec.completions or 0)}
 
     # ------------------------------------------------------------ pods
-    def manage(self, job: Job, pods: list[Pod], active: list[Pod], done: set[int]) -> list[Pod]:
+    def manage(self, job: Job, pods: list[Pod], active: list[Pod], done: set[int], succeeded: int) -> list[Pod]:
         """Keep min(parallelism, completions - succeeded) pods running; new ones wait out the back-off."""
         parallelism = job.spec.parallelism or 0
-        succeeded = len(done) if job.spec.completion_mode == "Indexed" else \
-            sum(p.status.phase == "Succeeded" for p in pods)
         wanted = parallelism if job.spec.completions is None else min(parallelism, job.spec.completions - succeeded)
         if job.spec.completions is None and succeeded:
             wanted = 0  # a work queue: once one succeeded, no new pods
@@ -166,25 +190,34 @@ class JobController(Controller):
         self.recorder.normal(job, "SuccessfulCreate", f"Created pod: {created.name}")
         return created
 
-    def delete_pods(self, job: Job, pods: list[Pod]) -> int:
-        deleted = 0
+    def delete_pods(self, job: Job, pods: list[Pod]) -> list[Pod]:
+        """Delete pods; those still terminating (on a node, in their grace period) are returned."""
+        terminating = []
         for pod in pods:
             try:
-                self.api.delete("pods", pod.name, pod.namespace)
+                gone = self.api.delete("pods", pod.name, pod.namespace)
             except ApiError:
                 continue
-            deleted += 1
             self.recorder.normal(job, "SuccessfulDelete", f"Deleted pod: {pod.name}")
-        return deleted
+            if isinstance(gone, Pod) and is_terminating(gone):
+                terminating.append(gone)
+        return terminating
 
     # ------------------------------------------------------------ finishing
-    def finish(self, job: Job, status: JobStatus, type_: str, reason: str, message: str) -> None:
-        now = self.clock.now
-        status.conditions.append(JobCondition(type_, "True", now, now, reason, message))
-        if type_ == "Complete":
+    def conclude(self, job: Job, status: JobStatus, target: tuple[str, str, str], terminating: list[Pod]) -> None:
+        """Add the interim condition (SuccessCriteriaMet or FailureTarget) and, once no pod of the Job
+        is still terminating, the terminal one (Complete or Failed) with the same reason and message."""
+        now, (interim, reason, message) = self.clock.now, target
+        if not status.has(interim):
+            status.conditions.append(JobCondition(interim, "True", now, now, reason, message))
+        if terminating:
+            return  # enactJobFinished: "Delaying marking the Job as finished": the pods' updates wake us
+        if interim == SUCCESS_CRITERIA_MET:
+            status.conditions.append(JobCondition("Complete", "True", now, now, reason, message))
             status.completion_time = now
             self.recorder.normal(job, "Completed", "Job completed")
         else:
+            status.conditions.append(JobCondition("Failed", "True", now, now, reason, message))
             self.recorder.warning(job, reason, message)
 
     def requeue_at_deadline(self, job: Job, status: JobStatus) -> None:
@@ -207,16 +240,18 @@ class JobController(Controller):
         except ApiError:
             pass
 
-    def write_status(self, job: Job, status: JobStatus) -> None:
+    def write_status(self, job: Job, status: JobStatus) -> bool:
+        """Write the status if it changed; False when the write failed (try again later)."""
         if status == job.status:
-            return
+            return True
         new = job.copy()
         new.status = status
         try:
             stored = self.api.update_status(new)
         except ApiError:
             self.queue.add(object_key(job))
-            return
+            return False
         self.jobs.cache[object_key(stored)] = stored
         if status.finished():
             self.expire(stored)
+        return True

@@ -4,8 +4,9 @@ Mirrors pkg/controller/job/{backoff_utils,indexed_job_utils}.go. Pure
 functions over the Job's pods:
 
 - `backoff_remaining`: the pod-creation back-off. After n failures since
-  the last success, wait 10 s * 2^(n-1) (at most 6 minutes) counted from
-  the last failure: 10, 20, 40, 80, 160, 320, 360, 360 ...
+  the last success, wait 10 s * 2^(n-1) (DefaultJobPodFailureBackOff,
+  capped at MaxJobPodFailureBackOff, 10 minutes) counted from the last
+  failure: 10, 20, 40, 80, 160, 320, 600, 600 ...
 - `restarts`: container restarts of a Job's running pods, which count
   toward backoffLimit when restartPolicy is OnFailure.
 - `format_indexes` / `parse_indexes`: completedIndexes as Kubernetes writes
@@ -18,7 +19,9 @@ from k8slite.api.job import COMPLETION_INDEX
 from k8slite.api.pod import Pod
 
 DEFAULT_BACKOFF = 10.0
-MAX_BACKOFF = 360.0
+"""DefaultJobPodFailureBackOff in job_controller.go."""
+MAX_BACKOFF = 600.0
+"""MaxJobPodFailureBackOff: 10 minutes."""
 
 
 def finish_time(pod: Pod) -> float:
@@ -33,7 +36,7 @@ def finish_time(pod: Pod) -> float:
 
 
 def backoff_delay(failures: int) -> float:
-    """10 s doubled for each failure after the first, capped at 6 minutes; 0 before any failure."""
+    """10 s doubled for each failure after the first, capped at 10 minutes; 0 before any failure."""
     if failures <= 0:
         return 0.0
     return min(DEFAULT_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)

@@ -2,13 +2,18 @@
 
 Mirrors pkg/controller/nodelifecycle. Every 5 s (node-monitor-period) it
 looks at each node's last heartbeat. A node silent for longer than the
-grace period (40 s, node-monitor-grace-period) has its Ready condition set
-to Unknown, its pods marked not Ready, and the taints
+grace period (50 s, node-monitor-grace-period, since Kubernetes 1.32) has
+its Ready condition, and MemoryPressure, DiskPressure and PIDPressure, set
+to Unknown (reason NodeStatusUnknown, "Kubelet stopped posting node
+status."), its pods marked not Ready, and the taints
 `node.kubernetes.io/unreachable` NoSchedule and NoExecute. When the kubelet
 posts again, the taints go. It does not delete pods itself: the NoExecute
 taint hands that to the taint eviction controller, which waits out each
 pod's toleration (300 s by default). That is why pods on a dead node are
-replaced only after about five minutes.
+replaced only after about five minutes. Simplified: k8slite's kubelet posts
+only Ready, so the pressure conditions change only if someone posted them,
+and a condition never posted is not added (Kubernetes adds it as Unknown,
+NodeStatusNeverUpdated).
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from k8slite.errors import ApiError
 from k8slite.informer import Informer
 
 NODE_MONITOR_PERIOD = 5.0
-NODE_MONITOR_GRACE_PERIOD = 40.0
+NODE_MONITOR_GRACE_PERIOD = 50.0  # kube-controller-manager's default since 1.32 (kubernetes PR 126287)
 UNREACHABLE = "node.kubernetes.io/unreachable"
 NOT_READY = "node.kubernetes.io/not-ready"
+WATCHED_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")  # tryUpdateNodeHealth's list
+STOPPED_POSTING = "Kubelet stopped posting node status."
 
 
 class NodeLifecycleController(Controller):
@@ -59,11 +66,12 @@ class NodeLifecycleController(Controller):
             self.update_taints(node, ready.status)
 
     def mark_unknown(self, node: Node) -> None:
+        """tryUpdateNodeHealth: Ready and the pressure conditions become Unknown, in the controller's words."""
         new = node.copy()
-        ready = new.status.condition("Ready")
-        assert ready is not None
-        ready.status, ready.reason = "Unknown", "NodeStatusUnknown"
-        ready.message, ready.last_transition_time = "Kubelet stopped posting node status.", self.clock.now
+        for condition in new.status.conditions:
+            if condition.type in WATCHED_CONDITIONS and condition.status != "Unknown":
+                condition.status, condition.reason = "Unknown", "NodeStatusUnknown"
+                condition.message, condition.last_transition_time = STOPPED_POSTING, self.clock.now
         try:
             node = self.api.update_status(new)
         except ApiError:

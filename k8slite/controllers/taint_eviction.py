@@ -7,6 +7,9 @@ deleted at once; a pod that tolerates all of them for a limited time
 from when the taint was added; a pod that tolerates them forever stays.
 Every pod gets 300 s for `not-ready` and `unreachable` from the API server's
 defaults, so a dead node's pods go five minutes after the node is tainted.
+Before deleting a pod it sets the pod's condition DisruptionTarget (True,
+reason DeletionByTaintManager), so whoever reads the pod later knows why it
+went.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from __future__ import annotations
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
-from k8slite.apiserver import APIServer
+from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.controllers import Controller
 from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
+
+DISRUPTION_REASON = "DeletionByTaintManager"
+DISRUPTION_MESSAGE = "Taint manager: deleting due to NoExecute taint"
 
 
 def eviction_time(pod: Pod, taints: list[Taint]) -> float | None:
@@ -63,6 +69,16 @@ class TaintEvictionController(Controller):
             self.queue.add_after(key, due - self.clock.now)
             return
         self.recorder.normal(pod, "TaintManagerEviction", f"Marking for deletion Pod {pod.namespace}/{pod.name}")
+        self.delete_pod(pod)
+
+    def delete_pod(self, pod: Pod) -> None:
+        """taint_eviction.go addConditionAndDeletePod: the DisruptionTarget condition first, then the delete."""
+        new = pod.copy()
+        if set_pod_condition(new, "DisruptionTarget", "True", DISRUPTION_REASON, DISRUPTION_MESSAGE, self.clock.now):
+            try:
+                self.api.update_status(new)
+            except ApiError:
+                pass  # a stale copy: the delete below is what matters
         try:
             self.api.delete("pods", pod.name, pod.namespace)
         except ApiError:

@@ -5,8 +5,11 @@ the API server's get and list; writes are done the way kubectl does them
 (read the object, change a copy, update it); and the answer is the text
 kubectl 1.32 would print, errors included ("Error from server (NotFound):
 pods "x" not found"), so that a notebook cell shows what a terminal would.
-Left out: server-side apply (apply compares the manifest with what is
-stored), --watch, and `delete` does not wait.
+Server warnings (e.g. deleting a Job through the API without a propagation
+policy) come first, as `Warning: ...` lines, where kubectl writes them to
+stderr. `delete` waits until the objects are gone, running the cluster's
+clock (`--wait=false` does not). Left out: server-side apply (apply compares
+the manifest with what is stored) and --watch.
 
 One module per part of kubectl, to read in this order:
 
@@ -65,7 +68,9 @@ def run_kubectl(cluster: Any, command: str) -> str:
         handler = VERBS.get(cmd.verb)
         if handler is None:
             raise UsageError(f'unknown command "{cmd.verb}" for "kubectl"')
-        return handler(cluster, cmd)
+        cluster.api.pop_warnings()  # earlier calls' warnings are not this command's
+        out = handler(cluster, cmd)
+        return "".join(f"Warning: {w}\n" for w in cluster.api.pop_warnings()) + out  # kubectl: stderr, first
     except (UsageError, ValueError) as e:
         return f"error: {e}\n"
     except NotFound as e:

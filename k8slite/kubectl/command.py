@@ -5,7 +5,7 @@ Flags come in every spelling kubectl accepts: `-n web`, `-nweb`, `-n=web`,
 `=false`; words after `--` belong to the command `exec` runs. A flag kubectl
 does not know is refused before the server is asked, as kubectl refuses it.
 Subcommands (`rollout status`, `set image`) are the first arguments. Left out: `config`, `--help`, and flags k8slite
-has nothing to do with (`-i`, `-t`, `--wait` are accepted and ignored).
+has nothing to do with (`-i`, `-t` are accepted and ignored).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file"}  # may
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
-              "--tty": "", "--force": "force", "--now": "now", "--command": "command", "--wait": "",
+              "--tty": "", "--force": "force", "--now": "now", "--command": "command", "--wait": "wait",
               "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`

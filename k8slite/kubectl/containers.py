@@ -40,7 +40,8 @@ def logs(cluster: Any, cmd: Command) -> str:
         cmd.args = [cmd.flags.pop("filename")]
     pod = target_pod(cluster, cmd)
     container = cmd.flags.get("container") or pod.spec.containers[0].name
-    status = next((s for s in pod.status.container_statuses if s.name == container), None)
+    status = next((s for s in [*pod.status.container_statuses, *pod.status.init_container_statuses]
+                   if s.name == container), None)
     previous = bool(cmd.flags.get("previous"))
     if not previous and (status is None or (status.state.waiting and not status.container_id)):
         reason = status.state.waiting.reason if status and status.state.waiting else "ContainerCreating"

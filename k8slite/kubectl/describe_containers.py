@@ -6,7 +6,8 @@ and Last State (Running, Waiting with a reason, Terminated with an exit
 code and times), Ready and Restart Count; a template has no status, so
 only the spec is shown. Probes are written as describe.go writes them
 (`http-get http://:80/ delay=0s timeout=1s period=10s #success=1 #failure=3`).
-Left out: init and ephemeral containers, envFrom, resize policies and the
+Init containers use the same layout under `Init Containers:`.
+Left out: ephemeral containers, envFrom, resize policies and the
 volume types k8slite does not model.
 """
 
@@ -62,10 +63,12 @@ def describe_state(w: PrefixWriter, title: str, state: ContainerState) -> None:
             w.write(3, f"Reason:\t{state.waiting.reason}\n")
 
 
-def describe_containers(w: PrefixWriter, containers: list[Container], pod: Pod | None, space: str = "") -> None:
-    """Containers: of a pod (with their statuses) or of a pod template (pod None, indented by `space`)."""
-    w.write(0, f"{space}Containers:{'' if containers else ' <none>'}\n")
-    statuses = {s.name: s for s in pod.status.container_statuses} if pod else {}
+def describe_containers(w: PrefixWriter, containers: list[Container], pod: Pod | None, space: str = "",
+                        label: str = "Containers") -> None:
+    """Containers: (or Init Containers:) of a pod, with their statuses, or of a pod template (pod None)."""
+    w.write(0, f"{space}{label}:{'' if containers else ' <none>'}\n")
+    statuses = {s.name: s for s in [*pod.status.init_container_statuses, *pod.status.container_statuses]} if pod \
+        else {}
     for c in containers:
         describe_container(w, c, statuses.get(c.name), pod, space)
 
@@ -145,6 +148,9 @@ def describe_volumes(w: PrefixWriter, volumes: list[Volume], space: str = "") ->
     w.write(0, f"{space}Volumes:\n")
     for v in volumes:
         w.write(1, f"{' ' if space else ''}{v.name}:\n")
+        if v.projected is not None:
+            describe_projected(w, v.projected.sources)
+            continue
         kind = next((k for k in VOLUME_TYPES if getattr(v, k) is not None), None)
         if kind is None:
             w.write(1, "<unknown>\n")
@@ -162,3 +168,17 @@ def describe_volume_source(w: PrefixWriter, source: Any, fields: list[tuple[str,
         elif attr == "size_limit":
             value = value or "<unset>"
         w.write(2, f"{label}:\t{value or ''}\n")
+
+
+def describe_projected(w: PrefixWriter, sources: list[dict[str, Any]]) -> None:
+    """describe.go printProjectedVolumeSource: one or two lines per source, in the sources' order."""
+    w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+    for source in sources:
+        for key, title in (("secret", "SecretName"), ("configMap", "ConfigMapName")):
+            if key in source:
+                w.write(2, f"{title}:\t{source[key].get('name', '')}\n")
+                w.write(2, f"Optional:\t{'true' if source[key].get('optional') else 'false'}\n")
+        if "downwardAPI" in source:
+            w.write(2, "DownwardAPI:\ttrue\n")
+        if "serviceAccountToken" in source:
+            w.write(2, f"TokenExpirationSeconds:\t{source['serviceAccountToken'].get('expirationSeconds', 3600)}\n")

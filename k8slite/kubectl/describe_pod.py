@@ -5,9 +5,10 @@ its Status (the phase, or `Terminating (lasts 25s)` once it is being
 deleted), its IPs and its controller; then its containers, conditions and
 volumes; then QoS Class, node selectors, tolerations and events. QoS Class
 is what the kubelet reported, or worked out from requests and limits as
-the API server would. Left out: Priority (always 0), Service Account
-(always default), init containers, readiness gates and topology spread
-constraints.
+the API server would. Service Account is the one the admission plugin
+set. Left out: Priority (always 0), readiness gates and topology spread
+constraints. Init containers come before Containers, as describe.go writes
+them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def describe_pod(cluster: Any, pod: Pod) -> str:
     w = PrefixWriter()
     describe_pod_placement(w, pod)
     describe_pod_status(w, pod, cluster.now)
+    if pod.spec.init_containers:
+        describe_containers(w, pod.spec.init_containers, pod, label="Init Containers")
     describe_containers(w, pod.spec.containers, pod)
     if pod.status.conditions:
         w.write(0, "Conditions:\n  Type\tStatus\n")
@@ -47,7 +50,9 @@ def describe_pod(cluster: Any, pod: Pod) -> str:
 
 def describe_pod_placement(w: PrefixWriter, pod: Pod) -> None:
     """Name, Namespace, the node it was bound to and when it started, labels and annotations."""
-    w.write(0, f"Name:\t{pod.name}\nNamespace:\t{pod.namespace}\nPriority:\t0\nService Account:\tdefault\n")
+    w.write(0, f"Name:\t{pod.name}\nNamespace:\t{pod.namespace}\nPriority:\t0\n")
+    if pod.spec.service_account_name:  # describe.go prints it only when set (admission always sets it)
+        w.write(0, f"Service Account:\t{pod.spec.service_account_name}\n")
     w.write(0, f"Node:\t{pod.spec.node_name}/{pod.status.host_ip}\n" if pod.spec.node_name else "Node:\t<none>\n")
     if pod.status.start_time is not None:
         w.write(0, f"Start Time:\t{rfc1123(pod.status.start_time)}\n")
@@ -75,8 +80,8 @@ def describe_pod_status(w: PrefixWriter, pod: Pod, now: float) -> None:
 
 
 def qos_class(pod: Pod) -> str:
-    """Guaranteed when every container's requests equal its limits for cpu and memory; BestEffort with none."""
-    resources = [c.resources for c in pod.spec.containers]
+    """Guaranteed when every container's (and init container's) requests equal its limits; BestEffort with none."""
+    resources = [c.resources for c in [*pod.spec.init_containers, *pod.spec.containers]]
     if not any(r.requests or r.limits for r in resources):
         return "BestEffort"
     guaranteed = all(set(r.limits) >= {"cpu", "memory"} and all(r.requests.get(k, r.limits[k]) == r.limits[k]

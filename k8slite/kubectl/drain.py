@@ -9,7 +9,7 @@ owns, which would be gone for good (`--force`), and a pod with an emptyDir,
 whose data would be lost (`--delete-emptydir-data`). Finished pods are
 always fine to delete. Planned maintenance is the polite twin of a node
 failure: the pods go at once, each with its grace period, instead of after
-the 40 s + 300 s a dead node costs.
+the 50 s + 300 s a dead node costs.
 
 Simplified: no DaemonSets or PodDisruptionBudgets in k8slite, so an
 eviction is a deletion with the pod's grace period (`--grace-period`
@@ -23,6 +23,7 @@ from typing import Any
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
+from k8slite.clock import go_duration
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.rollout import seconds
 from k8slite.kubectl.wait import current
@@ -117,5 +118,5 @@ def evict(cluster: Any, pods: list[Pod], flags: dict[str, Any]) -> tuple[list[st
                               timeout=max(0.0, deadline - cluster.now))
         except TimeoutError:
             return lines, [f'error when waiting for pod "{p.name}" in namespace "{p.namespace}" to terminate: '
-                           f"global timeout reached: {flags['timeout']}" for p in waiting]
+                           f"global timeout reached: {go_duration(limit)}" for p in waiting]
     return lines, []

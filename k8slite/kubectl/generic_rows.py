@@ -1,7 +1,7 @@
 """kubectl get's columns for the kinds k8slite only stores, from pkg/printers/internalversion/printers.go.
 
 Services, PersistentVolumes and their claims,
-ConfigMaps, Secrets and Endpoints are kept by the API server as plain
+ConfigMaps, Secrets, ServiceAccounts and Endpoints are kept by the API server as plain
 dicts (GenericObject); nothing in k8slite acts on them, but `kubectl get`
 still shows them in kubectl's own columns, read straight from the dict.
 Each kind has its columns before AGE, the columns -o wide adds after it,
@@ -75,6 +75,10 @@ def secret_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     return [b.get("type", "Opaque"), str(len(b.get("data") or {}) + len(b.get("stringData") or {}))], []
 
 
+def serviceaccount_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [str(len(b.get("secrets") or []))], []
+
+
 def storageclass_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     return [b.get("provisioner", ""), b.get("reclaimPolicy", "Delete"), b.get("volumeBindingMode", "Immediate"),
             str(bool(b.get("allowVolumeExpansion"))).lower()], []
@@ -97,6 +101,7 @@ GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells
     "ConfigMap": (["DATA"], [], configmap_cells),
     "Secret": (["TYPE", "DATA"], [], secret_cells),
     "Endpoints": (["ENDPOINTS"], [], endpoints_cells),
+    "ServiceAccount": (["SECRETS"], [], serviceaccount_cells),
     "StorageClass": (["PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION"], [],
                      storageclass_cells),
 }

@@ -3,20 +3,27 @@
 Mirrors k8s.io/kubectl/pkg/cmd/patch and annotate. `patch TYPE NAME -p
 '{"spec":{"replicas":3}}'` merges the patch (JSON or YAML) into the object:
 `--type=strategic` (the default) and `merge` merge maps key by key, a null
-deletes the key; strategic also merges lists of named items (containers,
-env, volumes) by `name`, as the strategic merge patch does for them
-(a plain merge patch replaces lists). `--type=json` applies RFC 6902
-operations (add, replace, remove). The answer is `deployment.apps/web
-patched`, or `(no change)`. `annotate TYPE NAME k=v k2-` works like `label`.
+deletes the key; strategic also merges lists of keyed items (containers,
+env, volumes by `name`) item by item and keeps their order
+(k8slite/strategicpatch.py); a plain merge patch replaces lists.
+`--type=json` applies RFC 6902 operations with the `jsonpatch` library, as
+the API server applies them with evanphx/json-patch; when one fails (a
+`test` that does not hold, a path that is not there) kubectl prints only
+`The request is invalid: the server rejected our request due to an error in
+our request`, since the server's 422 answer hides the library's words. The
+answer is `deployment.apps/web patched`, or `(no change)`. `annotate TYPE
+NAME k=v k2-` works like `label`.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import jsonpatch
+import jsonpointer
 import yaml
 
+from k8slite import strategicpatch
 from k8slite.api.kinds import decode
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
@@ -24,53 +31,37 @@ from k8slite.kubectl.write import change_map, one_object, write
 
 
 def merge_patch(base: Any, patch: Any, strategic: bool) -> Any:
-    if isinstance(base, dict) and isinstance(patch, dict):
-        merged = dict(base)
-        for key, value in patch.items():
-            if value is None:
-                merged.pop(key, None)
-            else:
-                merged[key] = merge_patch(base.get(key), value, strategic)
-        return merged
-    if strategic and named_items(base) and named_items(patch):
-        by_name = {item["name"]: item for item in base}
-        merged_items = [merge_patch(by_name.get(item["name"]), item, strategic) for item in patch]
-        patched = {item["name"] for item in patch}
-        return [item for item in base if item["name"] not in patched] + merged_items
-    return patch
-
-
-def named_items(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(i, dict) and "name" in i for i in value)
-
-
-def json_patch(doc: Any, operations: list[dict[str, Any]]) -> Any:
-    for op in operations:
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in str(op.get("path", "")).split("/")[1:]]
-        if not parts:
-            raise UsageError(f"unable to apply the patch: invalid path {op.get('path')!r}")
-        parent = doc
-        for part in parts[:-1]:
-            parent = parent[int(part)] if isinstance(parent, list) else parent.setdefault(part, {})
-        last = parts[-1]
-        kind = op.get("op")
-        if isinstance(parent, list):
-            index = len(parent) if last == "-" else int(last)
-            if kind == "add":
-                parent.insert(index, op["value"])
-            elif kind == "replace":
-                parent[index] = op["value"]
-            elif kind == "remove":
-                parent.pop(index)
-        elif kind in ("add", "replace"):
-            parent[last] = op["value"]
-        elif kind == "remove":
-            if last not in parent:
-                raise UsageError(f"jsonpatch remove operation does not apply: doc is missing path: {op['path']}")
-            del parent[last]
+    """--type=strategic (strategicpatch.py) or --type=merge (RFC 7386: maps merge, null deletes, lists replaced)."""
+    if strategic:
+        return strategicpatch.merge(base, patch)
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(base) if isinstance(base, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
         else:
-            raise UsageError(f"unexpected kind of patch operation: {kind}")
-    return doc
+            merged[key] = merge_patch(merged.get(key), value, strategic)
+    return merged
+
+
+class PatchRejected(Exception):
+    """The API server could not apply a JSON patch (evanphx/json-patch's error, HTTP 422)."""
+
+
+def json_patch(doc: Any, operations: Any) -> Any:
+    """RFC 6902 (add, remove, replace, move, copy, test) applied to a copy of doc, by the jsonpatch library."""
+    if not isinstance(operations, list):  # the server cannot decode it into a jsonpatch.Patch (a list)
+        raise UsageError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+    try:
+        return jsonpatch.apply_patch(doc, operations)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as e:
+        raise PatchRejected(str(e)) from None
+
+
+# What kubectl prints for a PatchRejected: the handler answers 422 through NewGenericServerResponse, whose
+# message for 422 this is (apimachinery/pkg/api/errors/errors.go); kubectl's checkErr prefixes it (cmd/util/helpers.go).
+REJECTED = "The request is invalid: the server rejected our request due to an error in our request\n"
 
 
 def patch(cluster: Any, cmd: Command) -> str:
@@ -85,7 +76,12 @@ def patch(cluster: Any, cmd: Command) -> str:
     kind_flag = str(cmd.flags.get("type", "strategic"))
     current = obj.to_dict()
     if kind_flag == "json":
-        patched = json_patch(json.loads(json.dumps(current)), body if isinstance(body, list) else [])
+        try:
+            patched = json_patch(current, body)
+        except PatchRejected:
+            return REJECTED
+        except UsageError as e:
+            return f"Error from server (BadRequest): {e}\n"
     elif kind_flag in ("strategic", "merge"):
         patched = merge_patch(current, body, kind_flag == "strategic")
     else:

@@ -5,8 +5,9 @@ nodes, ReplicaSets, namespaces and events. A pod's STATUS is not its phase:
 it is the reason of the first container that is not running
 (CrashLoopBackOff, Completed, Error ...), or Terminating once the pod has a
 deletionTimestamp, exactly as printPod computes it. RESTARTS says how long ago the last restart was
-(kubectl 1.24+). Left out: init containers and sidecars in READY and
-STATUS, readiness gates (always <none>), and NOMINATED NODE (preemption).
+(kubectl 1.24+). While init containers run, STATUS is `Init:0/2`,
+`Init:Error`, `Init:CrashLoopBackOff` ...; READY counts sidecars too.
+Left out: readiness gates (always <none>), and NOMINATED NODE (preemption).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from k8slite.api.core import Event, Namespace
 from k8slite.api.node import Node
-from k8slite.api.pod import Pod
+from k8slite.api.pod import Container, Pod
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.kubectl.durations import since
 from k8slite.kubectl.selectors import format_selector
@@ -25,10 +26,30 @@ Row = list[str]
 
 # ---------------------------------------------------------------- pods
 
+def init_reason(pod: Pod) -> str:
+    """printPod's walk of initContainerStatuses: `Init:1/2`, `Init:Error`, `Init:CrashLoopBackOff` ... or ""."""
+    specs = {c.name: c for c in pod.spec.init_containers}
+    for i, cs in enumerate(pod.status.init_container_statuses):
+        sidecar = cs.name in specs and specs[cs.name].is_sidecar()
+        t, waiting = cs.state.terminated, cs.state.waiting
+        if t is not None and t.exit_code == 0 or sidecar and cs.started:
+            continue  # done: exited 0, or a sidecar that has started
+        if t is not None:
+            return f"Init:{t.reason}" if t.reason else f"Init:ExitCode:{t.exit_code}"
+        if waiting is not None and waiting.reason and waiting.reason != "PodInitializing":
+            return f"Init:{waiting.reason}"
+        return f"Init:{i}/{len(pod.spec.init_containers)}"
+    return ""
+
+
 def pod_reason(pod: Pod) -> str:
-    """The STATUS column: kubectl's printPod, walking containers from last to first."""
+    """The STATUS column: kubectl's printPod, walking init containers first, then containers from last to first."""
     status = pod.status
-    reason = status.reason or status.phase
+    initializing = init_reason(pod)
+    reason = initializing or status.reason or status.phase
+    initialized = status.condition("Initialized")
+    if initializing and not (initialized is not None and initialized.status == "True"):
+        return terminating_reason(pod, reason)
     for cs in reversed(status.container_statuses):
         state = cs.state
         if state.waiting is not None and state.waiting.reason:
@@ -40,6 +61,11 @@ def pod_reason(pod: Pod) -> str:
     running = any(cs.ready and cs.state.running is not None for cs in status.container_statuses)
     if reason == "Completed" and running:
         reason = "Running" if status.condition("Ready") is not None else "NotReady"
+    return terminating_reason(pod, reason)
+
+
+def terminating_reason(pod: Pod, reason: str) -> str:
+    status = pod.status
     if pod.metadata.deletion_timestamp is not None and status.reason == "NodeLost":
         return "Unknown"
     if pod.metadata.deletion_timestamp is not None and status.phase not in ("Succeeded", "Failed"):
@@ -48,16 +74,24 @@ def pod_reason(pod: Pod) -> str:
 
 
 def pod_ready(pod: Pod) -> str:
-    """READY: `1/2`, containers running and ready out of containers in the spec."""
+    """READY: `1/2`, containers (and started sidecars) running and ready, out of containers and sidecars."""
+    sidecars = {c.name for c in pod.spec.init_containers if c.is_sidecar()}
     ok = sum(1 for cs in pod.status.container_statuses if cs.ready and cs.state.running is not None
              and not (cs.state.waiting and cs.state.waiting.reason))
-    return f"{ok}/{len(pod.spec.containers)}"
+    ok += sum(1 for cs in pod.status.init_container_statuses if cs.name in sidecars and cs.started and cs.ready)
+    return f"{ok}/{len(pod.spec.containers) + len(sidecars)}"
 
 
 def pod_restarts(pod: Pod, now: float) -> str:
-    """`3 (25s ago)`: restarts, and how long ago the last one died (kubectl 1.24+)."""
-    restarts = sum(cs.restart_count for cs in pod.status.container_statuses)
-    finished = [cs.last_state.terminated.finished_at for cs in pod.status.container_statuses
+    """`3 (25s ago)`: restarts, and how long ago the last one died (kubectl 1.24+).
+
+    While a pod initializes its init containers' restarts count; afterwards only its sidecars' do.
+    """
+    initialized = pod.status.condition("Initialized")
+    counted = [cs for cs in pod.status.init_container_statuses if not (initialized and initialized.status == "True")
+               or (pod.container(cs.name) or Container()).is_sidecar()] + pod.status.container_statuses
+    restarts = sum(cs.restart_count for cs in counted)
+    finished = [cs.last_state.terminated.finished_at for cs in counted
                 if cs.last_state.terminated is not None and cs.last_state.terminated.finished_at is not None]
     if restarts and finished:
         return f"{restarts} ({since(now, max(finished))} ago)"

@@ -2,7 +2,8 @@
 
 Deployments: NAME READY UP-TO-DATE AVAILABLE AGE (READY is ready/desired);
 Jobs: NAME STATUS COMPLETIONS DURATION AGE, where STATUS is the finished
-condition (Complete, Failed) or Running, COMPLETIONS is `succeeded/completions`
+condition (Complete, Failed), Terminating, Suspended, the interim condition
+(FailureTarget, SuccessCriteriaMet) or Running, COMPLETIONS is `succeeded/completions`
 (`1/1 of 3` for a work queue with parallelism 3) and DURATION runs from the
 start until completion, or until now. -o wide adds CONTAINERS, IMAGES and
 SELECTOR for both.
@@ -27,7 +28,14 @@ def deployment_row(d: Deployment, now: float, wide: bool) -> Row:
 
 
 def job_status(job: Job) -> str:
-    return job.status.finished() or "Running"
+    """printJob's STATUS (pkg/printers/internalversion/printers.go): the terminal condition first, then
+    a Job being deleted, then Suspended and the interim FailureTarget / SuccessCriteriaMet."""
+    for status in ("Complete", "Failed"):
+        if job.status.has(status):
+            return status
+    if job.metadata.deletion_timestamp is not None:
+        return "Terminating"
+    return next((s for s in ("Suspended", "FailureTarget", "SuccessCriteriaMet") if job.status.has(s)), "Running")
 
 
 def job_completions(job: Job) -> str:

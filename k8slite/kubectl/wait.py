@@ -7,7 +7,8 @@ compares a JSONPath value. Objects are named (`pod/x`, `pods a b`) or
 selected (`-l app=web`, `--all`). Each one that meets the condition prints
 `pod/x condition met`; `--timeout` (default 30s) of cluster time bounds the
 wait: `error: timed out waiting for the condition on pods/x`. On the virtual
-clock the wait takes no real time; on Docker it is real time.
+clock the wait takes no real time; on Docker it is real time. `wait_deleted`
+is the same wait as `kubectl delete` runs it after sending its deletes.
 """
 
 from __future__ import annotations
@@ -62,6 +63,29 @@ def wait(cluster: Any, cmd: Command) -> str:
             return "".join(lines) + f"error: timed out waiting for the condition on {kind.plural}/{obj.name}\n"
         lines.append(f"{resource_name(kind_of(obj), obj.name)} condition met\n")
     return "".join(lines)
+
+
+WEEK = 168 * 3600.0  # delete.go: "if we requested to wait forever, set it to a week"
+
+
+def wait_after_delete(cluster: Any, cmd: Command, deleted: list[KubeObject]) -> str:
+    """kubectl delete's wait: unless --wait=false, until all are gone or --timeout (0, the default: a week)."""
+    if not cmd.flags.get("wait", True):
+        return ""
+    limit = seconds(str(cmd.flags.get("timeout", "0")))
+    return wait_deleted(cluster, deleted, limit if limit > 0 else WEEK)
+
+
+def wait_deleted(cluster: Any, objects: list[KubeObject], limit: float) -> str:
+    """Run the clock until every object is gone (kubectl delete's wait): "" or the timeout error."""
+    start = cluster.now
+    for obj in objects:
+        try:
+            cluster.run_until(lambda c, obj=obj: current(c, obj) is None,
+                              timeout=max(0.0, start + limit - cluster.now))
+        except TimeoutError:
+            return f"error: timed out waiting for the condition on {kind_of(obj).plural}/{obj.name}\n"
+    return ""
 
 
 def current(cluster: Any, obj: KubeObject) -> KubeObject | None:

@@ -6,9 +6,14 @@ let the cluster react before answering. The answers are kubectl's:
 `pod "x" deleted`, `replicaset.apps/web scaled`, `node/n tainted`,
 `configured` or `unchanged` from apply. Left out: server-side apply and
 three-way merges (apply compares the manifest's labels, annotations and
-spec with what is stored), `delete --wait` (nothing waits here), drain, and
-`scale --current-replicas`. `delete --cascade` chooses the propagation policy
-(background, foreground or orphan) for what the object owns.
+spec with what is stored), drain, and `scale --current-replicas`.
+`delete --cascade` chooses the propagation policy (background, the default,
+sent explicitly; foreground or orphan) for what the object owns. `delete`
+prints `pod "x" deleted` as each delete is sent, then (`--wait=true`, the
+default) runs the cluster clock until every deleted object is gone, as
+delete.go waits with `--for=delete`; `--timeout=0` (the default) is a week;
+`--wait=false` answers at once, the object maybe still Terminating.
+`Cluster.delete` is the API call alone: it does not wait.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
-from k8slite.errors import AlreadyExists, NotFound
+from k8slite.errors import AlreadyExists, BadRequest, NotFound
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.generate import GENERATORS, create_generated
 from k8slite.kubectl.resources import fetch, kind_name, not_found, resource_name, resources
@@ -66,7 +71,7 @@ def delete(cluster: Any, cmd: Command) -> str:
         targets = resources(cmd.args)
     policy = cascade_policy(str(cmd.flags.get("cascade", "background")))
     grace = grace_period(cmd)
-    lines = []
+    lines, deleted = [], []
     for kind, names in targets:
         if not names and not cmd.flags.get("all") and "selector" not in cmd.flags:
             raise UsageError("resource(s) were provided, but no name was specified")
@@ -75,8 +80,11 @@ def delete(cluster: Any, cmd: Command) -> str:
             cluster.delete(kind.plural, obj.name, obj.namespace, propagation_policy=policy,
                            grace_period=None if grace < 0 else grace)
             lines.append(f'{kind_name(kind)} "{obj.name}" {"force deleted" if grace == 0 else "deleted"}\n')
+            deleted.append(obj)
         lines += missing
     warning = FORCE_WARNING if grace == 0 else ""  # kubectl writes it to stderr, before the rest
+    from k8slite.kubectl.wait import wait_after_delete  # here: wait.py imports rollout.py, which imports this
+    lines.append(wait_after_delete(cluster, cmd, deleted))  # the lines above are printed before kubectl waits
     return warning + ("".join(lines) or f"No resources found in {cmd.namespace} namespace.\n")
 
 
@@ -136,9 +144,19 @@ def scale(cluster: Any, cmd: Command) -> str:
     return f"{resource_name(kind, obj.name)} scaled\n"
 
 
+def refused(cmd: Command, error: BadRequest) -> str:
+    """A manifest the server could not decode, named as kubectl names it (cmdutil.AddSourceToErr).
+
+    Simplified: kubectl sends each document on its own; k8slite refuses the whole file."""
+    return f'Error from server (BadRequest): error when creating "{cmd.flags["filename"]}": {error.message}\n'
+
+
 def apply(cluster: Any, cmd: Command) -> str:
     """Create what is new, update what changed, leave the rest: `created`, `configured`, `unchanged`."""
-    objects, ignored = manifests(cmd)
+    try:
+        objects, ignored = manifests(cmd)
+    except BadRequest as e:
+        return refused(cmd, e)
     for obj in objects:  # -n places what names no namespace (before the dry run, which admits each object)
         if "namespace" in cmd.flags and kind_of(obj).namespaced and not obj.namespace:
             obj.metadata.namespace = cmd.namespace
@@ -160,7 +178,8 @@ def apply_one(cluster: Any, cmd: Command, kind: Kind, obj: KubeObject) -> str:
     except NotFound:
         cluster.api.create(obj)
         return "created"
-    same = desired(cluster.api.prepare(obj, kind), current) == desired(current, current)
+    prepared = cluster.api.admission.mutate(cluster.api.prepare(obj, kind), kind)  # what a create would store
+    same = desired(prepared, current) == desired(current, current)
     if not same:
         cluster.apply_one(obj)
     return "unchanged" if same else "configured"
@@ -179,7 +198,10 @@ def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
 def create(cluster: Any, cmd: Command) -> str:
     if cmd.args and cmd.args[0] in GENERATORS:  # `create namespace x`, `create quota q --hard=pods=2`
         return create_generated(cluster, cmd)
-    objects, _ = manifests(cmd)
+    try:
+        objects, _ = manifests(cmd)
+    except BadRequest as e:
+        return refused(cmd, e)
     lines = []
     for obj in objects:
         kind = kind_of(obj)

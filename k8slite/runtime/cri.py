@@ -6,7 +6,9 @@ kubelet uses to talk to containerd or CRI-O: a pod is first a *sandbox*
 containers are created in it, started, stopped and removed; the kubelet
 asks for their status and for exec and logs. The kubelet never learns how
 a runtime does this, which is why the same kubelet runs simulated or real
-containers. Simplified: images are pulled by reference only, and a runtime
+containers. Images follow the ImageService: `image_status` says whether an
+image is on the node, `pull_image` fetches it; the kubelet decides from
+imagePullPolicy whether to pull. Simplified: no pull secrets, and a runtime
 tells the kubelet when a container exits (instead of the kubelet relisting).
 """
 
@@ -38,7 +40,19 @@ class ContainerInfo:
 
 
 class ImagePullError(Exception):
-    """The image could not be pulled; the message is the registry's answer."""
+    """The image could not be pulled; the message is the runtime's answer (containerd's rpc error)."""
+
+
+@dataclass(frozen=True)
+class PulledImage:
+    """An image on the node (CRI ImageStatus / PullImageResponse)."""
+
+    ref: str
+    """The fully qualified reference, e.g. docker.io/library/busybox:latest."""
+    size: int
+    """Bytes, as the kubelet's Pulled event reports them."""
+    seconds: float = 0.0
+    """How long the pull itself took (0 for an image already present)."""
 
 
 class ContainerRuntime(Protocol):
@@ -46,8 +60,12 @@ class ContainerRuntime(Protocol):
 
     on_exit: Callable[[str], None] | None
 
-    def pull_image(self, image: str, policy: str) -> bool:
-        """Make the image present; True when it had to be pulled. Raises ImagePullError."""
+    def image_status(self, image: str) -> PulledImage | None:
+        """The image if it is on this node, else None."""
+        ...
+
+    def pull_image(self, image: str) -> PulledImage:
+        """Fetch the image from its registry; ImagePullError when that fails."""
         ...
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str: ...

@@ -56,7 +56,7 @@ from typing import Any
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
-from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError
+from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError, PulledImage
 from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
@@ -114,23 +114,30 @@ class DockerRuntime(DockerVolumes):
         return None if moment is None else round(moment.timestamp() - self.wall_origin, 3)
 
     # ------------------------------------------------------------ images
-    def pull_image(self, image: str, policy: str) -> bool:
+    def image_status(self, image: str) -> PulledImage | None:
         import docker.errors
 
-        if image in self.image_ids:
-            return False
         try:
-            self.image_ids[image] = str(self.client.images.get(image).id)
-            return False  # present: used as is, even for Always (offline-friendly)
+            found = self.client.images.get(image)
         except docker.errors.ImageNotFound:
-            pass
-        if policy == "Never":
-            raise ImagePullError(f'Container image "{image}" is not present with pull policy of Never')
+            return None
+        self.image_ids[image] = str(found.id)
+        return PulledImage(str(found.id), int(found.attrs.get("Size", 0)))
+
+    def pull_image(self, image: str) -> PulledImage:
+        """An image on the engine already is used as it is, even for Always (the course works offline)."""
+        import docker.errors
+
+        present = self.image_status(image)
+        if present is not None:
+            return present
+        started = self.clock.now
         try:
-            self.image_ids[image] = str(self.client.images.pull(image).id)
+            pulled = self.client.images.pull(image)
         except docker.errors.APIError as e:
             raise ImagePullError(f"rpc error: code = Unknown desc = {e.explanation or e}") from None
-        return True
+        self.image_ids[image] = str(pulled.id)
+        return PulledImage(str(pulled.id), int(pulled.attrs.get("Size", 0)), self.clock.now - started)
 
     # ------------------------------------------------------------ sandboxes
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:

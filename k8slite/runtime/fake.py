@@ -10,8 +10,13 @@ pod's IP in a FakeNetwork shared by every node, so `wget` from another pod
 reaches them.
 
 Stopping follows signals as Linux does for PID 1: a server exits on SIGTERM
-(code 0); anything else has no handler, so it runs out the grace period and
-is killed (137). Simplified: no cgroups, images are always "pullable".
+(code 0); a shell that set `trap ... TERM` runs its trap (runtime/shell/traps.py:
+after a foreground `sleep` ends, at once in `wait`) and exits as the trap says;
+anything else has no handler, so it runs out the grace period and is killed
+(137). Images come from the pocket registry (runtime/registry.py):
+an image it does not have fails to pull with containerd's error, and a node
+keeps what it pulled. Simplified: no cgroups; a pull is instant (0s), so
+starting a pod costs no virtual time.
 """
 
 from __future__ import annotations
@@ -27,11 +32,14 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
 from k8slite.api.serialize import EPOCH
 from k8slite.clock import Timer, VirtualClock
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo
+from k8slite.runtime import registry
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImagePullError, PulledImage
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import lookup, resolve_argv
-from k8slite.runtime.shell import OutOfMemory, ProcessContext, Program, ShellSyntaxError, exec_sync, run_argv
+from k8slite.runtime.shell import OutOfMemory, ProcessContext, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
+from k8slite.runtime.shell.jobs import Process
+from k8slite.runtime.shell.traps import SIGTERM, Signals
 from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed, tmpfs_size
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
@@ -99,8 +107,12 @@ class FakeContainer:
     working_dir: str
     memory_limit: int
     log: list[str] = field(default_factory=list)
-    process: Program | None = None
+    process: Process | None = None
     timer: Timer | None = None
+    signals: Signals = field(default_factory=Signals)
+    """PID 1's traps and the signals sent to it (runtime/shell/traps.py)."""
+    slept_at: float = 0.0
+    """When the process last went to sleep: a signal that wakes it early says how long it slept."""
 
 
 def memory_limit(container: Container) -> int:
@@ -118,7 +130,7 @@ class FakeRuntime:
         self.on_started: Callable[[str], None] | None = None  # never called: a fake start is immediate
         self.sandboxes: dict[str, Sandbox] = {}
         self.containers: dict[str, FakeContainer] = {}
-        self.images: set[str] = set()
+        self.images: dict[str, PulledImage] = {}  # what this node has pulled, by fully qualified reference
         self.host_paths: dict[str, Volume] = {}
         self._ids = 0
 
@@ -127,10 +139,17 @@ class FakeRuntime:
         return f"{prefix}{self.node_name.replace('-', '')}{self._ids:06x}"
 
     # ------------------------------------------------------------ images, sandboxes
-    def pull_image(self, image: str, policy: str) -> bool:
-        pulled = policy == "Always" or image not in self.images
-        self.images.add(image)
-        return pulled
+    def image_status(self, image: str) -> PulledImage | None:
+        return self.images.get(str(registry.parse(image)))  # nginx is docker.io/library/nginx:latest
+
+    def pull_image(self, image: str) -> PulledImage:
+        """Ask the pocket registry; containerd's rpc error when it has no such image."""
+        try:
+            ref, size = registry.resolve(image)
+        except registry.NotInRegistry as e:
+            raise ImagePullError(str(e)) from None
+        self.images[ref] = PulledImage(ref, size)
+        return self.images[ref]
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
         box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip)  # the UTS namespace
@@ -243,20 +262,20 @@ class FakeRuntime:
         c.info.state, c.info.started_at = RUNNING, self.clock.now
         write = c.log.append
         try:
-            c.process = run_argv(c.argv, self.pod_context(c, write))
+            c.process = run_argv(c.argv, self.pod_context(c, write), c.signals)
         except ShellSyntaxError as e:
             write(f"{e}\n")
             self.finish(c, 2, "Error")
             return
         self.advance(c)
 
-    def advance(self, c: FakeContainer) -> None:
-        """Run the process until it sleeps or exits."""
+    def advance(self, c: FakeContainer, slept: float | None = None) -> None:
+        """Run the process until it sleeps or exits; ``slept``: a signal woke it that early."""
         c.timer = None
         if c.info.state != RUNNING or c.process is None:
             return
         try:
-            delay = next(c.process)
+            delay = c.process.send(slept)
         except StopIteration as stop:
             code = int(stop.value or 0)
             self.finish(c, code, "Completed" if code == 0 else "Error")
@@ -264,6 +283,7 @@ class FakeRuntime:
         except OutOfMemory:
             self.finish(c, 137, "OOMKilled")
             return
+        c.slept_at = self.clock.now
         if not math.isinf(delay):
             c.timer = self.clock.call_later(max(delay, 0.0), lambda: self.advance(c))
 
@@ -278,7 +298,8 @@ class FakeRuntime:
             self.on_exit(c.info.id)
 
     def stop_container(self, container_id: str, timeout: float) -> None:
-        """SIGTERM, then SIGKILL after `timeout` seconds: servers stop at once, PID 1 shells ignore it."""
+        """SIGTERM, then SIGKILL after `timeout` seconds: servers stop at once, a PID 1 shell runs its
+        TERM trap (or ignores SIGTERM if it set none)."""
         c = self.containers[container_id]
         if c.info.state != RUNNING:
             return
@@ -288,6 +309,15 @@ class FakeRuntime:
             self.finish(c, 0, "Completed")
         else:
             self.clock.call_later(timeout, lambda: self.kill(c))
+            self.signal(c, SIGTERM)
+
+    def signal(self, c: FakeContainer, signo: int) -> None:
+        """Send PID 1 a signal: a shell with a trap for it runs the trap after its foreground command,
+        or at once if it is in `wait`, which the signal interrupts."""
+        if c.signals.deliver(signo) and c.process is not None:
+            if c.timer:
+                c.timer.cancel()
+            self.advance(c, self.clock.now - c.slept_at)
 
     def kill(self, c: FakeContainer) -> None:
         if c.info.state == RUNNING:

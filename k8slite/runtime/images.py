@@ -1,6 +1,7 @@
-"""The container images k8slite's fake runtime knows, a pocket registry of Docker
-Hub's official images (their ENTRYPOINT, CMD and a few files); it leaves out layers,
-digests, platforms, pulling and image pull errors: every image is "present".
+"""The container images k8slite's fake runtime knows, what is inside Docker Hub's
+official images (their ENTRYPOINT, CMD and a few files); it leaves out layers and
+platforms. Which images exist, their sizes and pull errors are the pocket registry's
+(runtime/registry.py): an image must be pulled from there before it runs.
 
 An image reference such as ``docker.io/library/nginx:1.14.2`` names a registry host
 (docker.io), a repository (library/nginx) and a tag (1.14.2) or a digest
@@ -8,8 +9,9 @@ An image reference such as ``docker.io/library/nginx:1.14.2`` names a registry h
 repository's last part, so ``nginx``, ``nginx:latest`` and
 ``docker.io/library/nginx:1.14.2`` are all the nginx image.
 
-An unknown image is not an error: it becomes a generic image with no command, and
-the fake runtime runs a simulated process named after it.
+An image the registry has but this table does not describe (polinux/stress) becomes a
+generic image with no command, and the fake runtime runs a simulated process named
+after it.
 """
 
 from __future__ import annotations

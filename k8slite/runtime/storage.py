@@ -24,7 +24,7 @@ from k8slite.runtime.filesystem import Volume
 class VolumeSource:
     """Where one pod volume's data is, as the runtime mounts it."""
 
-    kind: str  # "hostPath" (on the node), "network" (cluster storage) or "files" (configMap, secret)
+    kind: str  # "hostPath" (on the node), "network" (cluster storage) or "files" (configMap, secret, projected)
     path: str = ""
     handle: str = ""
     files: dict[str, str] = field(default_factory=dict)

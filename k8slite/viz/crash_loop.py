@@ -2,13 +2,17 @@
 
 Mirrors the kubelet's CrashLoopBackOff (pkg/kubelet/kuberuntime, its back-off of 10 s
 doubling to 300 s, forgotten after 10 minutes without a crash) as chapter 04 shows it.
-`draw_crash_loop(runs, now)` takes the runs as ``[(start, end, wait after it)]`` (the
-notebook rebuilds them from the pod's Started and BackOff events) and draws them as a
+`draw_crash_loop(runs, now)` takes the runs as ``[(start, end, wait after it)]``
+(`crash_loop_runs(c, pod)` reads them from the pod's history, c.pod_history: the
+Started and BackOff events of a crash loop are folded into one Event each, with a
+count and the first and last time only) and draws them as a
 Gantt chart, green while the container runs and hatched orange while it waits, next to
 a bar per crash for the wait that followed it, with the 300 s cap as a line.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from matplotlib.axes import Axes
 
@@ -24,6 +28,19 @@ CAP = 300
 
 
 Run = tuple[float, float, float]
+
+
+def crash_loop_runs(c: Any, pod: str, container: str | None = None,
+                    namespace: str = "default") -> list[Run]:
+    """[(start, end, wait after it)] for each run of a pod's container (its first by default)."""
+    name = container or c.get("pod", pod, namespace).spec.containers[0].name
+    seen = c.pod_history.runs(f"{namespace}/{pod}", name)
+    runs: list[Run] = []
+    for i, (start, end) in enumerate(seen):
+        following = seen[i + 1][0] if i + 1 < len(seen) else c.now
+        finished = following if end is None else end
+        runs.append((start, finished, following - finished))
+    return runs
 
 
 def draw_crash_loop(runs: list[Run], now: float) -> NotebookFigure:

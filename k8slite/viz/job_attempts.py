@@ -73,7 +73,8 @@ class Attempts:
         """(time, "Complete" or "Failed" and the reason) of each Job of the cluster that has finished."""
         found = []
         for job in self.c.get("jobs"):
-            done = next((cond for cond in job.status.conditions if cond.status == "True"), None)
+            done = next((cond for cond in job.status.conditions  # the terminal condition, not the interim
+                         if cond.type in ("Complete", "Failed") and cond.status == "True"), None)
             if done is not None:
                 found.append((done.last_transition_time, f"{done.type} {done.reason}".strip()))
         return found

@@ -23,10 +23,15 @@ TOLERATION = "#c6dbef"
 
 
 def failure_waits(c: Any, failure: float) -> tuple[float, float]:
-    """(NotReady time, eviction time) of the first node failure after `failure`, from the events."""
-    events = [e for e in c.events() if e.time >= failure]
-    not_ready = next(e.time for e in events if e.reason == "NodeNotReady")
-    evicted = next(e.time for e in events if e.reason == "TaintManagerEviction")
+    """(NotReady time, eviction time) of the first node failure after `failure`, from the events.
+    A node that failed before has one NodeNotReady Event counted twice (events.py folds repeats): the
+    occurrence after `failure` is then its lastTimestamp."""
+    def seen(e: Any) -> float:
+        return float(e.time if e.time >= failure else e.last_timestamp or e.time)
+
+    events = sorted((e for e in c.events() if seen(e) >= failure), key=seen)
+    not_ready = next(seen(e) for e in events if e.reason == "NodeNotReady")
+    evicted = next(seen(e) for e in events if e.reason == "TaintManagerEviction")
     return not_ready, evicted
 
 

@@ -8,8 +8,8 @@ container waits out its restart back-off, because those are what a learner
 needs to see. A node's header says what `kubectl get nodes` says (Ready or NotReady: a
 node that stopped reporting has an Unknown condition, which kubectl prints as NotReady, and
 the picture colours grey rather than red), plus whether the machine itself is down: for the
-first 40 s after a machine dies the control plane still believes it is Ready, and the picture
-shows both.
+first 45 to 55 s after a machine dies (until 55 s after its last heartbeat) the control plane
+still believes it is Ready, and the picture shows both.
 """
 
 from __future__ import annotations

@@ -3,8 +3,11 @@
 Mirrors `kubectl get events --sort-by=.lastTimestamp`, drawn as a strip
 chart: one row per involved object (in the order each first appears), one
 marker per Event at its time on the cluster clock, blue for Normal and
-orange for Warning, labelled with the reason. It is the picture for stories
-such as "node-2 NotReady at 40 s, its pods evicted at 340 s". Events that
+orange for Warning, labelled with the reason. A repeated Event (count > 1,
+events.py) is drawn at its firstTimestamp and lastTimestamp joined by a line,
+and its label counts every time (`BackOff ×6`): the times in between are not
+kept by Kubernetes either; `gantt(c)` shows each restart. It is the picture for stories
+such as "node-2 NotReady at 50 s, its pods evicted at 350 s". Events that
 at one instant share a label; labels alternate above and below the row and
 are cut short (…) before they would run into the next one.
 
@@ -58,7 +61,12 @@ def timeline(cluster: Any, kinds: list[str] | None = None) -> Figure:
     ax.axvline(cluster.now, color="#999999", linestyle="--", linewidth=0.8)
     ax.text(cluster.now, -0.8, f" now {cluster.now:g} s", fontsize=7, color="#777777", va="top")
     for e in events:
-        ax.scatter([e.time], [rows[row_key(e)]], s=26, color=EVENT_COLORS.get(e.type, "#7f7f7f"), zorder=3,
+        color, row = EVENT_COLORS.get(e.type, "#7f7f7f"), rows[row_key(e)]
+        last = e.last_timestamp if e.last_timestamp is not None else e.time
+        seen = [e.time, *([last] if e.count > 1 and last != e.time else [])]
+        if len(seen) > 1:  # a repeated Event: its first and last time, joined (the ones between are not kept)
+            ax.plot(seen, [row, row], color=color, linewidth=1.2, alpha=0.5, zorder=2)
+        ax.scatter(seen, [row] * len(seen), s=26, color=color, zorder=3,
                    marker="D" if e.type == "Warning" else "o", edgecolors="white", linewidths=0.5)
     seconds_per_char = (xlim[1] - xlim[0]) / (10 * AXES_WIDTH) * CHAR_IN
     for key, row in rows.items():
@@ -136,7 +144,9 @@ def shorten(text: str, room: int) -> str:
 
 def group_label(group: list[Event]) -> str:
     """The reasons in order, each once (`FailedScheduling ×8`), at most MAX_REASONS of them."""
-    counts = Counter(e.reason for e in group)
+    counts: Counter[str] = Counter()
+    for e in group:
+        counts[e.reason] += e.count or 1  # a repeated Event counts each time it happened
     reasons = [f"{r} ×{counts[r]}" if counts[r] > 1 else r for r in dict.fromkeys(e.reason for e in group)]
     extra = f" +{len(reasons) - MAX_REASONS}" if len(reasons) > MAX_REASONS else ""
     return ", ".join(reasons[:MAX_REASONS]) + extra

@@ -44,19 +44,25 @@ def run_for(cluster: Any, seconds: float) -> str:
 
 
 def step(cluster: Any, limit: float = STEP_LIMIT) -> str:
-    """Run clock callback by callback until a new Event is recorded (or `limit` seconds pass)."""
-    start, seen = cluster.now, len(cluster.api.list("events"))
-    while cluster.now < start + limit and len(cluster.api.list("events")) == seen:
+    """Run clock callback by callback until an Event is recorded, or a repeat counted (or `limit` seconds pass)."""
+    start, before = cluster.now, occurrences(cluster)
+    while cluster.now < start + limit and occurrences(cluster) == before:
         due = cluster.clock.next_time()
         if due is None or due > start + limit:
             cluster.run(start + limit - cluster.now)
             break
         cluster.clock.step()
     cluster.run(0)  # what else is due at this very instant
-    fresh = cluster.events()[seen:]
+    fresh = sorted((e for e in cluster.events() if e.count > before.get(e.name, 0)),
+                   key=lambda e: (e.last_timestamp or 0.0, int(e.metadata.resource_version)))
     if not fresh:
         return f"nothing happened in {cluster.now - start:g} s"
     return f"after {cluster.now - start:g} s: {fresh[0].reason} {fresh[0].message}"
+
+
+def occurrences(cluster: Any) -> dict[str, int]:
+    """Each Event's count by name: a repeat updates an Event's count rather than adding one (events.py)."""
+    return {e.name: e.count for e in cluster.api.list("events")}
 
 
 def scale(cluster: Any, replicas: int) -> str:

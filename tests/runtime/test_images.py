@@ -1,9 +1,12 @@
-"""The fake runtime's image table, image references, and Kubernetes' command/args rule."""
+"""The fake runtime's image table and pulls, image references, and Kubernetes' command/args rule."""
 
 from __future__ import annotations
 
 import pytest
 
+from k8slite.clock import VirtualClock
+from k8slite.runtime.cri import ImagePullError
+from k8slite.runtime.fake import FakeNetwork, FakeRuntime
 from k8slite.runtime.filesystem import FileSystem, Volume, normpath
 from k8slite.runtime.images import Image, lookup, repository, resolve_argv
 
@@ -118,3 +121,18 @@ def test_filesystem_basics() -> None:
     assert not fs.exists("/x/y")
     fs.write("/dev/null", "gone")
     assert fs.read("/dev/null") == ""
+
+
+def test_the_fake_runtime_pulls_from_the_pocket_registry() -> None:
+    """containerd's answers, as a kubelet's Failed to pull image event quotes them."""
+    runtime = FakeRuntime(VirtualClock(), FakeNetwork(), "node-1")
+    assert runtime.image_status("nginx:1.14.2") is None
+    pulled = runtime.pull_image("nginx:1.14.2")
+    assert (pulled.ref, pulled.size) == ("docker.io/library/nginx:1.14.2", 44709525)
+    assert runtime.image_status("nginx:1.14.2") == pulled == runtime.image_status("docker.io/library/nginx:1.14.2")
+    with pytest.raises(ImagePullError, match=r'docker\.io/library/nginx:1\.14\.3": docker\.io/library/nginx:1\.14\.3: '
+                                             "not found$"):
+        runtime.pull_image("nginx:1.14.3")
+    with pytest.raises(ImagePullError, match="pull access denied, repository does not exist"):
+        runtime.pull_image("docker.io/library/ngnix:1.14.2")
+    assert runtime.image_status("nginx:1.14.3") is None

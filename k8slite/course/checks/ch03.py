@@ -205,13 +205,24 @@ def base_pod(rng: random.Random, name: str) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": name}}, "spec": spec}
 
 
+TOKEN_VOLUME = "kube-api-access-"
+
+
 def api_accepts(c: Cluster, new: dict[str, Any]) -> bool:
-    """Send ``new`` as an update of the running pod, as `kubectl replace` would, keeping the
-    fields the cluster filled in (nodeName); True when the API server accepts it."""
+    """Send ``new`` as an update of the running pod, as `kubectl apply` would, keeping the
+    fields the cluster filled in: nodeName, and what the ServiceAccount admission plugin added at
+    creation (serviceAccountName, the kube-api-access-xxxxx volume and its mounts); True when the
+    API server accepts it."""
     current = c.get("pod", new["metadata"]["name"])
     obj = decode(copy.deepcopy(new))
     obj.metadata.resource_version = current.metadata.resource_version
-    obj.spec.node_name = current.spec.node_name  # type: ignore[attr-defined]
+    spec, was = obj.spec, current.spec  # type: ignore[attr-defined]
+    spec.node_name = was.node_name
+    spec.service_account_name, spec.service_account = was.service_account_name, was.service_account
+    spec.volumes += [v for v in was.volumes if v.name.startswith(TOKEN_VOLUME)]
+    mounts = {k.name: [m for m in k.volume_mounts if m.name.startswith(TOKEN_VOLUME)] for k in was.containers}
+    for k in spec.containers:
+        k.volume_mounts += mounts.get(k.name, [])
     try:
         c.api.update(obj)
     except Invalid:

@@ -132,8 +132,10 @@ def check_04_1(pod_phase: Any) -> str:
 
 # ------------------------------------------------------------ 04.2 and 04.3: CrashLoopBackOff
 def start_times(c: Cluster, pod: str) -> list[float]:
-    """When each run of the pod's container started, from the kubelet's Started events."""
-    return [e.time for e in c.events() if e.reason == "Started" and e.involved_object.name == pod]
+    """When each run of the pod's container started, from the pod's history (the kubelet's Started events
+    are folded into one Event with a count, which keeps only the first and last time)."""
+    container = c.get("pod", pod).spec.containers[0].name
+    return [start for start, _ in c.pod_history.runs(f"default/{pod}", container)]
 
 
 def restarts(c: Cluster, pod: str) -> int:

@@ -203,11 +203,12 @@ def real_replacement(failure_time: float, toleration: int, grace: float, monitor
 def scenarios() -> list[tuple[float, int, float, float, float]]:
     """(failure time, tolerationSeconds, grace, monitor period, heartbeat period)."""
     rng = random.Random(702)
-    found: list[tuple[float, int, float, float, float]] = [(30.0, 300, 40.0, 5.0, 10.0)]
+    default_grace = node_lifecycle.NODE_MONITOR_GRACE_PERIOD
+    found: list[tuple[float, int, float, float, float]] = [(30.0, 300, default_grace, 5.0, 10.0)]
     for index in range(9):
         failure = float(rng.randint(2, 12) * 10) if index % 3 == 0 else round(rng.uniform(5, 120), 1)
         toleration = rng.choice([0, 10, rng.randint(1, 120), rng.randint(1, 120)])
-        grace, monitor, heartbeat = 40.0, 5.0, 10.0
+        grace, monitor, heartbeat = default_grace, 5.0, 10.0
         if index >= 4:
             grace = float(rng.randint(25, 60))
         if index >= 7:
@@ -219,7 +220,7 @@ def scenarios() -> list[tuple[float, int, float, float, float]]:
 @exercise("07.2")
 def check_07_2(replacement_time: Callable[..., Any]) -> str:
     assert callable(replacement_time), (
-        "define a function replacement_time(failure_time, toleration_seconds, grace=40, monitor_period=5, "
+        "define a function replacement_time(failure_time, toleration_seconds, grace=50, monitor_period=5, "
         "heartbeat_period=10) -> seconds")
     cases = scenarios()
     for failure, toleration, grace, monitor, heartbeat in cases:

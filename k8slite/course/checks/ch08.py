@@ -259,7 +259,7 @@ def real_sizes(seed: int, replicas: int, surge: int, unavailable: int, delay: in
                     if rs.spec.template.spec.containers[0].image == "busybox:1.36")
     new, old, sizes = 0, replicas, []
     for e in c.events():
-        match = re.fullmatch(r"Scaled (?:up|down) replica set (\S+) to (\d+)", e.message)
+        match = re.fullmatch(r"Scaled (?:up|down) replica set (\S+) from \d+ to (\d+)", e.message)
         if e.time >= start and e.reason == "ScalingReplicaSet" and match:
             new, old = (int(match.group(2)), old) if match.group(1) == new_name else (new, int(match.group(2)))
             sizes.append((new, old))

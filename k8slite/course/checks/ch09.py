@@ -2,7 +2,7 @@
 
 09.1 `next_attempt_time(failure_times)`: when the Job controller creates the
 next pod after these failures (10 s doubling from the last failure, capped at
-6 minutes), tried on random failure lists and against the pods of real Jobs
+10 minutes), tried on random failure lists and against the pods of real Jobs
 whose command fails after a random time, on small clusters.
 09.2 `job_outcome(restart_policy, backoff_limit, fails)`: how a Job whose
 program fails `fails` times and then exits 0 ends ("Complete" or "Failed") and
@@ -40,7 +40,7 @@ def call_next(f: Callable[..., Any], failure_times: list[float], context: str) -
         raise AssertionError(
             f"{context}after failures at {failure_times} s, the Job controller creates the next pod at "
             f"{want:g} s; you said {result:g} s.\nThe back-off is 10 s doubled for each failure after the first "
-            f"({n} failure(s) here), at most 360 s, counted from the LAST failure.")
+            f"({n} failure(s) here), at most 600 s, counted from the LAST failure.")
     return float(result)
 
 

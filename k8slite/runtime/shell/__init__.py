@@ -1,9 +1,11 @@
 """The simulated shell of k8slite's fake container runtime: the bits of POSIX sh and
 busybox that its containers' commands need, run as generators on a virtual clock;
-it leaves out real processes, signals, and everything listed in each module.
+it leaves out real processes, signals other than SIGTERM to PID 1, and everything
+listed in each module.
 
 Reading order: lexer.py and parse.py (text -> syntax tree), words.py (expansion),
-shell.py and builtins.py (running the tree), jobs.py (``&``), programs.py (the table), the programs
+shell.py and builtins.py (running the tree), jobs.py (``&``), traps.py (``trap`` and
+SIGTERM), programs.py (the table), the programs
 (commands.py, fileutils.py, system.py, network.py), and interp.py, the entry points
 the fake runtime calls.
 """

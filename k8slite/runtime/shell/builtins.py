@@ -1,6 +1,6 @@
 """The special builtins of POSIX sh (exit, break, continue, cd, export, set, shift,
 eval, exec, ".", wait, trap ...): commands a shell runs itself because they change
-the shell; it leaves out signals (``trap`` is accepted and ignored), ``read``,
+the shell (``trap`` is in traps.py); it leaves out ``read``,
 ``alias``, ``getopts`` and most of ``set``'s options (only -e is honoured).
 
 Each builtin takes the shell, its argv and its streams. Those in ``BUILTINS`` return
@@ -18,6 +18,7 @@ from k8slite.runtime.filesystem import normpath
 from k8slite.runtime.shell.commands import Program, Stdio, abspath
 from k8slite.runtime.shell.lexer import ShellSyntaxError
 from k8slite.runtime.shell.parse import NAME, parse
+from k8slite.runtime.shell.traps import trap
 from k8slite.runtime.shell.words import ShellExit
 
 if TYPE_CHECKING:
@@ -110,17 +111,22 @@ def shift(sh: Shell, argv: list[str], io: Stdio) -> int:
 
 
 def accept(sh: Shell, argv: list[str], io: Stdio) -> int:
-    """trap, umask, ulimit: accepted and ignored (k8slite has no signals or limits)."""
+    """umask, ulimit: accepted and ignored (k8slite has no file modes or limits)."""
     return 0
 
 
 def wait(sh: Shell, argv: list[str], io: Stdio) -> Program:
-    """Sleep until every background job has finished (a server never does)."""
-    while sh.jobs.queue:
-        sh.jobs.ticks += 1
-        yield sh.jobs.queue[0][0] - sh.jobs.now
-    if sh.jobs.blocked:
-        yield math.inf
+    """Sleep until every background job has finished (a server never does); a caught
+    signal ends the wait at once with 128 + its number, as in ash."""
+    sh.signals.waiting = True
+    try:
+        while sh.jobs.queue or sh.jobs.blocked:
+            sh.jobs.ticks += 1
+            yield sh.jobs.queue[0][0] - sh.jobs.now if sh.jobs.queue else math.inf
+            if sh.signals.pending:
+                return 128 + sh.signals.pending[0]
+    finally:
+        sh.signals.waiting = False
     return 0
 
 
@@ -128,6 +134,7 @@ def exec_(sh: Shell, argv: list[str], io: Stdio) -> Program:
     """``exec CMD``: the shell becomes CMD, so the script ends with CMD's status."""
     if len(argv) == 1:
         return 0
+    sh.signals.traps.clear()  # the new program has none of the shell's handlers, nor its EXIT trap
     raise ShellExit((yield from sh.call(argv[1:], io)))
 
 
@@ -159,7 +166,7 @@ def source(sh: Shell, argv: list[str], io: Stdio) -> Program:
 BUILTINS: dict[str, Callable[[Shell, list[str], Stdio], int]] = {
     "exit": exit_, "break": loop_control, "continue": loop_control, "cd": cd,
     "export": export, "readonly": export, "local": export, "unset": unset,
-    "set": set_, "shift": shift, "trap": accept, "umask": accept, "ulimit": accept,
+    "set": set_, "shift": shift, "trap": trap, "umask": accept, "ulimit": accept,
 }
 RUNNING_BUILTINS: dict[str, Callable[[Shell, list[str], Stdio], Program]] = {
     "wait": wait, "exec": exec_, "eval": eval_, ".": source, "source": source,

@@ -1,7 +1,7 @@
 """The shell (POSIX sh, as busybox's ash runs it) and the process model of k8slite's
-fake runtime; it leaves out signals, functions, ``case``, ``read``, globbing, tilde
-expansion, here-documents, real concurrency and the difference between shell and
-environment variables (every variable here is exported).
+fake runtime; it leaves out signals other than SIGTERM to PID 1 (traps.py), functions,
+``case``, ``read``, globbing, tilde expansion, here-documents, real concurrency and the
+difference between shell and environment variables (every variable here is exported).
 
 A running process is a generator (``Program``). It yields the number of seconds it
 wants to sleep; whoever drives it (the fake runtime, on its virtual clock) advances
@@ -30,10 +30,11 @@ from dataclasses import dataclass, replace
 
 from k8slite.runtime.filesystem import FileSystem
 from k8slite.runtime.shell.commands import Program, Stdio
-from k8slite.runtime.shell.jobs import supervise
+from k8slite.runtime.shell.jobs import Process, supervise
 from k8slite.runtime.shell.lexer import ShellSyntaxError
 from k8slite.runtime.shell.parse import parse
 from k8slite.runtime.shell.shell import OutOfMemory, Shell
+from k8slite.runtime.shell.traps import Signals
 
 Handler = Callable[[str], "tuple[int, str]"]
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
@@ -79,14 +80,17 @@ def log_streams(ctx: ProcessContext) -> Stdio:
     return Stdio("", write, write)
 
 
-def run_argv(argv: list[str], ctx: ProcessContext) -> Program:
+def run_argv(argv: list[str], ctx: ProcessContext, signals: Signals | None = None) -> Process:
     """The process a container runs for ``argv`` (exec form: no shell unless argv[0]
-    is one). Never raises: sh's own errors become its output and exit status."""
+    is one). Never raises: sh's own errors become its output and exit status.
+    ``signals``: where the runtime sends PID 1 its signals (a shell's traps land there)."""
     shell = Shell(replace(ctx, env=dict(ctx.env)))
+    if signals is not None:
+        shell.signals = signals
     return supervise(shell.run_exec(argv, log_streams(ctx)), shell.jobs)
 
 
-def run_script(script: str, ctx: ProcessContext) -> Program:
+def run_script(script: str, ctx: ProcessContext) -> Process:
     """``sh -c script``; bad syntax raises ShellSyntaxError now, before it runs."""
     tree = parse(script)
     shell = Shell(replace(ctx, env=dict(ctx.env)))

@@ -1,5 +1,5 @@
 """Background jobs (``cmd &``) on the virtual clock, like a shell's job table running
-beside its script; it leaves out job control (fg, bg, %1), signals and PIDs.
+beside its script; it leaves out job control (fg, bg, %1) and PIDs.
 
 Every process is a generator that yields the seconds it sleeps, so running two of
 them "at once" on a virtual clock is a small discrete-event simulation: a queue of
@@ -16,6 +16,10 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from k8slite.runtime.shell.commands import Program
+
+Process = Generator[float, "float | None", int]
+"""A container's process as its runtime drives it: like a Program, but a signal may wake it
+before its sleep is over; the runtime then sends the seconds that did pass."""
 
 
 @dataclass
@@ -53,20 +57,26 @@ class Jobs:
             self.ticks += 1
             yield delay
 
-    def advance(self, until: float) -> Generator[float, None, None]:
-        """Sleep until ``until``, waking each job whose time comes on the way."""
+    def advance(self, until: float) -> Generator[float, float | None, None]:
+        """Sleep until ``until``, waking each job whose time comes on the way; a signal
+        may cut the sleep short (see ``sleep``)."""
         while self.queue and self.queue[0][0] <= until:
-            wake, _, job = heapq.heappop(self.queue)
-            if wake > self.now:
-                yield wake - self.now
-                self.now = wake
-            self.step(job)
+            wake = self.queue[0][0]
+            if wake > self.now and not (yield from self.sleep(wake - self.now)):
+                return
+            self.step(heapq.heappop(self.queue)[2])
         if until > self.now:
-            yield until - self.now
-            self.now = until
+            yield from self.sleep(until - self.now)
+
+    def sleep(self, seconds: float) -> Generator[float, float | None, bool]:
+        """Yield ``seconds``; the runtime resumes with ``next()`` when they have passed, or,
+        when a signal woke the process early, sends how many seconds did pass (-> False)."""
+        slept = yield seconds
+        self.now += seconds if slept is None else slept
+        return slept is None
 
 
-def supervise(main: Program, jobs: Jobs) -> Program:
+def supervise(main: Program, jobs: Jobs) -> Process:
     """Run a container's main process and, between its sleeps, its background jobs."""
     while True:
         try:

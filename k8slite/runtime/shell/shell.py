@@ -1,6 +1,6 @@
 """The shell that runs a parsed script, as busybox's ash evaluates its syntax tree:
-lists, && and ||, pipelines, if, while/until, for, groups and simple commands; it
-leaves out functions, ``case``, signals and real processes.
+lists, && and ||, pipelines, if, while/until, for, groups and simple commands, and
+the traps of traps.py between them; it leaves out functions, ``case`` and real processes.
 
 Every ``run_*`` method is a generator that passes the sleeps of the programs it
 runs up to the caller (``yield from``) and returns an exit status, so a whole script
@@ -38,6 +38,7 @@ from k8slite.runtime.shell.parse import (
     Command as SimpleCommand,
 )
 from k8slite.runtime.shell.programs import PROGRAMS, SHELLS, program_name
+from k8slite.runtime.shell.traps import Signals, exit_trap, run_pending
 from k8slite.runtime.shell.words import Expander, ShellExit
 
 if TYPE_CHECKING:
@@ -62,10 +63,12 @@ class Shell(Expander):
         self.errexit = False  # set -e
         self.testing = 0  # > 0 while running a condition, where set -e does not apply
         self.loops = 0  # how many loops enclose the running command
+        self.signals = Signals()  # its traps (traps.py)
 
     def subshell(self) -> Shell:
         copy = Shell(replace(self.ctx, env=dict(self.ctx.env)), self.jobs, self.args)
         copy.status, copy.errexit, copy.name = self.status, self.errexit, self.name
+        copy.signals = self.signals.inherited()
         return copy
 
     def run(self, node: Node, io: Stdio) -> Program:
@@ -74,16 +77,19 @@ class Shell(Expander):
             SimpleCommand: self.run_simple, If: self.run_if, Loop: self.run_loop,
             For: self.run_for, Group: self.run_group, Redirected: self.run_redirected,
         }
-        return (yield from runners[type(node)](node, io))
+        status = yield from runners[type(node)](node, io)
+        yield from run_pending(self, io)  # signals are handled between commands, never during one
+        return status
 
     def run_isolated(self, node: Node, io: Stdio) -> Program:
-        """Run ``node`` as a whole (sub)shell: ``exit`` ends here."""
+        """Run ``node`` as a whole (sub)shell: ``exit`` ends here, after the EXIT trap."""
         try:
-            return (yield from self.run(node, io))
+            status = yield from self.run(node, io)
         except ShellExit as exit_:
-            return exit_.code
+            status = exit_.code
         except LoopControl:
-            return self.status
+            status = self.status
+        return (yield from exit_trap(self, status, io))
 
     def capture(self, body: Script, io: Stdio) -> Generator[float, None, tuple[int, str]]:
         output: list[str] = []
@@ -290,6 +296,8 @@ class Shell(Expander):
         if not argv:
             return 0
         try:
+            if program_name(argv[0]) in SHELLS:  # the shell is PID 1 itself: signals to the container are its own
+                return (yield from self.main(argv[1:], io))
             return (yield from self.call(argv, io, exec_form=True))
         except ShellExit as exit_:
             return exit_.code

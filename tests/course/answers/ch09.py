@@ -4,7 +4,7 @@ RIGHT = {
     "09.1": """
 wait = 10
 for _ in failure_times[1:]:
-    wait = min(wait * 2, 360)
+    wait = min(wait * 2, 600)
 return failure_times[len(failure_times) - 1] + wait
 """,
     "09.2": """
@@ -20,19 +20,19 @@ return ("Failed", backoff_limit + 1)
 WRONG = {
     "09.1": [
         ("counted from the first failure", """
-return failure_times[0] + min(10 * 2 ** (len(failure_times) - 1), 360)
+return failure_times[0] + min(10 * 2 ** (len(failure_times) - 1), 600)
 """),
         ("no cap", """
 return failure_times[-1] + 10 * 2 ** (len(failure_times) - 1)
 """),
         ("doubled once too often: 20 s after the first failure", """
-return failure_times[-1] + min(10 * 2 ** len(failure_times), 360)
+return failure_times[-1] + min(10 * 2 ** len(failure_times), 600)
 """),
-        ("capped at 300 s, CrashLoopBackOff's cap, not the Job controller's 360 s", """
+        ("capped at 300 s, CrashLoopBackOff's cap, not the Job controller's 600 s", """
 return failure_times[-1] + min(10 * 2 ** (len(failure_times) - 1), 300)
 """),
         ("the waits added up from the first failure", """
-return failure_times[0] + sum(min(10 * 2 ** k, 360) for k in range(len(failure_times)))
+return failure_times[0] + sum(min(10 * 2 ** k, 600) for k in range(len(failure_times)))
 """),
     ],
     "09.2": [

@@ -1,0 +1,89 @@
+"""client-go's EventCorrelator (tools/record/events_cache.go): which Events are repeats.
+
+Two caches, both keyed by strings built from the event:
+
+- the aggregator's, by everything but the message (source, involved object,
+  type, reason): it counts the distinct messages seen within 10 minutes; at
+  the 10th (maxEvents) the event is replaced by one whose message is
+  `(combined from similar events): <message>` and whose key is that
+  aggregate key, so all later similar events update that one Event;
+- the logger's, by everything (message included): the Event last recorded
+  for that key, so a repeat becomes an update with count + 1, the first
+  time kept, lastTimestamp now.
+
+Pure bookkeeping: it never talks to the API; the recorder (events.py) does.
+Simplified: the combining is off unless asked for (`EventCorrelator(combine=True)`):
+client-go combines, but chapter 08 reads every step of a rollout from its
+distinct ScalingReplicaSet messages, which combining would hide. Left out:
+the LRU limit (4096 keys), and the spam filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from k8slite.api.core import Event
+from k8slite.api.meta import ObjectMeta
+
+MAX_SIMILAR = 10          # defaultAggregateMaxEvents
+SIMILAR_WINDOW = 600.0    # defaultAggregateIntervalInSeconds
+COMBINED = "(combined from similar events): "  # EventAggregatorByReasonMessageFunc
+
+
+@dataclass
+class SimilarRecord:
+    """aggregateRecord: the distinct messages seen, and when the last similar event came."""
+
+    messages: set[str] = field(default_factory=set)
+    last_time: float = float("-inf")
+
+
+def aggregate_key(e: Event) -> str:
+    """EventAggregatorByReasonFunc's key: all but the message."""
+    ref = e.involved_object
+    return "".join([e.source.component, e.source.host, ref.kind, ref.namespace, ref.name, ref.uid,
+                    ref.api_version, e.type, e.reason, e.reporting_component, e.reporting_instance])
+
+
+def event_key(e: Event) -> str:
+    """getEventKey: the aggregate key and the message."""
+    return aggregate_key(e) + e.message
+
+
+class EventCorrelator:
+    def __init__(self, combine: bool = False) -> None:
+        self.combine = combine  # the EventAggregator's "(combined from similar events)" step
+        self.similar: dict[str, SimilarRecord] = {}
+        self.last_seen: dict[str, Event] = {}   # eventLog: the Event last stored for a key
+
+    def correlate(self, event: Event, now: float) -> tuple[Event, str, Event | None]:
+        """(the event to record, its cache key, the stored Event it repeats or None)."""
+        event, key = self.aggregate(event, now) if self.combine else (event, event_key(event))
+        earlier = self.last_seen.get(key)
+        if earlier is not None:
+            event.metadata.name = earlier.name
+            event.first_timestamp, event.count = earlier.first_timestamp, earlier.count + 1
+        return event, key, earlier
+
+    def aggregate(self, event: Event, now: float) -> tuple[Event, str]:
+        """EventAggregate: the event itself, or (from the 10th distinct message) the combined one."""
+        akey = aggregate_key(event)
+        record = self.similar.get(akey, SimilarRecord())
+        if now - record.last_time > SIMILAR_WINDOW:
+            record = SimilarRecord()
+        record.messages.add(event.message)
+        record.last_time = now
+        self.similar[akey] = record
+        if len(record.messages) < MAX_SIMILAR:
+            return event, event_key(event)
+        record.messages.discard(event.message)  # "do not grow our local key set any larger than max"
+        combined = Event(metadata=ObjectMeta(name=event.name, namespace=event.namespace),
+                         involved_object=event.involved_object, reason=event.reason, type=event.type,
+                         message=COMBINED + event.message, source=event.source, first_timestamp=now,
+                         last_timestamp=now, reporting_component=event.reporting_component,
+                         reporting_instance=event.reporting_instance)
+        return combined, akey
+
+    def update_state(self, key: str, stored: Event) -> None:
+        """UpdateState: remember what the API server stored, for the next repeat."""
+        self.last_seen[key] = stored

@@ -1,0 +1,44 @@
+"""Conditions the control plane writes when a node dies: the node's (node_lifecycle_controller.go) and
+the evicted pod's DisruptionTarget (pkg/controller/tainteviction/taint_eviction.go)."""
+
+from builders import cluster_with_a_failed_node_and_a_pod_tolerating_it_10s
+
+from k8slite import Cluster
+from k8slite.controllers.node_lifecycle import NODE_MONITOR_GRACE_PERIOD
+
+PRESSURE = ("MemoryPressure", "DiskPressure", "PIDPressure")
+
+
+def test_the_grace_period_is_50_seconds_as_in_kubernetes_1_32():
+    assert NODE_MONITOR_GRACE_PERIOD == 50.0  # kubernetes PR 126287: --node-monitor-grace-period 40s -> 50s
+    c = Cluster(nodes=2)
+    c.run(30)
+    c.node("node-1").fail()
+    c.run(54)
+    assert c.get("node", "node-1").ready_status() == "True"  # 84 s: 54 s after the heartbeat at 30 s, within grace
+    c.run(1)
+    assert c.get("node", "node-1").ready_status() == "Unknown"
+
+
+def test_a_silent_node_has_ready_and_pressure_conditions_unknown():
+    c = Cluster(nodes=2)
+    c.run(10)
+    posted = {x.type: (x.status, x.reason) for x in c.get("node", "node-1").status.conditions}
+    assert posted == {"MemoryPressure": ("False", "KubeletHasSufficientMemory"),  # nodestatus/setters.go
+                      "DiskPressure": ("False", "KubeletHasNoDiskPressure"),
+                      "PIDPressure": ("False", "KubeletHasSufficientPID"), "Ready": ("True", "KubeletReady")}
+    c.node("node-1").fail()
+    c.run(70)
+    conditions = {x.type: x for x in c.get("node", "node-1").status.conditions}
+    for type_ in ("Ready", *PRESSURE):  # node_lifecycle_controller.go tryUpdateNodeHealth
+        assert (conditions[type_].status, conditions[type_].reason, conditions[type_].message) == (
+            "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+
+
+def test_taint_eviction_marks_the_pod_as_a_disruption_target_before_deleting_it():
+    c = cluster_with_a_failed_node_and_a_pod_tolerating_it_10s()
+    evicted = c.get("pod", "quick")  # Terminating: nobody on node-1 finishes the deletion
+    assert evicted.metadata.deletion_timestamp is not None
+    condition = evicted.status.condition("DisruptionTarget")
+    assert (condition.status, condition.reason, condition.message) == (
+        "True", "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint")
