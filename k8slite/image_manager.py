@@ -30,7 +30,6 @@ from k8slite.events import EventRecorder
 from k8slite.runtime.cri import ContainerRuntime, ImagePullError
 
 ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, ERR_IMAGE_NEVER_PULL = "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull"
-PLEG_RELIST_PERIOD = 1.0  # after a failed pull the next sync comes with the PLEG's relist (pkg/kubelet/pleg)
 
 
 def should_pull(policy: str, present: bool) -> bool:

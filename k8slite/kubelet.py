@@ -27,14 +27,14 @@ from k8slite.backoff import Backoff
 from k8slite.clock import Timer, go_duration
 from k8slite.errors import Conflict, NotFound
 from k8slite.events import EventRecorder
-from k8slite.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PLEG_RELIST_PERIOD, ImageManager
+from k8slite.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, ImageManager
 from k8slite.informer import Informer, WorkQueue, object_key
 from k8slite.kubelet_init import stop_group, stop_order, sync_containers
 from k8slite.kubelet_status import container_status, pod_status, sandbox_failed_status
 from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
 from k8slite.podstatus import restart_policy_for, should_restart
 from k8slite.prober import Prober, ProbeWorker
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerRuntime
+from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime
 from k8slite.volumes import VolumeManager
 
 STATUS_UPDATE_PERIOD = 10.0

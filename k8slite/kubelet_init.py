@@ -25,12 +25,11 @@ from typing import TYPE_CHECKING
 from k8slite.api.pod import Container, Pod
 from k8slite.informer import object_key
 from k8slite.podstatus import should_restart
-from k8slite.runtime.cri import EXITED, RUNNING
+from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING
 
 if TYPE_CHECKING:
     from k8slite.kubelet import ContainerRecord, Kubelet, PodRecord
 
-RELIST_PERIOD = 1.0  # the PLEG's relist period: how soon the kubelet acts on an exit it has reported
 
 
 def state_of(kubelet: Kubelet, rec: ContainerRecord) -> str:
@@ -68,7 +67,8 @@ def restart_next_sync(kubelet: Kubelet, pod: Pod, rec: ContainerRecord) -> bool:
     """A failed init container is restarted on the next sync, a PLEG relist later, so Init:Error shows first."""
     if state_of(kubelet, rec) != EXITED:
         return False
-    wait = (kubelet.runtime.container_status(rec.current_id).finished_at or 0.0) + RELIST_PERIOD - kubelet.clock.now
+    finished = kubelet.runtime.container_status(rec.current_id).finished_at or 0.0
+    wait = finished + PLEG_RELIST_PERIOD - kubelet.clock.now
     if wait <= 0:
         return False
     kubelet.queue.add_after(object_key(pod), wait)

@@ -21,6 +21,7 @@ from typing import Protocol
 from k8slite.api.pod import Container, Pod
 
 CREATED, RUNNING, EXITED = "created", "running", "exited"
+PLEG_RELIST_PERIOD = 1.0  # pkg/kubelet/pleg: how soon after a failure the kubelet's next sync of the pod comes
 
 
 @dataclass
