@@ -29,3 +29,16 @@ def test_every_back_off_of_a_job_is_labelled_the_first_10_s_too() -> None:
     c.run(900)  # a long axis: the first 10 s is less than 1/60 of it, which the chart once left unlabelled
     labels = [t.get_text() for t in attempts_chart((attempts, "flaky")).axes[0].texts]
     assert [label for label in labels if label.endswith(" s")] == ["10 s", "20 s", "40 s", "80 s", "160 s", "320 s"]
+
+
+def test_a_run_killed_by_its_pods_deletion_ends_when_its_container_exits() -> None:
+    c = Cluster(nodes=1)
+    attempts = Attempts(c)
+    # activeDeadlineSeconds 5: the pod is deleted at 5 s; `sleep` in the foreground keeps sh (PID 1, no trap)
+    # from acting on SIGTERM, and the kubelet SIGKILLs it at the end of the 30 s grace period
+    c.apply(job_yaml(name="slow", command="sleep 600", extra="  activeDeadlineSeconds: 5"))
+    c.run(60)
+    ((pod, start, end, outcome),) = attempts.bars()
+    assert outcome == "Killed" and end - start > 30  # not at the deletion (5 s), at the container's exit
+    (failed,) = [t for t, what in attempts.finished() if what == "Failed DeadlineExceeded"]
+    assert abs(end - failed) < 1  # Failed once the pod is gone (1.32's FailureTarget, then Failed)

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from k8slite.api.meta import KubeObject
-from k8slite.api.pod import Pod
+from k8slite.api.pod import ContainerStateTerminated, Pod
 from k8slite.informer import Informer
 from k8slite.viz.figure import DPI, NotebookFigure
 from k8slite.viz.palette import PHASE_COLORS
@@ -46,23 +46,32 @@ class Attempts:
         self.informer = Informer(c.api, "pods", self.seen)
 
     def seen(self, event_type: str, pod: KubeObject) -> None:
-        """The informer's handler, called for each change of a pod: keep every container run seen in it."""
+        """The informer's handler, called for each change of a pod: keep every container run seen in it.
+        A run still going when its pod is deleted is "Killed"; it ends when its container exits (after the
+        grace period, for a PID 1 that ignores SIGTERM), or when the pod is gone without saying."""
         if not isinstance(pod, Pod):
             return
         self.pods.setdefault(pod.name, pod.metadata.creation_timestamp or 0.0)
+        if pod.metadata.deletion_timestamp is not None:
+            for run, (end, _) in self.runs.items():
+                if run[0] == pod.name and end is None:
+                    self.runs[run] = (None, "Killed")
         for cs in pod.status.container_statuses:
             for state in (cs.last_state, cs.state):
-                ended = state.terminated
-                if ended is not None:
-                    run = (pod.name, ended.started_at or 0.0)
-                    if self.runs.get(run, (None, ""))[1] != "Killed":  # stopped by its pod's deletion: stays so
-                        self.runs[run] = (ended.finished_at, "Succeeded" if ended.exit_code == 0 else "Failed")
+                if state.terminated is not None:
+                    self.ended(pod.name, state.terminated)
                 elif state.running is not None:
                     self.runs.setdefault((pod.name, state.running.started_at or 0.0), (None, "Running"))
-        if pod.metadata.deletion_timestamp is not None or event_type == "DELETED":
-            for run, (end, _) in self.runs.items():  # a run still going when its pod is deleted is stopped
+        if event_type == "DELETED":
+            for run, (end, _) in self.runs.items():
                 if run[0] == pod.name and end is None:
                     self.runs[run] = (self.c.now, "Killed")
+
+    def ended(self, pod_name: str, ended: ContainerStateTerminated) -> None:
+        run = (pod_name, ended.started_at or 0.0)
+        killed = self.runs.get(run, (None, ""))[1] == "Killed"  # stopped by its pod's deletion: stays so
+        self.runs[run] = (ended.finished_at, "Killed" if killed else
+                          "Succeeded" if ended.exit_code == 0 else "Failed")
 
     def bars(self) -> list[Bar]:
         """(pod, start, end, outcome) in order of start; a run still going ends now."""
