@@ -18,6 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import parse_quantity
@@ -32,15 +33,9 @@ DECIMAL = [(18, "E"), (15, "P"), (12, "T"), (9, "G"), (6, "M"), (3, "k"), (0, ""
 BINARY = [(60, "Ei"), (50, "Pi"), (40, "Ti"), (30, "Gi"), (20, "Mi"), (10, "Ki")]
 
 
-def group_resource(plural: str, api_version: str) -> str:
-    """`pods`, `deployments.apps`: a kind's resource as Kubernetes names it in messages and quotas."""
-    group = api_version.split("/")[0] if "/" in api_version else ""
-    return f"{plural}.{group}" if group else plural
-
-
-def count_name(plural: str, api_version: str) -> str:
+def count_name(obj: KubeObject) -> str:
     """`count/pods`, `count/deployments.apps`: the object-count resource of a kind."""
-    return f"count/{group_resource(plural, api_version)}"
+    return f"count/{kind_of(obj).resource}"
 
 
 def container_usage(c: Container) -> Usage:
@@ -78,7 +73,7 @@ def usage(obj: KubeObject, plural: str) -> Usage:
     """Everything obj counts for (before masking by what a quota limits)."""
     if isinstance(obj, Pod):
         return pod_usage(obj)
-    result: Usage = {count_name(plural, obj.api_version): Fraction(1)}
+    result: Usage = {count_name(obj): Fraction(1)}
     if plural in LEGACY and "/" not in obj.api_version:
         result[LEGACY[plural]] = Fraction(1)
     if plural == "persistentvolumeclaims":

@@ -26,13 +26,13 @@ from k8slite.admission.evaluator import (
     Usage,
     add,
     format_quantity,
-    group_resource,
     matching_resources,
     missing_requests,
     parse_list,
     pretty,
     usage,
 )
+from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Pod
 from k8slite.api.policy import ResourceQuota
@@ -47,7 +47,7 @@ def admit(api: APIServer, obj: KubeObject, plural: str, quotas: list[KubeObject]
     """Refuse obj (Forbidden) if one of the namespace's quotas would be exceeded; else charge them."""
     if not quotas:
         return
-    refused = f'{group_resource(plural, obj.api_version)} "{obj.name}" is forbidden: '
+    refused = f'{kind_of(obj).resource} "{obj.name}" is forbidden: '
     requested = {k: v for k, v in usage(obj, plural).items() if v != 0}
     charged_quotas = []
     for stored in quotas:

@@ -16,7 +16,7 @@ from typing import Any
 
 from k8slite.api.kinds import Kind, lookup
 from k8slite.api.meta import KubeObject
-from k8slite.errors import NotFound
+from k8slite.errors import NotFound, not_found
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.selectors import fields_match, selector_matches
 
@@ -47,12 +47,6 @@ def resource_name(kind: Any, name: str) -> str:
     return f"{kind_name(kind)}/{name}"
 
 
-def not_found(kind: Kind, name: str) -> NotFound:
-    """The server's NotFound for a name: `replicasets.apps "web" not found`."""
-    group = kind.api_version.split("/")[0] if "/" in kind.api_version else ""
-    return NotFound(f'{kind.plural}{"." + group if group else ""} "{name}" not found')
-
-
 def fetch(cluster: Any, cmd: Command, kind: Kind, names: list[str]) -> tuple[list[KubeObject], list[str]]:
     """The objects named (or all, filtered by -l), and NotFound messages for names that are missing."""
     ns = None if cmd.flags.get("all_namespaces") or not kind.namespaced else cmd.namespace  # None: every namespace
@@ -77,5 +71,5 @@ def fetch_named(cluster: Any, kind: Kind, names: list[str], namespace: str) -> t
         try:
             found.append(cluster.api.get(kind.plural, name, namespace))
         except NotFound:
-            errors.append(f"Error from server (NotFound): {not_found(kind, name).message}\n")
+            errors.append(f"Error from server (NotFound): {not_found(kind.resource, name).message}\n")
     return found, errors

@@ -26,10 +26,10 @@ from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
-from k8slite.errors import AlreadyExists, BadRequest, NotFound
+from k8slite.errors import AlreadyExists, BadRequest, NotFound, not_found
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.generate import GENERATORS, create_generated
-from k8slite.kubectl.resources import fetch, kind_name, not_found, resource_name, resources
+from k8slite.kubectl.resources import fetch, kind_name, resource_name, resources
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
@@ -50,7 +50,7 @@ def one_object(cluster: Any, cmd: Command, args: list[str]) -> tuple[Kind, KubeO
     try:
         return kind, cluster.api.get(kind.plural, name, cmd.namespace if kind.namespaced else "")
     except NotFound:
-        raise not_found(kind, name) from None
+        raise not_found(kind.resource, name) from None
 
 
 def manifests(cmd: Command) -> tuple[list[KubeObject], list[str]]:
