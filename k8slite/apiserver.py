@@ -43,7 +43,6 @@ from k8slite.errors import (
     FieldError,
     Forbidden,
     Invalid,
-    NotFound,
     already_exists,
     conflict,
     invalid_object,
@@ -162,7 +161,7 @@ class APIServer:
             return
         found = self.store.get(self.key(lookup("namespaces"), "", obj.namespace))
         if found is None:
-            raise NotFound(f'namespaces "{obj.namespace}" not found')
+            raise not_found("namespaces", obj.namespace)
         if found[0].status.phase == "Terminating":
             raise Forbidden(f'{kind.resource} "{obj.name}" is forbidden: unable to '
                             f'create new content in namespace {obj.namespace} because it is being terminated')

@@ -114,6 +114,10 @@ def set_conditions(status: PodStatus, pod: Pod, statuses: list[ContainerStatus],
                                     ("ContainersReady", str(ready), reason, message),
                                     ("PodScheduled", "True", "", "")):
         set_condition(status.conditions, type_, value, why, text, now)
+    sort_conditions(status)
+
+
+def sort_conditions(status: PodStatus) -> None:
     status.conditions.sort(key=lambda c: CONDITION_ORDER.get(c.type, 9))
 
 
@@ -122,5 +126,5 @@ def sandbox_failed_status(pod: Pod, now: float) -> PodStatus:
     status = copy.deepcopy(pod.status)
     set_condition(status.conditions, "PodReadyToStartContainers", "False", "", "", now)
     set_condition(status.conditions, "PodScheduled", "True", "", "", now)
-    status.conditions.sort(key=lambda c: CONDITION_ORDER.get(c.type, 9))
+    sort_conditions(status)
     return status

@@ -42,13 +42,17 @@ def init_reason(pod: Pod) -> str:
     return ""
 
 
+def initialized(pod: Pod) -> bool:
+    condition = pod.status.condition("Initialized")
+    return condition is not None and condition.status == "True"
+
+
 def pod_reason(pod: Pod) -> str:
     """The STATUS column: kubectl's printPod, walking init containers first, then containers from last to first."""
     status = pod.status
     initializing = init_reason(pod)
     reason = initializing or status.reason or status.phase
-    initialized = status.condition("Initialized")
-    if initializing and not (initialized is not None and initialized.status == "True"):
+    if initializing and not initialized(pod):
         return terminating_reason(pod, reason)
     for cs in reversed(status.container_statuses):
         state = cs.state
@@ -87,8 +91,8 @@ def pod_restarts(pod: Pod, now: float) -> str:
 
     While a pod initializes its init containers' restarts count; afterwards only its sidecars' do.
     """
-    initialized = pod.status.condition("Initialized")
-    counted = [cs for cs in pod.status.init_container_statuses if not (initialized and initialized.status == "True")
+    done = initialized(pod)
+    counted = [cs for cs in pod.status.init_container_statuses if not done
                or (pod.container(cs.name) or Container()).is_sidecar()] + pod.status.container_statuses
     restarts = sum(cs.restart_count for cs in counted)
     finished = [cs.last_state.terminated.finished_at for cs in counted
