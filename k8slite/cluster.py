@@ -42,7 +42,7 @@ from k8slite.network.podnet import PodNetwork
 from k8slite.network.service_trace import service_resolver
 from k8slite.network.services import ServiceNetwork
 from k8slite.pod_history import PodHistory
-from k8slite.runtime.engine import RuntimeEngine
+from k8slite.runtime.engine import make_engine
 from k8slite.runtime.fake import FakeNetwork
 from k8slite.scheduler import Profile
 
@@ -78,7 +78,7 @@ class Cluster:
                  network: str = "host-gw") -> None:
         self.pod_network = PodNetwork(network)  # "host-gw" or "vxlan": flannel's backends (network/podnet.py)
         self.runtime_name = runtime
-        self.engine = RuntimeEngine(runtime)
+        self.engine = make_engine(runtime)  # RuntimeEngine, or LinuxHost for runtime="linux"
         self.clock = self.engine.clock
         self.rng = random.Random(seed)
         self.seed = seed
@@ -110,6 +110,9 @@ class Cluster:
         if runtime == "docker":
             from k8slite.network.docker_services import DockerServiceProxy
             self.docker_services = DockerServiceProxy(self.api, self.engine.client, self.engine.cluster_id)
+        if runtime == "linux":  # the kube-proxy's iptables rules in each node's network namespace
+            from k8slite.runtime.linux.kube_proxy import LinuxServiceProxy
+            self.linux_services = LinuxServiceProxy(self.api, self.engine.network)
         specs = nodes if isinstance(nodes, list) else [default_node(i) for i in range(1, nodes + 1)]
         for spec in specs:
             self.add_node(spec)

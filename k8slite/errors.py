@@ -64,6 +64,20 @@ class BadRequest(Invalid):
     code = 400
 
 
+class Unauthorized(ApiError):
+    """401: no bearer token, or not the right one (the HTTP server's authentication, server/handler.py)."""
+
+    reason = "Unauthorized"
+    code = 401
+
+
+class MethodNotAllowed(ApiError):
+    """405: a method the resource does not serve (POST to a named object ...)."""
+
+    reason = "MethodNotAllowed"
+    code = 405
+
+
 class Forbidden(ApiError):
     """403: admission refused the request (quota, a namespace being deleted)."""
 

@@ -21,7 +21,8 @@ from k8slite.api.pod import (
     PodSpec,
     PodStatus,
 )
-from k8slite.kubectl import main, parse, run_kubectl
+from k8slite.cli import main
+from k8slite.kubectl import parse, run_kubectl
 from k8slite.kubectl.describe_writer import rfc1123
 from k8slite.kubectl.durations import human_duration
 from k8slite.kubectl.rows import pod_reason
@@ -564,4 +565,5 @@ def test_demo_command(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "$ kubectl get nodes\nNAME     STATUS   ROLES    AGE   VERSION\n" in out
     assert out.count("web-") == 3 and "READINESS GATES" in out
-    assert main([]) == 2
+    assert main([]) == 2 and main(["nosuch"]) == 2
+    assert "k8slite registry" in capsys.readouterr().err

@@ -40,7 +40,6 @@ from typing import Any
 from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl.command import Command, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
-from k8slite.kubectl.demo import main
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.drain import drain
 from k8slite.kubectl.expose import expose
@@ -52,7 +51,7 @@ from k8slite.kubectl.set_image import set_cmd
 from k8slite.kubectl.wait import wait
 from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
 
-__all__ = ["Command", "UsageError", "VERBS", "main", "parse", "run_kubectl"]
+__all__ = ["Command", "UsageError", "VERBS", "parse", "run_kubectl"]
 
 VERBS: dict[str, Callable[[Any, Command], str]] = {
     "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,

@@ -1,11 +1,11 @@
-"""The `k8slite` command line: `k8slite demo`, a cluster shown the way kubectl's own main shows one.
+"""`k8slite demo`: a cluster shown the way kubectl's own main shows one.
 
 kubectl's main (k8s.io/kubectl/pkg/cmd) talks to a cluster that is already
 running; k8slite's starts one: three simulated nodes and a ReplicaSet of
 three pods, run for thirty simulated seconds, then prints `kubectl get
 nodes` and `kubectl get pods -o wide`, so the same seed always prints the
-same text. Left out: everything but `demo` (in a notebook or a Python
-shell, `Cluster.kubectl` runs any command).
+same text (in a notebook or a Python shell, `Cluster.kubectl` runs any
+command). The `k8slite` command itself is k8slite/cli.py.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ spec:
 
 def main(argv: list[str] | None = None) -> int:
     """`k8slite demo`: a three-node cluster running a small ReplicaSet, as kubectl shows it."""
-    args = sys.argv[1:] if argv is None else argv
-    if args[:1] != ["demo"]:
-        print("usage: k8slite demo    (a 3-node simulated cluster running a ReplicaSet)", file=sys.stderr)
+    if argv:
+        print(f"k8slite demo takes no arguments, got {' '.join(argv)}", file=sys.stderr)
         return 2
     from k8slite.cluster import Cluster
     cluster = Cluster(nodes=3)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from k8slite.api.pod import Pod, VolumeMount
+from k8slite.runtime.node_disk import NodeDisk, directory_bytes
 from k8slite.runtime.storage import VolumeSource, memory_backed, tmpfs_size
 
 
@@ -47,7 +48,7 @@ def bind_spec(box: Sandbox, mount: VolumeMount) -> str:
     return f"{source}:{mount.mount_path}:{'ro' if mount.read_only else 'rw'}"
 
 
-class DockerVolumes:
+class DockerVolumes(NodeDisk):
     """Volume methods of DockerRuntime (a mixin: it uses the runtime's root, node name and sandboxes)."""
 
     root: Path
@@ -102,16 +103,8 @@ class DockerVolumes:
         if name in self.sandboxes[sandbox_id].memory_volumes:
             return 0
         path = self.sandboxes[sandbox_id].volume_dirs[name]
-        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        return directory_bytes(path)
 
-    def write_host_file(self, path: str, content: str) -> None:
-        target = self.host_dir(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-
-    def host_dir(self, path: str) -> Path:
-        """Where this simulated node's own disk keeps `path` (every node has its own folder)."""
-        return self.root / "nodes" / self.node_name / path.lstrip("/")
 
 
 def write_files(folder: Path, files: dict[str, str]) -> None:

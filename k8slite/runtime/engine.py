@@ -1,11 +1,12 @@
-"""Choosing a runtime: the fake one on a virtual clock, or Docker on the real one.
+"""Choosing a runtime: the fake one on a virtual clock, or Docker (or Linux itself) on the real one.
 
 Mirrors the kubelet's --container-runtime-endpoint: every kubelet of a
 cluster talks to one kind of runtime. "fake" simulates containers on a
 VirtualClock (deterministic, instant); "docker" runs real containers on the
 local engine, so time is real too. For Docker this also cleans up after
 clusters whose Python process died, and makes the busybox image if the
-engine does not have it.
+engine does not have it. "linux" runs containers as OCI bundles on the host's
+namespaces and cgroups, with runc (runtime/linux/host.py, root needed).
 """
 
 from __future__ import annotations
@@ -20,15 +21,23 @@ from k8slite.clock import RealClock, VirtualClock
 from k8slite.runtime.cri import ContainerRuntime
 from k8slite.runtime.fake import FakeNetwork, FakeRuntime
 
-RUNTIMES = ("fake", "docker")
+RUNTIMES = ("fake", "docker", "linux")
 _serial = itertools.count(1)
+
+
+def make_engine(name: str) -> Any:
+    """The engine a cluster's kubelets use: RuntimeEngine for fake and docker, LinuxHost for linux."""
+    if name == "linux":
+        from k8slite.runtime.linux.host import LinuxHost
+        return LinuxHost()
+    return RuntimeEngine(name)
 
 
 class RuntimeEngine:
     """The clock and the per-node runtimes of one cluster."""
 
     def __init__(self, name: str) -> None:
-        if name not in RUNTIMES:
+        if name not in RUNTIMES or name == "linux":
             raise ValueError(f'unknown runtime "{name}": use one of {", ".join(RUNTIMES)}')
         self.name = name
         self.client: Any = None

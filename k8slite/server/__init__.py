@@ -1,0 +1,109 @@
+"""The Kubernetes API over HTTP: the real kubectl, and any Kubernetes client, talking to a k8slite cluster.
+
+Mirrors kube-apiserver's HTTP face (k8s.io/apiserver/pkg/endpoints): the
+same paths (`/api/v1/namespaces/default/pods`), the same JSON, the same
+Status errors, discovery, watch streams and the Table format kubectl
+prints, served on 127.0.0.1 for one Cluster. Behind it is k8slite's own
+APIServer: the HTTP layer only decodes a request, calls it and encodes the
+answer, which is all kube-apiserver's handlers do around its registry.
+
+    >>> server = serve(c)            # a thread; port 0 picks a free port
+    >>> server.url                   # 'https://127.0.0.1:40123'
+    >>> !kubectl --kubeconfig {server.kubeconfig} get pods
+    >>> server.run(30)               # c.run(30), holding the server's lock
+    >>> server.close()
+
+The cluster is not thread-safe: while a server runs, change or run the
+cluster only under `server.lock` (or with `server.run`), as every request does.
+
+The modules, in the order a request meets them: handler (authentication
+and routing), discovery, openapi, paths, rest (the verbs), subresources
+(scale, log), leases, tables (server-side printing), watch, status
+(errors), wire (required fields), wallclock (timestamps on the real
+clock), tls, kubeconfig; `python -m k8slite.server` runs one for a new cluster.
+
+Simplified: TLS with a self-signed certificate (tls.py), one bearer token
+that may do everything, the cluster clock moves only when the program runs
+it (or with `--speed` on the command line). Only JSON: kubectl's typed
+clients send protobuf for `kubectl create deployment|namespace|configmap
+...`, which is refused with 415. No OpenAPI schemas (`kubectl explain`),
+no server-side apply, no exec/attach/port-forward, no eviction
+subresource, no aggregated discovery (kubectl falls back to the older
+discovery, as it does with old servers), no limit/continue paging (every
+list is one page), no watch bookmarks.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from k8slite.server.handler import Handler
+from k8slite.server.kubeconfig import write_kubeconfig
+from k8slite.server.tls import make_certificate, server_context
+
+
+class Server:
+    """A running API server for one cluster: `url`, `kubeconfig`, `token`, `lock`; `close()` stops it."""
+
+    def __init__(self, cluster: Any, port: int = 0, kubeconfig: str | Path | None = None,
+                 token: str | None = None, wall_clock: bool = False) -> None:
+        self.cluster = cluster
+        self.lock = threading.RLock()
+        """Held around every cluster call; hold it too to run the cluster (`with server.lock: c.run(5)`)."""
+        self.token = token or secrets.token_hex(16)
+        self.closing = threading.Event()
+        handler = type("ClusterHandler", (Handler,), {"cluster": cluster, "lock": self.lock,
+                                                      "token": self.token, "closing": self.closing,
+                                                      "wall_clock": wall_clock})
+        self.directory = Path(tempfile.mkdtemp(prefix="k8slite-apiserver-"))  # certificate, key, kubeconfig
+        cert, key = make_certificate(self.directory)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd.socket = server_context(cert, key).wrap_socket(self.httpd.socket, server_side=True)
+        self.httpd.daemon_threads = True
+        self.port = int(self.httpd.server_address[1])
+        self.url = f"https://127.0.0.1:{self.port}"
+        path = Path(kubeconfig) if kubeconfig else self.directory / "kubeconfig"
+        self.kubeconfig = str(write_kubeconfig(path, self.url, self.token, cert.read_bytes()))
+        """The path of a kubeconfig for this server: `kubectl --kubeconfig PATH ...`."""
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="k8slite-apiserver", daemon=True)
+        self.thread.start()
+
+    def run(self, seconds: float) -> None:
+        """Advance the cluster's clock by `seconds`, holding the lock (requests wait meanwhile)."""
+        with self.lock:
+            self.cluster.run(seconds)
+
+    def close(self) -> None:
+        """Stop serving: watch streams end, the port is freed."""
+        self.closing.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<k8slite API server {self.url}, kubeconfig {self.kubeconfig}>"
+
+
+def serve(cluster: Any, port: int = 0, kubeconfig: str | Path | None = None, token: str | None = None,
+          wall_clock: bool = False) -> Server:
+    """Serve a cluster's API on 127.0.0.1:port (0: a free port) in a background thread.
+
+    kubeconfig: where to write the kubeconfig (default: in the server's temporary directory); token:
+    the bearer token (default: a random one); wall_clock: send timestamps shifted so that the
+    cluster's now is the real now, for `kubectl describe`'s ages (wallclock.py)."""
+    return Server(cluster, port, kubeconfig, token, wall_clock)
+
+
+__all__ = ["Server", "serve"]

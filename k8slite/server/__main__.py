@@ -1,0 +1,63 @@
+"""`python -m k8slite.server`: a new cluster with its API served on 127.0.0.1, for the real kubectl.
+
+    $ python -m k8slite.server --nodes 3 --speed 1 --kubeconfig /tmp/k8slite.kubeconfig
+    $ kubectl --kubeconfig /tmp/k8slite.kubeconfig get nodes
+
+The cluster's clock runs `--speed` times as fast as real time (0: it stands
+still, which only makes sense for looking at a state made with `-f`).
+Each tick advances the cluster under the server's lock, between requests.
+Timestamps are sent on the real clock (wallclock.py), so that `kubectl
+describe` shows ages as the cluster clock counts them.
+Ctrl-C (or SIGTERM) stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import time
+from types import FrameType
+
+from k8slite.server import serve
+
+TICK = 0.1  # real seconds between advances of the cluster clock
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="k8slite serve", description="Serve a k8slite cluster's Kubernetes API.")
+    parser.add_argument("--nodes", type=int, default=3, help="nodes in the new cluster (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="the cluster's random seed")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--kubeconfig", help="where to write the kubeconfig (default: a temporary file)")
+    parser.add_argument("--speed", type=float, default=1.0, help="cluster seconds per real second (default 1)")
+    parser.add_argument("-f", "--filename", action="append", default=[], help="a manifest to apply first")
+    return parser.parse_args(argv)
+
+
+def stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the server as Ctrl-C does: its certificate and key are removed
+
+
+def main(argv: list[str] | None = None) -> None:
+    from k8slite.cluster import Cluster
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, stop)
+    cluster = Cluster(nodes=args.nodes, seed=args.seed)
+    for path in args.filename:
+        cluster.apply(path)
+    server = serve(cluster, port=args.port, kubeconfig=args.kubeconfig, wall_clock=True)
+    print(f"k8slite API server at {server.url}\nexport KUBECONFIG={server.kubeconfig}", flush=True)
+    try:
+        while True:
+            time.sleep(TICK)
+            if args.speed > 0:
+                server.run(TICK * args.speed)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        cluster.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""One HTTP request to the API server: authenticate, route, call the cluster, answer JSON
+(k8s.io/apiserver/pkg/endpoints, the handler chain).
+
+The chain is kube-apiserver's, shortened: authentication (a bearer token;
+none, or a wrong one, is 401 Unauthorized; `/version` and the health
+checks are open to anyone, as the system:public-info-viewer role makes
+them), then the path: discovery (discovery.py, openapi.py), a node's
+Lease (leases.py), or a resource path (paths.py) whose verb comes from
+the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
+patch; DELETE delete or deletecollection. Every cluster call holds the
+server's lock, since the simulation is single-threaded; a refusal is a
+Status object with the error's code (status.py), and anything unexpected
+a 500 Status, never a dropped connection. Bodies are JSON; a protobuf one
+is refused with 415 UnsupportedMediaType, except a DeleteOptions
+(protobuf.py), which `kubectl drain` sends. Left out: authorization
+(every token may do everything), audit, API priority and fairness.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
+from k8slite.server import discovery, leases, openapi, protobuf, rest, subresources, tables, wallclock, wire
+from k8slite.server.paths import Target, resolve
+from k8slite.server.status import status, success
+from k8slite.server.watch import Stream
+
+HEALTH = ("/healthz", "/readyz", "/livez")
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Requests to one cluster; `cluster`, `lock`, `token` and `closing` are set on a subclass by serve()."""
+
+    cluster: Any
+    lock: threading.RLock
+    token: str
+    closing: threading.Event
+    wall_clock: bool = False
+    """Shift timestamps so that the cluster's now is the real now (wallclock.py)."""
+    protocol_version = "HTTP/1.1"  # keep-alive, and chunked watch streams
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a notebook cell should not fill with access logs."""
+
+    def do_GET(self) -> None:
+        self.answer("GET")
+
+    def do_POST(self) -> None:
+        self.answer("POST")
+
+    def do_PUT(self) -> None:
+        self.answer("PUT")
+
+    def do_PATCH(self) -> None:
+        self.answer("PATCH")
+
+    def do_DELETE(self) -> None:
+        self.answer("DELETE")
+
+    def answer(self, method: str) -> None:
+        url = urlsplit(self.path)
+        query = dict(parse_qsl(url.query))
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        target: Target | None = None
+        try:
+            path = url.path.rstrip("/") or "/"
+            if path in HEALTH or path == "/version":  # open to anyone: the system:public-info-viewer role
+                return self.send(200, "ok", "text/plain") if path in HEALTH else self.send(200, discovery.version())
+            self.authenticate()
+            if method == "GET" and self.discovery(path):
+                return
+            if method == "GET" and leases.lease_name(path):
+                with self.lock:
+                    return self.send(200, leases.lease(self.cluster, leases.lease_name(path)))
+            target = resolve(url.path)
+            self.resource(method, target, query, raw)
+        except ApiError as e:
+            self.send(e.code, status(e, target.kind if target else None, target.name if target else ""))
+        except Exception as e:  # never a dropped connection: the server answers every request
+            self.send(500, status(ApiError(f"Internal error occurred: {e!r}")))
+
+    def authenticate(self) -> None:
+        given = self.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+            raise Unauthorized("Unauthorized")
+
+    def discovery(self, path: str) -> bool:
+        """Answer /api, /apis, a group version's resources and /openapi/v3; False for other paths."""
+        address = self.headers.get("Host", "127.0.0.1")
+        documents: dict[str, Any] = {"/api": discovery.api_versions(address), "/apis": discovery.group_list()}
+        if path in documents:
+            self.send(200, documents[path])
+            return True
+        if path == openapi.PREFIX or path.startswith(openapi.PREFIX + "/"):
+            found = openapi.root() if path == openapi.PREFIX else openapi.document(path[len(openapi.PREFIX):])
+            if found is None:
+                raise NotFound("the server could not find the requested resource")
+            self.send(200, found)
+            return True
+        parts = path.strip("/").split("/")
+        if parts[0] in ("api", "apis") and len(parts) in (2, 3) and (parts[0] == "api") == (len(parts) == 2):
+            found = discovery.resource_list("/".join(parts[1:]))
+            if found is None:
+                raise NotFound("the server could not find the requested resource")
+            self.send(200, found)
+            return True
+        return False
+
+    def resource(self, method: str, target: Target, query: dict[str, str], raw: bytes) -> None:
+        if method == "GET" and not target.name and query.get("watch") in ("true", "1"):
+            return self.watch(target, query)
+        if method == "GET" and target.subresource == "log":
+            with self.lock:
+                text = subresources.log_text(self.cluster, target, query)
+            if query.get("follow") != "true":
+                return self.send(200, text, "text/plain")
+            return self.chunked("text/plain", lambda write: subresources.follow_log(
+                self.cluster, self.lock, target, query, text, write, self.closing))
+        with self.lock:
+            code, body = self.call(method, target, query, raw)
+            body = self.encode(target, body, query)
+        self.send(code, body)
+
+    def encode(self, target: Target, body: Any, query: dict[str, str]) -> Any:
+        """Objects as JSON: a Table when kubectl asks for one, else the object or an XList (a dict stays)."""
+        as_table = tables.wants_table(self.headers.get("Accept", ""))
+        include = query.get("includeObject", "Metadata")
+        if isinstance(body, list):
+            rv = str(self.cluster.api.store.revision)
+            if as_table:
+                return tables.table(target.kind, body, self.cluster.now, rv, include)
+            return rest.list_body(target.kind, body, rv)
+        if hasattr(body, "to_dict"):
+            if as_table:
+                return tables.table(target.kind, [body], self.cluster.now, body.metadata.resource_version, include)
+            return wire.encode(body)
+        return body
+
+    def call(self, method: str, target: Target, query: dict[str, str], raw: bytes) -> tuple[int, Any]:
+        """The cluster call a method makes on a target: (HTTP code, objects or a dict)."""
+        api, scale = self.cluster.api, target.subresource == "scale"
+        if target.subresource not in ("", "status", "scale") or scale and target.kind.plural not in discovery.SCALABLE:
+            raise NotFound("the server could not find the requested resource")
+        if method == "GET":
+            if not target.name:
+                return 200, rest.list_objects(self.cluster, target, query)
+            return 200, subresources.scale_of(api, target) if scale else rest.get_object(api, target)
+        if method == "POST" and not target.name:
+            return 201, rest.create(api, target, self.body(raw))
+        if method == "PUT" and target.name:
+            return 200, subresources.change_scale(api, target, self.body(raw)) if scale else \
+                rest.update(api, target, self.body(raw))
+        if method == "PATCH" and target.name:
+            content_type = self.headers.get("Content-Type", "")
+            return 200, subresources.patch_scale(api, target, raw, content_type) if scale else \
+                rest.patch(api, target, raw, content_type)
+        if method == "DELETE" and target.name:
+            return 200, rest.delete(api, target, query, self.delete_options(raw))
+        if method == "DELETE":  # deletecollection
+            for obj in rest.list_objects(self.cluster, target, query):
+                rest.delete(api, Target(target.kind, obj.namespace or None, obj.name), query, None)
+            return 200, success()
+        raise MethodNotAllowed("the server does not allow this method on the requested resource")
+
+    def delete_options(self, raw: bytes) -> Any:
+        """A DELETE's DeleteOptions: JSON, or protobuf as kubectl's typed clients send them (drain)."""
+        if raw and self.headers.get("Content-Type", "").startswith(protobuf.MEDIA_TYPE):
+            try:
+                return protobuf.delete_options(raw)
+            except protobuf.ProtobufError as e:
+                raise rest.UnsupportedMediaType(f"the body of the request could not be read: {e}") from None
+        return self.body(raw) if raw else None
+
+    def body(self, raw: bytes) -> Any:
+        media = self.headers.get("Content-Type", "application/json").split(";")[0].strip()
+        if raw and media not in ("application/json", "*/*", ""):  # protobuf, CBOR, YAML: not spoken here
+            raise rest.UnsupportedMediaType('the body of the request was in an unknown format - accepted media '
+                                            'types include: application/json')
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError as e:
+            raise BadRequest(f"the body of the request could not be decoded as JSON: {e}") from None
+        return self.times(data, back=True)
+
+    def times(self, data: Any, back: bool = False) -> Any:
+        """JSON with its timestamps on the real clock (or, `back`, on the cluster's), when wall_clock is on."""
+        if not self.wall_clock:
+            return data
+        with self.lock:
+            seconds = wallclock.offset(self.cluster.now)
+        return wallclock.shift(data, -seconds if back else seconds)
+
+    def watch(self, target: Target, query: dict[str, str]) -> None:
+        stream = Stream(self.cluster, self.lock, target, query, tables.wants_table(self.headers.get("Accept", "")),
+                        self.times)
+        self.chunked("application/json", lambda write: stream.run(write, self.closing))
+
+    def chunked(self, content_type: str, run: Callable[[Callable[[bytes], None]], None]) -> None:
+        """A streamed answer (a watch, a followed log): `run` writes chunks until it ends, then the stream ends."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def write(data: bytes) -> None:
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+        try:
+            run(write)
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass  # the client went away
+        self.close_connection = True
+
+    def send(self, code: int, body: Any, content_type: str = "application/json") -> None:
+        data = (body if isinstance(body, str) else json.dumps(self.times(body))).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

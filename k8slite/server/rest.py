@@ -1,0 +1,149 @@
+"""The REST verbs on one resource, as the API server's handlers do them (k8s.io/apiserver/pkg/endpoints/handlers).
+
+Each function takes the cluster, the Target the path names and the decoded
+request, calls the cluster's APIServer (k8slite.apiserver: defaulting,
+validation, admission and the store are all there) and returns the answer
+as a dict. The caller holds the server's lock: the simulation is
+single-threaded. Lists filter with `labelSelector` and `fieldSelector` and
+are sorted as kubectl's printers show them (by namespace and name; events
+by time). A PATCH reads the object, applies the patch to its JSON
+(strategic merge, JSON merge or RFC 6902 JSON patch, with kubectl's own
+helpers) and writes the result back as an update, which is what
+kube-apiserver's patcher does. Subresources: `status` (update and patch
+only the status), `scale` (autoscaling/v1 Scale) and `log`
+(subresources.py). Left out: dryRun, server-side apply
+(`application/apply-patch+yaml` is refused with 415), limit/continue.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from k8slite.api.kinds import Kind, decode
+from k8slite.api.meta import KubeObject
+from k8slite.apiserver import APIServer
+from k8slite.errors import BadRequest, Invalid
+from k8slite.kubectl.command import Command
+from k8slite.kubectl.patch import PatchRejected, json_patch, merge_patch
+from k8slite.kubectl.resources import fetch
+from k8slite.server import wire
+from k8slite.server.paths import Target
+
+STRATEGIC, MERGE, JSON_PATCH = ("application/strategic-merge-patch+json", "application/merge-patch+json",
+                                "application/json-patch+json")
+
+
+class UnsupportedMediaType(BadRequest):
+    """415: a PATCH whose Content-Type is not one of the patch types served."""
+
+    reason = "UnsupportedMediaType"
+    code = 415
+
+
+def list_objects(cluster: Any, target: Target, query: dict[str, str]) -> list[KubeObject]:
+    """The objects of a collection, filtered by labelSelector and fieldSelector, in kubectl's order."""
+    flags: dict[str, Any] = {"selector": query.get("labelSelector", ""),
+                             "field_selector": query.get("fieldSelector", "")}
+    if target.namespace is None:
+        flags["all_namespaces"] = True
+    else:
+        flags["namespace"] = target.namespace
+    objects, _ = fetch(cluster, Command("get", [], flags), target.kind, [])
+    return objects
+
+
+def list_body(kind: Kind, objects: list[KubeObject], resource_version: str) -> dict[str, Any]:
+    """A PodList, DeploymentList ...: the items and the revision the list was read at."""
+    return {"kind": f"{kind.kind}List", "apiVersion": kind.api_version,
+            "metadata": {"resourceVersion": resource_version}, "items": [wire.encode(o) for o in objects]}
+
+
+def get_object(api: APIServer, target: Target) -> KubeObject:
+    return api.get(target.kind.plural, target.name, target.namespace or "")
+
+
+def decode_body(target: Target, body: Any) -> KubeObject:
+    """The object a POST or PUT sends; its namespace must be the path's (or empty), its kind the resource's.
+
+    A body without kind and apiVersion gets the resource's, as the server decodes it with the path's
+    GroupVersionKind as the default (the Python client sends none unless they are set)."""
+    if not isinstance(body, dict):
+        raise BadRequest("the body of the request was in an unknown format")
+    body.setdefault("kind", target.kind.kind)
+    body.setdefault("apiVersion", target.kind.api_version)
+    metadata = body.setdefault("metadata", {})
+    if target.kind.namespaced:
+        if metadata.get("namespace") not in (None, "", target.namespace):
+            raise BadRequest("the namespace of the provided object does not match the namespace sent on the request")
+        metadata["namespace"] = target.namespace
+    obj = decode(body)
+    if obj.kind != target.kind.kind:
+        raise BadRequest(f"the API version in the data ({body.get('apiVersion')}) does not match the expected "
+                         f"API version ({target.kind.api_version})")
+    return obj
+
+
+def create(api: APIServer, target: Target, body: Any) -> KubeObject:
+    return api.create(decode_body(target, body))
+
+
+def update(api: APIServer, target: Target, body: Any) -> KubeObject:
+    obj = decode_body(target, body)
+    if obj.name != target.name:
+        raise BadRequest(f"the name of the object ({obj.name}) does not match the name on the URL ({target.name})")
+    return api.update_status(obj) if target.subresource == "status" else api.update(obj)
+
+
+def patched(current: dict[str, Any], patch: Any, content_type: str) -> Any:
+    """The object's JSON with the patch applied, by the patch type the Content-Type names."""
+    media = content_type.split(";")[0].strip()
+    if media == JSON_PATCH:
+        try:
+            return json_patch(current, patch)
+        except PatchRejected as e:
+            raise Invalid(str(e)) from None
+    if media in (STRATEGIC, MERGE):
+        if not isinstance(patch, dict):
+            raise BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}")
+        return without_directives(merge_patch(current, patch, media == STRATEGIC))
+    raise UnsupportedMediaType(f'the body of the request was in an unknown format - accepted media types include: '
+                               f'{JSON_PATCH}, {MERGE}, {STRATEGIC}')
+
+
+def without_directives(data: Any) -> Any:
+    """The merged JSON without strategic merge's `$retainKeys`, `$patch` ... keys that were left in it."""
+    if isinstance(data, dict):
+        return {k: without_directives(v) for k, v in data.items() if not k.startswith("$")}
+    if isinstance(data, list):
+        return [without_directives(v) for v in data]
+    return data
+
+
+def patch(api: APIServer, target: Target, raw: bytes, content_type: str) -> KubeObject:
+    """Patch an object (or its status): read, apply the patch to its JSON, write it back as an update."""
+    current = get_object(api, target)
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError as e:
+        raise BadRequest(f"error decoding patch: {e}") from None
+    before = current.to_dict()
+    after = patched(before, body, content_type)
+    if after == before:
+        return current
+    new = decode_body(target, after)
+    if not new.metadata.resource_version:  # a patch is unconditional unless it names a resourceVersion
+        new.metadata.resource_version = current.metadata.resource_version
+    return api.update_status(new) if target.subresource == "status" else api.update(new)
+
+
+def delete(api: APIServer, target: Target, query: dict[str, str], body: Any) -> KubeObject:
+    """Delete with DeleteOptions from the body (kubectl sends them there) or the query."""
+    options = body if isinstance(body, dict) else {}
+    policy = options.get("propagationPolicy") or query.get("propagationPolicy")
+    orphan = options.get("orphanDependents")
+    if policy is None and orphan is not None:
+        policy = "Orphan" if orphan else "Background"
+    grace = options.get("gracePeriodSeconds", query.get("gracePeriodSeconds"))
+    return api.delete(target.kind.plural, target.name, target.namespace or "",
+                      grace_period=None if grace is None else int(grace), propagation_policy=policy)

@@ -1,0 +1,110 @@
+"""The scale and log subresources (pkg/registry/apps/deployment/storage, pkg/registry/core/pod/rest/log.go).
+
+`/apis/apps/v1/namespaces/default/deployments/web/scale` is an
+autoscaling/v1 Scale: the workload's desired replicas in `spec`, what it
+has and its label selector in `status`. `kubectl scale` PATCHes it with
+`{"spec":{"replicas":3}}`; the server changes only spec.replicas of the
+Deployment or ReplicaSet. `/api/v1/namespaces/default/pods/web/log` is the
+container's log as plain text (`container`, `previous`, `tailLines`), with
+the kubelet's refusal for a container that has not started (`container
+"app" in pod "web" is waiting to start: ContainerCreating`). Left out:
+`follow` (the log so far is sent), `sinceSeconds`, `timestamps`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.apiserver import APIServer
+from k8slite.errors import ApiError, BadRequest
+from k8slite.kubectl.command import Command
+from k8slite.kubectl.containers import logs
+from k8slite.kubectl.selectors import format_selector
+from k8slite.server import rest
+from k8slite.server.paths import Target
+
+REFUSED = "Error from server (BadRequest): "
+FOLLOW_POLL = 0.2  # real seconds between looks at a followed log
+
+
+def scale_of(api: APIServer, target: Target) -> dict[str, Any]:
+    """The Scale of a Deployment or ReplicaSet."""
+    obj: Any = rest.get_object(api, target)
+    meta = obj.to_dict()["metadata"]
+    return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+            "metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                         if k in meta},
+            "spec": {"replicas": obj.spec.replicas},
+            "status": {"replicas": obj.status.replicas, "selector": format_selector(obj.spec.selector)}}
+
+
+def change_scale(api: APIServer, target: Target, scale: Any) -> dict[str, Any]:
+    """Set spec.replicas from a Scale (PUT) and answer the new Scale."""
+    try:
+        replicas = int(scale["spec"]["replicas"])
+    except (KeyError, TypeError, ValueError):
+        raise BadRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas is required") from None
+    obj: Any = rest.get_object(api, target)
+    if obj.spec.replicas != replicas:
+        new = obj.copy()
+        new.spec.replicas = replicas
+        api.update(new)
+    return scale_of(api, target)
+
+
+def patch_scale(api: APIServer, target: Target, raw: bytes, content_type: str) -> dict[str, Any]:
+    """PATCH the Scale (kubectl scale sends a merge patch) and answer the new Scale."""
+    import json
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError as e:
+        raise BadRequest(f"error decoding patch: {e}") from None
+    return change_scale(api, target, rest.patched(scale_of(api, target), body, content_type))
+
+
+def log_text(cluster: Any, target: Target, query: dict[str, str]) -> str:
+    """A container's log, as kubectl logs shows it (k8slite.kubectl.containers does the reading)."""
+    flags: dict[str, Any] = {"namespace": target.namespace or "default"}
+    if query.get("container"):
+        flags["container"] = query["container"]
+    if query.get("previous") == "true":
+        flags["previous"] = True
+    if query.get("tailLines"):
+        flags["tail"] = query["tailLines"]
+    rest.get_object(cluster.api, target)  # NotFound first, as the server checks
+    text: str = logs(cluster, Command("logs", [target.name], flags))
+    if text.startswith(REFUSED):
+        raise BadRequest(text[len(REFUSED):].rstrip("\n"))
+    return text
+
+
+def follow_log(cluster: Any, lock: threading.RLock, target: Target, query: dict[str, str], first: str,
+               write: Callable[[bytes], None], closing: threading.Event) -> None:
+    """`kubectl logs -f`: send what was read, then each new piece of the log, until the container stops."""
+    if first:
+        write(first.encode())
+    whole = {k: v for k, v in query.items() if k != "tailLines"}
+    with lock:
+        seen = log_text(cluster, target, whole)
+    while not closing.is_set():
+        time.sleep(FOLLOW_POLL)  # real time: the server's thread, not the simulation
+        with lock:
+            try:
+                text, running = log_text(cluster, target, whole), still_running(cluster, target, query)
+            except ApiError:
+                return  # the pod is gone
+        if text.startswith(seen) and len(text) > len(seen):
+            write(text[len(seen):].encode())
+        seen = text
+        if not running:
+            return
+
+
+def still_running(cluster: Any, target: Target, query: dict[str, str]) -> bool:
+    pod: Any = rest.get_object(cluster.api, target)
+    name = query.get("container") or pod.spec.containers[0].name
+    status = next((s for s in pod.status.container_statuses if s.name == name), None)
+    return status is not None and status.state.terminated is None

@@ -1,0 +1,86 @@
+"""Watch over HTTP: `?watch=true` answers a chunked stream of `{"type": "ADDED", "object": {...}}` lines
+(k8s.io/apiserver/pkg/endpoints/handlers/watch.go).
+
+A client lists, then watches from the list's resourceVersion, so that it
+misses nothing in between; the store (k8slite.store) replays every change
+after that revision and then queues new ones. Without a resourceVersion
+(or with "0") the watch starts with an ADDED event for every object there
+now, as the watch cache does. `timeoutSeconds` ends the stream, and the
+client watches again. A resourceVersion the store has compacted away is
+410 Gone (`too old resource version`), and the client must list again.
+kubectl get -w asks for Table objects; each event then carries a one-row
+Table, the column definitions only in the first.
+
+The simulation is single-threaded: the stream's thread waits on a
+threading.Event that the store's notify callback sets, then drains the
+watch while holding the server's lock. Left out: BOOKMARK events, and
+DELETED events for objects that stop matching a selector.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from k8slite.api.meta import KubeObject
+from k8slite.kubectl.selectors import fields_match, selector_matches
+from k8slite.server import rest, tables, wire
+from k8slite.server.paths import Target
+from k8slite.store import Watch
+
+DEFAULT_TIMEOUT = 1800.0  # seconds: the server's --min-request-timeout is 1800
+POLL = 0.5  # how often a waiting stream looks at whether the server is closing
+
+
+class Stream:
+    """One watch request: opened under the lock, then written to the client until it ends."""
+
+    def __init__(self, cluster: Any, lock: threading.RLock, target: Target, query: dict[str, str],
+                 as_table: bool, times: Callable[[Any], Any] = lambda data: data) -> None:
+        self.cluster, self.lock, self.target, self.query, self.as_table = cluster, lock, target, query, as_table
+        self.times = times  # the handler's wall-clock shift of timestamps (wallclock.py)
+        self.wake = threading.Event()
+        self.first = True
+        labels, fields = query.get("labelSelector", ""), query.get("fieldSelector", "")
+
+        def match(obj: KubeObject) -> bool:
+            return selector_matches(labels, obj.metadata.labels) and fields_match(fields, obj)
+        with lock:
+            rv = query.get("resourceVersion", "")
+            self.initial = [] if rv not in ("", "0") else rest.list_objects(cluster, target, query)
+            self.watch: Watch = cluster.api.watch(target.kind.plural, target.namespace,
+                                                  int(rv) if rv not in ("", "0") else None, self.wake.set, match)
+
+    def run(self, write: Callable[[bytes], None], closing: threading.Event) -> None:
+        """Send the events until timeoutSeconds, the server closing, or the client going away."""
+        deadline = time.monotonic() + float(self.query.get("timeoutSeconds") or DEFAULT_TIMEOUT)  # real time
+        try:
+            with self.lock:
+                lines = [self.line("ADDED", obj) for obj in self.initial]
+            for line in lines:
+                write(line)
+            while time.monotonic() < deadline and not closing.is_set():
+                self.wake.wait(POLL)
+                self.wake.clear()
+                with self.lock:
+                    lines = [self.line(e.type, e.value) for e in self.watch.drain()]
+                for line in lines:
+                    write(line)
+        except OSError:
+            pass  # the client went away
+        finally:
+            with self.lock:
+                self.watch.stop()
+
+    def line(self, type_: str, obj: KubeObject) -> bytes:
+        """One event, as a line of JSON (a Table of one row when kubectl asked for tables)."""
+        if self.as_table:
+            payload = tables.table(self.target.kind, [obj], self.cluster.now, obj.metadata.resource_version,
+                                   self.query.get("includeObject", "Metadata"), self.first)
+            self.first = False
+        else:
+            payload = wire.encode(obj)
+        return json.dumps({"type": type_, "object": self.times(payload)}).encode() + b"\n"

@@ -1,0 +1,28 @@
+"""Builders for the Linux runtime's tests: the root/runc gate and busybox pods."""
+
+from __future__ import annotations
+
+import pytest
+from builders import skip_unless_required
+
+from k8slite.api.kinds import decode
+from k8slite.api.pod import Pod
+from k8slite.runtime.linux import unavailable_reason
+
+
+def need_linux(oci: str = "runc") -> None:
+    """Skip without root or without `oci`; crun is optional (.ci/run installs runc), so it only skips."""
+    problem = unavailable_reason(oci)
+    if problem and oci == "crun" and not unavailable_reason("runc"):
+        pytest.skip(problem)
+    if problem:
+        skip_unless_required(problem, "K8SLITE_REQUIRE_DOCKER")
+
+
+def pod(name: str, *containers: dict, share_process_namespace: bool = False) -> Pod:
+    """A pod of busybox containers, e.g. pod("web", {"name": "c", "command": ["sh", "-c", "..."]})."""
+    spec = {"containers": [{"image": "busybox", **c} for c in containers],
+            "shareProcessNamespace": share_process_namespace}
+    made = decode({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "uid": f"uid-{name}"}, "spec": spec})
+    assert isinstance(made, Pod)
+    return made

@@ -1,0 +1,83 @@
+"""Nothing of a cluster outlives it: no process, mount, namespace (veths go with theirs) or cgroup, after close()
+or a killed kernel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from linux_builders import need_linux, pod
+
+from k8slite.runtime.linux import LinuxUnavailable, oci
+from k8slite.runtime.linux.cleanup import leftovers, remove_orphans
+from k8slite.runtime.linux.host import LinuxHost
+
+REPO = Path(__file__).resolve().parents[3]
+KILLED_KERNEL = """
+import os, signal
+from k8slite.runtime.linux.host import LinuxHost
+from k8slite.api.kinds import decode
+host = LinuxHost()
+runtime = host.runtime_for("node-1")
+pod = decode({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "left", "uid": "u1"},
+              "spec": {"containers": [{"name": "c", "image": "busybox", "command": ["sleep", "600"]}]}})
+sandbox = runtime.run_pod_sandbox(pod, "10.244.1.9")
+runtime.start_container(runtime.create_container(sandbox, pod, pod.spec.containers[0]))
+print(host.root, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def holders_of(namespace: str) -> list[str]:
+    """Processes whose network namespace is `namespace` ("net:[4026532...]")."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.readlink(entry / "ns" / "net") == namespace:
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
+
+
+def test_close_leaves_no_process_mount_namespace_or_cgroup() -> None:
+    need_linux()
+    host = LinuxHost()
+    runtime = host.runtime_for("node-1")
+    made = pod("busy", {"name": "c", "command": ["sleep", "600"]})
+    sandbox = runtime.run_pod_sandbox(made, "10.244.1.8")
+    runtime.start_container(runtime.create_container(sandbox, made, made.spec.containers[0]))
+    namespace = os.readlink(f"/proc/{runtime.sandboxes[sandbox].pid}/ns/net")
+    assert any(line.startswith("mount ") for line in leftovers(host.root))
+    assert any(line.startswith("cgroup ") for line in leftovers(host.root))
+    assert any(line.startswith("network namespace ") for line in leftovers(host.root))  # the node's
+    host.close()
+    assert leftovers(host.root) == []
+    assert holders_of(namespace) == []  # its last process gone, the kernel freed the pod's namespace
+
+
+def test_the_next_cluster_removes_what_a_killed_kernel_left() -> None:
+    need_linux()
+    done = subprocess.run([sys.executable, "-c", KILLED_KERNEL], cwd=REPO, capture_output=True, text=True,
+                          timeout=30)
+    root = Path(done.stdout.strip())
+    assert done.returncode == -9 and root.name, done.stderr
+    assert any(line.startswith("process ") for line in leftovers(root))  # the pod still runs, orphaned
+    assert root.name in remove_orphans()
+    assert leftovers(root) == []
+
+
+def test_without_root_the_error_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    with pytest.raises(LinuxUnavailable, match=r"needs root .*sudo -E jupyter lab.*runtime=\"fake\""):
+        LinuxHost()
+
+
+def test_a_missing_oci_runtime_names_its_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    monkeypatch.setattr(oci.shutil, "which", lambda name: None if name == "crun" else f"/usr/bin/{name}")
+    with pytest.raises(LinuxUnavailable, match="crun is not installed: apt-get install -y crun"):
+        LinuxHost("crun")

@@ -1,0 +1,99 @@
+"""The same kubelet on the Linux runtime: a Cluster whose pods are runc containers.
+
+Until cluster.py picks LinuxHost for runtime="linux", the test puts it there itself, with the
+one line cluster.py needs. Words checked: kubectl's STATUS column (Completed, OOMKilled,
+ErrImageNeverPull) and the pod phase, from pkg/printers/internalversion/printers.go and the kubelet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from linux_builders import need_linux
+
+from k8slite import Cluster
+from k8slite.runtime.linux.cleanup import leftovers
+
+PODS = """
+apiVersion: v1
+kind: Pod
+metadata: {name: hello}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: main, image: busybox, command: ["sh", "-c", "echo hello from $(hostname)"]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hog}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "exec tail /dev/zero"]
+    resources: {limits: {memory: 32Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: never}
+spec:
+  containers:
+  - {name: main, image: "k8slite-absent:1", imagePullPolicy: Never}
+"""
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    """Two nodes, shared by the module's tests."""
+    need_linux()
+    made = Cluster(nodes=2, runtime="linux")
+    yield made
+    made.close()
+    assert leftovers(made.engine.root) == []
+
+
+def test_pods_run_to_completion_and_oom_under_the_kubelet(cluster: Cluster) -> None:
+    cluster.apply(PODS)
+    done = ("Succeeded", "Failed")
+    cluster.run_until(lambda c: all(c.get("pod", p).status.phase in done for p in ("hello", "hog")), timeout=30)
+    assert cluster.logs("hello") == "hello from hello\n"
+    table = cluster.kubectl("get pods")
+    status = {line.split()[0]: line.split()[2] for line in table.splitlines()[1:]}
+    assert (status["hello"], status["hog"], status["never"]) == ("Completed", "OOMKilled", "ErrImageNeverPull"), table
+
+
+SERVER = """
+apiVersion: v1
+kind: Pod
+metadata: {name: server, labels: {app: web}}
+spec:
+  nodeName: node-1
+  containers:
+  - name: web
+    image: busybox
+    command: ["sh", "-c", 'while true; do echo -e "HTTP/1.0 200 OK\\r\\n\\r\\nfrom $(hostname)" | nc -l -p 8080; done']
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+def test_a_cluster_ip_is_dnat_by_the_kube_proxy_rules_of_each_node(cluster: Cluster) -> None:
+    # pkg/proxy/iptables/proxier.go: KUBE-SERVICES -> KUBE-SVC-<hash> -> KUBE-SEP-<hash> -> DNAT to the pod
+    c = cluster  # its kube-proxy: c.linux_services, a LinuxServiceProxy
+    c.apply(SERVER)
+    ip = c.get("service", "web").spec.cluster_ip
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
+             "spec": {"nodeName": "node-2", "restartPolicy": "Never", "containers": [{
+                 "name": "get", "image": "busybox",
+                 "command": ["sh", "-c", f"for i in $(seq 50); do timeout 2 wget -q -O - http://{ip}/ && exit; "
+                                         "sleep 0.2; done; exit 1"]}]}})
+    c.run_until(lambda c: c.get("pod", "client").status.phase in ("Succeeded", "Failed"), timeout=30)
+    assert c.logs("client") == "from server\n"  # through the Service's ClusterIP, from the other node
+    rules = c.engine.network.run_on("node-2", ["iptables", "-t", "nat", "-S", "KUBE-SERVICES"]).stdout
+    assert f"-d {ip}/32 -p tcp -m comment --comment \"default/web: cluster IP\"" in rules, rules

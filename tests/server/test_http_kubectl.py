@@ -1,0 +1,316 @@
+"""The real kubectl 1.32 (/usr/bin/kubectl) and the Python `kubernetes` client against k8slite.server.
+
+One server for the module, on one cluster; each test makes its own objects
+(its own names), changes the cluster only under the server's lock, and
+compares what the real kubectl prints with what `c.kubectl` prints for the
+same state. kubectl writes errors to stderr, c.kubectl returns them as text:
+the comparisons join kubectl's stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import example, make_pod
+
+from k8slite import Cluster
+from k8slite.server import Server, serve
+
+KUBECTL = shutil.which("kubectl")
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    c = Cluster(nodes=2)
+    srv = serve(c)
+    srv.home = tmp_path_factory.mktemp("kubectl-home")  # type: ignore[attr-defined]  # its discovery cache
+    yield srv
+    srv.close()
+    c.close()
+
+
+def kubectl(server: Server, *args: str, timeout: float = 30) -> str:
+    """What the real kubectl prints (stdout, then stderr) for a command against the server."""
+    env = dict(os.environ, HOME=str(server.home), TZ="UTC")  # type: ignore[attr-defined]
+    done = subprocess.run([str(KUBECTL), "--kubeconfig", server.kubeconfig, *args], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+    return done.stdout + done.stderr
+
+
+def start_kubectl(server: Server, *args: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, HOME=str(server.home), TZ="UTC")  # type: ignore[attr-defined]
+    return subprocess.Popen([str(KUBECTL), "--kubeconfig", server.kubeconfig, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def same(server: Server, command: str) -> tuple[str, str]:
+    """(real kubectl's text, c.kubectl's text) for one command line."""
+    with server.lock:
+        expected = server.cluster.kubectl(command)
+    return kubectl(server, *command.split()), expected
+
+
+def deployment(name: str, replicas: int = 2, image: str = "nginx") -> str:
+    return f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec: {{containers: [{{name: web, image: {image}}}]}}
+"""
+
+
+def request(server: Server, path: str, token: str | None) -> tuple[int, Any]:
+    """A GET with urllib, trusting the server's certificate; (HTTP code, decoded body)."""
+    context = ssl.create_default_context(cadata=Path(server.directory, "apiserver.crt").read_text())
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(server.url + path, headers=headers), context=context) as r:
+            body = r.read().decode()
+            return r.status, json.loads(body) if body.startswith("{") else body
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_version_and_discovery(server: Server) -> None:
+    assert "Server Version: v1.32.0-k8slite" in kubectl(server, "version")
+    resources = kubectl(server, "api-resources").splitlines()
+    # kubectl's api-resources columns: NAME SHORTNAMES APIVERSION NAMESPACED KIND
+    assert ["deployments", "deploy", "apps/v1", "true", "Deployment"] in [line.split() for line in resources]
+    assert ["nodes", "no", "v1", "false", "Node"] in [line.split() for line in resources]
+
+
+def test_a_request_without_the_token_is_401(server: Server) -> None:
+    assert request(server, "/healthz", None) == (200, "ok")  # open to anyone, as system:public-info-viewer
+    for token in (None, "not-the-token"):
+        code, body = request(server, "/api/v1/namespaces/default/pods", token)
+        assert (code, body["reason"]) == (401, "Unauthorized")
+    code, body = request(server, "/api/v1/namespaces/default/pods", server.token)
+    assert (code, body["kind"]) == (200, "PodList")
+
+
+def test_get_prints_what_c_kubectl_prints(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("getweb"))
+        server.cluster.run(30)
+    for command in ("get pods", "get pods -o wide", "get deploy,rs", "get nodes", "get pods -A --show-labels",
+                    "get all", "get events", "get pods -l app=getweb", "get svc kubernetes",
+                    "get pods --field-selector=spec.nodeName=node-1"):
+        real, expected = same(server, command)
+        assert real == expected, command
+    assert "deployment.apps/getweb   2/2     2            2" in kubectl(server, "get", "deploy,rs")
+
+
+def test_errors_read_as_the_servers(server: Server) -> None:
+    real, expected = same(server, "get pod nope")
+    assert real == expected == 'Error from server (NotFound): pods "nope" not found\n'
+    bad = make_pod("badpod")
+    bad.spec.containers[0].image = ""
+    manifest = Path(server.directory, "bad.json")
+    manifest.write_text(json.dumps(bad.to_dict()))
+    # the Invalid Status's causes, as kubectl's checkErr prints them (k8s.io/kubectl/pkg/cmd/util/helpers.go)
+    assert kubectl(server, "apply", "-f", str(manifest)) == \
+        'The Pod "badpod" is invalid: spec.containers[0].image: Required value\n'
+    good = Path(server.directory, "good.json")
+    good.write_text(json.dumps(make_pod("twice").to_dict()))
+    assert kubectl(server, "create", "-f", str(good)) == "pod/twice created\n"
+    assert kubectl(server, "create", "-f", str(good)) == \
+        f'Error from server (AlreadyExists): error when creating "{good}": pods "twice" already exists\n'
+
+
+def test_describe_prints_what_c_kubectl_prints(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("descweb"))
+        server.cluster.run(30)
+    for command in ("describe svc kubernetes", "describe ns default"):
+        real, expected = same(server, command)
+        assert real == expected
+    real, expected = same(server, "describe node node-1")
+    # the Non-terminated Pods table's Age, like the events', is measured against the machine's clock
+    assert real.split("Non-terminated Pods:")[0] == expected.split("Non-terminated Pods:")[0]
+    real, expected = same(server, "describe deploy descweb")
+    # kubectl measures the events' Age against the machine's clock, c.kubectl against the cluster's
+    assert real.split("Events:")[0] == expected.split("Events:")[0]
+    assert "Scaled up replica set descweb-" in real.split("Events:")[1]
+
+
+def test_apply_a_docs_example(server: Server) -> None:
+    path = str(example("nginx-deployment.yaml"))
+    assert kubectl(server, "apply", "-f", path) == "deployment.apps/nginx-deployment created\n"
+    assert kubectl(server, "apply", "-f", path) == "deployment.apps/nginx-deployment unchanged\n"
+    with server.lock:
+        stored = server.cluster.get("deployment", "nginx-deployment")
+        assert "kubectl.kubernetes.io/last-applied-configuration" in stored.metadata.annotations
+        server.cluster.run(30)
+    real, expected = same(server, "get deploy nginx-deployment")
+    assert real == expected
+    assert "nginx-deployment   3/3     3            3" in real
+
+
+def test_scale_and_patch(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("scaleweb"))
+    assert kubectl(server, "scale", "deploy", "scaleweb", "--replicas=4") == "deployment.apps/scaleweb scaled\n"
+    assert kubectl(server, "patch", "deploy", "scaleweb", "--type=merge", "-p", '{"spec":{"minReadySeconds":5}}') \
+        == "deployment.apps/scaleweb patched\n"
+    assert kubectl(server, "patch", "deploy", "scaleweb", "--type=json",
+                   "-p", '[{"op":"replace","path":"/spec/replicas","value":5}]') == "deployment.apps/scaleweb patched\n"
+    assert kubectl(server, "set", "image", "deploy/scaleweb", "web=nginx:1.27") == \
+        "deployment.apps/scaleweb image updated\n"  # a strategic merge patch of the container, by name
+    with server.lock:
+        stored = server.cluster.get("deployment", "scaleweb")
+    assert (stored.spec.replicas, stored.spec.min_ready_seconds) == (5, 5)
+    assert stored.spec.template.spec.containers[0].image == "nginx:1.27"
+
+
+def test_logs(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(make_pod("talker", command="echo hello; echo world; sleep 3600"))
+    # the kubelet's refusal, pkg/kubelet/kubelet_pods.go validateContainerLogStatus
+    assert kubectl(server, "logs", "talker") == \
+        'Error from server (BadRequest): container "main" in pod "talker" is waiting to start: ContainerCreating\n'
+    with server.lock:
+        server.cluster.run(30)
+    real, expected = same(server, "logs talker")
+    assert real == expected == "hello\nworld\n"
+
+
+def delete_while_running(server: Server, kind: str, name: str, *flags: str, command: tuple[str, ...] = ()) -> str:
+    """`kubectl delete` (or `command`) waits until the object is gone: run the cluster once the deletion began."""
+    deleting = start_kubectl(server, *(command or ("delete", kind, name, *flags)))
+    while True:
+        with server.lock:
+            if server.cluster.get(kind, name).metadata.deletion_timestamp is not None:
+                server.cluster.run(40)  # the kubelet stops the containers, the garbage collector ...
+                break
+    out, _ = deleting.communicate(timeout=30)
+    return out
+
+
+def test_delete_waits_for_the_kubelet(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(make_pod("goner"))
+        server.cluster.run(20)
+    assert delete_while_running(server, "pod", "goner") == 'pod "goner" deleted\n'
+    assert kubectl(server, "get", "pod", "goner") == 'Error from server (NotFound): pods "goner" not found\n'
+
+
+def test_drain_deletes_with_protobuf_delete_options(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("drained", replicas=1))
+        server.cluster.run(10)
+        (pod,) = [p for p in server.cluster.get("pods") if p.name.startswith("drained-")]
+    # kubectl's typed client sends DeleteOptions in protobuf; no pods/eviction in discovery: it deletes
+    out = delete_while_running(server, "pod", pod.name, command=(
+        "drain", pod.spec.node_name, "--ignore-daemonsets", "--pod-selector=app=drained", "--timeout=30s"))
+    assert out.splitlines() == [f"node/{pod.spec.node_name} cordoned", f"pod/{pod.name} deleted",
+                                f"node/{pod.spec.node_name} drained"]
+    assert kubectl(server, "uncordon", pod.spec.node_name) == f"node/{pod.spec.node_name} uncordoned\n"
+
+
+def test_delete_with_cascade_orphan(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("orphans"))
+        server.cluster.run(5)
+    assert delete_while_running(server, "deployment", "orphans", "--cascade=orphan") == \
+        'deployment.apps "orphans" deleted\n'
+    with server.lock:
+        (rs,) = [r for r in server.cluster.get("replicasets") if r.name.startswith("orphans-")]
+    assert rs.metadata.owner_references == []  # propagationPolicy=Orphan: the garbage collector let it go
+
+
+def test_get_watch_streams_changes(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(make_pod("watched", labels={"watch": "me"}))
+    # a list, then a watch from the list's resourceVersion: no change in between is missed (a watch of one
+    # named object starts from "0" and kubectl skips its first event, so its start would race with run())
+    watching = start_kubectl(server, "get", "pods", "-l", "watch=me", "-w")
+    assert watching.stdout is not None
+    assert watching.stdout.readline().split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert watching.stdout.readline().split()[:3] == ["watched", "0/1", "Pending"]
+    with server.lock:
+        server.cluster.run(30)
+    seen = []
+    while "Running" not in seen:
+        seen.append(watching.stdout.readline().split()[2])
+    watching.terminate()
+    watching.communicate(timeout=10)
+    assert seen[-2:] == ["ContainerCreating", "Running"]
+
+
+def test_the_python_client_lists_watches_and_creates(server: Server) -> None:
+    kubernetes = pytest.importorskip("kubernetes")
+    client = kubernetes.config.new_client_from_config(server.kubeconfig)
+    v1 = kubernetes.client.CoreV1Api(client)
+    pod = kubernetes.client.V1Pod(metadata=kubernetes.client.V1ObjectMeta(name="frompython", labels={"py": "yes"}),
+                                  spec=kubernetes.client.V1PodSpec(
+                                      containers=[kubernetes.client.V1Container(name="a", image="nginx")]))
+    assert v1.create_namespaced_pod("default", pod).metadata.name == "frompython"
+    assert [p.metadata.name for p in v1.list_namespaced_pod("default", label_selector="py=yes").items] == \
+        ["frompython"]
+    assert {n.metadata.name for n in v1.list_node().items} == {"node-1", "node-2"}
+    events = kubernetes.watch.Watch().stream(v1.list_namespaced_pod, "default", label_selector="py=yes",
+                                             timeout_seconds=1)
+    assert [(e["type"], e["object"].metadata.name) for e in events] == [("ADDED", "frompython")]
+    with pytest.raises(kubernetes.client.exceptions.ApiException) as refused:
+        v1.read_namespaced_pod("nope", "default")
+    assert refused.value.status == 404
+    assert json.loads(refused.value.body)["message"] == 'pods "nope" not found'
+    v1.delete_collection_namespaced_pod("default", label_selector="py=yes")  # not on a node yet: gone at once
+    assert v1.list_namespaced_pod("default", label_selector="py=yes").items == []
+
+
+def test_the_console_command_serves_on_the_real_clock(tmp_path: Path) -> None:
+    """`python -m k8slite.server`: its own cluster, running 20 times faster than real time, whose timestamps
+    are sent on the real clock, so that describe's ages (computed by kubectl) are the cluster's."""
+    manifest = tmp_path / "pod.json"
+    manifest.write_text(json.dumps(make_pod("console").to_dict()))
+    config = tmp_path / "kubeconfig"
+    process = subprocess.Popen([sys.executable, "-m", "k8slite.server", "--nodes", "1", "--speed", "20",
+                                "--kubeconfig", str(config), "-f", str(manifest)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("k8slite API server at https://127.0.0.1:")
+        assert process.stdout.readline() == f"export KUBECONFIG={config}\n"
+        env = dict(os.environ, HOME=str(tmp_path), TZ="UTC")
+        run = [str(KUBECTL), "--kubeconfig", str(config)]
+        subprocess.run([*run, "wait", "--for=condition=Ready", "pod/console", "--timeout=20s"], env=env, check=True,
+                       capture_output=True)
+        described = subprocess.run([*run, "describe", "pod", "console"], env=env, capture_output=True, text=True)
+        events = described.stdout.split("Events:")[1].splitlines()[3:]
+        # pkg/kubelet/images/image_manager.go: `Pulling image "busybox"`; its age in seconds, not "702d"
+        pulling = next(line.split() for line in events if "Pulling" in line)
+        assert pulling[2].endswith("s") and pulling[4:] == ["Pulling", "image", '"busybox"']
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_logs_follow(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(make_pod("follower", command="echo one; sleep 10; echo two; sleep 3600"))
+        server.cluster.run(5)
+    following = start_kubectl(server, "logs", "-f", "follower")
+    assert following.stdout is not None
+    assert following.stdout.readline() == "one\n"
+    with server.lock:
+        server.cluster.run(10)
+    assert following.stdout.readline() == "two\n"  # the same stream, 10 s later on the cluster clock
+    following.terminate()
+    following.communicate(timeout=10)
