@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from k8slite.clock import INSTANT
+
 
 @dataclass
 class Entry:
@@ -43,7 +45,7 @@ class Backoff:
         entry = self.entries.get(key)
         if entry is None or self.expired(entry, event_time):
             return False
-        return now - event_time < entry.backoff
+        return now - event_time < entry.backoff - INSTANT  # (12.613 + 20 - 12.613 may be 19.999999999999996)
 
     def get(self, key: str) -> float:
         entry = self.entries.get(key)

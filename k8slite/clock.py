@@ -13,7 +13,9 @@ back the results of engine calls that way); it wakes the clock at once, so
 a result is acted on without waiting for the next timer.
 
 `go_duration` writes a duration as Go's time.Duration does (10s, 1m20s,
-5m0s), the way the kubelet's messages show them.
+5m0s), the way the kubelet's messages show them. Times are floats: two times
+less than INSTANT apart are one instant (12.613 + 20 - 12.613 is 19.999999999999996),
+which is how a wait that "has 4e-15 s left" ends instead of waking forever.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+INSTANT = 1e-9  # seconds: shorter than anything the cluster measures
 
 
 @dataclass(order=True)

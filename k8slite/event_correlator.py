@@ -12,10 +12,10 @@ Two caches, both keyed by strings built from the event:
   time kept, lastTimestamp now.
 
 Pure bookkeeping: it never talks to the API; the recorder (events.py) does.
-Simplified: the combining is off unless asked for (`EventCorrelator(combine=True)`):
-client-go combines, but chapter 08 reads every step of a rollout from its
-distinct ScalingReplicaSet messages, which combining would hide. Left out:
-the LRU limit (4096 keys), and the spam filter.
+So a rollout of many steps shows its first nine ScalingReplicaSet messages,
+then one combined Event that counts the rest, as on a real cluster; code that
+needs every step watches the ReplicaSets instead. Left out: the LRU limit
+(4096 keys), and the spam filter.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def event_key(e: Event) -> str:
 
 
 class EventCorrelator:
-    def __init__(self, combine: bool = False) -> None:
+    def __init__(self, combine: bool = True) -> None:
         self.combine = combine  # the EventAggregator's "(combined from similar events)" step
         self.similar: dict[str, SimilarRecord] = {}
         self.last_seen: dict[str, Event] = {}   # eventLog: the Event last stored for a key

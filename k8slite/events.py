@@ -12,10 +12,10 @@ one recorded before (same involved object, source, type, reason and
 message) updates that Event, `count` + 1 and a new `lastTimestamp`, instead
 of making a new one, so a crash loop's BackOff is one Event `x6 over 6m40s`
 and each occurrence in between is not kept anywhere (the pod's own history,
-pod_history.py, keeps what happened to it). Left out: client-go's combining
-of 10 events that differ only in their message into `(combined from similar
-events): ...` (written, off by default: see event_correlator.py), and the
-spam filter's token bucket (25 events, then one per 5 minutes per object).
+pod_history.py, keeps what happened to it); from the 10th event within 10
+minutes that differs from the others only in its message, they are combined
+into one `(combined from similar events): ...` Event. Left out: the spam
+filter's token bucket (25 events, then one per 5 minutes per object).
 An event the API server refuses (its namespace is being deleted) is
 dropped, as client-go drops it.
 """

@@ -15,21 +15,39 @@ is asked, even if the node has a copy). Then, in the kubelet's words:
   image: 10 s, doubling at each failure up to 300 s. Inside it the kubelet does not pull:
   Normal BackOff ``Back-off pulling image "x"``, reason ImagePullBackOff.
 
+Pulls are serialised (the kubelet's serializeImagePulls, true by default): a node pulls one
+image at a time, a pull asked for while another runs waits for it, and ``Pulled`` says both
+the pull's own time and the time since ``Pulling`` (``in 1.013s (3.2s including waiting)``).
+The pod's worker waits too: its next container is not started before this pull ends
+(kubelet_init.sync_containers).
+
 The kubelet itself adds the Warning Failed ``Error: <reason>`` event of every failure
-(kuberuntime_container.go, startContainer). Simplified: no pull secrets; pulls are not
-queued one at a time (serializeImagePulls), and the fake runtime's pulls take no virtual
-time, so its events say ``in 0s (0s including waiting)``.
+(kuberuntime_container.go, startContainer). Simplified: no pull secrets; a pull that fails
+fails at once, outside the queue; the Docker runtime's pulls take wall time, not virtual time.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from k8slite.api.pod import Container, Pod
 from k8slite.backoff import Backoff
-from k8slite.clock import VirtualClock, go_duration
+from k8slite.clock import INSTANT, VirtualClock, go_duration
 from k8slite.events import EventRecorder
-from k8slite.runtime.cri import ContainerRuntime, ImagePullError
+from k8slite.runtime.cri import ContainerRuntime, ImagePullError, PulledImage
 
 ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, ERR_IMAGE_NEVER_PULL = "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull"
+PULLING = "Pulling"  # not a waiting reason: the pull runs, the container stays ContainerCreating
+
+
+@dataclass
+class Pull:
+    """A pull the kubelet asked for: it runs when the node's puller is free, and ends at ``done``."""
+
+    image: str
+    requested: float
+    done: float
+    pulled: PulledImage
 
 
 def should_pull(policy: str, present: bool) -> bool:
@@ -43,11 +61,29 @@ class ImageManager:
     def __init__(self, runtime: ContainerRuntime, recorder: EventRecorder, clock: VirtualClock) -> None:
         self.runtime, self.recorder, self.clock = runtime, recorder, clock
         self.backoff = Backoff()  # per pod and image: 10 s doubling to 300 s
+        self.pulls: dict[str, Pull] = {}  # per pod and image: the pull it waits for
+        self.free_at = 0.0  # serializeImagePulls: when the node's current pull ends
+
+    def pulling_left(self, pod: Pod) -> float:
+        """Seconds until this pod's image pull in progress ends (0 when none is)."""
+        done = [p.done for k, p in self.pulls.items() if k.startswith(f"{pod.metadata.uid}_")]
+        left = max(done, default=0.0) - self.clock.now
+        return left if left > INSTANT else 0.0
+
+    def arriving(self, image: str) -> bool:
+        """An image some pod's pull is still bringing: not yet on the node for anyone."""
+        return any(p.image == image and p.done > self.clock.now for p in self.pulls.values())
+
+    def forget(self, uid: str) -> None:
+        """A pod gone from the node: its pulls run on (the puller stays busy), nobody waits for them."""
+        for key in [k for k in self.pulls if k.startswith(f"{uid}_")]:
+            del self.pulls[key]
 
     def backoff_left(self, pod: Pod, container: Container) -> float:
         """Seconds until the pull back-off of this pod's image ends (0 when there is none)."""
         entry = self.backoff.entries.get(f"{pod.metadata.uid}_{container.image}")
-        return 0.0 if entry is None else max(entry.last_update + entry.backoff - self.clock.now, 0.0)
+        left = 0.0 if entry is None else entry.last_update + entry.backoff - self.clock.now
+        return left if left > INSTANT else 0.0
 
     def failed_ago(self, pod: Pod, container: Container) -> float:
         """Seconds since this pod's image last failed to pull (infinity when it never did)."""
@@ -57,7 +93,9 @@ class ImageManager:
     def ensure_image_exists(self, pod: Pod, container: Container) -> tuple[str, str]:
         """("", "") when the image is on the node; else the container's waiting reason and message."""
         image, policy = container.image, container.image_pull_policy or "IfNotPresent"
-        present = self.runtime.image_status(image) is not None
+        if f"{pod.metadata.uid}_{image}" in self.pulls:
+            return self.pull(pod, container)  # waiting for its pull
+        present = self.runtime.image_status(image) is not None and not self.arriving(image)
         if not should_pull(policy, present):
             if present:
                 self.recorder.normal(pod, "Pulled", f'Container image "{image}" already present on machine')
@@ -72,18 +110,27 @@ class ImageManager:
         return self.pull(pod, container)
 
     def pull(self, pod: Pod, container: Container) -> tuple[str, str]:
-        image = container.image
-        self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
-        try:
-            pulled = self.runtime.pull_image(image)
-        except ImagePullError as e:
-            self.recorder.warning(pod, "Failed", f'Failed to pull image "{image}": {e}')
-            self.backoff.next(f"{pod.metadata.uid}_{image}", self.clock.now)
-            return ERR_IMAGE_PULL, str(e)
-        took = go_duration(pulled.seconds)
-        self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{image}" in {took} ({took} including '
-                             f"waiting). Image size: {pulled.size} bytes.")
+        """Ask for the pull, or see whether it has ended: (PULLING, "") while it runs."""
+        image, key = container.image, f"{pod.metadata.uid}_{container.image}"
+        pull = self.pulls.get(key)
+        if pull is None:
+            self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
+            try:
+                pulled = self.runtime.pull_image(image)
+            except ImagePullError as e:
+                self.recorder.warning(pod, "Failed", f'Failed to pull image "{image}": {e}')
+                self.backoff.next(key, self.clock.now)
+                return ERR_IMAGE_PULL, str(e)
+            start = max(self.clock.now, self.free_at)  # after the pull before it
+            pull = self.pulls[key] = Pull(image, self.clock.now, start + pulled.seconds, pulled)
+            self.free_at = pull.done
+        if pull.done > self.clock.now + INSTANT:
+            return PULLING, ""
+        del self.pulls[key]
+        took, waited = go_duration(pull.pulled.seconds), go_duration(pull.done - pull.requested)
+        self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{image}" in {took} ({waited} including '
+                             f"waiting). Image size: {pull.pulled.size} bytes.")
         return "", ""
 
 
-__all__ = ["ImageManager", "should_pull"]
+__all__ = ["PULLING", "ImageManager", "Pull", "should_pull"]

@@ -24,10 +24,10 @@ from k8slite.api.node import Node, NodeAddress, NodeCondition, NodeSpec, NodeSta
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
 from k8slite.backoff import Backoff
-from k8slite.clock import Timer, go_duration
+from k8slite.clock import INSTANT, Timer, go_duration
 from k8slite.errors import Conflict, NotFound
 from k8slite.events import EventRecorder
-from k8slite.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, ImageManager
+from k8slite.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager
 from k8slite.informer import Informer, WorkQueue, object_key
 from k8slite.kubelet_init import stop_group, stop_order, sync_containers
 from k8slite.kubelet_status import container_status, pod_status, sandbox_failed_status
@@ -38,6 +38,7 @@ from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRu
 from k8slite.volumes import VolumeManager
 
 STATUS_UPDATE_PERIOD = 10.0
+WORKER_BACKOFF_PERIOD = 10.0  # pod_workers.go workerBackOffPeriod: a pod whose sync failed syncs again (no jitter here)
 NODE_CONDITIONS = (  # what the kubelet posts, in its order; this one never feels memory, disk or PID pressure
     ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
     ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
@@ -59,6 +60,7 @@ class ContainerRecord:
     waiting_message: str = ""
     stopping: bool = False  # SIGTERM sent for a graceful deletion; wait for the exit
     started_id: str = ""  # the container whose start the kubelet has announced (Started event, probes)
+    backoff_said_at: float = float("-inf")  # the last BackOff event, said again at each sync in the back-off
 
 
 @dataclass
@@ -270,17 +272,19 @@ class Kubelet:
             return
         self.backoff.next(backoff_key, finished)
         rec.previous_id, rec.current_id = rec.current_id, ""
-        rec.restart_count += 1
         self.start_container(pod, record, container, rec)
 
     def crash_loop(self, pod: Pod, rec: ContainerRecord, backoff_key: str, finished: float) -> None:
-        delay = self.backoff.get(backoff_key)
+        """In the back-off: every sync says BackOff again (so describe shows x30 over 5m), the last at its end."""
+        delay, now = self.backoff.get(backoff_key), self.clock.now
         message = (f"back-off {go_duration(delay)} restarting failed container={rec.name} "
                    f"pod={pod.name}_{pod.namespace}({pod.metadata.uid})")
-        if rec.waiting_message != message:
+        if rec.waiting_message != message or now - rec.backoff_said_at > WORKER_BACKOFF_PERIOD - INSTANT:
             self.recorder.warning(pod, "BackOff", f"Back-off restarting failed container {rec.name} in pod "
                                   f"{pod.name}_{pod.namespace}({pod.metadata.uid})")
-        self.queue.add_after(object_key(pod), finished + delay - self.clock.now)  # look again when it ends
+            rec.backoff_said_at = now
+        next_sync = min(finished + delay, rec.backoff_said_at + WORKER_BACKOFF_PERIOD)
+        self.queue.add_after(object_key(pod), next_sync - now)
         rec.waiting_reason, rec.waiting_message = "CrashLoopBackOff", message
 
     def start_container(self, pod: Pod, record: PodRecord, container: Container, rec: ContainerRecord) -> None:
@@ -291,6 +295,7 @@ class Kubelet:
             self.config_error(pod, rec, config)
             return
         rec.current_id = self.runtime.create_container(record.sandbox_id, pod, config)
+        rec.restart_count += bool(rec.previous_id)  # counted when the new container exists, after its pull
         self.recorder.normal(pod, "Created", f"Created container {container.name}")
         rec.waiting_reason, rec.waiting_message = "", ""
         self.runtime.start_container(rec.current_id)
@@ -314,21 +319,29 @@ class Kubelet:
     def pull_image(self, pod: Pod, container: Container, rec: ContainerRecord) -> bool:
         """EnsureImageExists (image_manager.py); on failure the container waits with its reason and
         message, and the kubelet says `Error: <reason>` (kuberuntime_container.go, startContainer)."""
-        key, left = object_key(pod), self.images.backoff_left(pod, container)
-        ago = self.images.failed_ago(pod, container)
-        # Said already: ErrImagePull shows until the next PLEG relist (1 s), ImagePullBackOff until the back-off ends.
+        key, now = object_key(pod), self.clock.now
+        ago, left = self.images.failed_ago(pod, container), self.images.backoff_left(pod, container)
+        # Said already: ErrImagePull shows until the next PLEG relist (1 s); in the back-off the pod's
+        # worker syncs again every 10 s and says it again, until the back-off ends.
         if rec.waiting_reason == ERR_IMAGE_PULL and ago < PLEG_RELIST_PERIOD:
             self.queue.add_after(key, PLEG_RELIST_PERIOD - ago)
             return False
-        if rec.waiting_reason == IMAGE_PULL_BACK_OFF and left > 0:
-            self.queue.add_after(key, left)
+        said = rec.backoff_said_at + WORKER_BACKOFF_PERIOD - now
+        if rec.waiting_reason == IMAGE_PULL_BACK_OFF and left > 0 and said > INSTANT:
+            self.queue.add_after(key, min(left, said))
             return False
         reason, message = self.images.ensure_image_exists(pod, container)
         if not reason:
             return True
+        if reason == PULLING:  # the pod's worker waits for the pull, then starts the container
+            self.queue.add_after(key, self.images.pulling_left(pod))
+            return False
         self.recorder.warning(pod, "Failed", f"Error: {reason}")
         rec.waiting_reason, rec.waiting_message = reason, message
-        retry = {ERR_IMAGE_PULL: PLEG_RELIST_PERIOD, IMAGE_PULL_BACK_OFF: self.images.backoff_left(pod, container)}
+        left = self.images.backoff_left(pod, container)
+        if reason == IMAGE_PULL_BACK_OFF:
+            rec.backoff_said_at = now
+        retry = {ERR_IMAGE_PULL: PLEG_RELIST_PERIOD, IMAGE_PULL_BACK_OFF: min(left, WORKER_BACKOFF_PERIOD)}
         self.queue.add_after(key, retry.get(reason, STATUS_UPDATE_PERIOD))
         return False
 
@@ -400,6 +413,7 @@ class Kubelet:
     def forget(self, key: str) -> None:
         record = self.pods.pop(key, None)
         if record is not None:
+            self.images.forget(record.uid)
             record.prober.stop()
             self.runtime.remove_pod_sandbox(record.sandbox_id)
             self.volumes.unmount_all(record.sandbox_id)

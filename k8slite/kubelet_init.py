@@ -59,6 +59,8 @@ def sync_containers(kubelet: Kubelet, pod: Pod, record: PodRecord) -> None:
             return
     for container in pod.spec.containers:
         kubelet.sync_container(pod, record, container)
+        if kubelet.images.pulling_left(pod):
+            return  # SyncPod starts the containers one by one: the next waits for this one's image
     if pod.spec.init_containers and app_containers_done(kubelet, pod, record):
         stop_group(kubelet, pod, record, sidecars(pod), pod.spec.termination_grace_period_seconds)
 

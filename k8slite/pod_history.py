@@ -88,6 +88,22 @@ class PodHistory:
         The kubelet's Started events say the same, but repeats are folded into one Event (events.py)."""
         return sorted(self.container_runs.get((pod, container), {}).items())
 
+    def created(self, since: float = 0.0) -> dict[str, float]:
+        """Pods (namespace/name) that appeared at or after `since`, and when, in order. The controllers'
+        SuccessfulCreate events say the same until client-go combines them (event_correlator.py)."""
+        first: dict[str, float] = {}
+        for change in self.changes:
+            first.setdefault(change.pod, change.time)
+        return {pod: time for pod, time in first.items() if time >= since}
+
+    def deleted(self, since: float = 0.0) -> dict[str, float]:
+        """Pods whose deletion began at or after `since` (Terminating, or gone at once), and when, in order."""
+        began: dict[str, float] = {}
+        for change in self.changes:
+            if change.state in ("Terminating", ""):
+                began.setdefault(change.pod, change.time)
+        return {pod: time for pod, time in began.items() if time >= since}
+
     def last(self, pod: str) -> Change | None:
         return self.latest.get(pod)
 

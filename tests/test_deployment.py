@@ -206,7 +206,9 @@ def test_replicaset_availability_waits_for_min_ready_seconds():
     (rs,) = c.get("rs")
     assert (rs.status.ready_replicas, rs.status.available_replicas) == (2, 0)
     assert not c.ready("deployment/web")
-    c.run(6)
+    c.run(6)  # ready at 1.013 s and 1.813 s (the second pull waits for the first); replica_set.go looks again
+    assert c.get("rs")[0].status.available_replicas == 0  # minReadySeconds after the sync that saw both ready
+    c.run(1)
     assert c.get("rs")[0].status.available_replicas == 2 and c.ready("deployment/web")
 
 

@@ -141,7 +141,7 @@ def test_registry_host_and_library_prefix_are_understood() -> None:
     c = Cluster(nodes=1)
     c.apply(make_pod("web", image="docker.io/library/nginx:1.14.2"))
     c.apply(make_pod("box", image="registry.k8s.io/busybox:1.27.2"))
-    c.run(2)
+    c.run(5)
     assert c.get("pod", "web").status.phase == "Running" and c.get("pod", "box").status.phase == "Running"
 
 
@@ -155,16 +155,45 @@ def test_default_pull_policy(image: str, policy: str) -> None:
     assert default_pull_policy(image) == policy  # SetDefaults_Container
 
 
-def test_pulled_event_gives_the_image_size() -> None:
+def test_a_pull_takes_time_and_pulled_gives_it_with_the_image_size() -> None:
     c = Cluster(nodes=1)
     c.apply(make_pod("app", image="busybox"))
-    c.run(1)
-    assert events_of(c, "app")[:2] == [
+    c.run(5)
+    # the fake registry: 0.8 s to resolve the manifest, then 4,261,574 bytes at 20 MB/s (registry.pull_seconds)
+    assert events_of(c, "app")[:4] == [
         (0.0, "Normal", "Pulling", 'Pulling image "busybox"'),
-        # the fake runtime's pulls are instant: 0s, in Go's time.Duration words
-        (0.0, "Normal", "Pulled", 'Successfully pulled image "busybox" in 0s (0s including waiting). '
-                                  "Image size: 4261574 bytes."),
+        (1.013, "Normal", "Pulled", 'Successfully pulled image "busybox" in 1.013s (1.013s including waiting). '
+                                    "Image size: 4261574 bytes."),
+        (1.013, "Normal", "Created", "Created container main"),
+        (1.013, "Normal", "Started", "Started container main"),
     ]
+    assert c.get("pod", "app").status.container_statuses[0].state.running.started_at == 1.013
+
+
+def test_pulls_are_serialised_and_pulled_says_how_long_it_waited() -> None:
+    c = Cluster(nodes=1)
+    c.apply(make_pod("web", image="nginx:1.27"))   # 68,857,691 bytes: 0.8 + 3.443 s
+    c.apply(make_pod("box", image="busybox:1.36"))  # asked for at once, pulled after nginx (serializeImagePulls)
+    c.run(0.5)
+    assert waiting(c, "box") == ("ContainerCreating", "")  # a pull in progress is not a waiting reason of its own
+    c.run(10)
+    pulled = {e[3] for e in events_of(c, "web") + events_of(c, "box") if e[2] == "Pulled"}
+    assert pulled == {
+        'Successfully pulled image "nginx:1.27" in 4.243s (4.243s including waiting). Image size: 68857691 bytes.',
+        'Successfully pulled image "busybox:1.36" in 1.013s (5.256s including waiting). Image size: 4261574 bytes.'}
+
+
+def test_a_pod_starts_its_containers_one_by_one_each_after_its_pull() -> None:
+    c = Cluster(nodes=1)
+    pod = make_pod("two", image="nginx:1.27")
+    pod.spec.containers.append(make_pod("x", image="busybox:1.36").spec.containers[0])
+    pod.spec.containers[1].name = "side"
+    c.apply(pod)
+    c.run(10)
+    # SyncPod: container web is created and started before the side container's image is asked for
+    assert [(t, r) for t, _, r, _ in events_of(c, "two")] == [
+        (0.0, "Pulling"), (4.243, "Pulled"), (4.243, "Created"), (4.243, "Started"),
+        (4.243, "Pulling"), (5.256, "Pulled"), (5.256, "Created"), (5.256, "Started")]
 
 
 def test_if_not_present_pulls_once_per_node_and_always_pulls_every_time() -> None:
@@ -172,7 +201,7 @@ def test_if_not_present_pulls_once_per_node_and_always_pulls_every_time() -> Non
     for name in ("one", "two"):
         c.apply(make_pod(f"{name}-pinned", image="busybox:1.36"))
         c.apply(make_pod(f"{name}-latest", image="busybox"))
-        c.run(1)
+        c.run(3)
     assert [r for _, _, r, _ in events_of(c, "two-pinned")][:1] == ["Pulled"]
     assert events_of(c, "two-pinned")[0][3] == 'Container image "busybox:1.36" already present on machine'
     assert [r for _, _, r, _ in events_of(c, "two-latest")][:2] == ["Pulling", "Pulled"]
@@ -194,7 +223,7 @@ def test_never_without_the_image_is_err_image_never_pull() -> None:
 def test_never_with_the_image_present_runs() -> None:
     c = Cluster(nodes=1)
     c.apply(make_pod("first", image="busybox:1.36"))
-    c.run(1)
+    c.run(2)  # the pull ends at 1.013 s: before that the image is not on the node for anyone
     pod = make_pod("second", image="busybox:1.36")
     pod.spec.containers[0].image_pull_policy = "Never"
     c.apply(pod)

@@ -122,7 +122,7 @@ def test_conditions_read_in_kubectl_describe_order():
 def test_failing_init_container_gives_init_error_then_crash_loop():
     c = Cluster(nodes=1, seed=0)
     c.apply(pod_with([init("fail", "exit 1")]))
-    c.run(1)
+    c.run(2)  # pulled (1.013 s), failed at once
     # printPod: "Init:" + the terminated reason, shown until the kubelet's next sync restarts it
     assert status_column(c) == "Init:Error"
     c.run(5)
@@ -159,7 +159,7 @@ def test_sidecar_runs_beside_a_job_like_pod_which_completes():
     c = Cluster(nodes=1, seed=0)
     c.apply(pod_with([init("log-shipper", "while true; do sleep 1; done", restartPolicy="Always")],
                      command="echo done", restart_policy="Never"))
-    c.run(1)
+    c.run(2)  # after its image pull
     pod = c.get("pod", "p")
     assert pod.status.init_container_statuses[0].state.running is not None or pod.status.phase == "Succeeded"
     c.run(60)

@@ -1,5 +1,7 @@
 """The Job: completions, back-off, deadlines, Indexed pods, TTL, as timelines."""
 
+import re
+
 import pytest
 from builders import example, job_yaml
 
@@ -8,6 +10,20 @@ from k8slite import Cluster, Invalid
 
 def created(c, job):
     return [e.time for e in c.events() if e.reason == "SuccessfulCreate" and e.involved_object.name == job]
+
+
+def pinned(manifest: str) -> str:
+    """The manifest with busybox:1.36 for busybox: a tagged image is IfNotPresent (image_manager.go
+    shouldPullImage), so each node pulls it once (1.013 s) and every later container starts at once."""
+    assert manifest.count("image: busybox\n") == 1
+    return manifest.replace("image: busybox\n", "image: busybox:1.36\n")
+
+
+def since_first_start(c, times):
+    """Times measured from the first container start (after the first pull), to the microsecond:
+    sums of floats are not exact (1.013 + 30 - 1.013 is 29.999999999999996)."""
+    first = min(e.time for e in c.events() if e.reason == "Started")
+    return [round(t - first, 6) for t in times]
 
 
 def test_the_docs_pi_job_completes():
@@ -20,15 +36,28 @@ def test_the_docs_pi_job_completes():
     assert [(x.type, x.status, x.reason, x.message) for x in job.status.conditions] == [
         ("SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods"),
         ("Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods")]
-    assert job.status.completion_time - job.status.start_time == 1.0
+    # the docs' `perl` (no tag: imagePullPolicy Always, 335120147 bytes) is pulled first: 0.8 s + 335120147 B at
+    # 20 MB/s = 17.556 s (registry.pull_seconds), then the simulated perl runs 1 s
+    assert job.status.completion_time - job.status.start_time == 18.556
     (pod,) = c.get("pods")
     assert pod.metadata.labels["batch.kubernetes.io/job-name"] == "pi" and pod.metadata.labels["job-name"] == "pi"
     assert pod.metadata.labels["controller-uid"] == job.metadata.uid
     assert job.spec.selector.match_labels == {"batch.kubernetes.io/controller-uid": job.metadata.uid}
     reasons = [(e.reason, e.message) for e in c.events() if e.involved_object.kind == "Job"]
     assert reasons == [("SuccessfulCreate", f"Created pod: {pod.name}"), ("Completed", "Job completed")]
-    assert c.kubectl("get jobs") == ("NAME   STATUS     COMPLETIONS   DURATION   AGE\n"
-                                     f"pi     Complete   1/1           1s         {int(c.now)}s\n")
+    header, row = c.kubectl("get jobs").splitlines()
+    assert header == "NAME   STATUS     COMPLETIONS   DURATION   AGE"
+    assert re.fullmatch(rf"pi     Complete   1/1           18s        {int(c.now)}s", row)  # DURATION: the next test
+
+
+def test_the_docs_pi_job_duration_counts_the_whole_seconds_the_api_keeps():
+    c = Cluster(nodes=1)
+    c.apply(example("job-pi.yaml"))
+    c.run_until(lambda c: c.ready("job/pi"), 30)
+    # startTime 0 s, completionTime 18.556 s (the perl pull, then 1 s): the API keeps 18 s (apimachinery
+    # meta/v1/time.go MarshalJSON, RFC 3339 without fraction); printers.go printJob: HumanDuration(completion -
+    # start) = 18s, the same as the AGE of this 18.556 s old Job
+    assert c.kubectl("get jobs").splitlines()[1].split()[3:] == ["18s", "18s"]
 
 
 def test_restart_policy_always_is_invalid():
@@ -41,9 +70,10 @@ def test_restart_policy_always_is_invalid():
 
 def test_backoff_doubles_from_the_last_failure_up_to_ten_minutes():
     c = Cluster(nodes=1)
-    c.apply(job_yaml(command="exit 1", extra="  backoffLimit: 8"))
+    c.apply(pinned(job_yaml(command="exit 1", extra="  backoffLimit: 8")))
     c.run(2000)
-    times = created(c, "work")
+    # the first pod starts (and fails) after the pull; the others at their creation: failures are first start + t
+    times = [0.0, *since_first_start(c, created(c, "work")[1:])]
     # job_controller.go: DefaultJobPodFailureBackOff 10s, MaxJobPodFailureBackOff 10 * time.Minute
     assert [b - a for a, b in zip(times, times[1:])] == [10, 20, 40, 80, 160, 320, 600, 600]
     job = c.get("job", "work")
@@ -54,9 +84,10 @@ def test_backoff_doubles_from_the_last_failure_up_to_ten_minutes():
 
 def test_backoff_is_measured_from_the_failure_not_the_start():
     c = Cluster(nodes=1)
-    c.apply(job_yaml(command="sleep 5; exit 1", extra="  backoffLimit: 2"))
+    c.apply(pinned(job_yaml(command="sleep 5; exit 1", extra="  backoffLimit: 2")))
     c.run(200)
-    assert created(c, "work") == [0, 15, 40]  # fail at 5 -> +10; fail at 20 -> +20
+    # from the first start (the pod made at 0 starts after its pull): fail at 5 -> +10; fail at 20 -> +20
+    assert since_first_start(c, created(c, "work")[1:]) == [15, 40]
 
 
 def test_deadline_beats_backoff_limit():
@@ -67,7 +98,9 @@ def test_deadline_beats_backoff_limit():
     cond = job.status.condition("Failed")
     assert (cond.reason, cond.message) == ("DeadlineExceeded", "Job was active longer than specified deadline")
     assert cond.last_transition_time == 25 and job.status.failed < 6
-    assert created(c, "work") == [0, 10]
+    # the first pod starts and fails at 1.013 s, after pulling busybox (0.8 s + 4261574 B at 20 MB/s); the next
+    # is made 10 s later; the third would be 20 s after the second's failure, past the deadline
+    assert created(c, "work") == [0, 11.013]
 
 
 def test_deadline_deletes_running_pods_then_the_job_fails():
@@ -95,19 +128,22 @@ def test_deadline_deletes_running_pods_then_the_job_fails():
 
 def test_on_failure_restarts_in_place_and_counts_restarts():
     c = Cluster(nodes=1)
-    c.apply(job_yaml(command="exit 1", restart_policy="OnFailure", extra="  backoffLimit: 3"))
+    c.apply(pinned(job_yaml(command="exit 1", restart_policy="OnFailure", extra="  backoffLimit: 3")))
     c.run(100)
     assert len(created(c, "work")) == 1  # one pod, restarted by the kubelet
     cond = c.get("job", "work").status.condition("Failed")
-    assert cond.reason == "BackoffLimitExceeded" and cond.last_transition_time == 30  # restarts at 0, 10, 30
+    # restarts at 0, 10, 30 after the first start (busybox:1.36 is pulled once, before it)
+    assert cond.reason == "BackoffLimitExceeded" and since_first_start(c, [cond.last_transition_time]) == [30]
 
 
 def test_completions_and_parallelism():
     c = Cluster(nodes=2)
-    c.apply(job_yaml(command="sleep 10", extra="  completions: 5\n  parallelism: 2"))
+    c.apply(pinned(job_yaml(command="sleep 10", extra="  completions: 5\n  parallelism: 2")))
     c.run_until(lambda c: c.ready("job/work"), 100)
-    assert created(c, "work") == [0, 0, 10, 10, 20]
-    assert c.get("job", "work").status.succeeded == 5 and c.now == 30
+    # the first two pods (one on each node) start after their node's pull of busybox:1.36, the others at once
+    times = created(c, "work")
+    assert times[:2] == [0, 0] and since_first_start(c, times[2:]) == [10, 10, 20]
+    assert c.get("job", "work").status.succeeded == 5 and since_first_start(c, [c.now]) == [30]
 
 
 def test_indexed_job_gives_each_pod_its_index():

@@ -43,6 +43,13 @@ spec:
 """
 
 
+def since_first_start(c, times):
+    """Times measured from the first container start (after the first image pull), to the microsecond:
+    sums of floats are not exact (1.013 + 30 - 1.013 is 29.999999999999996)."""
+    first = min(e.time for e in c.events() if e.reason == "Started")
+    return [round(t - first, 6) for t in times]
+
+
 def rule(action: str, operator: str = "In", values: str = "[42]") -> str:
     return (f"  podFailurePolicy:\n    rules:\n    - action: {action}\n      onExitCodes:\n"
             f"        operator: {operator}\n        values: {values}")
@@ -60,9 +67,18 @@ def test_the_docs_example_fails_the_job_on_exit_code_42():
     assert message.endswith(" failed with exit code 42 matching FailJob rule at index 0")
     assert any(message == f"Container main for pod default/{p.name} failed with exit code 42 matching FailJob "
                "rule at index 0" for p in first)
+    # bash:5 (a tag: IfNotPresent, 6142904 bytes) is pulled on each node in 1.107 s; the third pod shares a node,
+    # whose second pull waits for the first (serializeImagePulls), then only resolves (0.8 s): it starts at 1.907 s.
+    # The first two fail at 6.107 s: FailureTarget, the third is deleted; its bash (PID 1) ignores SIGTERM, exits
+    # 42 when its sleep ends, at 6.907 s, and the Job is Failed
     assert [(x.type, x.reason, x.last_transition_time) for x in job.status.conditions] == [
-        ("FailureTarget", "PodFailurePolicy", 5), ("Failed", "PodFailurePolicy", 5)]
-    assert len(c.get("pods")) == 3  # no pod after the first three: the Job failed at once
+        ("FailureTarget", "PodFailurePolicy", 6.107), ("Failed", "PodFailurePolicy", 6.907)]
+    made = [e.message.removeprefix("Created pod: ") for e in c.events() if e.reason == "SuccessfulCreate"]
+    assert len(made) == 3  # no pod after the first three: the Job failed at once
+    # the running pod is deleted (controller_utils.go RealPodControl.DeletePod: "Deleted pod: %v") and, once it
+    # has terminated, gone; the two failed pods stay
+    deleted = [e.message.removeprefix("Deleted pod: ") for e in c.events() if e.reason == "SuccessfulDelete"]
+    assert len(deleted) == 1 and sorted(made) == sorted([*deleted, *(p.name for p in first)])
     assert c.kubectl("get jobs").splitlines()[1].split()[:3] == ["job-pod-failure-policy-example", "Failed", "0/12"]
     assert ("Warning", "PodFailurePolicy", message) in [(e.type, e.reason, e.message) for e in c.events()]
 
@@ -71,13 +87,14 @@ def test_fail_job_terminates_the_other_pods_before_failed():
     c = Cluster(nodes=1)
     c.apply(job_yaml(command="if [ $JOB_COMPLETION_INDEX = 0 ]; then sleep 5; exit 42; fi; sleep 600",
                      extra="  completions: 2\n  parallelism: 2\n  completionMode: Indexed\n" + rule("FailJob")))
-    c.run(6)
+    c.run(7)  # the index-0 pod starts at 1.013 s, after pulling busybox, and fails 5 s later
     job = c.get("job", "work")
     assert [x.type for x in job.status.conditions] == ["FailureTarget"]
     assert c.kubectl("get jobs").splitlines()[1].split()[1] == "FailureTarget"  # printers.go printJob
     c.run(60)  # the index-1 pod ignores SIGTERM and is killed at the end of its 30 s grace period
     job = c.get("job", "work")
-    assert [(x.type, x.reason, x.last_transition_time) for x in job.status.conditions] == [
+    times = since_first_start(c, [x.last_transition_time for x in job.status.conditions])
+    assert [(x.type, x.reason, t) for x, t in zip(job.status.conditions, times)] == [
         ("FailureTarget", "PodFailurePolicy", 5), ("Failed", "PodFailurePolicy", 35)]
     assert job.status.failed == 2
 

@@ -17,7 +17,7 @@ def test_rollout_status_prints_each_state_then_success():
         "Waiting for deployment spec update to be observed...\n"
         'Waiting for deployment "web" rollout to finish: 0 of 3 updated replicas are available...\n'
         'deployment "web" successfully rolled out\n')
-    assert c.now == 5  # minReadySeconds after the pods became Ready at 0
+    assert c.now == 7  # Ready at 1.013 s (after the pull), available 5 s later; rollout status looks each second
     c.kubectl("set image deployment/web app=busybox:2")
     text = c.kubectl("rollout status deploy/web")
     assert 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n' in text

@@ -27,7 +27,7 @@ def test_wait_for_conditions_jsonpath_and_deletion(c: Cluster) -> None:
     start = c.now
     assert c.kubectl("wait --for=condition=Ready pod/once --timeout=3s") == \
         "error: timed out waiting for the condition on pods/once\n"
-    assert c.now - start == 3
+    assert round(c.now - start, 6) == 3
     c.kubectl("delete pod once --wait=false")
     assert c.kubectl("wait --for=delete pod/once --timeout=60s") == "pod/once condition met\n"
     assert c.kubectl("wait --for=condition=Ready pods -l app=nothing") == "error: no matching resources found\n"

@@ -47,9 +47,9 @@ spec:
     command: [sh, -c, "sleep 3600"]
     livenessProbe: {tcpSocket: {port: 8080}, initialDelaySeconds: 3, periodSeconds: 3, failureThreshold: 2}
 """)
-    c.run(7)
+    c.run(8)
     kills = [e for e in c.events() if e.reason == "Killing"]
-    assert kills and kills[0].time == 6
+    assert kills and kills[0].time == 7.013  # started at 1.013 s (after the pull), probes at +3 s and +6 s fail
     assert "failed liveness probe, will be restarted" in kills[0].message
 
 
@@ -73,7 +73,7 @@ def test_logs_and_previous_logs():
 def test_exec_sees_the_container_filesystem_and_hostname():
     c = Cluster(nodes=1)
     c.apply(make_pod("p", command="echo hi > /tmp/f; sleep 3600"))
-    c.run(1)
+    c.run(2)  # after the image pull
     assert c.exec("p", "cat /tmp/f; hostname") == "hi\np\n"
     assert c.exec_code("p", "cat /nope")[0] == 1
 

@@ -127,7 +127,7 @@ def two_nodes() -> Cluster:
     c = Cluster(nodes=2)
     c.apply(pinned("client", "node-1") + "---\n" + pinned("web", "node-2", image="nginx") + "---\n"
             + pinned("near", "node-2"))
-    c.run(5)
+    c.run(8)  # node-2 pulls nginx (4.4 s), then busybox for near
     return c
 
 
@@ -142,7 +142,7 @@ def test_disconnected_node_goes_not_ready_but_its_containers_keep_running(two_no
     c.node("node-2").disconnect()
     c.run(39)
     assert c.get("node", "node-2").status.condition("Ready").status == "True"
-    c.run(11)   # node-monitor-grace-period (40 s) after the last heartbeat that got through
+    c.run(11)   # node-monitor-grace-period (50 s) after the last heartbeat that got through
     assert c.get("node", "node-2").status.condition("Ready").status == "Unknown"
     runtime = c.kubelets["node-2"].runtime
     assert {info.info.state for info in runtime.containers.values()} == {"running"}

@@ -112,7 +112,7 @@ def test_describe_pod_shows_the_account_the_mount_and_the_projected_volume():
             "    Type:                    Projected (a volume that contains injected data from multiple sources)\n"
             "    TokenExpirationSeconds:  3607\n"
             "    ConfigMapName:           kube-root-ca.crt\n"
-            "    Optional:                false\n"
+            "    ConfigMapOptional:       <nil>\n"  # the real kubectl 1.32 against `k8slite serve` prints this
             "    DownwardAPI:             true\n") in text
 
 

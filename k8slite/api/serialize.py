@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 import types
 import typing
 from typing import Any, Union
@@ -43,7 +44,7 @@ def json_name(f: dataclasses.Field[Any]) -> str:
 
 
 def format_time(seconds: float) -> str:
-    moment = EPOCH + dt.timedelta(seconds=round(seconds))
+    moment = EPOCH + dt.timedelta(seconds=math.floor(seconds))  # metav1.Time keeps whole seconds: 18.556 -> 18
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -171,13 +171,16 @@ def describe_volume_source(w: PrefixWriter, source: Any, fields: list[tuple[str,
 
 
 def describe_projected(w: PrefixWriter, sources: list[dict[str, Any]]) -> None:
-    """describe.go printProjectedVolumeSource: one or two lines per source, in the sources' order."""
+    """describe.go printProjectedVolumeSource: one or two lines per source, in the sources' order. Go prints
+    the *bool `optional` with %v: `<nil>` when unset (a set one prints as its address; here, its value)."""
     w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
     for source in sources:
-        for key, title in (("secret", "SecretName"), ("configMap", "ConfigMapName")):
+        for key, title in (("secret", "Secret"), ("configMap", "ConfigMap")):
             if key in source:
-                w.write(2, f"{title}:\t{source[key].get('name', '')}\n")
-                w.write(2, f"Optional:\t{'true' if source[key].get('optional') else 'false'}\n")
+                optional = source[key].get("optional")
+                w.write(2, f"{title}Name:\t{source[key].get('name', '')}\n")
+                w.write(2, f"{title}Optional{'Name' if key == 'secret' else ''}:\t"
+                        f"{'<nil>' if optional is None else str(optional).lower()}\n")
         if "downwardAPI" in source:
             w.write(2, "DownwardAPI:\ttrue\n")
         if "serviceAccountToken" in source:

@@ -11,6 +11,7 @@ their events. Left out: a Job's podFailurePolicy and suspend details.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from k8slite.api.deployment import Deployment
@@ -83,7 +84,7 @@ def describe_job(cluster: Any, job: Job) -> str:
         w.write(0, f"Start Time:\t{rfc1123(s.start_time)}\n")
     if s.completion_time is not None:
         w.write(0, f"Completed At:\t{rfc1123(s.completion_time)}\n")
-        w.write(0, f"Duration:\t{human_duration(round(s.completion_time) - round(s.start_time or 0.0))}\n")
+        w.write(0, f"Duration:\t{human_duration(math.floor(s.completion_time) - math.floor(s.start_time or 0.0))}\n")
     if spec.active_deadline_seconds is not None:
         w.write(0, f"Active Deadline Seconds:\t{spec.active_deadline_seconds}s\n")
     w.write(0, f"Pods Statuses:\t{s.active} Active ({s.ready or 0} Ready) / {s.succeeded} Succeeded / "

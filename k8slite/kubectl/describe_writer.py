@@ -13,6 +13,7 @@ events table. Left out: --show-events=false (events are always shown).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from k8slite.api.core import Event
@@ -31,7 +32,7 @@ def rfc1123(seconds: float | None) -> str:
     """Go's time.RFC1123Z in UTC; a missing time is Go's zero time, as kubectl shows it."""
     if seconds is None:
         return "Mon, 01 Jan 0001 00:00:00 +0000"
-    t = EPOCH + dt.timedelta(seconds=round(seconds))
+    t = EPOCH + dt.timedelta(seconds=math.floor(seconds))
     return f"{DAYS[t.weekday()]}, {t.day:02d} {MONTHS[t.month - 1]} {t.year} {t:%H:%M:%S} +0000"
 
 

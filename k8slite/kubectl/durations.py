@@ -9,6 +9,8 @@ ShortHumanDuration, which nothing here prints.
 
 from __future__ import annotations
 
+import math
+
 from k8slite.api.serialize import parse_time
 
 
@@ -51,7 +53,7 @@ def since(now: float, moment: float | str | None) -> str:
         return "<unknown>"
     if isinstance(moment, str):
         moment = parse_time(moment, "")
-    return human_duration(now - round(moment))
+    return human_duration(now - math.floor(moment))
 
 
 def seconds(t: float | str) -> float:

@@ -11,6 +11,8 @@ SELECTOR for both.
 
 from __future__ import annotations
 
+import math
+
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
 from k8slite.kubectl.durations import human_duration, since
@@ -49,7 +51,7 @@ def job_duration(job: Job, now: float) -> str:
     start, end = job.status.start_time, job.status.completion_time
     if start is None:
         return ""
-    return since(now, start) if end is None else human_duration(round(end) - round(start))
+    return since(now, start) if end is None else human_duration(math.floor(end) - math.floor(start))
 
 
 def job_row(job: Job, now: float, wide: bool) -> Row:

@@ -143,13 +143,15 @@ class FakeRuntime:
         return self.images.get(str(registry.parse(image)))  # nginx is docker.io/library/nginx:latest
 
     def pull_image(self, image: str) -> PulledImage:
-        """Ask the pocket registry; containerd's rpc error when it has no such image."""
+        """Ask the pocket registry; containerd's rpc error when it has no such image. The pull's virtual
+        duration (registry.pull_seconds) is the kubelet's to wait: the image is on the node at once."""
         try:
             ref, size = registry.resolve(image)
         except registry.NotInRegistry as e:
             raise ImagePullError(str(e)) from None
+        seconds = registry.pull_seconds(size, cached=ref in self.images)
         self.images[ref] = PulledImage(ref, size)
-        return self.images[ref]
+        return PulledImage(ref, size, seconds)
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
         box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip)  # the UTS namespace

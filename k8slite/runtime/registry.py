@@ -15,8 +15,11 @@ with the error the kubelet shows in its ``Failed to pull image`` event:
 
 ``CATALOG`` holds every image the course, its tests and the Kubernetes docs' examples
 use, plus ``latest`` of each repository; sizes are near the real compressed sizes.
-``push`` adds an image, as ``docker push`` would. Simplified: no layers, platforms,
-authentication or rate limits; a digest is a hash of the reference, not of content.
+``push`` adds an image, as ``docker push`` would. A pull takes virtual time
+(``pull_seconds``): a registry round trip to resolve the manifest, then the image's bytes
+at a fixed bandwidth; an image the node has already is only resolved (as containerd does for
+``imagePullPolicy: Always``). Simplified: no layers, platforms, authentication or rate
+limits; a digest is a hash of the reference, not of content.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from dataclasses import dataclass
 
 DOCKER_HUB = "docker.io"
 MB = 1_000_000
+RESOLVE_SECONDS = 0.8  # asking the registry for the manifest (a HEAD and a GET over TLS)
+BANDWIDTH = 20 * MB  # bytes a second from the registry to a node
 
 CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes
     "docker.io/library/busybox": {"latest": 4_261_574, "1.36": 4_261_574, "1.35": 4_855_602,
@@ -121,6 +126,11 @@ def pull_error(ref: Reference, repository_exists: bool) -> str:
         return (f"rpc error: code = Unknown desc = {prefix}pull access denied, repository does not exist or may "
                 "require authorization: server message: insufficient_scope: authorization failed")
     return f"rpc error: code = NotFound desc = {prefix}{full}: not found"
+
+
+def pull_seconds(size: int, cached: bool) -> float:
+    """How long a pull takes: the manifest's round trip, then the layers unless the node has them."""
+    return round(RESOLVE_SECONDS + (0 if cached else size / BANDWIDTH), 3)
 
 
 def exists(image: str) -> bool:

@@ -39,7 +39,7 @@ def crash_loop_runs(c: Any, pod: str, container: str | None = None,
     for i, (start, end) in enumerate(seen):
         following = seen[i + 1][0] if i + 1 < len(seen) else c.now
         finished = following if end is None else end
-        runs.append((start, finished, following - finished))
+        runs.append((start, finished, round(following - finished, 6)))  # 6.813 - 6.013 is 0.7999999999999998
     return runs
 
 

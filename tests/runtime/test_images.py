@@ -129,7 +129,10 @@ def test_the_fake_runtime_pulls_from_the_pocket_registry() -> None:
     assert runtime.image_status("nginx:1.14.2") is None
     pulled = runtime.pull_image("nginx:1.14.2")
     assert (pulled.ref, pulled.size) == ("docker.io/library/nginx:1.14.2", 44709525)
-    assert runtime.image_status("nginx:1.14.2") == pulled == runtime.image_status("docker.io/library/nginx:1.14.2")
+    assert pulled.seconds == 0.8 + 2.235  # the registry's answer, then 44.7 MB at 20 MB/s (registry.pull_seconds)
+    assert runtime.image_status("nginx:1.14.2") == runtime.image_status("docker.io/library/nginx:1.14.2")
+    assert runtime.image_status("nginx:1.14.2").size == pulled.size
+    assert runtime.pull_image("nginx:1.14.2").seconds == 0.8  # on the node already: only the registry's answer
     with pytest.raises(ImagePullError, match=r'docker\.io/library/nginx:1\.14\.3": docker\.io/library/nginx:1\.14\.3: '
                                              "not found$"):
         runtime.pull_image("nginx:1.14.3")

@@ -113,8 +113,10 @@ def run_scenario(seed: int, stop_outcome: Callable[..., Any]) -> int:
     if seed == 0:  # grace period 0: SIGKILL at once, whatever the process would do
         cases.update({"now-server": (True, 0, None), "now-worker": (False, 0, 4)})
     c = Cluster(nodes=1, seed=seed)
+    c.apply([scenario_pod("pull-nginx", True, 0), scenario_pod("pull-busybox", False, 0)])
+    c.run_until(lambda c: c.ready("pod/pull-nginx") and c.ready("pod/pull-busybox"))  # both images on the node
     c.apply([scenario_pod(name, handles, grace) for name, (handles, grace, _) in cases.items()])
-    c.run(1)
+    c.run(1)  # no pulls now (IfNotPresent): every container starts at once
     seen = observed_stops(c)
     sandboxes = {name: c.kubelets["node-1"].pods[f"default/{name}"].sandbox_id for name in cases}
     delete_at = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from k8slite.api.kinds import decode
@@ -61,6 +62,10 @@ def check_url(url_to: Callable[..., Any], c: Cluster, src: str, dst: str, contai
         "and at the target pod's status.pod_ip when it is another pod")
 
 
+def all_ready(c: Cluster, names: list[str]) -> bool:
+    return all(c.ready(f"pod/{name}") for name in names)
+
+
 @exercise("03.1")
 def check_03_1(url_to: Callable[..., Any], scenarios: int = 6) -> str:
     assert callable(url_to), "define url_to(c, from_pod, to_pod, container) returning a URL string"
@@ -71,7 +76,7 @@ def check_03_1(url_to: Callable[..., Any], scenarios: int = 6) -> str:
         names = rng.sample(POD_NAMES, rng.randint(2, 4))
         manifests = {name: random_pod(rng, name) for name in names}
         c.apply(list(manifests.values()))
-        c.run(5)
+        c.run_until(partial(all_ready, names=names), timeout=60)
         for src in names:
             for dst in (src, rng.choice([n for n in names if n != src])):
                 servers = [k["name"] for k in manifests[dst]["spec"]["containers"] if k["name"] != "shell"]

@@ -147,9 +147,8 @@ def cluster_scale(manage: Callable[..., Any], seed: int) -> None:
     start = c.now
     c.apply(replicaset_yaml(desired, "1500m"))
     c.run(1)
-    events = [e for e in c.events() if e.time >= start and e.involved_object.kind == "ReplicaSet"]
-    deleted = [e.message.split(": ", 1)[1] for e in events if e.reason == "SuccessfulDelete"]
-    created = sum(1 for e in events if e.reason == "SuccessfulCreate")
+    deleted = [pod.split("/")[1] for pod in c.pod_history.deleted(start)]  # what SuccessfulDelete says
+    created = len(c.pod_history.created(start))
     assert to_create == created, (
         f"seed {seed}: scaling to {desired}, the real controller created {created} pod(s), you said {to_create}")
     assert_best_choice(pods, to_delete, desired, deleted)

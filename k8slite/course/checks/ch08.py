@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -247,23 +246,39 @@ def replay(step: Callable[..., Any], replicas: int, surge: int, unavailable: int
                          f"finishes the rollout; it is stuck at new={new}, old={old}")
 
 
+def prepull(c: Cluster, image: str) -> None:
+    """A pod with `image` on every node, run until it has started, then deleted: the image stays."""
+    nodes = [node.name for node in c.get("nodes")]
+    c.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"pull-{node}"},
+              "spec": {"nodeName": node, "terminationGracePeriodSeconds": 0,
+                       "containers": [{"name": "pull", "image": image, "command": ["sleep", "3600"]}]}}
+             for node in nodes])
+    c.run_until(lambda c: all(c.ready(f"pod/pull-{node}") for node in nodes))
+    for node in nodes:
+        c.delete("pod", f"pull-{node}")
+    c.run_until(lambda c: not c.get("pods"))
+
+
 def real_sizes(seed: int, replicas: int, surge: int, unavailable: int, delay: int) -> list[tuple[int, int]]:
-    """(new, old) ReplicaSet sizes after each ScalingReplicaSet event of a real rollout."""
+    """(new, old) ReplicaSet sizes after each change of a ReplicaSet's spec.replicas in a real rollout,
+    read from a watch on ReplicaSets (the events' words would do, until the recorder combines them)."""
     c = Cluster(nodes=3, seed=seed)
+    prepull(c, "busybox:1.36")  # so new pods start as soon as they are placed, as the replay assumes
     c.apply(deployment(replicas, surge, unavailable, "busybox:1.35", delay))
-    c.run(12)
-    start = c.now
+    c.run(12 + 2 * replicas)  # serialised pulls of the old image too, about a second each on a node
+    watch = c.api.watch("replicasets", "default")
     c.apply(deployment(replicas, surge, unavailable, "busybox:1.36", delay))
     c.run(90)
     new_name = next(rs.name for rs in c.get("replicasets")
                     if rs.spec.template.spec.containers[0].image == "busybox:1.36")
-    new, old, sizes = 0, replicas, []
-    for e in c.events():
-        match = re.fullmatch(r"Scaled (?:up|down) replica set (\S+) from \d+ to (\d+)", e.message)
-        if e.time >= start and e.reason == "ScalingReplicaSet" and match:
-            new, old = (int(match.group(2)), old) if match.group(1) == new_name else (new, int(match.group(2)))
-            sizes.append((new, old))
-    return sizes
+    wanted = {rs.name: replicas for rs in c.get("replicasets") if rs.name != new_name}  # before the watch
+    sizes = [(0, replicas)]
+    for event in watch.drain():
+        wanted[event.value.name] = event.value.spec.replicas
+        size = (wanted.get(new_name, 0), sum(n for name, n in wanted.items() if name != new_name))
+        if size != sizes[-1]:
+            sizes.append(size)
+    return sizes[1:]
 
 
 @exercise("08.2")

@@ -126,7 +126,7 @@ def run_counting_job(policy: str, limit: int, fails: int, seed: int) -> tuple[st
     c.run_until(lambda c: bool(c.get("job", "counted").status.finished()), timeout=3000)
     job = c.get("job", "counted")
     assert isinstance(job, Job)
-    created = sum(1 for e in c.events() if e.reason == "SuccessfulCreate" and e.involved_object.kind == "Job")
+    created = len(c.pod_history.created())  # the Job's pods: one SuccessfulCreate each
     return job.status.finished(), created
 
 
