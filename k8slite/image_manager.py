@@ -55,6 +55,11 @@ def should_pull(policy: str, present: bool) -> bool:
     return policy == "Always" or (policy == "IfNotPresent" and not present)
 
 
+def pull_key(pod: Pod, image: str) -> str:
+    """One pod's pulls and pull back-offs of one image are known by this key."""
+    return f"{pod.metadata.uid}_{image}"
+
+
 class ImageManager:
     """EnsureImageExists for one node's kubelet."""
 
@@ -66,7 +71,7 @@ class ImageManager:
 
     def pulling_left(self, pod: Pod) -> float:
         """Seconds until this pod's image pull in progress ends (0 when none is)."""
-        done = [p.done for k, p in self.pulls.items() if k.startswith(f"{pod.metadata.uid}_")]
+        done = [p.done for k, p in self.pulls.items() if k.startswith(pull_key(pod, ""))]
         left = max(done, default=0.0) - self.clock.now
         return left if left > INSTANT else 0.0
 
@@ -81,19 +86,19 @@ class ImageManager:
 
     def backoff_left(self, pod: Pod, container: Container) -> float:
         """Seconds until the pull back-off of this pod's image ends (0 when there is none)."""
-        entry = self.backoff.entries.get(f"{pod.metadata.uid}_{container.image}")
+        entry = self.backoff.entries.get(pull_key(pod, container.image))
         left = 0.0 if entry is None else entry.last_update + entry.backoff - self.clock.now
         return left if left > INSTANT else 0.0
 
     def failed_ago(self, pod: Pod, container: Container) -> float:
         """Seconds since this pod's image last failed to pull (infinity when it never did)."""
-        entry = self.backoff.entries.get(f"{pod.metadata.uid}_{container.image}")
+        entry = self.backoff.entries.get(pull_key(pod, container.image))
         return float("inf") if entry is None else self.clock.now - entry.last_update
 
     def ensure_image_exists(self, pod: Pod, container: Container) -> tuple[str, str]:
         """("", "") when the image is on the node; else the container's waiting reason and message."""
         image, policy = container.image, container.image_pull_policy or "IfNotPresent"
-        if f"{pod.metadata.uid}_{image}" in self.pulls:
+        if pull_key(pod, image) in self.pulls:
             return self.pull(pod, container)  # waiting for its pull
         present = self.runtime.image_status(image) is not None and not self.arriving(image)
         if not should_pull(policy, present):
@@ -111,7 +116,7 @@ class ImageManager:
 
     def pull(self, pod: Pod, container: Container) -> tuple[str, str]:
         """Ask for the pull, or see whether it has ended: (PULLING, "") while it runs."""
-        image, key = container.image, f"{pod.metadata.uid}_{container.image}"
+        image, key = container.image, pull_key(pod, container.image)
         pull = self.pulls.get(key)
         if pull is None:
             self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')

@@ -62,6 +62,10 @@ class ContainerRecord:
     started_id: str = ""  # the container whose start the kubelet has announced (Started event, probes)
     backoff_said_at: float = float("-inf")  # the last BackOff event, said again at each sync in the back-off
 
+    def next_backoff_event(self) -> float:
+        """When the pod's next sync in a back-off says BackOff again (workerBackOffPeriod after the last)."""
+        return self.backoff_said_at + WORKER_BACKOFF_PERIOD
+
 
 @dataclass
 class PodRecord:
@@ -279,11 +283,11 @@ class Kubelet:
         delay, now = self.backoff.get(backoff_key), self.clock.now
         message = (f"back-off {go_duration(delay)} restarting failed container={rec.name} "
                    f"pod={pod.name}_{pod.namespace}({pod.metadata.uid})")
-        if rec.waiting_message != message or now - rec.backoff_said_at > WORKER_BACKOFF_PERIOD - INSTANT:
+        if rec.waiting_message != message or rec.next_backoff_event() - now < INSTANT:
             self.recorder.warning(pod, "BackOff", f"Back-off restarting failed container {rec.name} in pod "
                                   f"{pod.name}_{pod.namespace}({pod.metadata.uid})")
             rec.backoff_said_at = now
-        next_sync = min(finished + delay, rec.backoff_said_at + WORKER_BACKOFF_PERIOD)
+        next_sync = min(finished + delay, rec.next_backoff_event())
         self.queue.add_after(object_key(pod), next_sync - now)
         rec.waiting_reason, rec.waiting_message = "CrashLoopBackOff", message
 
@@ -326,7 +330,7 @@ class Kubelet:
         if rec.waiting_reason == ERR_IMAGE_PULL and ago < PLEG_RELIST_PERIOD:
             self.queue.add_after(key, PLEG_RELIST_PERIOD - ago)
             return False
-        said = rec.backoff_said_at + WORKER_BACKOFF_PERIOD - now
+        said = rec.next_backoff_event() - now
         if rec.waiting_reason == IMAGE_PULL_BACK_OFF and left > 0 and said > INSTANT:
             self.queue.add_after(key, min(left, said))
             return False
