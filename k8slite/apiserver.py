@@ -31,7 +31,7 @@ from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import KubeObject, clone
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition
 from k8slite.api.service import Service
@@ -197,8 +197,8 @@ class APIServer:
         """Replace only the status (the /status subresource)."""
         kind, current = self.current(obj)
         new = copy.copy(current)  # the spec is shared: stored objects are never changed in place
-        new.metadata = copy.deepcopy(current.metadata)
-        new.status = copy.deepcopy(obj.status)  # type: ignore[attr-defined]
+        new.metadata = clone(current.metadata)  # meta.clone: deepcopy for API objects, several times faster
+        new.status = clone(obj.status)  # type: ignore[attr-defined]
         return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
 
     def current(self, obj: KubeObject) -> tuple[Kind, KubeObject]:

@@ -10,11 +10,18 @@ resync puts every key back on the queue (level-triggered, not edge-).
 
 In the simulation nothing runs on threads: the watch wakes the informer
 through `clock.call_soon`, and the queue processes keys the same way.
+
+An informer can also keep indexes (client-go's Indexer): `add_index(
+"spec.nodeName", lambda pod: pod.spec.node_name)`, then `by_index(
+"spec.nodeName", "node-1")` gives that node's pods without looking at every
+pod of the cluster, which matters when every node heartbeat asks.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
+from typing import Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import APIServer
@@ -29,13 +36,55 @@ def object_key(obj: KubeObject) -> str:
     return f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
 
 
+class Indexer(dict[str, KubeObject]):
+    """An informer's cache, key -> object, that can also keep keys by index (client-go's cache.Indexer).
+
+    Writes go through `cache[key] = obj` and `pop`, so the indexes follow every
+    change, the informer's and a controller's own "assumed" writes alike."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.indexers: dict[str, Callable[[KubeObject], str]] = {}
+        self.indexes: dict[str, dict[str, set[str]]] = {}  # index name -> value -> keys
+
+    def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
+        self.indexers[name], self.indexes[name] = indexer, {}
+        for key, obj in self.items():
+            self.indexes[name].setdefault(indexer(obj), set()).add(key)
+
+    def by_index(self, name: str, value: str) -> list[KubeObject]:
+        """The objects whose index `name` is `value`, sorted by key (Indexer.ByIndex)."""
+        return [self[key] for key in sorted(self.indexes[name].get(value, ()))]
+
+    def __setitem__(self, key: str, obj: KubeObject) -> None:
+        if self.indexers:
+            self.unindex(key)
+            for name, indexer in self.indexers.items():
+                self.indexes[name].setdefault(indexer(obj), set()).add(key)
+        super().__setitem__(key, obj)
+
+    def __delitem__(self, key: str) -> None:
+        self.unindex(key)
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.unindex(key)
+        return super().pop(key, *default)
+
+    def unindex(self, key: str) -> None:
+        old = self.get(key)
+        if old is not None:
+            for name, indexer in self.indexers.items():
+                self.indexes[name].get(indexer(old), set()).discard(key)
+
+
 class Informer:
     """A cache of one kind kept current by list + watch; calls handler(event_type, obj)."""
 
     def __init__(self, api: APIServer, kind: str, handler: Handler, namespace: str | None = None,
                  match: Callable[[KubeObject], bool] | None = None) -> None:
         self.api, self.kind, self.handler = api, kind, handler
-        self.cache: dict[str, KubeObject] = {}
+        self.cache = Indexer()
         self.drop: Callable[[], bool] = lambda: False  # a fault hook: drop watch events
         self._scheduled = False
         revision = api.store.revision
@@ -66,6 +115,14 @@ class Informer:
 
     def get(self, key: str) -> KubeObject | None:
         return self.cache.get(key)
+
+    def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
+        """Keep the cached objects' keys by `indexer(obj)` too, e.g. pods by spec.nodeName (AddIndexers)."""
+        self.cache.add_index(name, indexer)
+
+    def by_index(self, name: str, value: str) -> builtins.list[KubeObject]:
+        """The cached objects whose index `name` is `value`, sorted by key (ByIndex)."""
+        return self.cache.by_index(name, value)
 
     def stop(self) -> None:
         self.watch.stop()

@@ -8,14 +8,23 @@ any revision still in the history and receives every change after it in
 order. The history is bounded, as etcd compacts: a watcher that comes back
 too late is told so and must list again.
 
+Watches are indexed by their prefix (as the API server's watch cache
+indexes watchers by resource and namespace): a change is offered only to the
+watches whose prefix ends at one of the key's "/" (for
+/registry/pods/default/web: "/", "/registry/", "/registry/pods/",
+/registry/pods/default/), not to every watch; the few whose prefix ends
+elsewhere are asked one by one. Watches are told in the order they were
+opened, so a simulation replays the same.
+
 Simplified: one process, no leases, no transactions beyond one key, and
 watch events are queued for the watcher rather than streamed.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +64,7 @@ class Watch:
         self.events: deque[WatchEvent] = deque()
         self.notify = notify
         self.stopped = False
+        self.seq = 0  # the order it was opened in: watches are told in that order
 
     def wants(self, event: WatchEvent) -> bool:
         return event.key.startswith(self.prefix) and (self.match is None or self.match(event.value))
@@ -74,8 +84,11 @@ class Store:
     def __init__(self, history: int = 10_000) -> None:
         self.revision = 0
         self._data: dict[str, tuple[Any, int]] = {}
+        self._keys: list[str] = []  # sorted, so a list by prefix is a slice (etcd's keys are ordered too)
         self._history: deque[WatchEvent] = deque(maxlen=history)
-        self._watches: list[Watch] = []
+        self._watches: dict[str, list[Watch]] = {}  # prefix ending in "/" -> its watches
+        self._other_watches: list[Watch] = []  # prefixes that end elsewhere: asked one by one
+        self._opened = 0
 
     def get(self, key: str) -> tuple[Any, int] | None:
         """The value and its mod revision, or None."""
@@ -83,7 +96,9 @@ class Store:
 
     def list(self, prefix: str) -> list[tuple[str, Any, int]]:
         """Every (key, value, mod revision) under prefix, sorted by key."""
-        return [(k, v, r) for k, (v, r) in sorted(self._data.items()) if k.startswith(prefix)]
+        start = bisect.bisect_left(self._keys, prefix)
+        end = bisect.bisect_left(self._keys, prefix + "\U0010ffff")  # past every key that starts with prefix
+        return [(k, *self._data[k]) for k in self._keys[start:end]]
 
     def create(self, key: str, value: Any) -> int:
         if key in self._data:
@@ -98,6 +113,7 @@ class Store:
         value, _ = self._check(key, expected_revision)
         self.revision += 1
         del self._data[key]
+        del self._keys[bisect.bisect_left(self._keys, key)]
         self._publish(WatchEvent(DELETED, key, value, self.revision))
         return self.revision
 
@@ -112,7 +128,12 @@ class Store:
                 raise Expired(f"too old resource version: {from_revision} ({oldest - 1})")
             watch.events.extend(e for e in self._history
                                 if e.revision > from_revision and watch.wants(e))
-        self._watches.append(watch)
+        self._opened += 1
+        watch.seq = self._opened
+        if prefix.endswith("/"):
+            self._watches.setdefault(prefix, []).append(watch)
+        else:
+            self._other_watches.append(watch)
         if watch.events and notify:
             notify()
         return watch
@@ -127,15 +148,31 @@ class Store:
 
     def _write(self, type_: str, key: str, value: Any) -> int:
         self.revision += 1
+        if key not in self._data:
+            bisect.insort(self._keys, key)
         self._data[key] = (value, self.revision)
         self._publish(WatchEvent(type_, key, value, self.revision))
         return self.revision
 
     def _publish(self, event: WatchEvent) -> None:
         self._history.append(event)
-        self._watches = [w for w in self._watches if not w.stopped]
-        for watch in self._watches:
-            if watch.wants(event):
+        for watch in self._watches_of(event.key):
+            if watch.match is None or watch.match(event.value):
                 watch.events.append(event)
                 if watch.notify:
                     watch.notify()
+
+    def _watches_of(self, key: str) -> Sequence[Watch]:
+        """The open watches whose prefix the key starts with, in the order they were opened."""
+        found = [w for w in self._other_watches if not w.stopped and key.startswith(w.prefix)]
+        end = key.find("/")
+        while end >= 0:
+            watches = self._watches.get(key[:end + 1])
+            if watches:
+                if any(w.stopped for w in watches):
+                    watches[:] = [w for w in watches if not w.stopped]
+                found.extend(watches)
+            end = key.find("/", end + 1)
+        if len(found) > 1:
+            found.sort(key=lambda w: w.seq)
+        return found

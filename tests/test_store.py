@@ -49,3 +49,20 @@ def test_list_is_sorted_by_key():
     for k in ["/p/c", "/p/a", "/p/b", "/q/a"]:
         s.create(k, k)
     assert [k for k, _, _ in s.list("/p/")] == ["/p/a", "/p/b", "/p/c"]
+
+
+def test_an_event_is_offered_only_to_the_watches_of_its_prefix_in_the_order_they_were_opened():
+    # the API server's watch cache keeps watchers per resource (and namespace), not one list for all
+    s, asked, told = Store(), [], []
+    everything = s.watch("/", notify=lambda: told.append("/"))
+    s.watch("/registry/nodes/", match=lambda v: asked.append(v) or True)
+    s.watch("/registry/pods/default/", notify=lambda: told.append("default"))
+    s.watch("/registry/pods/", notify=lambda: told.append("pods"))
+    s.watch("/registry/pods/kube-sys", notify=lambda: told.append("prefix"))  # not at a "/": asked anyway
+    s.create("/registry/pods/default/web", "web")
+    assert told == ["/", "default", "pods"] and asked == []  # the nodes watch was not even asked
+    s.create("/registry/nodes/node-1", "node-1")
+    assert asked == ["node-1"] and [e.key for e in everything.drain()] == [
+        "/registry/pods/default/web", "/registry/nodes/node-1"]
+    s.create("/registry/pods/kube-system/dns", "dns")
+    assert told[-2:] == ["pods", "prefix"]

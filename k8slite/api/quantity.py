@@ -13,8 +13,10 @@ API server round-trips every quantity this way, and rounds every value of
 a ResourceList up to milli-units on top (SetDefaults_ResourceList), so
 "0.0001" CPU is stored as "1m".
 
-k8slite keeps values as exact Fractions, so no rounding creeps into
-scheduling arithmetic. Simplified: no cap at 2^63-1.
+k8slite keeps values as exact Fractions, so no rounding creeps in; the
+scheduler sums plain integers, millicores() and bytes_of() (MilliValue and
+Value, rounded up), each string converted once and remembered, as the
+scheduler's framework.Resource holds int64s. Simplified: no cap at 2^63-1.
 """
 
 from __future__ import annotations
@@ -149,12 +151,14 @@ def suffix_for(base: int, exponent: int) -> str:
     return next(s for s, e in table.items() if e == exponent)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # hot: every pod's requests, every scheduling cycle
 def millicores(value: str | int | float) -> int:
     """CPU as whole millicores, rounded up as Kubernetes does ("0.0001" -> 1m)."""
     exact = parse_quantity(value) * 1000
     return -(-exact.numerator // exact.denominator)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def bytes_of(value: str | int | float) -> int:
     """Memory or storage as whole bytes, rounded up."""
     exact = parse_quantity(value)

@@ -49,10 +49,11 @@ class TaintEvictionController(Controller):
         super().__init__(api)
         self.nodes = Informer(api, "nodes", self.node_changed)
         self.pods = Informer(api, "pods", self.enqueue)
+        self.pods.add_index("spec.nodeName", lambda pod: pod.spec.node_name)  # type: ignore[attr-defined]
 
     def node_changed(self, event_type: str, obj: KubeObject) -> None:
-        for pod in self.pods.list():
-            if isinstance(pod, Pod) and pod.spec.node_name == obj.name:
+        for pod in self.pods.by_index("spec.nodeName", obj.name):  # not every pod of the cluster, every heartbeat
+            if isinstance(pod, Pod):
                 self.queue.add(object_key(pod))
 
     def sync(self, key: str) -> None:

@@ -12,8 +12,9 @@ nowhere gets a FailedScheduling event in kube-scheduler's words
 For notebooks: `Scheduler(api, rng, profile=bin_packing_profile())` or
 `Cluster(scheduler_profile=...)` picks the plugins and weights;
 `scheduler.records["default/web-1"]` says what every plugin thought of every
-node (record.py). Large clusters take the vectorized path (fast.py), which
-makes the same decisions.
+node (record.py); `keep_records=False` skips them on big clusters. The
+plugins that decide are the ones a learner reads, at every size: they are
+fast because their PreFilter/PreScore read counts the cache keeps (cycle.py).
 
 Simplified: one profile, no preemption (only its message), no extenders.
 """
@@ -31,9 +32,7 @@ from k8slite.errors import ApiError
 from k8slite.events import EventRecorder
 from k8slite.informer import Informer, object_key
 from k8slite.scheduler.cache import SchedulerCache
-from k8slite.scheduler.cycle import Result, schedule_pod
-from k8slite.scheduler.fast import FastPath
-from k8slite.scheduler.framework import CycleState
+from k8slite.scheduler.cycle import Result, new_state, schedule_pod
 from k8slite.scheduler.messages import fit_error
 from k8slite.scheduler.plugins import DefaultBinder, PodTopologySpread, VolumeBinding, VolumeRestrictions
 from k8slite.scheduler.profile import Profile, bin_packing_profile, default_profile
@@ -55,14 +54,13 @@ class Scheduler:
     """A kube-scheduler with one profile (default-scheduler unless the profile says otherwise)."""
 
     def __init__(self, api: APIServer, rng: random.Random, profile: Profile | None = None,
-                 keep_records: bool = True, vectorized: bool = True) -> None:
+                 keep_records: bool = True) -> None:
         self.api, self.rng = api, rng
         self.profile = profile or default_profile()
         self.binder = DefaultBinder(api)
         self.recorder = EventRecorder(api, self.profile.scheduler_name)
         self.queue = SchedulingQueue(api.clock, self.schedule_one)
         self.cache = SchedulerCache()
-        self.fast = FastPath(self.cache, self.profile) if vectorized else None
         self.keep_records = keep_records
         self.records: dict[str, SchedulingRecord] = {}
         self.next_start = 0
@@ -141,12 +139,8 @@ class Scheduler:
         if not count:
             return Result()
         start = self.next_start % count
-        if self.fast is not None and self.fast.handles(pod):
-            result = self.fast.schedule(pod, start, self.rng, self.keep_records)
-        else:
-            nodes = self.cache.node_list()
-            state = CycleState(all_nodes=nodes, affinity_pods=self.cache.affinity_pods())
-            result = schedule_pod(self.profile, state, pod, nodes, start, self.rng)
+        state = new_state(self.cache)
+        result = schedule_pod(self.profile, state, pod, state["all_nodes"], start, self.rng, self.keep_records)
         self.next_start = (start + result.processed) % count
         return result
 

@@ -6,13 +6,19 @@ never re-adds the requests of every pod in the cluster. "Assume": right after
 binding, the scheduler adds the pod to its node here, before the watch
 reports it, so the next pod already sees the room it takes.
 
+It also counts pods by namespace and labels, per node (`groups`): pods of a
+Deployment share their labels, so "how many pods matching this selector on
+each node", which PodTopologySpread and InterPodAffinity ask every cycle,
+is a question about a few groups, not about every pod of the cluster.
+
 Simplified: no assumed-pod expiry (binding is synchronous here), no image
-states; `dirty` tells the vectorized path which nodes' rows to refresh.
+states.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
@@ -20,6 +26,9 @@ from k8slite.informer import object_key
 from k8slite.scheduler.framework import NodeInfo
 from k8slite.scheduler.plugins.inter_pod_affinity import has_pod_affinity
 from k8slite.scheduler.resources import Resources, occupies_node, pod_requests
+
+LabelGroup = tuple[str, tuple[tuple[str, str], ...], bool]  # namespace, labels, terminating
+Matches = Callable[[str, dict[str, str]], bool]  # (namespace, labels) -> is this pod counted?
 
 
 class SchedulerCache:
@@ -29,9 +38,10 @@ class SchedulerCache:
         self.waiting: dict[str, dict[str, Pod]] = {}  # pods bound to nodes not (yet) known
         self.affinity: dict[str, Pod] = {}  # placed pods that carry pod (anti-)affinity terms
         self.order: list[str] = []  # node names, sorted
+        self.groups: dict[LabelGroup, dict[str, int]] = {}  # pods alike -> node name -> how many
         self.generation = 0  # bumps when nodes come or go
-        self.node_version = 0  # bumps when any node changes
-        self.dirty: set[str] = set()
+        self.nodes_in_order: list[NodeInfo] = []
+        self.listed_generation = -1
 
     # ------------------------------------------------------------ nodes
     def set_node(self, node: Node) -> None:
@@ -45,8 +55,6 @@ class SchedulerCache:
         else:
             info.node = node
             info.allocatable = NodeInfo(node).allocatable
-        self.node_version += 1
-        self.dirty.add(node.name)
 
     def remove_node(self, name: str) -> None:
         info = self.nodes.pop(name, None)
@@ -54,7 +62,8 @@ class SchedulerCache:
             self.waiting[name] = dict(info.pods)
             self.order.remove(name)
             self.generation += 1
-            self.node_version += 1
+            for pod in info.pods.values():
+                self.count_group(pod, name, -1)
 
     # ------------------------------------------------------------ pods
     def set_pod(self, pod: Pod) -> None:
@@ -91,15 +100,42 @@ class SchedulerCache:
             info.pods.pop(key, None)
         info.requested = info.requested + scaled(exact, sign)
         info.non_zero_requested = info.non_zero_requested + scaled(non_zero, sign)
-        self.dirty.add(info.name)
+        self.count_group(pod, info.name, sign)
+
+    def count_group(self, pod: Pod, node_name: str, sign: int) -> None:
+        group = label_group(pod)
+        per_node = self.groups.setdefault(group, {})
+        per_node[node_name] = per_node.get(node_name, 0) + sign
+        if not per_node[node_name]:
+            del per_node[node_name]
+            if not per_node:
+                del self.groups[group]
 
     # ------------------------------------------------------------ reads
     def node_list(self) -> list[NodeInfo]:
-        return [self.nodes[name] for name in self.order]
+        """The nodes sorted by name (the same list until nodes come or go: do not change it)."""
+        if self.generation != self.listed_generation:
+            self.nodes_in_order = [self.nodes[name] for name in self.order]
+            self.listed_generation = self.generation
+        return self.nodes_in_order
+
+    def count_pods(self, matches: Matches, terminating: bool = True) -> dict[str, int]:
+        """Node name -> how many of its pods `matches(namespace, labels)` (terminating ones only if asked)."""
+        per_node: dict[str, int] = {}
+        for (namespace, labels, ending), nodes in self.groups.items():
+            if (terminating or not ending) and matches(namespace, dict(labels)):
+                for name, n in nodes.items():
+                    per_node[name] = per_node.get(name, 0) + n
+        return per_node
 
     def affinity_pods(self) -> list[tuple[NodeInfo, Pod]]:
         return [(self.nodes[p.spec.node_name], p) for _, p in sorted(self.affinity.items())
                 if p.spec.node_name in self.nodes]
+
+
+def label_group(pod: Pod) -> LabelGroup:
+    labels = tuple(sorted(pod.metadata.labels.items()))
+    return pod.namespace, labels, pod.metadata.deletion_timestamp is not None
 
 
 def scaled(r: Resources, sign: int) -> Resources:

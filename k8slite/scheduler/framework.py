@@ -13,9 +13,12 @@ list of plugins called at fixed extension points. k8slite keeps three:
 - **Bind**: write the decision through the API (pods/binding).
 
 Plugins may also define `pre_filter(state, pod, nodes)` and
-`pre_score(state, pod, nodes)` to compute something once per cycle (counts
-of matching pods per zone, say) and keep it in the CycleState; a pre_score
-that returns False means "skip me for this pod" (every node scores 0).
+`pre_score(state, pod, nodes)` to compute something once per cycle (the
+pod's requests, counts of matching pods per zone) and keep it in the
+CycleState, so that filter and score, called once per node, only look
+things up. A pre_filter that returns SKIP means "nothing to check for this
+pod" (its filter is not called, framework.Skip); a pre_score that returns
+False means "skip me for this pod" (every node scores 0).
 
 Simplified: no PreEnqueue, Reserve, Permit, PreBind or PostBind points;
 no parallelism; preemption is not attempted, only explained.
@@ -23,6 +26,7 @@ no parallelism; preemption is not attempted, only explained.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,6 +37,7 @@ from k8slite.scheduler.resources import Resources, allocatable
 MAX_NODE_SCORE = 100
 UNSCHEDULABLE = "Unschedulable"
 UNRESOLVABLE = "UnschedulableAndUnresolvable"  # preemption could not help on this node
+SKIP = "Skip"  # a pre_filter's answer when its filter has nothing to check for this pod
 
 
 @dataclass(frozen=True)
@@ -62,13 +67,11 @@ class NodeInfo:
     requested: Resources = field(default_factory=Resources)
     non_zero_requested: Resources = field(default_factory=Resources)
     allocatable: Resources = field(default_factory=Resources)
+    name: str = field(init=False)  # the node's name (it never changes), read for every node of every cycle
 
     def __post_init__(self) -> None:
         self.allocatable = allocatable(self.node)
-
-    @property
-    def name(self) -> str:
-        return self.node.name
+        self.name = self.node.name
 
     @property
     def labels(self) -> dict[str, str]:
@@ -76,7 +79,33 @@ class NodeInfo:
 
 
 class CycleState(dict[str, Any]):
-    """Data plugins keep for the length of one scheduling cycle, keyed by plugin name."""
+    """Data plugins keep for the length of one scheduling cycle, keyed by plugin name.
+
+    cycle.new_state() fills in what every plugin may read: "all_nodes" (sorted by
+    name), "affinity_pods" and "pod_counts" (the scheduler cache's count_pods)."""
+
+
+def count_pods(state: CycleState, matches: Callable[[str, dict[str, str]], bool],
+               terminating: bool = True) -> dict[str, int]:
+    """Node name -> how many of its pods `matches(namespace, labels)`; terminating pods only if asked.
+
+    The scheduler cache answers from its counts by namespace and labels; without a
+    cache (a test's bare state) every pod of "all_nodes" is looked at."""
+    if "pod_counts" in state:
+        found: dict[str, int] = state["pod_counts"](matches, terminating)
+        return found
+    per_node = {node.name: sum(1 for p in node.pods.values() if matches(p.namespace, p.metadata.labels)
+                               and (terminating or p.metadata.deletion_timestamp is None))
+                for node in state["all_nodes"]}
+    return {name: n for name, n in per_node.items() if n}
+
+
+def node_infos(state: CycleState) -> dict[str, NodeInfo]:
+    """Node name -> NodeInfo, for every node of the cycle."""
+    if "node_infos" not in state:
+        state["node_infos"] = {node.name: node for node in state["all_nodes"]}
+    found: dict[str, NodeInfo] = state["node_infos"]
+    return found
 
 
 @runtime_checkable

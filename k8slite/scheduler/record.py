@@ -26,6 +26,13 @@ class SchedulingRecord:
     selected: str = ""  # the node chosen, "" if none
     message: str = ""  # the FailedScheduling message, if it failed
 
+    def add_scores(self, plugin: str, weight: int, raw: dict[str, int], normalized: dict[str, int]) -> None:
+        """One score plugin's raw and normalized score for every feasible node."""
+        self.weights[plugin] = weight
+        for name, score in raw.items():
+            self.scores.setdefault(name, {})[plugin] = score
+            self.normalized.setdefault(name, {})[plugin] = normalized[name]
+
     def final(self, node: str) -> dict[str, int]:
         """normalized x weight, per plugin, for one node."""
         return {p: s * self.weights.get(p, 0) for p, s in self.normalized.get(node, {}).items()}

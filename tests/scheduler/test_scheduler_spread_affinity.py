@@ -12,7 +12,7 @@ from k8slite.api.affinity import (
     WeightedPodAffinityTerm,
 )
 from k8slite.api.meta import LabelSelector
-from k8slite.scheduler.framework import CycleState
+from k8slite.scheduler.cycle import new_state
 from k8slite.scheduler.plugins import InterPodAffinity, PodTopologySpread
 
 WEB = LabelSelector(match_labels={"app": "web"})
@@ -27,7 +27,7 @@ def zoned_cache(pods_per_node):
 
 
 def state_for(cache):
-    return CycleState(all_nodes=cache.node_list(), affinity_pods=cache.affinity_pods())
+    return new_state(cache)  # counts from the cache's index (test_scheduler_cycle_state.py: the same as walking pods)
 
 
 def test_spread_filter_max_skew_one_across_zones():

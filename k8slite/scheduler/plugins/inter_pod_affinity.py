@@ -12,17 +12,30 @@ Filter, three checks in Kubernetes' order:
 Score: per domain, + weight for each matching pod of a preferred affinity
 term, - weight for anti-affinity, plus the same from existing pods' terms
 about this pod (their required affinity counts 1); normalized min-max to 0-100.
+Matching pods are counted once per cycle (PreFilter, PreScore) from the
+scheduler cache's counts of pods by namespace and labels per node; a pod
+with no required terms, while no placed pod has required anti-affinity,
+skips the filter.
 Simplified: no namespaceSelector.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from k8slite.api.affinity import PodAffinityTerm, WeightedPodAffinityTerm
 from k8slite.api.pod import Pod
-from k8slite.scheduler.framework import MAX_NODE_SCORE, CycleState, NodeInfo, Status, unresolvable, unschedulable
+from k8slite.scheduler.framework import (
+    MAX_NODE_SCORE,
+    SKIP,
+    CycleState,
+    NodeInfo,
+    Status,
+    count_pods,
+    node_infos,
+    unresolvable,
+    unschedulable,
+)
 
 NAME = "InterPodAffinity"
 AFFINITY_REASON = "node(s) didn't match pod affinity rules"
@@ -53,10 +66,16 @@ def term_matches(term: PodAffinityTerm, owner: Pod, other: Pod) -> bool:
     return term.matches(other.metadata.labels, other.namespace, owner.namespace)
 
 
-def pods_on(nodes: list[NodeInfo]) -> Iterator[tuple[NodeInfo, Pod]]:
-    for node in nodes:
-        for pod in node.pods.values():
-            yield node, pod
+def pods_per_domain(state: CycleState, term: PodAffinityTerm, owner: Pod) -> dict[Pair, int]:
+    """How many pods the term (of `owner`) is about, per domain of its topology key."""
+    nodes, out = node_infos(state), {}  # type: dict[str, NodeInfo], dict[Pair, int]
+    matches = count_pods(state, lambda namespace, labels: term.matches(labels, namespace, owner.namespace))
+    for name, count in matches.items():
+        labels = nodes[name].labels
+        if term.topology_key in labels:
+            pair = (term.topology_key, labels[term.topology_key])
+            out[pair] = out.get(pair, 0) + count
+    return out
 
 
 def affinity_pods(state: CycleState) -> list[tuple[NodeInfo, Pod]]:
@@ -72,29 +91,26 @@ class Counts:
     existing_anti: dict[Pair, int] = field(default_factory=dict)
 
 
-def count_terms(terms: list[PodAffinityTerm], pod: Pod, nodes: list[NodeInfo]) -> list[dict[Pair, int]]:
+def count_terms(state: CycleState, terms: list[PodAffinityTerm], pod: Pod) -> list[dict[Pair, int]]:
     """For each term, how many matching pods each domain holds."""
-    out: list[dict[Pair, int]] = [{} for _ in terms]
-    for node, other in pods_on(nodes) if terms else ():
-        for i, term in enumerate(terms):
-            if term.topology_key in node.labels and term_matches(term, pod, other):
-                pair = (term.topology_key, node.labels[term.topology_key])
-                out[i][pair] = out[i].get(pair, 0) + 1
-    return out
+    return [pods_per_domain(state, term, pod) for term in terms]
 
 
 class InterPodAffinity:
     NAME = NAME
 
-    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> None:
-        counts = Counts(count_terms(required_terms(pod, False), pod, nodes),
-                        count_terms(required_terms(pod, True), pod, nodes))
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> str | None:
+        affinity, anti = required_terms(pod, False), required_terms(pod, True)
+        if not affinity and not anti and not any(required_terms(p, True) for _, p in affinity_pods(state)):
+            return SKIP
+        counts = Counts(count_terms(state, affinity, pod), count_terms(state, anti, pod))
         for node, other in affinity_pods(state):
             for term in required_terms(other, True):
                 if term.topology_key in node.labels and term_matches(term, other, pod):
                     pair = (term.topology_key, node.labels[term.topology_key])
                     counts.existing_anti[pair] = counts.existing_anti.get(pair, 0) + 1
         state[NAME + "/filter"] = counts
+        return None
 
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
         counts: Counts = state[NAME + "/filter"]
@@ -121,13 +137,10 @@ class InterPodAffinity:
                 pair = (term.topology_key, node.labels[term.topology_key])
                 scores[pair] = scores.get(pair, 0) + weight
 
-        mine = {anti: preferred_terms(pod, anti) for anti in (False, True)}
-        if mine[False] or mine[True]:
-            for node, other in pods_on(state["all_nodes"]):
-                for sign, anti in ((1, False), (-1, True)):
-                    for w in mine[anti]:
-                        if term_matches(w.pod_affinity_term, pod, other):
-                            add(w.pod_affinity_term, node, sign * w.weight)
+        for sign, anti in ((1, False), (-1, True)):
+            for w in preferred_terms(pod, anti):
+                for pair, count in pods_per_domain(state, w.pod_affinity_term, pod).items():
+                    scores[pair] = scores.get(pair, 0) + sign * w.weight * count
         for node, other in affinity_pods(state):
             for sign, anti in ((1, False), (-1, True)):
                 for w in preferred_terms(other, anti):

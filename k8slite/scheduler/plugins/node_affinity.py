@@ -4,14 +4,15 @@ Filter: the node's labels must match the pod's nodeSelector (every pair)
 and its required node affinity (any term; within a term, every
 expression: In, NotIn, Exists, DoesNotExist, Gt, Lt). Score: the sum of
 the weights of the preferred terms the node matches, normalized so the best
-node scores 100.
+node scores 100. A pod with neither selector nor required terms skips the
+filter (PreFilter answers Skip), one without preferred terms the score.
 """
 
 from __future__ import annotations
 
 from k8slite.api.affinity import NodeAffinity as NodeAffinitySpec
 from k8slite.api.pod import Pod
-from k8slite.scheduler.framework import CycleState, NodeInfo, Status, default_normalize_score, unresolvable
+from k8slite.scheduler.framework import SKIP, CycleState, NodeInfo, Status, default_normalize_score, unresolvable
 
 NAME = "NodeAffinity"
 REASON = "node(s) didn't match Pod's node affinity/selector"
@@ -39,8 +40,17 @@ def preferred_weight(pod: Pod, labels: dict[str, str], name: str = "") -> int:
 class NodeAffinity:
     NAME = NAME
 
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> str | None:
+        affinity = node_affinity_of(pod)
+        required = affinity.required_during_scheduling_ignored_during_execution if affinity else None
+        return SKIP if required is None and not pod.spec.node_selector else None
+
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
         return None if required_matches(pod, node.labels, node.name) else unresolvable(REASON)
+
+    def pre_score(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> bool:
+        affinity = node_affinity_of(pod)
+        return bool(affinity and affinity.preferred_during_scheduling_ignored_during_execution)
 
     def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
         return preferred_weight(pod, node.labels, node.name)

@@ -16,16 +16,24 @@ from k8slite.scheduler.resources import pod_requests
 NAME = "NodeResourcesBalancedAllocation"
 
 
-def balanced_score(requested: list[int], allocatable: list[int]) -> int:
-    fractions = [min(float(r) / float(a), 1.0) for r, a in zip(requested, allocatable) if a != 0]
-    std = abs((fractions[0] - fractions[1]) / 2) if len(fractions) == 2 else 0.0
+def balanced_score(cpu: int, cpu_allocatable: int, memory: int, memory_allocatable: int) -> int:
+    """E.g. 2000m of 4000m, 2Gi of 8Gi: int((1 - |0.5 - 0.25| / 2) * 100) = 87."""
+    if not cpu_allocatable or not memory_allocatable:
+        return MAX_NODE_SCORE  # one resource alone is always balanced
+    cpu_fraction = min(cpu / cpu_allocatable, 1.0)
+    memory_fraction = min(memory / memory_allocatable, 1.0)
+    std = abs(cpu_fraction - memory_fraction) / 2
     return int((1 - std) * MAX_NODE_SCORE)
 
 
 class NodeResourcesBalancedAllocation:
     NAME = NAME
 
+    def pre_score(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> bool:
+        state[NAME] = pod_requests(pod, non_zero=True)  # once per cycle, not once per node
+        return True
+
     def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
-        asked, used, has = pod_requests(pod, non_zero=True), node.non_zero_requested, node.allocatable
-        return balanced_score([used.milli_cpu + asked.milli_cpu, used.memory + asked.memory],
-                              [has.milli_cpu, has.memory])
+        asked = state.get(NAME) or pod_requests(pod, non_zero=True)
+        used, has = node.non_zero_requested, node.allocatable
+        return balanced_score(used.milli_cpu + asked.milli_cpu, has.milli_cpu, used.memory + asked.memory, has.memory)

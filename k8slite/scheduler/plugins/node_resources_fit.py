@@ -10,7 +10,10 @@ Score, by strategy (cpu and memory weighted 1 each, averaged, integers):
 where `requested` counts a pod without requests as 100m cpu and 200Mi
 memory (the scheduler's non-zero defaults), so empty pods still spread.
 
-Simplified: no extended resources, ephemeral-storage or RequestedToCapacityRatio.
+The pod's requests are summed once per cycle (pre_filter, pre_score) and
+the node's from the scheduler cache's running sums, so a node costs a few
+integer comparisons. Simplified: no extended resources, ephemeral-storage
+or RequestedToCapacityRatio.
 """
 
 from __future__ import annotations
@@ -49,10 +52,10 @@ def most_allocated(requested: int, capacity: int) -> int:
     return min(requested, capacity) * MAX_NODE_SCORE // capacity
 
 
-def resource_score(strategy: str, pod: Pod, node: NodeInfo) -> int:
+def resource_score(strategy: str, asked: Resources, node: NodeInfo) -> int:
     """The strategy's score for cpu and memory, averaged (integer division)."""
     scorer = least_allocated if strategy == LEAST_ALLOCATED else most_allocated
-    asked, used, has = pod_requests(pod, non_zero=True), node.non_zero_requested, node.allocatable
+    used, has = node.non_zero_requested, node.allocatable
     cpu = scorer(used.milli_cpu + asked.milli_cpu, has.milli_cpu)
     memory = scorer(used.memory + asked.memory, has.memory)
     return (cpu + memory) // 2
@@ -66,9 +69,17 @@ class NodeResourcesFit:
             raise ValueError(f"scoring strategy must be {LEAST_ALLOCATED} or {MOST_ALLOCATED}, not {strategy!r}")
         self.strategy = strategy
 
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> None:
+        state[NAME] = pod_requests(pod)
+
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
-        reasons = insufficient(pod_requests(pod), node.requested, node.allocatable)
+        reasons = insufficient(state.get(NAME) or pod_requests(pod), node.requested, node.allocatable)
         return unschedulable(*reasons) if reasons else None
 
+    def pre_score(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> bool:
+        state[NAME + "/score"] = pod_requests(pod, non_zero=True)
+        return True
+
     def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
-        return resource_score(self.strategy, pod, node)
+        asked = state.get(NAME + "/score") or pod_requests(pod, non_zero=True)
+        return resource_score(self.strategy, asked, node)

@@ -14,6 +14,9 @@ then normalized so the emptiest node scores 100:
 A pod with no constraints of its own gets Kubernetes' defaults (hostname
 maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
 from the ReplicaSets that select it; a bare pod is not spread.
+Counting is done once per cycle, in PreFilter and PreScore, from the
+scheduler cache's counts of pods by namespace and labels per node; a pod
+without constraints skips the filter.
 Simplified: no minDomains in scoring, no matchLabelKeys, node inclusion
 policies fixed at their defaults (affinity honoured, taints ignored).
 """
@@ -27,7 +30,16 @@ from dataclasses import dataclass, field
 from k8slite.api.affinity import TopologySpreadConstraint
 from k8slite.api.meta import LabelSelector
 from k8slite.api.pod import Pod
-from k8slite.scheduler.framework import CycleState, NodeInfo, Status, unresolvable, unschedulable
+from k8slite.scheduler.framework import (
+    SKIP,
+    CycleState,
+    NodeInfo,
+    Status,
+    count_pods,
+    node_infos,
+    unresolvable,
+    unschedulable,
+)
 from k8slite.scheduler.plugins.node_affinity import required_matches
 
 NAME = "PodTopologySpread"
@@ -44,14 +56,14 @@ class Spread:
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     weights: list[float] = field(default_factory=list)
     ignored: set[str] = field(default_factory=set)
+    per_node: list[dict[str, int]] = field(default_factory=list)  # per constraint: node name -> matching pods
 
 
-def count_matching(node: NodeInfo, selector: LabelSelector | None, namespace: str) -> int:
-    """countPodsMatchSelector: pods of the namespace on the node that match and are not terminating."""
+def count_matching(state: CycleState, selector: LabelSelector | None, namespace: str) -> dict[str, int]:
+    """countPodsMatchSelector on every node: pods of the namespace that match and are not terminating."""
     if selector is None:
-        return 0
-    return sum(1 for p in node.pods.values() if p.namespace == namespace
-               and p.metadata.deletion_timestamp is None and selector.matches(p.metadata.labels))
+        return {}
+    return count_pods(state, lambda ns, labels: ns == namespace and selector.matches(labels), terminating=False)
 
 
 def has_keys(node: NodeInfo, constraints: list[TopologySpreadConstraint]) -> bool:
@@ -83,16 +95,20 @@ class PodTopologySpread:
         return [TopologySpreadConstraint(skew, key, "ScheduleAnyway", selector) for key, skew in DEFAULT_CONSTRAINTS]
 
     # ------------------------------------------------------------ filter
-    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> None:
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> str | None:
         constraints = self.constraints(pod, "DoNotSchedule")
+        if not constraints:
+            return SKIP
+        per_node = [count_matching(state, c.label_selector, pod.namespace) for c in constraints]
         counts: dict[tuple[str, str], int] = {}
         for node in nodes:
-            if not constraints or not required_matches(pod, node.labels, node.name) or not has_keys(node, constraints):
+            if not required_matches(pod, node.labels, node.name) or not has_keys(node, constraints):
                 continue
-            for c in constraints:
+            for c, matching in zip(constraints, per_node):
                 pair = (c.topology_key, node.labels[c.topology_key])
-                counts[pair] = counts.get(pair, 0) + count_matching(node, c.label_selector, pod.namespace)
+                counts[pair] = counts.get(pair, 0) + matching.get(node.name, 0)
         state[NAME + "/filter"] = Spread(constraints, counts)
+        return None
 
     def min_match(self, spread: Spread, c: TopologySpreadConstraint) -> int:
         domains = [n for (key, _), n in spread.counts.items() if key == c.topology_key]
@@ -128,32 +144,35 @@ class PodTopologySpread:
                 if c.topology_key != HOSTNAME and pair not in spread.counts:
                     spread.counts[pair] = 0
                     sizes[i] += 1
-        self.count_all(spread, pod, state["all_nodes"], require_all)
+        spread.per_node = [count_matching(state, c.label_selector, pod.namespace) for c in constraints]
+        self.count_all(spread, pod, node_infos(state), require_all)
         spread.weights = [math.log((len(nodes) - len(spread.ignored) if c.topology_key == HOSTNAME else sizes[i]) + 2)
                           for i, c in enumerate(constraints)]
         state[NAME] = spread
         return True
 
-    def count_all(self, spread: Spread, pod: Pod, nodes: list[NodeInfo], require_all: bool) -> None:
-        for node in nodes:
-            if not required_matches(pod, node.labels, node.name):
-                continue
-            if require_all and not has_keys(node, spread.constraints):
-                continue
-            for c in spread.constraints:
+    def count_all(self, spread: Spread, pod: Pod, nodes: dict[str, NodeInfo], require_all: bool) -> None:
+        """Add the matching pods of every node (not only the feasible ones) to its domain's count."""
+        for c, matching in zip(spread.constraints, spread.per_node):
+            for name, count in matching.items():
+                node = nodes[name]
+                if not required_matches(pod, node.labels, node.name):
+                    continue
+                if require_all and not has_keys(node, spread.constraints):
+                    continue
                 pair = (c.topology_key, node.labels.get(c.topology_key, ""))
                 if pair in spread.counts:
-                    spread.counts[pair] += count_matching(node, c.label_selector, pod.namespace)
+                    spread.counts[pair] += count
 
     def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
         spread: Spread = state[NAME]
         if node.name in spread.ignored:
             return 0
         total = 0.0
-        for c, weight in zip(spread.constraints, spread.weights):
+        for c, weight, matching in zip(spread.constraints, spread.weights, spread.per_node):
             if c.topology_key in node.labels:
                 if c.topology_key == HOSTNAME:
-                    count = count_matching(node, c.label_selector, pod.namespace)
+                    count = matching.get(node.name, 0)
                 else:
                     count = spread.counts[(c.topology_key, node.labels[c.topology_key])]
                 total += count * weight + (c.max_skew - 1)

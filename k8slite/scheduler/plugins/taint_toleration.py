@@ -37,8 +37,15 @@ class TaintToleration:
         bad = untolerated(node.node.spec.taints, pod.spec.tolerations, ("NoSchedule", "NoExecute"))
         return unresolvable(reason(bad[0])) if bad else None
 
+    def pre_score(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> bool:
+        state[NAME] = prefer_tolerations(pod)
+        return True
+
     def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
-        return len(untolerated(node.node.spec.taints, prefer_tolerations(pod), ("PreferNoSchedule",)))
+        if not node.node.spec.taints:
+            return 0
+        tolerations = state[NAME] if NAME in state else prefer_tolerations(pod)
+        return len(untolerated(node.node.spec.taints, tolerations, ("PreferNoSchedule",)))
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: dict[str, int]) -> dict[str, int]:
         return default_normalize_score(scores, reverse=True)

@@ -18,7 +18,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.storage import SELECTED_NODE, PersistentVolumeClaim, StorageClass
 from k8slite.apiserver import APIServer
 from k8slite.errors import ApiError, NotFound
-from k8slite.scheduler.framework import CycleState, NodeInfo, Status
+from k8slite.scheduler.framework import SKIP, CycleState, NodeInfo, Status
 
 NAME = "VolumeBinding"
 UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
@@ -48,23 +48,24 @@ class VolumeBinding:
             return False
         return isinstance(sc, StorageClass) and sc.volume_binding_mode == "WaitForFirstConsumer"
 
-    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> None:
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> str | None:
         state.pop(NAME, None)
         if self.api is None or not claim_names(pod):
-            return
+            return SKIP  # no claims, nothing to check
         try:
             claims = self.claims(pod)
         except NotFound as e:  # the lister's words: singular resource name
             missing = str(e).split('"')[1]
             state[NAME] = Status((f'persistentvolumeclaim "{missing}" not found',), "UnschedulableAndUnresolvable",
                                  NAME, pre_filter=True)
-            return
+            return None
         deleted = next((c for c in claims if c.metadata.deletion_timestamp is not None), None)
         if deleted is not None:
             state[NAME] = Status((f'persistentvolumeclaim "{deleted.name}" is being deleted',),
                                  "UnschedulableAndUnresolvable", NAME, pre_filter=True)
         elif any(not c.spec.volume_name and not self.waits_for_consumer(c) for c in claims):
             state[NAME] = Status((UNBOUND_IMMEDIATE,), "UnschedulableAndUnresolvable", NAME, pre_filter=True)
+        return None
 
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
         status: Status | None = state.get(NAME)

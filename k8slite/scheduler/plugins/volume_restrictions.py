@@ -13,7 +13,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.storage import RWOP, PersistentVolumeClaim
 from k8slite.apiserver import APIServer
 from k8slite.errors import NotFound
-from k8slite.scheduler.framework import UNSCHEDULABLE, CycleState, NodeInfo, Status
+from k8slite.scheduler.framework import SKIP, UNSCHEDULABLE, CycleState, NodeInfo, Status
 from k8slite.scheduler.plugins.volume_binding import claim_names
 
 NAME = "VolumeRestrictions"
@@ -38,15 +38,16 @@ class VolumeRestrictions:
     def __init__(self) -> None:
         self.api: APIServer | None = None  # set by the scheduler
 
-    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> None:
+    def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> str | None:
         state.pop(NAME, None)
         if self.api is None or not claim_names(pod):
-            return
+            return SKIP  # no claims, nothing to check
         mine = rwop_claims(self.api, pod)
         users = {f"{p.namespace}/{name}" for info in state.get("all_nodes", nodes) for p in info.pods.values()
                  if p.metadata.uid != pod.metadata.uid for name in claim_names(p)}
         if mine & users:
             state[NAME] = Status((RWOP_CONFLICT,), UNSCHEDULABLE, NAME, pre_filter=True)
+        return None
 
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
         status: Status | None = state.get(NAME)
