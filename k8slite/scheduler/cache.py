@@ -11,6 +11,10 @@ Deployment share their labels, so "how many pods matching this selector on
 each node", which PodTopologySpread and InterPodAffinity ask every cycle,
 is a question about a few groups, not about every pod of the cluster.
 
+For the vectorised plugins it also keeps every node's numbers as NumPy
+columns (`table()`, rows in name order, the framework's COLUMNS): a row is
+rewritten only when its node or the pods on it change.
+
 Simplified: no assumed-pod expiry (binding is synchronous here), no image
 states.
 """
@@ -20,10 +24,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
+import numpy as np
+
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.informer import object_key
-from k8slite.scheduler.framework import NodeInfo
+from k8slite.scheduler.framework import COLUMNS, NodeInfo, column
 from k8slite.scheduler.plugins.inter_pod_affinity import has_pod_affinity
 from k8slite.scheduler.resources import Resources, occupies_node, pod_requests
 
@@ -42,6 +48,10 @@ class SchedulerCache:
         self.generation = 0  # bumps when nodes come or go
         self.nodes_in_order: list[NodeInfo] = []
         self.listed_generation = -1
+        self.columns: dict[str, np.ndarray] = {}  # the table: column name -> one entry per node, in name order
+        self.row: dict[str, int] = {}  # node name -> its row in the table
+        self.table_generation = -1
+        self.changed: set[str] = set()  # nodes whose rows are out of date
 
     # ------------------------------------------------------------ nodes
     def set_node(self, node: Node) -> None:
@@ -55,6 +65,7 @@ class SchedulerCache:
         else:
             info.node = node
             info.allocatable = NodeInfo(node).allocatable
+            self.changed.add(node.name)
 
     def remove_node(self, name: str) -> None:
         info = self.nodes.pop(name, None)
@@ -100,6 +111,7 @@ class SchedulerCache:
             info.pods.pop(key, None)
         info.requested = info.requested + scaled(exact, sign)
         info.non_zero_requested = info.non_zero_requested + scaled(non_zero, sign)
+        self.changed.add(info.name)
         self.count_group(pod, info.name, sign)
 
     def count_group(self, pod: Pod, node_name: str, sign: int) -> None:
@@ -118,6 +130,21 @@ class SchedulerCache:
             self.nodes_in_order = [self.nodes[name] for name in self.order]
             self.listed_generation = self.generation
         return self.nodes_in_order
+
+    def table(self) -> dict[str, np.ndarray]:
+        """Every node's numbers as columns (rows in node_list() order), brought up to date."""
+        nodes = self.node_list()
+        if self.table_generation != self.generation:
+            self.columns = {name: column(name, nodes) for name in COLUMNS}
+            self.row = {n.name: i for i, n in enumerate(nodes)}
+            self.table_generation = self.generation
+        else:
+            for name in self.changed & self.nodes.keys():
+                info, i = self.nodes[name], self.row[name]
+                for key, value in COLUMNS.items():
+                    self.columns[key][i] = value(info)
+        self.changed.clear()
+        return self.columns
 
     def count_pods(self, matches: Matches, terminating: bool = True) -> dict[str, int]:
         """Node name -> how many of its pods `matches(namespace, labels)` (terminating ones only if asked)."""

@@ -13,9 +13,12 @@
 Big clusters stay fast the way kube-scheduler stays fast: each plugin's
 PreFilter and PreScore compute what it needs once per cycle (the pod's
 requests, pod counts per domain from the cache's index), so Filter and
-Score, called once per node, only look things up; a PreFilter that says
-SKIP has its Filter left out. Records (what every plugin said about every
-node) are kept only when asked for.
+Score only look things up; a PreFilter that says SKIP has its Filter left
+out. Where kube-scheduler runs Filter and Score in 16 goroutines, k8slite
+asks vectorised plugins about a whole batch of nodes at once
+(framework.Nodes: one NumPy operation for all of them) and other plugins
+node by node. Records (what every plugin said about every node) are kept
+only when asked for.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from k8slite.api.pod import Pod
 from k8slite.scheduler.cache import SchedulerCache
-from k8slite.scheduler.framework import SKIP, CycleState, NodeInfo, Status
+from k8slite.scheduler.framework import SKIP, CycleState, NodeInfo, Nodes, Status
 from k8slite.scheduler.profile import Profile
 from k8slite.scheduler.record import PASSED, SchedulingRecord
 
@@ -57,7 +62,14 @@ def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
 def new_state(cache: SchedulerCache) -> CycleState:
     """What every plugin may read this cycle: the nodes, the pods with affinity terms, the pod counts."""
     return CycleState(all_nodes=cache.node_list(), node_infos=cache.nodes, affinity_pods=cache.affinity_pods(),
-                      pod_counts=cache.count_pods)
+                      pod_counts=cache.count_pods, table=cache.table())
+
+
+def batch(state: CycleState, nodes: list[NodeInfo]) -> Nodes:
+    """The nodes as a batch for vectorised plugins, with the cache's columns when they are the cache's nodes."""
+    if "table" in state and nodes is state.get("all_nodes"):
+        return Nodes(nodes, state["table"])
+    return Nodes(nodes)
 
 
 def run_filters(filters: list[Any], state: CycleState, pod: Pod, node: NodeInfo,
@@ -81,60 +93,122 @@ def pre_filter(profile: Profile, state: CycleState, pod: Pod, nodes: list[NodeIn
     return [Skipped(p) if p.NAME in skipped else p for p in profile.filters]
 
 
-def find_feasible(profile: Profile, state: CycleState, pod: Pod, nodes: list[NodeInfo], start: int,
-                  record: SchedulingRecord | None) -> tuple[list[NodeInfo], dict[str, Status], int]:
-    filters = pre_filter(profile, state, pod, nodes)
+def first_rejections(filters: list[Any], state: CycleState, pod: Pod, nodes: Nodes) -> np.ndarray:
+    """Per node, the index of the first filter that rejects it, or -1 if all pass.
+
+    A vectorised filter answers for every node at once; any other filter is
+    asked node by node, only about nodes no earlier filter rejected."""
+    first = np.full(len(nodes), -1)
+    for k, plugin in enumerate(filters):
+        if isinstance(plugin, Skipped):
+            continue
+        if hasattr(plugin, "filter_nodes"):
+            passes = plugin.filter_nodes(state, pod, nodes)
+        else:
+            passes = np.array([first[i] >= 0 or plugin.filter(state, pod, nodes.info(i)) is None
+                               for i in range(len(nodes))], bool)
+        first[(first < 0) & ~passes] = k
+    return first
+
+
+def find_feasible(profile: Profile, state: CycleState, pod: Pod, nodes: Nodes, start: int,
+                  record: SchedulingRecord | None) -> tuple[list[int], dict[str, Status], int]:
+    """The positions of the feasible nodes in `nodes`, why the others said no, and how many were looked at.
+
+    Nodes are taken from `start` on, round the list, in chunks of as many nodes
+    as are wanted, until enough fit; the last chunk is cut at the node that
+    made enough."""
+    filters = pre_filter(profile, state, pod, nodes.every)
     if record is None:  # nobody will read the verdicts: do not even call the skipped filters
         filters = [p for p in filters if not isinstance(p, Skipped)]
     wanted = num_feasible_nodes_to_find(len(nodes), profile.percentage_of_nodes_to_score)
-    feasible: list[NodeInfo] = []
+    feasible: list[int] = []
     statuses: dict[str, Status] = {}
-    for i in range(len(nodes)):
-        node = nodes[(start + i) % len(nodes)]
-        verdicts = None if record is None else record.filters.setdefault(node.name, {})
-        status = run_filters(filters, state, pod, node, verdicts)
-        if status is None:
-            feasible.append(node)
-            if len(feasible) == wanted:
-                break
-        else:
+    processed = 0
+    while processed < len(nodes) and len(feasible) < wanted:
+        size = min(wanted, len(nodes) - processed)
+        positions = (start + processed + np.arange(size)) % len(nodes)
+        first = first_rejections(filters, state, pod, nodes.subset(positions))
+        fits = np.flatnonzero(first < 0)
+        still = wanted - len(feasible)
+        cut = int(fits[still - 1]) + 1 if len(fits) >= still else size
+        feasible += positions[fits[fits < cut]].tolist()
+        for i in np.flatnonzero(first[:cut] >= 0).tolist():  # why each rejected node said no
+            node, k = nodes.info(positions[i]), int(first[i])
+            status = run_filters(filters[k:k + 1], state, pod, node)
+            assert status is not None, f"{filters[k].NAME}: filter and filter_nodes disagree on {node.name}"
             statuses[node.name] = status
-    return feasible, statuses, len(feasible) + len(statuses)
+        if record is not None:
+            for i in range(cut):
+                name = nodes.info(positions[i]).name
+                record.filters[name] = verdicts(filters, int(first[i]), statuses.get(name))
+        processed += cut
+    return feasible, statuses, processed
 
 
-def prioritize(profile: Profile, state: CycleState, pod: Pod, feasible: list[NodeInfo],
-               record: SchedulingRecord | None) -> dict[str, int]:
-    """Every score plugin over the feasible nodes; the weighted totals per node."""
-    totals = {n.name: 0 for n in feasible}
+def verdicts(filters: list[Any], first: int, status: Status | None) -> dict[str, str]:
+    """What each filter said about a node: passed, up to the first that rejected it."""
+    asked = filters if first < 0 else filters[:first + 1]
+    said = {p.NAME: PASSED for p in asked}
+    if status is not None:
+        said[status.plugin] = ", ".join(status.reasons)
+    return said
+
+
+def plugin_scores(plugin: Any, state: CycleState, pod: Pod, nodes: Nodes) -> tuple[np.ndarray, np.ndarray]:
+    """One score plugin's raw and normalized scores, an entry per node (vectorised, or node by node)."""
+    if hasattr(plugin, "score_nodes"):
+        raw = plugin.score_nodes(state, pod, nodes)
+        if hasattr(plugin, "normalize_nodes"):
+            return raw, plugin.normalize_nodes(state, pod, nodes, raw)
+        if not hasattr(plugin, "normalize_score"):
+            return raw, raw
+        scores = dict(zip(nodes.names, raw.tolist()))
+    else:
+        scores = {n.name: plugin.score(state, pod, n) for n in nodes.infos}
+        raw = np.array(list(scores.values()), np.int64)
+    if not hasattr(plugin, "normalize_score"):
+        return raw, raw
+    normalized = plugin.normalize_score(state, pod, scores)
+    return raw, np.array([normalized[name] for name in nodes.names], np.int64)
+
+
+def prioritize(profile: Profile, state: CycleState, pod: Pod, feasible: Nodes,
+               record: SchedulingRecord | None) -> np.ndarray:
+    """Every score plugin over the feasible nodes; the weighted total of each."""
+    totals = np.zeros(len(feasible), np.int64)
     for plugin, weight in profile.scores:
         if hasattr(plugin, "pre_score") and not plugin.pre_score(state, pod, feasible):
             if record is not None:  # the plugin skips this pod: every node scores 0
-                record.add_scores(plugin.NAME, weight, dict.fromkeys(totals, 0), dict.fromkeys(totals, 0))
+                zeros = dict.fromkeys(feasible.names, 0)
+                record.add_scores(plugin.NAME, weight, zeros, zeros)
             continue
-        raw = {n.name: plugin.score(state, pod, n) for n in feasible}
-        normalized = plugin.normalize_score(state, pod, raw) if hasattr(plugin, "normalize_score") else raw
-        for name, score in normalized.items():
-            totals[name] += weight * score
+        raw, normalized = plugin_scores(plugin, state, pod, feasible)
+        totals += weight * normalized
         if record is not None:
-            record.add_scores(plugin.NAME, weight, raw, normalized)
+            record.add_scores(plugin.NAME, weight, dict(zip(feasible.names, raw.tolist())),
+                              dict(zip(feasible.names, normalized.tolist())))
     return totals
 
 
-def select_host(totals: dict[str, int], rng: random.Random) -> str:
-    best = max(totals.values())
-    return rng.choice(sorted(name for name, total in totals.items() if total == best))
+def select_host(nodes: Nodes, totals: np.ndarray, rng: random.Random) -> str:
+    """The node with the highest total; among ties, a random one (the seeded rng, names sorted)."""
+    tied = np.sort(nodes.rows[totals == totals.max()])  # rows are in name order
+    return nodes.every[rng.choice(tied)].name
 
 
 def schedule_pod(profile: Profile, state: CycleState, pod: Pod, nodes: list[NodeInfo], start: int,
                  rng: random.Random, keep_record: bool = True) -> Result:
     """Filter, score and select a node for pod; state comes from new_state(cache)."""
     record = SchedulingRecord(f"{pod.namespace}/{pod.name}") if keep_record else None
-    feasible, statuses, processed = find_feasible(profile, state, pod, nodes, start, record)
-    if not feasible:
+    every = batch(state, nodes)
+    positions, statuses, processed = find_feasible(profile, state, pod, every, start, record)
+    if not positions:
         return Result("", statuses, processed, record)
-    if len(feasible) == 1:
-        return Result(feasible[0].name, statuses, processed, selected(record, feasible[0].name))
-    node = select_host(prioritize(profile, state, pod, feasible, record), rng)
+    if len(positions) == 1:
+        return Result(nodes[positions[0]].name, statuses, processed, selected(record, nodes[positions[0]].name))
+    feasible = every.subset(np.array(positions))
+    node = select_host(feasible, prioritize(profile, state, pod, feasible, record), rng)
     return Result(node, statuses, processed, selected(record, node))
 
 

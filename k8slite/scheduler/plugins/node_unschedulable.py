@@ -6,16 +6,23 @@ the taint node.kubernetes.io/unschedulable:NoSchedule that stands for it.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from k8slite.api.pod import Pod, Taint
-from k8slite.scheduler.framework import CycleState, NodeInfo, Status, unresolvable
+from k8slite.scheduler.framework import CycleState, NodeInfo, Nodes, Status, unresolvable
 
 NAME = "NodeUnschedulable"
 REASON = "node(s) were unschedulable"
 UNSCHEDULABLE_TAINT = Taint(key="node.kubernetes.io/unschedulable", effect="NoSchedule")
 
 
-def fits(pod: Pod, unschedulable: bool | None) -> bool:
-    return not unschedulable or any(t.tolerates(UNSCHEDULABLE_TAINT) for t in pod.spec.tolerations)
+def fits(pod: Pod, unschedulable: Any) -> Any:
+    """For one node (its spec.unschedulable) or for many (an array of them)."""
+    if any(t.tolerates(UNSCHEDULABLE_TAINT) for t in pod.spec.tolerations):
+        return np.ones_like(unschedulable, bool) if isinstance(unschedulable, np.ndarray) else True
+    return ~unschedulable if isinstance(unschedulable, np.ndarray) else not unschedulable
 
 
 class NodeUnschedulable:
@@ -23,3 +30,7 @@ class NodeUnschedulable:
 
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
         return None if fits(pod, node.node.spec.unschedulable) else unresolvable(REASON)
+
+    def filter_nodes(self, state: CycleState, pod: Pod, nodes: Nodes) -> np.ndarray:
+        passes: np.ndarray = fits(pod, nodes.unschedulable)
+        return passes

@@ -26,17 +26,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from k8slite.api.affinity import TopologySpreadConstraint
 from k8slite.api.meta import LabelSelector
 from k8slite.api.pod import Pod
 from k8slite.scheduler.framework import (
+    MAX_NODE_SCORE,
     SKIP,
     CycleState,
     NodeInfo,
+    Nodes,
     Status,
     count_pods,
     node_infos,
+    score_one,
     unresolvable,
     unschedulable,
 )
@@ -165,27 +171,40 @@ class PodTopologySpread:
                     spread.counts[pair] += count
 
     def score(self, state: CycleState, pod: Pod, node: NodeInfo) -> int:
+        return score_one(self, state, pod, node)
+
+    def score_nodes(self, state: CycleState, pod: Pod, nodes: Nodes) -> np.ndarray:
+        """Per node: the sum over constraints of (pods in its domain) x weight + (maxSkew - 1)."""
         spread: Spread = state[NAME]
-        if node.name in spread.ignored:
-            return 0
-        total = 0.0
+        total = np.zeros(len(nodes))
         for c, weight, matching in zip(spread.constraints, spread.weights, spread.per_node):
-            if c.topology_key in node.labels:
-                if c.topology_key == HOSTNAME:
-                    count = matching.get(node.name, 0)
-                else:
-                    count = spread.counts[(c.topology_key, node.labels[c.topology_key])]
-                total += count * weight + (c.max_skew - 1)
-        return round_half_away(total)
+            values = [n.labels.get(c.topology_key) for n in nodes.infos]
+            if c.topology_key == HOSTNAME:
+                counts = [matching.get(name, 0) for name in nodes.names]
+            else:
+                counts = [spread.counts.get((c.topology_key, v), 0) if v is not None else 0 for v in values]
+            labelled = np.array([v is not None for v in values])
+            total += np.where(labelled, np.array(counts) * weight + (c.max_skew - 1), 0.0)
+        ignored = np.array([name in spread.ignored for name in nodes.names], bool)
+        return np.where(ignored, 0, round_half_away(total))
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: dict[str, int]) -> dict[str, int]:
-        ignored = state[NAME].ignored
-        valid = [s for name, s in scores.items() if name not in ignored]
-        low, high = min(valid, default=0), max(valid, default=0)
-        return {name: 0 if name in ignored else 100 if high == 0 else 100 * (high + low - s) // high
-                for name, s in scores.items()}
+        ignored = np.array([name in state[NAME].ignored for name in scores], bool)
+        return dict(zip(scores, normalize(np.array(list(scores.values()), np.int64), ignored).tolist()))
+
+    def normalize_nodes(self, state: CycleState, pod: Pod, nodes: Nodes, scores: np.ndarray) -> np.ndarray:
+        return normalize(scores, np.array([name in state[NAME].ignored for name in nodes.names], bool))
 
 
-def round_half_away(x: float) -> int:
-    """Go's math.Round (halves away from zero), not Python's round (halves to even)."""
-    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
+def normalize(scores: np.ndarray, ignored: np.ndarray) -> np.ndarray:
+    """The emptiest node scores 100: 100 * (max + min - score) // max; ignored nodes score 0."""
+    valid = scores[~ignored]
+    low, high = int(valid.min(initial=2**62)) if len(valid) else 0, int(valid.max(initial=0))
+    if high == 0:
+        return np.where(ignored, 0, MAX_NODE_SCORE)
+    return np.where(ignored, 0, MAX_NODE_SCORE * (high + low - scores) // high)
+
+
+def round_half_away(x: Any) -> Any:
+    """Go's math.Round (halves away from zero), not Python's round (halves to even); one number or an array."""
+    return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
