@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from k8slite import progress
+from k8slite import heap, progress
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -164,7 +164,8 @@ class Cluster:
 
     def run(self, seconds: float) -> Cluster:
         """Advance the cluster by `seconds` (instant on the virtual clock)."""
-        progress.run(self.clock, self.clock.now + seconds)  # clock.run(until), with a bar if it takes long
+        with heap.frozen():  # long-lived objects out of the garbage collector's way
+            progress.run(self.clock, self.clock.now + seconds)  # clock.run(until), with a bar if it takes long
         return self
 
     def run_until(self, predicate: Callable[[Cluster], bool], timeout: float = 300.0) -> float:

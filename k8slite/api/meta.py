@@ -139,19 +139,24 @@ class KubeObject:
 
 
 ATOMIC = (str, int, float, bool, type(None))
+ATOMIC_TYPES = frozenset(ATOMIC)
 
 
 def clone(value: Any) -> Any:
-    """copy.deepcopy for API objects (dataclasses, lists, dicts, scalars), several times faster."""
-    if isinstance(value, ATOMIC):
-        return value
+    """copy.deepcopy for API objects (dataclasses, lists, dicts, scalars), several times faster.
+
+    Most leaves are strings and numbers: they are shared, not visited (no call per leaf)."""
     kind = type(value)
+    if kind in ATOMIC_TYPES:
+        return value
     if kind is list:
-        return [clone(v) for v in value]
+        return [v if type(v) in ATOMIC_TYPES else clone(v) for v in value]
     if kind is dict:
-        return {k: clone(v) for k, v in value.items()}
-    if hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__"):
+        return {k: v if type(v) in ATOMIC_TYPES else clone(v) for k, v in value.items()}
+    if hasattr(kind, "__dataclass_fields__") and hasattr(value, "__dict__"):
         new = object.__new__(kind)
-        new.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
+        new.__dict__.update({k: v if type(v) in ATOMIC_TYPES else clone(v) for k, v in value.__dict__.items()})
         return new
+    if isinstance(value, ATOMIC):  # a subclass of str or int (an enum)
+        return value
     return copy.deepcopy(value)

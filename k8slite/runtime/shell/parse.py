@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from k8slite.runtime.shell.lexer import Lexer, Lit, Part, ShellSyntaxError, Token, Word, fail
 
@@ -280,8 +281,12 @@ def split_assignment(word: Word) -> tuple[str, Word] | None:
     return match.group(1), Word(rest + word.parts[1:])
 
 
+@lru_cache(maxsize=512)
 def parse(text: str) -> Script:
-    """Parse a whole script; raises ShellSyntaxError."""
+    """Parse a whole script; raises ShellSyntaxError.
+
+    Trees are never changed once parsed, so a script that a thousand containers
+    run (a Deployment's command) is parsed once."""
     parser = Parser(text)
     script = parser.script(required=False)
     if parser.tok.kind != "eof":

@@ -22,6 +22,13 @@ def node_affinity_of(pod: Pod) -> NodeAffinitySpec | None:
     return pod.spec.affinity.node_affinity if pod.spec.affinity else None
 
 
+def has_required(pod: Pod) -> bool:
+    """Does the pod restrict its nodes at all (a nodeSelector or required node affinity)?"""
+    affinity = node_affinity_of(pod)
+    return bool(pod.spec.node_selector) or (
+        affinity is not None and affinity.required_during_scheduling_ignored_during_execution is not None)
+
+
 def required_matches(pod: Pod, labels: dict[str, str], name: str = "") -> bool:
     """nodeSelector AND required node affinity (RequiredNodeAffinity.Match)."""
     if any(labels.get(k) != v for k, v in pod.spec.node_selector.items()):
@@ -41,9 +48,7 @@ class NodeAffinity:
     NAME = NAME
 
     def pre_filter(self, state: CycleState, pod: Pod, nodes: list[NodeInfo]) -> str | None:
-        affinity = node_affinity_of(pod)
-        required = affinity.required_during_scheduling_ignored_during_execution if affinity else None
-        return SKIP if required is None and not pod.spec.node_selector else None
+        return None if has_required(pod) else SKIP
 
     def filter(self, state: CycleState, pod: Pod, node: NodeInfo) -> Status | None:
         return None if required_matches(pod, node.labels, node.name) else unresolvable(REASON)

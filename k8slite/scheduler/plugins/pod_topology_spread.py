@@ -46,7 +46,7 @@ from k8slite.scheduler.framework import (
     unresolvable,
     unschedulable,
 )
-from k8slite.scheduler.plugins.node_affinity import required_matches
+from k8slite.scheduler.plugins.node_affinity import has_required, required_matches
 
 NAME = "PodTopologySpread"
 REASON = "node(s) didn't match pod topology spread constraints"
@@ -158,11 +158,16 @@ class PodTopologySpread:
         return True
 
     def count_all(self, spread: Spread, pod: Pod, nodes: dict[str, NodeInfo], require_all: bool) -> None:
-        """Add the matching pods of every node (not only the feasible ones) to its domain's count."""
+        """Add the matching pods of every node (not only the feasible ones) to its domain's count.
+
+        Hostname domains are single nodes: score() reads their counts directly."""
+        restricted = has_required(pod)
         for c, matching in zip(spread.constraints, spread.per_node):
+            if c.topology_key == HOSTNAME:
+                continue
             for name, count in matching.items():
                 node = nodes[name]
-                if not required_matches(pod, node.labels, node.name):
+                if restricted and not required_matches(pod, node.labels, node.name):
                     continue
                 if require_all and not has_keys(node, spread.constraints):
                     continue
