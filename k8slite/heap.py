@@ -20,7 +20,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
 RUN_THRESHOLD = 50_000  # new objects between two young collections during a run (CPython's default: 700)
 
 

@@ -134,12 +134,14 @@ class WorkQueue:
     def __init__(self, clock: VirtualClock, process: Callable[[str], None]) -> None:
         self.clock, self.process = clock, process
         self.pending: list[str] = []
+        self.queued: set[str] = set()  # the keys of pending, to ask "already queued?" at once
         self.delayed: dict[str, Timer] = {}
         self._scheduled = False
 
     def add(self, key: str) -> None:
-        if key not in self.pending:
+        if key not in self.queued:
             self.pending.append(key)
+            self.queued.add(key)
         if not self._scheduled:
             self._scheduled = True
             self.clock.call_soon(self.run)
@@ -162,6 +164,7 @@ class WorkQueue:
         informers have caught up with the writes that this batch made."""
         self._scheduled = False
         batch, self.pending = self.pending, []
+        self.queued = set()
         for key in batch:
             self.process(key)
 

@@ -35,6 +35,7 @@ from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
 from k8slite.podstatus import restart_policy_for, should_restart
 from k8slite.prober import Prober, ProbeWorker
 from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime
+from k8slite.store import FieldMatch
 from k8slite.volumes import VolumeManager
 
 STATUS_UPDATE_PERIOD = 10.0
@@ -76,6 +77,11 @@ class PodRecord:
     containers: dict[str, ContainerRecord] = field(default_factory=dict)
     allocated: str = ""  # the address IPAM reserved (a real runtime may have given the pod another)
 
+
+
+def node_name_of(obj: KubeObject) -> str | None:
+    """A pod's spec.nodeName (None for anything else): what a kubelet's pod watch selects on."""
+    return obj.spec.node_name if isinstance(obj, Pod) else None
 
 class Kubelet:
     """One node's agent. `start()` joins the cluster; `stop()` is the machine going down."""
@@ -122,9 +128,10 @@ class Kubelet:
             record.prober.stop()
         self.runtime.crash()
 
-    def is_mine(self, obj: KubeObject) -> bool:
+    @property
+    def is_mine(self) -> FieldMatch:
         """The field selector spec.nodeName=<this node>."""
-        return isinstance(obj, Pod) and obj.spec.node_name == self.node_name
+        return FieldMatch("spec.nodeName", node_name_of, self.node_name)
 
     def register_node(self) -> None:
         try:

@@ -55,6 +55,24 @@ class RevisionMismatch(Exception):
     """A compare-and-swap whose expected revision is not the key's revision."""
 
 
+@dataclass(frozen=True)
+class FieldMatch:
+    """A field selector such as spec.nodeName=node-1, used as a watch's `match`.
+
+    `field` names it, `read(value)` reads it, `wanted` is the value to match.
+    The store keeps such watches by field and wanted value, so a write is
+    offered only to the watches that want its value: a pod bound to node-7
+    wakes node-7's kubelet, not all 5,000 (kube-apiserver's watch cache
+    indexes pods by spec.nodeName for the kubelets' watches the same way)."""
+
+    field: str
+    read: Callable[[Any], Any]
+    wanted: Any
+
+    def __call__(self, value: Any) -> bool:
+        return bool(self.read(value) == self.wanted)
+
+
 class Watch:
     """Events under a prefix, queued until the watcher drains them."""
 
@@ -88,6 +106,8 @@ class Store:
         self._history: deque[WatchEvent] = deque(maxlen=history)
         self._watches: dict[str, list[Watch]] = {}  # prefix ending in "/" -> its watches
         self._other_watches: list[Watch] = []  # prefixes that end elsewhere: asked one by one
+        # prefix -> field -> (how to read it, wanted value -> watches): the FieldMatch watches
+        self._field_watches: dict[str, dict[str, tuple[Callable[[Any], Any], dict[Any, list[Watch]]]]] = {}
         self._opened = 0
 
     def get(self, key: str) -> tuple[Any, int] | None:
@@ -130,7 +150,10 @@ class Store:
                                 if e.revision > from_revision and watch.wants(e))
         self._opened += 1
         watch.seq = self._opened
-        if prefix.endswith("/"):
+        if prefix.endswith("/") and isinstance(match, FieldMatch):
+            by_field = self._field_watches.setdefault(prefix, {})
+            by_field.setdefault(match.field, (match.read, {}))[1].setdefault(match.wanted, []).append(watch)
+        elif prefix.endswith("/"):
             self._watches.setdefault(prefix, []).append(watch)
         else:
             self._other_watches.append(watch)
@@ -156,23 +179,30 @@ class Store:
 
     def _publish(self, event: WatchEvent) -> None:
         self._history.append(event)
-        for watch in self._watches_of(event.key):
+        for watch in self._watches_of(event.key, event.value):
             if watch.match is None or watch.match(event.value):
                 watch.events.append(event)
                 if watch.notify:
                     watch.notify()
 
-    def _watches_of(self, key: str) -> Sequence[Watch]:
-        """The open watches whose prefix the key starts with, in the order they were opened."""
+    def _watches_of(self, key: str, value: Any = None) -> Sequence[Watch]:
+        """The open watches whose prefix the key starts with (field watches: only those wanting the
+        value's field), in the order they were opened."""
         found = [w for w in self._other_watches if not w.stopped and key.startswith(w.prefix)]
+        lists = 1 if found else 0
         end = key.find("/")
         while end >= 0:
-            watches = self._watches.get(key[:end + 1])
-            if watches:
-                if any(w.stopped for w in watches):
-                    watches[:] = [w for w in watches if not w.stopped]
-                found.extend(watches)
+            prefix = key[:end + 1]
+            watches = [self._watches.get(prefix)]
+            for read, by_value in self._field_watches.get(prefix, {}).values():
+                watches.append(by_value.get(read(value)))
+            for some in watches:
+                if some:
+                    if any(w.stopped for w in some):
+                        some[:] = [w for w in some if not w.stopped]
+                    found.extend(some)
+                    lists += 1
             end = key.find("/", end + 1)
-        if len(found) > 1:
+        if lists > 1:  # each list is in opening order already
             found.sort(key=lambda w: w.seq)
         return found
