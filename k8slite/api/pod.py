@@ -293,7 +293,10 @@ class PodStatus:
         "resize", "resourceClaimStatuses"})
 
     def condition(self, type_: str) -> PodCondition | None:
-        return next((c for c in self.conditions if c.type == type_), None)
+        for c in self.conditions:
+            if c.type == type_:
+                return c
+        return None
 
 
 @dataclass

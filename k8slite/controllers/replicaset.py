@@ -54,11 +54,6 @@ def available_at(pod: Pod, min_ready_seconds: float) -> float:
     return (since or 0.0) + min_ready_seconds
 
 
-def is_available(pod: Pod, min_ready_seconds: float, now: float) -> bool:
-    """podutil.IsPodAvailable: Ready, and for at least minReadySeconds."""
-    return pod.is_ready() and available_at(pod, min_ready_seconds) <= now
-
-
 def deletion_rank(pod: Pod) -> tuple[int, int, int, float]:
     """Which pods go first when scaling down: unscheduled, pending, not ready, then the youngest."""
     return (1 if pod.spec.node_name else 0, {"Pending": 0, "Unknown": 1}.get(pod.status.phase, 2),
@@ -177,11 +172,12 @@ class ReplicaSetController(Controller):
         status.replicas = len(active)
         status.fully_labeled_replicas = sum(1 for p in active if rs.spec.template.metadata.labels.items()
                                             <= p.metadata.labels.items())
-        status.ready_replicas = sum(1 for p in active if p.is_ready())
+        ready = [p for p in active if p.is_ready()]
+        status.ready_replicas = len(ready)
         min_ready = rs.spec.min_ready_seconds or 0
-        status.available_replicas = sum(1 for p in active if is_available(p, min_ready, self.clock.now))
-        waiting = [available_at(p, min_ready) for p in active if p.is_ready()
-                   and not is_available(p, min_ready, self.clock.now)]
+        since = [available_at(p, min_ready) for p in ready]  # podutil.IsPodAvailable: Ready for minReadySeconds
+        status.available_replicas = sum(1 for t in since if t <= self.clock.now)
+        waiting = [t for t in since if t > self.clock.now]
         if waiting:  # look again when the next ready pod has been ready for minReadySeconds
             self.queue.add_after(object_key(rs), min(waiting) - self.clock.now)
         status.observed_generation = rs.metadata.generation
