@@ -86,7 +86,7 @@ class Scheduler:
         key = object_key(obj)
         was_placed = key in self.cache.pods
         if event_type == "DELETED":
-            self.cache.remove_pod(key)
+            self.cache.delete_pod(obj)
             self.queue.done(key)
         else:
             self.cache.set_pod(obj)

@@ -52,6 +52,7 @@ class SchedulerCache:
         self.row: dict[str, int] = {}  # node name -> its row in the table
         self.table_generation = -1
         self.changed: set[str] = set()  # nodes whose rows are out of date
+        self.requests: dict[str, tuple[Resources, Resources]] = {}  # pod uid -> requests (requests_of)
 
     # ------------------------------------------------------------ nodes
     def set_node(self, node: Node) -> None:
@@ -91,6 +92,11 @@ class SchedulerCache:
             else:
                 self.count(info, pod, +1)
 
+    def delete_pod(self, pod: Pod) -> None:
+        """The pod is gone from the cluster: take it off its node and forget its requests."""
+        self.remove_pod(object_key(pod))
+        self.requests.pop(pod.metadata.uid, None)
+
     def remove_pod(self, key: str) -> None:
         pod = self.pods.pop(key, None)
         if pod is None:
@@ -104,7 +110,7 @@ class SchedulerCache:
 
     def count(self, info: NodeInfo, pod: Pod, sign: int) -> None:
         key = object_key(pod)
-        exact, non_zero = pod_requests(pod), pod_requests(pod, non_zero=True)
+        exact, non_zero = self.requests_of(pod)
         if sign > 0:
             info.pods[key] = pod
         else:
@@ -113,6 +119,17 @@ class SchedulerCache:
         info.non_zero_requested = info.non_zero_requested + scaled(non_zero, sign)
         self.changed.add(info.name)
         self.count_group(pod, info.name, sign)
+
+    def requests_of(self, pod: Pod) -> tuple[Resources, Resources]:
+        """The pod's requests, exact and with the scoring defaults, summed once per pod: a pod's
+        resources do not change once it exists (in-place resize is alpha in 1.32, off by default)."""
+        uid = pod.metadata.uid
+        found = self.requests.get(uid) if uid else None
+        if found is None:
+            found = pod_requests(pod), pod_requests(pod, non_zero=True)
+            if uid:
+                self.requests[uid] = found
+        return found
 
     def count_group(self, pod: Pod, node_name: str, sign: int) -> None:
         group = label_group(pod)

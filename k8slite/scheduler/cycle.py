@@ -112,8 +112,8 @@ def first_rejections(filters: list[Any], state: CycleState, pod: Pod, nodes: Nod
 
 
 def find_feasible(profile: Profile, state: CycleState, pod: Pod, nodes: Nodes, start: int,
-                  record: SchedulingRecord | None) -> tuple[list[int], dict[str, Status], int]:
-    """The positions of the feasible nodes in `nodes`, why the others said no, and how many were looked at.
+                  record: SchedulingRecord | None) -> tuple[Nodes, dict[str, Status], int]:
+    """The feasible nodes, why the others said no, and how many nodes were looked at.
 
     Nodes are taken from `start` on, round the list, in chunks of as many nodes
     as are wanted, until enough fit; the last chunk is cut at the node that
@@ -143,7 +143,7 @@ def find_feasible(profile: Profile, state: CycleState, pod: Pod, nodes: Nodes, s
                 name = nodes.info(positions[i]).name
                 record.filters[name] = verdicts(filters, int(first[i]), statuses.get(name))
         processed += cut
-    return feasible, statuses, processed
+    return nodes.subset(np.array(feasible, int)), statuses, processed
 
 
 def verdicts(filters: list[Any], first: int, status: Status | None) -> dict[str, str]:
@@ -193,21 +193,20 @@ def prioritize(profile: Profile, state: CycleState, pod: Pod, feasible: Nodes,
 
 def select_host(nodes: Nodes, totals: np.ndarray, rng: random.Random) -> str:
     """The node with the highest total; among ties, a random one (the seeded rng, names sorted)."""
-    tied = np.sort(nodes.rows[totals == totals.max()])  # rows are in name order
-    return nodes.every[rng.choice(tied)].name
+    tied = nodes.subset(np.flatnonzero(totals == totals.max()))
+    chosen: NodeInfo = rng.choice(tied.by_name())
+    return chosen.name
 
 
 def schedule_pod(profile: Profile, state: CycleState, pod: Pod, nodes: list[NodeInfo], start: int,
                  rng: random.Random, keep_record: bool = True) -> Result:
     """Filter, score and select a node for pod; state comes from new_state(cache)."""
     record = SchedulingRecord(f"{pod.namespace}/{pod.name}") if keep_record else None
-    every = batch(state, nodes)
-    positions, statuses, processed = find_feasible(profile, state, pod, every, start, record)
-    if not positions:
+    feasible, statuses, processed = find_feasible(profile, state, pod, batch(state, nodes), start, record)
+    if not len(feasible):
         return Result("", statuses, processed, record)
-    if len(positions) == 1:
-        return Result(nodes[positions[0]].name, statuses, processed, selected(record, nodes[positions[0]].name))
-    feasible = every.subset(np.array(positions))
+    if len(feasible) == 1:
+        return Result(feasible[0].name, statuses, processed, selected(record, feasible[0].name))
     node = select_host(feasible, prioritize(profile, state, pod, feasible, record), rng)
     return Result(node, statuses, processed, selected(record, node))
 

@@ -151,6 +151,10 @@ class Nodes:
         """The nodes at these positions of this batch."""
         return Nodes(self.every, self.table, self.rows[positions])
 
+    def by_name(self) -> Nodes:
+        """The same nodes, sorted by name (`every` is, so sorting the rows does it)."""
+        return Nodes(self.every, self.table, np.sort(self.rows))
+
     @cached_property
     def infos(self) -> list[NodeInfo]:
         return [self.every[i] for i in self.rows.tolist()]
