@@ -126,6 +126,7 @@ class Nodes:
                  rows: np.ndarray | None = None) -> None:
         self.every, self.table = every, table
         self.rows = np.arange(len(every)) if rows is None else rows
+        self.labels: dict[str, list[str | None]] = {}  # label key -> each node's value (label())
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -150,6 +151,13 @@ class Nodes:
     def subset(self, positions: np.ndarray) -> Nodes:
         """The nodes at these positions of this batch."""
         return Nodes(self.every, self.table, self.rows[positions])
+
+    def label(self, key: str) -> list[str | None]:
+        """Each node's value of the label `key` (None where it has none), read once per batch."""
+        if key not in self.labels:
+            every = self.every
+            self.labels[key] = [every[i].node.metadata.labels.get(key) for i in self.rows.tolist()]
+        return self.labels[key]
 
     def by_name(self) -> Nodes:
         """The same nodes, sorted by name (`every` is, so sorting the rows does it)."""

@@ -140,15 +140,17 @@ class PodTopologySpread:
             return False
         require_all = bool(pod.spec.topology_spread_constraints)
         spread = Spread(constraints)
+        batch = nodes if isinstance(nodes, Nodes) else Nodes(list(nodes))
+        values = [batch.label(c.topology_key) for c in constraints]
+        if require_all:  # nodes without every topology key are left out (scored 0)
+            spread.ignored = {name for name, *have in zip(batch.names, *values) if None in have}
         sizes = [0] * len(constraints)
-        for node in nodes:
-            if require_all and not has_keys(node, constraints):
-                spread.ignored.add(node.name)
-                continue
-            for i, c in enumerate(constraints):
-                pair = (c.topology_key, node.labels.get(c.topology_key, ""))
-                if c.topology_key != HOSTNAME and pair not in spread.counts:
-                    spread.counts[pair] = 0
+        for i, c in enumerate(constraints):
+            if c.topology_key == HOSTNAME:
+                continue  # each node is its own domain: score() reads its count directly
+            for value in {v or "" for name, v in zip(batch.names, values[i]) if name not in spread.ignored}:
+                if (c.topology_key, value) not in spread.counts:  # a key two constraints share counts once
+                    spread.counts[(c.topology_key, value)] = 0
                     sizes[i] += 1
         spread.per_node = [count_matching(state, c.label_selector, pod.namespace) for c in constraints]
         self.count_all(spread, pod, node_infos(state), require_all)
@@ -183,7 +185,7 @@ class PodTopologySpread:
         spread: Spread = state[NAME]
         total = np.zeros(len(nodes))
         for c, weight, matching in zip(spread.constraints, spread.weights, spread.per_node):
-            values = [n.labels.get(c.topology_key) for n in nodes.infos]
+            values = nodes.label(c.topology_key)
             if c.topology_key == HOSTNAME:
                 counts = [matching.get(name, 0) for name in nodes.names]
             else:
