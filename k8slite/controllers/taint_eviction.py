@@ -9,7 +9,8 @@ Every pod gets 300 s for `not-ready` and `unreachable` from the API server's
 defaults, so a dead node's pods go five minutes after the node is tainted.
 Before deleting a pod it sets the pod's condition DisruptionTarget (True,
 reason DeletionByTaintManager), so whoever reads the pod later knows why it
-went.
+went. A node update whose NoExecute taints did not change (a heartbeat) wakes
+no pod (NodeUpdated returns early on equal taints).
 """
 
 from __future__ import annotations
@@ -50,9 +51,17 @@ class TaintEvictionController(Controller):
         self.nodes = Informer(api, "nodes", self.node_changed)
         self.pods = Informer(api, "pods", self.enqueue)
         self.pods.add_index("spec.nodeName", lambda pod: pod.spec.node_name)  # type: ignore[attr-defined]
+        self.taints: dict[str, list[Taint]] = {}  # node name -> its NoExecute taints, as last seen
 
     def node_changed(self, event_type: str, obj: KubeObject) -> None:
-        for pod in self.pods.by_index("spec.nodeName", obj.name):  # not every pod of the cluster, every heartbeat
+        assert isinstance(obj, Node)
+        taints = [] if event_type == "DELETED" else [t for t in obj.spec.taints if t.effect == "NoExecute"]
+        if obj.name in self.taints and self.taints[obj.name] == taints:
+            return  # a heartbeat, a label: nothing for the taint manager
+        self.taints[obj.name] = taints
+        if event_type == "DELETED":
+            del self.taints[obj.name]
+        for pod in self.pods.by_index("spec.nodeName", obj.name):  # the node's pods, not every pod
             if isinstance(pod, Pod):
                 self.queue.add(object_key(pod))
 

@@ -13,7 +13,9 @@ probability 1/n, else the second with 1/(n-1), ... the last always, which
 gives each backend 1/n. A long-lived connection stays on the pod it got;
 only new connections spread. With `sessionAffinity: ClientIP` the `recent`
 module remembers each client's pod for timeoutSeconds (10800 by default).
-A NodePort Service is also reachable at every node's IP on its nodePort.
+A NodePort Service is also reachable at every node's IP on its nodePort:
+each kube-proxy opens it on its own node's addresses (it watches only its
+own Node, with the field selector metadata.name=<node>, as kube-proxy does).
 A Service without ready endpoints rejects connections (Connection refused).
 
 Randomness comes from the cluster's seeded rng: same seed, same choices.
@@ -26,12 +28,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.service import SERVICE_NAME_LABEL, EndpointSlice, Service, ServicePort
 from k8slite.apiserver import APIServer
 from k8slite.informer import Informer
+from k8slite.store import FieldMatch
 
 Backend = tuple[str, int]  # pod IP, port
+
+
+def name_of(obj: KubeObject) -> str:
+    return obj.metadata.name
 
 
 @dataclass
@@ -75,14 +83,14 @@ class KubeProxy:
         self.affinity: dict[tuple[str, str], tuple[Backend, float]] = {}
         self.services = Informer(api, "services", self.changed)
         self.slices = Informer(api, "endpointslices", self.changed)
-        self.nodes = Informer(api, "nodes", self.node_changed)
+        self.nodes = Informer(api, "nodes", self.node_changed, match=FieldMatch("metadata.name", name_of, node_name))
 
     def changed(self, event_type: str, obj: object) -> None:
         self.dirty = True  # syncProxyRules runs before the next connection
 
     def node_changed(self, event_type: str, obj: object) -> None:
         if event_type != "MODIFIED":
-            self.dirty = True  # a node joined or left: NodePort rules on its address
+            self.dirty = True  # its node registered (or went): NodePort rules on its address
 
     def rules(self) -> dict[tuple[str, int], ServiceRule]:
         """(virtual IP or node IP, port) -> the rule for it: syncProxyRules."""
