@@ -19,6 +19,7 @@ pod of the cluster, which matters when every node heartbeat asks.
 
 from __future__ import annotations
 
+import bisect
 import builtins
 from collections.abc import Callable
 from typing import Any
@@ -40,27 +41,33 @@ class Indexer(dict[str, KubeObject]):
     """An informer's cache, key -> object, that can also keep keys by index (client-go's cache.Indexer).
 
     Writes go through `cache[key] = obj` and `pop`, so the indexes follow every
-    change, the informer's and a controller's own "assumed" writes alike."""
+    change, the informer's and a controller's own "assumed" writes alike. Each
+    index value keeps its keys sorted, so by_index() needs no sort."""
 
     def __init__(self) -> None:
         super().__init__()
         self.indexers: dict[str, Callable[[KubeObject], str]] = {}
-        self.indexes: dict[str, dict[str, set[str]]] = {}  # index name -> value -> keys
+        self.indexes: dict[str, dict[str, list[str]]] = {}  # index name -> value -> keys, sorted
 
     def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
         self.indexers[name], self.indexes[name] = indexer, {}
-        for key, obj in self.items():
-            self.indexes[name].setdefault(indexer(obj), set()).add(key)
+        for key in sorted(self):
+            self.indexes[name].setdefault(indexer(self[key]), []).append(key)
 
     def by_index(self, name: str, value: str) -> list[KubeObject]:
         """The objects whose index `name` is `value`, sorted by key (Indexer.ByIndex)."""
-        return [self[key] for key in sorted(self.indexes[name].get(value, ()))]
+        return [self[key] for key in self.indexes[name].get(value, ())]
 
     def __setitem__(self, key: str, obj: KubeObject) -> None:
-        if self.indexers:
-            self.unindex(key)
-            for name, indexer in self.indexers.items():
-                self.indexes[name].setdefault(indexer(obj), set()).add(key)
+        old = self.get(key)
+        for name, indexer in self.indexers.items():
+            value = indexer(obj)
+            if old is not None:
+                before = indexer(old)
+                if before == value:
+                    continue
+                self.drop_key(name, before, key)
+            bisect.insort(self.indexes[name].setdefault(value, []), key)
         super().__setitem__(key, obj)
 
     def __delitem__(self, key: str) -> None:
@@ -75,7 +82,13 @@ class Indexer(dict[str, KubeObject]):
         old = self.get(key)
         if old is not None:
             for name, indexer in self.indexers.items():
-                self.indexes[name].get(indexer(old), set()).discard(key)
+                self.drop_key(name, indexer(old), key)
+
+    def drop_key(self, name: str, value: str, key: str) -> None:
+        keys = self.indexes[name].get(value, [])
+        i = bisect.bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
+            del keys[i]
 
 
 class Informer:

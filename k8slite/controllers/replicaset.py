@@ -95,20 +95,12 @@ class ReplicaSetController(Controller):
         self.update_status(rs, pods)
 
     def claim_pods(self, rs: ReplicaSet) -> list[Pod]:
-        """The pods this ReplicaSet controls, adopting matching orphans."""
-        owned = []
-        candidates = self.pods.by_index(CONTROLLER_UID, rs.metadata.uid) + \
-            self.pods.by_index(CONTROLLER_UID, orphans_of(rs.namespace))
-        for pod in sorted(candidates, key=object_key):
-            if not isinstance(pod, Pod) or pod.namespace != rs.namespace:
-                continue
-            ref = pod.metadata.controller_ref()
-            matches = rs.spec.selector.matches(pod.metadata.labels)
-            if ref is not None and ref.uid == rs.metadata.uid:
-                owned.append(pod)
-            elif ref is None and matches and is_active(pod) and self.adopt(rs, pod):
-                owned.append(pod)
-        return owned
+        """The pods this ReplicaSet controls, adopting matching orphans; sorted by name."""
+        owned = [p for p in self.pods.by_index(CONTROLLER_UID, rs.metadata.uid) if isinstance(p, Pod)]
+        orphans = [p for p in self.pods.by_index(CONTROLLER_UID, orphans_of(rs.namespace)) if isinstance(p, Pod)]
+        adopted = [pod for pod in orphans
+                   if rs.spec.selector.matches(pod.metadata.labels) and is_active(pod) and self.adopt(rs, pod)]
+        return sorted(owned + adopted, key=object_key) if adopted else owned
 
     def adopt(self, rs: ReplicaSet, pod: Pod) -> bool:
         new = pod.copy()
