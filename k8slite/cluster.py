@@ -172,15 +172,16 @@ class Cluster:
         """Run until predicate(cluster) holds; return the time it took. TimeoutError after `timeout`."""
         start = self.clock.now
         deadline = start + timeout
-        while not predicate(self):
-            due = self.clock.next_time()
-            if due is None or due > deadline:
-                self.clock.run(deadline)
-                if predicate(self):
-                    break
-                raise TimeoutError(f"the condition did not hold within {timeout:g} s of cluster time "
-                                   f"(now {self.clock.now:g} s)")
-            self.clock.run_next(due)  # a real clock returns early when a container has started
+        with heap.frozen():
+            while not predicate(self):
+                due = self.clock.next_time()
+                if due is None or due > deadline:
+                    self.clock.run(deadline)
+                    if predicate(self):
+                        break
+                    raise TimeoutError(f"the condition did not hold within {timeout:g} s of cluster time "
+                                       f"(now {self.clock.now:g} s)")
+                self.clock.run_next(due)  # a real clock returns early when a container has started
         return self.clock.now - start
 
     # ------------------------------------------------------------ the API, as kubectl uses it

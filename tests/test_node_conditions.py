@@ -1,7 +1,7 @@
 """Conditions the control plane writes when a node dies: the node's (node_lifecycle_controller.go) and
 the evicted pod's DisruptionTarget (pkg/controller/tainteviction/taint_eviction.go)."""
 
-from builders import cluster_with_a_failed_node_and_a_pod_tolerating_it_10s
+from builders import cluster_with_a_failed_node_and_a_pod_tolerating_it_10s, replicaset_yaml
 
 from k8slite import Cluster
 from k8slite.controllers.node_lifecycle import NODE_MONITOR_GRACE_PERIOD
@@ -42,3 +42,22 @@ def test_taint_eviction_marks_the_pod_as_a_disruption_target_before_deleting_it(
     condition = evicted.status.condition("DisruptionTarget")
     assert (condition.status, condition.reason, condition.message) == (
         "True", "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint")
+
+
+def test_the_taint_manager_looks_at_a_nodes_pods_only_when_its_noexecute_taints_change():
+    from k8slite.api.pod import Taint
+    from k8slite.controllers.taint_eviction import TaintEvictionController
+
+    c = Cluster(nodes=2, seed=0)
+    c.apply(replicaset_yaml(replicas=4))
+    c.run(5)
+    manager = next(x for x in c.controllers if isinstance(x, TaintEvictionController))
+    woken = []
+    manager.queue.add = woken.append
+    c.run(60)  # six heartbeats per node: the taints stay the same
+    assert woken == []
+    node = c.get("node", "node-1").copy()
+    node.spec.taints.append(Taint("maintenance", "", "NoExecute"))
+    c.api.update(node)
+    c.run(1)
+    assert sorted(woken) == sorted(f"default/{p.name}" for p in c.get("pods") if p.spec.node_name == "node-1")

@@ -152,3 +152,10 @@ def test_a_disconnected_node_times_out_through_the_service() -> None:
     assert any(r.endswith("Connection timed out\n") for r in replies)
     far = next(p for p in cluster.get("pods") if p.spec.node_name == "node-2")
     assert cluster.exec_code("client", f"ping -c 1 {far.status.pod_ip}")[0] == 1
+
+
+def test_each_kube_proxy_watches_only_its_own_node():
+    c = Cluster(nodes=3, seed=0)
+    c.run(1)
+    for name, proxy in c.services.proxies.items():
+        assert list(proxy.nodes.cache) == [name]  # the field selector metadata.name=<node>

@@ -3,7 +3,7 @@
 import pytest
 
 from k8slite.errors import Expired
-from k8slite.store import KeyExists, RevisionMismatch, Store
+from k8slite.store import FieldMatch, KeyExists, RevisionMismatch, Store
 
 
 def test_every_write_bumps_the_global_revision():
@@ -66,3 +66,26 @@ def test_an_event_is_offered_only_to_the_watches_of_its_prefix_in_the_order_they
         "/registry/pods/default/web", "/registry/nodes/node-1"]
     s.create("/registry/pods/kube-system/dns", "dns")
     assert told[-2:] == ["pods", "prefix"]
+
+
+def test_a_field_selector_watch_is_offered_only_the_values_it_wants_in_opening_order():
+    # kube-apiserver's watch cache indexes pods by spec.nodeName for the kubelets' watches
+    s, told, read = Store(), [], []
+
+    def node_of(value):
+        read.append(value)
+        return value["node"]
+
+    first = s.watch("/registry/pods/", notify=lambda: told.append("all"))
+    node_1 = s.watch("/registry/pods/", notify=lambda: told.append("node-1"),
+                     match=FieldMatch("spec.nodeName", node_of, "node-1"))
+    node_2 = s.watch("/registry/pods/", notify=lambda: told.append("node-2"),
+                     match=FieldMatch("spec.nodeName", node_of, "node-2"))
+    last = s.watch("/registry/pods/", notify=lambda: told.append("last"))
+    s.create("/registry/pods/default/a", {"node": "node-2"})
+    assert told == ["all", "node-2", "last"]
+    assert len(read) == 2  # the field was read once to find the watches, once by node-2's match: not per watch
+    s.update("/registry/pods/default/a", {"node": "node-2", "ready": True})
+    node_2.stop()
+    s.create("/registry/pods/default/b", {"node": "node-2"})
+    assert [len(w.events) for w in (first, node_1, node_2, last)] == [3, 0, 2, 3]

@@ -1,0 +1,28 @@
+"""heap.frozen: runs keep the collector off long-lived objects, and give everything back afterwards."""
+
+import gc
+
+import pytest
+
+from k8slite import Cluster, heap
+
+
+def test_a_run_freezes_the_heap_and_gives_it_back():
+    thresholds, seen = gc.get_threshold(), []
+    c = Cluster(nodes=1)
+    c.clock.call_soon(lambda: seen.append((gc.get_freeze_count(), gc.get_threshold()[0])))
+    c.run(1)
+    assert seen[0][0] > 0 and seen[0][1] == heap.RUN_THRESHOLD  # during the run
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds  # after it
+
+
+def test_nested_blocks_freeze_once_and_an_error_still_unfreezes():
+    thresholds = gc.get_threshold()
+    with pytest.raises(RuntimeError):
+        with heap.frozen():
+            frozen = gc.get_freeze_count()
+            with heap.frozen():
+                assert gc.get_freeze_count() == frozen
+            assert gc.get_threshold()[0] == heap.RUN_THRESHOLD  # the inner block left the outer's setting
+            raise RuntimeError("a callback failed")
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
