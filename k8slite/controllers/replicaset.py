@@ -47,11 +47,12 @@ def is_active(pod: Pod) -> bool:
     return pod.metadata.deletion_timestamp is None and pod.status.phase not in ("Succeeded", "Failed")
 
 
-def available_at(pod: Pod, min_ready_seconds: float) -> float:
-    """When a ready pod becomes available: minReadySeconds after it last became Ready."""
+def ready_since(pod: Pod) -> float | None:
+    """When the pod last became Ready, or None if it is not Ready."""
     ready = pod.status.condition("Ready")
-    since = ready.last_transition_time if ready is not None else None
-    return (since or 0.0) + min_ready_seconds
+    if ready is None or ready.status != "True":
+        return None
+    return ready.last_transition_time or 0.0
 
 
 def deletion_rank(pod: Pod) -> tuple[int, int, int, float]:
@@ -164,12 +165,12 @@ class ReplicaSetController(Controller):
         status.replicas = len(active)
         status.fully_labeled_replicas = sum(1 for p in active if rs.spec.template.metadata.labels.items()
                                             <= p.metadata.labels.items())
-        ready = [p for p in active if p.is_ready()]
-        status.ready_replicas = len(ready)
         min_ready = rs.spec.min_ready_seconds or 0
-        since = [available_at(p, min_ready) for p in ready]  # podutil.IsPodAvailable: Ready for minReadySeconds
-        status.available_replicas = sum(1 for t in since if t <= self.clock.now)
-        waiting = [t for t in since if t > self.clock.now]
+        available_at = [t + min_ready for t in map(ready_since, active) if t is not None]  # one per Ready pod
+        status.ready_replicas = len(available_at)
+        # podutil.IsPodAvailable: Ready for at least minReadySeconds
+        status.available_replicas = sum(1 for t in available_at if t <= self.clock.now)
+        waiting = [t for t in available_at if t > self.clock.now]
         if waiting:  # look again when the next ready pod has been ready for minReadySeconds
             self.queue.add_after(object_key(rs), min(waiting) - self.clock.now)
         status.observed_generation = rs.metadata.generation
