@@ -1,8 +1,9 @@
 """Garbage collection: what an owner owns goes with it, in the background, foreground, or not at all."""
 
-from builders import deployment_yaml, job_yaml
+from builders import deployment_yaml, job_yaml, make_pod
 
 from k8slite import Cluster
+from k8slite.api.meta import OwnerReference
 
 
 def running(c):
@@ -75,3 +76,17 @@ def test_deleting_a_job_deletes_its_pods():
     c.delete("job", "work", propagation_policy="Background")  # what kubectl delete sends
     c.run(0)
     assert running(c) == []
+
+
+
+def test_a_dependent_whose_owner_name_now_belongs_to_a_new_object_is_collected():
+    # attemptToDeleteItem compares uids: an object made again under the owner's name is not the owner
+    c = make()
+    (rs,) = c.get("rs")
+    stray = make_pod("stray", labels={"app": "stray"})
+    stray.metadata.owner_references = [OwnerReference(api_version="apps/v1", kind="ReplicaSet", name=rs.name,
+                                                      uid="0000-the-old-replicaset", controller=True)]
+    c.apply(stray)
+    c.run(30)
+    assert c.get("rs", rs.name).metadata.uid == rs.metadata.uid  # the same name, another uid
+    assert "stray" not in {p.name for p in running(c)}

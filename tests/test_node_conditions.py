@@ -1,10 +1,12 @@
 """Conditions the control plane writes when a node dies: the node's (node_lifecycle_controller.go) and
 the evicted pod's DisruptionTarget (pkg/controller/tainteviction/taint_eviction.go)."""
 
-from builders import cluster_with_a_failed_node_and_a_pod_tolerating_it_10s, replicaset_yaml
+from builders import cluster_with_a_failed_node_and_a_pod_tolerating_it_10s, make_pod, replicaset_yaml
 
 from k8slite import Cluster
+from k8slite.api.pod import Taint, Toleration
 from k8slite.controllers.node_lifecycle import NODE_MONITOR_GRACE_PERIOD
+from k8slite.controllers.taint_eviction import TaintEvictionController, eviction_time
 
 PRESSURE = ("MemoryPressure", "DiskPressure", "PIDPressure")
 
@@ -45,9 +47,6 @@ def test_taint_eviction_marks_the_pod_as_a_disruption_target_before_deleting_it(
 
 
 def test_the_taint_manager_looks_at_a_nodes_pods_only_when_its_noexecute_taints_change():
-    from k8slite.api.pod import Taint
-    from k8slite.controllers.taint_eviction import TaintEvictionController
-
     c = Cluster(nodes=2, seed=0)
     c.apply(replicaset_yaml(replicas=4))
     c.run(5)
@@ -61,3 +60,15 @@ def test_the_taint_manager_looks_at_a_nodes_pods_only_when_its_noexecute_taints_
     c.api.update(node)
     c.run(1)
     assert sorted(woken) == sorted(f"default/{p.name}" for p in c.get("pods") if p.spec.node_name == "node-1")
+
+
+def test_a_pod_that_tolerates_a_taint_twice_goes_when_the_shorter_toleration_runs_out():
+    # tainteviction's getMinTolerationTime: the smallest tolerationSeconds of the tolerations that match
+    pod = make_pod("p")
+    pod.spec.tolerations = [Toleration(key="k", operator="Exists", effect="NoExecute", toleration_seconds=600),
+                            Toleration(key="k", operator="Exists", toleration_seconds=30)]
+    taint = Taint("k", "v", "NoExecute", time_added=100.0)
+    assert eviction_time(pod, [taint]) == 130.0
+    other = Taint("other", "", "NoExecute", time_added=50.0)
+    pod.spec.tolerations.append(Toleration(key="other", operator="Exists", toleration_seconds=20))
+    assert eviction_time(pod, [taint, other]) == 70.0  # the earliest of the taints' deadlines
