@@ -69,7 +69,7 @@ def default_node(index: int) -> Node:
 
 
 class Cluster:
-    """A whole small Kubernetes. `Cluster(nodes=3)`; see DESIGN.md for the contract."""
+    """A whole small Kubernetes. `Cluster(nodes=3)`; docs/ARCHITECTURE.md is the map of its parts."""
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
