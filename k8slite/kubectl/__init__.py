@@ -35,7 +35,7 @@ One module per part of kubectl, to read in this order:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl.command import Command, UsageError, parse
@@ -51,6 +51,9 @@ from k8slite.kubectl.set_image import set_cmd
 from k8slite.kubectl.wait import wait
 from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 __all__ = ["Command", "UsageError", "VERBS", "parse", "run_kubectl"]
 
 VERBS: dict[str, Callable[[Any, Command], str]] = {
@@ -60,7 +63,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate}
 
 
-def run_kubectl(cluster: Any, command: str) -> str:
+def run_kubectl(cluster: Cluster, command: str) -> str:
     """The text `kubectl <command>` prints against this cluster (errors as kubectl prints them)."""
     try:
         cmd = parse(command)

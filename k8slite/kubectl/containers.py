@@ -13,29 +13,33 @@ Deployment or Job (`logs deploy/x` looks for a pod called x).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.pod import Pod
 from k8slite.errors import NotFound
 from k8slite.kubectl.command import Command, UsageError
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
-def target_pod(cluster: Any, cmd: Command) -> Pod:
+
+def target_pod(cluster: Cluster, cmd: Command) -> Pod:
     """The pod a command names (`web-x` or `pod/web-x`), having checked that -c names one of its containers."""
     if not cmd.args:
         raise UsageError(f"expected POD: 'kubectl {cmd.verb} POD'")
     name = cmd.args[0].split("/", 1)[-1]
     try:
-        pod: Pod = cluster.api.get("pods", name, cmd.namespace)
+        pod = cluster.api.get("pods", name, cmd.namespace)
     except NotFound:
         raise NotFound(f'pods "{name}" not found') from None
+    assert isinstance(pod, Pod)
     container = cmd.flags.get("container")
     if container and pod.container(container) is None:
         raise UsageError(f"container {container} is not valid for pod {pod.name}")
     return pod
 
 
-def logs(cluster: Any, cmd: Command) -> str:
+def logs(cluster: Cluster, cmd: Command) -> str:
     if not cmd.args and "filename" in cmd.flags:  # `logs -f POD` follows: here, the logs so far
         cmd.args = [cmd.flags.pop("filename")]
     pod = target_pod(cluster, cmd)
@@ -56,7 +60,7 @@ def logs(cluster: Any, cmd: Command) -> str:
     return "".join(lines[-int(cmd.flags["tail"]):] if "tail" in cmd.flags else lines)
 
 
-def exec_cmd(cluster: Any, cmd: Command) -> str:
+def exec_cmd(cluster: Cluster, cmd: Command) -> str:
     if not cmd.rest:
         raise UsageError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead")
     pod = target_pod(cluster, cmd)

@@ -13,7 +13,7 @@ only stores.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.kubectl.command import Command, UsageError
@@ -26,8 +26,11 @@ from k8slite.kubectl.describe_workloads import describe_deployment, describe_job
 from k8slite.kubectl.policy import DESCRIBERS as POLICY_DESCRIBERS
 from k8slite.kubectl.resources import fetch, resources
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
-def describe_cmd(cluster: Any, cmd: Command) -> str:
+
+def describe_cmd(cluster: Cluster, cmd: Command) -> str:
     if not cmd.args:
         raise UsageError('You must specify the type of resource to describe. Use "kubectl api-resources" for '
                          "a complete list of supported resources.")
@@ -54,6 +57,6 @@ DESCRIBERS: dict[str, Callable[[Any, Any], str]] = {
 }
 
 
-def describe(cluster: Any, obj: KubeObject) -> str:
+def describe(cluster: Cluster, obj: KubeObject) -> str:
     """The description of one object, by its kind's describer (the generic one for the other kinds)."""
     return DESCRIBERS.get(obj.kind, describe_generic)(cluster, obj)

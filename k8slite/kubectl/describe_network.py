@@ -10,7 +10,7 @@ external IPs and health-check node ports.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.service import Endpoints, Service
 from k8slite.errors import NotFound
@@ -22,8 +22,11 @@ from k8slite.kubectl.describe_writer import (
     labels_multiline,
 )
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
-def endpoints_for(cluster: Any, svc: Service, port_name: str) -> str:
+
+def endpoints_for(cluster: Cluster, svc: Service, port_name: str) -> str:
     try:
         ep = cluster.api.get("endpoints", svc.name, svc.namespace)
     except NotFound:
@@ -32,7 +35,7 @@ def endpoints_for(cluster: Any, svc: Service, port_name: str) -> str:
     return ",".join(pairs[:3]) + (f" + {len(pairs) - 3} more..." if len(pairs) > 3 else "") or "<none>"
 
 
-def describe_service(cluster: Any, svc: Service) -> str:
+def describe_service(cluster: Cluster, svc: Service) -> str:
     spec = svc.spec
     w = PrefixWriter()
     w.write(0, f"Name:\t{svc.name}\nNamespace:\t{svc.namespace}\n")

@@ -11,7 +11,7 @@ ephemeral storage (always 0) and extended resources.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
@@ -28,6 +28,9 @@ from k8slite.kubectl.describe_writer import (
 from k8slite.kubectl.durations import since
 from k8slite.kubectl.rows import node_roles
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 SYSTEM_INFO = (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
                ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
                ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
@@ -36,7 +39,7 @@ SYSTEM_INFO = (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boo
 AMOUNTS = ("cpu_req", "cpu_lim", "mem_req", "mem_lim")
 
 
-def describe_node(cluster: Any, node: Node) -> str:
+def describe_node(cluster: Cluster, node: Node) -> str:
     w = PrefixWriter()
     describe_node_spec(w, node)
     describe_node_status(w, node)
@@ -101,7 +104,7 @@ def share_cells(a: dict[str, int], cpu: int, mem: int) -> list[str]:
             f"{format_bytes(a['mem_lim'])} ({a['mem_lim'] * 100 // mem}%)"]
 
 
-def describe_node_pods(w: PrefixWriter, cluster: Any, node: Node) -> None:
+def describe_node_pods(w: PrefixWriter, cluster: Cluster, node: Node) -> None:
     """Non-terminated Pods, one row each, then Allocated resources: their sums."""
     pods = [p for p in cluster.api.list("pods") if isinstance(p, Pod) and p.spec.node_name == node.name
             and p.status.phase not in ("Succeeded", "Failed")]

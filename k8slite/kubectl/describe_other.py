@@ -12,7 +12,7 @@ the other kinds k8slite only stores (kubectl has one for each).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Pod, PodTemplateSpec
@@ -28,12 +28,15 @@ from k8slite.kubectl.describe_writer import (
 )
 from k8slite.kubectl.selectors import format_selector
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 HIDDEN = {".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels",
           ".metadata.annotations"}  # the generic describer shows these at the top, or not at all
 ACRONYMS = ("API", "URL", "UID", "OSB", "GUID")
 
 
-def describe_replicaset(cluster: Any, rs: ReplicaSet) -> str:
+def describe_replicaset(cluster: Cluster, rs: ReplicaSet) -> str:
     w = PrefixWriter()
     w.write(0, f"Name:\t{rs.name}\nNamespace:\t{rs.namespace}\nSelector:\t{format_selector(rs.spec.selector)}\n")
     labels_multiline(w, "Labels", rs.metadata.labels)
@@ -102,7 +105,7 @@ def go_value(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def describe_generic(cluster: Any, obj: KubeObject) -> str:
+def describe_generic(cluster: Cluster, obj: KubeObject) -> str:
     """kubectl's genericDescriber, used for kinds without a describer of their own."""
     w = PrefixWriter()
     w.write(0, f"Name:\t{obj.name}\nNamespace:\t{obj.namespace}\n")

@@ -13,7 +13,7 @@ them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.pod import Pod
 from k8slite.kubectl.describe_containers import describe_containers, describe_volumes
@@ -28,8 +28,11 @@ from k8slite.kubectl.describe_writer import (
 )
 from k8slite.kubectl.durations import human_duration
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
-def describe_pod(cluster: Any, pod: Pod) -> str:
+
+def describe_pod(cluster: Cluster, pod: Pod) -> str:
     w = PrefixWriter()
     describe_pod_placement(w, pod)
     describe_pod_status(w, pod, cluster.now)

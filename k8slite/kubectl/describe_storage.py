@@ -10,7 +10,7 @@ not set.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.pod import Pod
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
@@ -24,19 +24,22 @@ from k8slite.kubectl.describe_writer import (
 from k8slite.kubectl.durations import human_duration
 from k8slite.kubectl.generic_rows import ACCESS_MODES
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 
 def modes(access_modes: list[str]) -> str:
     return ",".join(ACCESS_MODES.get(m, m) for m in access_modes)
 
 
-def used_by(cluster: Any, claim: PersistentVolumeClaim) -> str:
+def used_by(cluster: Cluster, claim: PersistentVolumeClaim) -> str:
     pods = [p.name for p in cluster.api.list("pods", claim.namespace) if isinstance(p, Pod)
             and any(v.persistent_volume_claim and v.persistent_volume_claim.claim_name == claim.name
                     for v in p.spec.volumes)]
     return ",".join(sorted(pods)) or "<none>"
 
 
-def status(cluster: Any, obj: PersistentVolume | PersistentVolumeClaim) -> str:
+def status(cluster: Cluster, obj: PersistentVolume | PersistentVolumeClaim) -> str:
     """The phase, or `Terminating (lasts 12s)` while a protection finalizer holds a deleted object."""
     deleted = obj.metadata.deletion_timestamp
     if deleted is None:
@@ -44,7 +47,7 @@ def status(cluster: Any, obj: PersistentVolume | PersistentVolumeClaim) -> str:
     return f"Terminating (lasts {human_duration(cluster.now - deleted)})"
 
 
-def describe_pvc(cluster: Any, claim: PersistentVolumeClaim) -> str:
+def describe_pvc(cluster: Cluster, claim: PersistentVolumeClaim) -> str:
     w = PrefixWriter()
     w.write(0, f"Name:\t{claim.name}\nNamespace:\t{claim.namespace}\n")
     w.write(0, f"StorageClass:\t{claim.spec.storage_class_name or ''}\nStatus:\t{status(cluster, claim)}\n")
@@ -80,7 +83,7 @@ def describe_source(w: PrefixWriter, pv: PersistentVolume) -> None:
         w.write(2, line + "\n")
 
 
-def describe_pv(cluster: Any, pv: PersistentVolume) -> str:
+def describe_pv(cluster: Cluster, pv: PersistentVolume) -> str:
     w = PrefixWriter()
     w.write(0, f"Name:\t{pv.name}\n")
     labels_multiline(w, "Labels", pv.metadata.labels)

@@ -12,7 +12,7 @@ their events. Left out: a Job's podFailurePolicy and suspend details.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -30,8 +30,11 @@ from k8slite.kubectl.describe_writer import (
 from k8slite.kubectl.durations import human_duration
 from k8slite.kubectl.selectors import format_selector
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
-def owned_replicasets(cluster: Any, d: Deployment) -> list[ReplicaSet]:
+
+def owned_replicasets(cluster: Cluster, d: Deployment) -> list[ReplicaSet]:
     return [rs for rs in cluster.api.list("replicasets", d.namespace) if isinstance(rs, ReplicaSet)
             and (ref := rs.metadata.controller_ref()) is not None and ref.uid == d.metadata.uid]
 
@@ -40,7 +43,7 @@ def rs_summary(rss: list[ReplicaSet]) -> str:
     return ", ".join(f"{rs.name} ({rs.status.replicas}/{rs.spec.replicas} replicas created)" for rs in rss) or "<none>"
 
 
-def describe_deployment(cluster: Any, d: Deployment) -> str:
+def describe_deployment(cluster: Cluster, d: Deployment) -> str:
     w, s = PrefixWriter(), d.status
     w.write(0, f"Name:\t{d.name}\nNamespace:\t{d.namespace}\n")
     w.write(0, f"CreationTimestamp:\t{rfc1123(d.metadata.creation_timestamp)}\n")
@@ -69,7 +72,7 @@ def describe_deployment(cluster: Any, d: Deployment) -> str:
     return w.result()
 
 
-def describe_job(cluster: Any, job: Job) -> str:
+def describe_job(cluster: Cluster, job: Job) -> str:
     w, spec, s = PrefixWriter(), job.spec, job.status
     w.write(0, f"Name:\t{job.name}\nNamespace:\t{job.namespace}\nSelector:\t{format_selector(spec.selector)}\n")
     labels_multiline(w, "Labels", job.metadata.labels)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.core import Event
 from k8slite.api.meta import KubeObject
@@ -22,6 +22,9 @@ from k8slite.api.pod import Taint, Toleration
 from k8slite.api.serialize import EPOCH
 from k8slite.kubectl.durations import since
 from k8slite.kubectl.tabwriter import tabwrite
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -120,7 +123,7 @@ def describe_events(w: PrefixWriter, events: list[Event], now: float) -> None:
                    f"{e.message.strip()}\n")
 
 
-def events_for(cluster: Any, obj: KubeObject) -> list[Event]:
+def events_for(cluster: Cluster, obj: KubeObject) -> list[Event]:
     """The events whose involvedObject is obj (by uid, as kubectl's field selector does)."""
     return [e for e in cluster.events() if e.involved_object.kind == obj.kind
             and e.involved_object.name == obj.name and e.involved_object.uid in ("", obj.metadata.uid)]

@@ -19,7 +19,7 @@ overrides it); pods are evicted one after another, in name order.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
@@ -28,6 +28,9 @@ from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.rollout import seconds
 from k8slite.kubectl.wait import current
 from k8slite.kubectl.write import write
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 UNMANAGED = ("cannot delete Pods that declare no controller (use --force to override)",
              "deleting Pods that declare no controller")
@@ -39,10 +42,11 @@ def finished(pod: Pod) -> bool:
     return pod.status.phase in ("Succeeded", "Failed")
 
 
-def drain(cluster: Any, cmd: Command) -> str:
+def drain(cluster: Cluster, cmd: Command) -> str:
     if len(cmd.args) != 1:
         raise UsageError("USAGE: drain NODE [flags]" if not cmd.args else "exactly one NODE is required")
     node = cluster.api.get("nodes", cmd.args[0].removeprefix("node/").removeprefix("nodes/"), "")
+    assert isinstance(node, Node)
     out = [cordon(cluster, node)]
     pods = sorted((p for p in cluster.api.list("pods") if isinstance(p, Pod) and p.spec.node_name == node.name),
                   key=lambda p: (p.namespace, p.name))
@@ -62,7 +66,7 @@ def not_drained(node: str, message: str) -> str:
             f"There are pending nodes to be drained:\n {node}\n{message}\n")
 
 
-def cordon(cluster: Any, node: Node) -> str:
+def cordon(cluster: Cluster, node: Node) -> str:
     if node.spec.unschedulable:
         return f"node/{node.name} already cordoned\n"
     new = node.copy()
@@ -97,7 +101,7 @@ def check(pods: list[Pod], flags: dict[str, Any]) -> tuple[list[str], list[str]]
     return fatal, warnings
 
 
-def evict(cluster: Any, pods: list[Pod], flags: dict[str, Any]) -> tuple[list[str], list[str]]:
+def evict(cluster: Cluster, pods: list[Pod], flags: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Evict every pod, then wait (in cluster time) until each is gone: (`pod/x evicted` lines as they go,
     the pods still there when --timeout ran out)."""
     grace = int(flags.get("grace_period", -1))
@@ -113,9 +117,10 @@ def evict(cluster: Any, pods: list[Pod], flags: dict[str, Any]) -> tuple[list[st
         waiting = [p for p in waiting if p not in gone]
         if not waiting:
             break
+        def one_gone(c: Cluster, left: list[Pod] = waiting) -> bool:
+            return any(current(c, p) is None for p in left)
         try:
-            cluster.run_until(lambda c, left=waiting: any(current(c, p) is None for p in left),
-                              timeout=max(0.0, deadline - cluster.now))
+            cluster.run_until(one_gone, timeout=max(0.0, deadline - cluster.now))
         except TimeoutError:
             return lines, [f'error when waiting for pod "{p.name}" in namespace "{p.namespace}" to terminate: '
                            f"global timeout reached: {go_duration(limit)}" for p in waiting]

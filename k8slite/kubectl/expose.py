@@ -10,13 +10,16 @@ chooses ClusterIP (the default), NodePort or LoadBalancer. Left out:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.meta import ObjectMeta
 from k8slite.api.pod import Pod, PodSpec
 from k8slite.api.service import Service, ServicePort, ServiceSpec
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resources
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 
 def selector_and_spec(obj: Any) -> tuple[dict[str, str], PodSpec]:
@@ -29,7 +32,7 @@ def selector_and_spec(obj: Any) -> tuple[dict[str, str], PodSpec]:
     return dict(selector.match_labels), obj.spec.template.spec
 
 
-def expose(cluster: Any, cmd: Command) -> str:
+def expose(cluster: Cluster, cmd: Command) -> str:
     groups = resources(cmd.args)
     if len(groups) != 1 or len(groups[0][1]) != 1:
         raise UsageError("You must provide one resource and name to expose, e.g. `expose deployment web --port 80`")

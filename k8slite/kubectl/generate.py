@@ -29,13 +29,16 @@ from __future__ import annotations
 import base64
 import copy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import decode, kind_of
 from k8slite.errors import AlreadyExists
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.output import to_json, to_yaml
 from k8slite.kubectl.resources import resource_name
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
               "deployment": "deployment", "deploy": "deployment", "configmap": "configmap", "cm": "configmap",
@@ -170,15 +173,15 @@ def created_manifest(cmd: Command) -> dict[str, Any]:
     return deployment_manifest(cmd, name)
 
 
-def create_generated(cluster: Any, cmd: Command) -> str:
+def create_generated(cluster: Cluster, cmd: Command) -> str:
     return submit(cluster, cmd, created_manifest(cmd))
 
 
-def run(cluster: Any, cmd: Command) -> str:
+def run(cluster: Cluster, cmd: Command) -> str:
     return submit(cluster, cmd, pod_manifest(cmd))
 
 
-def submit(cluster: Any, cmd: Command, manifest: dict[str, Any]) -> str:
+def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any]) -> str:
     """Create the object, or with --dry-run only show (client) or check (server) it."""
     dry_run = str(cmd.flags.get("dry_run", "none"))
     if dry_run not in ("none", "client", "server"):

@@ -14,7 +14,7 @@ printing (kubectl asks the server for a Table; here the client builds it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import Kind
 from k8slite.api.meta import KubeObject
@@ -31,6 +31,9 @@ from k8slite.kubectl.rows_network import ROWS as NETWORK_ROWS
 from k8slite.kubectl.rows_workloads import deployment_row, job_row
 from k8slite.kubectl.selectors import labels_cell
 from k8slite.kubectl.tabwriter import tabwrite
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 HEADERS: dict[str, tuple[Row, Row]] = {  # kind: (columns, what -o wide adds)
     "Pod": (["NAME", "READY", "STATUS", "RESTARTS", "AGE"], ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
@@ -52,7 +55,7 @@ HEADERS.update(POLICY_HEADERS)  # ResourceQuota and LimitRange (k8slite.kubectl.
 ROWS.update(POLICY_ROWS)
 
 
-def get(cluster: Any, cmd: Command) -> str:
+def get(cluster: Cluster, cmd: Command) -> str:
     groups = resources(cmd.args)
     blocks: list[tuple[Kind, list[KubeObject]]] = []
     errors: list[str] = []

@@ -17,7 +17,7 @@ NAME k=v k2-` works like `label`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonpatch
 import jsonpointer
@@ -28,6 +28,9 @@ from k8slite.api.kinds import decode
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
 from k8slite.kubectl.write import change_map, one_object, write
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 
 def merge_patch(base: Any, patch: Any, strategic: bool) -> Any:
@@ -64,7 +67,7 @@ def json_patch(doc: Any, operations: Any) -> Any:
 REJECTED = "The request is invalid: the server rejected our request due to an error in our request\n"
 
 
-def patch(cluster: Any, cmd: Command) -> str:
+def patch(cluster: Cluster, cmd: Command) -> str:
     if "patch" not in cmd.flags:
         raise UsageError("must specify -p to patch")
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
@@ -95,7 +98,7 @@ def patch(cluster: Any, cmd: Command) -> str:
     return f"{name} patched\n"
 
 
-def annotate(cluster: Any, cmd: Command) -> str:
+def annotate(cluster: Cluster, cmd: Command) -> str:
     """`annotate pod x key=value other-`: add, overwrite (with --overwrite) or remove annotations."""
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
     kind, obj = one_object(cluster, cmd, cmd.args[:split])

@@ -11,7 +11,7 @@ quotas and its limit ranges (or says there are none). Left out: quota scopes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.admission.evaluator import format_quantity
 from k8slite.api.core import Namespace
@@ -21,6 +21,9 @@ from k8slite.api.serialize import format_time
 from k8slite.kubectl.describe_writer import PrefixWriter, annotations_multiline, labels_multiline
 from k8slite.kubectl.durations import since
 from k8slite.kubectl.rows import Row
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 HEADERS: dict[str, tuple[Row, Row]] = {
     "ResourceQuota": (["NAME", "REQUEST", "LIMIT", "AGE"], []),
@@ -48,7 +51,7 @@ def limitrange_row(lr: LimitRange, now: float, wide: bool) -> Row:
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {"ResourceQuota": quota_row, "LimitRange": limitrange_row}
 
 
-def describe_quota(cluster: Any, quota: ResourceQuota) -> str:
+def describe_quota(cluster: Cluster, quota: ResourceQuota) -> str:
     w = PrefixWriter()
     w.write(0, f"Name:\t{quota.name}\nNamespace:\t{quota.namespace}\n")
     w.write(0, "Resource\tUsed\tHard\n--------\t----\t----\n")
@@ -57,7 +60,7 @@ def describe_quota(cluster: Any, quota: ResourceQuota) -> str:
     return w.result()
 
 
-def describe_limitrange(cluster: Any, lr: LimitRange) -> str:
+def describe_limitrange(cluster: Cluster, lr: LimitRange) -> str:
     w = PrefixWriter()
     w.write(0, f"Name:\t{lr.name}\nNamespace:\t{lr.namespace}\n")
     w.write(0, LIMIT_COLUMNS + LIMIT_RULE)
@@ -74,7 +77,7 @@ def limit_lines(w: PrefixWriter, item: LimitRangeItem, prefix: str) -> None:
         w.write(0, f"{prefix}{item.type}\t{name}\t" + "\t".join(cells) + "\n")
 
 
-def describe_namespace(cluster: Any, ns: Namespace) -> str:
+def describe_namespace(cluster: Cluster, ns: Namespace) -> str:
     """Name, labels, annotations, Status, then the namespace's quotas and limit ranges."""
     w = PrefixWriter()
     w.write(0, f"Name:\t{ns.name}\n")

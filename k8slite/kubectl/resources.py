@@ -12,13 +12,17 @@ k8slite's are a fixed list in k8slite.api.kinds).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from k8slite.api.core import Event
 from k8slite.api.kinds import Kind, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.errors import NotFound, not_found
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.selectors import fields_match, selector_matches
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 ALL = ("pods", "services", "deployments", "replicasets", "jobs")  # kubectl's "all" category, in its order
 
@@ -47,7 +51,7 @@ def resource_name(kind: Any, name: str) -> str:
     return f"{kind_name(kind)}/{name}"
 
 
-def fetch(cluster: Any, cmd: Command, kind: Kind, names: list[str]) -> tuple[list[KubeObject], list[str]]:
+def fetch(cluster: Cluster, cmd: Command, kind: Kind, names: list[str]) -> tuple[list[KubeObject], list[str]]:
     """The objects named (or all, filtered by -l), and NotFound messages for names that are missing."""
     ns = None if cmd.flags.get("all_namespaces") or not kind.namespaced else cmd.namespace  # None: every namespace
     if names and ns is None and kind.namespaced:
@@ -58,13 +62,13 @@ def fetch(cluster: Any, cmd: Command, kind: Kind, names: list[str]) -> tuple[lis
              if selector_matches(cmd.flags.get("selector", ""), o.metadata.labels)
              and fields_match(cmd.flags.get("field_selector", ""), o)]
     if kind.kind == "Event":  # events in the order they happened, everything else by namespace and name
-        found.sort(key=lambda o: (o.time, int(o.metadata.resource_version)))
+        found.sort(key=lambda o: (cast(Event, o).time, int(o.metadata.resource_version)))
     else:
         found.sort(key=lambda o: (o.namespace, o.name))
     return found, []
 
 
-def fetch_named(cluster: Any, kind: Kind, names: list[str], namespace: str) -> tuple[list[KubeObject], list[str]]:
+def fetch_named(cluster: Cluster, kind: Kind, names: list[str], namespace: str) -> tuple[list[KubeObject], list[str]]:
     """Each name that exists, in the order given, and an error line for each that does not."""
     found, errors = [], []
     for name in names:

@@ -22,7 +22,7 @@ Left out: the other kinds (DaemonSets, StatefulSets).
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from k8slite.api.deployment import CHANGE_CAUSE, POD_TEMPLATE_HASH, Deployment
 from k8slite.api.serialize import format_time
@@ -35,10 +35,13 @@ from k8slite.kubectl.resources import resource_name
 from k8slite.kubectl.tabwriter import tabwrite
 from k8slite.kubectl.write import one_object, write
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 
 
-def rollout(cluster: Any, cmd: Command) -> str:
+def rollout(cluster: Cluster, cmd: Command) -> str:
     sub = cmd.args[0] if cmd.args else ""
     handlers = {"status": status, "history": history, "undo": undo, "pause": pause, "resume": pause,
                 "restart": restart}
@@ -75,13 +78,13 @@ def seconds(text: str) -> float:
     return float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
 
 
-def status(cluster: Any, cmd: Command, d: Deployment) -> str:
+def status(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     watch = cmd.flags.get("watch", True)
     limit = seconds(str(cmd.flags["timeout"])) if "timeout" in cmd.flags else \
         (d.spec.progress_deadline_seconds or 540) + 60
     start, lines = cluster.now, list[str]()
     while True:
-        d = cluster.api.get("deployments", d.name, d.namespace)
+        d = cast(Deployment, cluster.api.get("deployments", d.name, d.namespace))
         try:
             message, done = status_message(d)
         except ValueError as e:
@@ -95,7 +98,7 @@ def status(cluster: Any, cmd: Command, d: Deployment) -> str:
         cluster.run(1)
 
 
-def history(cluster: Any, cmd: Command, d: Deployment) -> str:
+def history(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     rss = sorted(owned_replicasets(cluster, d), key=revision)
     wanted = int(cmd.flags.get("revision", 0) or 0)
     if wanted:
@@ -110,7 +113,7 @@ def history(cluster: Any, cmd: Command, d: Deployment) -> str:
     return f"{resource_name_of(d)}\n{tabwrite(rows, minwidth=0, padding=2)}\n"
 
 
-def undo(cluster: Any, cmd: Command, d: Deployment) -> str:
+def undo(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     if d.spec.paused:
         raise ValueError(f"you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume "
                          f"deployment/{d.name}' and try again")
@@ -134,7 +137,7 @@ def undo(cluster: Any, cmd: Command, d: Deployment) -> str:
     return f"{resource_name_of(d)} rolled back\n"
 
 
-def pause(cluster: Any, cmd: Command, d: Deployment) -> str:
+def pause(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     wanted = cmd.args[0] == "pause"
     if bool(d.spec.paused) == wanted:
         raise ValueError(f'deployments.apps "{d.name}" is {"already" if wanted else "not"} paused')
@@ -144,7 +147,7 @@ def pause(cluster: Any, cmd: Command, d: Deployment) -> str:
     return f"{resource_name_of(d)} {'paused' if wanted else 'resumed'}\n"
 
 
-def restart(cluster: Any, cmd: Command, d: Deployment) -> str:
+def restart(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     if d.spec.paused:
         raise ValueError(f'deployments.apps "{d.name}" can\'t restart paused deployment (run rollout resume first)')
     new = d.copy()

@@ -10,15 +10,18 @@ is one of the few fields a pod may change). Left out: init containers,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.pod import Pod
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
 from k8slite.kubectl.write import one_object, write
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
-def set_cmd(cluster: Any, cmd: Command) -> str:
+
+def set_cmd(cluster: Cluster, cmd: Command) -> str:
     if not cmd.args or cmd.args[0] != "image":
         raise UsageError(f'unknown command "{cmd.args[0] if cmd.args else ""}" for "kubectl set" (k8slite has: image)')
     args = cmd.args[1:]

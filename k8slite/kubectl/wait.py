@@ -14,7 +14,7 @@ is the same wait as `kubectl delete` runs it after sending its deletes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject
@@ -23,6 +23,9 @@ from k8slite.kubectl import jsonpath
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import fetch, resource_name, resources
 from k8slite.kubectl.rollout import seconds
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 
 def condition_test(wanted: str) -> Callable[[KubeObject | None], bool]:
@@ -44,7 +47,7 @@ def condition_test(wanted: str) -> Callable[[KubeObject | None], bool]:
     raise UsageError(f"unrecognized condition: {wanted!r}")
 
 
-def wait(cluster: Any, cmd: Command) -> str:
+def wait(cluster: Cluster, cmd: Command) -> str:
     if "for" not in cmd.flags:
         raise UsageError("--for must be set")
     meets = condition_test(str(cmd.flags["for"]))
@@ -56,9 +59,10 @@ def wait(cluster: Any, cmd: Command) -> str:
     lines: list[str] = []
     start = cluster.now
     for kind, obj in targets:
+        def met(c: Cluster, obj: KubeObject = obj) -> bool:
+            return meets(current(c, obj))
         try:
-            cluster.run_until(lambda c, obj=obj: meets(current(c, obj)),
-                              timeout=max(0.0, start + limit - cluster.now))
+            cluster.run_until(met, timeout=max(0.0, start + limit - cluster.now))
         except TimeoutError:
             return "".join(lines) + f"error: timed out waiting for the condition on {kind.plural}/{obj.name}\n"
         lines.append(f"{resource_name(kind_of(obj), obj.name)} condition met\n")
@@ -68,7 +72,7 @@ def wait(cluster: Any, cmd: Command) -> str:
 WEEK = 168 * 3600.0  # delete.go: "if we requested to wait forever, set it to a week"
 
 
-def wait_after_delete(cluster: Any, cmd: Command, deleted: list[KubeObject]) -> str:
+def wait_after_delete(cluster: Cluster, cmd: Command, deleted: list[KubeObject]) -> str:
     """kubectl delete's wait: unless --wait=false, until all are gone or --timeout (0, the default: a week)."""
     if not cmd.flags.get("wait", True):
         return ""
@@ -76,19 +80,20 @@ def wait_after_delete(cluster: Any, cmd: Command, deleted: list[KubeObject]) -> 
     return wait_deleted(cluster, deleted, limit if limit > 0 else WEEK)
 
 
-def wait_deleted(cluster: Any, objects: list[KubeObject], limit: float) -> str:
+def wait_deleted(cluster: Cluster, objects: list[KubeObject], limit: float) -> str:
     """Run the clock until every object is gone (kubectl delete's wait): "" or the timeout error."""
     start = cluster.now
     for obj in objects:
+        def gone(c: Cluster, obj: KubeObject = obj) -> bool:
+            return current(c, obj) is None
         try:
-            cluster.run_until(lambda c, obj=obj: current(c, obj) is None,
-                              timeout=max(0.0, start + limit - cluster.now))
+            cluster.run_until(gone, timeout=max(0.0, start + limit - cluster.now))
         except TimeoutError:
             return f"error: timed out waiting for the condition on {kind_of(obj).plural}/{obj.name}\n"
     return ""
 
 
-def current(cluster: Any, obj: KubeObject) -> KubeObject | None:
+def current(cluster: Cluster, obj: KubeObject) -> KubeObject | None:
     """The object as stored now; None once it is gone (or replaced by another of the same name)."""
     try:
         found = cluster.api.get(kind_of(obj).plural, obj.name, obj.namespace)

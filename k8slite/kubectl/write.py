@@ -19,7 +19,7 @@ delete.go waits with `--for=delete`; `--timeout=0` (the default) is a week;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import Kind, decode, kind_of
 from k8slite.api.manifest import read_documents
@@ -31,17 +31,20 @@ from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.generate import GENERATORS, create_generated
 from k8slite.kubectl.resources import fetch, kind_name, resource_name, resources
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
-def write(cluster: Any, obj: KubeObject) -> KubeObject:
+def write(cluster: Cluster, obj: KubeObject) -> KubeObject:
     """Update obj and let the cluster react, as the next kubectl command would find it."""
     stored = cluster.api.update(obj)
     cluster.run(0)
     return stored  # type: ignore[no-any-return]
 
 
-def one_object(cluster: Any, cmd: Command, args: list[str]) -> tuple[Kind, KubeObject]:
+def one_object(cluster: Cluster, cmd: Command, args: list[str]) -> tuple[Kind, KubeObject]:
     """`pod x` or `pod/x` -> the object (NotFound as kubectl words it)."""
     pairs = resources(args)
     if len(pairs) != 1 or len(pairs[0][1]) != 1:
@@ -63,7 +66,7 @@ def manifests(cmd: Command) -> tuple[list[KubeObject], list[str]]:
     return [decode(d, ignored) for p in paths for d in read_documents(p)], ignored
 
 
-def delete(cluster: Any, cmd: Command) -> str:
+def delete(cluster: Cluster, cmd: Command) -> str:
     if "filename" in cmd.flags:
         docs, _ = manifests(cmd)
         targets = [(kind_of(o), [o.name]) for o in docs]
@@ -123,7 +126,7 @@ def cascade_policy(cascade: str) -> str:
     return policies[cascade]
 
 
-def scale(cluster: Any, cmd: Command) -> str:
+def scale(cluster: Cluster, cmd: Command) -> str:
     if "replicas" not in cmd.flags:
         raise UsageError('required flag(s) "replicas" not set')
     if not str(cmd.flags["replicas"]).isdigit():
@@ -151,7 +154,7 @@ def refused(cmd: Command, error: BadRequest) -> str:
     return f'Error from server (BadRequest): error when creating "{cmd.flags["filename"]}": {error.message}\n'
 
 
-def apply(cluster: Any, cmd: Command) -> str:
+def apply(cluster: Cluster, cmd: Command) -> str:
     """Create what is new, update what changed, leave the rest: `created`, `configured`, `unchanged`."""
     try:
         objects, ignored = manifests(cmd)
@@ -170,7 +173,7 @@ def apply(cluster: Any, cmd: Command) -> str:
     return "".join(lines)
 
 
-def apply_one(cluster: Any, cmd: Command, kind: Kind, obj: KubeObject) -> str:
+def apply_one(cluster: Cluster, cmd: Command, kind: Kind, obj: KubeObject) -> str:
     """Create or update one object from a manifest; what happened to it, in apply's words."""
     try:
         namespace = (obj.namespace or cmd.namespace) if kind.namespaced else ""
@@ -195,7 +198,7 @@ def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
             **{k: v for k, v in data.items() if k not in ("metadata", "status")}}
 
 
-def create(cluster: Any, cmd: Command) -> str:
+def create(cluster: Cluster, cmd: Command) -> str:
     if cmd.args and cmd.args[0] in GENERATORS:  # `create namespace x`, `create quota q --hard=pods=2`
         return create_generated(cluster, cmd)
     try:
@@ -229,7 +232,7 @@ def change_map(mapping: dict[str, str], changes: list[str], overwrite: bool) -> 
     return ""
 
 
-def label(cluster: Any, cmd: Command) -> str:
+def label(cluster: Cluster, cmd: Command) -> str:
     """`label nodes n k=v k2-`: add or overwrite (with --overwrite) or remove labels."""
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
     kind, obj = one_object(cluster, cmd, cmd.args[:split])
@@ -245,7 +248,7 @@ def label(cluster: Any, cmd: Command) -> str:
     return f"{resource_name(kind, obj.name)} {'unlabeled' if removed else 'labeled'}\n"
 
 
-def taint(cluster: Any, cmd: Command) -> str:
+def taint(cluster: Cluster, cmd: Command) -> str:
     """`taint nodes n key=value:NoSchedule` adds; `key:NoSchedule-` or `key-` removes."""
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
     kind, node = one_object(cluster, cmd, cmd.args[:split])
@@ -285,12 +288,13 @@ def add_taint(node: Node, spec: str, overwrite: bool, now: float) -> None:
     node.spec.taints.append(Taint(key, value, effect, now if effect == "NoExecute" else None))
 
 
-def cordon(cluster: Any, cmd: Command) -> str:
+def cordon(cluster: Cluster, cmd: Command) -> str:
     """`cordon` and `uncordon`: set or clear spec.unschedulable."""
     desired_state = cmd.verb == "cordon"
     lines = []
     for name in cmd.args:
         node = cluster.api.get("nodes", name.removeprefix("node/").removeprefix("nodes/"), "")
+        assert isinstance(node, Node)
         if bool(node.spec.unschedulable) == desired_state:
             lines.append(f"node/{node.name} already {cmd.verb}ed\n")
             continue

@@ -41,17 +41,20 @@ import tempfile
 import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from k8slite.server.handler import Handler
 from k8slite.server.kubeconfig import write_kubeconfig
 from k8slite.server.tls import make_certificate, server_context
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 
 class Server:
     """A running API server for one cluster: `url`, `kubeconfig`, `token`, `lock`; `close()` stops it."""
 
-    def __init__(self, cluster: Any, port: int = 0, kubeconfig: str | Path | None = None,
+    def __init__(self, cluster: Cluster, port: int = 0, kubeconfig: str | Path | None = None,
                  token: str | None = None, wall_clock: bool = False) -> None:
         self.cluster = cluster
         self.lock = threading.RLock()
@@ -96,7 +99,7 @@ class Server:
         return f"<k8slite API server {self.url}, kubeconfig {self.kubeconfig}>"
 
 
-def serve(cluster: Any, port: int = 0, kubeconfig: str | Path | None = None, token: str | None = None,
+def serve(cluster: Cluster, port: int = 0, kubeconfig: str | Path | None = None, token: str | None = None,
           wall_clock: bool = False) -> Server:
     """Serve a cluster's API on 127.0.0.1:port (0: a free port) in a background thread.
 

@@ -23,7 +23,7 @@ import json
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
@@ -32,13 +32,16 @@ from k8slite.server.paths import Target, resolve
 from k8slite.server.status import status, success
 from k8slite.server.watch import Stream
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 HEALTH = ("/healthz", "/readyz", "/livez")
 
 
 class Handler(BaseHTTPRequestHandler):
     """Requests to one cluster; `cluster`, `lock`, `token` and `closing` are set on a subclass by serve()."""
 
-    cluster: Any
+    cluster: Cluster
     lock: threading.RLock
     token: str
     closing: threading.Event

@@ -11,7 +11,10 @@ same as `c.kubectl("describe node ...")`. Left out: real Lease objects
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 PATH = re.compile(r"/apis/coordination\.k8s\.io/v1/namespaces/kube-node-lease/leases/(?P<name>[^/]+)")
 
@@ -22,7 +25,7 @@ def lease_name(path: str) -> str:
     return match["name"] if match else ""
 
 
-def lease(cluster: Any, name: str) -> dict[str, Any]:
+def lease(cluster: Cluster, name: str) -> dict[str, Any]:
     """The Lease of an existing Node (NotFound for a node that does not exist)."""
     node = cluster.api.get("nodes", name, "")
     return {"kind": "Lease", "apiVersion": "coordination.k8s.io/v1",

@@ -18,7 +18,7 @@ only the status), `scale` (autoscaling/v1 Scale) and `log`
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import Kind, decode
 from k8slite.api.meta import KubeObject
@@ -29,6 +29,9 @@ from k8slite.kubectl.patch import PatchRejected, json_patch, merge_patch
 from k8slite.kubectl.resources import fetch
 from k8slite.server import wire
 from k8slite.server.paths import Target
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 STRATEGIC, MERGE, JSON_PATCH = ("application/strategic-merge-patch+json", "application/merge-patch+json",
                                 "application/json-patch+json")
@@ -41,7 +44,7 @@ class UnsupportedMediaType(BadRequest):
     code = 415
 
 
-def list_objects(cluster: Any, target: Target, query: dict[str, str]) -> list[KubeObject]:
+def list_objects(cluster: Cluster, target: Target, query: dict[str, str]) -> list[KubeObject]:
     """The objects of a collection, filtered by labelSelector and fieldSelector, in kubectl's order."""
     flags: dict[str, Any] = {"selector": query.get("labelSelector", ""),
                              "field_selector": query.get("fieldSelector", "")}

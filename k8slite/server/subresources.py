@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.apiserver import APIServer
 from k8slite.errors import ApiError, BadRequest
@@ -25,6 +25,9 @@ from k8slite.kubectl.containers import logs
 from k8slite.kubectl.selectors import format_selector
 from k8slite.server import rest
 from k8slite.server.paths import Target
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 REFUSED = "Error from server (BadRequest): "
 FOLLOW_POLL = 0.2  # real seconds between looks at a followed log
@@ -65,7 +68,7 @@ def patch_scale(api: APIServer, target: Target, raw: bytes, content_type: str) -
     return change_scale(api, target, rest.patched(scale_of(api, target), body, content_type))
 
 
-def log_text(cluster: Any, target: Target, query: dict[str, str]) -> str:
+def log_text(cluster: Cluster, target: Target, query: dict[str, str]) -> str:
     """A container's log, as kubectl logs shows it (k8slite.kubectl.containers does the reading)."""
     flags: dict[str, Any] = {"namespace": target.namespace or "default"}
     if query.get("container"):
@@ -81,7 +84,7 @@ def log_text(cluster: Any, target: Target, query: dict[str, str]) -> str:
     return text
 
 
-def follow_log(cluster: Any, lock: threading.RLock, target: Target, query: dict[str, str], first: str,
+def follow_log(cluster: Cluster, lock: threading.RLock, target: Target, query: dict[str, str], first: str,
                write: Callable[[bytes], None], closing: threading.Event) -> None:
     """`kubectl logs -f`: send what was read, then each new piece of the log, until the container stops."""
     if first:
@@ -103,7 +106,7 @@ def follow_log(cluster: Any, lock: threading.RLock, target: Target, query: dict[
             return
 
 
-def still_running(cluster: Any, target: Target, query: dict[str, str]) -> bool:
+def still_running(cluster: Cluster, target: Target, query: dict[str, str]) -> bool:
     pod: Any = rest.get_object(cluster.api, target)
     name = query.get("container") or pod.spec.containers[0].name
     status = next((s for s in pod.status.container_statuses if s.name == name), None)

@@ -23,13 +23,16 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.kubectl.selectors import fields_match, selector_matches
 from k8slite.server import rest, tables, wire
 from k8slite.server.paths import Target
 from k8slite.store import Watch
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 DEFAULT_TIMEOUT = 1800.0  # seconds: the server's --min-request-timeout is 1800
 POLL = 0.5  # how often a waiting stream looks at whether the server is closing
@@ -38,7 +41,7 @@ POLL = 0.5  # how often a waiting stream looks at whether the server is closing
 class Stream:
     """One watch request: opened under the lock, then written to the client until it ends."""
 
-    def __init__(self, cluster: Any, lock: threading.RLock, target: Target, query: dict[str, str],
+    def __init__(self, cluster: Cluster, lock: threading.RLock, target: Target, query: dict[str, str],
                  as_table: bool, times: Callable[[Any], Any] = lambda data: data) -> None:
         self.cluster, self.lock, self.target, self.query, self.as_table = cluster, lock, target, query, as_table
         self.times = times  # the handler's wall-clock shift of timestamps (wallclock.py)

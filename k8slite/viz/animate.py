@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from matplotlib.animation import FuncAnimation
@@ -26,6 +26,9 @@ from matplotlib.animation import FuncAnimation
 from k8slite.viz.cluster_graph import Layout, build_graph, layout
 from k8slite.viz.picture import ax_for, draw_graph, legend_handles
 from k8slite.viz.slots import Slots
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 MAX_FRAMES = 120
 ANIMATION_DPI = 72
@@ -59,7 +62,7 @@ class Animation:
         return f"<Animation {self.title!r}: {self.frames} frames, t = {self.times[0]:g} s to {self.times[-1]:g} s>"
 
 
-def record(cluster: Any, seconds: float, step: float) -> list[Snapshot]:
+def record(cluster: Cluster, seconds: float, step: float) -> list[Snapshot]:
     """Run the cluster for `seconds`, taking a snapshot now and after every `step` seconds."""
     if step <= 0:
         raise ValueError(f"step must be positive, not {step:g}")
@@ -83,7 +86,7 @@ def stable_layouts(shots: list[Snapshot], show_owners: bool) -> list[Layout]:
     return [layout(shot.graph, show_owners, slots) for shot in shots]
 
 
-def animate(cluster: Any, seconds: float, step: float = 5.0, title: str | None = None,
+def animate(cluster: Cluster, seconds: float, step: float = 5.0, title: str | None = None,
             show_owners: bool = True, interval: int = 700, dpi: int = ANIMATION_DPI) -> Animation:
     """Run `cluster` for `seconds`, one frame every `step` s; returns an `Animation` (HTML with controls)."""
     shots = record(cluster, seconds, step)

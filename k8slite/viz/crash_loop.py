@@ -12,11 +12,14 @@ a bar per crash for the wait that followed it, with the 300 s cap as a line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 
 from k8slite.viz.figure import NotebookFigure
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 RUNNING = "#2ca02c"
 WAITING = "#ff7f0e"
@@ -30,7 +33,7 @@ CAP = 300
 Run = tuple[float, float, float]
 
 
-def crash_loop_runs(c: Any, pod: str, container: str | None = None,
+def crash_loop_runs(c: Cluster, pod: str, container: str | None = None,
                     namespace: str = "default") -> list[Run]:
     """[(start, end, wait after it)] for each run of a pod's container (its first by default)."""
     name = container or c.get("pod", pod, namespace).spec.containers[0].name

@@ -14,7 +14,7 @@ Pending before its container starts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
@@ -24,6 +24,9 @@ from k8slite.api.pod import ContainerStateTerminated, Pod
 from k8slite.informer import Informer
 from k8slite.viz.figure import DPI, NotebookFigure
 from k8slite.viz.palette import PHASE_COLORS
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 OUTCOME_COLORS = {"Succeeded": PHASE_COLORS["Succeeded"], "Failed": PHASE_COLORS["Failed"],
                   "Killed": "#9e9e9e", "Running": PHASE_COLORS["Running"]}
@@ -39,7 +42,7 @@ Bar = tuple[str, float, float, str]  # (pod, start, end, outcome)
 class Attempts:
     """Every run of every container, recorded from a watch on pods (what `kubectl get pods --watch` sees)."""
 
-    def __init__(self, c: Any) -> None:
+    def __init__(self, c: Cluster) -> None:
         self.c = c
         self.pods: dict[str, float] = {}                         # pod name -> creation time
         self.runs: dict[tuple[str, float], tuple[float | None, str]] = {}  # (pod, start) -> (end, outcome)

@@ -10,19 +10,22 @@ red when the budget is spent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
 
 from k8slite.admission.evaluator import parse_list
 from k8slite.viz.figure import NotebookFigure
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 KINDS = ["pods", "replicasets", "deployments", "resourcequotas", "limitranges"]
 COLOURS = ["#4c78a8", "#72b7b2", "#54a24b", "#e45756", "#f58518"]
 USED, SPENT, LEFT = "#4c78a8", "#e45756", "#eeeeee"
 
 
-def namespace_picture(cluster: Any, quota_namespace: str = "team-a", quota_name: str = "compute") -> NotebookFigure:
+def namespace_picture(cluster: Cluster, quota_namespace: str = "team-a", quota_name: str = "compute") -> NotebookFigure:
     """Objects by namespace (left) and the quota `quota_name` of `quota_namespace` (right)."""
     fig = NotebookFigure(figsize=(10, 3.6), dpi=100)
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
@@ -35,7 +38,7 @@ def namespace_picture(cluster: Any, quota_namespace: str = "team-a", quota_name:
     return fig
 
 
-def objects_by_namespace(ax: Axes, cluster: Any) -> None:
+def objects_by_namespace(ax: Axes, cluster: Cluster) -> None:
     """One horizontal bar per namespace, stacked by kind."""
     namespaces = [ns.name for ns in cluster.get("namespaces")]
     start = [0] * len(namespaces)

@@ -13,7 +13,7 @@ Drawn from a `Trace` (network/trace.py), never from the containers.
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -23,6 +23,9 @@ from k8slite.network.podnet import BRIDGE, VXLAN_DEVICE, internal_ip
 from k8slite.network.trace import INBOUND, OUTBOUND, WIRE, Hop, Trace
 from k8slite.viz.figure import DPI, NotebookFigure
 from k8slite.viz.palette import short_name
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 WIDTH = 10.0                       # inches, one data unit is one inch
 BOX_W, BOX_H = 1.55, 0.44
@@ -44,7 +47,7 @@ def kind(hop: Hop) -> str:
     return hop.device if hop.device in COLORS else "other"  # a resolver's hop (kube-proxy's DNAT)
 
 
-def draw_trace(cluster: Any, trace: Trace) -> Figure:
+def draw_trace(cluster: Cluster, trace: Trace) -> Figure:
     """The traced path as a picture: one box per machine, one box per hop, the wire between."""
     out = [h for h in trace.hops if h.side == OUTBOUND]
     back = [h for h in trace.hops if h.side == INBOUND]
@@ -75,7 +78,7 @@ def wrap(text: str) -> list[str]:
     return textwrap.wrap(text, TEXT_CHARS) or [""]
 
 
-def machines(ax: Axes, cluster: Any, trace: Trace, bottom: float, top: float) -> None:
+def machines(ax: Axes, cluster: Cluster, trace: Trace, bottom: float, top: float) -> None:
     """One box per machine on the path, titled with its name, InternalIP and podCIDR; red if cut off."""
     two = len(trace.machines) > 1
     spans = [(0.05, WIDTH / 2 - 0.3), (WIDTH / 2 + 0.3, WIDTH - 0.05)] if two else [(0.05, WIDTH - 0.05)]

@@ -10,19 +10,22 @@ for the pod's tolerationSeconds, each labelled with its length, and a legend row
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.figure import Figure
 
 from k8slite.controllers.node_lifecycle import NodeLifecycleController
 from k8slite.viz.timeline import timeline
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 FAILURE = "#d62728"
 UNTIL_NOT_READY = "#ffbf80"
 TOLERATION = "#c6dbef"
 
 
-def failure_waits(c: Any, failure: float) -> tuple[float, float]:
+def failure_waits(c: Cluster, failure: float) -> tuple[float, float]:
     """(NotReady time, eviction time) of the first node failure after `failure`, from the events.
     A node that failed before has one NodeNotReady Event counted twice (events.py folds repeats): the
     occurrence after `failure` is then its lastTimestamp."""
@@ -35,7 +38,7 @@ def failure_waits(c: Any, failure: float) -> tuple[float, float]:
     return not_ready, evicted
 
 
-def failure_timeline(c: Any, failure: float) -> Figure:
+def failure_timeline(c: Cluster, failure: float) -> Figure:
     """timeline(c) with the failure at `failure` marked and the two waits that followed it shaded."""
     not_ready, evicted = failure_waits(c, failure)
     grace = next((ctl.grace_period for ctl in c.controllers if isinstance(ctl, NodeLifecycleController)), None)

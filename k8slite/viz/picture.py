@@ -15,7 +15,7 @@ The graph and the positions come from cluster_graph; this module only draws.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from matplotlib.axes import Axes
@@ -30,13 +30,16 @@ from k8slite.viz.cluster_graph import Box, Layout, build_graph, layout, vertices
 from k8slite.viz.figure import DPI, NotebookFigure
 from k8slite.viz.slots import Slots
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 MARGIN = 0.3          # around the drawing, in pod widths
 MIN_WIDTH_IN = 10.0   # notebook width, in inches
 INCHES_PER_UNIT = 0.8  # wider clusters get a wider figure, so text never shrinks below this
 TITLE_IN, LEGEND_IN = 0.45, 0.45
 
 
-def draw_cluster(cluster: Any, ax: Axes | None = None, title: str | None = None,
+def draw_cluster(cluster: Cluster, ax: Axes | None = None, title: str | None = None,
                  show_owners: bool = True, slots: Slots | None = None, legend: bool = True,
                  ips: bool = False) -> Figure:
     """The cluster as a picture; returns the Figure (drawn into `ax` when one is given).

@@ -9,12 +9,15 @@ entered the filters, how many were feasible, and which node the pod was bound to
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from k8slite.scheduler.record import PASSED, SchedulingRecord
 from k8slite.viz.figure import NotebookFigure
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 COLUMN, ROW = 2.6, 0.55  # a column's width and a line's height, in data units
 NODE_FACE, NODE_EDGE, PENDING_FACE = "#f1f4fa", "#3b5b92", "#fafafa"
@@ -28,7 +31,7 @@ def node_notes(node: Any, labels: tuple[str, ...]) -> list[str]:
     return notes + (["cordoned"] if node.spec.unschedulable else [])
 
 
-def placement_columns(cluster: Any, labels: tuple[str, ...]) -> list[tuple[str, list[str], list[str]]]:
+def placement_columns(cluster: Cluster, labels: tuple[str, ...]) -> list[tuple[str, list[str], list[str]]]:
     """(node name, notes, pod names) per node in number order, then ("Pending", [], pods) if any wait."""
     nodes = sorted(cluster.get("nodes"), key=lambda n: int(n.name.split("-")[-1]))
     pods = cluster.get("pods")
@@ -37,7 +40,7 @@ def placement_columns(cluster: Any, labels: tuple[str, ...]) -> list[tuple[str, 
     return columns + ([("Pending", [], pending)] if pending else [])
 
 
-def placement_picture(cluster: Any, labels: tuple[str, ...] = (), title: str = "") -> NotebookFigure:
+def placement_picture(cluster: Cluster, labels: tuple[str, ...] = (), title: str = "") -> NotebookFigure:
     """Each node with the `labels` we care about, its taints and its pods; pending pods at the right."""
     columns = placement_columns(cluster, labels)
     depth = ROW * max(len(notes) + len(names) for _, notes, names in columns) + 0.9

@@ -18,12 +18,16 @@ notebook runs the same cells either way.
 from __future__ import annotations
 
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from k8slite.runtime.fake import FakeRuntime
 from k8slite.viz.figure import NotebookFigure
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 NAMESPACES, NAMESPACE_EDGE = "#eef4fb", "#4a78a8"
 PAUSE, PAUSE_EDGE = "#d9d9d9", "#555555"
@@ -33,11 +37,11 @@ COLUMNS = ("table {{.ID}}\t{{.Label \"k8slite.node\"}}\t{{.Label \"k8slite.pod\"
            "\t{{.Label \"k8slite.role\"}}\t{{.Label \"k8slite.container\"}}\t{{.Status}}")
 
 
-def on_docker(cluster: Any) -> bool:
+def on_docker(cluster: Cluster) -> bool:
     return bool(cluster.engine.name == "docker")
 
 
-def engine_ps(cluster: Any, *label_filters: str, stopped: bool = False) -> None:
+def engine_ps(cluster: Cluster, *label_filters: str, stopped: bool = False) -> None:
     """Print `docker ps` of the cluster's containers (with extra `label=value` filters), or the fake equivalent."""
     if on_docker(cluster):
         filters = [f"label=k8slite.cluster={cluster.engine.cluster_id}", *(f"label={f}" for f in label_filters)]
@@ -53,6 +57,7 @@ def engine_ps(cluster: Any, *label_filters: str, stopped: bool = False) -> None:
         if wanted.get("k8slite.node", node) != node or not (kubelet.running or stopped):
             continue
         runtime = kubelet.runtime
+        assert isinstance(runtime, FakeRuntime)
         for box in runtime.sandboxes.values():
             if wanted.get("k8slite.pod", box.pod_name) != box.pod_name:
                 continue
@@ -62,7 +67,7 @@ def engine_ps(cluster: Any, *label_filters: str, stopped: bool = False) -> None:
                     print(f"{fc.info.id:16}{node:8}{box.pod_name:17}{'app':7}{fc.info.name:11}{fc.info.state}")
 
 
-def inspect_pod(cluster: Any, pod: str) -> list[dict[str, Any]]:
+def inspect_pod(cluster: Cluster, pod: str) -> list[dict[str, Any]]:
     """`docker inspect` of a pod's containers, exited ones too; on the fake runtime, the same shape."""
     if on_docker(cluster):
         client = cluster.engine.client
@@ -70,6 +75,7 @@ def inspect_pod(cluster: Any, pod: str) -> list[dict[str, Any]]:
         return [client.api.inspect_container(x.id) for x in client.containers.list(all=True, filters={"label": labels})]
     obj = cluster.get("pod", pod)
     runtime = cluster.kubelets[obj.spec.node_name].runtime
+    assert isinstance(runtime, FakeRuntime)
     mounts = {ct.name: ct.volume_mounts for ct in obj.spec.containers}
     found: list[dict[str, Any]] = []
     for box in [b for b in runtime.sandboxes.values() if b.pod_name == pod]:

@@ -8,9 +8,12 @@ who wrote; `writer_of` guesses it from what changed, the way a learner reads the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from k8slite.viz.figure import NotebookFigure
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 COLORS = {"ADDED": "#2e7d32", "MODIFIED": "#1f4e8c", "DELETED": "#c62828"}
 OTHER_WRITES = "#d0d0d0"
@@ -32,7 +35,7 @@ def writer_of(prev: Any, event: Any) -> str:
     return f"kubelet: status {new.status.phase}"
 
 
-def revision_timeline(cluster: Any, name: str, from_revision: int) -> NotebookFigure:
+def revision_timeline(cluster: Cluster, name: str, from_revision: int) -> NotebookFigure:
     """The writes to pod `name` after `from_revision`, on the axis of all the store's revisions."""
     events = cluster.api.watch("pods", from_revision=from_revision).drain()
     mine = [e for e in events if e.value.name == name]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -34,13 +34,16 @@ from k8slite.viz import palette
 from k8slite.viz.figure import DPI, NotebookFigure
 from k8slite.viz.palette import EVENT_COLORS, short_name
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 ROW_IN = 0.42          # inches per row
 AXES_LEFT, AXES_WIDTH = 0.21, 0.76  # of a 10-inch figure
 CHAR_IN = 7 * 0.6 / 72  # the width of one 7-point character, in inches
 MAX_REASONS = 3
 
 
-def timeline(cluster: Any, kinds: list[str] | None = None) -> Figure:
+def timeline(cluster: Cluster, kinds: list[str] | None = None) -> Figure:
     """Events over cluster time; `kinds` (e.g. ["Node", "pods"]) keeps only events about those kinds."""
     wanted = None if kinds is None else {lookup(k).kind for k in kinds}
     events: list[Event] = [e for e in cluster.events() if wanted is None or e.involved_object.kind in wanted]
@@ -155,7 +158,7 @@ def group_label(group: list[Event]) -> str:
 GANTT_ROW_IN = 0.26  # inches per pod row
 
 
-def gantt(cluster: Any, title: str | None = None) -> Figure:
+def gantt(cluster: Cluster, title: str | None = None) -> Figure:
     """Pod lifetimes by node: a bar per pod, coloured by its state over time (PHASE_COLORS)."""
     lives = cluster.pod_history.lifetimes(cluster.now)
     groups: dict[str, list[tuple[str, list[Segment]]]] = {}
@@ -173,8 +176,8 @@ def gantt(cluster: Any, title: str | None = None) -> Figure:
     ax = fig.add_axes((AXES_LEFT, 0.55 / height, AXES_WIDTH, 1 - 1.05 / height))
     end = cluster.now or 1.0
     seen: dict[str, None] = {}
-    for y, (_label, segments) in enumerate(rows):
-        for seg in segments or []:
+    for y, (_label, bars) in enumerate(rows):
+        for seg in bars or []:
             if seg.end > seg.start:
                 seen[seg.state] = None
             terminating = seg.state == "Terminating"
@@ -182,10 +185,10 @@ def gantt(cluster: Any, title: str | None = None) -> Figure:
                     color=palette.PHASE_COLORS[seg.state], linewidth=0.5,
                     edgecolor=palette.TERMINATING_EDGE if terminating else "none",
                     hatch=palette.TERMINATING_HATCH if terminating else None)
-    labels = [label if segments is None else short_name(label.split("/", 1)[1], 30) for label, segments in rows]
+    labels = [label if bars is None else short_name(label.split("/", 1)[1], 30) for label, bars in rows]
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
-    for tick, (_label, segments) in zip(ax.get_yticklabels(), rows):
-        if segments is None:
+    for tick, (_label, bars) in zip(ax.get_yticklabels(), rows):
+        if bars is None:
             tick.set_fontweight("bold")
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_xlim(0, end * 1.02)

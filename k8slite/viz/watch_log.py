@@ -10,11 +10,14 @@ the cluster runs on its virtual clock.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from k8slite.errors import ApiError
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 ACTIONS = {"create": "create pod", "label": "label pod", "delete": "delete pod", "wait": "run 5 s"}
 SHOWN = 14  # the newest lines of the log
@@ -28,7 +31,7 @@ def pod_manifest(n: int) -> str:
 class WatchLog:
     """A cluster, one watch on its pods from now on, and a line for each event that watch received."""
 
-    def __init__(self, cluster: Any, seconds: float = 5.0) -> None:
+    def __init__(self, cluster: Cluster, seconds: float = 5.0) -> None:
         self.cluster, self.seconds = cluster, seconds
         self.watch = cluster.api.watch("pods", from_revision=cluster.api.store.revision)
         self.lines: list[str] = []
@@ -64,7 +67,7 @@ class WatchLog:
                 f"node={p.spec.node_name or '-':<7} {p.status.phase:<8} labels={p.metadata.labels}{deleting}")
 
 
-def watch_widget(cluster: Any = None) -> widgets.VBox:
+def watch_widget(cluster: Cluster | None = None) -> widgets.VBox:
     """Create / label / delete / run buttons over `cluster` (by default a new 2-node one, seed 1)."""
     if cluster is None:
         from k8slite import Cluster

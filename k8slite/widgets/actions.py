@@ -10,10 +10,14 @@ kubectl would print; user errors raise `ApiError` for the dashboard to show.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from k8slite.api.core import Event
 from k8slite.api.meta import KubeObject
 from k8slite.viz.palette import pod_state
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 HIDDEN_NAMESPACES = ("kube-system",)
 STEP_LIMIT = 300.0  # Step gives up after this many seconds without a new Event
@@ -24,7 +28,7 @@ def visible(objects: list[Any]) -> list[Any]:
     return [o for o in objects if o.namespace not in HIDDEN_NAMESPACES]
 
 
-def scale_target(cluster: Any) -> KubeObject | None:
+def scale_target(cluster: Cluster) -> KubeObject | None:
     """The first Deployment with a typed spec.replicas, else the first ReplicaSet, else None."""
     for plural in ("deployments", "replicasets"):
         for obj in visible(cluster.api.list(plural)):
@@ -33,17 +37,17 @@ def scale_target(cluster: Any) -> KubeObject | None:
     return None
 
 
-def first_deployment(cluster: Any) -> KubeObject | None:
+def first_deployment(cluster: Cluster) -> KubeObject | None:
     found = visible(cluster.api.list("deployments"))
     return found[0] if found else None  # type: ignore[no-any-return]
 
 
-def run_for(cluster: Any, seconds: float) -> str:
+def run_for(cluster: Cluster, seconds: float) -> str:
     cluster.run(seconds)
     return f"ran {seconds:g} s"
 
 
-def step(cluster: Any, limit: float = STEP_LIMIT) -> str:
+def step(cluster: Cluster, limit: float = STEP_LIMIT) -> str:
     """Run clock callback by callback until an Event is recorded, or a repeat counted (or `limit` seconds pass)."""
     start, before = cluster.now, occurrences(cluster)
     while cluster.now < start + limit and occurrences(cluster) == before:
@@ -60,12 +64,12 @@ def step(cluster: Any, limit: float = STEP_LIMIT) -> str:
     return f"after {cluster.now - start:g} s: {fresh[0].reason} {fresh[0].message}"
 
 
-def occurrences(cluster: Any) -> dict[str, int]:
+def occurrences(cluster: Cluster) -> dict[str, int]:
     """Each Event's count by name: a repeat updates an Event's count rather than adding one (events.py)."""
-    return {e.name: e.count for e in cluster.api.list("events")}
+    return {e.name: e.count for e in cluster.api.list("events") if isinstance(e, Event)}
 
 
-def scale(cluster: Any, replicas: int) -> str:
+def scale(cluster: Cluster, replicas: int) -> str:
     """Write spec.replicas of the scale target through the API (copy, change, update), as kubectl scale."""
     target = scale_target(cluster)
     if target is None:
@@ -84,13 +88,13 @@ def resource(obj: KubeObject) -> str:
     return f"{obj.kind.lower()}{group}/{obj.name}"
 
 
-def fail_node(cluster: Any, name: str) -> str:
+def fail_node(cluster: Cluster, name: str) -> str:
     cluster.node(name).fail()
     cluster.run(0)
     return f"machine {name} is down (its kubelet stops heartbeating)"
 
 
-def recover_node(cluster: Any, name: str) -> str:
+def recover_node(cluster: Cluster, name: str) -> str:
     cluster.node(name).recover()
     cluster.run(0)
     return f"machine {name} is back"
@@ -101,14 +105,14 @@ def split_ref(ref: str) -> tuple[str, str]:
     return namespace, name
 
 
-def delete_pod(cluster: Any, ref: str) -> str:
+def delete_pod(cluster: Cluster, ref: str) -> str:
     namespace, name = split_ref(ref)
     cluster.delete("pods", name, namespace=namespace)
     cluster.run(0)
     return f'pod "{name}" deleted'
 
 
-def roll_out(cluster: Any, image: str) -> str:
+def roll_out(cluster: Cluster, image: str) -> str:
     """`kubectl set image deployment/<first> *=<image>`: a new pod template, so a new ReplicaSet."""
     target = first_deployment(cluster)
     if target is None:
@@ -123,7 +127,7 @@ def roll_out(cluster: Any, image: str) -> str:
     return out
 
 
-def current_image(cluster: Any) -> str:
+def current_image(cluster: Cluster) -> str:
     target = first_deployment(cluster)
     if target is None:
         return ""
@@ -131,20 +135,20 @@ def current_image(cluster: Any) -> str:
     return containers[0].image if containers else ""
 
 
-def pod_choices(cluster: Any) -> list[tuple[str, str]]:
+def pod_choices(cluster: Cluster) -> list[tuple[str, str]]:
     """(label, "namespace/name") for every visible pod, sorted by name."""
     return [(f"{p.name}  {pod_state(p)}  {p.spec.node_name or '<none>'}", f"{p.namespace}/{p.name}")
             for p in visible(cluster.api.list("pods"))]
 
 
-def describe_pod(cluster: Any, ref: str | None) -> str:
+def describe_pod(cluster: Cluster, ref: str | None) -> str:
     if not ref:
         return "choose a pod above to see `kubectl describe pod`"
     namespace, name = split_ref(ref)
     return str(cluster.kubectl(f"describe pod {name} -n {namespace}"))
 
 
-def recent_events(cluster: Any, lines: int = EVENT_LINES) -> str:
+def recent_events(cluster: Cluster, lines: int = EVENT_LINES) -> str:
     """The header and the last `lines` rows of `kubectl get events`."""
     if not cluster.events():
         return "no events yet"

@@ -44,10 +44,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from k8slite.api.node import Node
+from k8slite.api.pod import Pod
 from k8slite.errors import ApiError
 from k8slite.viz import draw_cluster, png_bytes
 from k8slite.viz.slots import Slots
@@ -55,16 +57,19 @@ from k8slite.widgets import actions
 from k8slite.widgets.actions import HIDDEN_NAMESPACES, scale_target
 from k8slite.widgets.live import Live
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 RUN_SECONDS = 10
 RUN_CHOICES = (1, 5, 10, 30, 60, 300)
 SCROLL = {"max_height": "260px", "overflow": "auto"}
 
 
-def summary(cluster: Any) -> str:
+def summary(cluster: Cluster) -> str:
     """`3 nodes (3 Ready) · 5/5 pods Running`: pods in every namespace but kube-system."""
-    nodes = cluster.api.list("nodes")
+    nodes = [n for n in cluster.api.list("nodes") if isinstance(n, Node)]
     ready = sum(1 for n in nodes if n.is_ready())
-    pods = [p for p in cluster.api.list("pods") if p.namespace not in HIDDEN_NAMESPACES]
+    pods = [p for p in cluster.api.list("pods") if isinstance(p, Pod) and p.namespace not in HIDDEN_NAMESPACES]
     running = sum(1 for p in pods if p.status.phase == "Running" and p.metadata.deletion_timestamp is None)
     return f"{len(nodes)} nodes ({ready} Ready) · {running}/{len(pods)} pods Running"
 
@@ -80,7 +85,7 @@ def button(description: str, css: str, **kwargs: Any) -> widgets.Button:
 class Dashboard:
     """`Dashboard(c).widget` is the whole dashboard; `refresh()` redraws it from the API."""
 
-    def __init__(self, cluster: Any) -> None:
+    def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.syncing = False  # True while refresh() sets a control, so that is not taken as a request
         self.slots = Slots()  # pods keep their place in the picture from one redraw to the next

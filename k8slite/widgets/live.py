@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 
 class Live:
     """`Live(cluster, refresh).start()` / `.stop()`: run and redraw in the background."""
 
-    def __init__(self, cluster: Any, refresh: Callable[[], None], period: float = 1.0,
+    def __init__(self, cluster: Cluster, refresh: Callable[[], None], period: float = 1.0,
                  slice: float = 0.5) -> None:
         self.cluster, self.refresh = cluster, refresh
         self.period, self.slice = period, slice

@@ -11,7 +11,7 @@ itself is not changed. Everything is computed on each change: no threads.
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -21,10 +21,13 @@ from k8slite.network.trace import Trace, trace
 from k8slite.viz.figure import png_bytes
 from k8slite.viz.network import draw_trace
 
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
+
 BACKENDS = [("routes (host-gw)", "host-gw"), ("overlay (vxlan)", "vxlan")]
 
 
-def pods_with_ips(cluster: Any) -> list[Pod]:
+def pods_with_ips(cluster: Cluster) -> list[Pod]:
     pods = [p for p in cluster.api.list("pods") if isinstance(p, Pod) and p.status.pod_ip and p.spec.node_name]
     return sorted(pods, key=lambda p: (p.namespace, p.name))
 
@@ -33,7 +36,7 @@ def pod_ref(pod: Pod) -> str:
     return pod.name if pod.namespace == "default" else f"{pod.namespace}/{pod.name}"
 
 
-def trace_with(cluster: Any, backend: str, src: str, dst: str) -> Trace:
+def trace_with(cluster: Cluster, backend: str, src: str, dst: str) -> Trace:
     """`c.trace(src, dst)` as it would go with `backend`, keeping the cluster's resolvers (Services)."""
     network = PodNetwork(backend)
     network.resolvers = list(cluster.pod_network.resolvers)
@@ -41,7 +44,7 @@ def trace_with(cluster: Any, backend: str, src: str, dst: str) -> Trace:
                  cluster.network.cut_off)
 
 
-def path_widget(cluster: Any) -> widgets.VBox:
+def path_widget(cluster: Cluster) -> widgets.VBox:
     """Dropdowns for source and target, a routes/overlay toggle, the hop list and the picture."""
     pods = pods_with_ips(cluster)
     refs = [pod_ref(p) for p in pods]

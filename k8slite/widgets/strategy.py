@@ -11,13 +11,16 @@ result, no threads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from k8slite.scheduler.plugins.node_resources_fit import LEAST_ALLOCATED, MOST_ALLOCATED
 from k8slite.scheduler.profile import default_profile
 from k8slite.viz import draw_cluster, png_bytes
+
+if TYPE_CHECKING:
+    from k8slite.cluster import Cluster
 
 STRATEGIES = [("spread (LeastAllocated)", LEAST_ALLOCATED), ("bin-pack (MostAllocated)", MOST_ALLOCATED)]
 
@@ -31,7 +34,7 @@ def place(manifests: Any, strategy: str, nodes: int = 3, seed: int = 0, seconds:
     return c
 
 
-def placement(cluster: Any) -> str:
+def placement(cluster: Cluster) -> str:
     """`node-1: 2 pods, node-2: 0 pods, ...`"""
     counts = {n.name: 0 for n in cluster.get("nodes")}
     for p in cluster.get("pods"):
