@@ -183,7 +183,7 @@ class Taint:
 class PodSpec:
     containers: list[Container] = field(default_factory=list)
     init_containers: list[Container] = field(default_factory=list)
-    """Run one at a time, in order, each to success, before the containers start (kubelet_init.py)."""
+    """Run one at a time, in order, each to success, before the containers start (kubelet/init_containers.py)."""
     volumes: list[Volume] = field(default_factory=list)
     restart_policy: str = "Always"
     termination_grace_period_seconds: int = 30

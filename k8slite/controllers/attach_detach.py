@@ -32,7 +32,7 @@ from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
-from k8slite.volumes import is_attachable, unique_name
+from k8slite.kubelet.volume_manager import is_attachable, unique_name
 
 MAX_WAIT_FOR_UNMOUNT = 360.0
 KEY = "reconcile"  # the whole cluster is reconciled at once: desired vs actual

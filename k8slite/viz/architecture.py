@@ -65,7 +65,7 @@ def draw_components() -> NotebookFigure:
     watch_and_update(ax, (3.0, 4.85), (4.4, 3.65))
     watch_and_update(ax, (7.0, 4.85), (5.6, 3.65))
     for i, x in enumerate([1.7, 5.0, 8.3]):
-        box(ax, x, 1.25, 2.4, 0.8, f"kubelet · node-{i + 1}", "kubelet.py")
+        box(ax, x, 1.25, 2.4, 0.8, f"kubelet · node-{i + 1}", "kubelet/")
         box(ax, x, 0.35, 1.9, 0.45, "runtime", "", "#e3efdc")
         arrow(ax, (x, 0.82), (x, 0.6))
     watch_and_update(ax, (2.2, 1.7), (4.3, 2.75))

@@ -1,7 +1,7 @@
 """Checks for notebook 04, nodes and the kubelet: a pod's phase and CrashLoopBackOff.
 
 04.1 compares the learner's ``pod_phase(containers, restart_policy)`` with
-k8slite's own (k8slite/podstatus.py) on random pods, and with what a running
+k8slite's own (k8slite/kubelet/phase.py) on random pods, and with what a running
 cluster reports for pods whose containers crash, finish or keep running.
 04.2 compares ``backoff_delays(n)`` with the waits a kubelet really made
 between a crash and the restart that followed, for random crashing commands.
@@ -24,7 +24,7 @@ from k8slite.api.pod import (
 )
 from k8slite.cluster import Cluster
 from k8slite.course.checks import exercise
-from k8slite.podstatus import pod_phase as reference_phase
+from k8slite.kubelet.phase import pod_phase as reference_phase
 
 Containers = list[tuple[str, int | None]]
 POLICIES = ("Always", "OnFailure", "Never")

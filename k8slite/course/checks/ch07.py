@@ -16,7 +16,7 @@ from typing import Any
 from unittest import mock
 
 import k8slite.controllers.node_lifecycle as node_lifecycle
-import k8slite.kubelet as kubelet
+import k8slite.kubelet.agent as kubelet
 from k8slite.api.meta import ObjectMeta
 from k8slite.api.pod import Container, Pod, PodCondition, PodSpec, PodStatus
 from k8slite.cluster import Cluster

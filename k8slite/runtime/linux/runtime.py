@@ -23,7 +23,7 @@ With a NodeNetwork (nodenet.py, as LinuxHost sets up) the pod's namespace
 gets an eth0 with the IP the kubelet chose, on its node's bridge, routed to
 the other nodes; without one it has loopback only (the IP is reported but
 reachable from nowhere). Simplified: one image (busybox); volumes are bind
-mounts of host directories (volumes.py); the runtime polls its children
+mounts of host directories (kubelet/volume_manager.py); the runtime polls its children
 every 0.2 s instead of waiting for a shim's exit events.
 """
 

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 from k8slite.api.pod import Container, Pod
 from k8slite.informer import object_key
-from k8slite.podstatus import should_restart
+from k8slite.kubelet.phase import should_restart
 from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING
 
 if TYPE_CHECKING:
-    from k8slite.kubelet import ContainerRecord, Kubelet, PodRecord
+    from k8slite.kubelet.agent import ContainerRecord, Kubelet, PodRecord
 
 
 

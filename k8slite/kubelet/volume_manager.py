@@ -49,8 +49,8 @@ from k8slite.apiserver import APIServer
 from k8slite.errors import NotFound
 from k8slite.events import EventRecorder
 from k8slite.informer import Informer
+from k8slite.kubelet.projected_volume import MissingSource, key_files, projected_files
 from k8slite.network.envvars import with_service_env
-from k8slite.projected_volume import MissingSource, key_files, projected_files
 from k8slite.runtime.storage import VolumeSource
 
 RETRY = 2.0  # seconds between checks of a volume that is not ready (the kubelet's reconciler loop)

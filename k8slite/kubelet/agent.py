@@ -10,7 +10,7 @@ containers, then delete the pod for good.
 
 The kubelet restarts containers, not pods; a pod whose node dies is replaced
 by a controller, never by a kubelet. Init containers and sidecars run in
-their order (kubelet_init.py). Simplified: no static pods, no cgroups;
+their order (init_containers.py). Simplified: no static pods, no cgroups;
 pod IPs come from the node's podCIDR (network/ipam.py).
 """
 
@@ -23,20 +23,20 @@ from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
-from k8slite.backoff import Backoff
 from k8slite.clock import INSTANT, Timer, go_duration
 from k8slite.errors import Conflict, NotFound
 from k8slite.events import EventRecorder
-from k8slite.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager
 from k8slite.informer import Informer, WorkQueue, object_key
-from k8slite.kubelet_init import stop_group, stop_order, sync_containers
-from k8slite.kubelet_status import container_status, pod_status, sandbox_failed_status
+from k8slite.kubelet.backoff import Backoff
+from k8slite.kubelet.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager
+from k8slite.kubelet.init_containers import stop_group, stop_order, sync_containers
+from k8slite.kubelet.phase import restart_policy_for, should_restart
+from k8slite.kubelet.prober import Prober, ProbeWorker
+from k8slite.kubelet.status import container_status, pod_status, sandbox_failed_status
+from k8slite.kubelet.volume_manager import VolumeManager
 from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
-from k8slite.podstatus import restart_policy_for, should_restart
-from k8slite.prober import Prober, ProbeWorker
 from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime
 from k8slite.store import FieldMatch
-from k8slite.volumes import VolumeManager
 
 STATUS_UPDATE_PERIOD = 10.0
 WORKER_BACKOFF_PERIOD = 10.0  # pod_workers.go workerBackOffPeriod: a pod whose sync failed syncs again (no jitter here)
@@ -230,7 +230,7 @@ class Kubelet:
                 return
             record = self.pods[key] = new_record
         if pod.status.phase not in ("Succeeded", "Failed") and self.volumes.mount_all(pod, record.sandbox_id, key):
-            sync_containers(self, pod, record)  # init containers first (kubelet_init.py)
+            sync_containers(self, pod, record)  # init containers first (init_containers.py)
             evicted = self.volumes.size_limit_exceeded(pod, record.sandbox_id, key)
             if evicted:
                 self.volumes.evict(pod, record.sandbox_id, evicted)

@@ -31,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from k8slite.api.pod import Container, Pod
-from k8slite.backoff import Backoff
 from k8slite.clock import INSTANT, VirtualClock, go_duration
 from k8slite.events import EventRecorder
+from k8slite.kubelet.backoff import Backoff
 from k8slite.runtime.cri import ContainerRuntime, ImagePullError, PulledImage
 
 ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, ERR_IMAGE_NEVER_PULL = "ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull"

@@ -5,7 +5,7 @@ each writing its own files: `serviceAccountToken` (a token for the pod's
 ServiceAccount, from the TokenRequest API, at `path`), `configMap` and
 `secret` (one file per key, or per `items` entry), and `downwardAPI` (one
 file per item, from a field of the pod). The kubelet's volume manager
-(volumes.py) mounts the result like a configMap volume.
+(volume_manager.py) mounts the result like a configMap volume.
 Simplified: the token is JWT-shaped but signed by nobody (k8slite has no
 authentication), and it is not refreshed before it expires; no
 clusterTrustBundle sources, no per-file modes.

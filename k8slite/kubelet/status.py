@@ -30,7 +30,7 @@ from k8slite.api.pod import (
     PodStatus,
 )
 from k8slite.apiserver import set_condition
-from k8slite.podstatus import (
+from k8slite.kubelet.phase import (
     counted_sidecars,
     init_phase,
     initialized_condition,
@@ -39,11 +39,11 @@ from k8slite.podstatus import (
     restart_policy_for,
     should_restart,
 )
-from k8slite.prober import Prober
+from k8slite.kubelet.prober import Prober
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ContainerRuntime
 
 if TYPE_CHECKING:
-    from k8slite.kubelet import ContainerRecord
+    from k8slite.kubelet.agent import ContainerRecord
 
 # the order kubectl describe shows a pod's conditions in (the kubelet writes them so in 1.32)
 CONDITION_ORDER = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2, "ContainersReady": 3,
