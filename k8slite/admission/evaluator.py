@@ -8,7 +8,7 @@ limits (`limits.memory`); a request left out where a limit is given is the
 limit, as the API server defaults it. A pod that has finished (Succeeded,
 Failed) or whose grace period has run out no longer counts. A quota on
 compute makes every container say what it asks for (`must specify ...`).
-Quantities are printed as Kubernetes prints them: `500m`, `2`, `128Mi`, `1G`.
+Quantities are printed as Kubernetes prints them (quantity.format_amount: `500m`, `2`, `128Mi`, `1G`).
 Left out: init containers, pod overhead, services.nodeports/loadbalancers,
 and quota scopes.
 """
@@ -21,6 +21,7 @@ from typing import Any
 from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Container, Pod
+from k8slite.api.quantity import format_amount as format_quantity  # the name quota code and chapter 11 use
 from k8slite.api.quantity import parse_quantity
 
 Usage = dict[str, Fraction]
@@ -29,8 +30,6 @@ VALIDATION = frozenset({"cpu", "memory", "requests.cpu", "requests.memory", "lim
 LEGACY = {"pods": "pods", "services": "services", "configmaps": "configmaps", "secrets": "secrets",
           "persistentvolumeclaims": "persistentvolumeclaims", "resourcequotas": "resourcequotas",
           "replicationcontrollers": "replicationcontrollers"}
-DECIMAL = [(18, "E"), (15, "P"), (12, "T"), (9, "G"), (6, "M"), (3, "k"), (0, ""), (-3, "m"), (-6, "u"), (-9, "n")]
-BINARY = [(60, "Ei"), (50, "Pi"), (40, "Ti"), (30, "Gi"), (20, "Mi"), (10, "Ki")]
 
 
 def count_name(obj: KubeObject) -> str:
@@ -119,32 +118,6 @@ def add(a: Usage, b: Usage) -> Usage:
 
 def parse_list(values: dict[str, Any]) -> Usage:
     return {k: parse_quantity(v) for k, v in values.items()}
-
-
-def format_quantity(value: Fraction) -> str:
-    """Quantity.String(): the shorter of the decimal (500m, 2, 1G) and binary (128Mi) forms."""
-    forms = [decimal_form(value)]
-    if value.denominator == 1 and value >= 1024:
-        forms.append(binary_form(int(value)))
-    return min(forms, key=lambda s: (len(s), not s.endswith("i")))
-
-
-def decimal_form(value: Fraction) -> str:
-    if value == 0:
-        return "0"
-    for exponent, suffix in DECIMAL:
-        scaled = value / Fraction(10) ** exponent
-        if scaled.denominator == 1:
-            return f"{scaled.numerator}{suffix}"
-    nano = -(-value * 10**9 // 1)  # finer than nano rounds up, as Quantity does
-    return f"{nano}n"
-
-
-def binary_form(amount: int) -> str:
-    for power, suffix in BINARY:
-        if amount % 2**power == 0:
-            return f"{amount // 2**power}{suffix}"
-    return str(amount)
 
 
 def pretty(values: Usage) -> str:

@@ -165,6 +165,15 @@ def bytes_of(value: str | int | float) -> int:
     return -(-exact.numerator // exact.denominator)
 
 
+def format_amount(value: Fraction) -> str:
+    """An amount as a ResourceQuota's status prints it: the shorter of its decimal form (500m, 2, 1G)
+    and, for whole amounts of 1024 or more, its binary form (128Mi); a tie goes to binary."""
+    forms = [format_quantity(Quantity(value, DECIMAL_SI))]
+    if value.denominator == 1 and value >= 1024:
+        forms.append(format_bytes(int(value)))
+    return min(forms, key=lambda s: (len(s), not s.endswith("i")))
+
+
 def format_cpu(milli: int) -> str:
     return f"{milli // 1000}" if milli % 1000 == 0 else f"{milli}m"
 
