@@ -15,13 +15,26 @@ items come in the manifest's order, items only the server has keep their
 place among them, and an item the last apply had and this one drops is
 removed (`$patch: delete`). Other lists are replaced whole. Left out:
 server-side apply and field managers.
+
+`Applier` is the client around it: `c.apply(...)` and `kubectl apply/create`
+decode every document, dry-run them all against the API server (defaults,
+validation, admission, quota, nothing stored), warn once about fields
+k8slite accepts but does not model, then create each object or merge it
+into the live one.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from k8slite import strategicpatch
+from k8slite.api.core import Namespace
+from k8slite.api.kinds import decode, kind_of
+from k8slite.api.manifest import read_documents
+from k8slite.api.meta import KubeObject
+from k8slite.apiserver import APIServer
+from k8slite.errors import NotFound
 from k8slite.strategicpatch import ORDER, merge_key
 
 
@@ -77,3 +90,63 @@ def prune_items(field: str, merged: list[Any], last: list[Any], new: list[Any]) 
     for item in merged:
         if isinstance(item, dict) and item.get(key) in before and item.get(key) in now:
             prune(item, before[item[key]], now[item[key]])
+
+
+class Applier:
+    """kubectl's client-side apply against one API server: dry-run everything, then create or
+    three-way merge each object; it remembers what each apply set (the last-applied configuration)."""
+
+    def __init__(self, api: APIServer) -> None:
+        self.api = api
+        self.last_applied: dict[tuple[str, str, str], dict[str, Any]] = {}  # (plural, namespace, name) -> manifest
+        self.warned: set[str] = set()  # each "not modelled" warning is printed once
+
+    def apply(self, src: Any) -> list[KubeObject]:
+        """Create or update every object in src; all are validated first, so one bad one stores none."""
+        ignored: list[str] = []
+        documents = read_documents(src)
+        objects = [d if isinstance(d, KubeObject) else decode(d, ignored) for d in documents]
+        self.dry_run(objects)
+        self.warn_ignored(objects, ignored)
+        applied = [d.to_dict() if isinstance(d, KubeObject) else d for d in documents]
+        return [self.apply_one(obj, doc) for obj, doc in zip(objects, applied)]
+
+    def dry_run(self, objects: list[KubeObject]) -> None:
+        """Prepare and admit every object as the server would, storing nothing: the first error raises."""
+        new_namespaces = {o.name for o in objects if isinstance(o, Namespace)}
+        charged: dict[str, KubeObject] = {}  # quota usage the documents so far would take
+        for obj in objects:
+            kind = kind_of(obj)
+            prepared = self.api.prepare(obj, kind)
+            if kind.namespaced and prepared.namespace not in new_namespaces and not self.exists(prepared):
+                self.api.admit(prepared, kind, charged)  # only creates are admitted; apply updates the others
+
+    def exists(self, obj: KubeObject) -> bool:
+        return self.api.store.get(self.api.key(kind_of(obj), obj.namespace, obj.name)) is not None
+
+    def apply_one(self, obj: KubeObject, document: dict[str, Any] | None = None) -> KubeObject:
+        """Create, or merge the manifest into what is stored (fields others set, like nodeName, stay)."""
+        kind = kind_of(obj)
+        namespace = (obj.namespace or "default") if kind.namespaced else ""
+        document = {k: v for k, v in (obj.to_dict() if document is None else document).items() if k != "status"}
+        key = (kind.plural, namespace, obj.name)
+        try:
+            current = self.api.get(kind.plural, obj.name, namespace)
+        except NotFound:
+            created = self.api.create(obj)
+            self.last_applied[key] = document
+            return created
+        new = decode(three_way(current.to_dict(), self.last_applied.get(key), document))
+        new.metadata.resource_version = current.metadata.resource_version
+        updated = self.api.update(new)
+        self.last_applied[key] = document
+        return updated
+
+    def warn_ignored(self, objects: list[KubeObject], ignored: list[str]) -> None:
+        notes = [f"{path}: accepted, but k8slite does not model it" for path in ignored]
+        notes += [f"{o.kind} objects are stored, but no k8slite controller acts on them yet"
+                  for o in objects if not kind_of(o).modelled]
+        for note in notes:
+            if note not in self.warned:
+                self.warned.add(note)
+                print(f"Warning: {note}", file=sys.stderr)

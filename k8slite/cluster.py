@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ipaddress
 import random
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -23,13 +22,13 @@ from k8slite import heap, progress
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
-from k8slite.api.kinds import decode, kind_of, lookup
+from k8slite.api.kinds import decode, lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
-from k8slite.apply import three_way
+from k8slite.apply import Applier
 from k8slite.cluster_handles import NodeHandle, PodHandle
 from k8slite.control_plane import start_control_plane
 from k8slite.controllers.deployment_util import deployment_complete
@@ -83,13 +82,12 @@ class Cluster:
         self.rng = random.Random(seed)
         self.seed = seed
         self.api = APIServer(self.clock, self.rng)
-        self.last_applied: dict[tuple[str, str, str], dict[str, Any]] = {}  # what `apply` last set (apply.py)
+        self.applier = Applier(self.api)  # client-side apply and dry-run, as kubectl does them (apply.py)
         self.network = FakeNetwork()
         self.storage = self.network.storage  # the simulated network storage behind PersistentVolumes
         if runtime == "docker":
             self.storage.root = self.engine.root / "storage"
         self.kubelets: dict[str, Kubelet] = {}
-        self.warned: set[str] = set()
         self.closers: list[Callable[[], None]] = []  # called by close(): e.g. a live dashboard's task
         for name in SYSTEM_NAMESPACES:
             self.api.create(Namespace(metadata=ObjectMeta(name=name)))
@@ -187,52 +185,7 @@ class Cluster:
     # ------------------------------------------------------------ the API, as kubectl uses it
     def apply(self, src: Any) -> list[KubeObject]:
         """Create or update every object in src; all are validated first, so one bad one stores none."""
-        ignored: list[str] = []
-        documents = read_documents(src)
-        objects = [d if isinstance(d, KubeObject) else decode(d, ignored) for d in documents]
-        self.dry_run(objects)
-        self.warn_ignored(objects, ignored)
-        applied = [d.to_dict() if isinstance(d, KubeObject) else d for d in documents]
-        return [self.apply_one(obj, doc) for obj, doc in zip(objects, applied)]  # stored; run the clock to act
-
-    def dry_run(self, objects: list[KubeObject]) -> None:
-        new_namespaces = {o.name for o in objects if isinstance(o, Namespace)}
-        charged: dict[str, KubeObject] = {}  # quota usage the documents so far would take
-        for obj in objects:
-            kind = kind_of(obj)
-            prepared = self.api.prepare(obj, kind)
-            if kind.namespaced and prepared.namespace not in new_namespaces and not self.exists(prepared):
-                self.api.admit(prepared, kind, charged)  # only creates are admitted; apply updates the others
-
-    def exists(self, obj: KubeObject) -> bool:
-        return self.api.store.get(self.api.key(kind_of(obj), obj.namespace, obj.name)) is not None
-
-    def apply_one(self, obj: KubeObject, document: dict[str, Any] | None = None) -> KubeObject:
-        """Create, or merge the manifest into what is stored (fields others set, like nodeName, stay)."""
-        kind = kind_of(obj)
-        namespace = (obj.namespace or "default") if kind.namespaced else ""
-        document = {k: v for k, v in (obj.to_dict() if document is None else document).items() if k != "status"}
-        key = (kind.plural, namespace, obj.name)
-        try:
-            current = self.api.get(kind.plural, obj.name, namespace)
-        except NotFound:
-            created = self.api.create(obj)
-            self.last_applied[key] = document
-            return created
-        new = decode(three_way(current.to_dict(), self.last_applied.get(key), document))
-        new.metadata.resource_version = current.metadata.resource_version
-        updated = self.api.update(new)
-        self.last_applied[key] = document
-        return updated
-
-    def warn_ignored(self, objects: list[KubeObject], ignored: list[str]) -> None:
-        notes = [f"{path}: accepted, but k8slite does not model it" for path in ignored]
-        notes += [f"{o.kind} objects are stored, but no k8slite controller acts on them yet"
-                  for o in objects if not kind_of(o).modelled]
-        for note in notes:
-            if note not in self.warned:
-                self.warned.add(note)
-                print(f"Warning: {note}", file=sys.stderr)
+        return self.applier.apply(src)  # stored; run the clock to act
 
     def get(self, kind: str, name: str | None = None, namespace: str = "default") -> Any:
         """One object by name, or all of a kind sorted by name (cluster-scoped kinds ignore namespace)."""
@@ -275,27 +228,18 @@ class Cluster:
     # ------------------------------------------------------------ containers
     def logs(self, pod: str, container: str | None = None, namespace: str = "default",
              previous: bool = False) -> str:
-        obj = self.get("pod", pod, namespace)
-        kubelet = self.kubelets[obj.spec.node_name] if obj.spec.node_name else None
-        if kubelet is None:
-            raise NotFound(f'pod "{pod}" has no node yet, so it has no logs')
-        cid, _ = kubelet.find_container(obj, container, previous)
-        return kubelet.runtime.logs(cid)
+        """A container's output so far (`kubectl logs`); `previous` for the run before the last restart."""
+        return self.pod(pod, namespace).logs(container, previous)
 
     def exec(self, pod: str, command: str | list[str], container: str | None = None,
              namespace: str = "default") -> str:
         """Run a command in a running container; its output (exit code ignored, like `kubectl exec`)."""
-        return self.exec_code(pod, command, container, namespace)[1]
+        return self.pod(pod, namespace).exec(command, container)[1]
 
     def exec_code(self, pod: str, command: str | list[str], container: str | None = None,
                   namespace: str = "default") -> tuple[int, str]:
-        obj = self.get("pod", pod, namespace)
-        kubelet = self.kubelets.get(obj.spec.node_name)
-        if kubelet is None:
-            raise NotFound(f'pod "{pod}" is not running on any node')
-        cid, _ = kubelet.find_container(obj, container)
-        argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
-        return kubelet.runtime.exec_sync(cid, argv, 60.0)
+        """Run a command in a running container: its exit code and its output."""
+        return self.pod(pod, namespace).exec(command, container)
 
     def kubectl(self, command: str) -> str:
         from k8slite.kubectl import run_kubectl

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
+from k8slite.errors import NotFound
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -102,6 +103,25 @@ class PodHandle:
         pod = self.cluster.api.get("pods", self.name, self.namespace)
         assert isinstance(pod, Pod)
         return pod
+
+    def logs(self, container: str | None = None, previous: bool = False) -> str:
+        """The container's output so far, read from its node's runtime (`kubectl logs`)."""
+        pod = self.object
+        kubelet = self.cluster.kubelets[pod.spec.node_name] if pod.spec.node_name else None
+        if kubelet is None:
+            raise NotFound(f'pod "{self.name}" has no node yet, so it has no logs')
+        cid, _ = kubelet.find_container(pod, container, previous)
+        return kubelet.runtime.logs(cid)
+
+    def exec(self, command: str | list[str], container: str | None = None) -> tuple[int, str]:
+        """Run a command in a running container (`kubectl exec`): its exit code and output."""
+        pod = self.object
+        kubelet = self.cluster.kubelets.get(pod.spec.node_name)
+        if kubelet is None:
+            raise NotFound(f'pod "{self.name}" is not running on any node')
+        cid, _ = kubelet.find_container(pod, container)
+        argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+        return kubelet.runtime.exec_sync(cid, argv, 60.0)
 
     def kill(self, container: str | None = None) -> PodHandle:
         """Kill a container's process (SIGKILL, exit 137); restartPolicy decides what follows."""

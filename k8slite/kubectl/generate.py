@@ -194,7 +194,7 @@ def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any]) -> str:
     if not obj.namespace and kind_of(obj).namespaced:
         obj.metadata.namespace = cmd.namespace
     if dry_run == "server":
-        cluster.dry_run([obj])
+        cluster.applier.dry_run([obj])
     elif dry_run == "none":
         try:
             obj = cluster.api.create(obj)

@@ -163,8 +163,8 @@ def apply(cluster: Cluster, cmd: Command) -> str:
     for obj in objects:  # -n places what names no namespace (before the dry run, which admits each object)
         if "namespace" in cmd.flags and kind_of(obj).namespaced and not obj.namespace:
             obj.metadata.namespace = cmd.namespace
-    cluster.dry_run(objects)
-    cluster.warn_ignored(objects, ignored)
+    cluster.applier.dry_run(objects)
+    cluster.applier.warn_ignored(objects, ignored)
     lines = []
     for obj in objects:
         kind = kind_of(obj)
@@ -184,7 +184,7 @@ def apply_one(cluster: Cluster, cmd: Command, kind: Kind, obj: KubeObject) -> st
     prepared = cluster.api.admission.mutate(cluster.api.prepare(obj, kind), kind)  # what a create would store
     same = desired(prepared, current) == desired(current, current)
     if not same:
-        cluster.apply_one(obj)
+        cluster.applier.apply_one(obj)
     return "unchanged" if same else "configured"
 
 
