@@ -1,6 +1,12 @@
 """k8slite: a small Kubernetes in Python, built to be read.
 
 Start with `Cluster(nodes=3)`; everything a notebook needs hangs off it.
+
+The Kubernetes core, in reading order: store, api, apiserver (with admission),
+clock and informer, controllers, scheduler, kubelet, runtime, network, and
+cluster, which wires them together. Around it: clients and servers (kubectl,
+apply, server, images, registry_server, orchestrators, cli) and the course
+(viz, widgets, course). docs/ARCHITECTURE.md is the map.
 """
 
 from k8slite.api.core import Event, Namespace
