@@ -1,4 +1,5 @@
-"""Init containers and sidecars: order, failures, status, kubectl (kubelet/init_containers.py, kubelet/status.py, rows.py).
+"""Init containers and sidecars: order, failures, status, kubectl (kubelet/init_containers.py, kubelet/status.py,
+rows.py).
 
 The docs' example is kubernetes.io "Init Containers" (myapp-pod), its commands as written (they read the
 namespace from the service account token mount). One change: its image busybox:1.28 is not in k8slite's
