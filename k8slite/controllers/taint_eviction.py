@@ -56,11 +56,12 @@ class TaintEvictionController(Controller):
     def node_changed(self, event_type: str, obj: KubeObject) -> None:
         assert isinstance(obj, Node)
         taints = [] if event_type == "DELETED" else [t for t in obj.spec.taints if t.effect == "NoExecute"]
-        if obj.name in self.taints and self.taints[obj.name] == taints:
+        if self.taints.get(obj.name) == taints:
             return  # a heartbeat, a label: nothing for the taint manager
-        self.taints[obj.name] = taints
         if event_type == "DELETED":
-            del self.taints[obj.name]
+            self.taints.pop(obj.name, None)
+        else:
+            self.taints[obj.name] = taints
         for pod in self.pods.by_index("spec.nodeName", obj.name):  # the node's pods, not every pod
             if isinstance(pod, Pod):
                 self.queue.add(object_key(pod))

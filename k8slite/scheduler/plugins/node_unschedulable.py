@@ -20,9 +20,8 @@ UNSCHEDULABLE_TAINT = Taint(key="node.kubernetes.io/unschedulable", effect="NoSc
 
 def fits(pod: Pod, unschedulable: Any) -> Any:
     """For one node (its spec.unschedulable) or for many (an array of them)."""
-    if any(t.tolerates(UNSCHEDULABLE_TAINT) for t in pod.spec.tolerations):
-        return np.ones_like(unschedulable, bool) if isinstance(unschedulable, np.ndarray) else True
-    return ~unschedulable if isinstance(unschedulable, np.ndarray) else not unschedulable
+    tolerated = any(t.tolerates(UNSCHEDULABLE_TAINT) for t in pod.spec.tolerations)
+    return tolerated | ~np.asarray(unschedulable, bool)
 
 
 class NodeUnschedulable:

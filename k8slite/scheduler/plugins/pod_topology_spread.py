@@ -192,24 +192,28 @@ class PodTopologySpread:
                 counts = [spread.counts.get((c.topology_key, v), 0) if v is not None else 0 for v in values]
             labelled = np.array([v is not None for v in values])
             total += np.where(labelled, np.array(counts) * weight + (c.max_skew - 1), 0.0)
-        ignored = np.array([name in spread.ignored for name in nodes.names], bool)
-        return np.where(ignored, 0, round_half_away(total))
+        return np.where(ignored_mask(spread, nodes.names), 0, round_half_away(total))
 
     def normalize_score(self, state: CycleState, pod: Pod, scores: dict[str, int]) -> dict[str, int]:
-        ignored = np.array([name in state[NAME].ignored for name in scores], bool)
-        return dict(zip(scores, normalize(np.array(list(scores.values()), np.int64), ignored).tolist()))
+        normalized = normalize(np.array(list(scores.values()), np.int64), ignored_mask(state[NAME], list(scores)))
+        return dict(zip(scores, normalized.tolist()))
 
     def normalize_nodes(self, state: CycleState, pod: Pod, nodes: Nodes, scores: np.ndarray) -> np.ndarray:
-        return normalize(scores, np.array([name in state[NAME].ignored for name in nodes.names], bool))
+        return normalize(scores, ignored_mask(state[NAME], nodes.names))
+
+
+def ignored_mask(spread: Spread, names: list[str]) -> np.ndarray:
+    """Which of these nodes PreScore left out (they lack a topology key): True/False per node."""
+    return np.array([name in spread.ignored for name in names], bool)
 
 
 def normalize(scores: np.ndarray, ignored: np.ndarray) -> np.ndarray:
     """The emptiest node scores 100: 100 * (max + min - score) // max; ignored nodes score 0."""
     valid = scores[~ignored]
-    low, high = int(valid.min(initial=2**62)) if len(valid) else 0, int(valid.max(initial=0))
+    high = int(valid.max(initial=0))
     if high == 0:
         return np.where(ignored, 0, MAX_NODE_SCORE)
-    return np.where(ignored, 0, MAX_NODE_SCORE * (high + low - scores) // high)
+    return np.where(ignored, 0, MAX_NODE_SCORE * (high + int(valid.min()) - scores) // high)
 
 
 def round_half_away(x: Any) -> Any:
