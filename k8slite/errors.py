@@ -95,6 +95,28 @@ class Expired(ApiError):
 Gone = Expired
 
 
+class Aggregate:
+    """Errors gathered while going on (apimachinery's utilerrors.Aggregate), for a sync that must not
+    stop at the first refused write: `with errors:` around each write swallows an ApiError and keeps
+    it, and `errors.raise_first()` at the end raises the first, so the work queue retries the key."""
+
+    def __init__(self) -> None:
+        self.errors: list[ApiError] = []
+
+    def __enter__(self) -> Aggregate:
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
+        if isinstance(error, ApiError):
+            self.errors.append(error)
+            return True
+        return False
+
+    def raise_first(self) -> None:
+        if self.errors:
+            raise self.errors[0]
+
+
 OMIT = object()
 """field.OmitValueType: an error that shows no value."""
 VALUELESS = ("Required value", "Forbidden", "Too long", "Internal error")

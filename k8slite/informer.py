@@ -9,7 +9,9 @@ not matter which event woke it, or whether one was missed: a periodic
 resync puts every key back on the queue (level-triggered, not edge-).
 
 In the simulation nothing runs on threads: the watch wakes the informer
-through `clock.call_soon`, and the queue processes keys the same way.
+through `clock.call_soon`, and the queue processes keys the same way. The
+work queue itself, and how it retries a key whose sync failed, is
+k8slite/workqueue.py.
 
 An informer can also keep indexes (client-go's Indexer): `add_index(
 "spec.nodeName", lambda pod: pod.spec.node_name)`, then `by_index(
@@ -26,8 +28,10 @@ from typing import Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import APIServer
-from k8slite.clock import Timer, VirtualClock
 from k8slite.store import DELETED
+from k8slite.workqueue import WorkQueue
+
+__all__ = ["Handler", "Indexer", "Informer", "WorkQueue", "object_key"]
 
 Handler = Callable[[str, KubeObject], None]
 
@@ -139,47 +143,3 @@ class Informer:
 
     def stop(self) -> None:
         self.watch.stop()
-
-
-class WorkQueue:
-    """Keys to reconcile, each at most once in the queue; processed on the clock, in order."""
-
-    def __init__(self, clock: VirtualClock, process: Callable[[str], None]) -> None:
-        self.clock, self.process = clock, process
-        self.pending: list[str] = []
-        self.queued: set[str] = set()  # the keys of pending, to ask "already queued?" at once
-        self.delayed: dict[str, Timer] = {}
-        self._scheduled = False
-
-    def add(self, key: str) -> None:
-        if key not in self.queued:
-            self.pending.append(key)
-            self.queued.add(key)
-        if not self._scheduled:
-            self._scheduled = True
-            self.clock.call_soon(self.run)
-
-    def add_after(self, key: str, delay: float) -> None:
-        """Requeue later (e.g. to check again when a toleration runs out); the earliest wins."""
-        timer = self.delayed.get(key)
-        if timer and not timer.cancelled and timer.when <= self.clock.now + delay:
-            return
-        if timer:
-            timer.cancel()
-        self.delayed[key] = self.clock.call_later(delay, lambda: self._fire(key))
-
-    def _fire(self, key: str) -> None:
-        self.delayed.pop(key, None)
-        self.add(key)
-
-    def run(self) -> None:
-        """Process the keys queued so far; keys added meanwhile wait for the next turn, after the
-        informers have caught up with the writes that this batch made."""
-        self._scheduled = False
-        batch, self.pending = self.pending, []
-        self.queued = set()
-        for key in batch:
-            self.process(key)
-
-    def __len__(self) -> int:
-        return len(self.pending)

@@ -112,11 +112,35 @@ def test_a_refused_replicaset_records_failed_create_and_retries_when_the_quota_g
     assert failed[0].message.startswith(f'Error creating: pods "{rs.name}-')
     assert failed[0].message.endswith('" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, '
                                       "limited: pods=2")
-    assert len(failed) < 10  # retried with a growing delay, not in a tight loop
+    attempts = sum(e.count for e in failed)  # nine Events, then one "(combined from similar events)" counts on
+    assert 10 <= attempts < 20  # retried 5 ms, 10 ms, 20 ms ... later (the work queue's rate limiter), no tight loop
+    assert failed[-1].message.startswith("(combined from similar events): Error creating: ")
+    (condition,) = rs.status.conditions  # what `kubectl describe rs` shows under Conditions
+    assert (condition.type, condition.status, condition.reason) == ("ReplicaFailure", "True", "FailedCreate")
+    assert condition.message == failed[0].message.removeprefix("Error creating: ")
     c.apply(quota({"pods": "3"}))
     c.run(40)
     assert len(c.get("pods", namespace="team-a")) == 3
+    assert c.get("rs", namespace="team-a")[0].status.conditions == []  # one sync succeeded: the condition goes
     assert c.kubectl("get quota -n team-a").splitlines()[1].split()[:3] == ["q", "pods:", "3/3"]
+
+
+def test_a_refused_new_replicaset_is_a_replicaset_create_error_on_the_deployment():
+    c = team({"count/replicasets.apps": "0"})
+    c.apply(deployment_yaml("web", replicas=2).replace("name: web\n", "name: web\n  namespace: team-a\n", 1))
+    c.run(5)
+    refused = [e for e in c.events() if e.reason == "ReplicaSetCreateError"]  # FailedRSCreateReason
+    assert refused and {(e.involved_object.kind, e.type) for e in refused} == {("Deployment", "Warning")}
+    assert refused[0].message.startswith('Failed to create new replica set "web-')
+    assert '" is forbidden: exceeded quota: q, requested: count/replicasets.apps=1' in refused[0].message
+    progressing = c.get("deploy", "web", namespace="team-a").status.condition("Progressing")
+    assert (progressing.status, progressing.reason) == ("False", "ReplicaSetCreateError")
+    assert progressing.message == refused[-1].message.removeprefix("(combined from similar events): ")
+    c.apply(quota({"count/replicasets.apps": "1"}))
+    c.run(60)  # the next rate-limited retry, or the resync, creates it
+    assert len(c.get("pods", namespace="team-a")) == 2
+    progressing = c.get("deploy", "web", namespace="team-a").status.condition("Progressing")
+    assert (progressing.status, progressing.reason) == ("True", "NewReplicaSetAvailable")
 
 
 def test_one_refused_document_stores_nothing():

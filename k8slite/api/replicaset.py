@@ -9,9 +9,9 @@ does the work; this module is only the shape of the object.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from k8slite.api.meta import KubeObject, LabelSelector
+from k8slite.api.meta import TIME, KubeObject, LabelSelector
 from k8slite.api.pod import PodTemplateSpec
 
 
@@ -24,13 +24,23 @@ class ReplicaSetSpec:
 
 
 @dataclass
+class ReplicaSetCondition:
+    type: str = ""
+    """ReplicaFailure: a create or delete was refused (reason FailedCreate or FailedDelete)."""
+    status: str = ""
+    last_transition_time: float | None = field(default=None, metadata=TIME)
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass
 class ReplicaSetStatus:
     replicas: int = field(default=0, metadata={"keep_empty": True})
     fully_labeled_replicas: int = 0
     ready_replicas: int = 0
     available_replicas: int = 0
     observed_generation: int | None = None
-    conditions: list[dict[str, Any]] = field(default_factory=list)
+    conditions: list[ReplicaSetCondition] = field(default_factory=list)
 
 
 @dataclass

@@ -5,6 +5,14 @@ shape of kubernetes/sample-controller: informers put keys on a work queue,
 and `sync(key)` reconciles one object from the current state of the caches,
 whatever event woke it. A resync every RESYNC_PERIOD seconds puts every key
 back, so a lost event delays convergence but never prevents it.
+
+Errors have one home. A `sync` that meets a refused write (a quota, a stale
+copy: Conflict) raises the ApiError, and the work queue requeues the key
+with client-go's rate limiter, 5 ms, 10 ms, 20 ms ... (k8slite/workqueue.py);
+a sync that ends normally resets the key's back-off. A sync that must go on
+after one failure, say deleting many pods, gathers the errors in an
+`Aggregate` and raises the first at the end. A NotFound on a delete is not
+a failure: the object is already gone.
 """
 
 from __future__ import annotations

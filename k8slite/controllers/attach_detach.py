@@ -30,7 +30,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.storage import ROX, RWX, PersistentVolume, PersistentVolumeClaim
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
+from k8slite.errors import Aggregate
 from k8slite.informer import Informer, object_key
 from k8slite.kubelet.volume_manager import is_attachable, unique_name
 
@@ -118,9 +118,11 @@ class AttachDetachController(Controller):
     # ------------------------------------------------------------ reconcile
     def sync(self, key: str) -> None:
         wanted, attached = self.desired(), self.actual()
+        errors = Aggregate()  # one node refusing a write does not hold up the other volumes
         for (pv_name, node_name) in sorted(attached):
             if (pv_name, node_name) not in wanted:
-                self.maybe_detach(pv_name, attached[pv_name, node_name])
+                with errors:
+                    self.maybe_detach(pv_name, attached[pv_name, node_name])
         attached = self.actual()
         for (pv_name, node_name), pods in sorted(wanted.items()):
             self.undesired_since.pop((pv_name, node_name), None)
@@ -134,8 +136,10 @@ class AttachDetachController(Controller):
                 for pod in pods:
                     self.report(pod, "Warning", "FailedAttachVolume", multi_attach_message(pv, pod, users))
                 continue
-            self.attach(pv, node_name, pods)
+            with errors:
+                self.attach(pv, node_name, pods)
             attached = self.actual()
+        errors.raise_first()
 
     def report(self, pod: Pod, type_: str, reason: str, message: str) -> None:
         if self.reported.get(pod.metadata.uid) != message:
@@ -143,8 +147,7 @@ class AttachDetachController(Controller):
             self.recorder.event(pod, type_, reason, message)
 
     def attach(self, pv: PersistentVolume, node_name: str, pods: list[Pod]) -> None:
-        if not self.write_node(node_name, lambda vs: [*vs, AttachedVolume(unique_name(pv))]):
-            return
+        self.write_node(node_name, lambda vs: [*vs, AttachedVolume(unique_name(pv))])
         for pod in pods:
             self.report(pod, "Normal", "SuccessfulAttachVolume",
                         f'AttachVolume.Attach succeeded for volume "{pv.name}"')
@@ -161,14 +164,9 @@ class AttachDetachController(Controller):
             self.write_node(node.name, lambda vs: [v for v in vs if v.name != unique_name(pv)])
         self.queue.add(KEY)  # a pod elsewhere may be waiting for it
 
-    def write_node(self, node_name: str, change: Callable[[list[AttachedVolume]], list[AttachedVolume]]) -> bool:
-        try:
-            node = self.api.get("nodes", node_name, "")
-            assert isinstance(node, Node)
-            new = node.copy()
-            new.status.volumes_attached = change(new.status.volumes_attached)
-            self.api.update_status(new)
-        except ApiError:
-            self.queue.add_after(KEY, 1.0)
-            return False
-        return True
+    def write_node(self, node_name: str, change: Callable[[list[AttachedVolume]], list[AttachedVolume]]) -> None:
+        node = self.api.get("nodes", node_name, "")
+        assert isinstance(node, Node)
+        new = node.copy()
+        new.status.volumes_attached = change(new.status.volumes_attached)
+        self.api.update_status(new)

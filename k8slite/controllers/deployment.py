@@ -16,12 +16,16 @@ templates never fight over pods. Each ReplicaSet carries the revision
 back to an old template makes its old ReplicaSet new again, with a new
 revision. Old ReplicaSets scaled to 0 are kept for `kubectl rollout undo`,
 up to revisionHistoryLimit (10). Every scaling is an Event on the
-Deployment: "Scaled up replica set web-7d9f8c6b5d from 0 to 3".
+Deployment: "Scaled up replica set web-7d9f8c6b5d from 0 to 3". A refused
+new ReplicaSet (a quota on replicasets, say) is a ReplicaSetCreateError
+Warning, and the sync raises so the work queue tries again.
 Simplified: no hash collisions, no expectations cache, no rollback field
 (`kubectl rollout undo` copies the old template, as kubectl does today).
 """
 
 from __future__ import annotations
+
+from contextlib import suppress
 
 from k8slite.api.deployment import (
     CHANGE_CAUSE,
@@ -46,8 +50,10 @@ from k8slite.controllers.deployment_util import (
     set_condition,
 )
 from k8slite.controllers.replicaset import controller_ref
-from k8slite.errors import ApiError, Conflict
+from k8slite.errors import ApiError, NotFound
 from k8slite.informer import Informer, object_key
+
+FAILED_RS_CREATE = "ReplicaSetCreateError"  # deployment/util FailedRSCreateReason: the event and the condition
 
 
 class DeploymentController(Controller):
@@ -86,10 +92,7 @@ class DeploymentController(Controller):
         d = self.deployments.get(key)
         if not isinstance(d, Deployment):
             return
-        try:
-            self.sync_deployment(d)
-        except Conflict:
-            self.queue.add(key)  # a cache was behind a write: try again once the informers caught up
+        self.sync_deployment(d)  # a Conflict (a cache behind a write) is retried by the work queue
 
     def sync_deployment(self, d: Deployment) -> None:
         rss = self.claim_replicasets(d)
@@ -195,8 +198,8 @@ class DeploymentController(Controller):
         try:
             created = self.api.create(rs)
         except ApiError as e:
-            self.recorder.warning(d, "FailedCreate", f"Failed to create new replica set {rs.name!r}: {e}")
-            return None
+            self.fail_create(d, f'Failed to create new replica set "{rs.name}": {e}')
+            raise
         self.replicasets.cache[object_key(created)] = created
         if created.spec.replicas > 0:
             self.recorder.normal(d, "ScalingReplicaSet", f"Scaled up replica set {created.name} from 0 to "
@@ -206,6 +209,17 @@ class DeploymentController(Controller):
                       f'Created new replica set "{created.name}"', self.clock.now)
         self.write_status(status)
         return created
+
+    def fail_create(self, d: Deployment, message: str) -> None:
+        """The new ReplicaSet was refused: Progressing turns False (with a deadline) and a Warning says why."""
+        current = self.latest(d)
+        if d.spec.progress_deadline_seconds is not None:
+            status = current.copy()
+            set_condition(status.status, "Progressing", "False", FAILED_RS_CREATE, message, self.clock.now)
+            if status.status != current.status:
+                with suppress(ApiError):  # the refused create is the error worth reporting
+                    self.write_status(status)
+        self.recorder.warning(d, FAILED_RS_CREATE, message)
 
     def set_revision(self, d: Deployment, value: str) -> Deployment:
         if not value or d.metadata.annotations.get(REVISION) == value:
@@ -243,10 +257,8 @@ class DeploymentController(Controller):
             if rs.spec.replicas or rs.status.replicas or (rs.metadata.generation or 0) > (
                     rs.status.observed_generation or 0):
                 continue
-            try:
+            with suppress(NotFound):
                 self.api.delete("replicasets", rs.name, rs.namespace)
-            except ApiError:
-                continue
             self.replicasets.cache.pop(object_key(rs), None)
             extra -= 1
 

@@ -25,7 +25,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.service import EndpointAddress, EndpointPort, Endpoints, EndpointSubset, Service, ServicePort
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError, NotFound
+from k8slite.errors import NotFound
 from k8slite.informer import Informer, object_key
 
 
@@ -110,16 +110,13 @@ class EndpointsController(ServiceController):
         pods = [p for p in self.pods.list() if isinstance(p, Pod) and p.namespace == svc.namespace]
         subsets = endpoint_subsets(svc, pods)
         current = self.endpoints.get(key)
-        try:
-            if current is None:
-                self.api.create(Endpoints(metadata=ObjectMeta(name=svc.name, namespace=svc.namespace,
-                                                              labels=dict(svc.metadata.labels)), subsets=subsets))
-            elif isinstance(current, Endpoints) and current.subsets != subsets:
-                new = current.copy()
-                new.subsets = subsets
-                self.api.update(new)
-        except ApiError:
-            self.queue.add_after(key, 1.0)  # a stale cache: try again once the informer has caught up
+        if current is None:  # a stale cache (AlreadyExists, Conflict) raises: the queue tries again
+            self.api.create(Endpoints(metadata=ObjectMeta(name=svc.name, namespace=svc.namespace,
+                                                          labels=dict(svc.metadata.labels)), subsets=subsets))
+        elif isinstance(current, Endpoints) and current.subsets != subsets:
+            new = current.copy()
+            new.subsets = subsets
+            self.api.update(new)
 
     def delete_endpoints(self, key: str) -> None:
         current = self.endpoints.get(key)

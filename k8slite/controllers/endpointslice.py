@@ -17,7 +17,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.service import SERVICE_NAME_LABEL, Endpoint, EndpointConditions, EndpointSlice, Service
 from k8slite.apiserver import APIServer
 from k8slite.controllers.endpoints import ServiceController, endpoint_subsets
-from k8slite.errors import ApiError, NotFound
+from k8slite.errors import NotFound
 from k8slite.informer import Informer
 
 MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
@@ -59,10 +59,7 @@ class EndpointSliceController(ServiceController):
         pods = [p for p in self.pods.list() if isinstance(p, Pod) and p.namespace == namespace]
         wanted = desired_slices(svc, pods)
         existing = self.slices_of(namespace, name)
-        try:
-            self.reconcile(svc, wanted, existing)
-        except ApiError:
-            self.queue.add_after(key, 1.0)
+        self.reconcile(svc, wanted, existing)
 
     def reconcile(self, svc: Service, wanted: list[EndpointSlice], existing: list[EndpointSlice]) -> None:
         """Reuse a slice with the same ports, create the missing ones, delete the rest."""

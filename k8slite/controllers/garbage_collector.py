@@ -22,10 +22,12 @@ only for those with blockOwnerDeletion, which controllers always set).
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import FOREGROUND, ORPHAN, APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError, NotFound
+from k8slite.errors import Aggregate, NotFound
 from k8slite.informer import Informer, object_key
 
 OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets"}
@@ -78,10 +80,8 @@ class GarbageCollector(Controller):
         if not refs or "alive" in states:
             return  # owners of kinds it does not track are left alone
         policy = "Foreground" if "foreground" in states else "Background"
-        try:
+        with suppress(NotFound):  # already gone: done
             self.api.delete(kind, obj.name, obj.namespace, propagation_policy=policy)
-        except ApiError:
-            pass
 
     def owner_state(self, kind: str, name: str, uid: str, namespace: str) -> str:
         """"gone", "foreground" (being deleted, waiting for its dependents) or "alive" (asked live, not cached)."""
@@ -110,27 +110,29 @@ class GarbageCollector(Controller):
             self.orphan(owner, deps)
             self.remove_finalizer(owner, ORPHAN)
         elif FOREGROUND in owner.metadata.finalizers:
+            errors = Aggregate()
             for dep in deps:
-                self.attempt_to_delete(plural(dep), object_key(dep))
+                with errors:
+                    self.attempt_to_delete(plural(dep), object_key(dep))
+            errors.raise_first()
             if not deps:
                 self.remove_finalizer(owner, FOREGROUND)
 
     def orphan(self, owner: KubeObject, deps: list[KubeObject]) -> None:
+        """Take the owner's reference off every dependent; the finalizer stays until all of them are free."""
+        errors = Aggregate()
         for dep in deps:
             new = dep.copy()
             new.metadata.owner_references = [r for r in new.metadata.owner_references if r.uid != owner.metadata.uid]
-            try:
+            with errors, suppress(NotFound):
                 self.api.update(new)
-            except ApiError:
-                self.queue.add_after(f"owner|{plural(owner)}|{object_key(owner)}", 1.0)
+        errors.raise_first()
 
     def remove_finalizer(self, owner: KubeObject, finalizer: str) -> None:
         new = owner.copy()
         new.metadata.finalizers = [f for f in new.metadata.finalizers if f != finalizer]
-        try:
+        with suppress(NotFound):
             self.api.update(new)
-        except ApiError:
-            self.queue.add_after(f"owner|{plural(owner)}|{object_key(owner)}", 1.0)
 
 
 def plural(obj: KubeObject) -> str:

@@ -29,6 +29,7 @@ deleted before they were counted do not add to the back-off.
 from __future__ import annotations
 
 import copy
+from contextlib import suppress
 
 from k8slite.api.job import COMPLETION_INDEX, Job, JobCondition, JobStatus
 from k8slite.api.meta import KubeObject, ObjectMeta
@@ -44,7 +45,7 @@ from k8slite.controllers.job_util import (
     restarts,
 )
 from k8slite.controllers.replicaset import controller_ref, is_active
-from k8slite.errors import ApiError
+from k8slite.errors import Aggregate, ApiError, NotFound
 from k8slite.informer import Informer, object_key
 from k8slite.store import DELETED
 
@@ -93,19 +94,21 @@ class JobController(Controller):
         if job.spec.completion_mode == "Indexed":
             status.completed_indexes = format_indexes(done)
         target = self.finish_target(job, status, active, found.fail_job_message)
+        errors = Aggregate()  # manageJobErr: a refused create or delete; the status is written all the same
         if target is None:
-            active = self.manage(job, pods, active, done, status.succeeded)
+            active = self.manage(job, pods, active, done, status.succeeded, errors)
             self.requeue_at_deadline(job, status)
             if self.complete(job, status, active):
                 target = SUCCESS_CRITERIA_MET, "CompletionsReached", "Reached expected number of succeeded pods"
         if target is not None:
-            terminating = self.delete_pods(job, active) + [p for p in pods if is_terminating(p)]
+            terminating = self.delete_pods(job, active, errors) + [p for p in pods if is_terminating(p)]
             active = []
             self.conclude(job, status, target, terminating)
         status.active = sum(1 for p in active if is_active(p))
         status.ready = sum(1 for p in active if p.is_ready())
-        if self.write_status(job, status):
-            self.tracker.remember(job, found)
+        self.write_status(job, status)
+        self.tracker.remember(job, found)
+        errors.raise_first()
 
     def finish_target(self, job: Job, status: JobStatus, active: list[Pod],
                       fail_job_message: str | None) -> tuple[str, str, str] | None:
@@ -146,23 +149,28 @@ class JobController(Controller):
         return {i for i in done if i < (job.spec.completions or 0)}
 
     # ------------------------------------------------------------ pods
-    def manage(self, job: Job, pods: list[Pod], active: list[Pod], done: set[int], succeeded: int) -> list[Pod]:
-        """Keep min(parallelism, completions - succeeded) pods running; new ones wait out the back-off."""
+    def manage(self, job: Job, pods: list[Pod], active: list[Pod], done: set[int], succeeded: int,
+               errors: Aggregate) -> list[Pod]:
+        """Keep min(parallelism, completions - succeeded) pods running; new ones wait out the back-off.
+        The active pods after it; a refused create or delete is kept in `errors`."""
         parallelism = job.spec.parallelism or 0
         wanted = parallelism if job.spec.completions is None else min(parallelism, job.spec.completions - succeeded)
         if job.spec.completions is None and succeeded:
             wanted = 0  # a work queue: once one succeeded, no new pods
         if len(active) > wanted:
             newest = sorted(active, key=lambda p: -(p.metadata.creation_timestamp or 0.0))
-            self.delete_pods(job, newest[:len(active) - wanted])
+            self.delete_pods(job, newest[:len(active) - wanted], errors)
             return newest[len(active) - wanted:]
         wait = backoff_remaining(pods, self.clock.now)
         if len(active) < wanted and wait > 0:
             self.queue.add_after(object_key(job), wait)
             return active
         indexes = self.pending_indexes(job, active, done)
-        created = [self.create_pod(job, indexes[i] if indexes else None) for i in range(wanted - len(active))]
-        return active + [p for p in created if p is not None]
+        created = []
+        for i in range(wanted - len(active)):
+            with errors:
+                created.append(self.create_pod(job, indexes[i] if indexes else None))
+        return active + created
 
     def pending_indexes(self, job: Job, active: list[Pod], done: set[int]) -> list[int]:
         if job.spec.completion_mode != "Indexed":
@@ -170,7 +178,7 @@ class JobController(Controller):
         running = {completion_index(p) for p in active}
         return [i for i in range(job.spec.completions or 0) if i not in done and i not in running]
 
-    def create_pod(self, job: Job, index: int | None) -> Pod | None:
+    def create_pod(self, job: Job, index: int | None) -> Pod:
         template = job.spec.template
         meta = ObjectMeta(generate_name=f"{job.name}-" if index is None else f"{job.name}-{index}-",
                           namespace=job.namespace, labels=dict(template.metadata.labels),
@@ -185,22 +193,21 @@ class JobController(Controller):
             created = self.api.create(Pod(metadata=meta, spec=spec))
         except ApiError as e:
             self.recorder.warning(job, "FailedCreate", f"Error creating: {e}")
-            return None
+            raise
         self.pods.cache[object_key(created)] = created
         self.recorder.normal(job, "SuccessfulCreate", f"Created pod: {created.name}")
         return created
 
-    def delete_pods(self, job: Job, pods: list[Pod]) -> list[Pod]:
-        """Delete pods; those still terminating (on a node, in their grace period) are returned."""
+    def delete_pods(self, job: Job, pods: list[Pod], errors: Aggregate) -> list[Pod]:
+        """Delete pods; those still terminating (on a node, in their grace period) are returned.
+        A pod already gone is fine; any other refusal is kept in `errors`."""
         terminating = []
         for pod in pods:
-            try:
+            with errors, suppress(NotFound):
                 gone = self.api.delete("pods", pod.name, pod.namespace)
-            except ApiError:
-                continue
-            self.recorder.normal(job, "SuccessfulDelete", f"Deleted pod: {pod.name}")
-            if isinstance(gone, Pod) and is_terminating(gone):
-                terminating.append(gone)
+                self.recorder.normal(job, "SuccessfulDelete", f"Deleted pod: {pod.name}")
+                if isinstance(gone, Pod) and is_terminating(gone):
+                    terminating.append(gone)
         return terminating
 
     # ------------------------------------------------------------ finishing
@@ -235,23 +242,16 @@ class JobController(Controller):
         if self.clock.now < finished + ttl:
             self.queue.add_after(object_key(job), finished + ttl - self.clock.now)
             return
-        try:
+        with suppress(NotFound):
             self.api.delete("jobs", job.name, job.namespace, propagation_policy="Foreground")
-        except ApiError:
-            pass
 
-    def write_status(self, job: Job, status: JobStatus) -> bool:
-        """Write the status if it changed; False when the write failed (try again later)."""
+    def write_status(self, job: Job, status: JobStatus) -> None:
+        """Write the status if it changed (a Conflict raises: the queue tries again on a fresh copy)."""
         if status == job.status:
-            return True
+            return
         new = job.copy()
         new.status = status
-        try:
-            stored = self.api.update_status(new)
-        except ApiError:
-            self.queue.add(object_key(job))
-            return False
+        stored = self.api.update_status(new)
         self.jobs.cache[object_key(stored)] = stored
         if status.finished():
             self.expire(stored)
-        return True

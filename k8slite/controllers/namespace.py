@@ -22,7 +22,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.namespace_strategy import FINALIZER
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError, NotFound
+from k8slite.errors import NotFound
 from k8slite.informer import Informer
 
 RETRY = 1.0  # seconds before looking again when something is left and nothing says when it will go
@@ -76,7 +76,4 @@ class NamespaceController(Controller):
         """The namespace is empty: take our finalizer off, and the API server removes it."""
         new = ns.copy()
         new.spec.finalizers = [f for f in ns.spec.finalizers if f != FINALIZER]
-        try:
-            self.api.update(new)
-        except ApiError:
-            self.queue.add_after(ns.name, RETRY)
+        self.api.update(new)  # a Conflict raises: the work queue tries again

@@ -18,12 +18,14 @@ NodeStatusNeverUpdated).
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
+from k8slite.errors import Aggregate, NotFound
 from k8slite.informer import Informer
 
 NODE_MONITOR_PERIOD = 5.0
@@ -62,8 +64,10 @@ class NodeLifecycleController(Controller):
         silent_for = self.clock.now - (ready.last_heartbeat_time or 0.0)
         if ready.status != "Unknown" and silent_for > self.grace_period:
             self.mark_unknown(node)
-        else:
-            self.update_taints(node, ready.status)
+            return
+        if self.queue.num_requeues(key) and ready.status != "True":
+            self.mark_pods_not_ready(node)  # nodesToRetry: the last try left some pods Ready
+        self.update_taints(node, ready.status)
 
     def mark_unknown(self, node: Node) -> None:
         """tryUpdateNodeHealth: Ready and the pressure conditions become Unknown, in the controller's words."""
@@ -72,24 +76,24 @@ class NodeLifecycleController(Controller):
             if condition.type in WATCHED_CONDITIONS and condition.status != "Unknown":
                 condition.status, condition.reason = "Unknown", "NodeStatusUnknown"
                 condition.message, condition.last_transition_time = STOPPED_POSTING, self.clock.now
-        try:
-            node = self.api.update_status(new)
-        except ApiError:
-            return
+        node = self.api.update_status(new)
         self.recorder.normal(node, "NodeNotReady", f"Node {node.name} status is now: NodeNotReady")
-        self.mark_pods_not_ready(node)
-        self.update_taints(node, "Unknown")
+        try:
+            self.mark_pods_not_ready(node)
+        finally:  # taint the node whatever became of its pods
+            self.update_taints(node, "Unknown")
 
     def mark_pods_not_ready(self, node: Node) -> None:
+        """MarkPodsNotReady: every pod on the node; a refusal is raised after the rest were tried."""
+        errors = Aggregate()
         for pod in self.pods.list():
             if isinstance(pod, Pod) and pod.spec.node_name == node.name:
                 new = pod.copy()
                 if set_pod_condition(new, "Ready", "False", "", "", self.clock.now):
-                    try:
+                    with errors, suppress(NotFound):
                         self.api.update_status(new)
-                    except ApiError:
-                        continue
-                    self.recorder.warning(pod, "NodeNotReady", "Node is not ready")
+                        self.recorder.warning(pod, "NodeNotReady", "Node is not ready")
+        errors.raise_first()
 
     def update_taints(self, node: Node, ready: str) -> None:
         """unreachable for Unknown, not-ready for False, none for True; NoSchedule and NoExecute."""
@@ -106,10 +110,7 @@ class NodeLifecycleController(Controller):
         kept = {(t.key, t.effect) for t in new.spec.taints}
         for k, effect in sorted(wanted - kept):
             new.spec.taints.append(Taint(key=k, effect=effect, time_added=self.clock.now))
-        try:
-            self.api.update(new)
-        except ApiError:
-            self.queue.add_after(node.name, 1.0)
+        self.api.update(new)
 
 
 def on_node(pod: KubeObject, node_name: str) -> bool:

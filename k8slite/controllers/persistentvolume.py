@@ -23,6 +23,8 @@ Simplified: no Recycle.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from k8slite.api.meta import KubeObject, ObjectReference
 from k8slite.api.storage import (
     BIND_COMPLETED,
@@ -37,7 +39,7 @@ from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.controllers.pv_matching import claim_class, find_best_match
 from k8slite.controllers.pv_provisioner import SIMULATED, Provisioner
-from k8slite.errors import ApiError
+from k8slite.errors import NotFound
 from k8slite.informer import Informer, object_key
 from k8slite.runtime.storage import NetworkStorage
 
@@ -138,23 +140,21 @@ class PersistentVolumeController(Controller):
 
     # ------------------------------------------------------------ binding
     def bind(self, volume: PersistentVolume, claim: PersistentVolumeClaim) -> None:
-        """bindVolumeToClaim, then bindClaimToVolume: the volume first, so no other claim takes it."""
-        try:
-            new_volume = volume.copy()
-            new_volume.metadata.annotations.setdefault(BOUND_BY_CONTROLLER, "yes")
-            new_volume.spec.claim_ref = ObjectReference(
-                api_version="v1", kind="PersistentVolumeClaim", namespace=claim.namespace, name=claim.name,
-                uid=claim.metadata.uid, resource_version=claim.metadata.resource_version)
-            stored = self.api.update(new_volume)
-            stored.status.phase = "Bound"
-            self.api.update_status(stored)
-            new_claim = claim.copy()
-            new_claim.spec.volume_name = volume.name
-            new_claim.metadata.annotations[BIND_COMPLETED] = "yes"
-            new_claim.metadata.annotations[BOUND_BY_CONTROLLER] = "yes"
-            self.set_claim_phase(self.api.update(new_claim), "Bound", volume)
-        except ApiError:
-            self.queue.add_after(object_key(claim), 1.0)  # changed meanwhile: try again on fresh copies
+        """bindVolumeToClaim, then bindClaimToVolume: the volume first, so no other claim takes it.
+        A copy changed meanwhile (Conflict) raises: the work queue tries again on fresh copies."""
+        new_volume = volume.copy()
+        new_volume.metadata.annotations.setdefault(BOUND_BY_CONTROLLER, "yes")
+        new_volume.spec.claim_ref = ObjectReference(
+            api_version="v1", kind="PersistentVolumeClaim", namespace=claim.namespace, name=claim.name,
+            uid=claim.metadata.uid, resource_version=claim.metadata.resource_version)
+        stored = self.api.update(new_volume)
+        stored.status.phase = "Bound"
+        self.api.update_status(stored)
+        new_claim = claim.copy()
+        new_claim.spec.volume_name = volume.name
+        new_claim.metadata.annotations[BIND_COMPLETED] = "yes"
+        new_claim.metadata.annotations[BOUND_BY_CONTROLLER] = "yes"
+        self.set_claim_phase(self.api.update(new_claim), "Bound", volume)
 
     def set_claim_phase(self, claim: PersistentVolumeClaim, phase: str, volume: PersistentVolume | None) -> None:
         new = claim.copy()
@@ -167,10 +167,7 @@ class PersistentVolumeController(Controller):
     def write_claim_class(self, claim: PersistentVolumeClaim, name: str) -> None:
         new = claim.copy()
         new.spec.storage_class_name = name
-        try:
-            self.api.update(new)
-        except ApiError:
-            pass
+        self.api.update(new)
 
     # ------------------------------------------------------------ volumes
     def sync_volume(self, volume: PersistentVolume) -> None:
@@ -190,17 +187,12 @@ class PersistentVolumeController(Controller):
             return
         self.set_volume_phase(volume, "Released")
         if volume.spec.persistent_volume_reclaim_policy == "Delete":
-            try:
+            with suppress(NotFound):
                 self.provisioner.delete(volume)
-            except ApiError:
-                pass
 
     def set_volume_phase(self, volume: PersistentVolume, phase: str) -> None:
         if volume.status.phase == phase:
             return
         new = volume.copy()
         new.status.phase = phase
-        try:
-            self.api.update_status(new)
-        except ApiError:
-            self.queue.add_after(object_key(volume), 1.0)
+        self.api.update_status(new)

@@ -8,9 +8,11 @@ container or moves a pod: a pod that is gone is replaced by a new pod, with
 a new name and a new IP. Pods being deleted or finished do not count. A pod is available once it
 has been Ready for `spec.minReadySeconds`; the status counts both.
 When a create is refused (a quota, say) the controller records FailedCreate
-on the ReplicaSet, creates no more pods in that instant, and tries again
-later with a growing delay (1 s, 2 s, 4 s ...), as the rate-limited work
-queue does. Pods are found through an index of the pod informer by their
+on the ReplicaSet, creates no more pods in that instant, writes the status
+with the condition ReplicaFailure (reason FailedCreate, the refusal as its
+message), and raises: the work queue tries the ReplicaSet again 5 ms,
+10 ms, 20 ms ... later (k8slite/workqueue.py). The condition goes once a
+sync succeeds. Pods are found through an index of the pod informer by their
 controller's uid (controllerUIDIndex, as FilterPodsByOwner does since 1.31):
 a sync reads the ReplicaSet's own pods and the namespace's orphans, not
 every pod of the cluster. Simplified: no slow-start batches, no expectations cache (the informer is
@@ -19,17 +21,17 @@ updated synchronously enough in the simulation to make them unnecessary).
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
 from k8slite.api.pod import Pod
-from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.replicaset import ReplicaSet, ReplicaSetCondition
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
+from k8slite.errors import Aggregate, ApiError, NotFound
 from k8slite.informer import Informer, object_key
 
-RETRY_CAP = 300.0  # seconds; a refused create is tried again after 1 s, 2 s, 4 s ... up to this
-
-
+REPLICA_FAILURE = "ReplicaFailure"  # the status condition of a sync whose create or delete was refused
 CONTROLLER_UID = "controllerUID"  # the pod informer's index: controller's uid, or the namespace's orphan key
 
 
@@ -69,8 +71,6 @@ class ReplicaSetController(Controller):
         self.replicasets = Informer(api, "replicasets", self.enqueue)
         self.pods = Informer(api, "pods", self.pod_changed)
         self.pods.add_index(CONTROLLER_UID, controller_uid)
-        self.failures: dict[str, int] = {}  # refused creates in a row, per ReplicaSet
-        self.refused_at: dict[str, float] = {}  # when a create of each ReplicaSet was last refused
 
     def resync_keys(self) -> list[str]:
         return sorted(self.replicasets.cache)
@@ -92,39 +92,48 @@ class ReplicaSetController(Controller):
             return
         pods = self.claim_pods(rs)
         active = [p for p in pods if is_active(p)]
-        self.manage_replicas(rs, active)
-        self.update_status(rs, pods)
+        failure = None  # manageReplicasErr: the status is written all the same, then the sync fails
+        try:
+            self.manage_replicas(rs, active)
+        except ApiError as err:
+            failure = err
+        self.update_status(rs, pods, failure)
+        if failure is not None:
+            raise failure
 
     def claim_pods(self, rs: ReplicaSet) -> list[Pod]:
         """The pods this ReplicaSet controls, adopting matching orphans; sorted by name."""
         owned = [p for p in self.pods.by_index(CONTROLLER_UID, rs.metadata.uid) if isinstance(p, Pod)]
         orphans = [p for p in self.pods.by_index(CONTROLLER_UID, orphans_of(rs.namespace)) if isinstance(p, Pod)]
-        adopted = [pod for pod in orphans
-                   if rs.spec.selector.matches(pod.metadata.labels) and is_active(pod) and self.adopt(rs, pod)]
+        adopted, errors = [], Aggregate()
+        for pod in orphans:
+            if rs.spec.selector.matches(pod.metadata.labels) and is_active(pod):
+                with errors, suppress(NotFound):  # a pod gone meanwhile is not adopted
+                    self.adopt(rs, pod)
+                    adopted.append(pod)
+        errors.raise_first()
         return sorted(owned + adopted, key=object_key) if adopted else owned
 
-    def adopt(self, rs: ReplicaSet, pod: Pod) -> bool:
+    def adopt(self, rs: ReplicaSet, pod: Pod) -> None:
         new = pod.copy()
         new.metadata.owner_references.append(controller_ref(rs))
-        try:
-            self.api.update(new)
-        except ApiError:
-            return False
-        return True
+        self.api.update(new)
 
     def manage_replicas(self, rs: ReplicaSet, active: list[Pod]) -> None:
+        """Create the missing pods (the first refusal stops the rest) or delete the extra ones (each is
+        tried); a refusal raises."""
         diff = len(active) - rs.spec.replicas
         if diff < 0:
             for _ in range(-diff):
                 self.create_pod(rs)
         elif diff > 0:
+            errors = Aggregate()
             for pod in sorted(active, key=deletion_rank)[:diff]:
-                self.delete_pod(rs, pod)
+                with errors:
+                    self.delete_pod(rs, pod)
+            errors.raise_first()
 
     def create_pod(self, rs: ReplicaSet) -> None:
-        key = object_key(rs)
-        if self.refused_at.get(key) == self.clock.now:
-            return  # refused a moment ago: the rest of this batch waits for the retry
         template = rs.spec.template
         pod = Pod(metadata=ObjectMeta(generate_name=f"{rs.name}-", namespace=rs.namespace,
                                       labels=dict(template.metadata.labels),
@@ -135,30 +144,23 @@ class ReplicaSetController(Controller):
             created = self.api.create(pod)
         except ApiError as e:
             self.recorder.warning(rs, "FailedCreate", f"Error creating: {e}")
-            self.retry_later(key)
-            return
-        self.failures.pop(key, None)
+            raise
         self.pods.cache[object_key(created)] = created
         self.recorder.normal(rs, "SuccessfulCreate", f"Created pod: {created.name}")
-
-    def retry_later(self, key: str) -> None:
-        """The work queue's rate limiter: look again 1 s, 2 s, 4 s ... after each refusal in a row."""
-        self.refused_at[key] = self.clock.now
-        refusals = self.failures[key] = self.failures.get(key, 0) + 1
-        self.queue.add_after(key, min(2.0 ** (refusals - 1), RETRY_CAP))
 
     def delete_pod(self, rs: ReplicaSet, pod: Pod) -> None:
         try:
             deleted = self.api.delete("pods", pod.name, pod.namespace)
-        except ApiError:
-            return
+        except NotFound:
+            return  # gone already
         if deleted.metadata.deletion_timestamp is not None:
             self.pods.cache[object_key(deleted)] = deleted
         else:
             self.pods.cache.pop(object_key(deleted), None)
         self.recorder.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.name}")
 
-    def update_status(self, rs: ReplicaSet, pods: list[Pod]) -> None:
+    def update_status(self, rs: ReplicaSet, pods: list[Pod], failure: ApiError | None = None) -> None:
+        """calculateStatus, and write it if it changed (a Conflict raises: the queue tries again)."""
         active = [p for p in pods if is_active(p)]
         new = rs.copy()
         status = new.status
@@ -174,11 +176,22 @@ class ReplicaSetController(Controller):
         if waiting:  # look again when the next ready pod has been ready for minReadySeconds
             self.queue.add_after(object_key(rs), min(waiting) - self.clock.now)
         status.observed_generation = rs.metadata.generation
+        status.conditions = failure_conditions(rs, len(active), failure, self.clock.now)
         if status != rs.status:
-            try:
-                self.api.update_status(new)
-            except ApiError:
-                self.queue.add_after(object_key(rs), 1.0)
+            self.api.update_status(new)
+
+
+def failure_conditions(rs: ReplicaSet, active: int, failure: ApiError | None,
+                       now: float) -> list[ReplicaSetCondition]:
+    """The conditions with ReplicaFailure set while creates or deletes are refused, and gone once a
+    sync succeeds (calculateStatus): reason FailedCreate or FailedDelete, the refusal as the message."""
+    others = [c for c in rs.status.conditions if c.type != REPLICA_FAILURE]
+    if failure is None:
+        return others
+    if len(others) < len(rs.status.conditions):
+        return list(rs.status.conditions)  # set once, kept until a sync succeeds
+    reason = "FailedCreate" if active < rs.spec.replicas else "FailedDelete"
+    return [*others, ReplicaSetCondition(REPLICA_FAILURE, "True", now, reason, str(failure))]
 
 
 def controller_ref(owner: KubeObject) -> OwnerReference:

@@ -22,7 +22,6 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.policy import ResourceQuota
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
 
 
@@ -54,10 +53,7 @@ class ResourceQuotaController(Controller):
         new.status.hard = {k: format_quantity(v) for k, v in hard.items()}
         new.status.used = {k: format_quantity(used.get(k, Fraction(0))) for k in hard}
         if new.status != quota.status:
-            try:
-                self.api.update_status(new)
-            except ApiError:  # admission charged it meanwhile: count again from the newer quota
-                self.queue.add_after(key, 1.0)
+            self.api.update_status(new)  # admission charged it meanwhile (Conflict): the queue counts again
 
     def calculate_usage(self, namespace: str, hard: set[str]) -> Usage:
         """What the objects of the namespace add up to, for the resources in hard."""

@@ -16,6 +16,7 @@ not correct a ConfigMap whose data someone changed.
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 
 from k8slite.api.config import ConfigMap
 from k8slite.api.core import Namespace
@@ -23,7 +24,7 @@ from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.serviceaccount import ServiceAccount
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import AlreadyExists, ApiError
+from k8slite.errors import AlreadyExists
 from k8slite.informer import Informer
 
 DEFAULT_NAME = "default"
@@ -37,7 +38,6 @@ FAKE_CA = ("-----BEGIN CERTIFICATE-----\n"
            "MIIDBTCCAe2gAwIBAgIIk8sliteCAk8wDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE\n"
            "AxMKa3ViZXJuZXRlczAeFw0yNTAxMDEwMDAwMDBaFw0zNTAxMDEwMDAwMDBaMBUx\n"
            "-----END CERTIFICATE-----\n")
-RETRY = 1.0
 
 
 class NamespacedDefaultController(Controller):
@@ -68,12 +68,8 @@ class NamespacedDefaultController(Controller):
             return
         if self.owned.get(f"{key}/{self.object_name}") is not None:
             return
-        try:
+        with suppress(AlreadyExists):
             self.writer.create(self.make(key))
-        except AlreadyExists:
-            pass
-        except ApiError:
-            self.queue.add_after(key, RETRY)
 
     def make(self, namespace: str) -> KubeObject:
         raise NotImplementedError

@@ -20,7 +20,6 @@ from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.api.storage_admission import PV_PROTECTION, PVC_PROTECTION
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
 from k8slite.informer import Informer, object_key
 
 
@@ -64,7 +63,4 @@ class StorageProtectionController(Controller):
     def release(self, obj: KubeObject, finalizer: str) -> None:
         new = obj.copy()
         new.metadata.finalizers.remove(finalizer)
-        try:
-            self.api.update(new)  # the last finalizer gone: the API server deletes the object
-        except ApiError:
-            self.queue.add_after(object_key(obj), 1.0)
+        self.api.update(new)  # the last finalizer gone: the API server deletes the object

@@ -15,12 +15,14 @@ no pod (NodeUpdated returns early on equal taints).
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.controllers import Controller
-from k8slite.errors import ApiError
+from k8slite.errors import Conflict, NotFound
 from k8slite.informer import Informer, object_key
 
 DISRUPTION_REASON = "DeletionByTaintManager"
@@ -86,11 +88,7 @@ class TaintEvictionController(Controller):
         """taint_eviction.go addConditionAndDeletePod: the DisruptionTarget condition first, then the delete."""
         new = pod.copy()
         if set_pod_condition(new, "DisruptionTarget", "True", DISRUPTION_REASON, DISRUPTION_MESSAGE, self.clock.now):
-            try:
-                self.api.update_status(new)
-            except ApiError:
-                pass  # a stale copy: the delete below is what matters
-        try:
+            with suppress(Conflict, NotFound):
+                self.api.update_status(new)  # a stale copy: the delete below is what matters
+        with suppress(NotFound):
             self.api.delete("pods", pod.name, pod.namespace)
-        except ApiError:
-            pass

@@ -55,7 +55,7 @@ def describe_replicaset(cluster: Cluster, rs: ReplicaSet) -> str:
         w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
         w.write(1, "----\t------\t------\n")
         for c in rs.status.conditions:
-            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
+            w.write(1, f"{c.type} \t{c.status}\t{c.reason}\n")
     describe_events(w, events_for(cluster, rs), cluster.now)
     return w.result()
 
