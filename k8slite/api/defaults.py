@@ -17,6 +17,7 @@ from __future__ import annotations
 from k8slite.api.deployment import Deployment, RollingUpdateDeployment
 from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME, Job
 from k8slite.api.meta import KubeObject, LabelSelector
+from k8slite.api.node import NOT_READY, UNREACHABLE
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.policy import LimitRange, default_limit_range
 from k8slite.api.replicaset import ReplicaSet
@@ -24,8 +25,6 @@ from k8slite.api.service import Service
 from k8slite.api.storage import default_storage
 from k8slite.api.validation_service import default_service
 
-NOT_READY = "node.kubernetes.io/not-ready"
-UNREACHABLE = "node.kubernetes.io/unreachable"
 DEFAULT_TOLERATION_SECONDS = 300
 DEFAULT_BACKOFF_LIMIT = 6
 

@@ -16,6 +16,11 @@ from typing import Any, ClassVar
 from k8slite.api.meta import TIME, KubeObject
 from k8slite.api.pod import Taint
 
+# k8s.io/api/core/v1 well_known_taints.go: the taints the control plane puts on nodes
+NOT_READY = "node.kubernetes.io/not-ready"  # TaintNodeNotReady: Ready is False
+UNREACHABLE = "node.kubernetes.io/unreachable"  # TaintNodeUnreachable: Ready is Unknown (no heartbeat)
+UNSCHEDULABLE = "node.kubernetes.io/unschedulable"  # TaintNodeUnschedulable: cordoned
+
 
 @dataclass
 class NodeSpec:

@@ -11,8 +11,6 @@ bad field. Simplified: only the rules the course's objects meet.
 
 from __future__ import annotations
 
-import re
-
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
 from k8slite.api.kinds import kind_of
@@ -23,21 +21,12 @@ from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.service import Service
+from k8slite.api.validation_names import check_name
 from k8slite.api.validation_service import validate_service
 from k8slite.api.validation_storage import validate_storage_kind
 from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
-LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-SUBDOMAIN = LABEL + r"(\." + LABEL + r")*"
-LABEL_MESSAGE = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-    "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
-    f"regex used for validation is '{LABEL}')")
-SUBDOMAIN_MESSAGE = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-    "and must start and end with an alphanumeric character (e.g. 'example.com', "
-    f"regex used for validation is '{SUBDOMAIN}')")
 POD_UPDATE_FORBIDDEN = (
     "pod updates may not change fields other than `spec.containers[*].image`,"
     "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` "
@@ -45,15 +34,6 @@ POD_UPDATE_FORBIDDEN = (
     "(allow it to be set to 1 if it was previously negative)")
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
-
-
-def check_name(path: str, name: str, label: bool = False) -> list[FieldError]:
-    pattern, message, limit = (LABEL, LABEL_MESSAGE, 63) if label else (SUBDOMAIN, SUBDOMAIN_MESSAGE, 253)
-    if not re.fullmatch(pattern, name):
-        return [invalid(path, name, message)]
-    if len(name) > limit:
-        return [invalid(path, name, f"must be no more than {limit} characters")]
-    return []
 
 
 def validate_meta(meta: ObjectMeta, namespaced: bool, label_name: bool = False) -> list[FieldError]:

@@ -16,12 +16,12 @@ import ipaddress
 import re
 
 from k8slite.api.service import DEFAULT_AFFINITY_TIMEOUT, ClientIPConfig, Service, ServicePort, SessionAffinityConfig
+from k8slite.api.validation_names import check_name
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
 TYPES = ["ClusterIP", "LoadBalancer", "NodePort"]
 PROTOCOLS = ["SCTP", "TCP", "UDP"]
 AFFINITIES = ["ClientIP", "None"]
-LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 PORT_RANGE = "must be between 1 and 65535, inclusive"
 
 
@@ -70,10 +70,8 @@ def validate_port(port: ServicePort, path: str, named: bool, seen: list[str]) ->
     errors: list[FieldError] = []
     if named and not port.name:
         errors.append(required(f"{path}.name"))
-    elif port.name and not re.fullmatch(LABEL, port.name):
-        errors.append(invalid(f"{path}.name", port.name, "a lowercase RFC 1123 label must consist of lower case "
-                              "alphanumeric characters or '-', and must start and end with an alphanumeric "
-                              f"character (e.g. 'my-name',  or '123-abc', regex used for validation is '{LABEL}')"))
+    elif port.name:
+        errors.extend(check_name(f"{path}.name", port.name, label=True))  # ValidateDNS1123Label
     if port.name and port.name in seen:
         errors.append(FieldError(f"{path}.name", "Duplicate value", f'"{port.name}"'))
     if not 1 <= port.port <= 65535:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from k8slite.api.meta import KubeObject
-from k8slite.api.node import Node
+from k8slite.api.node import NOT_READY, UNREACHABLE, Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.controllers import Controller
@@ -30,8 +30,6 @@ from k8slite.informer import Informer
 
 NODE_MONITOR_PERIOD = 5.0
 NODE_MONITOR_GRACE_PERIOD = 50.0  # kube-controller-manager's default since 1.32 (kubernetes PR 126287)
-UNREACHABLE = "node.kubernetes.io/unreachable"
-NOT_READY = "node.kubernetes.io/not-ready"
 WATCHED_CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")  # tryUpdateNodeHealth's list
 STOPPED_POSTING = "Kubelet stopped posting node status."
 

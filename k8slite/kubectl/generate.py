@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import decode, kind_of
+from k8slite.api.validation import RESTART_POLICIES
 from k8slite.errors import AlreadyExists
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.output import to_json, to_yaml
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
               "deployment": "deployment", "deploy": "deployment", "configmap": "configmap", "cm": "configmap",
               "secret": "secret"}
-RESTART_POLICIES = ("Always", "OnFailure", "Never")
 
 
 def hard_limits(text: str) -> dict[str, str | int | float]:

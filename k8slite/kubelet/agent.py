@@ -325,7 +325,7 @@ class Kubelet:
         if rec.waiting_message != message:
             self.recorder.warning(pod, "Failed", f"Error: {message}")
         rec.waiting_reason, rec.waiting_message = "CreateContainerConfigError", message
-        self.queue.add_after(object_key(pod), 10.0)
+        self.queue.add_after(object_key(pod), WORKER_BACKOFF_PERIOD)
 
     def pull_image(self, pod: Pod, container: Container, rec: ContainerRecord) -> bool:
         """EnsureImageExists (image_manager.py); on failure the container waits with its reason and

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from k8slite.clock import INSTANT
 
+BACKOFF_PERIOD = 10.0  # kubelet.go backOffPeriod: the first back-off of a container or an image pull
+MAX_CONTAINER_BACKOFF = 300.0  # kubelet.go MaxContainerBackOff: where the doubling stops
+
 
 @dataclass
 class Entry:
@@ -23,7 +26,7 @@ class Entry:
 class Backoff:
     """Per-key back-off durations."""
 
-    def __init__(self, initial: float = 10.0, cap: float = 300.0) -> None:
+    def __init__(self, initial: float = BACKOFF_PERIOD, cap: float = MAX_CONTAINER_BACKOFF) -> None:
         self.initial, self.cap = initial, cap
         self.entries: dict[str, Entry] = {}
 

@@ -27,10 +27,9 @@ import networkx as nx
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import Pod
 from k8slite.errors import ApiError
+from k8slite.pod_history import HIDDEN_NAMESPACES
 from k8slite.viz.palette import pod_state
 from k8slite.viz.slots import Slots
-
-HIDDEN_NAMESPACES = ("kube-system",)
 
 POD_W, POD_H, POD_GAP = 1.0, 0.5, 0.15
 NODE_PAD, NODE_HEADER, NODE_GAP = 0.2, 1.25, 0.5

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from k8slite.api.core import Event
 from k8slite.api.meta import KubeObject
+from k8slite.pod_history import HIDDEN_NAMESPACES
 from k8slite.viz.palette import pod_state
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
-HIDDEN_NAMESPACES = ("kube-system",)
 STEP_LIMIT = 300.0  # Step gives up after this many seconds without a new Event
 EVENT_LINES = 10
 

@@ -10,12 +10,13 @@ from typing import Any
 
 import numpy as np
 
+from k8slite.api.node import UNSCHEDULABLE
 from k8slite.api.pod import Pod, Taint
 from k8slite.scheduler.framework import CycleState, NodeInfo, Nodes, Status, unresolvable
 
 NAME = "NodeUnschedulable"
 REASON = "node(s) were unschedulable"
-UNSCHEDULABLE_TAINT = Taint(key="node.kubernetes.io/unschedulable", effect="NoSchedule")
+UNSCHEDULABLE_TAINT = Taint(key=UNSCHEDULABLE, effect="NoSchedule")
 
 
 def fits(pod: Pod, unschedulable: Any) -> Any:
