@@ -43,6 +43,7 @@ from k8slite.network.services import ServiceNetwork
 from k8slite.pod_history import PodHistory
 from k8slite.runtime.engine import make_engine
 from k8slite.runtime.fake import FakeNetwork
+from k8slite.runtime.registry import Registry
 from k8slite.scheduler import Profile
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
@@ -79,6 +80,7 @@ class Cluster:
         self.runtime_name = runtime
         self.engine = make_engine(runtime)  # RuntimeEngine, or LinuxHost for runtime="linux"
         self.clock = self.engine.clock
+        self.registry: Registry = self.engine.registry  # the registries its nodes pull from; push to localhost:5000
         self.rng = random.Random(seed)
         self.seed = seed
         self.api = APIServer(self.clock, self.rng)

@@ -16,7 +16,6 @@ from builders import available_pods, deployment_pods, deployment_yaml
 
 from k8slite import Cluster
 from k8slite.controllers.deployment_util import resolve_fenceposts
-from k8slite.runtime.registry import push
 
 CHOICES = [0, 1, 2, "25%", "50%"]
 
@@ -59,7 +58,7 @@ def act(c: Cluster, rng: random.Random, checker: Checker, version: list[int], mi
     roll = rng.random()
     if roll < 0.35:
         version[0] += 1
-        push(f"busybox:{version[0]}")  # a new version is in the registry before a rollout asks for it
+        c.registry.push(f"busybox:{version[0]}")  # a new version is in the registry before a rollout asks for it
         c.kubectl(f"set image deployment/web app=busybox:{version[0]}")
     elif roll < 0.55:
         new = rng.randint(0, 7)

@@ -49,6 +49,15 @@ class NodeAddress:
 
 
 @dataclass
+class ContainerImage:
+    """An image on the node, as the kubelet lists it in status.images: its names and size."""
+
+    names: list[str] = field(default_factory=list)
+    """repository@sha256:... first, then repository:tag (at most 5)."""
+    size_bytes: int = 0
+
+
+@dataclass
 class AttachedVolume:
     """A volume the attach/detach controller attached to this node (kubernetes.io/csi/<driver>^<handle>)."""
 
@@ -64,8 +73,9 @@ class NodeStatus:
     addresses: list[NodeAddress] = field(default_factory=list)
     node_info: dict[str, Any] = field(default_factory=dict)
     volumes_attached: list[AttachedVolume] = field(default_factory=list)
+    images: list[ContainerImage] = field(default_factory=list)
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "daemonEndpoints", "images", "volumesInUse", "config",
+        "daemonEndpoints", "volumesInUse", "config",
         "phase", "runtimeHandlers", "features"})
 
     def condition(self, type_: str) -> NodeCondition | None:

@@ -20,7 +20,7 @@ import copy
 from dataclasses import dataclass, field
 
 from k8slite.api.meta import KubeObject, ObjectMeta
-from k8slite.api.node import Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
+from k8slite.api.node import ContainerImage, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
 from k8slite.clock import INSTANT, Timer, go_duration
@@ -28,6 +28,7 @@ from k8slite.errors import Conflict, NotFound
 from k8slite.events import EventRecorder
 from k8slite.informer import Informer, WorkQueue, object_key
 from k8slite.kubelet.backoff import Backoff
+from k8slite.kubelet.image_gc import GC_PERIOD, ImageGC
 from k8slite.kubelet.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager
 from k8slite.kubelet.init_containers import stop_group, stop_order, sync_containers
 from k8slite.kubelet.phase import restart_policy_for, should_restart
@@ -35,7 +36,7 @@ from k8slite.kubelet.prober import Prober, ProbeWorker
 from k8slite.kubelet.status import container_status, pod_status, sandbox_failed_status
 from k8slite.kubelet.volume_manager import VolumeManager
 from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
-from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime
+from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime, ImageInfo
 from k8slite.store import FieldMatch
 
 STATUS_UPDATE_PERIOD = 10.0
@@ -47,6 +48,14 @@ NODE_CONDITIONS = (  # what the kubelet posts, in its order; this one never feel
     ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
 )
 POD_RESYNC_EVERY = 6  # heartbeats: a full resync of this node's pods every minute
+NODE_STATUS_MAX_IMAGES = 50  # the kubelet's --node-status-max-images
+MAX_NAMES_PER_IMAGE = 5  # nodestatus.MaxNamesPerImageInNodeStatus
+
+
+def node_images(images: list[ImageInfo]) -> list[ContainerImage]:
+    """nodestatus.Images: the largest images first, at most 50, each named by its digests then its tags."""
+    largest = sorted(images, key=lambda i: -i.size)[:NODE_STATUS_MAX_IMAGES]
+    return [ContainerImage([*i.repo_digests, *i.repo_tags][:MAX_NAMES_PER_IMAGE], i.size) for i in largest]
 
 
 @dataclass
@@ -93,12 +102,14 @@ class Kubelet:
         self.recorder = EventRecorder(api, "kubelet", self.node_name)
         self.backoff = Backoff()
         self.images = ImageManager(runtime, self.recorder, self.clock)  # pulls, and their back-off
+        self.image_gc = ImageGC(runtime, self.recorder, self.clock)  # deletes unused images when the disk fills
         self.pods: dict[str, PodRecord] = {}
         self.queue = WorkQueue(self.clock, self.sync_pod)
         self.volumes = VolumeManager(api, runtime, self.recorder, self.node_name, self.queue.add_after)
         self.informer: Informer | None = None
         self.running = False
         self.heartbeat_timer: Timer | None = None
+        self.gc_timer: Timer | None = None
         self.heartbeats = 0
         self.pod_cidr = node.spec.pod_cidr
         self.ipam: HostLocalIPAM | None = None
@@ -114,12 +125,14 @@ class Kubelet:
                                  match=self.is_mine)
         self.volumes.services = Informer(self.api, "services", lambda *_: None)  # for containers' Service env
         self.heartbeat()
+        self.collect_images()
 
     def stop(self) -> None:
         """The machine stops: no heartbeats, every container dies."""
         self.running = False
-        if self.heartbeat_timer:
-            self.heartbeat_timer.cancel()
+        for timer in (self.heartbeat_timer, self.gc_timer):
+            if timer:
+                timer.cancel()
         if self.informer:
             self.informer.stop()
         if self.volumes.services:
@@ -166,12 +179,25 @@ class Kubelet:
         new = node.copy()
         for type_, status, reason, message in NODE_CONDITIONS:
             self.set_node_condition(new, type_, status, reason, message)
+        new.status.images = node_images(self.runtime.list_images())
         self.api.update_status(new)
         self.heartbeats += 1
         if self.heartbeats % POD_RESYNC_EVERY == 0:  # level-triggered: look at every pod now and then
             for key in sorted(self.informer.cache if self.informer else {}):
                 self.queue.add(key)
         self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
+
+    def collect_images(self) -> None:
+        """StartGarbageCollection: the image garbage collector now and every 5 minutes (image_gc.py)."""
+        if not self.running:
+            return
+        node = self.api.get("nodes", self.node_name)
+        assert isinstance(node, Node)
+        ids = [i for record in self.pods.values() for rec in record.containers.values()
+               for i in (rec.current_id, rec.previous_id) if i]
+        in_use = {self.runtime.container_status(i).image_id for i in ids}
+        self.image_gc.garbage_collect(node, node.status.capacity.get("ephemeral-storage"), in_use)
+        self.gc_timer = self.clock.call_later(GC_PERIOD, self.collect_images)
 
     def set_node_condition(self, node: Node, type_: str, status: str, reason: str, message: str) -> None:
         """One condition of the status the kubelet posts (pkg/kubelet/nodestatus/setters.go), heartbeat now."""

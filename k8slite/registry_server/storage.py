@@ -95,6 +95,20 @@ class Storage:
             raise RegistryError("BLOB_UPLOAD_UNKNOWN", {"uuid": uuid})
         return self.uploads[uuid][1]
 
+    def put_blob(self, name: str, data: bytes) -> str:
+        """Store a blob directly, as a registry's own tooling would (no upload). -> its digest."""
+        check_name(name)
+        digest = sha256_digest(data)
+        self.blobs[digest] = data
+        self.links.setdefault(name, set()).add(digest)
+        return digest
+
+    def mirror_layer(self, name: str, digest: str) -> None:
+        """A layer this registry knows by digest and size only (its manifest says the size): the layers
+        of the public images k8slite mirrors, whose bytes it does not keep. A GET of it is BLOB_UNKNOWN."""
+        check_name(name)
+        self.links.setdefault(name, set()).add(digest)
+
     def put_manifest(self, name: str, reference: str, media_type: str, data: bytes) -> str:
         """Store a manifest under its digest and, for a tag, point the tag at it. -> its digest."""
         check_name(name)

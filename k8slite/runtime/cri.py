@@ -54,6 +54,17 @@ class PulledImage:
     """Bytes, as the kubelet's Pulled event reports them."""
     seconds: float = 0.0
     """How long the pull itself took (0 for an image already present)."""
+    image_id: str = ""
+    """The image by digest, as a container's imageID says: docker.io/library/busybox@sha256:..."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """One image in the node's store (CRI ListImages): its tags, its digests, its size."""
+
+    repo_tags: tuple[str, ...]
+    repo_digests: tuple[str, ...]
+    size: int
 
 
 class ContainerRuntime(Protocol):
@@ -67,6 +78,14 @@ class ContainerRuntime(Protocol):
 
     def pull_image(self, image: str) -> PulledImage:
         """Fetch the image from its registry; ImagePullError when that fails."""
+        ...
+
+    def list_images(self) -> list[ImageInfo]:
+        """The images on this node."""
+        ...
+
+    def remove_image(self, image_id: str) -> None:
+        """Delete an image (by repository@digest) and the layers no other image uses."""
         ...
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str: ...

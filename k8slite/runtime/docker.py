@@ -56,7 +56,7 @@ from typing import Any
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
-from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImagePullError, PulledImage
+from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
 from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
@@ -123,6 +123,13 @@ class DockerRuntime(DockerVolumes):
             return None
         self.image_ids[image] = str(found.id)
         return PulledImage(str(found.id), int(found.attrs.get("Size", 0)))
+
+    def list_images(self) -> list[ImageInfo]:
+        """Left out on Docker: the engine's images are shared by every simulated node of the machine."""
+        return []
+
+    def remove_image(self, image_id: str) -> None:
+        """Left out on Docker, as list_images is."""
 
     def pull_image(self, image: str) -> PulledImage:
         """An image on the engine already is used as it is, even for Always (the course works offline)."""

@@ -20,6 +20,7 @@ from typing import Any
 from k8slite.clock import RealClock, VirtualClock
 from k8slite.runtime.cri import ContainerRuntime
 from k8slite.runtime.fake import FakeNetwork, FakeRuntime
+from k8slite.runtime.registry import Registry
 
 RUNTIMES = ("fake", "docker", "linux")
 _serial = itertools.count(1)
@@ -42,6 +43,7 @@ class RuntimeEngine:
         self.name = name
         self.client: Any = None
         self.runtimes: list[Any] = []
+        self.registry = Registry()  # the cluster's registries: what its nodes pull from
         if name == "fake":
             self.clock: VirtualClock = VirtualClock()
             return
@@ -60,7 +62,7 @@ class RuntimeEngine:
     def runtime_for(self, node_name: str, network: FakeNetwork) -> ContainerRuntime:
         runtime: ContainerRuntime
         if self.name == "fake":
-            runtime = FakeRuntime(self.clock, network, node_name)
+            runtime = FakeRuntime(self.clock, network, node_name, self.registry)
         else:
             from k8slite.runtime.docker import DockerRuntime
 

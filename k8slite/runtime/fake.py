@@ -13,16 +13,17 @@ Stopping follows signals as Linux does for PID 1: a server exits on SIGTERM
 (code 0); a shell that set `trap ... TERM` runs its trap (runtime/shell/traps.py:
 after a foreground `sleep` ends, at once in `wait`) and exits as the trap says;
 anything else has no handler, so it runs out the grace period and is killed
-(137). Images come from the pocket registry (runtime/registry.py):
+(137). Images come from the cluster's registry (runtime/registry.py):
 an image it does not have fails to pull with containerd's error, and a node
-keeps what it pulled. Simplified: no cgroups; a pull is instant (0s), so
+keeps what it pulled, by digest, and the layers, so a pull fetches only the
+layers the node lacks. An image built by k8slite.images and pushed runs with
+its own files and config (images/runtime_image.py). Simplified: no cgroups; a pull is instant (0s), so
 starting a pod costs no virtual time.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,9 +33,11 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
 from k8slite.api.serialize import EPOCH
 from k8slite.clock import Timer, VirtualClock
+from k8slite.images.runtime_image import to_runtime_image
 from k8slite.runtime import registry
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImagePullError, PulledImage
+from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
 from k8slite.runtime.filesystem import FileSystem, Volume
+from k8slite.runtime.images import Image as RuntimeImage
 from k8slite.runtime.images import lookup, resolve_argv
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
@@ -121,16 +124,31 @@ def memory_limit(container: Container) -> int:
     return bytes_of(limit) if limit is not None else DEFAULT_MEMORY_LIMIT
 
 
+@dataclass
+class NodeImage:
+    """An image in a node's store: its manifest, its ID by digest, and what the fake runtime runs of it."""
+
+    manifest: registry.Manifest
+    image_id: str
+    """repository@digest: docker.io/library/nginx@sha256:..."""
+    runtime_image: RuntimeImage | None = None
+    """An image built by k8slite.images: its files and config. None: a public image runtime/images.py knows."""
+
+
 class FakeRuntime:
     """A CRI runtime for one simulated node."""
 
-    def __init__(self, clock: VirtualClock, network: FakeNetwork, node_name: str) -> None:
+    def __init__(self, clock: VirtualClock, network: FakeNetwork, node_name: str,
+                 images: registry.Registry | None = None) -> None:
         self.clock, self.network, self.node_name = clock, network, node_name
+        self.registry = images if images is not None else registry.DEFAULT
         self.on_exit: Callable[[str], None] | None = None
         self.on_started: Callable[[str], None] | None = None  # never called: a fake start is immediate
         self.sandboxes: dict[str, Sandbox] = {}
         self.containers: dict[str, FakeContainer] = {}
-        self.images: dict[str, PulledImage] = {}  # what this node has pulled, by fully qualified reference
+        self.images: dict[str, NodeImage] = {}  # containerd's image store: the node's images by digest
+        self.tags: dict[str, str] = {}  # fully qualified reference -> the digest this node pulled it as
+        self.layers: set[str] = set()  # the layers on the node's disk, by digest
         self.host_paths: dict[str, Volume] = {}
         self._ids = 0
 
@@ -139,19 +157,49 @@ class FakeRuntime:
         return f"{prefix}{self.node_name.replace('-', '')}{self._ids:06x}"
 
     # ------------------------------------------------------------ images, sandboxes
+    def node_image(self, image: str) -> NodeImage | None:
+        """The image a reference names on this node: by digest, or the digest its tag was pulled as
+        (nginx is docker.io/library/nginx:latest)."""
+        ref = registry.parse(image)
+        return self.images.get(ref.digest or self.tags.get(str(ref), ""))
+
     def image_status(self, image: str) -> PulledImage | None:
-        return self.images.get(str(registry.parse(image)))  # nginx is docker.io/library/nginx:latest
+        found = self.node_image(image)
+        return None if found is None else PulledImage(str(registry.parse(image)), found.manifest.size,
+                                                      image_id=found.image_id)
+
+    def list_images(self) -> list[ImageInfo]:
+        tags: dict[str, list[str]] = {}
+        for name, digest in sorted(self.tags.items()):
+            tags.setdefault(digest, []).append(name)
+        return [ImageInfo(tuple(tags.get(digest, [])), (image.image_id,), image.manifest.size)
+                for digest, image in self.images.items()]
+
+    def remove_image(self, image_id: str) -> None:
+        digest = image_id.rpartition("@")[2]
+        self.images.pop(digest, None)
+        self.tags = {name: d for name, d in self.tags.items() if d != digest}
+        self.layers = {layer for image in self.images.values() for layer, _ in image.manifest.layers}
 
     def pull_image(self, image: str) -> PulledImage:
-        """Ask the pocket registry; containerd's rpc error when it has no such image. The pull's virtual
-        duration (registry.pull_seconds) is the kubelet's to wait: the image is on the node at once."""
+        """Ask the cluster's registry; containerd's rpc error when it has no such image. Only the layers the
+        node lacks are fetched; the pull's virtual duration (registry.pull_seconds) is the kubelet's to wait:
+        the image is on the node at once. The tag now names what the registry had under it."""
         try:
-            ref, size = registry.resolve(image)
+            ref, manifest = self.registry.resolve(image)
         except registry.NotInRegistry as e:
             raise ImagePullError(str(e)) from None
-        seconds = registry.pull_seconds(size, cached=ref in self.images)
-        self.images[ref] = PulledImage(ref, size)
-        return PulledImage(ref, size, seconds)
+        missing = sum(size for digest, size in manifest.layers if digest not in self.layers)
+        self.layers.update(digest for digest, _ in manifest.layers)
+        found = self.images.get(manifest.digest)
+        if found is None:
+            built = self.registry.image(ref, manifest)
+            found = self.images[manifest.digest] = NodeImage(
+                manifest, f"{ref.repository}@{manifest.digest}",
+                to_runtime_image(built, ref.path.rpartition("/")[2]) if built is not None else None)
+        if ref.tag:
+            self.tags[str(ref)] = manifest.digest
+        return PulledImage(str(ref), manifest.size, registry.pull_seconds(missing), found.image_id)
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
         box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip)  # the UTS namespace
@@ -204,7 +252,8 @@ class FakeRuntime:
     # ------------------------------------------------------------ containers
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
         box = self.sandboxes[sandbox_id]
-        image = lookup(container.image)
+        pulled = self.node_image(container.image)
+        image = pulled.runtime_image if pulled is not None and pulled.runtime_image else lookup(container.image)
         mounts: dict[str, Volume | tuple[Volume, str]] = {"/dev/shm": box.shm}
         mounts.update({m.mount_path: sub_path_mount(box.volumes[m.name], m.sub_path)
                        for m in container.volume_mounts})
@@ -215,7 +264,7 @@ class FakeRuntime:
         if self.network.services is not None:  # the kubelet's /etc/resolv.conf and /etc/hosts
             files.update(self.network.services.pod_files(pod.namespace, box.pod_name, box.ip))
         info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image,
-                             image_id=f"{image.name}@sha256:{hashlib.sha256(image.name.encode()).hexdigest()}")
+                             image_id=pulled.image_id if pulled is not None else "")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
             FileSystem(files, mounts), env, container.working_dir or image.working_dir,

@@ -13,19 +13,31 @@ with the error the kubelet shows in its ``Failed to pull image`` event:
 - a registry host nobody answers for: ``dial tcp ...: connection refused`` (localhost)
   or ``no such host``.
 
-``CATALOG`` holds every image the course, its tests and the Kubernetes docs' examples
-use, plus ``latest`` of each repository; sizes are near the real compressed sizes.
-``push`` adds an image, as ``docker push`` would. A pull takes virtual time
-(``pull_seconds``): a registry round trip to resolve the manifest, then the image's bytes
-at a fixed bandwidth; an image the node has already is only resolved (as containerd does for
-``imagePullPolicy: Always``). Simplified: no layers, platforms, authentication or rate
-limits; a digest is a hash of the reference, not of content.
+Each cluster has its own ``Registry``: one registry store per host (the same
+``Storage`` that ``k8slite registry`` serves over HTTP), holding OCI manifests. The
+public images the course and the Kubernetes docs use (``CATALOG``, sizes near the real
+compressed sizes) are mirrored in it: a real manifest and config, whose layer the
+mirror knows by digest and size only. ``localhost:5000`` is the cluster's own registry,
+empty until you push to it (``c.registry.push``, an image built by k8slite.images or
+a stand-in of a given size). An image's identity is its manifest's digest: what a
+pod's ``imageID`` names (``docker.io/library/nginx@sha256:...``), so a tag pushed again
+moves to a new digest while nodes that pulled the old one keep it.
+
+A pull takes virtual time (``pull_seconds``): a registry round trip to resolve the
+manifest, then the bytes of the layers the node does not have, at a fixed bandwidth.
+Simplified: one platform (linux/amd64), no authentication or rate limits, a mirrored
+image has a single layer.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 from dataclasses import dataclass
+
+from k8slite.images.image import Image
+from k8slite.images.layers import Layer
+from k8slite.images.layout import CONFIG, LAYER, MANIFEST, canonical_json, sha256_digest
+from k8slite.registry_server.storage import RegistryError, Storage
 
 DOCKER_HUB = "docker.io"
 MB = 1_000_000
@@ -87,65 +99,142 @@ def parse(image: str) -> Reference:
     return Reference(domain, path, tag or ("" if digest else "latest"), digest)
 
 
-def digest_of(ref: Reference) -> str:
-    """The image's (made-up) manifest digest: the same reference always gets the same one."""
-    return "sha256:" + hashlib.sha256(f"{ref.repository}:{ref.tag}".encode()).hexdigest()
+LOCAL = "localhost:5000"  # the cluster's own registry
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a node needs from an image's manifest to pull it."""
+
+    digest: str
+    """The manifest's digest: the image's identity, what ``repository@sha256:...`` and imageID name."""
+    config: str
+    """The config's digest (Docker's image ID)."""
+    layers: tuple[tuple[str, int], ...]
+    """(digest, size in bytes) of each layer, in order."""
+    size: int
+    """The image's size as the kubelet reports it: its layers and its config."""
+
+
+def mirrored(repository: str, tag: str, size: int) -> tuple[bytes, bytes, str, int]:
+    """A mirrored public image of ``size`` bytes: (manifest, config, layer digest, layer size); each tag its
+    own layer, so a node that has busybox:1.36 still pulls busybox:1.35's bytes."""
+    diff_id = sha256_digest(f"{repository}:{tag} {size}".encode())
+    config = canonical_json({"architecture": "amd64", "os": "linux", "config": {},
+                             "rootfs": {"type": "layers", "diff_ids": [diff_id]}})
+    layer = sha256_digest(f"{repository}:{tag} {size} layer".encode())
+    layer_size = size - len(config)
+    manifest = canonical_json({"schemaVersion": 2, "mediaType": MANIFEST,
+                               "config": {"mediaType": CONFIG, "digest": sha256_digest(config), "size": len(config)},
+                               "layers": [{"mediaType": LAYER, "digest": layer, "size": layer_size}]})
+    return manifest, config, layer, layer_size
 
 
 class NotInRegistry(Exception):
     """containerd could not pull the image; the message is its rpc error, as the kubelet shows it."""
 
 
-def resolve(image: str) -> tuple[str, int]:
-    """The image's (fully qualified reference, size in bytes), or NotInRegistry in containerd's words."""
-    ref = parse(image)
-    tags = CATALOG.get(ref.repository)
-    if tags is not None and ref.tag in tags and (not ref.digest or ref.digest == digest_of(ref)):
-        return str(ref), tags[ref.tag]
-    if tags is not None and not ref.tag:  # pinned by digest only
-        found = [t for t in tags if digest_of(Reference(ref.domain, ref.path, t)) == ref.digest]
-        if found:
-            return str(ref), tags[found[0]]
-    raise NotInRegistry(pull_error(ref, tags is not None))
+class Registry:
+    """The registries a cluster's nodes pull from: one store per host, the public images mirrored."""
+
+    def __init__(self) -> None:
+        self.hosts: dict[str, Storage] = {LOCAL: Storage()}
+        for repository, tags in CATALOG.items():
+            for tag, size in tags.items():
+                self.mirror(repository, tag, size)
+
+    def mirror(self, repository: str, tag: str, size: int) -> str:
+        domain, _, name = repository.partition("/")
+        store = self.hosts.setdefault(domain, Storage())
+        manifest, config, layer, _ = mirrored(repository, tag, size)
+        store.put_blob(name, config)
+        store.mirror_layer(name, layer)
+        return store.put_manifest(name, tag, MANIFEST, manifest)
+
+    def push(self, image: str, content: Image | int = 5 * MB) -> str:
+        """Push an image (one built by k8slite.images, or a stand-in of that many bytes) under a reference,
+        as ``docker push`` would; the tag moves to it. -> the fully qualified reference with its digest."""
+        ref = parse(image)
+        if isinstance(content, int):
+            digest = self.mirror(ref.repository, ref.tag, content)
+        else:
+            store = self.hosts.setdefault(ref.domain, Storage())
+            for layer in content.layers:
+                store.put_blob(ref.path, layer.blob)
+            store.put_blob(ref.path, content.config_blob())
+            digest = store.put_manifest(ref.path, ref.tag or "latest", MANIFEST, content.manifest_blob())
+        return f"{ref.repository}@{digest}"
+
+    def resolve(self, image: str) -> tuple[Reference, Manifest]:
+        """The image's reference and manifest, or NotInRegistry in containerd's words."""
+        ref = parse(image)
+        store = self.hosts.get(ref.domain)
+        if store is None:
+            raise NotInRegistry(pull_error(ref, known_host=False, repository_exists=False))
+        try:
+            digest, _, data = store.manifest(ref.path, ref.digest or ref.tag)
+        except RegistryError:
+            raise NotInRegistry(pull_error(ref, True, ref.path in store.tags)) from None
+        manifest = json.loads(data)
+        layers = tuple((layer["digest"], layer["size"]) for layer in manifest["layers"])
+        config = manifest["config"]
+        return ref, Manifest(digest, config["digest"], layers, config["size"] + sum(size for _, size in layers))
+
+    def image(self, ref: Reference, manifest: Manifest) -> Image | None:
+        """The image read back from its blobs (image.load over the registry), or None for a mirrored
+        public image, whose layer bytes this registry does not keep."""
+        store = self.hosts[ref.domain]
+        try:
+            config = json.loads(store.blob(ref.path, manifest.config))
+            blobs = [store.blob(ref.path, digest) for digest, _ in manifest.layers]
+        except RegistryError:
+            return None
+        layers = tuple(Layer(blob, diff_id) for blob, diff_id in zip(blobs, config["rootfs"]["diff_ids"]))
+        return Image(layers, dict(config.get("config", {})), tuple(config.get("history", [])))
+
+    def exists(self, image: str) -> bool:
+        try:
+            self.resolve(image)
+        except NotInRegistry:
+            return False
+        return True
 
 
-def pull_error(ref: Reference, repository_exists: bool) -> str:
+def pull_error(ref: Reference, known_host: bool, repository_exists: bool) -> str:
     """containerd's message for a reference the registry does not have."""
     full = str(ref)
     prefix = f'failed to pull and unpack image "{full}": failed to resolve reference "{full}": '
-    known_hosts = {r.split("/", 1)[0] for r in CATALOG}
-    if ref.domain.startswith(("localhost", "127.0.0.1")):
+    head = f'failed to do request: Head "https://{ref.domain}/v2/{ref.path}/manifests/{ref.tag or ref.digest}": '
+    if not known_host and ref.domain.startswith(("localhost", "127.0.0.1")):
         port = ref.domain.partition(":")[2] or "443"
-        return (f'rpc error: code = Unknown desc = {prefix}failed to do request: Head "https://{ref.domain}/v2/'
-                f'{ref.path}/manifests/{ref.tag or ref.digest}": dial tcp 127.0.0.1:{port}: connect: '
+        return (f"rpc error: code = Unknown desc = {prefix}{head}dial tcp 127.0.0.1:{port}: connect: "
                 "connection refused")
-    if ref.domain not in known_hosts:
-        return (f'rpc error: code = Unknown desc = {prefix}failed to do request: Head "https://{ref.domain}/v2/'
-                f'{ref.path}/manifests/{ref.tag or ref.digest}": dial tcp: lookup {ref.domain}: no such host')
+    if not known_host:
+        return f"rpc error: code = Unknown desc = {prefix}{head}dial tcp: lookup {ref.domain}: no such host"
     if ref.domain == DOCKER_HUB and not repository_exists:
         return (f"rpc error: code = Unknown desc = {prefix}pull access denied, repository does not exist or may "
                 "require authorization: server message: insufficient_scope: authorization failed")
     return f"rpc error: code = NotFound desc = {prefix}{full}: not found"
 
 
-def pull_seconds(size: int, cached: bool) -> float:
-    """How long a pull takes: the manifest's round trip, then the layers unless the node has them."""
-    return round(RESOLVE_SECONDS + (0 if cached else size / BANDWIDTH), 3)
+def pull_seconds(missing_bytes: int) -> float:
+    """How long a pull takes: the manifest's round trip, then the layers the node does not have."""
+    return round(RESOLVE_SECONDS + missing_bytes / BANDWIDTH, 3)
+
+
+DEFAULT = Registry()
+"""The public images alone, for code that has no cluster (the Linux runtime's busybox, swarm)."""
+
+
+def resolve(image: str) -> tuple[str, int]:
+    """(fully qualified reference, size in bytes) of a public image, or NotInRegistry."""
+    ref, manifest = DEFAULT.resolve(image)
+    return str(ref), manifest.size
 
 
 def exists(image: str) -> bool:
-    try:
-        resolve(image)
-    except NotInRegistry:
-        return False
-    return True
+    return DEFAULT.exists(image)
 
 
-def push(image: str, size: int = 5 * MB) -> str:
-    """Add an image to the registry, as `docker push` would; its fully qualified reference."""
-    ref = parse(image)
-    CATALOG.setdefault(ref.repository, {"latest": size})[ref.tag or "latest"] = size
-    return str(ref)
-
-
-__all__ = ["CATALOG", "NotInRegistry", "Reference", "digest_of", "exists", "parse", "push", "resolve"]
+__all__ = ["CATALOG", "LOCAL", "Manifest", "NotInRegistry", "Reference", "Registry", "exists", "parse",
+           "pull_seconds", "resolve"]

@@ -14,6 +14,7 @@ import itertools
 import os
 
 from k8slite.clock import RealClock
+from k8slite.runtime import registry
 from k8slite.runtime.linux import LinuxUnavailable, unavailable_reason
 from k8slite.runtime.linux.cleanup import claim, cluster_root, remove_cluster, remove_orphans
 from k8slite.runtime.linux.nodenet import NodeNetwork
@@ -37,6 +38,7 @@ class LinuxHost:
         remove_orphans()
         self.oci = oci
         self.clock = clock or RealClock()
+        self.registry = registry.DEFAULT  # its nodes run busybox only (rootfs.py); the public images answer pulls
         self.cluster_id = f"p{os.getpid()}n{next(_serial)}"
         self.root = cluster_root(self.cluster_id)
         claim(self.root)

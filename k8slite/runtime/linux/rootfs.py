@@ -25,7 +25,7 @@ import subprocess
 from pathlib import Path
 
 from k8slite.runtime import registry
-from k8slite.runtime.cri import ImagePullError, PulledImage
+from k8slite.runtime.cri import ImageInfo, ImagePullError, PulledImage
 from k8slite.runtime.linux.syscalls import mount, umount
 
 BUSYBOX = Path("/bin/busybox")
@@ -103,6 +103,14 @@ class LinuxImages:
     def image_status(self, image: str) -> PulledImage | None:
         lower = self.root / "images" / "busybox"
         return PulledImage(str(registry.parse(image)), size(lower)) if is_busybox(image) and lower.exists() else None
+
+    def list_images(self) -> list[ImageInfo]:
+        """Busybox, once laid out: the one image a Linux node has."""
+        lower = self.root / "images" / "busybox"
+        return [ImageInfo(("docker.io/library/busybox:latest",), (), size(lower))] if lower.exists() else []
+
+    def remove_image(self, image_id: str) -> None:
+        """Busybox stays: it is every Linux pod's image."""
 
     def pull_image(self, image: str) -> PulledImage:
         """Busybox is laid out from the host's static binary; anything else fails as containerd's pull would."""
