@@ -18,6 +18,7 @@ from builders import EXAMPLES, make_pod, need_examples
 from k8slite import Cluster
 from k8slite.api.defaults import default_pull_policy
 from k8slite.clock import go_duration
+from k8slite.errors import NotFound
 from k8slite.runtime.registry import CATALOG, exists, parse, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,10 +71,15 @@ def test_every_image_the_docs_examples_use_is_in_the_registry() -> None:
     assert {i: where for i, where in images.items() if not exists(i)} == {}
 
 
+# images a chapter names because they cannot be pulled (chapter 02's ImagePullBackOff experiment)
+MISSING_ON_PURPOSE = {"nginx:1.99"}
+
+
 def test_every_image_the_course_uses_is_in_the_registry() -> None:
     images = {**manifest_images(ROOT / "manifests"), **notebook_images()}
     assert "busybox:1.36" in images and "perl" in images
-    assert {i: where for i, where in images.items() if not exists(i)} == {}
+    assert {i: where for i, where in images.items() if not exists(i) and i not in MISSING_ON_PURPOSE} == {}
+    assert [i for i in MISSING_ON_PURPOSE if exists(i)] == []
 
 
 @pytest.mark.parametrize("reference, full", [
@@ -238,3 +244,17 @@ def test_never_with_the_image_present_runs() -> None:
 ])
 def test_go_duration(seconds: float, text: str) -> None:
     assert go_duration(seconds) == text  # time.Duration.String after Truncate(time.Millisecond)
+
+
+def test_logs_of_a_container_whose_image_cannot_be_pulled_say_so() -> None:
+    # pkg/kubelet/kubelet_pods.go, validateContainerLogStatus: the two image reasons in plain words
+    c = Cluster(nodes=1)
+    c.apply(make_pod("web", image="nginx:doesnotexist"))
+    c.run(0.5)
+    assert c.kubectl("logs web") == ('Error from server (BadRequest): container "main" in pod "web" is waiting '
+                                     "to start: image can't be pulled\n")
+    c.run(5)
+    assert c.kubectl("logs web") == ('Error from server (BadRequest): container "main" in pod "web" is waiting '
+                                     "to start: trying and failing to pull image\n")
+    with pytest.raises(NotFound, match="is waiting to start: trying and failing to pull image$"):
+        c.logs("web")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from k8slite.api.pod import Pod
 from k8slite.errors import NotFound
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubelet.image_manager import waiting_to_start
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -49,8 +50,7 @@ def logs(cluster: Cluster, cmd: Command) -> str:
     previous = bool(cmd.flags.get("previous"))
     if not previous and (status is None or (status.state.waiting and not status.container_id)):
         reason = status.state.waiting.reason if status and status.state.waiting else "ContainerCreating"
-        return (f'Error from server (BadRequest): container "{container}" in pod "{pod.name}" '
-                f"is waiting to start: {reason}\n")
+        return f"Error from server (BadRequest): {waiting_to_start(container, pod.name, reason)}\n"
     try:
         text: str = cluster.logs(pod.name, container, pod.namespace, previous=previous)
     except NotFound:

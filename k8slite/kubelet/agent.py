@@ -29,7 +29,7 @@ from k8slite.events import EventRecorder
 from k8slite.informer import Informer, WorkQueue, object_key
 from k8slite.kubelet.backoff import Backoff
 from k8slite.kubelet.image_gc import GC_PERIOD, ImageGC
-from k8slite.kubelet.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager
+from k8slite.kubelet.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager, waiting_to_start
 from k8slite.kubelet.init_containers import stop_group, stop_order, sync_containers
 from k8slite.kubelet.phase import restart_policy_for, should_restart
 from k8slite.kubelet.prober import Prober, ProbeWorker
@@ -468,9 +468,8 @@ class Kubelet:
             raise NotFound(f'container "{name}" in pod "{pod.name}" is not available')
         rec = record.containers[container.name]
         cid = rec.previous_id if previous else rec.current_id
-        if not cid and not previous:  # the API server's words (pkg/registry/core/pod/strategy.go)
-            raise NotFound(f'container "{container.name}" in pod "{pod.name}" is waiting to start: '
-                           f'{rec.waiting_reason or "ContainerCreating"}')
+        if not cid and not previous:
+            raise NotFound(waiting_to_start(container.name, pod.name, rec.waiting_reason or "ContainerCreating"))
         if not cid:
             raise NotFound(f'previous terminated container "{container.name}" in pod "{pod.name}" not found')
         return cid, container

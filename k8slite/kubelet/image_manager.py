@@ -55,6 +55,13 @@ def should_pull(policy: str, present: bool) -> bool:
     return policy == "Always" or (policy == "IfNotPresent" and not present)
 
 
+def waiting_to_start(container: str, pod: str, reason: str) -> str:
+    """Why a container that never started has no logs, in the kubelet's words
+    (kubelet_pods.go, validateContainerLogStatus): the two image reasons said in plain words."""
+    why = {ERR_IMAGE_PULL: "image can't be pulled", IMAGE_PULL_BACK_OFF: "trying and failing to pull image"}
+    return f'container "{container}" in pod "{pod}" is waiting to start: {why.get(reason, reason)}'
+
+
 def pull_key(pod: Pod, image: str) -> str:
     """One pod's pulls and pull back-offs of one image are known by this key."""
     return f"{pod.metadata.uid}_{image}"
@@ -138,4 +145,4 @@ class ImageManager:
         return "", ""
 
 
-__all__ = ["PULLING", "ImageManager", "Pull", "should_pull"]
+__all__ = ["PULLING", "ImageManager", "Pull", "should_pull", "waiting_to_start"]
