@@ -10,6 +10,7 @@ from k8slite import Cluster
 from k8slite.clock import go_duration
 from k8slite.cluster import default_node
 from k8slite.images import Builder, ImageLayout, ensure_busybox
+from k8slite.images.docker_context import dockerfile
 from k8slite.runtime.registry import BANDWIDTH, RESOLVE_SECONDS
 
 HELLO = 'FROM busybox\nCOPY data /data\nRUN echo hello > /greeting\nCMD ["cat", "/greeting"]\n'
@@ -149,3 +150,11 @@ def test_images_in_use_are_kept_and_the_node_says_it_could_not_free_enough():
         ("FreeDiskSpaceFailed", 2, "Node", "Warning"), ("ImageGCFailed", 1, "Node", "Warning")]
     assert failed[0].message == ("Failed to garbage collect required amount of images. Attempted to free "
                                  f"{to_free} bytes, but only found 0 bytes eligible to free.")
+
+
+def test_a_built_image_goes_to_docker_as_the_engines_busybox_plus_its_own_layers(built):
+    text, files = dockerfile(built["hello"])
+    lines = text.splitlines()
+    assert lines[:3] == ["FROM busybox:latest", "ADD layer0.tar.gz /", "ADD layer1.tar.gz /"]
+    assert lines[-1] == 'CMD ["cat", "/greeting"]' and lines[3].startswith('ENV "PATH"=')
+    assert files == {"layer0.tar.gz": built["hello"].layers[1].blob, "layer1.tar.gz": built["hello"].layers[2].blob}

@@ -125,3 +125,28 @@ def test_a_start_the_engine_refuses_is_start_error_then_a_restart(c):
     last = c.get("pod", "nocmd").status.container_statuses[0].last_state.terminated
     assert (last.exit_code, last.reason) == (128, "StartError")
     assert "Started" not in [e.reason for e in c.events() if e.involved_object.name == "nocmd"]
+
+
+def test_an_image_built_by_k8slite_and_pushed_runs_on_the_engine(c, tmp_path):
+    from k8slite.images import Builder, ImageLayout, ensure_busybox
+
+    layout = ImageLayout(tmp_path / "images")
+    ensure_busybox(layout)
+    built = Builder(layout).build('FROM busybox\nRUN mkdir /app && echo built by k8slite > /app/greeting\n'
+                                  'ENV WHO=learner\nWORKDIR /app\nCMD ["sh", "-c", "cat greeting; echo $WHO; pwd; '
+                                  'sleep 3600"]\n', tag="hello").image
+    reference = f"localhost:5000/k8slite-test/hello:{c.engine.cluster_id}"  # one tag per cluster: no stale image
+    c.registry.push(reference, built)
+    try:
+        pod = make_pod("hello", image=reference)
+        pod.spec.containers[0].command = []  # the image's CMD
+        c.apply(pod)
+        c.run_until(lambda c: c.ready("pod/hello"), timeout=60)
+        c.run_until(lambda c: c.logs("hello").count("\n") == 3, timeout=10)
+        assert c.logs("hello") == "built by k8slite\nlearner\n/app\n"  # its layer, ENV, WORKDIR and CMD
+        pulled = [e.message for e in c.events() if e.reason == "Pulled"]
+        assert pulled[0].startswith(f'Successfully pulled image "{reference}" in ')
+    finally:
+        c.delete("pod", "hello", grace_period=0)
+        c.run(1)
+        c.engine.client.images.remove(reference, force=True)

@@ -2,8 +2,10 @@
 blobs named by their sha256 on disk (layout.py), layers as gzipped tar changesets
 with whiteouts (layers.py), the manifest -> config -> layers chain (image.py), a
 Dockerfile builder with the classic builder's output and cache (dockerfile.py,
-context.py, run.py, builder.py) and a busybox base image from the fake runtime
-(busybox.py). Reading order: layout, layers, image, dockerfile, builder.
+context.py, run.py, builder.py), a busybox base image from the fake runtime
+(busybox.py), what the fake runtime runs of an image (runtime_image.py) and how the
+Docker engine gets it (docker_context.py). Reading order: layout, layers, image,
+dockerfile, builder.
 
     layout = ImageLayout("/tmp/images")
     ensure_busybox(layout)

@@ -42,6 +42,7 @@ Always, so the course works offline.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -56,10 +57,13 @@ from typing import Any
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
+from k8slite.images.docker_context import build_context
+from k8slite.images.image import Image
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
 from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
+from k8slite.runtime.registry import NotInRegistry, Registry
 
 POLL_PERIOD = 1.0
 WORKERS = 8  # engine calls in flight at once: a start waiting for its pod's pause container holds one
@@ -81,8 +85,9 @@ class DockerRuntime(DockerVolumes):
     """A CRI runtime for one simulated node, on the shared Docker engine."""
 
     def __init__(self, clock: RealClock, client: Any, node_name: str, cluster_id: str, root: Path,
-                 wall_origin: float) -> None:
+                 wall_origin: float, images: Registry | None = None) -> None:
         self.clock, self.client, self.node_name = clock, client, node_name
+        self.registry = images  # the cluster's registry: images built by k8slite and pushed there
         self.cluster_id, self.root, self.wall_origin = cluster_id, root, wall_origin
         self.on_exit: Callable[[str], None] | None = None
         self.on_started: Callable[[str], None] | None = None
@@ -139,12 +144,39 @@ class DockerRuntime(DockerVolumes):
         if present is not None:
             return present
         started = self.clock.now
+        built = self.built_image(image)
+        if built is not None:
+            loaded = self.load(image, built)
+            return PulledImage(image, int(loaded.attrs.get("Size", 0)), self.clock.now - started, str(loaded.id))
         try:
             pulled = self.client.images.pull(image)
         except docker.errors.APIError as e:
             raise ImagePullError(f"rpc error: code = Unknown desc = {e.explanation or e}") from None
         self.image_ids[image] = str(pulled.id)
         return PulledImage(str(pulled.id), int(pulled.attrs.get("Size", 0)), self.clock.now - started)
+
+    def built_image(self, image: str) -> Image | None:
+        """The image k8slite built, if the cluster's registry has it with its layers (not a mirrored one)."""
+        if self.registry is None:
+            return None
+        try:
+            ref, manifest = self.registry.resolve(image)
+        except NotInRegistry:
+            return None
+        return self.registry.image(ref, manifest)
+
+    def load(self, image: str, built: Image) -> Any:
+        """Put a built image into the engine under its reference: the engine's busybox and the image's own
+        layers and config, by an offline docker build (images/docker_context.py)."""
+        import docker.errors
+
+        try:
+            loaded, _ = self.client.images.build(fileobj=io.BytesIO(build_context(built)), custom_context=True,
+                                                 tag=image, rm=True, pull=False)
+        except docker.errors.APIError as e:
+            raise ImagePullError(f"rpc error: code = Unknown desc = {e.explanation or e}") from None
+        self.image_ids[image] = str(loaded.id)
+        return loaded
 
     # ------------------------------------------------------------ sandboxes
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:

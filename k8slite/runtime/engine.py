@@ -68,7 +68,7 @@ class RuntimeEngine:
 
             assert isinstance(self.clock, RealClock)
             runtime = DockerRuntime(self.clock, self.client, node_name, self.cluster_id, self.root,
-                                    self.wall_origin)
+                                    self.wall_origin, self.registry)
         self.runtimes.append(runtime)
         return runtime
 

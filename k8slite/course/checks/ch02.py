@@ -215,7 +215,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "tag not found": [{"image": "nginx:1.99"}, {"image": "busybox:9.9"}, {"image": "redis:99"}],
     "repository not found": [{"image": "ngnix:1.25"}, {"image": "bussybox"}, {"image": "acme/shop-web:1.0"}],
     "unknown registry host": [{"image": "registry.example.com/shop/web:1.0"}, {"image": "ghcr.example/x/y:2"}],
-    "registry down": [{"image": "localhost:5000/shop/web:1.0"}, {"image": "127.0.0.1:5001/app:dev"}],
+    "registry down": [{"image": "localhost:5001/shop/web:1.0"}, {"image": "127.0.0.1:5002/app:dev"}],
     "not on node, pull policy Never": [{"image": "nginx:1.27", "imagePullPolicy": "Never"},
                                        {"image": "httpd:2.4", "imagePullPolicy": "Never"}],
     "container crashing": [{"image": "busybox:1.36", "command": ["sh", "-c", "sleep 1; exit 1"]},
