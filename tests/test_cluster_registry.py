@@ -11,7 +11,9 @@ from k8slite.clock import go_duration
 from k8slite.cluster import default_node
 from k8slite.images import Builder, ImageLayout, ensure_busybox
 from k8slite.images.docker_context import dockerfile
-from k8slite.runtime.registry import BANDWIDTH, RESOLVE_SECONDS
+from k8slite.images.image import save
+from k8slite.registry_server import RegistryClient, RegistryServer
+from k8slite.runtime.registry import BANDWIDTH, LOCAL, RESOLVE_SECONDS
 
 HELLO = 'FROM busybox\nCOPY data /data\nRUN echo hello > /greeting\nCMD ["cat", "/greeting"]\n'
 BONJOUR = 'FROM busybox\nCOPY data /data\nRUN echo bonjour > /greeting\nCMD ["cat", "/greeting"]\n'
@@ -158,3 +160,15 @@ def test_a_built_image_goes_to_docker_as_the_engines_busybox_plus_its_own_layers
     assert lines[:3] == ["FROM busybox:latest", "ADD layer0.tar.gz /", "ADD layer1.tar.gz /"]
     assert lines[-1] == 'CMD ["cat", "/greeting"]' and lines[3].startswith('ENV "PATH"=')
     assert files == {"layer0.tar.gz": built["hello"].layers[1].blob, "layer1.tar.gz": built["hello"].layers[2].blob}
+
+
+def test_the_cluster_registry_served_over_http_takes_a_push_that_a_pod_then_runs(built, tmp_path):
+    c = Cluster(nodes=1, seed=0)
+    layout = ImageLayout(tmp_path / "images")
+    save(layout, built["hello"], "hello:latest")
+    with RegistryServer(storage=c.registry.hosts[LOCAL]) as server:
+        digest = RegistryClient(server.url).push(layout, "hello:latest", "hello", "1.0")
+    c.apply(pod("hello", "localhost:5000/hello:1.0"))
+    c.run(10)
+    assert c.get("pod", "hello").status.container_statuses[0].image_id == f"localhost:5000/hello@{digest}"
+    assert c.logs("hello") == "hello\n"

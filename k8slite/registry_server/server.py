@@ -14,6 +14,9 @@ one thread per request) on 127.0.0.1, so `docker pull 127.0.0.1:<port>/hello` wo
 against it (Docker treats registries on 127.0.0.0/8 as insecure ones it may use over HTTP).
 The rules live in storage.py; this module only reads requests and writes answers.
 ``requests`` records (method, path, status) of every request, for the book.
+Given a cluster's store (``RegistryServer(storage=c.registry.hosts["localhost:5000"])``)
+it serves the registry that cluster's nodes pull from, so what ``docker push`` or
+RegistryClient puts there, a pod can run.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ ROUTES = [
 class RegistryServer:
     """The registry on 127.0.0.1:<port> (0: any free port), served from a thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.storage = Storage()
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, storage: Storage | None = None) -> None:
+        self.storage = storage if storage is not None else Storage()  # a cluster's: c.registry.hosts["localhost:5000"]
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str, int]] = []
         self.uploads_started = 0
