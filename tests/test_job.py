@@ -209,3 +209,36 @@ def test_deleting_a_job_through_the_api_orphans_its_pods_with_a_warning():
     c.run(3)
     c.api.delete("jobs", "other", propagation_policy="Background")
     assert c.api.pop_warnings() == []
+
+
+WORK_QUEUE_JOB = """
+apiVersion: batch/v1
+kind: Job
+metadata: {name: queue}
+spec:
+  parallelism: 3
+  template:
+    spec:
+      restartPolicy: Never
+      volumes: [{name: shared, hostPath: {path: /var/queue}}]
+      containers:
+      - name: worker
+        image: busybox
+        command: ["sh", "-c", "if mkdir /queue/first; then sleep 2; else sleep 30; fi"]
+        volumeMounts: [{name: shared, mountPath: /queue}]
+"""
+
+
+def test_a_work_queue_job_lets_its_other_workers_finish_after_the_first_success():
+    """manageJob: with no completions, once one pod succeeded "leave whatever is running, running";
+    the Job is complete when none is left active."""
+    c = Cluster(nodes=1, seed=0)
+    c.apply(WORK_QUEUE_JOB)
+    c.run(10)  # one worker finished; the two others still work
+    pods = c.get("pods")
+    assert sorted(p.status.phase for p in pods) == ["Running", "Running", "Succeeded"]
+    assert all(p.metadata.deletion_timestamp is None for p in pods) and len(pods) == 3  # none deleted, none new
+    assert not c.get("job", "queue").status.finished()
+    c.run(40)
+    job = c.get("job", "queue")
+    assert job.status.succeeded == 3 and job.status.condition("Complete") is not None

@@ -156,7 +156,7 @@ class JobController(Controller):
         parallelism = job.spec.parallelism or 0
         wanted = parallelism if job.spec.completions is None else min(parallelism, job.spec.completions - succeeded)
         if job.spec.completions is None and succeeded:
-            wanted = 0  # a work queue: once one succeeded, no new pods
+            wanted = len(active)  # a work queue: once one succeeded, no new pods, and the rest run on to the end
         if len(active) > wanted:
             newest = sorted(active, key=lambda p: -(p.metadata.creation_timestamp or 0.0))
             self.delete_pods(job, newest[:len(active) - wanted], errors)
