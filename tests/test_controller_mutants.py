@@ -259,3 +259,17 @@ def test_a_read_only_many_volume_attaches_to_several_nodes():
     c.run(10)
     assert [e.message for e in c.events() if e.reason == "FailedAttachVolume"] == []
     assert [c.get("pod", n).status.phase for n in ("one", "two")] == ["Running", "Running"]
+
+
+def test_a_read_write_once_volume_wanted_on_two_nodes_at_once_attaches_to_one():
+    """The attach/detach controller's actual state of the world records its own attach at once, so two pods
+    on two nodes applied together get one attach and one Multi-Attach error, not two attaches."""
+    c = Cluster(nodes=2, seed=0)
+    c.apply([pv("data", "1Gi"), pvc("data", cls="")])
+    c.run(5)
+    c.apply([pod_with("one", claim("data"), node="node-1"), pod_with("two", claim("data"), node="node-2")])
+    c.run(20)
+    attached = {n.name: [v.name for v in n.status.volumes_attached] for n in c.get("nodes")}
+    assert sorted(len(v) for v in attached.values()) == [0, 1]
+    assert sorted(c.get("pod", n).status.phase for n in ("one", "two")) == ["Pending", "Running"]
+    assert [e.message.split(" ")[0] for e in c.events() if e.reason == "FailedAttachVolume"] == ["Multi-Attach"]

@@ -169,4 +169,6 @@ class AttachDetachController(Controller):
         assert isinstance(node, Node)
         new = node.copy()
         new.status.volumes_attached = change(new.status.volumes_attached)
-        self.api.update_status(new)
+        # the actual state of the world knows its own attach at once, before the node's watch event comes:
+        # a ReadWriteOnce volume attached here is not attached to a second node in the same sync
+        self.nodes.cache[node_name] = self.api.update_status(new)
