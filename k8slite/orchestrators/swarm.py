@@ -14,8 +14,8 @@ node reaches one of the service's running tasks, wherever it runs.
 
 Timings (swarmkit defaults): a worker heartbeats every 5 s and is marked down after 3 missed
 periods (15 s); a failed task is restarted after the 5 s restart delay; stopping takes 1 s here.
-Simplified: a task's start takes 1.5 to 2.5 s (the rng picks), images come from k8slite's pocket
-registry (runtime/registry.py) and pull instantly (a kubelet takes registry.pull_seconds); no networks, secrets,
+Simplified: a task's start takes 1.5 to 2.5 s (the rng picks), images come from k8slite's public
+images (runtime/registry.py's DEFAULT) and pull instantly (a kubelet takes registry.pull_seconds); no networks, secrets,
 constraints, global mode, rollback or update-monitor; the ingress mesh balances round-robin over
 the tasks the managers believe running (IPVS does the same, so a dead node's tasks still get
 requests until it is marked down).

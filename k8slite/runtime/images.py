@@ -1,7 +1,8 @@
 """The container images k8slite's fake runtime knows, what is inside Docker Hub's
 official images (their ENTRYPOINT, CMD and a few files); it leaves out layers and
-platforms. Which images exist, their sizes and pull errors are the pocket registry's
-(runtime/registry.py): an image must be pulled from there before it runs.
+platforms. Which images exist, their sizes and pull errors are the cluster registry's
+(runtime/registry.py): an image must be pulled from there before it runs. An image built by
+k8slite.images and pushed there runs with its own files instead (images/runtime_image.py).
 
 An image reference such as ``docker.io/library/nginx:1.14.2`` names a registry host
 (docker.io), a repository (library/nginx) and a tag (1.14.2) or a digest

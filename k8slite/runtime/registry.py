@@ -1,5 +1,5 @@
-"""A pocket container registry for the fake runtime: which images exist, their size, and
-containerd's words when one does not.
+"""The registries a cluster's nodes pull from: which images exist, by digest, their layers and
+sizes, and containerd's words when one does not.
 
 Mirrors what a node's containerd meets when the kubelet asks it to pull: an image
 reference is normalised as github.com/distribution/reference does (``nginx`` is

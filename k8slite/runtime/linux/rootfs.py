@@ -85,7 +85,7 @@ def is_busybox(image: str) -> bool:
 
 
 def pull_error(image: str) -> str:
-    """containerd's rpc error for an image this runtime cannot have (the pocket registry's words when it
+    """containerd's rpc error for an image this runtime cannot have (the registry's words when it
     does not know the image either)."""
     try:
         ref, _ = registry.resolve(image)
