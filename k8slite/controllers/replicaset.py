@@ -188,7 +188,7 @@ def failure_conditions(rs: ReplicaSet, active: int, failure: ApiError | None,
     others = [c for c in rs.status.conditions if c.type != REPLICA_FAILURE]
     if failure is None:
         return others
-    if len(others) < len(rs.status.conditions):
+    if any(c.type == REPLICA_FAILURE for c in rs.status.conditions):
         return list(rs.status.conditions)  # set once, kept until a sync succeeds
     reason = "FailedCreate" if active < rs.spec.replicas else "FailedDelete"
     return [*others, ReplicaSetCondition(REPLICA_FAILURE, "True", now, reason, str(failure))]

@@ -15,6 +15,7 @@ Left out: ``created`` times (so one Dockerfile always gives one digest),
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -82,8 +83,13 @@ def save(layout: ImageLayout, image: Image, reference: str | None = None) -> Des
 
 def load(layout: ImageLayout, reference: str) -> Image:
     """The image a reference names in the layout, read back from its blobs; KeyError if none."""
-    manifest = json.loads(layout.get_blob(layout.resolve(reference).digest))
-    config = json.loads(layout.get_blob(manifest["config"]["digest"]))
-    layers = tuple(Layer(layout.get_blob(d["digest"]), diff_id)
+    return from_blobs(layout.get_blob(layout.resolve(reference).digest), layout.get_blob)
+
+
+def from_blobs(manifest_blob: bytes, blob: Callable[[str], bytes]) -> Image:
+    """The image a manifest names, its config and layers read by digest with ``blob`` (a layout's, a registry's)."""
+    manifest = json.loads(manifest_blob)
+    config = json.loads(blob(manifest["config"]["digest"]))
+    layers = tuple(Layer(blob(d["digest"]), diff_id)
                    for d, diff_id in zip(manifest["layers"], config["rootfs"]["diff_ids"]))
     return Image(layers, dict(config.get("config", {})), tuple(config.get("history", [])))

@@ -31,11 +31,11 @@ image has a single layer.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
-from k8slite.images.image import Image
-from k8slite.images.layers import Layer
+from k8slite.images.image import Image, from_blobs
 from k8slite.images.layout import CONFIG, LAYER, MANIFEST, canonical_json, sha256_digest
 from k8slite.registry_server.storage import RegistryError, Storage
 
@@ -116,6 +116,7 @@ class Manifest:
     """The image's size as the kubelet reports it: its layers and its config."""
 
 
+@functools.cache  # pure, and every Registry (one per cluster) mirrors the same catalog
 def mirrored(repository: str, tag: str, size: int) -> tuple[bytes, bytes, str, int]:
     """A mirrored public image of ``size`` bytes: (manifest, config, layer digest, layer size); each tag its
     own layer, so a node that has busybox:1.36 still pulls busybox:1.35's bytes."""
@@ -185,12 +186,10 @@ class Registry:
         public image, whose layer bytes this registry does not keep."""
         store = self.hosts[ref.domain]
         try:
-            config = json.loads(store.blob(ref.path, manifest.config))
-            blobs = [store.blob(ref.path, digest) for digest, _ in manifest.layers]
+            _, _, data = store.manifest(ref.path, manifest.digest)
+            return from_blobs(data, lambda digest: store.blob(ref.path, digest))
         except RegistryError:
             return None
-        layers = tuple(Layer(blob, diff_id) for blob, diff_id in zip(blobs, config["rootfs"]["diff_ids"]))
-        return Image(layers, dict(config.get("config", {})), tuple(config.get("history", [])))
 
     def exists(self, image: str) -> bool:
         try:
