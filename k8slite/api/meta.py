@@ -10,6 +10,7 @@ their pods. Times are seconds on the cluster clock.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -17,6 +18,7 @@ from k8slite.api.serialize import from_dict, to_dict
 
 TIME = {"time": True}
 T = TypeVar("T", bound="KubeObject")
+V = TypeVar("V")
 
 
 @dataclass
@@ -145,18 +147,49 @@ ATOMIC_TYPES = frozenset(ATOMIC)
 def clone(value: Any) -> Any:
     """copy.deepcopy for API objects (dataclasses, lists, dicts, scalars), several times faster.
 
-    Most leaves are strings and numbers: they are shared, not visited (no call per leaf)."""
+    Most leaves are strings and numbers: they are shared, not visited (no call per leaf). How to copy
+    each type is decided once (`copier`), not at every object."""
     kind = type(value)
     if kind in ATOMIC_TYPES:
         return value
-    if kind is list:
-        return [v if type(v) in ATOMIC_TYPES else clone(v) for v in value]
-    if kind is dict:
-        return {k: v if type(v) in ATOMIC_TYPES else clone(v) for k, v in value.items()}
-    if hasattr(kind, "__dataclass_fields__") and hasattr(value, "__dict__"):
-        new = object.__new__(kind)
-        new.__dict__.update({k: v if type(v) in ATOMIC_TYPES else clone(v) for k, v in value.__dict__.items()})
-        return new
-    if isinstance(value, ATOMIC):  # a subclass of str or int (an enum)
-        return value
-    return copy.deepcopy(value)
+    found = COPIERS.get(kind)
+    return (found or copier(kind))(value)
+
+
+def clone_list(value: list[Any]) -> list[Any]:
+    return [v if type(v) in ATOMIC_TYPES else clone(v) for v in value]
+
+
+def clone_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    return {k: v if type(v) in ATOMIC_TYPES else clone(v) for k, v in value.items()}
+
+
+def copier(kind: type) -> Callable[[Any], Any]:
+    """How clone copies a value of this type: a dataclass field by field, an enum not at all, the rest by deepcopy."""
+    found: Callable[[Any], Any]
+    if hasattr(kind, "__dataclass_fields__") and "__slots__" not in kind.__dict__:
+        def found(value: Any) -> Any:
+            state = value.__dict__.copy()
+            for key, v in state.items():
+                if type(v) not in ATOMIC_TYPES:
+                    state[key] = clone(v)
+            new: Any = object.__new__(kind)
+            new.__dict__ = state
+            return new
+    elif issubclass(kind, ATOMIC):  # a subclass of str or int (an enum)
+        def found(value: Any) -> Any:
+            return value
+    else:
+        found = copy.deepcopy
+    COPIERS[kind] = found
+    return found
+
+
+COPIERS: dict[type, Callable[[Any], Any]] = {list: clone_list, dict: clone_dict}
+
+
+def shallow(value: V) -> V:
+    """copy.copy for an API object (a dataclass): a new object whose fields are the same values."""
+    new: V = object.__new__(type(value))
+    new.__dict__ = value.__dict__.copy()
+    return new
