@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from k8slite.admission import Admission
+from k8slite.api.coordination import NODE_LEASE_NAMESPACE
 from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
@@ -64,6 +65,9 @@ class APIServer:
 
     def __init__(self, clock: VirtualClock, rng: random.Random, store: Store | None = None) -> None:
         self.clock, self.rng = clock, rng
+        # The node Leases' uids come from their own stream: kubelets renewing leases on their own
+        # rhythm must not move the random names, uids and ClusterIPs of what a learner makes.
+        self.lease_rng = random.Random(NODE_LEASE_NAMESPACE)
         self.store = store or Store()
         self.admission = Admission(self)
         self.warnings: list[str] = []
@@ -122,7 +126,9 @@ class APIServer:
         add_protection(new)  # StorageObjectInUseProtection
         if isinstance(new, Service):
             allocate(self, new, self.rng)  # clusterIP and nodePorts, as the Service REST storage does
-        new.metadata.uid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        leases = NODE_LEASE_NAMESPACE in (new.namespace, new.name if isinstance(new, Namespace) else "")
+        rng = self.lease_rng if leases else self.rng
+        new.metadata.uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         new.metadata.creation_timestamp = self.clock.now
         new.metadata.generation = 1
         new.metadata.resource_version = ""

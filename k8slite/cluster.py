@@ -46,7 +46,7 @@ from k8slite.runtime.fake import FakeNetwork
 from k8slite.runtime.registry import Registry
 from k8slite.scheduler import Profile
 
-SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 def pod_cidr(index: int) -> str:

@@ -214,7 +214,7 @@ def test_get_replicasets(ro: Cluster) -> None:
 
 def test_get_namespaces(ro: Cluster) -> None:
     text = ro.kubectl("get ns")
-    assert text.splitlines()[0] == "NAME          STATUS   AGE"
+    assert text.splitlines()[0] == "NAME              STATUS   AGE"  # kube-node-lease is the longest
     assert rows(text)["default"] == ["default", "Active", "30s"]
 
 

@@ -88,7 +88,7 @@ def test_create_namespace_and_quota_dry_run(c: Cluster) -> None:
     assert c.kubectl("create namespace team-a --dry-run=client -o yaml") == (
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  creationTimestamp: null\n  name: team-a\nspec: {}\nstatus: {}\n")
     assert c.kubectl("create quota q --hard=pods=2 --dry-run=client -o name") == "resourcequota/q\n"
-    assert [ns.name for ns in c.get("namespaces")] == ["default", "kube-public", "kube-system"]
+    assert [ns.name for ns in c.get("namespaces")] == ["default", "kube-node-lease", "kube-public", "kube-system"]
     assert c.kubectl("create namespace team-a") == "namespace/team-a created\n"
 
 

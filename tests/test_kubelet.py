@@ -53,11 +53,12 @@ spec:
     assert "failed liveness probe, will be restarted" in kills[0].message
 
 
-def test_node_heartbeats_every_ten_seconds():
+def test_node_heartbeats_every_ten_seconds_through_its_lease():
     c = Cluster(nodes=1)
     c.run(35)
+    assert c.get("lease", "node-1", namespace="kube-node-lease").spec.renew_time == 30
     ready = c.get("node", "node-1").status.condition("Ready")
-    assert (ready.status, ready.last_heartbeat_time, ready.reason) == ("True", 30, "KubeletReady")
+    assert (ready.status, ready.last_heartbeat_time, ready.reason) == ("True", 0, "KubeletReady")  # unchanged
 
 
 def test_logs_and_previous_logs():

@@ -27,7 +27,7 @@ def c() -> Cluster:
 def test_the_system_namespaces_exist_with_the_finalizer_and_name_label():
     c = Cluster(nodes=1)
     names = [ns.name for ns in c.get("namespaces")]
-    assert names == ["default", "kube-public", "kube-system"]
+    assert names == ["default", "kube-node-lease", "kube-public", "kube-system"]
     ns = c.get("ns", "kube-system")
     assert ns.spec.finalizers == ["kubernetes"] and ns.status.phase == "Active"
     assert ns.metadata.labels == {"kubernetes.io/metadata.name": "kube-system"}
@@ -74,7 +74,7 @@ def test_delete_namespace_is_terminating_until_its_pods_have_stopped(c):
     c.run(1)
     pods = c.get("pods", namespace="team-a")
     assert len(pods) == 3 and all(p.metadata.deletion_timestamp == 10 + 30 for p in pods)  # 10 s + 30 s of grace
-    assert "team-a        Terminating" in c.kubectl("get ns")
+    assert "team-a            Terminating" in c.kubectl("get ns")
     assert c.get("deploy", namespace="team-a") == [] and c.get("rs", namespace="team-a") == []
     c.run(25)
     assert len(c.get("pods", namespace="team-a")) == 3 and c.get("ns", "team-a")  # still waiting for the grace
@@ -106,7 +106,7 @@ def test_deleting_a_terminating_namespace_again_changes_nothing(c):
 def test_an_empty_namespace_goes_at_once(c):
     c.delete("namespace", "team-b")
     c.run(0)
-    assert [ns.name for ns in c.get("ns")] == ["default", "kube-public", "kube-system", "team-a"]
+    assert [ns.name for ns in c.get("ns")] == ["default", "kube-node-lease", "kube-public", "kube-system", "team-a"]
 
 
 def test_without_the_controller_a_namespace_stays_terminating():

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from k8slite.api.config import ConfigMap, Secret
+from k8slite.api.coordination import Lease
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
 from k8slite.api.generic import GenericObject, generic_kind
@@ -96,6 +97,7 @@ KINDS: list[Kind] = [
     Kind("ResourceQuota", "resourcequotas", ("quota",), ResourceQuota),
     Kind("LimitRange", "limitranges", ("limits",), LimitRange),
     Kind("ServiceAccount", "serviceaccounts", ("sa",), ServiceAccount),
+    Kind("Lease", "leases", (), Lease),
 ]
 BY_KIND = {k.kind: k for k in KINDS}
 NAMES = {name: k for k in KINDS

@@ -1,11 +1,11 @@
 """The Node: a machine that runs pods, as the API sees it.
 
 Mirrors k8s.io/api/core/v1 Node. A kubelet registers its machine as a Node
-with its capacity (cpu, memory, pods), then keeps `status.conditions` fresh:
-the Ready condition's lastHeartbeatTime is how the control plane knows the
-machine is alive. `spec.taints` keep pods away; `spec.podCIDR` is the range
-its pods' IPs come from. Simplified: heartbeats ride on the node status (no
-Lease objects), and the only conditions are Ready and the pressure trio.
+with its capacity (cpu, memory, pods), then posts `status.conditions` when
+they change (or every 5 minutes), while its Lease (api/coordination.py),
+renewed every 10 s, tells the control plane that the machine is alive.
+`spec.taints` keep pods away; `spec.podCIDR` is the range its pods' IPs
+come from. Simplified: the only conditions are Ready and the pressure trio.
 """
 
 from __future__ import annotations

@@ -43,8 +43,11 @@ def json_name(f: dataclasses.Field[Any]) -> str:
     return str(f.metadata.get("json") or camel(f.name))
 
 
-def format_time(seconds: float) -> str:
-    moment = EPOCH + dt.timedelta(seconds=math.floor(seconds))  # metav1.Time keeps whole seconds: 18.556 -> 18
+def format_time(seconds: float, micro: bool = False) -> str:
+    """metav1.Time keeps whole seconds (18.556 -> 18); metav1.MicroTime (Leases, Events' eventTime) microseconds."""
+    if micro:
+        return (EPOCH + dt.timedelta(seconds=round(seconds, 6))).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = EPOCH + dt.timedelta(seconds=math.floor(seconds))
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -75,7 +78,8 @@ def to_dict(obj: Any) -> Any:
             if value is None or value == "" or value == [] or value == {}:
                 if not f.metadata.get("keep_empty") and not (value == "" and f.metadata.get("empty_string")):
                     continue
-            out[name] = format_time(value) if f.metadata.get("time") else to_dict(value)
+            out[name] = format_time(value, f.metadata.get("micro", False)) if f.metadata.get("time") \
+                else to_dict(value)
         return out
     if isinstance(obj, list):
         return [to_dict(v) for v in obj]

@@ -30,8 +30,8 @@ from k8slite.controllers import Controller
 from k8slite.errors import Aggregate, NotFound
 from k8slite.informer import Informer, object_key
 
-OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets"}
-DEPENDENT_KINDS = ("replicasets", "pods")
+OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets", "Node": "nodes"}
+DEPENDENT_KINDS = ("replicasets", "pods", "leases")  # a Node owns its Lease
 
 
 class GarbageCollector(Controller):

@@ -1,7 +1,9 @@
-"""The node lifecycle controller: notice when a node stops posting status.
+"""The node lifecycle controller: notice when a node stops renewing its Lease.
 
 Mirrors pkg/controller/nodelifecycle. Every 5 s (node-monitor-period) it
-looks at each node's last heartbeat. A node silent for longer than the
+looks at each node's last sign of life: its Lease's renewTime (the kubelet
+renews it every 10 s), or the Ready condition's lastHeartbeatTime when the
+kubelet's last status post is more recent. A node silent for longer than the
 grace period (50 s, node-monitor-grace-period, since Kubernetes 1.32) has
 its Ready condition, and MemoryPressure, DiskPressure and PIDPressure, set
 to Unknown (reason NodeStatusUnknown, "Kubelet stopped posting node
@@ -10,7 +12,9 @@ status."), its pods marked not Ready, and the taints
 posts again, the taints go. It does not delete pods itself: the NoExecute
 taint hands that to the taint eviction controller, which waits out each
 pod's toleration (300 s by default). That is why pods on a dead node are
-replaced only after about five minutes. Simplified: k8slite's kubelet posts
+replaced only after about five minutes. Simplified: the silence is counted
+from the renewTime itself (Kubernetes counts from the moment the controller
+saw it change, up to one monitor period later); k8slite's kubelet posts
 only Ready, so the pressure conditions change only if someone posted them,
 and a condition never posted is not added (Kubernetes adds it as Unknown,
 NodeStatusNeverUpdated).
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
+from k8slite.api.coordination import NODE_LEASE_NAMESPACE, Lease
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import NOT_READY, UNREACHABLE, Node
 from k8slite.api.pod import Pod, Taint
@@ -42,6 +47,7 @@ class NodeLifecycleController(Controller):
         self.grace_period = grace_period
         self.nodes = Informer(api, "nodes", self.enqueue)
         self.pods = Informer(api, "pods", lambda t, o: None)
+        self.leases = Informer(api, "leases", lambda t, o: None, NODE_LEASE_NAMESPACE)
 
     def start(self) -> None:
         self.clock.call_later(NODE_MONITOR_PERIOD, self.monitor)
@@ -59,13 +65,19 @@ class NodeLifecycleController(Controller):
         ready = node.status.condition("Ready")
         if ready is None:
             return
-        silent_for = self.clock.now - (ready.last_heartbeat_time or 0.0)
+        silent_for = self.clock.now - self.last_heard(node, ready.last_heartbeat_time or 0.0)
         if ready.status != "Unknown" and silent_for > self.grace_period:
             self.mark_unknown(node)
             return
         if self.queue.num_requeues(key) and ready.status != "True":
             self.mark_pods_not_ready(node)  # nodesToRetry: the last try left some pods Ready
         self.update_taints(node, ready.status)
+
+    def last_heard(self, node: Node, heartbeat: float) -> float:
+        """The node's last sign of life: its Lease's renewTime, or its status' heartbeat if that is later."""
+        lease = self.leases.get(f"{NODE_LEASE_NAMESPACE}/{node.name}")
+        renewed = lease.spec.renew_time if isinstance(lease, Lease) else None
+        return max(heartbeat, renewed or 0.0)
 
     def mark_unknown(self, node: Node) -> None:
         """tryUpdateNodeHealth: Ready and the pressure conditions become Unknown, in the controller's words."""

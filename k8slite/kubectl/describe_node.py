@@ -1,11 +1,11 @@
 """kubectl describe node, describe.go's NodeDescriber: a node's taints, conditions, capacity and what runs on it.
 
-After the node's labels and taints come its conditions (the kubelet's
-heartbeat: Ready and the pressure conditions), addresses, Capacity and
+After the node's labels and taints come its Lease (the kubelet's heartbeat:
+holder and renewTime), its conditions (Ready and the pressure conditions,
+with the time the kubelet last posted them), addresses, Capacity and
 Allocatable, the System Info the kubelet reported, then every pod bound to
 it that has not finished, with its CPU and memory requests and limits as a
-share of what the node can allocate, and their totals. Left out: the Lease
-(always <unset>: k8slite's kubelet heartbeats through node status only),
+share of what the node can allocate, and their totals. Left out:
 ephemeral storage (always 0) and extended resources.
 """
 
@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from k8slite.api.coordination import NODE_LEASE_NAMESPACE, Lease
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.api.quantity import bytes_of, format_bytes, format_cpu, millicores
+from k8slite.errors import NotFound
 from k8slite.kubectl.describe_writer import (
     PrefixWriter,
     annotations_multiline,
@@ -42,6 +44,7 @@ AMOUNTS = ("cpu_req", "cpu_lim", "mem_req", "mem_lim")
 def describe_node(cluster: Cluster, node: Node) -> str:
     w = PrefixWriter()
     describe_node_spec(w, node)
+    describe_lease(w, cluster, node)
     describe_node_status(w, node)
     if node.spec.pod_cidr:
         w.write(0, f"PodCIDR:\t{node.spec.pod_cidr}\n")
@@ -55,7 +58,7 @@ def describe_node(cluster: Cluster, node: Node) -> str:
 
 
 def describe_node_spec(w: PrefixWriter, node: Node) -> None:
-    """Name, Roles, labels, annotations, Taints (sorted by effect, then key), Unschedulable and Lease."""
+    """Name, Roles, labels, annotations, Taints (sorted by effect, then key) and Unschedulable."""
     w.write(0, f"Name:\t{node.name}\nRoles:\t{node_roles(node)}\n")
     labels_multiline(w, "Labels", node.metadata.labels)
     annotations_multiline(w, "Annotations", node.metadata.annotations)
@@ -63,7 +66,20 @@ def describe_node_spec(w: PrefixWriter, node: Node) -> None:
     taints = sorted(node.spec.taints, key=lambda t: f"{t.effect},{t.key}")
     w.write(0, "".join(("" if i == 0 else "\t") + taint_text(t) + "\n" for i, t in enumerate(taints)) or "<none>\n")
     w.write(0, f"Unschedulable:\t{'true' if node.spec.unschedulable else 'false'}\n")
-    w.write(0, "Lease:\n  HolderIdentity:\t<unset>\n  AcquireTime:\t<unset>\n  RenewTime:\t<unset>\n")
+
+
+def describe_lease(w: PrefixWriter, cluster: Cluster, node: Node) -> None:
+    """The node's Lease in kube-node-lease: who holds it and when it was last renewed (<unset> if none)."""
+    try:
+        lease = cluster.api.get("leases", node.name, NODE_LEASE_NAMESPACE)
+    except NotFound:
+        lease = Lease()
+    assert isinstance(lease, Lease)
+    spec = lease.spec
+    w.write(0, "Lease:\n")
+    w.write(1, f"HolderIdentity:\t{spec.holder_identity or '<unset>'}\n")
+    for title, moment in (("AcquireTime", spec.acquire_time), ("RenewTime", spec.renew_time)):
+        w.write(1, f"{title}:\t{'<unset>' if moment is None else rfc1123(moment)}\n")
 
 
 def describe_node_status(w: PrefixWriter, node: Node) -> None:

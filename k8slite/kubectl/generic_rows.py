@@ -91,6 +91,10 @@ def endpoints_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
     return [shown or "<none>"], []
 
 
+def lease_cells(b: dict[str, Any], now: float, wide: bool) -> Cells:
+    return [dig(b, "spec.holderIdentity", "")], []
+
+
 # kind: (columns before AGE, extra -o wide columns, cells function)
 GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells]]] = {
     "Service": (["TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"], ["SELECTOR"], service_cells),
@@ -102,6 +106,7 @@ GENERIC: dict[str, tuple[Row, Row, Callable[[dict[str, Any], float, bool], Cells
     "Secret": (["TYPE", "DATA"], [], secret_cells),
     "Endpoints": (["ENDPOINTS"], [], endpoints_cells),
     "ServiceAccount": (["SECRETS"], [], serviceaccount_cells),
+    "Lease": (["HOLDER"], [], lease_cells),
     "StorageClass": (["PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION"], [],
                      storageclass_cells),
 }

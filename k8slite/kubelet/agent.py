@@ -1,7 +1,8 @@
 """The kubelet: the node agent that turns pods bound to its node into containers.
 
-Mirrors pkg/kubelet: it registers its Node, posts the node's status every
-10 s (the heartbeat the control plane watches), watches the pods whose
+Mirrors pkg/kubelet: it registers its Node, renews the node's Lease every
+10 s (the heartbeat the control plane watches, node_lease.py), posts the
+node's status when it changes or every 5 minutes, watches the pods whose
 spec.nodeName is its node, and for each one runs `sync_pod`: make the
 sandbox, pull images, create and start containers, restart the ones that
 exited according to restartPolicy with CrashLoopBackOff, run probes, and
@@ -17,9 +18,9 @@ pod IPs come from the node's podCIDR (network/ipam.py).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from k8slite.api.meta import KubeObject, ObjectMeta
+from k8slite.api.meta import KubeObject, ObjectMeta, shallow
 from k8slite.api.node import ContainerImage, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
@@ -31,6 +32,7 @@ from k8slite.kubelet.backoff import Backoff
 from k8slite.kubelet.image_gc import GC_PERIOD, ImageGC
 from k8slite.kubelet.image_manager import ERR_IMAGE_PULL, IMAGE_PULL_BACK_OFF, PULLING, ImageManager, waiting_to_start
 from k8slite.kubelet.init_containers import stop_group, stop_order, sync_containers
+from k8slite.kubelet.node_lease import NodeLease
 from k8slite.kubelet.phase import restart_policy_for, should_restart
 from k8slite.kubelet.prober import Prober, ProbeWorker
 from k8slite.kubelet.status import container_status, pod_status, sandbox_failed_status
@@ -39,7 +41,8 @@ from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
 from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime, ImageInfo
 from k8slite.store import FieldMatch
 
-STATUS_UPDATE_PERIOD = 10.0
+STATUS_UPDATE_PERIOD = 10.0  # --node-status-update-frequency: how often the kubelet looks at its node's status
+NODE_STATUS_REPORT_FREQUENCY = 300.0  # --node-status-report-frequency: post it unchanged only this often
 WORKER_BACKOFF_PERIOD = 10.0  # pod_workers.go workerBackOffPeriod: a pod whose sync failed syncs again (no jitter here)
 NODE_CONDITIONS = (  # what the kubelet posts, in its order; this one never feels memory, disk or PID pressure
     ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
@@ -50,6 +53,15 @@ NODE_CONDITIONS = (  # what the kubelet posts, in its order; this one never feel
 POD_RESYNC_EVERY = 6  # heartbeats: a full resync of this node's pods every minute
 NODE_STATUS_MAX_IMAGES = 50  # the kubelet's --node-status-max-images
 MAX_NAMES_PER_IMAGE = 5  # nodestatus.MaxNamesPerImageInNodeStatus
+
+
+def status_changed(old: NodeStatus, new: NodeStatus) -> bool:
+    """nodeStatusHasChanged: anything but the conditions' heartbeat times differs."""
+    def beatless(status: NodeStatus) -> NodeStatus:
+        copied = shallow(status)
+        copied.conditions = [replace(c, last_heartbeat_time=None) for c in status.conditions]
+        return copied
+    return beatless(old) != beatless(new)
 
 
 def node_images(images: list[ImageInfo]) -> list[ContainerImage]:
@@ -111,6 +123,8 @@ class Kubelet:
         self.heartbeat_timer: Timer | None = None
         self.gc_timer: Timer | None = None
         self.heartbeats = 0
+        self.lease = NodeLease(api, self.node_name)
+        self.status_reported_at = float("-inf")  # when the node's status was last posted
         self.pod_cidr = node.spec.pod_cidr
         self.ipam: HostLocalIPAM | None = None
         self.connected = True  # False: the machine runs but is cut off the network (NodeHandle.disconnect)
@@ -120,6 +134,7 @@ class Kubelet:
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
         self.running = True
+        self.status_reported_at, self.lease.latest = float("-inf"), None  # a new process remembers nothing
         self.register_node()
         self.informer = Informer(self.api, "pods", self.pod_changed,
                                  match=self.is_mine)
@@ -171,21 +186,33 @@ class Kubelet:
         return node
 
     def heartbeat(self) -> None:
-        """Post the node's status: its conditions (Ready, no pressure), each with a fresh lastHeartbeatTime."""
+        """Every 10 s: renew the node's Lease (the heartbeat); post the node's status if it changed or 5 min passed."""
         if not self.running:
             return
-        node = self.api.get("nodes", self.node_name)
-        assert isinstance(node, Node)
-        new = node.copy()
-        for type_, status, reason, message in NODE_CONDITIONS:
-            self.set_node_condition(new, type_, status, reason, message)
-        new.status.images = node_images(self.runtime.list_images())
-        self.api.update_status(new)
+        self.lease.renew()
+        self.post_node_status()
         self.heartbeats += 1
         if self.heartbeats % POD_RESYNC_EVERY == 0:  # level-triggered: look at every pod now and then
             for key in sorted(self.informer.cache if self.informer else {}):
                 self.queue.add(key)
         self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
+
+    def post_node_status(self) -> None:
+        """tryUpdateNodeStatus: the conditions (Ready, no pressure) and images, written only when they changed
+        (heartbeat times aside) or NODE_STATUS_REPORT_FREQUENCY has passed since the last post."""
+        try:
+            node = self.api.get("nodes", self.node_name)
+        except NotFound:
+            return  # deleted under a running kubelet: it registers again only when it restarts
+        assert isinstance(node, Node)
+        new = node.copy()
+        for type_, status, reason, message in NODE_CONDITIONS:
+            self.set_node_condition(new, type_, status, reason, message)
+        new.status.images = node_images(self.runtime.list_images())
+        due = self.clock.now - self.status_reported_at >= NODE_STATUS_REPORT_FREQUENCY
+        if due or status_changed(node.status, new.status):
+            self.api.update_status(new)
+            self.status_reported_at = self.clock.now
 
     def collect_images(self) -> None:
         """StartGarbageCollection: the image garbage collector now and every 5 minutes (image_gc.py)."""

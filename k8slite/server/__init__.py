@@ -18,7 +18,7 @@ cluster only under `server.lock` (or with `server.run`), as every request does.
 
 The modules, in the order a request meets them: handler (authentication
 and routing), discovery, openapi, paths, rest (the verbs), subresources
-(scale, log), leases, tables (server-side printing), watch, status
+(scale, log), tables (server-side printing), watch, status
 (errors), wire (required fields), wallclock (timestamps on the real
 clock), tls, kubeconfig; `python -m k8slite.server` runs one for a new cluster.
 

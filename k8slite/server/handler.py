@@ -4,8 +4,8 @@
 The chain is kube-apiserver's, shortened: authentication (a bearer token;
 none, or a wrong one, is 401 Unauthorized; `/version` and the health
 checks are open to anyone, as the system:public-info-viewer role makes
-them), then the path: discovery (discovery.py, openapi.py), a node's
-Lease (leases.py), or a resource path (paths.py) whose verb comes from
+them), then the path: discovery (discovery.py, openapi.py) or a
+resource path (paths.py) whose verb comes from
 the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
 patch; DELETE delete or deletecollection. Every cluster call holds the
 server's lock, since the simulation is single-threaded; a refusal is a
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
-from k8slite.server import discovery, leases, openapi, protobuf, rest, subresources, tables, wallclock, wire
+from k8slite.server import discovery, openapi, protobuf, rest, subresources, tables, wallclock, wire
 from k8slite.server.paths import Target, resolve
 from k8slite.server.status import status, success
 from k8slite.server.watch import Stream
@@ -79,9 +79,6 @@ class Handler(BaseHTTPRequestHandler):
             self.authenticate()
             if method == "GET" and self.discovery(path):
                 return
-            if method == "GET" and leases.lease_name(path):
-                with self.lock:
-                    return self.send(200, leases.lease(self.cluster, leases.lease_name(path)))
             target = resolve(url.path)
             self.resource(method, target, query, raw)
         except ApiError as e:
