@@ -32,7 +32,8 @@ def test_the_recording_covers_every_command() -> None:
 def test_k8slite_prints_what_kubectl_printed(command: str) -> None:
     c = Cluster(nodes=1)
     assert c.kubectl(command) == RECORDED[command]
-    assert [o.name for o in c.get("namespaces")] == ["default", "kube-node-lease", "kube-public", "kube-system"]  # dry run: nothing
+    namespaces = [o.name for o in c.get("namespaces")]
+    assert namespaces == ["default", "kube-node-lease", "kube-public", "kube-system"]  # a dry run: nothing made
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="no kubectl installed to re-record with")
