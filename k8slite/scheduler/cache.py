@@ -9,7 +9,10 @@ reports it, so the next pod already sees the room it takes.
 It also counts pods by namespace and labels, per node (`groups`): pods of a
 Deployment share their labels, so "how many pods matching this selector on
 each node", which PodTopologySpread and InterPodAffinity ask every cycle,
-is a question about a few groups, not about every pod of the cluster.
+is a question about a few groups, not about every pod of the cluster. Each
+group is also kept as an array, one count per node (`counts_by_row`), and
+each label key the plugins ask about as one coded value per node
+(`label_column`), so those questions are answered with NumPy.
 
 For the vectorised plugins it also keeps every node's numbers as NumPy
 columns (`table()`, rows in name order, the framework's COLUMNS): a row is
@@ -29,7 +32,7 @@ import numpy as np
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.informer import object_key
-from k8slite.scheduler.framework import COLUMNS, NodeInfo, column
+from k8slite.scheduler.framework import COLUMNS, LabelColumn, NodeInfo, column
 from k8slite.scheduler.plugins.inter_pod_affinity import has_pod_affinity
 from k8slite.scheduler.resources import Resources, occupies_node, pod_requests
 
@@ -53,17 +56,23 @@ class SchedulerCache:
         self.table_generation = -1
         self.changed: set[str] = set()  # nodes whose rows are out of date
         self.requests: dict[str, tuple[Resources, Resources]] = {}  # pod uid -> requests (requests_of)
+        self.group_rows: dict[LabelGroup, np.ndarray] = {}  # `groups` as arrays by table row (counts_by_row)
+        self.rows_generation = -1  # the generation group_rows were made for
+        self.label_columns: dict[str, LabelColumn] = {}  # label key -> each node's value, coded (label_column)
 
     # ------------------------------------------------------------ nodes
     def set_node(self, node: Node) -> None:
         info = self.nodes.get(node.name)
         if info is None:
             info = self.nodes[node.name] = NodeInfo(node)
-            for pod in self.waiting.pop(node.name, {}).values():
-                self.count(info, pod, +1)
             bisect.insort(self.order, node.name)
             self.generation += 1
+            self.label_columns.clear()
+            for pod in self.waiting.pop(node.name, {}).values():
+                self.count(info, pod, +1)
         else:
+            if node.metadata.labels != info.node.metadata.labels:
+                self.label_columns.clear()
             info.node = node
             info.allocatable = NodeInfo(node).allocatable
             self.changed.add(node.name)
@@ -74,6 +83,7 @@ class SchedulerCache:
             self.waiting[name] = dict(info.pods)
             self.order.remove(name)
             self.generation += 1
+            self.label_columns.clear()
             for pod in info.pods.values():
                 self.count_group(pod, name, -1)
 
@@ -135,10 +145,14 @@ class SchedulerCache:
         group = label_group(pod)
         per_node = self.groups.setdefault(group, {})
         per_node[node_name] = per_node.get(node_name, 0) + sign
+        rows = self.group_rows.get(group) if self.rows_generation == self.generation else None
+        if rows is not None:
+            rows[self.row[node_name]] += sign
         if not per_node[node_name]:
             del per_node[node_name]
             if not per_node:
                 del self.groups[group]
+                self.group_rows.pop(group, None)
 
     # ------------------------------------------------------------ reads
     def node_list(self) -> list[NodeInfo]:
@@ -171,6 +185,31 @@ class SchedulerCache:
                 for name, n in nodes.items():
                     per_node[name] = per_node.get(name, 0) + n
         return per_node
+
+    def counts_by_row(self, matches: Matches, terminating: bool = True) -> np.ndarray:
+        """count_pods as an array, an entry per node of node_list(); each group's array is kept up to date
+        pod by pod (count_group), so a cycle adds a few arrays instead of walking every node."""
+        self.table()  # self.row up to date
+        if self.rows_generation != self.generation:  # nodes came or went: rows moved
+            self.group_rows, self.rows_generation = {}, self.generation
+        total = np.zeros(len(self.order), np.int64)
+        for group, per_node in self.groups.items():
+            namespace, labels, ending = group
+            if (terminating or not ending) and matches(namespace, dict(labels)):
+                rows = self.group_rows.get(group)
+                if rows is None:
+                    rows = self.group_rows[group] = np.zeros(len(self.order), np.int64)
+                    for name, n in per_node.items():
+                        rows[self.row[name]] = n
+                total += rows
+        return total
+
+    def label_column(self, key: str) -> LabelColumn:
+        """Each node's value of a label (framework.LabelColumn), kept until nodes or their labels change."""
+        found = self.label_columns.get(key)
+        if found is None:
+            found = self.label_columns[key] = LabelColumn.of(key, self.node_list())
+        return found
 
     def affinity_pods(self) -> list[tuple[NodeInfo, Pod]]:
         return [(self.nodes[p.spec.node_name], p) for _, p in sorted(self.affinity.items())

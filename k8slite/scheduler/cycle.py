@@ -62,7 +62,8 @@ def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
 def new_state(cache: SchedulerCache) -> CycleState:
     """What every plugin may read this cycle: the nodes, the pods with affinity terms, the pod counts."""
     return CycleState(all_nodes=cache.node_list(), node_infos=cache.nodes, affinity_pods=cache.affinity_pods(),
-                      pod_counts=cache.count_pods, table=cache.table())
+                      pod_counts=cache.count_pods, table=cache.table(), node_rows=cache.row,
+                      row_counts=cache.counts_by_row, label_column=cache.label_column)
 
 
 def batch(state: CycleState, nodes: list[NodeInfo]) -> Nodes:

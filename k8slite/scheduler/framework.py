@@ -228,7 +228,8 @@ class CycleState(dict[str, Any]):
     """Data plugins keep for the length of one scheduling cycle, keyed by plugin name.
 
     cycle.new_state() fills in what every plugin may read: "all_nodes" (sorted by
-    name), "affinity_pods" and "pod_counts" (the scheduler cache's count_pods)."""
+    name), "affinity_pods", and the scheduler cache's answers: "pod_counts" (count_pods),
+    "row_counts" (counts_by_row), "label_column" and "node_rows"."""
 
 
 def count_pods(state: CycleState, matches: Callable[[str, dict[str, str]], bool],
@@ -244,6 +245,60 @@ def count_pods(state: CycleState, matches: Callable[[str, dict[str, str]], bool]
                                and (terminating or p.metadata.deletion_timestamp is None))
                 for node in state["all_nodes"]}
     return {name: n for name, n in per_node.items() if n}
+
+
+def counts_by_row(state: CycleState, matches: Callable[[str, dict[str, str]], bool],
+                  terminating: bool = True) -> np.ndarray:
+    """count_pods as an array: entry i counts the matching pods on the i-th node of "all_nodes".
+
+    The scheduler cache keeps these arrays current pod by pod (SchedulerCache.counts_by_row)."""
+    if "row_counts" in state:
+        found: np.ndarray = state["row_counts"](matches, terminating)
+        return found
+    per_node = count_pods(state, matches, terminating)
+    return np.array([per_node.get(n.name, 0) for n in state["all_nodes"]], np.int64)
+
+
+@dataclass
+class LabelColumn:
+    """Every node's value of one label key, as codes NumPy can count with (rows as in "all_nodes").
+
+    `values[codes[i]]` is node i's value ("" when it has no such label, as Go's map
+    lookup gives); `present[i]` says whether it has the label at all."""
+
+    values: list[str]
+    codes: np.ndarray
+    present: np.ndarray
+
+    @classmethod
+    def of(cls, key: str, nodes: list[NodeInfo]) -> LabelColumn:
+        values: dict[str, int] = {}
+        codes = [values.setdefault(n.node.metadata.labels.get(key, ""), len(values)) for n in nodes]
+        present = [key in n.node.metadata.labels for n in nodes]
+        return cls(list(values), np.array(codes, np.int64), np.array(present, bool))
+
+
+def label_column(state: CycleState, key: str) -> LabelColumn:
+    """The LabelColumn of `key` for "all_nodes": the scheduler cache's (kept until nodes or labels change),
+    or made for this cycle."""
+    if "label_column" in state:
+        found: LabelColumn = state["label_column"](key)
+        return found
+    columns = state.setdefault("label_columns", {})
+    if key not in columns:
+        columns[key] = LabelColumn.of(key, state["all_nodes"])
+    return columns[key]  # type: ignore[no-any-return]
+
+
+def rows_of(state: CycleState, nodes: Nodes) -> np.ndarray:
+    """Where the nodes of a batch are in "all_nodes" (a batch of the cache's nodes knows; one node asked alone
+    is looked up by name)."""
+    if nodes.every is state.get("all_nodes"):
+        return nodes.rows
+    if "node_rows" not in state:
+        state["node_rows"] = {n.name: i for i, n in enumerate(state["all_nodes"])}
+    rows: dict[str, int] = state["node_rows"]
+    return np.array([rows[n.name] for n in nodes], np.int64)
 
 
 def node_infos(state: CycleState) -> dict[str, NodeInfo]:

@@ -118,6 +118,38 @@ def test_the_cache_table_follows_pods_and_nodes_as_they_change():
     assert list(Nodes(cache.node_list(), cache.table()).requested_cpu) == [0, 500, 0]
 
 
+def test_the_cache_counts_by_row_follow_pods_nodes_and_labels_as_they_change():
+    """counts_by_row is kept current pod by pod; it must equal counting from scratch after any churn."""
+    rng = random.Random(7)
+    cache = cache_of([make_node(f"n{i}", labels={ZONE: f"z{i % 3}"}) for i in range(6)])
+    apps = ("web", "db", "cache")
+
+    def web(ns, labels):
+        return ns == "default" and labels.get("app") == "web"
+
+    for step in range(300):
+        action = rng.random()
+        names = [n.name for n in cache.node_list()]
+        if action < 0.6:
+            pod = placed(make_pod(f"p{step}", labels={"app": rng.choice(apps)}), rng.choice(names + ["late"]))
+            cache.set_pod(pod)
+        elif action < 0.85 and cache.pods:
+            cache.delete_pod(cache.pods[rng.choice(sorted(cache.pods))])
+        elif action < 0.92:
+            cache.set_node(make_node(rng.choice(["late", f"n{rng.randrange(8)}"]),
+                                     labels={ZONE: rng.choice(["z0", "z9"])}))
+        elif len(names) > 2:
+            cache.remove_node(rng.choice(names))
+        if step % 7 == 0:
+            counted = cache.counts_by_row(web).tolist()
+            from_scratch = [sum(1 for p in n.pods.values() if p.metadata.labels["app"] == "web")
+                            for n in cache.node_list()]
+            assert counted == from_scratch, step
+            column = cache.label_column(ZONE)
+            assert [column.values[code] for code in column.codes] == \
+                [n.node.metadata.labels.get(ZONE, "") for n in cache.node_list()], step
+
+
 def test_one_formula_scores_one_node_or_an_array_of_them():
     assert least_allocated(2500, 4000) == 37 and least_allocated(5000, 4000) == 0 and least_allocated(0, 0) == 0
     assert most_allocated(1000, 4000) == 25 and most_allocated(5000, 4000) == 100 and most_allocated(1, 0) == 0
