@@ -22,11 +22,12 @@ watch events are queued for the watcher rather than streamed.
 
 from __future__ import annotations
 
-import bisect
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sortedcontainers import SortedList
 
 from k8slite.errors import Expired
 
@@ -102,7 +103,9 @@ class Store:
     def __init__(self, history: int = 10_000) -> None:
         self.revision = 0
         self._data: dict[str, tuple[Any, int]] = {}
-        self._keys: list[str] = []  # sorted, so a list by prefix is a slice (etcd's keys are ordered too)
+        # sorted, so a list by prefix is a range (etcd's keys are ordered too); a SortedList inserts in
+        # O(log n), where a plain list moves every later key (a million Events: a megabyte per write)
+        self._keys: SortedList = SortedList()
         self._history: deque[WatchEvent] = deque(maxlen=history)
         self._watches: dict[str, list[Watch]] = {}  # prefix ending in "/" -> its watches
         self._other_watches: list[Watch] = []  # prefixes that end elsewhere: asked one by one
@@ -116,9 +119,8 @@ class Store:
 
     def list(self, prefix: str) -> list[tuple[str, Any, int]]:
         """Every (key, value, mod revision) under prefix, sorted by key."""
-        start = bisect.bisect_left(self._keys, prefix)
-        end = bisect.bisect_left(self._keys, prefix + "\U0010ffff")  # past every key that starts with prefix
-        return [(k, *self._data[k]) for k in self._keys[start:end]]
+        keys = self._keys.irange(prefix, prefix + "\U0010ffff")  # up to past every key that starts with prefix
+        return [(k, *self._data[k]) for k in keys]
 
     def create(self, key: str, value: Any) -> int:
         if key in self._data:
@@ -133,7 +135,7 @@ class Store:
         value, _ = self._check(key, expected_revision)
         self.revision += 1
         del self._data[key]
-        del self._keys[bisect.bisect_left(self._keys, key)]
+        self._keys.remove(key)
         self._publish(WatchEvent(DELETED, key, value, self.revision))
         return self.revision
 
@@ -172,7 +174,7 @@ class Store:
     def _write(self, type_: str, key: str, value: Any) -> int:
         self.revision += 1
         if key not in self._data:
-            bisect.insort(self._keys, key)
+            self._keys.add(key)
         self._data[key] = (value, self.revision)
         self._publish(WatchEvent(type_, key, value, self.revision))
         return self.revision
