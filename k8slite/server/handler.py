@@ -10,10 +10,14 @@ the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
 patch; DELETE delete or deletecollection. Every cluster call holds the
 server's lock, since the simulation is single-threaded; a refusal is a
 Status object with the error's code (status.py), and anything unexpected
-a 500 Status, never a dropped connection. Bodies are JSON; a protobuf one
-is refused with 415 UnsupportedMediaType, except a DeleteOptions
-(protobuf.py), which `kubectl drain` sends. Left out: authorization
-(every token may do everything), audit, API priority and fairness.
+a 500 Status, never a dropped connection. A body is JSON, or protobuf
+as kubectl's typed clients send it (`kubectl create deployment`, the
+DeleteOptions of `kubectl drain`): protobuf.py reads it into the same
+JSON dict, and one it cannot read, or of a kind the path does not take,
+is a 400 BadRequest. Answers are always JSON, which those clients' Accept
+(`application/vnd.kubernetes.protobuf,application/json`) allows. Left
+out: authorization (every token may do everything), audit, API priority
+and fairness.
 """
 
 from __future__ import annotations
@@ -153,40 +157,35 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, rest.list_objects(self.cluster, target, query)
             return 200, subresources.scale_of(api, target) if scale else rest.get_object(api, target)
         if method == "POST" and not target.name:
-            return 201, rest.create(api, target, self.body(raw))
+            return 201, rest.create(api, target, self.body(raw, target.kind.kind))
         if method == "PUT" and target.name:
-            return 200, subresources.change_scale(api, target, self.body(raw)) if scale else \
-                rest.update(api, target, self.body(raw))
+            return 200, subresources.change_scale(api, target, self.body(raw, "Scale")) if scale else \
+                rest.update(api, target, self.body(raw, target.kind.kind))
         if method == "PATCH" and target.name:
             content_type = self.headers.get("Content-Type", "")
             return 200, subresources.patch_scale(api, target, raw, content_type) if scale else \
                 rest.patch(api, target, raw, content_type)
         if method == "DELETE" and target.name:
-            return 200, rest.delete(api, target, query, self.delete_options(raw))
+            return 200, rest.delete(api, target, query, self.body(raw, "DeleteOptions") if raw else None)
         if method == "DELETE":  # deletecollection
             for obj in rest.list_objects(self.cluster, target, query):
                 rest.delete(api, Target(target.kind, obj.namespace or None, obj.name), query, None)
             return 200, success()
         raise MethodNotAllowed("the server does not allow this method on the requested resource")
 
-    def delete_options(self, raw: bytes) -> Any:
-        """A DELETE's DeleteOptions: JSON, or protobuf as kubectl's typed clients send them (drain)."""
-        if raw and self.headers.get("Content-Type", "").startswith(protobuf.MEDIA_TYPE):
-            try:
-                return protobuf.delete_options(raw)
-            except protobuf.ProtobufError as e:
-                raise rest.UnsupportedMediaType(f"the body of the request could not be read: {e}") from None
-        return self.body(raw) if raw else None
-
-    def body(self, raw: bytes) -> Any:
+    def body(self, raw: bytes, kind: str) -> Any:
+        """A POST's or PUT's object (or a DELETE's options), which `kind` it must be, as its JSON dict."""
         media = self.headers.get("Content-Type", "application/json").split(";")[0].strip()
-        if raw and media not in ("application/json", "*/*", ""):  # protobuf, CBOR, YAML: not spoken here
+        if raw and media == protobuf.MEDIA_TYPE:  # kubectl's typed clients: create deployment, drain ...
+            data = from_protobuf(raw, kind)
+        elif raw and media not in ("application/json", "*/*", ""):  # CBOR, YAML: not spoken here
             raise rest.UnsupportedMediaType('the body of the request was in an unknown format - accepted media '
-                                            'types include: application/json')
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError as e:
-            raise BadRequest(f"the body of the request could not be decoded as JSON: {e}") from None
+                                            f'types include: application/json, {protobuf.MEDIA_TYPE}')
+        else:
+            try:
+                data = json.loads(raw or b"null")
+            except ValueError as e:
+                raise BadRequest(f"the body of the request could not be decoded as JSON: {e}") from None
         return self.times(data, back=True)
 
     def times(self, data: Any, back: bool = False) -> Any:
@@ -226,3 +225,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def from_protobuf(raw: bytes, kind: str) -> dict[str, Any]:
+    """A protobuf body as its JSON dict; BadRequest, worded as the server's transformDecodeError, if it is
+    not one, or not the `kind` the request takes."""
+    try:
+        data = protobuf.decode(raw)
+    except protobuf.ProtobufError as e:
+        raise BadRequest(f"the object provided is unrecognized (must be of type {kind}): {e}") from None
+    if data["kind"] != kind:
+        version = str(data.get("apiVersion", "")).split("/")[-1]
+        raise BadRequest(f'{data["kind"]} in version "{version}" cannot be handled as a {kind}: '
+                         f'the request takes a {kind}')
+    return data

@@ -62,6 +62,88 @@ def test_a_protobuf_delete_options_is_read() -> None:
     type_meta = b"\x0a\x02v1" + b"\x12\x0dDeleteOptions"
     options = b"\x08\x00" + b"\x22\x0aBackground"
     body = protobuf.MAGIC + b"\x0a" + bytes([len(type_meta)]) + type_meta + b"\x12" + bytes([len(options)]) + options
-    assert protobuf.delete_options(body) == {"gracePeriodSeconds": 0, "propagationPolicy": "Background"}
+    assert protobuf.decode(body) == {"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0,
+                                     "propagationPolicy": "Background"}
     with pytest.raises(protobuf.ProtobufError):
-        protobuf.delete_options(b"{}")
+        protobuf.decode(b"{}")
+
+
+# Hand-built protobuf: a key is (field number << 3 | wire type); 0 a varint, 2 a length then bytes.
+
+def varint(n: int) -> bytes:
+    n &= (1 << 64) - 1  # a negative number is its 64-bit two's complement: ten bytes
+    out = b""
+    while n > 0x7F:
+        out, n = out + bytes([n & 0x7F | 0x80]), n >> 7
+    return out + bytes([n])
+
+
+def number(field: int, n: int) -> bytes:
+    return varint(field << 3 | 0) + varint(n)
+
+
+def nested(field: int, payload: bytes) -> bytes:
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+
+def string(field: int, text: str) -> bytes:
+    return nested(field, text.encode())
+
+
+def envelope(api_version: str, kind: str, body: bytes) -> bytes:
+    """k8s\\0, then runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw}."""
+    return protobuf.MAGIC + nested(1, string(1, api_version) + string(2, kind)) + nested(2, body)
+
+
+def test_a_protobuf_deployment_reads_as_its_json() -> None:
+    # ObjectMeta: 1 name, 2 generateName, 7 generation, 8 creationTimestamp {1 seconds, 2 nanos},
+    # 10 deletionGracePeriodSeconds (*int64), 11 labels (map entries {1 key, 2 value})
+    metadata = (string(1, "web") + string(2, "") + number(7, 0) + nested(8, number(1, 1735689600) + number(2, 5))
+                + nested(11, string(1, "app") + string(2, "web")) + number(10, -30) + number(99, 1))
+    # IntOrString {1 type (0 Int, 1 String), 2 intVal, 3 strVal}; RollingUpdateDeployment 1 maxUnavailable, 2 maxSurge
+    rolling = nested(1, number(1, 0) + number(2, 1)) + nested(2, number(1, 1) + string(3, "25%"))
+    template = nested(2, nested(2, string(1, "web") + string(2, "nginx")))  # PodTemplateSpec.spec.containers[0]
+    # DeploymentSpec: 1 replicas (*int32), 3 template, 4 strategy {1 type, 2 rollingUpdate}, 5 minReadySeconds
+    # (int32), 6 revisionHistoryLimit (*int32); 98 and 99 are no field of it
+    spec = (number(1, 0) + number(5, 0) + nested(4, string(1, "RollingUpdate") + nested(2, rolling))
+            + number(6, -1) + nested(3, template) + number(99, 7) + nested(98, b"\xff\xff"))
+    body = envelope("apps/v1", "Deployment", nested(1, metadata) + nested(2, spec))
+    assert protobuf.decode(body) == {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        # generateName "" and generation 0 are Go values at their zero: as absent as in JSON
+        "metadata": {"name": "web", "creationTimestamp": "2025-01-01T00:00:00Z", "labels": {"app": "web"},
+                     "deletionGracePeriodSeconds": -30},
+        # replicas is a pointer: its 0 was set on purpose and stays; minReadySeconds' 0 does not
+        "spec": {"replicas": 0, "revisionHistoryLimit": -1,
+                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": "25%"}},
+                 "template": {"spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
+
+
+def test_protobuf_bytes_packed_numbers_and_inlined_structs() -> None:
+    # Secret: 2 data, a map of bytes, which JSON writes in base64
+    secret = envelope("v1", "Secret", nested(1, string(1, "s")) + nested(2, string(1, "key") + nested(2, b"\xff\x00!"))
+                      + string(3, "Opaque"))
+    assert protobuf.decode(secret) == {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+                                       "data": {"key": "/wAh"}, "type": "Opaque"}
+    # Volume {1 name, 2 volumeSource (inlined in JSON) {2 emptyDir {1 medium, 2 sizeLimit (Quantity {1 string})}}}
+    volume = string(1, "scratch") + nested(2, nested(2, string(1, "Memory") + nested(2, string(1, "1Gi"))))
+    # PodSecurityContext: 4 supplementalGroups, packed (1, 2) then one more unpacked; 3 runAsNonRoot (*bool)
+    security = nested(4, varint(1) + varint(2)) + number(4, 3) + number(3, 0)
+    pod = envelope("v1", "Pod", nested(2, nested(1, volume) + nested(14, security)))
+    assert protobuf.decode(pod) == {"apiVersion": "v1", "kind": "Pod", "spec": {
+        "volumes": [{"name": "scratch", "emptyDir": {"medium": "Memory", "sizeLimit": "1Gi"}}],
+        "securityContext": {"supplementalGroups": [1, 2, 3], "runAsNonRoot": False}}}
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    (b'{"kind": "Pod"}', "does not start with k8s"),
+    (protobuf.MAGIC + b"\x0a\x05ab", "field 1 runs past the end of its message"),
+    (protobuf.MAGIC + b"\x0a\x80", "a varint runs past the end"),
+    (envelope("batch/v1", "CronJob", b""), "no protobuf message is known for kind 'CronJob'"),
+    (envelope("v1", "Pod", nested(1, number(1, 5))), "metadata.name: a string sent with wire type 0"),
+    (envelope("v1", "Pod", nested(1, nested(1, b"\xff"))), "metadata.name: a string that is not UTF-8"),
+    (envelope("v1", "Pod", b"\x0b"), "field 1 has wire type 3"),
+])
+def test_a_body_that_is_not_kubernetes_protobuf_is_refused(body: bytes, problem: str) -> None:
+    with pytest.raises(protobuf.ProtobufError, match=problem):
+        protobuf.decode(body)
