@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 from builders import example, make_pod
+from protobuf_builders import envelope, nested, number, string
 
 from k8slite import Cluster
-from k8slite.server import Server, serve
+from k8slite.server import Server, protobuf, serve
 
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
@@ -76,12 +77,18 @@ spec:
 """
 
 
-def request(server: Server, path: str, token: str | None) -> tuple[int, Any]:
-    """A GET with urllib, trusting the server's certificate; (HTTP code, decoded body)."""
+def request(server: Server, path: str, token: str | None, body: bytes | None = None,
+            content_type: str = "application/json", method: str = "POST") -> tuple[int, Any]:
+    """A GET (with a `body`, a POST or `method`) with urllib, trusting the server's certificate; (HTTP code,
+    decoded body)."""
     context = ssl.create_default_context(cadata=Path(server.directory, "apiserver.crt").read_text())
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body is not None:
+        headers["Content-Type"] = content_type
+    sent = urllib.request.Request(server.url + path, data=body, headers=headers,
+                                  method=method if body is not None else "GET")
     try:
-        with urllib.request.urlopen(urllib.request.Request(server.url + path, headers=headers), context=context) as r:
+        with urllib.request.urlopen(sent, context=context) as r:
             body = r.read().decode()
             return r.status, json.loads(body) if body.startswith("{") else body
     except urllib.error.HTTPError as e:
@@ -314,3 +321,99 @@ def test_logs_follow(server: Server) -> None:
     assert following.stdout.readline() == "two\n"  # the same stream, 10 s later on the cluster clock
     following.terminate()
     following.communicate(timeout=10)
+
+
+def within(expected: Any, actual: Any) -> bool:
+    """Whether `actual` has every field of `expected`, with its value (lists item by item)."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and within(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(actual) == len(expected) and \
+            all(within(e, a) for e, a in zip(expected, actual))
+    return bool(expected == actual)
+
+
+# kubectl 1.32's typed clients send these bodies in protobuf. What kubectl prints is what it prints against
+# kube-apiserver; the stored object has the fields the command set.
+CREATED = [
+    ("create namespace pbns", "namespace/pbns created", {}),
+    ("create deployment pbweb --image=nginx:1.27 --replicas=0 --port=80", "deployment.apps/pbweb created",
+     {"spec": {"replicas": 0, "selector": {"matchLabels": {"app": "pbweb"}},  # a pointer's zero, kept
+               "template": {"metadata": {"labels": {"app": "pbweb"}}, "spec": {"containers": [
+                   {"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]}}}}),
+    ("create configmap pbcm --from-literal=a=b", "configmap/pbcm created", {"data": {"a": "b"}}),
+    ("create secret generic pbsecret --from-literal=a=b", "secret/pbsecret created",
+     {"type": "Opaque", "data": {"a": "Yg=="}}),  # bytes, in base64
+    ("create secret docker-registry pbpull --docker-username=u --docker-password=p", "secret/pbpull created",
+     {"type": "kubernetes.io/dockerconfigjson"}),
+    ("create service clusterip pbsvc --tcp=80:http", "service/pbsvc created",
+     {"spec": {"type": "ClusterIP", "selector": {"app": "pbsvc"},
+               "ports": [{"name": "80-http", "port": 80, "targetPort": "http"}]}}),  # IntOrString, a string
+    ("create service nodeport pbnp --tcp=80:8080", "service/pbnp created",
+     {"spec": {"type": "NodePort", "ports": [{"port": 80, "targetPort": 8080}]}}),  # IntOrString, a number
+    ("create service loadbalancer pblb --tcp=443:8443", "service/pblb created", {"spec": {"type": "LoadBalancer"}}),
+    ("create job pbjob --image=busybox -- echo hi", "job.batch/pbjob created",
+     {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [
+         {"name": "pbjob", "image": "busybox", "command": ["echo", "hi"]}]}}}}),
+    ("create serviceaccount pbsa", "serviceaccount/pbsa created", {}),
+    ("create quota pbquota --hard=persistentvolumeclaims=5,requests.storage=10Gi", "resourcequota/pbquota created",
+     {"spec": {"hard": {"persistentvolumeclaims": "5", "requests.storage": "10Gi"}}}),  # Quantities; no pod's limit
+]
+
+
+@pytest.mark.parametrize(("command", "printed", "fields"), CREATED, ids=[c[0].split(" --")[0] for c in CREATED])
+def test_kubectl_create_sends_protobuf(server: Server, command: str, printed: str, fields: dict[str, Any]) -> None:
+    assert kubectl(server, *command.split()) == printed + "\n"
+    kind, name = printed.split()[0].split("/")
+    with server.lock:
+        stored = server.cluster.get(kind.split(".")[0], name)
+    assert within({"metadata": {"name": name}, **fields}, stored.to_dict())
+
+
+def test_a_deployment_kubectl_created_runs_its_pods(server: Server) -> None:
+    assert kubectl(server, "create", "deployment", "pbscale", "--image=nginx", "--replicas=3") == \
+        "deployment.apps/pbscale created\n"
+    with server.lock:
+        server.cluster.run(30)
+        pods = [p for p in server.cluster.get("pods") if p.name.startswith("pbscale-")]
+    assert [p.status.phase for p in pods] == ["Running"] * 3
+    real, expected = same(server, "get deploy pbscale")
+    assert real == expected
+    assert "pbscale   3/3     3            3" in real
+
+
+def test_kubectl_debug_copies_a_pod_in_protobuf(server: Server) -> None:
+    """`kubectl debug --copy-to` reads a pod (JSON) and creates its copy (protobuf): the same spec, one more
+    container; every field of the stored pod, defaults included, goes through the protobuf table."""
+    with server.lock:
+        server.cluster.apply(make_pod("pboriginal", cpu="100m", memory="64Mi"))
+        original = server.cluster.get("pod", "pboriginal")
+    assert kubectl(server, "debug", "pboriginal", "--image=busybox", "--copy-to=pbcopy", "--container=dbg",
+                   "--profile=general", "--", "sleep", "1000") == ""
+    with server.lock:
+        copy = server.cluster.get("pod", "pbcopy")
+    assert copy.spec.containers[0] == original.spec.containers[0]
+    assert (copy.spec.containers[1].name, copy.spec.containers[1].command) == ("dbg", ["sleep", "1000"])
+    assert (copy.spec.volumes, copy.spec.tolerations) == (original.spec.volumes, original.spec.tolerations)
+
+
+def test_a_protobuf_body_that_cannot_be_read_is_a_bad_request(server: Server) -> None:
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    namespace = envelope("v1", "Namespace", nested(1, string(1, "pbwrong")))
+    for body, message in [
+        (protobuf.MAGIC + b"\x0a\x05ab", "the object provided is unrecognized (must be of type Deployment): "
+                                         "the body: field 1 runs past the end of its message"),
+        (envelope("apps/v1", "Deployment", nested(1, number(1, 5))), "the object provided is unrecognized "
+         "(must be of type Deployment): metadata.name: a string sent with wire type 0"),
+        (envelope("batch/v1", "CronJob", nested(1, string(1, "pbwrong"))), "the object provided is unrecognized "
+         "(must be of type Deployment): no protobuf message is known for kind 'CronJob'"),
+        (namespace, 'Namespace in version "v1" cannot be handled as a Deployment: the request takes a Deployment'),
+    ]:
+        with server.lock:
+            revision = server.cluster.api.store.revision
+        code, status = request(server, path, server.token, body, protobuf.MEDIA_TYPE)
+        assert (code, status["reason"], status["message"]) == (400, "BadRequest", message)
+        with server.lock:
+            assert server.cluster.api.store.revision == revision  # nothing stored
+    assert "pbwrong" not in kubectl(server, "get", "deploy,ns")
+

@@ -1,8 +1,9 @@
-"""The parts of k8slite.server that need no HTTP: paths, Status objects, timestamps, discovery."""
+"""The parts of k8slite.server that need no HTTP: paths, Status objects, timestamps, discovery, protobuf bodies."""
 
 from __future__ import annotations
 
 import pytest
+from protobuf_builders import envelope, nested, number, string, varint
 
 from k8slite.errors import Invalid, NotFound, not_found
 from k8slite.server import discovery, openapi, protobuf, wallclock
@@ -67,32 +68,6 @@ def test_a_protobuf_delete_options_is_read() -> None:
     with pytest.raises(protobuf.ProtobufError):
         protobuf.decode(b"{}")
 
-
-# Hand-built protobuf: a key is (field number << 3 | wire type); 0 a varint, 2 a length then bytes.
-
-def varint(n: int) -> bytes:
-    n &= (1 << 64) - 1  # a negative number is its 64-bit two's complement: ten bytes
-    out = b""
-    while n > 0x7F:
-        out, n = out + bytes([n & 0x7F | 0x80]), n >> 7
-    return out + bytes([n])
-
-
-def number(field: int, n: int) -> bytes:
-    return varint(field << 3 | 0) + varint(n)
-
-
-def nested(field: int, payload: bytes) -> bytes:
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
-
-
-def string(field: int, text: str) -> bytes:
-    return nested(field, text.encode())
-
-
-def envelope(api_version: str, kind: str, body: bytes) -> bytes:
-    """k8s\\0, then runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw}."""
-    return protobuf.MAGIC + nested(1, string(1, api_version) + string(2, kind)) + nested(2, body)
 
 
 def test_a_protobuf_deployment_reads_as_its_json() -> None:
