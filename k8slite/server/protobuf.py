@@ -16,10 +16,14 @@ The rules, as this module reads them:
   kinds here is one, so they are only stepped over). A repeated field is
   written once per item. A field number the table does not have is skipped.
 - What a number means comes from protoschema.json: each field's JSON name,
-  type and whether it is a pointer in Go. It is made by protoschema_gen.py
-  from k8s.io/api and k8s.io/apimachinery (release-1.32), the generated.proto
-  files and the types.go they were generated from; run it again when a
-  kind is added (its docstring says how).
+  type and whether it is a pointer in Go, for the messages reachable from
+  the kinds k8slite serves. protoschema_gen.py writes it from Kubernetes'
+  own sources, k8s.io/api and k8s.io/apimachinery at release-1.32: the
+  generated.proto files (numbers, types) and the types.go they were
+  generated from (JSON names, pointers). Run it again when a kind is added
+  or the version changes: `python -m k8slite.server.protoschema_gen API_DIR
+  APIMACHINERY_DIR > k8slite/server/protoschema.json`, with the two
+  repositories checked out at that release branch.
 - Go writes a field that is not a pointer even at its zero value
   (`generateName: ""`, `minReadySeconds: 0`, `strategy: {}`), which then
   means nothing, so a zero there is left out; a pointer field is written

@@ -45,11 +45,13 @@ def scale_of(api: APIServer, target: Target) -> dict[str, Any]:
 
 
 def change_scale(api: APIServer, target: Target, scale: Any) -> dict[str, Any]:
-    """Set spec.replicas from a Scale (PUT) and answer the new Scale."""
-    try:
-        replicas = int(scale["spec"]["replicas"])
-    except (KeyError, TypeError, ValueError):
-        raise BadRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas is required") from None
+    """Set spec.replicas from a Scale (PUT) and answer the new Scale.
+
+    spec.replicas is an int32, not a pointer: left out, it is 0, as Go reads it (and protobuf never sends a 0)."""
+    spec = (scale.get("spec") or {}) if isinstance(scale, dict) else None
+    replicas = spec.get("replicas", 0) if isinstance(spec, dict) else None
+    if not isinstance(replicas, int) or isinstance(replicas, bool):
+        raise BadRequest("Scale in version \"v1\" cannot be handled as a Scale: spec.replicas must be an integer")
     obj: Any = rest.get_object(api, target)
     if obj.spec.replicas != replicas:
         new = obj.copy()

@@ -417,3 +417,16 @@ def test_a_protobuf_body_that_cannot_be_read_is_a_bad_request(server: Server) ->
             assert server.cluster.api.store.revision == revision  # nothing stored
     assert "pbwrong" not in kubectl(server, "get", "deploy,ns")
 
+
+def test_a_protobuf_scale_of_zero_replicas(server: Server) -> None:
+    """A Scale's spec.replicas is an int32, not a pointer: Go writes it even at 0, so the table cannot tell a 0
+    from nothing; the scale subresource reads nothing as 0, as Go does."""
+    with server.lock:
+        server.cluster.apply(deployment("pbzero", replicas=2))
+    # autoscaling/v1 Scale {1 metadata {1 name}, 2 spec {1 replicas}}
+    body = envelope("autoscaling/v1", "Scale", nested(1, string(1, "pbzero")) + nested(2, number(1, 0)))
+    code, scale = request(server, "/apis/apps/v1/namespaces/default/deployments/pbzero/scale", server.token,
+                          body, protobuf.MEDIA_TYPE, method="PUT")
+    assert (code, scale["kind"], scale["spec"]) == (200, "Scale", {"replicas": 0})
+    with server.lock:
+        assert server.cluster.get("deployment", "pbzero").spec.replicas == 0
