@@ -50,16 +50,24 @@ TAG = re.compile(r'(\w+):"([^"]*)"')
 
 @dataclass(frozen=True)
 class ProtoField:
+    """One field of a message in generated.proto."""
+
     number: int
     name: str
     type: str
-    how: str  # "optional", "repeated" or "map"
+    """A proto scalar (`string`, `int32` ...) or a message's short name (`core.v1.Container`)."""
+    how: str
+    """`optional`, `repeated` or `map` (then `type` is the value's)."""
 
 
 @dataclass(frozen=True)
 class GoField:
+    """The same field in types.go."""
+
     json: str
+    """Its JSON name; "" for a struct inlined into its parent (`json:",inline"`)."""
     pointer: bool
+    """A pointer (`*int32`) is written only when set; any other field always, even at its zero."""
 
 
 def short(name: str) -> str:

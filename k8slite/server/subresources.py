@@ -47,7 +47,8 @@ def scale_of(api: APIServer, target: Target) -> dict[str, Any]:
 def change_scale(api: APIServer, target: Target, scale: Any) -> dict[str, Any]:
     """Set spec.replicas from a Scale (PUT) and answer the new Scale.
 
-    spec.replicas is an int32, not a pointer: left out, it is 0, as Go reads it (and protobuf never sends a 0)."""
+    spec.replicas is an int32, not a pointer: left out, it is 0, as Go reads it (protobuf.py leaves out such a
+    field's 0, which Go cannot tell from no value)."""
     spec = (scale.get("spec") or {}) if isinstance(scale, dict) else None
     replicas = spec.get("replicas", 0) if isinstance(spec, dict) else None
     if not isinstance(replicas, int) or isinstance(replicas, bool):
