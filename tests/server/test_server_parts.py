@@ -122,3 +122,10 @@ def test_protobuf_bytes_packed_numbers_and_inlined_structs() -> None:
 def test_a_body_that_is_not_kubernetes_protobuf_is_refused(body: bytes, problem: str) -> None:
     with pytest.raises(protobuf.ProtobufError, match=problem):
         protobuf.decode(body)
+
+
+def test_the_protobuf_table_knows_every_kind_k8slite_serves() -> None:
+    """A kind added to k8slite.api.kinds needs protoschema_gen.py run again (protobuf.py says how)."""
+    from k8slite.api.kinds import KINDS
+
+    assert {k.kind for k in KINDS} <= set(protobuf.schema()["kinds"])
