@@ -334,14 +334,14 @@ def set_pod_condition(pod: Pod, type_: str, status: str, reason: str, message: s
 
 def set_condition(conditions: list[PodCondition], type_: str, status: str, reason: str, message: str,
                   now: float) -> bool:
-    """Set one condition in a list, moving lastTransitionTime only when the status flips."""
-    for cond in conditions:
+    """Set one condition in a list, moving lastTransitionTime only when the status flips. A changed
+    condition is a new object in the list (the old one may be shared with a stored object)."""
+    for i, cond in enumerate(conditions):
         if cond.type == type_:
             if (cond.status, cond.reason, cond.message) == (status, reason, message):
                 return False
-            if cond.status != status:
-                cond.last_transition_time = now
-            cond.status, cond.reason, cond.message = status, reason, message
+            moved = now if cond.status != status else cond.last_transition_time
+            conditions[i] = PodCondition(type_, status, reason, message, cond.last_probe_time, moved)
             return True
     conditions.append(PodCondition(type_, status, reason, message, None, now))
     return True

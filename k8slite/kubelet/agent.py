@@ -18,9 +18,9 @@ pod IPs come from the node's podCIDR (network/ipam.py).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from k8slite.api.meta import KubeObject, ObjectMeta, shallow
+from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import ContainerImage, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
@@ -55,13 +55,10 @@ NODE_STATUS_MAX_IMAGES = 50  # the kubelet's --node-status-max-images
 MAX_NAMES_PER_IMAGE = 5  # nodestatus.MaxNamesPerImageInNodeStatus
 
 
-def status_changed(old: NodeStatus, new: NodeStatus) -> bool:
-    """nodeStatusHasChanged: anything but the conditions' heartbeat times differs."""
-    def beatless(status: NodeStatus) -> NodeStatus:
-        copied = shallow(status)
-        copied.conditions = [replace(c, last_heartbeat_time=None) for c in status.conditions]
-        return copied
-    return beatless(old) != beatless(new)
+def status_changed(status: NodeStatus, images: list[ContainerImage]) -> bool:
+    """nodeStatusHasChanged: would the conditions the kubelet posts (heartbeat times aside), or its images, differ?"""
+    posted = {c.type: (c.status, c.reason, c.message) for c in status.conditions}
+    return images != status.images or any(posted.get(t) != (s, r, m) for t, s, r, m in NODE_CONDITIONS)
 
 
 def node_images(images: list[ImageInfo]) -> list[ContainerImage]:
@@ -205,14 +202,16 @@ class Kubelet:
         except NotFound:
             return  # deleted under a running kubelet: it registers again only when it restarts
         assert isinstance(node, Node)
+        images = node_images(self.runtime.list_images())
+        due = self.clock.now - self.status_reported_at >= NODE_STATUS_REPORT_FREQUENCY
+        if not due and not status_changed(node.status, images):
+            return
         new = node.copy()
         for type_, status, reason, message in NODE_CONDITIONS:
             self.set_node_condition(new, type_, status, reason, message)
-        new.status.images = node_images(self.runtime.list_images())
-        due = self.clock.now - self.status_reported_at >= NODE_STATUS_REPORT_FREQUENCY
-        if due or status_changed(node.status, new.status):
-            self.api.update_status(new)
-            self.status_reported_at = self.clock.now
+        new.status.images = images
+        self.api.update_status(new)
+        self.status_reported_at = self.clock.now
 
     def collect_images(self) -> None:
         """StartGarbageCollection: the image garbage collector now and every 5 minutes (image_gc.py)."""

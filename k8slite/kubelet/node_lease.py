@@ -12,9 +12,10 @@ renewTime to tell a live node from a dead one (controllers/node_lifecycle.py).
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 
 from k8slite.api.coordination import NODE_LEASE_NAMESPACE, Lease, LeaseSpec
-from k8slite.api.meta import ObjectMeta, OwnerReference
+from k8slite.api.meta import ObjectMeta, OwnerReference, shallow
 from k8slite.apiserver import APIServer
 from k8slite.errors import Conflict, NotFound
 
@@ -42,10 +43,9 @@ class NodeLease:
                 return self.api.create(self.new_lease())
             assert isinstance(found, Lease)
             self.latest = found
-        new = self.latest.copy()
-        new.spec.holder_identity = self.node_name
-        new.spec.lease_duration_seconds = LEASE_DURATION_SECONDS
-        new.spec.renew_time = self.api.clock.now
+        new = shallow(self.latest)  # the API server copies what it stores; only the spec is new here
+        new.spec = replace(self.latest.spec, holder_identity=self.node_name,
+                           lease_duration_seconds=LEASE_DURATION_SECONDS, renew_time=self.api.clock.now)
         try:
             return self.api.update(new)
         except (Conflict, NotFound):

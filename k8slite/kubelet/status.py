@@ -89,8 +89,8 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
 def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: str, now: float,
                init_statuses: list[ContainerStatus] | None = None) -> PodStatus:
     """generateAPIPodStatus: phase, addresses and conditions from the containers' (and init containers') statuses."""
-    status = shallow(pod.status)  # the lists below are replaced; only the conditions are changed in place
-    status.conditions = [shallow(c) for c in pod.status.conditions]
+    status = shallow(pod.status)  # its lists are replaced, not changed (set_condition replaces a condition)
+    status.conditions = list(pod.status.conditions)
     inits = init_statuses or []
     sidecars = counted_sidecars(pod.spec.init_containers, inits)
     status.phase = init_phase(pod.spec.init_containers, inits, pod.spec.restart_policy) or \
