@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from k8slite.admission import Admission
+from k8slite.admission import Admission, priority
 from k8slite.api.coordination import NODE_LEASE_NAMESPACE
 from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
@@ -182,6 +182,7 @@ class APIServer:
         kind, current = self.current(obj)
         new = self.prepare(obj, kind)
         if isinstance(new, Pod) and isinstance(current, Pod):
+            priority.keep_on_update(current, new)
             self.check_pod_update(current, new)
         if isinstance(new, Service) and isinstance(current, Service):
             errors = keep_allocations(self, current, new, self.rng)

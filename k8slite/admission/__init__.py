@@ -4,8 +4,8 @@ Mirrors kube-apiserver's admission chain (k8s.io/apiserver/pkg/admission),
 in its order: NamespaceLifecycle (in APIServer.admit: the namespace must
 exist and not be Terminating), then LimitRanger, which may change the
 object (defaults), then ServiceAccount, which gives a pod its account and
-token volume, then ResourceQuota, which only says yes or no (and charges
-the quota). A refusal is Forbidden: `pods "x" is forbidden: ...`.
+token volume, then Priority, which gives it its priority, then
+ResourceQuota, which only says yes or no (and charges the quota). A refusal is Forbidden: `pods "x" is forbidden: ...`.
 Like the real plugins, they read LimitRanges and ResourceQuotas from a
 cache kept by a watch, here drained at each request so it is never stale.
 Left out: every other plugin (PodSecurity, webhooks ...);
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from k8slite.admission import limitranger, resourcequota, serviceaccount
+from k8slite.admission import limitranger, priority, resourcequota, serviceaccount
 from k8slite.api.meta import KubeObject
+from k8slite.api.pod import Pod
 from k8slite.store import DELETED
 
 if TYPE_CHECKING:
@@ -71,4 +72,6 @@ class Admission:
         if kind.namespaced:
             limitranger.admit(obj, kind.plural, self.limit_ranges.in_namespace(obj.namespace))
             serviceaccount.admit(obj, self.service_account)
+            if isinstance(obj, Pod):
+                priority.admit(obj)
         return obj

@@ -6,7 +6,7 @@ resources, volume mounts and probes; volumes; restartPolicy; nodeName,
 nodeSelector, affinity and topologySpreadConstraints (api/affinity.py);
 tolerations. Defaults are Kubernetes' (restartPolicy Always,
 terminationGracePeriodSeconds 30, probe timings 1/10/1/3). Fields that real
-pods may carry but k8slite does not model (securityContext, priority, ...)
+pods may carry but k8slite does not model (securityContext, runtimeClassName, ...)
 are listed in IGNORED: accepted, reported once, not acted on.
 """
 
@@ -205,10 +205,13 @@ class PodSpec:
     service_account: str = ""
     """The deprecated twin of serviceAccountName, which the API server keeps equal to it."""
     automount_service_account_token: bool | None = None
+    priority_class_name: str = ""
+    priority: int | None = None
+    """Set from the PriorityClass (0 without one) by the Priority admission plugin (admission/priority.py)."""
+    preemption_policy: str | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
         "ephemeralContainers", "securityContext", "dnsConfig", "hostNetwork",
-        "hostPID", "hostIPC", "imagePullSecrets", "priorityClassName", "priority",
-        "preemptionPolicy", "runtimeClassName", "overhead",
+        "hostPID", "hostIPC", "imagePullSecrets", "runtimeClassName", "overhead",
         "readinessGates", "setHostnameAsFQDN", "os",
         "hostAliases", "schedulingGates", "resourceClaims", "hostUsers"})
 

@@ -34,6 +34,7 @@ POD_UPDATE_FORBIDDEN = (
     "(allow it to be set to 1 if it was previously negative)")
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
+PREEMPTION_POLICIES = ["Never", "PreemptLowerPriority"]
 
 
 def validate_meta(meta: ObjectMeta, namespaced: bool, label_name: bool = False) -> list[FieldError]:
@@ -86,6 +87,8 @@ def validate_pod_spec(spec: PodSpec, path: str) -> list[FieldError]:
     errors += validate_init_containers(spec.init_containers, f"{path}.initContainers", volumes, names)
     if spec.restart_policy not in RESTART_POLICIES:
         errors.append(unsupported(f"{path}.restartPolicy", spec.restart_policy, RESTART_POLICIES))
+    if spec.preemption_policy is not None and spec.preemption_policy not in PREEMPTION_POLICIES:
+        errors.append(unsupported(f"{path}.preemptionPolicy", spec.preemption_policy, PREEMPTION_POLICIES))
     for i, t in enumerate(spec.tolerations):
         if t.operator == "Exists" and t.value:
             errors.append(invalid(f"{path}.tolerations[{i}].operator", t.operator,

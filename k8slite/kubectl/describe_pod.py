@@ -53,7 +53,11 @@ def describe_pod(cluster: Cluster, pod: Pod) -> str:
 
 def describe_pod_placement(w: PrefixWriter, pod: Pod) -> None:
     """Name, Namespace, the node it was bound to and when it started, labels and annotations."""
-    w.write(0, f"Name:\t{pod.name}\nNamespace:\t{pod.namespace}\nPriority:\t0\n")
+    w.write(0, f"Name:\t{pod.name}\nNamespace:\t{pod.namespace}\n")
+    if pod.spec.priority is not None:
+        w.write(0, f"Priority:\t{pod.spec.priority}\n")
+    if pod.spec.priority_class_name:
+        w.write(0, f"Priority Class Name:\t{pod.spec.priority_class_name}\n")
     if pod.spec.service_account_name:  # describe.go prints it only when set (admission always sets it)
         w.write(0, f"Service Account:\t{pod.spec.service_account_name}\n")
     w.write(0, f"Node:\t{pod.spec.node_name}/{pod.status.host_ip}\n" if pod.spec.node_name else "Node:\t<none>\n")
