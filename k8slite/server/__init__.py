@@ -17,23 +17,25 @@ The cluster is not thread-safe: while a server runs, change or run the
 cluster only under `server.lock` (or with `server.run`), as every request does.
 
 The modules, in the order a request meets them: handler (authentication
-and routing), discovery, openapi, paths, rest (the verbs), subresources
-(scale, log), protobuf (request bodies in Kubernetes' protobuf, read
-with the table protoschema_gen writes), tables (server-side printing),
-watch, status (errors), wire (required fields), wallclock (timestamps on
-the real clock), tls, kubeconfig; `python -m k8slite.server` runs one for
-a new cluster.
+and routing), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
+`kubectl explain` reads, from the table openapi_gen writes), paths, rest
+(the verbs), subresources (scale, log), protobuf (request bodies in
+Kubernetes' protobuf, read with the table protoschema_gen writes), tables
+(server-side printing), watch, status (errors), wire (required fields),
+wallclock (timestamps on the real clock), tls, kubeconfig; `python -m
+k8slite.server` runs one for a new cluster.
 
 Simplified: TLS with a self-signed certificate (tls.py), one bearer token
 that may do everything, the cluster clock moves only when the program runs
 it (or with `--speed` on the command line). Answers are JSON only:
 kubectl's typed clients send protobuf bodies (`kubectl create
 deployment|namespace|configmap ...`), which are read (protobuf.py), and
-take a JSON answer. No OpenAPI schemas (`kubectl explain`),
-no server-side apply, no exec/attach/port-forward, no eviction
-subresource, no aggregated discovery (kubectl falls back to the older
-discovery, as it does with old servers), no limit/continue paging (every
-list is one page), no watch bookmarks.
+take a JSON answer. OpenAPI v3 only (no v2), with the schemas of the
+kinds k8slite serves but only their PATCH operations; no server-side
+apply, no exec/attach/port-forward, no eviction subresource, no
+aggregated discovery (kubectl falls back to the older discovery, as it
+does with old servers), no limit/continue paging (every list is one
+page), no watch bookmarks.
 """
 
 from __future__ import annotations

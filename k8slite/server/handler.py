@@ -81,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
             if path in HEALTH or path == "/version":  # open to anyone: the system:public-info-viewer role
                 return self.send(200, "ok", "text/plain") if path in HEALTH else self.send(200, discovery.version())
             self.authenticate()
-            if method == "GET" and self.discovery(path):
+            if method == "GET" and self.discovery(path, query):
                 return
             target = resolve(url.path)
             self.resource(method, target, query, raw)
@@ -95,18 +95,16 @@ class Handler(BaseHTTPRequestHandler):
         if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
             raise Unauthorized("Unauthorized")
 
-    def discovery(self, path: str) -> bool:
+    def discovery(self, path: str, query: dict[str, str]) -> bool:
         """Answer /api, /apis, a group version's resources and /openapi/v3; False for other paths."""
         address = self.headers.get("Host", "127.0.0.1")
-        documents: dict[str, Any] = {"/api": discovery.api_versions(address), "/apis": discovery.group_list()}
+        documents: dict[str, Any] = {"/api": discovery.api_versions(address), "/apis": discovery.group_list(),
+                                     openapi.PREFIX: openapi.root()}
         if path in documents:
             self.send(200, documents[path])
             return True
-        if path == openapi.PREFIX or path.startswith(openapi.PREFIX + "/"):
-            found = openapi.root() if path == openapi.PREFIX else openapi.document(path[len(openapi.PREFIX):])
-            if found is None:
-                raise NotFound("the server could not find the requested resource")
-            self.send(200, found)
+        if path.startswith(openapi.PREFIX + "/"):
+            self.openapi_document(path[len(openapi.PREFIX):], query)
             return True
         parts = path.strip("/").split("/")
         if parts[0] in ("api", "apis") and len(parts) in (2, 3) and (parts[0] == "api") == (len(parts) == 2):
@@ -116,6 +114,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, found)
             return True
         return False
+
+    def openapi_document(self, path: str, query: dict[str, str]) -> None:
+        found = openapi.answer(path, query.get("hash"), self.headers.get("If-None-Match"))
+        if found is None:
+            raise NotFound("the server could not find the requested resource")
+        code, text, headers = found
+        self.send(code, text, "application/json" if code == 200 else "", headers)
 
     def resource(self, method: str, target: Target, query: dict[str, str], raw: bytes) -> None:
         if method == "GET" and not target.name and query.get("watch") in ("true", "1"):
@@ -218,11 +223,16 @@ class Handler(BaseHTTPRequestHandler):
             pass  # the client went away
         self.close_connection = True
 
-    def send(self, code: int, body: Any, content_type: str = "application/json") -> None:
+    def send(self, code: int, body: Any, content_type: str = "application/json",
+             headers: dict[str, str] | None = None) -> None:
+        """An answer: a str as it is, anything else as JSON (timestamps shifted when wall_clock is on)."""
         data = (body if isinstance(body, str) else json.dumps(self.times(body))).encode()
         self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
+        for name, value in {"Content-Type": content_type, **(headers or {})}.items():
+            if value:
+                self.send_header(name, value)
+        if code != 304:  # Not Modified has no body, nor its length
+            self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 

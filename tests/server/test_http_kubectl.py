@@ -9,6 +9,7 @@ the comparisons join kubectl's stdout and stderr.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -259,6 +260,34 @@ def test_get_watch_streams_changes(server: Server) -> None:
     watching.terminate()
     watching.communicate(timeout=10)
     assert seen[-2:] == ["ContainerCreating", "Running"]
+
+
+def get(server: Server, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A GET without following redirects: (HTTP code, headers, body)."""
+    context = ssl.create_default_context(cadata=Path(server.directory, "apiserver.crt").read_text())
+    connection = http.client.HTTPSConnection("127.0.0.1", server.port, context=context)
+    try:
+        connection.request("GET", path, headers={"Authorization": f"Bearer {server.token}", **(headers or {})})
+        answer = connection.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read()
+    finally:
+        connection.close()
+
+
+def test_openapi_documents_are_found_and_cached_by_their_hash(server: Server) -> None:
+    """kube-openapi's handler3: the root names each document with its hash; asked for with it, a document may be
+    cached for good (kubectl keeps it in ~/.kube/cache/http); an old hash is sent on to the current one."""
+    _, root = request(server, "/openapi/v3", server.token)
+    url = root["paths"]["apis/apps/v1"]["serverRelativeURL"]
+    assert url.startswith("/openapi/v3/apis/apps/v1?hash=")
+    code, headers, body = get(server, url)
+    assert (code, headers["Cache-Control"], headers["ETag"]) == (200, "public, immutable", f'"{url.split("=")[1]}"')
+    assert "io.k8s.api.apps.v1.Deployment" in json.loads(body)["components"]["schemas"]
+    code, headers, _ = get(server, "/openapi/v3/apis/apps/v1?hash=0123")
+    assert (code, headers["Location"]) == (301, url)
+    code, _, body = get(server, url, {"If-None-Match": f'"{url.split("=")[1]}"'})
+    assert (code, body) == (304, b"")
+    assert get(server, "/openapi/v3/apis/apps/v2")[0] == 404
 
 
 def test_the_python_client_lists_watches_and_creates(server: Server) -> None:

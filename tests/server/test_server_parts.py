@@ -58,6 +58,23 @@ def test_openapi_says_patch_takes_field_validation() -> None:
     assert [p["name"] for p in patch["parameters"]] == ["fieldValidation"]
 
 
+def test_openapi_has_the_schema_of_every_kind_k8slite_serves() -> None:
+    """A kind added to k8slite.api.kinds needs openapi_gen.py run again (openapi.py says how): `kubectl explain`
+    finds a kind's schema by its x-kubernetes-group-version-kind, and follows its $refs in the same document."""
+    from k8slite.api.kinds import KINDS
+
+    for kind in KINDS:
+        document = openapi.document(openapi.gv_path(kind.api_version))
+        assert document is not None
+        schemas = document["components"]["schemas"]
+        gvk = {"group": kind.group, "version": kind.api_version.rpartition("/")[2], "kind": kind.kind}
+        assert [name for name, schema in schemas.items()
+                if gvk in schema.get("x-kubernetes-group-version-kind", [])], f"no schema for {kind.kind}"
+        assert {ref for schema in schemas.values() for ref in openapi.refs(schema)} <= set(schemas)
+    pod = openapi.document("api/v1")["components"]["schemas"]["io.k8s.api.core.v1.Pod"]  # type: ignore[index]
+    assert pod["properties"]["spec"]["allOf"] == [{"$ref": "#/components/schemas/io.k8s.api.core.v1.PodSpec"}]
+
+
 def test_a_protobuf_delete_options_is_read() -> None:
     """The k8s\\0 envelope (runtime.Unknown) around DeleteOptions{gracePeriodSeconds: 0, propagationPolicy}."""
     type_meta = b"\x0a\x02v1" + b"\x12\x0dDeleteOptions"
