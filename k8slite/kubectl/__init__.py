@@ -29,6 +29,7 @@ One module per part of kubectl, to read in this order:
 - set_image:     set image
 - expose:        expose (a Service for a Deployment, ReplicaSet or pod)
 - containers:    logs and exec
+- explain:       explain, from the server's OpenAPI schemas (explain_template, wordwrap)
 - demo:          `k8slite demo`, the console script
 """
 
@@ -42,6 +43,7 @@ from k8slite.kubectl.command import Command, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.drain import drain
+from k8slite.kubectl.explain import explain
 from k8slite.kubectl.expose import expose
 from k8slite.kubectl.generate import run
 from k8slite.kubectl.get import get
@@ -60,7 +62,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
-    "drain": drain, "wait": wait, "patch": patch, "annotate": annotate}
+    "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:

@@ -262,6 +262,23 @@ def test_get_watch_streams_changes(server: Server) -> None:
     assert seen[-2:] == ["ContainerCreating", "Running"]
 
 
+@pytest.mark.parametrize("command, line", [
+    ("explain pods", "  spec\t<PodSpec>"),
+    ("explain pods.spec.containers", "FIELD: containers <[]Container>"),
+    ("explain deployment.spec.strategy", "  rollingUpdate\t<RollingUpdateDeployment>"),
+    ("explain pods --recursive", "    containers\t<[]Container> -required-"),
+    ("explain svc --api-version=v1", "  spec\t<ServiceSpec>"),
+    ("explain pods.spec.nope", 'error: field "nope" does not exist'),
+    ("explain widgets", 'the server doesn\'t have a resource type "widgets"'),
+])
+def test_explain_prints_what_c_kubectl_prints(server: Server, command: str, line: str) -> None:
+    """The real kubectl reads the kind's schema from the server's OpenAPI v3 document, c.kubectl from the same
+    document (k8slite.server.openapi)."""
+    real, expected = same(server, command)
+    assert real == expected
+    assert line in real.splitlines()
+
+
 def get(server: Server, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     """A GET without following redirects: (HTTP code, headers, body)."""
     context = ssl.create_default_context(cadata=Path(server.directory, "apiserver.crt").read_text())
