@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import KubeObject, shallow
 from k8slite.kubectl.selectors import fields_match, selector_matches
 from k8slite.server import rest, tables, wire
 from k8slite.server.paths import Target
-from k8slite.store import Watch
+from k8slite.store import DELETED, Watch
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -69,7 +69,8 @@ class Stream:
                 self.wake.wait(POLL)
                 self.wake.clear()
                 with self.lock:
-                    lines = [self.line(e.type, e.value) for e in self.watch.drain()]
+                    lines = [self.line(e.type, deleted_at(e.value, e.revision) if e.type == DELETED else e.value)
+                             for e in self.watch.drain()]
                 for line in lines:
                     write(line)
         except OSError:
@@ -87,3 +88,12 @@ class Stream:
         else:
             payload = wire.encode(obj)
         return json.dumps({"type": type_, "object": self.times(payload)}).encode() + b"\n"
+
+
+def deleted_at(obj: KubeObject, revision: int) -> KubeObject:
+    """The last state of a deleted object, at the revision of its deletion (as etcd3's watcher decodes a
+    delete: the previous value, versioned with the delete's revision), so a client resumes after it."""
+    copied = shallow(obj)
+    copied.metadata = shallow(obj.metadata)
+    copied.metadata.resource_version = str(revision)
+    return copied

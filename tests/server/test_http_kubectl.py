@@ -476,3 +476,23 @@ def test_a_protobuf_scale_of_zero_replicas(server: Server) -> None:
     assert (code, scale["kind"], scale["spec"]) == (200, "Scale", {"replicas": 0})
     with server.lock:
         assert server.cluster.get("deployment", "pbzero").spec.replicas == 0
+
+
+def test_a_watch_stream_says_deleted_at_the_revision_of_the_delete(server: Server) -> None:
+    """etcd3's watcher decodes a delete as the last state, versioned with the delete's revision: a client that
+    resumes from the DELETED event's resourceVersion must not see the delete again."""
+    with server.lock:
+        server.cluster.apply(make_pod("watched", command="sleep 3600"))
+        server.cluster.run(2)
+        since = server.cluster.api.store.revision
+    context = ssl.create_default_context(cadata=Path(server.directory, "apiserver.crt").read_text())
+    ask = urllib.request.Request(f"{server.url}/api/v1/namespaces/default/pods?watch=1&resourceVersion={since}"
+                                 "&fieldSelector=metadata.name%3Dwatched",
+                                 headers={"Authorization": f"Bearer {server.token}"})
+    with urllib.request.urlopen(ask, context=context, timeout=10) as stream:
+        with server.lock:
+            server.cluster.api.delete("pods", "watched", "default", grace_period=0)
+            deleted_at = server.cluster.api.store.revision
+        event = json.loads(stream.readline())
+    assert event["type"] == "DELETED"
+    assert event["object"]["metadata"]["resourceVersion"] == str(deleted_at) != str(since)
