@@ -247,6 +247,16 @@ class Cluster:
         from k8slite.kubectl import run_kubectl
         return run_kubectl(self, command)
 
+    def serve(self, port: int = 0, wall_clock: bool = True) -> Any:
+        """This cluster's Kubernetes API over HTTPS on 127.0.0.1 (k8slite.server), for the real kubectl
+        (`--kubeconfig server.kubeconfig`) and any Kubernetes client; closed with the cluster. While it
+        serves, change or run the cluster under `server.lock` (or with `server.run(seconds)`). wall_clock:
+        timestamps shifted so that the cluster's now is the real now (kubectl's AGE column)."""
+        from k8slite.server import serve
+        server = serve(self, port, wall_clock=wall_clock)
+        self.closers.append(server.close)
+        return server
+
     # ------------------------------------------------------------ pictures
     def draw(self, **kwargs: Any) -> Any:
         from k8slite.viz import draw_cluster

@@ -17,6 +17,7 @@ then be the store.
 while writes still commit, for 1 to 9 members (even sizes included, where
 "half of them" is one too many), measured on the EtcdCluster model with the
 members stopped in seeded random orders.
+05.5 ``pod_names``: a client of the API server over HTTPS (ch05_http.py).
 """
 
 from __future__ import annotations
@@ -429,3 +430,6 @@ def check_05_4(failures_tolerated: Callable[[int], Any]) -> str:
             f"failures_tolerated({members}) = {got}, but a cluster of {members} keeps committing writes with "
             f"{truth} member(s) stopped: {members - truth} still run, a majority (the quorum is {quorum})")
     return f"{len(sizes)} cluster sizes, from 1 to {sizes[-1]} members, measured on EtcdCluster."
+
+
+from k8slite.course.checks import ch05_http  # noqa: E402,F401  (05.5, the HTTP client, lives there)

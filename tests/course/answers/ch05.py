@@ -48,6 +48,18 @@ for name in list(trial.members):
     survived += 1
 return survived
 """,
+    "05.5": """
+import http.client
+from urllib.parse import urlsplit
+where = urlsplit(url)
+connection = http.client.HTTPSConnection(where.hostname, where.port,
+                                         context=ssl.create_default_context(cadata=ca))
+connection.request("GET", "/api/v1/namespaces/" + namespace + "/pods",
+                   headers={"Authorization": "Bearer " + token})
+items = json.loads(connection.getresponse().read())["items"]
+connection.close()
+return sorted([item["metadata"]["name"] for item in items])
+""",
 }
 
 WRONG = {
@@ -151,6 +163,25 @@ for name in list(trial.members):
     except EtcdError:
         break
 return stopped
+"""),
+    ],
+    "05.5": [
+        ("lists the pods of every namespace: /api/v1/pods", """
+context = ssl.create_default_context(cadata=ca)
+ask = urllib.request.Request(url + "/api/v1/pods", headers={"Authorization": "Bearer " + token})
+with urllib.request.urlopen(ask, context=context) as answer:
+    return sorted(pod["metadata"]["name"] for pod in json.load(answer)["items"])
+"""),
+        ("forgets the token: 401 Unauthorized", """
+context = ssl.create_default_context(cadata=ca)
+with urllib.request.urlopen(f"{url}/api/v1/namespaces/{namespace}/pods", context=context) as answer:
+    return sorted(pod["metadata"]["name"] for pod in json.load(answer)["items"])
+"""),
+        ("not sorted", """
+context = ssl.create_default_context(cadata=ca)
+ask = urllib.request.Request(f"{url}/api/v1/namespaces/{namespace}/pods", headers={"Authorization": "Bearer " + token})
+with urllib.request.urlopen(ask, context=context) as answer:
+    return [pod["metadata"]["name"] for pod in json.load(answer)["items"]][::-1]
 """),
     ],
 }
