@@ -19,7 +19,7 @@ cluster only under `server.lock` (or with `server.run`), as every request does.
 The modules, in the order a request meets them: handler (authentication
 and routing), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
 `kubectl explain` reads, from the table openapi_gen writes), paths, rest
-(the verbs), subresources (scale, log), protobuf (request bodies in
+(the verbs), subresources (scale, log), paging (limit and continue), protobuf (request bodies in
 Kubernetes' protobuf, read with the table protoschema_gen writes), tables
 (server-side printing), watch, status (errors), wire (required fields),
 wallclock (timestamps on the real clock), tls, kubeconfig; `python -m
@@ -34,8 +34,8 @@ take a JSON answer. OpenAPI v3 only (no v2), with the schemas of the
 kinds k8slite serves but only their PATCH operations; no server-side
 apply, no exec/attach/port-forward, no eviction subresource, no
 aggregated discovery (kubectl falls back to the older discovery, as it
-does with old servers), no limit/continue paging (every list is one
-page), no watch bookmarks.
+does with old servers), no watch bookmarks; later pages of a paged list
+(limit/continue, paging.py) are read from the current state, not a snapshot.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
-from k8slite.server import discovery, openapi, protobuf, rest, subresources, tables, wallclock, wire
+from k8slite.server import discovery, openapi, paging, protobuf, rest, subresources, tables, wallclock, wire
 from k8slite.server.paths import Target, resolve
 from k8slite.server.status import status, success
 from k8slite.server.watch import Stream
@@ -142,10 +142,11 @@ class Handler(BaseHTTPRequestHandler):
         as_table = tables.wants_table(self.headers.get("Accept", ""))
         include = query.get("includeObject", "Metadata")
         if isinstance(body, list):
-            rv = str(self.cluster.api.store.revision)
-            if as_table:
-                return tables.table(target.kind, body, self.cluster.now, rv, include)
-            return rest.list_body(target.kind, body, rv)
+            shown, metadata = paging.page(body, query, str(self.cluster.api.store.revision))
+            listed = tables.table(target.kind, shown, self.cluster.now, metadata["resourceVersion"], include) \
+                if as_table else rest.list_body(target.kind, shown, metadata["resourceVersion"])
+            listed["metadata"] = metadata
+            return listed
         if hasattr(body, "to_dict"):
             if as_table:
                 return tables.table(target.kind, [body], self.cluster.now, body.metadata.resource_version, include)

@@ -11,8 +11,9 @@ by time). A PATCH reads the object, applies the patch to its JSON
 helpers) and writes the result back as an update, which is what
 kube-apiserver's patcher does. Subresources: `status` (update and patch
 only the status), `scale` (autoscaling/v1 Scale) and `log`
-(subresources.py). Left out: dryRun, server-side apply
-(`application/apply-patch+yaml` is refused with 415), limit/continue.
+(subresources.py); a long list is cut into pages by the handler (paging.py).
+Left out: dryRun, server-side apply (`application/apply-patch+yaml` is
+refused with 415).
 """
 
 from __future__ import annotations

@@ -496,3 +496,30 @@ def test_a_watch_stream_says_deleted_at_the_revision_of_the_delete(server: Serve
         event = json.loads(stream.readline())
     assert event["type"] == "DELETED"
     assert event["object"]["metadata"]["resourceVersion"] == str(deleted_at) != str(since)
+
+
+def test_a_list_comes_in_pages_with_limit_and_continue(server: Server) -> None:
+    """kubectl --chunk-size=2 follows metadata.continue page by page and prints the same table; a raw client
+    gets remainingItemCount and the first page's resourceVersion on every page."""
+    with server.lock:
+        for i in range(5):
+            server.cluster.api.create(make_pod(f"paged-{i}", labels={"paging": "yes"}))
+    whole = kubectl(server, "get", "pods", "-l", "paging=yes")
+    chunked = kubectl(server, "get", "pods", "-l", "paging=yes", "--chunk-size=2", "-v=6")
+    requests = [line for line in chunked.splitlines() if "GET https" in line and "paging" in line]
+    assert len(requests) == 3 and "continue=" in requests[1] and "continue=" in requests[2]
+    assert [line for line in chunked.splitlines() if line.startswith(("NAME", "paged-"))] == whole.splitlines()
+    names, token, versions = [], "", set()
+    while True:
+        code, body = request(server, "/api/v1/namespaces/default/pods?labelSelector=paging%3Dyes&limit=2"
+                             + (f"&continue={token}" if token else ""), server.token)
+        assert code == 200
+        names += [item["metadata"]["name"] for item in body["items"]]
+        versions.add(body["metadata"]["resourceVersion"])
+        token = body["metadata"].get("continue", "")
+        if not token:
+            break
+        assert body["metadata"]["remainingItemCount"] == 5 - len(names)
+    assert names == [f"paged-{i}" for i in range(5)] and len(versions) == 1
+    code, body = request(server, "/api/v1/namespaces/default/pods?limit=2&continue=bm90LWEtdG9rZW4", server.token)
+    assert code == 400 and body["message"].startswith("continue key is not valid")
