@@ -19,10 +19,11 @@ cluster only under `server.lock` (or with `server.run`), as every request does.
 The modules, in the order a request meets them: handler (authentication
 and routing), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
 `kubectl explain` reads, from the table openapi_gen writes), paths, rest
-(the verbs), subresources (scale, log), paging (limit and continue), protobuf (request bodies in
-Kubernetes' protobuf, read with the table protoschema_gen writes), tables
-(server-side printing), watch, status (errors), wire (required fields),
-wallclock (timestamps on the real clock), tls, kubeconfig; `python -m
+(the verbs), subresources (scale, log), paging (limit and continue),
+protobuf (request bodies in Kubernetes' protobuf, read with the table
+protoschema_gen writes), tables (server-side printing), watch (with
+bookmarks), status (errors), wire (required fields), wallclock
+(timestamps on the real clock), tls, kubeconfig; `python -m
 k8slite.server` runs one for a new cluster.
 
 Simplified: TLS with a self-signed certificate (tls.py), one bearer token
@@ -34,8 +35,8 @@ take a JSON answer. OpenAPI v3 only (no v2), with the schemas of the
 kinds k8slite serves but only their PATCH operations; no server-side
 apply, no exec/attach/port-forward, no eviction subresource, no
 aggregated discovery (kubectl falls back to the older discovery, as it
-does with old servers), no watch bookmarks; later pages of a paged list
-(limit/continue, paging.py) are read from the current state, not a snapshot.
+does with old servers); later pages of a paged list (limit/continue,
+paging.py) are read from the current state, not a snapshot.
 """
 
 from __future__ import annotations

@@ -8,13 +8,20 @@ after that revision and then queues new ones. Without a resourceVersion
 now, as the watch cache does. `timeoutSeconds` ends the stream, and the
 client watches again. A resourceVersion the store has compacted away is
 410 Gone (`too old resource version`), and the client must list again.
+A client that sends `allowWatchBookmarks=true` (an informer) also gets
+BOOKMARK events, an object with only its kind and a resourceVersion, every
+minute and 2 s before the stream's timeout, as the watch cache sends them:
+"everything up to this revision has been sent to you", so that a watch
+restarted from the bookmark's resourceVersion need not go back further
+(and hit a 410) when nothing it watches has changed for a long time.
 kubectl get -w asks for Table objects; each event then carries a one-row
 Table, the column definitions only in the first.
 
 The simulation is single-threaded: the stream's thread waits on a
 threading.Event that the store's notify callback sets, then drains the
-watch while holding the server's lock. Left out: BOOKMARK events, and
-DELETED events for objects that stop matching a selector.
+watch while holding the server's lock. Left out: DELETED events for
+objects that stop matching a selector, and the initial-events-end bookmark
+of sendInitialEvents (WatchList).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 1800.0  # seconds: the server's --min-request-timeout is 1800
 POLL = 0.5  # how often a waiting stream looks at whether the server is closing
+BOOKMARK_FREQUENCY = 60.0  # seconds: the watch cache's bookmarkFrequency
 
 
 class Stream:
@@ -47,6 +55,7 @@ class Stream:
         self.times = times  # the handler's wall-clock shift of timestamps (wallclock.py)
         self.wake = threading.Event()
         self.first = True
+        self.bookmarks = query.get("allowWatchBookmarks") in ("true", "1")
         labels, fields = query.get("labelSelector", ""), query.get("fieldSelector", "")
 
         def match(obj: KubeObject) -> bool:
@@ -65,12 +74,16 @@ class Stream:
                 lines = [self.line("ADDED", obj) for obj in self.initial]
             for line in lines:
                 write(line)
+            bookmark_at = next_bookmark(time.monotonic(), deadline)
             while time.monotonic() < deadline and not closing.is_set():
                 self.wake.wait(POLL)
                 self.wake.clear()
                 with self.lock:
                     lines = [self.line(e.type, deleted_at(e.value, e.revision) if e.type == DELETED else e.value)
                              for e in self.watch.drain()]
+                    if self.bookmarks and time.monotonic() >= bookmark_at:
+                        lines.append(self.bookmark())
+                        bookmark_at = next_bookmark(time.monotonic(), deadline)
                 for line in lines:
                     write(line)
         except OSError:
@@ -78,6 +91,13 @@ class Stream:
         finally:
             with self.lock:
                 self.watch.stop()
+
+    def bookmark(self) -> bytes:
+        """A BOOKMARK: the kind and the store's revision, every change up to which has been sent."""
+        kind = self.target.kind
+        return json.dumps({"type": "BOOKMARK", "object": {
+            "kind": kind.kind, "apiVersion": kind.api_version,
+            "metadata": {"resourceVersion": str(self.cluster.api.store.revision)}}}).encode() + b"\n"
 
     def line(self, type_: str, obj: KubeObject) -> bytes:
         """One event, as a line of JSON (a Table of one row when kubectl asked for tables)."""
@@ -97,3 +117,9 @@ def deleted_at(obj: KubeObject, revision: int) -> KubeObject:
     copied.metadata = shallow(obj.metadata)
     copied.metadata.resource_version = str(revision)
     return copied
+
+
+def next_bookmark(now: float, deadline: float) -> float:
+    """nextBookmarkTime: a minute on, or 2 s before the stream's deadline if that comes first (and is ahead)."""
+    before_end = deadline - 2.0
+    return min(now + BOOKMARK_FREQUENCY, before_end) if before_end > now else now + BOOKMARK_FREQUENCY

@@ -523,3 +523,21 @@ def test_a_list_comes_in_pages_with_limit_and_continue(server: Server) -> None:
     assert names == [f"paged-{i}" for i in range(5)] and len(versions) == 1
     code, body = request(server, "/api/v1/namespaces/default/pods?limit=2&continue=bm90LWEtdG9rZW4", server.token)
     assert code == 400 and body["message"].startswith("continue key is not valid")
+
+
+def test_a_watch_that_allows_bookmarks_gets_one_before_its_timeout(server: Server) -> None:
+    """The watch cache's bookmark, 2 s before the stream's deadline: the revision everything up to which was
+    sent; a watch without allowWatchBookmarks gets none."""
+    context = ssl.create_default_context(cadata=Path(server.directory, "apiserver.crt").read_text())
+    with server.lock:
+        since = server.cluster.api.store.revision
+    lines = {}
+    for allowed in ("true", "false"):
+        ask = urllib.request.Request(f"{server.url}/api/v1/namespaces/default/configmaps?watch=1&resourceVersion="
+                                     f"{since}&timeoutSeconds=3&allowWatchBookmarks={allowed}",
+                                     headers={"Authorization": f"Bearer {server.token}"})
+        with urllib.request.urlopen(ask, context=context, timeout=10) as stream:
+            lines[allowed] = [json.loads(line) for line in stream]
+    (bookmark,) = [e for e in lines["true"] if e["type"] == "BOOKMARK"]
+    assert bookmark["object"]["kind"] == "ConfigMap" and int(bookmark["object"]["metadata"]["resourceVersion"]) >= since
+    assert not [e for e in lines["false"] if e["type"] == "BOOKMARK"]
