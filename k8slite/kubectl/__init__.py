@@ -30,6 +30,7 @@ One module per part of kubectl, to read in this order:
 - expose:        expose (a Service for a Deployment, ReplicaSet or pod)
 - containers:    logs and exec
 - explain:       explain, from the server's OpenAPI schemas (explain_template, wordwrap)
+- api_resources: api-resources, from the server's discovery documents
 - demo:          `k8slite demo`, the console script
 """
 
@@ -39,6 +40,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from k8slite.errors import ApiError, Invalid, NotFound
+from k8slite.kubectl.api_resources import api_resources
 from k8slite.kubectl.command import Command, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
@@ -62,7 +64,8 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "get": get, "describe": describe_cmd, "delete": delete, "scale": scale, "apply": apply,
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
-    "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain}
+    "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
+    "api-resources": api_resources}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:

@@ -33,10 +33,9 @@ kubectl's typed clients send protobuf bodies (`kubectl create
 deployment|namespace|configmap ...`), which are read (protobuf.py), and
 take a JSON answer. OpenAPI v3 only (no v2), with the schemas of the
 kinds k8slite serves but only their PATCH operations; no server-side
-apply, no exec/attach/port-forward, no eviction subresource, no
-aggregated discovery (kubectl falls back to the older discovery, as it
-does with old servers); later pages of a paged list (limit/continue,
-paging.py) are read from the current state, not a snapshot.
+apply, no exec/attach/port-forward, no eviction subresource; later
+pages of a paged list (limit/continue, paging.py) are read from the
+current state, not a snapshot.
 """
 
 from __future__ import annotations

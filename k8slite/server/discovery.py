@@ -7,12 +7,15 @@ category, and subresources (`pods/log`, `deployments/scale`). That is how
 `kubectl get deploy` knows `deploy` means deployments.apps, and it caches
 the answer under ~/.kube/cache. `/version` says which Kubernetes this is.
 
-kubectl 1.32 first asks for aggregated discovery (one document with every
-group, `Accept: application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList`);
-a server that answers with a plain `application/json` APIGroupList is an
-older server, and kubectl falls back to asking each group version in turn,
-which is what happens here. Left out: aggregated discovery itself, and
-storageVersionHash.
+kubectl 1.32 asks for aggregated discovery first (`Accept:
+application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList`):
+`/api` and `/apis` then answer every group, version and resource in one
+APIGroupDiscoveryList each (apidiscovery.k8s.io/v2), subresources nested
+in their resource, so two requests replace one per group version. A
+client that does not ask for it (an older kubectl, the Python client) gets
+the APIVersions / APIGroupList and asks each group version in turn, as
+from an older server. Left out: storageVersionHash, and the
+peer-aggregated discovery of several API servers.
 """
 
 from __future__ import annotations
@@ -59,6 +62,49 @@ def group_list() -> dict[str, Any]:
         version = {"groupVersion": gv, "version": gv.split("/")[1]}
         entries.append({"name": group, "versions": [version], "preferredVersion": version})
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": entries}
+
+
+AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+
+
+def wants_aggregated(accept: str) -> bool:
+    """Does an Accept header ask for the v2 APIGroupDiscoveryList (kubectl 1.32 lists it first)?"""
+    return any(part.replace(" ", "").startswith(AGGREGATED) or
+               {"g=apidiscovery.k8s.io", "v=v2", "as=APIGroupDiscoveryList"} <= set(part.replace(" ", "").split(";"))
+               for part in accept.split(","))
+
+
+def aggregated(core: bool) -> dict[str, Any]:
+    """/api (core) or /apis as an APIGroupDiscoveryList: each group, its version, its resources."""
+    names = [""] if core else groups()
+    items = []
+    for group in names:
+        kinds = [k for k in KINDS if k.group == group]
+        version = kinds[0].api_version.split("/")[-1]
+        resources = sorted((discovered(k, version) for k in kinds), key=lambda r: r["resource"])
+        items.append({"metadata": {"name": group} if group else {},
+                      "versions": [{"version": version, "resources": resources, "freshness": "Current"}]})
+    return {"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {},
+            "items": items}
+
+
+def discovered(kind: Kind, version: str) -> dict[str, Any]:
+    """An APIResourceDiscovery: the resource_entries of a kind, its subresources nested."""
+    main, *subs = resource_entries(kind)
+    entry: dict[str, Any] = {
+        "resource": main["name"], "responseKind": {"group": kind.group, "version": version, "kind": kind.kind},
+        "scope": "Namespaced" if kind.namespaced else "Cluster", "singularResource": main["singularName"],
+        "verbs": main["verbs"]}
+    for key in ("shortNames", "categories"):
+        if key in main:
+            entry[key] = main[key]
+    if subs:
+        entry["subresources"] = [{
+            "subresource": sub["name"].split("/", 1)[1],
+            "responseKind": {"group": sub.get("group", kind.group), "version": sub.get("version", version),
+                             "kind": sub["kind"]},
+            "verbs": sub["verbs"]} for sub in subs]
+    return entry
 
 
 def resource_list(group_version: str) -> dict[str, Any] | None:

@@ -98,6 +98,9 @@ class Handler(BaseHTTPRequestHandler):
     def discovery(self, path: str, query: dict[str, str]) -> bool:
         """Answer /api, /apis, a group version's resources and /openapi/v3; False for other paths."""
         address = self.headers.get("Host", "127.0.0.1")
+        if path in ("/api", "/apis") and discovery.wants_aggregated(self.headers.get("Accept", "")):
+            self.send(200, discovery.aggregated(core=path == "/api"), discovery.AGGREGATED)
+            return True
         documents: dict[str, Any] = {"/api": discovery.api_versions(address), "/apis": discovery.group_list(),
                                      openapi.PREFIX: openapi.root()}
         if path in documents:

@@ -541,3 +541,22 @@ def test_a_watch_that_allows_bookmarks_gets_one_before_its_timeout(server: Serve
     (bookmark,) = [e for e in lines["true"] if e["type"] == "BOOKMARK"]
     assert bookmark["object"]["kind"] == "ConfigMap" and int(bookmark["object"]["metadata"]["resourceVersion"]) >= since
     assert not [e for e in lines["false"] if e["type"] == "BOOKMARK"]
+
+
+@pytest.mark.parametrize("flags", ["", "-o wide", "-o name", "--namespaced=false", "--api-group=apps --no-headers",
+                                   "--api-group=", "--sort-by=kind", "--verbs=list,get --namespaced=true"])
+def test_api_resources_prints_what_the_real_kubectl_prints(server: Server, flags: str) -> None:
+    real, expected = same(server, f"api-resources {flags}".strip())
+    assert real == expected
+
+
+def test_kubectl_discovers_everything_in_two_aggregated_requests(server: Server, tmp_path: Path) -> None:
+    """kubectl 1.32 asks /api and /apis for APIGroupDiscoveryList (apidiscovery.k8s.io/v2) and, answered,
+    asks no group version's resource list."""
+    env = dict(os.environ, HOME=str(tmp_path), TZ="UTC")  # an empty discovery cache
+    done = subprocess.run([str(KUBECTL), "--kubeconfig", server.kubeconfig, "api-resources", "-v=6"],
+                          capture_output=True, text=True, env=env, timeout=30)
+    asked = [line.split("GET ", 1)[1].split("?")[0] for line in done.stderr.splitlines() if "GET https" in line]
+    assert [url.removeprefix(server.url) for url in asked] == ["/api", "/apis"]
+    code, body = request(server, "/apis", server.token)
+    assert code == 200 and body["kind"] == "APIGroupList"  # a client that does not ask gets the older document
