@@ -14,7 +14,9 @@ a 500 Status, never a dropped connection. A body is JSON, or protobuf
 as kubectl's typed clients send it (`kubectl create deployment`, the
 DeleteOptions of `kubectl drain`): protobuf.py reads it into the same
 JSON dict, and one it cannot read, or of a kind the path does not take,
-is a 400 BadRequest. Answers are always JSON, which those clients' Accept
+is a 400 BadRequest; a body over 3 MiB (kube-apiserver's
+--max-request-body-bytes) is a 413 RequestEntityTooLarge, never decoded.
+Answers are always JSON, which those clients' Accept
 (`application/vnd.kubernetes.protobuf,application/json`) allows. Left
 out: authorization (every token may do everything), audit, API priority
 and fairness.
@@ -40,6 +42,10 @@ if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
 HEALTH = ("/healthz", "/readyz", "/livez")
+
+
+CHUNK = 1 << 16
+DRAIN_AT_MOST = 64 << 20  # a body over the limit is read and dropped up to this much, then the connection closes
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -74,7 +80,15 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self, method: str) -> None:
         url = urlsplit(self.path)
         query = dict(parse_qsl(url.query))
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > rest.MAX_REQUEST_BODY_BYTES:  # refused undecoded; read and dropped so the client hears why
+            self.close_connection = True
+            left = min(length, DRAIN_AT_MOST)
+            while left > 0 and (chunk := self.rfile.read(min(CHUNK, left))):
+                left -= len(chunk)
+            too_large = rest.RequestEntityTooLarge(f"Request entity too large: limit is {rest.MAX_REQUEST_BODY_BYTES}")
+            return self.send(too_large.code, status(too_large))
+        raw = self.rfile.read(length)
         target: Target | None = None
         try:
             path = url.path.rstrip("/") or "/"

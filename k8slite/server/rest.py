@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from k8slite.api.kinds import Kind, decode
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import APIServer
-from k8slite.errors import BadRequest, Invalid
+from k8slite.errors import ApiError, BadRequest, Invalid
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.patch import PatchRejected, json_patch, merge_patch
 from k8slite.kubectl.resources import fetch
@@ -36,6 +36,16 @@ if TYPE_CHECKING:
 
 STRATEGIC, MERGE, JSON_PATCH = ("application/strategic-merge-patch+json", "application/merge-patch+json",
                                 "application/json-patch+json")
+
+
+MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # kube-apiserver's --max-request-body-bytes default (3 MiB)
+
+
+class RequestEntityTooLarge(ApiError):
+    """413: a request body over MAX_REQUEST_BODY_BYTES (not read, not decoded)."""
+
+    reason = "RequestEntityTooLarge"
+    code = 413
 
 
 class UnsupportedMediaType(BadRequest):
