@@ -239,9 +239,9 @@ class Cluster:
         return self.pod(pod, namespace).exec(command, container)[1]
 
     def exec_code(self, pod: str, command: str | list[str], container: str | None = None,
-                  namespace: str = "default") -> tuple[int, str]:
-        """Run a command in a running container: its exit code and its output."""
-        return self.pod(pod, namespace).exec(command, container)
+                  namespace: str = "default", stdin: str | None = None) -> tuple[int, str]:
+        """Run a command in a running container (`stdin`: its input): its exit code and its output."""
+        return self.pod(pod, namespace).exec(command, container, stdin)
 
     def kubectl(self, command: str) -> str:
         from k8slite.kubectl import run_kubectl

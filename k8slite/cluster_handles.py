@@ -113,15 +113,17 @@ class PodHandle:
         cid, _ = kubelet.find_container(pod, container, previous)
         return kubelet.runtime.logs(cid)
 
-    def exec(self, command: str | list[str], container: str | None = None) -> tuple[int, str]:
-        """Run a command in a running container (`kubectl exec`): its exit code and output."""
+    def exec(self, command: str | list[str], container: str | None = None,
+             stdin: str | None = None) -> tuple[int, str]:
+        """Run a command in a running container (`kubectl exec`, with `stdin` as its input as with -i):
+        its exit code and output."""
         pod = self.object
         kubelet = self.cluster.kubelets.get(pod.spec.node_name)
         if kubelet is None:
             raise NotFound(f'pod "{self.name}" is not running on any node')
         cid, _ = kubelet.find_container(pod, container)
         argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
-        return kubelet.runtime.exec_sync(cid, argv, 60.0)
+        return kubelet.runtime.exec_sync(cid, argv, 60.0, stdin)
 
     def kill(self, container: str | None = None) -> PodHandle:
         """Kill a container's process (SIGKILL, exit 137); restartPolicy decides what follows."""

@@ -44,6 +44,7 @@ def test_containers_of_a_pod_share_network_ipc_uts_and_volumes(c):
     assert c.exec("shared", "wget -qO- http://localhost:8080/", container="sidecar") == "served\n"
     assert c.exec("shared", "cat /dev/shm/note", container="web") == "ipc\n"
     assert c.exec("shared", "cat /data/index.html", container="sidecar") == "served\n"
+    assert c.exec_code("shared", ["sh", "-c", "cat; exit 2"], container="web", stdin="typed\n") == (2, "typed\n")
     ip = c.get("pod", "shared").status.pod_ip
     assert c.exec("shared", "ip -4 addr show eth0", container="sidecar").count(ip) == 1
 

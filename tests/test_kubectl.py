@@ -544,6 +544,7 @@ def test_exec(ro: Cluster) -> None:
     pod = web_pods(ro)[0]
     assert ro.kubectl(f"exec {pod} -- echo hello") == "hello\n"
     assert ro.kubectl(f"exec {pod} -c web -- sh -c 'exit 3'") == "command terminated with exit code 3\n"
+    assert ro.exec_code(pod, ["sh", "-c", "cat; exit 2"], stdin="typed\n") == (2, "typed\n")  # exec -i
     assert ro.kubectl("exec done -- true") == (
         "error: cannot exec into a container in a completed pod; current phase is Succeeded\n")
 

@@ -106,7 +106,11 @@ class ContainerRuntime(Protocol):
 
     def container_status(self, container_id: str) -> ContainerInfo: ...
 
-    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]: ...
+    def exec_sync(self, container_id: str, command: list[str], timeout: float,
+                  stdin: str | None = None) -> tuple[int, str]:
+        """Run a command in a running container to its end (ExecSync; with `stdin`, Exec's stdin stream,
+        all of it given at once): its exit code and its output, stdout and stderr together."""
+        ...
 
     def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
         """An HTTP GET from the node (probes): (status, body); ConnectionError if refused."""

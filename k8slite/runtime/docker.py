@@ -61,6 +61,7 @@ from k8slite.images.docker_context import build_context
 from k8slite.images.image import Image
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
 from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
+from k8slite.runtime.docker_exec import exec_with_stdin
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
 from k8slite.runtime.registry import NotInRegistry, Registry
@@ -363,7 +364,10 @@ class DockerRuntime(DockerVolumes):
             if self.on_exit:
                 self.on_exit(info.id)
 
-    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]:
+    def exec_sync(self, container_id: str, command: list[str], timeout: float,
+                  stdin: str | None = None) -> tuple[int, str]:
+        if stdin is not None:
+            return exec_with_stdin(self.client.api, container_id, command, stdin)
         result = self.client.api.exec_create(container_id, command)
         output = self.client.api.exec_start(result["Id"])
         code = self.client.api.exec_inspect(result["Id"]).get("ExitCode") or 0

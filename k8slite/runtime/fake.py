@@ -382,13 +382,14 @@ class FakeRuntime:
     def container_status(self, container_id: str) -> ContainerInfo:
         return self.containers[container_id].info
 
-    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]:
+    def exec_sync(self, container_id: str, command: list[str], timeout: float,
+                  stdin: str | None = None) -> tuple[int, str]:
         c = self.containers[container_id]
         if c.info.state != RUNNING:
             raise RuntimeError(f"container {c.info.name} is not running")
         out: list[str] = []
         try:
-            code = exec_sync(command, self.pod_context(c, out.append), max_seconds=timeout)
+            code = exec_sync(command, self.pod_context(c, out.append), max_seconds=timeout, stdin=stdin or "")
         except ShellSyntaxError as e:
             return 2, f"{e}\n"
         except OutOfMemory:

@@ -359,3 +359,15 @@ def test_tail_follows_a_sidecars_log_file() -> None:
 ])
 def test_file_programs(text: str, output: str) -> None:
     assert script(text).text == output
+
+
+@pytest.mark.parametrize("argv, stdin, output", [
+    (["cat"], "hello\nworld\n", "hello\nworld\n"),  # `echo ... | kubectl exec -i pod -- cat`
+    (["sh"], "echo one; echo two >&2\nexit 3\n", "one\ntwo\n"),  # a script on sh's stdin
+    (["sh", "-c", "wc -l"], "a\nb\nc\n", "3\n"),
+    (["cat"], "", ""),
+])
+def test_exec_sync_reads_its_stdin(argv: list[str], stdin: str, output: str) -> None:
+    ctx, log = make_ctx()
+    exec_sync(argv, ctx, stdin=stdin)
+    assert "".join(log) == output

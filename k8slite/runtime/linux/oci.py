@@ -76,10 +76,12 @@ class OciRuntime:
     def kill(self, cid: str, sig: str, all_processes: bool = False) -> None:
         self.call("kill", *(["--all"] if all_processes else []), cid, sig)
 
-    def exec(self, cid: str, command: list[str], timeout: float) -> tuple[int, str]:
+    def exec(self, cid: str, command: list[str], timeout: float, stdin: str | None = None) -> tuple[int, str]:
+        """`runc exec`: the process gets `stdin` (or nothing: never the caller's own stdin)."""
+        given: dict[str, Any] = {"input": stdin.encode()} if stdin is not None else {"stdin": subprocess.DEVNULL}
         try:
             done = subprocess.run([*self.argv, "exec", cid, *command], capture_output=True, timeout=timeout,
-                                  check=False)
+                                  check=False, **given)
         except subprocess.TimeoutExpired:
             return 137, f"command timed out after {timeout:g}s\n"
         return done.returncode, (done.stdout + done.stderr).decode(errors="replace")

@@ -217,8 +217,9 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
             self.on_exit(box.info.id)
 
     # ------------------------------------------------------------ inside containers
-    def exec_sync(self, container_id: str, command: list[str], timeout: float) -> tuple[int, str]:
-        return self.oci.exec(container_id, command, timeout)
+    def exec_sync(self, container_id: str, command: list[str], timeout: float,
+                  stdin: str | None = None) -> tuple[int, str]:
+        return self.oci.exec(container_id, command, timeout, stdin)
 
     def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
         """A probe from the node (probes.py): to the pod's IP, or inside the pod without a node network."""

@@ -70,24 +70,26 @@ class ProcessContext:
 
 
 
-def log_streams(ctx: ProcessContext) -> Stdio:
-    """No stdin; stdout and stderr both go to the container's log (empty writes dropped)."""
+def log_streams(ctx: ProcessContext, stdin: str = "") -> Stdio:
+    """stdin as given (none for a container's own process); stdout and stderr both go to
+    the container's log (empty writes dropped)."""
 
     def write(text: str) -> None:
         if text:
             ctx.write(text)
 
-    return Stdio("", write, write)
+    return Stdio(stdin, write, write)
 
 
-def run_argv(argv: list[str], ctx: ProcessContext, signals: Signals | None = None) -> Process:
+def run_argv(argv: list[str], ctx: ProcessContext, signals: Signals | None = None, stdin: str = "") -> Process:
     """The process a container runs for ``argv`` (exec form: no shell unless argv[0]
     is one). Never raises: sh's own errors become its output and exit status.
-    ``signals``: where the runtime sends PID 1 its signals (a shell's traps land there)."""
+    ``signals``: where the runtime sends PID 1 its signals (a shell's traps land there);
+    ``stdin``: the whole of its standard input (``kubectl exec -i``), read by cat, sh ..."""
     shell = Shell(replace(ctx, env=dict(ctx.env)))
     if signals is not None:
         shell.signals = signals
-    return supervise(shell.run_exec(argv, log_streams(ctx)), shell.jobs)
+    return supervise(shell.run_exec(argv, log_streams(ctx, stdin)), shell.jobs)
 
 
 def run_script(script: str, ctx: ProcessContext) -> Process:
@@ -97,10 +99,10 @@ def run_script(script: str, ctx: ProcessContext) -> Process:
     return supervise(shell.run_isolated(tree, log_streams(ctx)), shell.jobs)
 
 
-def exec_sync(argv: list[str], ctx: ProcessContext, max_seconds: float = 60.0) -> int:
-    """Run ``argv`` to its end (``kubectl exec``, exec probes): its sleeps pass at once,
-    but one that would sleep more than ``max_seconds`` in all is killed (137)."""
-    process = run_argv(argv, ctx)
+def exec_sync(argv: list[str], ctx: ProcessContext, max_seconds: float = 60.0, stdin: str = "") -> int:
+    """Run ``argv`` to its end (``kubectl exec``, exec probes), ``stdin`` its standard input:
+    its sleeps pass at once, but one that would sleep more than ``max_seconds`` in all is killed (137)."""
+    process = run_argv(argv, ctx, stdin=stdin)
     elapsed = 0.0
     while True:
         try:
