@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.errors import NotFound
+from k8slite.runtime.cri import RUNNING, ContainerRuntime
+from k8slite.runtime.terminal import TerminalSession
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -117,13 +119,27 @@ class PodHandle:
              stdin: str | None = None) -> tuple[int, str]:
         """Run a command in a running container (`kubectl exec`, with `stdin` as its input as with -i):
         its exit code and output."""
+        runtime, cid = self.running_container(container)
+        argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+        return runtime.exec_sync(cid, argv, 60.0, stdin)
+
+    def terminal(self, command: list[str], container: str | None = None) -> TerminalSession | None:
+        """An interactive shell on a terminal in a running container (`kubectl exec -it POD -- sh`), if the
+        command is one and the runtime has terminals (the fake one); None otherwise."""
+        runtime, cid = self.running_container(container)
+        open_terminal = getattr(runtime, "open_terminal", None)
+        return open_terminal(cid, command) if open_terminal else None
+
+    def running_container(self, container: str | None) -> tuple[ContainerRuntime, str]:
+        """The runtime and id of the container, NotFound unless it is running now."""
         pod = self.object
         kubelet = self.cluster.kubelets.get(pod.spec.node_name)
         if kubelet is None:
             raise NotFound(f'pod "{self.name}" is not running on any node')
-        cid, _ = kubelet.find_container(pod, container)
-        argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
-        return kubelet.runtime.exec_sync(cid, argv, 60.0, stdin)
+        cid, spec = kubelet.find_container(pod, container)
+        if kubelet.runtime.container_status(cid).state != RUNNING:  # crashed, waiting for its restart
+            raise NotFound(f'container "{spec.name}" in pod "{self.name}" is not running')
+        return kubelet.runtime, cid
 
     def kill(self, container: str | None = None) -> PodHandle:
         """Kill a container's process (SIGKILL, exit 137); restartPolicy decides what follows."""

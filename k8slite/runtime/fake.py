@@ -40,10 +40,12 @@ from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import Image as RuntimeImage
 from k8slite.runtime.images import lookup, resolve_argv
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, ShellSyntaxError, exec_sync, run_argv
+from k8slite.runtime.shell.interactive import InteractiveShell, is_interactive
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
 from k8slite.runtime.shell.jobs import Process
 from k8slite.runtime.shell.traps import SIGTERM, Signals
 from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed, tmpfs_size
+from k8slite.runtime.terminal import TerminalSession
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello")  # they handle SIGTERM; busybox httpd does not
@@ -395,6 +397,16 @@ class FakeRuntime:
         except OutOfMemory:
             return 137, "".join(out)
         return code, "".join(out)
+
+    def open_terminal(self, container_id: str, command: list[str]) -> TerminalSession | None:
+        """An interactive shell on a terminal (`kubectl exec -it POD -- sh`); None for any other command,
+        which runs with exec_sync. Not part of the CRI: its Exec with tty streams a real terminal."""
+        c = self.containers[container_id]
+        if c.info.state != RUNNING:
+            raise RuntimeError(f"container {c.info.name} is not running")
+        if not is_interactive(command):
+            return None
+        return TerminalSession(InteractiveShell(self.pod_context(c, lambda text: None)))
 
     def http_get(self, sandbox_id: str, host: str, port: int, path: str) -> tuple[int, str]:
         ip = host or self.sandboxes[sandbox_id].ip
