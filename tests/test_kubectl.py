@@ -266,6 +266,9 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
     ("exec crash ls", "error: exec [POD] [COMMAND] is not supported anymore. "
                       "Use exec [POD] -- [COMMAND] instead\n"),
     ("logs crash -c nope", "error: container nope is not valid for pod crash\n"),
+    ("exec crash -c nope -- true", "Error from server (BadRequest): container nope is not valid for pod crash\n"),
+    ("exec crash -- true",  # CrashLoopBackOff: the kubelet finds no running container
+     'error: Internal error occurred: unable to upgrade connection: container not found ("main")\n'),
     ("get pods -o table", 'error: unable to match a printer suitable for the output format "table", allowed '
                           "formats are: custom-columns,json,jsonpath,name,wide,yaml\n"),
     ("scale rs web --replicas=x", 'error: invalid argument "x" for "--replicas" flag: strconv.ParseInt: '
