@@ -7,7 +7,8 @@ checks are open to anyone, as the system:public-info-viewer role makes
 them), then the path: discovery (discovery.py, openapi.py) or a
 resource path (paths.py) whose verb comes from
 the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
-patch; DELETE delete or deletecollection. Every cluster call holds the
+patch; DELETE delete or deletecollection; a GET of `pods/x/exec` becomes a
+WebSocket (remotecommand.py). Every cluster call holds the
 server's lock, since the simulation is single-threaded; a refusal is a
 Status object with the error's code (status.py), and anything unexpected
 a 500 Status, never a dropped connection. A body is JSON, or protobuf
@@ -33,7 +34,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
-from k8slite.server import discovery, openapi, paging, protobuf, rest, subresources, tables, wallclock, wire
+from k8slite.server import (
+    discovery,
+    openapi,
+    paging,
+    protobuf,
+    remotecommand,
+    rest,
+    subresources,
+    tables,
+    wallclock,
+    wire,
+)
 from k8slite.server.paths import Target, resolve
 from k8slite.server.status import status, success
 from k8slite.server.watch import Stream
@@ -142,6 +154,8 @@ class Handler(BaseHTTPRequestHandler):
     def resource(self, method: str, target: Target, query: dict[str, str], raw: bytes) -> None:
         if method == "GET" and not target.name and query.get("watch") in ("true", "1"):
             return self.watch(target, query)
+        if target.kind.plural == "pods" and target.subresource in remotecommand.SUBRESOURCES:
+            return remotecommand.serve(self, target, urlsplit(self.path).query)
         if method == "GET" and target.subresource == "log":
             with self.lock:
                 text = subresources.log_text(self.cluster, target, query)

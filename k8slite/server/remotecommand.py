@@ -1,0 +1,177 @@
+"""kubectl exec over a WebSocket: the pods/exec subresource
+(pkg/registry/core/pod/rest/subresources.go, and k8s.io/apiserver/pkg/util/proxy/streamtranslator.go).
+
+`GET /api/v1/namespaces/default/pods/web/exec?command=sh&command=-c&command=...&container=main&stdin=true&
+stdout=true&stderr=true&tty=false` first meets the API server's checks (the pod exists, the container is
+one of its own, the pod has a node: kubectl.containers.stream_location); a refusal is an ordinary Status
+answer, which kubectl prints as `Error from server (BadRequest): ...`. Then the request is upgraded to a
+WebSocket (websocket.py) with the subprotocol `v5.channel.k8s.io` (kubectl 1.32 offers only that one;
+`v4.channel.k8s.io`, which older clients offer, is spoken too) and becomes a bundle of streams
+(streams.py): stdin in, the output out, and at the end a Status, which kubectl turns into `command
+terminated with exit code 3` and its own exit code.
+
+Simplified, because the runtimes run a command to its end at once (under the server's lock) rather
+than as a process that reads and writes while it runs: stdin is read whole first (until v5's close of
+it; with v4, until the client pauses), and then the output is sent. Their exec gives stdout and stderr
+as one text, so all output goes to stdout. There is no terminal either: with -t, a command runs without
+input and its "\\n" is sent as "\\r\\n", as a terminal would send it. A bare shell with a terminal
+(`kubectl exec -it pod -- sh`) is an interactive session on the fake runtime (runtime/terminal.py),
+each line run when Enter comes; on Docker it gets no input and ends at once. Left out: SPDY (kubectl
+falls back to it only when the WebSocket upgrade fails) and the base64 subprotocols.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from k8slite.api.pod import Pod
+from k8slite.errors import ApiError, BadRequest, NotFound
+from k8slite.kubectl.containers import container_not_found, stream_location
+from k8slite.runtime.terminal import TerminalSession, onlcr
+from k8slite.server import rest, websocket
+from k8slite.server.paths import Target
+from k8slite.server.streams import STDERR, STDOUT, V4, V5, Streams
+
+if TYPE_CHECKING:
+    from k8slite.cluster_handles import PodHandle
+    from k8slite.server.handler import Handler
+
+PROTOCOLS = [V5, V4]
+SUBRESOURCES = ("exec",)
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    """PodExecOptions (PodAttachOptions: no command), from the query string; `command` repeats, one
+    argument each."""
+
+    command: list[str]
+    container: str = ""
+    stdin: bool = False
+    stdout: bool = False
+    stderr: bool = False
+    tty: bool = False
+
+    @classmethod
+    def from_query(cls, query: str) -> StreamOptions:
+        values = parse_qs(query, keep_blank_values=True)
+
+        def flag(name: str) -> bool:
+            return values.get(name, ["false"])[-1] in ("true", "1")
+        return cls(values.get("command", []), values.get("container", [""])[-1], flag("stdin"), flag("stdout"),
+                   flag("stderr"), flag("tty"))
+
+
+class UpgradeRefused(ApiError):
+    """A request for a stream that is not a WebSocket handshake this server accepts."""
+
+    reason = "BadRequest"
+
+    def __init__(self, message: str, code: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def serve(handler: Handler, target: Target, query: str) -> None:
+    """Answer `pods/exec`: the checks, the upgrade, then the streams. An ApiError before
+    the upgrade is the handler's to answer as a Status."""
+    options = StreamOptions.from_query(query)
+    pod = handler.cluster.pod(target.name, target.namespace or "default")
+    with handler.lock:
+        container = check(handler.cluster.api, target, options)
+    protocol = upgrade(handler)
+    handler.close_connection = True
+    channel = STDOUT if options.stdout else STDERR if options.stderr else None
+    streams = Streams(websocket.Connection(handler.connection), protocol, options.stdin, options.tty, channel)
+    try:
+        streams.wait_for_client()
+        run_exec(streams, pod, container, options, handler.lock)
+    except (OSError, websocket.ProtocolError):
+        pass  # the client went away, or broke the protocol: nothing is left to tell it
+
+
+def check(api: Any, target: Target, options: StreamOptions) -> str:
+    """The API server's checks before the upgrade (ExecREST.Connect): the container the streams reach."""
+    pod = rest.get_object(api, target)
+    assert isinstance(pod, Pod)
+    container = stream_location(pod, options.container)
+    if target.subresource == "exec" and not options.command:
+        raise BadRequest("you must specify at least 1 command")
+    if not (options.stdin or options.stdout or options.stderr):
+        raise BadRequest("you must specify at least 1 of stdin, stdout, stderr")
+    return container
+
+
+def upgrade(handler: Handler) -> str:
+    """Send the 101 that turns the request into a WebSocket; the subprotocol chosen."""
+    if not websocket.is_upgrade(handler.headers):
+        spdy = handler.headers.get("Upgrade", "").upper().startswith("SPDY")
+        raise UpgradeRefused("SPDY is not spoken here: exec is served over WebSocket (v5.channel.k8s.io)"
+                             if spdy else "Upgrade request required")
+    try:
+        headers = websocket.handshake(handler.command, handler.headers, PROTOCOLS)
+    except websocket.HandshakeError as e:
+        raise UpgradeRefused(e.message, e.code) from None
+    handler.send_response(101)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.flush()
+    return headers["Sec-WebSocket-Protocol"]
+
+
+def run_exec(streams: Streams, pod: PodHandle, container: str, options: StreamOptions,
+             lock: threading.RLock) -> None:
+    """Run the command in the pod's container (each cluster call under the server's lock)."""
+    command, tty = options.command, options.tty
+    try:
+        if tty and options.stdin:
+            with lock:
+                terminal = pod.terminal(command, container)
+            if terminal is not None:
+                return interact(streams, terminal, command, lock)
+        stdin = streams.read_stdin() if options.stdin and not tty else None
+        with lock:
+            code, output = pod.exec(command, container, stdin)
+    except NotFound:
+        return streams.finish(internal_error(container_not_found(container)))
+    streams.write(onlcr(output) if tty else output)
+    streams.finish(exit_status(code, command, streams.protocol))
+
+
+def interact(streams: Streams, terminal: TerminalSession, command: list[str], lock: threading.RLock) -> None:
+    """Keys in on channel 0, what the terminal shows out on channel 1, until the shell exits."""
+    streams.write(terminal.start())
+    while terminal.exit_code is None:
+        message = streams.receive()
+        if message is None:
+            return  # the client hung up: the shell goes with it
+        keys = streams.keys(message)
+        if keys:
+            with lock:
+                shown = terminal.type(keys)
+            streams.write(shown)
+    streams.finish(exit_status(terminal.exit_code, command, streams.protocol))
+
+
+def exit_status(code: int, command: list[str], protocol: str) -> dict[str, Any]:
+    """Channel 3's Status for an exit code (json.Marshal of a metav1.Status: no kind, `metadata: {}`).
+
+    v5 ends in kube-apiserver's stream translator, whose message wraps the error its own SPDY client made
+    of the kubelet's Status; v4 is passed through to the kubelet, whose message wraps containerd's
+    `error executing command [sh -c exit 3], exit code 3`. kubectl reads only the ExitCode cause."""
+    if code == 0:
+        return {"metadata": {}, "status": "Success"}
+    error = f"command terminated with exit code {code}" if protocol == V5 else \
+        f"error executing command [{' '.join(command)}], exit code {code}"
+    return {"metadata": {}, "status": "Failure", "message": f"command terminated with non-zero exit code: {error}",
+            "reason": "NonZeroExitCode", "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]}}
+
+
+def internal_error(message: str) -> dict[str, Any]:
+    """apierrors.NewInternalError: what the translator sends when the kubelet refused the stream."""
+    return {"metadata": {}, "status": "Failure", "message": f"Internal error occurred: {message}",
+            "reason": "InternalError", "details": {"causes": [{"message": message}]}, "code": 500}
