@@ -19,8 +19,9 @@ cluster only under `server.lock` (or with `server.run`), as every request does.
 The modules, in the order a request meets them: handler (authentication
 and routing), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
 `kubectl explain` reads, from the table openapi_gen writes), paths, rest
-(the verbs), subresources (scale, log), remotecommand (`kubectl exec`,
-its streams.py over websocket.py's WebSocket), paging (limit and continue),
+(the verbs), subresources (scale, log), remotecommand (`kubectl exec`
+and `attach`, their streams.py over websocket.py's WebSocket), paging
+(limit and continue),
 protobuf (request bodies in Kubernetes' protobuf, read with the table
 protoschema_gen writes), tables (server-side printing), watch (with
 bookmarks), status (errors), wire (required fields), wallclock
@@ -34,11 +35,11 @@ kubectl's typed clients send protobuf bodies (`kubectl create
 deployment|namespace|configmap ...`), which are read (protobuf.py), and
 take a JSON answer. OpenAPI v3 only (no v2), with the schemas of the
 kinds k8slite serves but only their PATCH operations; no server-side
-apply, no attach/port-forward, no eviction subresource; exec speaks
-WebSocket only (kubectl's first choice; no SPDY), and its command runs to
-its end before its output is sent (remotecommand.py); later pages of a
-paged list (limit/continue, paging.py) are read from the current state,
-not a snapshot.
+apply, no port-forward, no eviction subresource; exec and attach speak
+WebSocket only (kubectl's first choice; no SPDY), and an exec's command
+runs to its end before its output is sent (remotecommand.py); later pages
+of a paged list (limit/continue, paging.py) are read from the current
+state, not a snapshot.
 """
 
 from __future__ import annotations

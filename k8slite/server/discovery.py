@@ -135,5 +135,6 @@ def resource_entries(kind: Kind) -> list[dict[str, Any]]:
                         "kind": "Scale", "verbs": ["get", "patch", "update"]})
     if kind.plural == "pods":
         entries.append({**sub, "name": "pods/log", "verbs": ["get"]})
+        entries.append({**sub, "name": "pods/attach", "kind": "PodAttachOptions", "verbs": ["create", "get"]})
         entries.append({**sub, "name": "pods/exec", "kind": "PodExecOptions", "verbs": ["create", "get"]})
     return entries

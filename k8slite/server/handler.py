@@ -7,8 +7,8 @@ checks are open to anyone, as the system:public-info-viewer role makes
 them), then the path: discovery (discovery.py, openapi.py) or a
 resource path (paths.py) whose verb comes from
 the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
-patch; DELETE delete or deletecollection; a GET of `pods/x/exec` becomes a
-WebSocket (remotecommand.py). Every cluster call holds the
+patch; DELETE delete or deletecollection; a GET of `pods/x/exec` (or
+`attach`) becomes a WebSocket (remotecommand.py). Every cluster call holds the
 server's lock, since the simulation is single-threaded; a refusal is a
 Status object with the error's code (status.py), and anything unexpected
 a 500 Status, never a dropped connection. A body is JSON, or protobuf

@@ -1,4 +1,4 @@
-"""kubectl exec over a WebSocket: the pods/exec subresource
+"""kubectl exec and attach over a WebSocket: the pods/exec and pods/attach subresources
 (pkg/registry/core/pod/rest/subresources.go, and k8s.io/apiserver/pkg/util/proxy/streamtranslator.go).
 
 `GET /api/v1/namespaces/default/pods/web/exec?command=sh&command=-c&command=...&container=main&stdin=true&
@@ -8,7 +8,8 @@ answer, which kubectl prints as `Error from server (BadRequest): ...`. Then the 
 WebSocket (websocket.py) with the subprotocol `v5.channel.k8s.io` (kubectl 1.32 offers only that one;
 `v4.channel.k8s.io`, which older clients offer, is spoken too) and becomes a bundle of streams
 (streams.py): stdin in, the output out, and at the end a Status, which kubectl turns into `command
-terminated with exit code 3` and its own exit code.
+terminated with exit code 3` and its own exit code. `pods/attach` takes the same options but no command:
+it is the container's main process whose output it streams, from now on, until that process ends.
 
 Simplified, because the runtimes run a command to its end at once (under the server's lock) rather
 than as a process that reads and writes while it runs: stdin is read whole first (until v5's close of
@@ -16,7 +17,8 @@ it; with v4, until the client pauses), and then the output is sent. Their exec g
 as one text, so all output goes to stdout. There is no terminal either: with -t, a command runs without
 input and its "\\n" is sent as "\\r\\n", as a terminal would send it. A bare shell with a terminal
 (`kubectl exec -it pod -- sh`) is an interactive session on the fake runtime (runtime/terminal.py),
-each line run when Enter comes; on Docker it gets no input and ends at once. Left out: SPDY (kubectl
+each line run when Enter comes; on Docker it gets no input and ends at once. attach reads the container's
+log as it grows (the cluster clock must run for it to grow) and drops stdin. Left out: SPDY (kubectl
 falls back to it only when the WebSocket upgrade fails) and the base64 subprotocols.
 """
 
@@ -40,7 +42,8 @@ if TYPE_CHECKING:
     from k8slite.server.handler import Handler
 
 PROTOCOLS = [V5, V4]
-SUBRESOURCES = ("exec",)
+SUBRESOURCES = ("exec", "attach")
+ATTACH_POLL = 0.2  # real seconds between looks at an attached container's log
 
 
 @dataclass(frozen=True)
@@ -76,18 +79,21 @@ class UpgradeRefused(ApiError):
 
 
 def serve(handler: Handler, target: Target, query: str) -> None:
-    """Answer `pods/exec`: the checks, the upgrade, then the streams. An ApiError before
+    """Answer `pods/exec` or `pods/attach`: the checks, the upgrade, then the streams. An ApiError before
     the upgrade is the handler's to answer as a Status."""
     options = StreamOptions.from_query(query)
     pod = handler.cluster.pod(target.name, target.namespace or "default")
     with handler.lock:
         container = check(handler.cluster.api, target, options)
+        start = attach_point(pod, container) if target.subresource == "attach" else None
     protocol = upgrade(handler)
     handler.close_connection = True
     channel = STDOUT if options.stdout else STDERR if options.stderr else None
     streams = Streams(websocket.Connection(handler.connection), protocol, options.stdin, options.tty, channel)
     try:
         streams.wait_for_client()
+        if target.subresource == "attach":
+            return attach(streams, pod, container, start, handler.lock, handler.closing)
         run_exec(streams, pod, container, options, handler.lock)
     except (OSError, websocket.ProtocolError):
         pass  # the client went away, or broke the protocol: nothing is left to tell it
@@ -109,7 +115,7 @@ def upgrade(handler: Handler) -> str:
     """Send the 101 that turns the request into a WebSocket; the subprotocol chosen."""
     if not websocket.is_upgrade(handler.headers):
         spdy = handler.headers.get("Upgrade", "").upper().startswith("SPDY")
-        raise UpgradeRefused("SPDY is not spoken here: exec is served over WebSocket (v5.channel.k8s.io)"
+        raise UpgradeRefused("SPDY is not spoken here: exec and attach are served over WebSocket (v5.channel.k8s.io)"
                              if spdy else "Upgrade request required")
     try:
         headers = websocket.handshake(handler.command, handler.headers, PROTOCOLS)
@@ -155,6 +161,48 @@ def interact(streams: Streams, terminal: TerminalSession, command: list[str], lo
                 shown = terminal.type(keys)
             streams.write(shown)
     streams.finish(exit_status(terminal.exit_code, command, streams.protocol))
+
+
+def attach_point(pod: PodHandle, container: str) -> tuple[str, int] | None:
+    """Where an attach starts: the id of the container's running instance and how much of its log was
+    written before; None when it does not run."""
+    try:
+        _, running = pod.running_container(container)
+    except NotFound:
+        return None
+    return running, len(pod.logs(container))
+
+
+def attach(streams: Streams, pod: PodHandle, container: str, start: tuple[str, int] | None,
+           lock: threading.RLock, closing: threading.Event) -> None:
+    """The output of the container's main process from `start` until it ends (or the client leaves);
+    what the client sends is read and dropped."""
+    if start is None:
+        return streams.finish(internal_error(container_not_found(container)))
+    running, seen = start
+    while not closing.is_set():
+        if streams.receive_within(ATTACH_POLL) is None and streams.conn.peer_closed:
+            return  # Ctrl-C: kubectl hung up
+        with lock:
+            now, text = looked_at(pod, container)
+        if now in (running, None):  # not a new instance's log, after a restart
+            streams.write(text[seen:])
+        seen = len(text)
+        if now != running:
+            break  # it ended (or ended and started again: this attach was to the one that ended)
+    streams.finish({"metadata": {}, "status": "Success"})
+
+
+def looked_at(pod: PodHandle, container: str) -> tuple[str | None, str]:
+    """The id of the container's running instance (None if none runs) and its log so far."""
+    try:
+        text = pod.logs(container)
+    except NotFound:  # the pod is gone
+        return None, ""
+    try:
+        return pod.running_container(container)[1], text
+    except NotFound:  # it stopped
+        return None, text
 
 
 def exit_status(code: int, command: list[str], protocol: str) -> dict[str, Any]:

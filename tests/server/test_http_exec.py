@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import websocket as client  # websocket-client: an independent WebSocket client, for v4
+from builders import make_pod
 
 from k8slite import Cluster
 from k8slite.server import Server, serve
@@ -219,7 +220,7 @@ def test_a_v4_client_gets_the_kubelets_exit_status(server: Server) -> None:
 @pytest.mark.parametrize("method, headers, message", [
     ("GET", {}, "Upgrade request required"),
     ("POST", {"Connection": "Upgrade", "Upgrade": "SPDY/3.1"},  # kubectl's fallback: never needed here
-     "SPDY is not spoken here: exec is served over WebSocket (v5.channel.k8s.io)"),
+     "SPDY is not spoken here: exec and attach are served over WebSocket (v5.channel.k8s.io)"),
     ("GET", {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol": "channel.k8s.io"},
      "requested protocol(s) are not supported: ['channel.k8s.io']; "
@@ -251,3 +252,28 @@ def test_with_a_terminal_the_command_waits_for_its_size(server: Server) -> None:
     assert conn.recv() == b"\x01hi\r\n"
     assert json.loads(conn.recv()[1:]) == {"metadata": {}, "status": "Success"}
 
+
+def test_attach_streams_the_main_process_output_until_it_ends(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(make_pod("talker", command="echo one; sleep 10; echo two; sleep 10; echo three",
+                                      restart_policy="Never"))
+        server.cluster.run(5)
+    env = dict(os.environ, HOME=str(server.home))  # type: ignore[attr-defined]
+    attached = subprocess.Popen([str(KUBECTL), "--kubeconfig", server.kubeconfig, "attach", "talker", "-v=6"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert attached.stderr is not None
+    before = [attached.stderr.readline()]
+    while "101 Switching Protocols" not in before[-1]:  # attached: from now on
+        before.append(attached.stderr.readline())
+    for _ in range(2):
+        with server.lock:
+            server.cluster.run(10)
+    out, err = attached.communicate(timeout=20)
+    assert (out, attached.returncode) == ("two\nthree\n", 0)  # not "one": it was written before
+    assert "If you don't see a command prompt, try pressing enter.\n" in before + err.splitlines(keepends=True)
+
+
+def test_attach_to_a_container_that_does_not_run(server: Server) -> None:
+    done = run(server, "attach crash")
+    assert (done.stderr.splitlines()[-1], done.returncode) == (
+        'error: Internal error occurred: unable to upgrade connection: container not found ("main")', 1)
