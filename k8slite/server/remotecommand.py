@@ -24,6 +24,7 @@ falls back to it only when the WebSocket upgrade fails) and the base64 subprotoc
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -95,8 +96,14 @@ def serve(handler: Handler, target: Target, query: str) -> None:
         if target.subresource == "attach":
             return attach(streams, pod, container, start, handler.lock, handler.closing)
         run_exec(streams, pod, container, options, handler.lock)
-    except (OSError, websocket.ProtocolError):
-        pass  # the client went away, or broke the protocol: nothing is left to tell it
+    except OSError:
+        pass  # the client went away: nothing is left to tell it
+    except websocket.ProtocolError as e:
+        with contextlib.suppress(OSError):
+            streams.conn.close(e.code)
+    except Exception as e:  # never an HTTP answer on a WebSocket: the Status says what went wrong
+        with contextlib.suppress(OSError):
+            streams.finish(internal_error(repr(e)))
 
 
 def check(api: Any, target: Target, options: StreamOptions) -> str:

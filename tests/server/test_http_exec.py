@@ -14,6 +14,7 @@ import pty
 import select
 import shutil
 import ssl
+import struct
 import subprocess
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from builders import make_pod
 
 from k8slite import Cluster
 from k8slite.server import Server, serve
+from k8slite.server.websocket import BINARY, encode_frame
 
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
@@ -277,3 +279,12 @@ def test_attach_to_a_container_that_does_not_run(server: Server) -> None:
     done = run(server, "attach crash")
     assert (done.stderr.splitlines()[-1], done.returncode) == (
         'error: Internal error occurred: unable to upgrade connection: container not found ("main")', 1)
+
+
+def test_an_unmasked_frame_from_the_client_closes_the_connection_with_1002(server: Server) -> None:
+    conn = websocket_to(server, "command=cat&container=main&stdin=true&stdout=true", "v5.channel.k8s.io")
+    conn.sock.sendall(encode_frame(BINARY, b"\x00typed"))  # straight to the socket: unmasked
+    frames = []
+    while not frames or frames[-1][0] != client.ABNF.OPCODE_CLOSE:
+        frames.append(conn.recv_data_frame(control_frame=True))
+    assert [data.data for _, data in frames] == [struct.pack("!H", 1002)]  # a protocol error: nothing else
