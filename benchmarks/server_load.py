@@ -36,6 +36,7 @@ from k8slite import Cluster
 from k8slite.server import Server, serve
 
 NAMESPACE = "load"
+QUIET_AFTER = 5.0  # seconds the watches stay open after the writers stop
 
 
 @dataclass
@@ -86,26 +87,16 @@ def writer(server: Server, me: int, until: float, report: Report, lock: threadin
             report.writes += done
 
 
-def watcher(server: Server, since: int, stop: threading.Event, report: Report, slot: int) -> None:
-    """Read the watch stream from `since`, noting each event's revision, until told to stop (and the stream is
-    quiet for a second)."""
-    connection = connect(server)
+def watcher(server: Server, since: int, timeout: float, report: Report, slot: int) -> None:
+    """Read the watch stream from `since` to its end (the server closes it after `timeout` seconds: its
+    timeoutSeconds), noting each event's revision."""
+    connection = connect(server, timeout=timeout + 30)
     try:
-        connection.request("GET", f"/api/v1/namespaces/{NAMESPACE}/configmaps?watch=1&resourceVersion={since}",
+        connection.request("GET", f"/api/v1/namespaces/{NAMESPACE}/configmaps?watch=1&resourceVersion={since}"
+                                  f"&timeoutSeconds={timeout:.0f}",
                            headers={"Authorization": f"Bearer {server.token}"})
         stream = connection.getresponse()
-        assert connection.sock is not None
-        connection.sock.settimeout(1.0)  # from now on a quiet second lets it look at `stop`
-        while True:
-            try:
-                line = stream.readline()
-            except TimeoutError:
-                if stop.is_set():
-                    return
-                continue
-            if not line:
-                report.errors.append(f"watcher {slot}: the stream ended")
-                return
+        while line := stream.readline():
             report.seen[slot].append(int(json.loads(line)["object"]["metadata"]["resourceVersion"]))
     except Exception as e:  # noqa: BLE001
         report.errors.append(f"watcher {slot}: {e!r}")
@@ -132,10 +123,12 @@ def bad_requests(server: Server, report: Report) -> None:
 def run_load(watchers: int, writers: int, seconds: float) -> Report:
     cluster = Cluster(nodes=1, controllers=False)
     cluster.kubectl(f"create namespace {NAMESPACE}")
-    report, lock, stop = Report(seen=[[] for _ in range(watchers)]), threading.Lock(), threading.Event()
+    report, lock = Report(seen=[[] for _ in range(watchers)]), threading.Lock()
     with serve(cluster) as server:
         since = cluster.api.store.revision
-        watching = [threading.Thread(target=watcher, args=(server, since, stop, report, i)) for i in range(watchers)]
+        watch_for = seconds + QUIET_AFTER  # the streams end on their own, after every write has been sent
+        watching = [threading.Thread(target=watcher, args=(server, since, watch_for, report, i))
+                    for i in range(watchers)]
         for t in watching:
             t.start()
         start = time.monotonic()
@@ -146,7 +139,6 @@ def run_load(watchers: int, writers: int, seconds: float) -> Report:
         for t in writing:
             t.join()
         report.seconds = time.monotonic() - start
-        stop.set()
         for t in watching:
             t.join()
         bad_requests(server, report)
