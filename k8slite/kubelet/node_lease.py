@@ -1,6 +1,7 @@
 """The kubelet's node Lease: its heartbeat (pkg/kubelet/nodelease, component-helpers' lease controller).
 
-Every 10 s (a quarter of the Lease's 40 s duration, NodeLeaseRenewIntervalFraction)
+Every 10 s (a quarter of the Lease's 40 s duration, NodeLeaseRenewIntervalFraction;
+the kubelet's heartbeat timer, STATUS_UPDATE_PERIOD, which also looks at its node's status)
 the kubelet renews the Lease named after its node in `kube-node-lease`: holder
 the node, renewTime now. The first renewal creates the Lease, owned by the
 Node (so deleting the Node deletes it). Like the lease controller, it keeps
@@ -20,7 +21,6 @@ from k8slite.apiserver import APIServer
 from k8slite.errors import Conflict, NotFound
 
 LEASE_DURATION_SECONDS = 40  # the kubelet's --node-lease-duration-seconds
-RENEW_INTERVAL = LEASE_DURATION_SECONDS * 0.25  # nodelease.NodeLeaseRenewIntervalFraction: 10 s
 
 
 class NodeLease:

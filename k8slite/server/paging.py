@@ -25,13 +25,9 @@ from typing import Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.errors import BadRequest
+from k8slite.informer import object_key as key  # below the resource's prefix, in etcd's order
 
 VERSION = "meta.k8s.io/v1"
-
-
-def key(obj: KubeObject) -> str:
-    """An object's key below its resource's prefix, as etcd orders them: `default/web-1`, or `node-1`."""
-    return f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
 
 
 def encode_token(revision: str, last: str) -> str:
