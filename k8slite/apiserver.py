@@ -20,6 +20,7 @@ objects returned by get/list are shared and must not be changed in place.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import random
 import uuid
@@ -108,6 +109,11 @@ class APIServer:
         k = lookup(kind)
         items = [v for _, v, _ in self.store.list(self.prefix(k, namespace))]
         return [o for o in items if selector is None or selector(o)]
+
+    def list_at(self, kind: str, namespace: str | None = None,
+                selector: Callable[[KubeObject], bool] | None = None) -> tuple[builtins.list[KubeObject], int]:
+        """list(), and the revision it was read at: where a watch that follows it starts (ListAndWatch)."""
+        return self.list(kind, namespace, selector), self.store.revision
 
     def watch(self, kind: str, namespace: str | None = None, from_revision: int | None = None,
               notify: Callable[[], None] | None = None,

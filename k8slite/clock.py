@@ -102,9 +102,9 @@ class VirtualClock:
 class RealClock(VirtualClock):
     """Wall-clock time on the same single thread: `run` sleeps between callbacks."""
 
-    def __init__(self) -> None:
-        super().__init__(0.0)
-        self._origin = time.monotonic()
+    def __init__(self, start: float = 0.0) -> None:
+        super().__init__(start)
+        self._origin = time.monotonic() - start  # now() is `start` at once, then counts real seconds
         self._inbox: deque[Callable[[], None]] = deque()
         self._woken = threading.Event()
 

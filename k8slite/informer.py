@@ -104,8 +104,8 @@ class Informer:
         self.cache = Indexer()
         self.drop: Callable[[], bool] = lambda: False  # a fault hook: drop watch events
         self._scheduled = False
-        revision = api.store.revision
-        for obj in api.list(kind, namespace, match):
+        objects, revision = api.list_at(kind, namespace, match)  # the list, and the revision it was read at
+        for obj in objects:
             self.cache[object_key(obj)] = obj
         self.watch = api.watch(kind, namespace, revision, notify=self.wake, match=match)
         for obj in list(self.cache.values()):

@@ -118,6 +118,7 @@ class Kubelet:
         self.informer: Informer | None = None
         self.running = False
         self.heartbeat_timer: Timer | None = None
+        self.status_update_period = STATUS_UPDATE_PERIOD  # --node-status-update-frequency
         self.gc_timer: Timer | None = None
         self.heartbeats = 0
         self.lease = NodeLease(api, self.node_name)
@@ -186,13 +187,15 @@ class Kubelet:
         """Every 10 s: renew the node's Lease (the heartbeat); post the node's status if it changed or 5 min passed."""
         if not self.running:
             return
-        self.lease.renew()
-        self.post_node_status()
-        self.heartbeats += 1
-        if self.heartbeats % POD_RESYNC_EVERY == 0:  # level-triggered: look at every pod now and then
-            for key in sorted(self.informer.cache if self.informer else {}):
-                self.queue.add(key)
-        self.heartbeat_timer = self.clock.call_later(STATUS_UPDATE_PERIOD, self.heartbeat)
+        try:
+            self.lease.renew()
+            self.post_node_status()
+            self.heartbeats += 1
+            if self.heartbeats % POD_RESYNC_EVERY == 0:  # level-triggered: look at every pod now and then
+                for key in sorted(self.informer.cache if self.informer else {}):
+                    self.queue.add(key)
+        finally:  # an API server out of reach (a kubelet process, k8slite.client) must not end the heartbeats
+            self.heartbeat_timer = self.clock.call_later(self.status_update_period, self.heartbeat)
 
     def post_node_status(self) -> None:
         """tryUpdateNodeStatus: the conditions (Ready, no pressure) and images, written only when they changed
@@ -217,13 +220,15 @@ class Kubelet:
         """StartGarbageCollection: the image garbage collector now and every 5 minutes (image_gc.py)."""
         if not self.running:
             return
-        node = self.api.get("nodes", self.node_name)
-        assert isinstance(node, Node)
-        ids = [i for record in self.pods.values() for rec in record.containers.values()
-               for i in (rec.current_id, rec.previous_id) if i]
-        in_use = {self.runtime.container_status(i).image_id for i in ids}
-        self.image_gc.garbage_collect(node, node.status.capacity.get("ephemeral-storage"), in_use)
-        self.gc_timer = self.clock.call_later(GC_PERIOD, self.collect_images)
+        try:
+            node = self.api.get("nodes", self.node_name)
+            assert isinstance(node, Node)
+            ids = [i for record in self.pods.values() for rec in record.containers.values()
+                   for i in (rec.current_id, rec.previous_id) if i]
+            in_use = {self.runtime.container_status(i).image_id for i in ids}
+            self.image_gc.garbage_collect(node, node.status.capacity.get("ephemeral-storage"), in_use)
+        finally:
+            self.gc_timer = self.clock.call_later(GC_PERIOD, self.collect_images)
 
     def set_node_condition(self, node: Node, type_: str, status: str, reason: str, message: str) -> None:
         """One condition of the status the kubelet posts (pkg/kubelet/nodestatus/setters.go), heartbeat now."""

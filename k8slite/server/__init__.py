@@ -17,7 +17,7 @@ The cluster is not thread-safe: while a server runs, change or run the
 cluster only under `server.lock` (or with `server.run`), as every request does.
 
 The modules, in the order a request meets them: handler (authentication
-and routing), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
+and routing), auth (tokens, and what a kubelet may write), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
 `kubectl explain` reads, from the table openapi_gen writes), paths, rest
 (the verbs), subresources (scale, log), remotecommand (`kubectl exec`
 and `attach`, their streams.py over websocket.py's WebSocket), paging
@@ -28,8 +28,9 @@ bookmarks), status (errors), wire (required fields), wallclock
 (timestamps on the real clock), tls, kubeconfig; `python -m
 k8slite.server` runs one for a new cluster.
 
-Simplified: TLS with a self-signed certificate (tls.py), one bearer token
-that may do everything, the cluster clock moves only when the program runs
+Simplified: TLS with a self-signed certificate (tls.py), bearer tokens
+(the admin's may do everything; a kubelet's, from `kubelet_kubeconfig`,
+only what is its node's: auth.py), the cluster clock moves only when the program runs
 it (or with `--speed` on the command line). Answers are JSON only:
 kubectl's typed clients send protobuf bodies (`kubectl create
 deployment|namespace|configmap ...`), which are read (protobuf.py), and
@@ -52,6 +53,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from k8slite.server import auth
 from k8slite.server.handler import Handler
 from k8slite.server.kubeconfig import write_kubeconfig
 from k8slite.server.tls import make_certificate, server_context
@@ -69,10 +71,12 @@ class Server:
         self.lock = threading.RLock()
         """Held around every cluster call; hold it too to run the cluster (`with server.lock: c.run(5)`)."""
         self.token = token or secrets.token_hex(16)
+        self.users = {self.token: auth.ADMIN}
+        """Bearer token -> user: the admin's, and one per kubelet (`kubelet_kubeconfig`)."""
         self.closing = threading.Event()
         handler = type("ClusterHandler", (Handler,), {"cluster": cluster, "lock": self.lock,
-                                                      "token": self.token, "closing": self.closing,
-                                                      "wall_clock": wall_clock})
+                                                      "token": self.token, "users": self.users,
+                                                      "closing": self.closing, "wall_clock": wall_clock})
         self.directory = Path(tempfile.mkdtemp(prefix="k8slite-apiserver-"))  # certificate, key, kubeconfig
         cert, key = make_certificate(self.directory)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -81,10 +85,19 @@ class Server:
         self.port = int(self.httpd.server_address[1])
         self.url = f"https://127.0.0.1:{self.port}"
         path = Path(kubeconfig) if kubeconfig else self.directory / "kubeconfig"
-        self.kubeconfig = str(write_kubeconfig(path, self.url, self.token, cert.read_bytes()))
+        self.ca_pem = cert.read_bytes()
+        self.kubeconfig = str(write_kubeconfig(path, self.url, self.token, self.ca_pem))
         """The path of a kubeconfig for this server: `kubectl --kubeconfig PATH ...`."""
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="k8slite-apiserver", daemon=True)
         self.thread.start()
+
+    def kubelet_kubeconfig(self, node: str, path: str | Path | None = None) -> str:
+        """A kubeconfig for node `node`'s kubelet (`k8slite kubelet --kubeconfig PATH --node NODE`): its own
+        token, whose user system:node:<node> may write only what is that node's (auth.py). Its path."""
+        token = secrets.token_hex(16)
+        self.users[token] = auth.NODE_PREFIX + node
+        where = Path(path) if path else self.directory / f"{node}.kubeconfig"
+        return str(write_kubeconfig(where, self.url, token, self.ca_pem))
 
     def run(self, seconds: float) -> None:
         """Advance the cluster's clock by `seconds`, holding the lock (requests wait meanwhile)."""

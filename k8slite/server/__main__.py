@@ -8,6 +8,9 @@ still, which only makes sense for looking at a state made with `-f`).
 Each tick advances the cluster under the server's lock, between requests.
 Timestamps are sent on the real clock (wallclock.py), so that `kubectl
 describe` shows ages as the cluster clock counts them.
+`--nodes 0 --kubelet node-1 --kubelet node-2` makes a control plane
+without machines, and a kubeconfig for each kubelet to come, which `k8slite
+kubelet` runs as processes of their own (k8slite/kubelet/process.py).
 Ctrl-C (or SIGTERM) stops it.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import signal
 import time
+from pathlib import Path
 from types import FrameType
 
 from k8slite.server import serve
@@ -31,6 +35,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--kubeconfig", help="where to write the kubeconfig (default: a temporary file)")
     parser.add_argument("--speed", type=float, default=1.0, help="cluster seconds per real second (default 1)")
     parser.add_argument("-f", "--filename", action="append", default=[], help="a manifest to apply first")
+    parser.add_argument("--kubelet", action="append", default=[], metavar="NODE",
+                        help="write NODE.kubeconfig (next to --kubeconfig) for `k8slite kubelet --node NODE`")
+    parser.add_argument("--node-monitor-grace-period", type=float, default=None,
+                        help="seconds without a Lease renewal before a node is NotReady (default 50)")
     return parser.parse_args(argv)
 
 
@@ -42,11 +50,16 @@ def main(argv: list[str] | None = None) -> None:
     from k8slite.cluster import Cluster
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, stop)
-    cluster = Cluster(nodes=args.nodes, seed=args.seed)
+    grace = {} if args.node_monitor_grace_period is None else \
+        {"node_monitor_grace_period": args.node_monitor_grace_period}
+    cluster = Cluster(nodes=args.nodes, seed=args.seed, **grace)
     for path in args.filename:
         cluster.apply(path)
     server = serve(cluster, port=args.port, kubeconfig=args.kubeconfig, wall_clock=True)
     print(f"k8slite API server at {server.url}\nexport KUBECONFIG={server.kubeconfig}", flush=True)
+    for node in args.kubelet:
+        path = Path(server.kubeconfig).with_name(f"{node}.kubeconfig")
+        print(f"k8slite kubelet --kubeconfig {server.kubelet_kubeconfig(node, path)} --node {node}", flush=True)
     try:
         while True:
             time.sleep(TICK)

@@ -4,7 +4,8 @@
 The chain is kube-apiserver's, shortened: authentication (a bearer token;
 none, or a wrong one, is 401 Unauthorized; `/version` and the health
 checks are open to anyone, as the system:public-info-viewer role makes
-them), then the path: discovery (discovery.py, openapi.py) or a
+them), authorization of a kubelet's writes (auth.py: its own Node, Lease
+and pods only; 403 otherwise), then the path: discovery (discovery.py, openapi.py) or a
 resource path (paths.py) whose verb comes from
 the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
 patch; DELETE delete or deletecollection; a GET of `pods/x/exec` (or
@@ -19,7 +20,7 @@ is a 400 BadRequest; a body over 3 MiB (kube-apiserver's
 --max-request-body-bytes) is a 413 RequestEntityTooLarge, never decoded.
 Answers are always JSON, which those clients' Accept
 (`application/vnd.kubernetes.protobuf,application/json`) allows. Left
-out: authorization (every token may do everything), audit, API priority
+out: RBAC (the admin's token may do everything), audit, API priority
 and fairness.
 """
 
@@ -35,6 +36,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
 from k8slite.server import (
+    auth,
     discovery,
     openapi,
     paging,
@@ -66,6 +68,8 @@ class Handler(BaseHTTPRequestHandler):
     cluster: Cluster
     lock: threading.RLock
     token: str
+    users: dict[str, str]  # bearer token -> user name (auth.py)
+    user = ""  # who the request's token names
     closing: threading.Event
     wall_clock: bool = False
     """Shift timestamps so that the cluster's now is the real now (wallclock.py)."""
@@ -117,9 +121,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send(500, status(ApiError(f"Internal error occurred: {e!r}")))
 
     def authenticate(self) -> None:
-        given = self.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
-            raise Unauthorized("Unauthorized")
+        """Who the bearer token names (auth.py): the admin, or a node's kubelet; 401 for no such token."""
+        given = self.headers.get("Authorization", "").encode()
+        for token, user in list(self.users.items()):
+            if hmac.compare_digest(given, f"Bearer {token}".encode()):
+                self.user = user
+                return
+        raise Unauthorized("Unauthorized")
 
     def discovery(self, path: str, query: dict[str, str]) -> bool:
         """Answer /api, /apis, a group version's resources and /openapi/v3; False for other paths."""
@@ -164,6 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.chunked("text/plain", lambda write: subresources.follow_log(
                 self.cluster, self.lock, target, query, text, write, self.closing))
         with self.lock:
+            auth.authorize(self.user, method, target, self.cluster.api, lambda: self.body(raw, target.kind.kind))
             code, body = self.call(method, target, query, raw)
             body = self.encode(target, body, query)
         self.send(code, body)

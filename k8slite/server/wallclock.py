@@ -8,7 +8,8 @@ shows "702d". With `wall_clock` on, the server shifts every timestamp it
 sends so that the cluster's `now` is the machine's now, and shifts those it
 receives back: ages are right, dates are today's. Off by default, so that
 `kubectl get -o yaml` prints the same dates as `c.kubectl`; `python -m
-k8slite.server` turns it on. Left out: timestamps inside PATCH bodies.
+k8slite.server` turns it on. MicroTimes (a Lease's renewTime) keep their
+microseconds. Left out: timestamps inside PATCH bodies.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from k8slite.api.serialize import EPOCH
 
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+MICRO_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+MICRO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def offset(cluster_now: float) -> float:
@@ -38,4 +41,7 @@ def shift(data: Any, seconds: float) -> Any:
     if isinstance(data, str) and STAMP.fullmatch(data):
         moment = dt.datetime.strptime(data, FORMAT).replace(tzinfo=dt.timezone.utc)
         return (moment + dt.timedelta(seconds=round(seconds))).strftime(FORMAT)
+    if isinstance(data, str) and MICRO_STAMP.fullmatch(data):  # a MicroTime: a Lease's renewTime
+        moment = dt.datetime.strptime(data, MICRO_FORMAT).replace(tzinfo=dt.timezone.utc)
+        return (moment + dt.timedelta(seconds=round(seconds, 6))).strftime(MICRO_FORMAT)
     return data

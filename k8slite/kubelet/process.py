@@ -1,0 +1,124 @@
+"""`k8slite kubelet`: one node's kubelet as a process of its own, talking to the control plane only over HTTPS.
+
+    $ k8slite serve --nodes 0 --kubelet node-1 --kubeconfig /tmp/k/admin.kubeconfig
+    $ k8slite kubelet --kubeconfig /tmp/k/node-1.kubeconfig --node node-1
+
+Mirrors running the kubelet binary on a machine of its own: it registers
+its Node, renews its Lease every 10 s (`--node-status-update-frequency`),
+posts the node's status, watches the pods bound to it and runs them. It is
+the same Kubelet class the simulation runs (agent.py), with its API calls
+made by k8slite.client with the node's own token: the server knows it as
+`system:node:<name>` and lets it change only its own Node, Lease and pods
+(k8slite.server.auth). Kill the process and the machine is gone: no more
+Lease renewals, and after `--node-monitor-grace-period` the control plane's
+node lifecycle controller marks the Node NotReady, as in chapter 07.
+
+Time is the wall clock, counted from k8slite's epoch (the seconds
+k8slite.api.serialize writes timestamps from), which is what `k8slite
+serve` reads: its timestamps are on the wall clock too. The kubelet and the
+control plane agree on time only while the cluster runs at `--speed 1`, as
+real machines agree only through NTP.
+
+Simplified: the pod CIDR comes from `--pod-cidr` (default: from the node's
+number, as Cluster numbers its nodes) instead of the node IPAM
+controller; the fake runtime's containers live inside this process and die
+with it; with `--runtime docker` they are real containers, which the next
+kubelet of the same name finds gone (no checkpoint is read back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import signal
+import sys
+import time
+import traceback
+from types import FrameType
+from typing import Any
+
+from k8slite.api.serialize import EPOCH
+from k8slite.client import Credentials, RemoteAPI
+from k8slite.clock import RealClock
+from k8slite.kubelet.agent import Kubelet
+from k8slite.runtime.engine import RuntimeEngine
+from k8slite.runtime.fake import FakeNetwork
+
+TICK = 0.1  # real seconds between looks at the watch streams
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="k8slite kubelet",
+                                     description="Run one node's kubelet against a k8slite API server.")
+    parser.add_argument("--kubeconfig", required=True, help="the node's kubeconfig (k8slite serve --kubelet NAME)")
+    parser.add_argument("--node", required=True, help="the node's name (--hostname-override)")
+    parser.add_argument("--server", help="the API server's URL (default: the kubeconfig's)")
+    parser.add_argument("--runtime", choices=("fake", "docker"), default="fake", help="container runtime")
+    parser.add_argument("--pod-cidr", help="the node's pod addresses (default: 10.244.<N>.0/24 for node-<N>)")
+    parser.add_argument("--node-status-update-frequency", type=float, default=None,
+                        help="seconds between Lease renewals and node status checks (default 10)")
+    return parser.parse_args(argv)
+
+
+def node_index(name: str) -> int:
+    """node-3 -> 3, the number Cluster would have given it (1 for names without one)."""
+    found = re.search(r"(\d+)$", name)
+    return int(found.group(1)) if found else 1
+
+
+def make_kubelet(args: argparse.Namespace) -> tuple[Kubelet, RemoteAPI, RealClock]:
+    """The kubelet, its client and its clock, for the command line's flags."""
+    from k8slite.cluster import default_node  # the same machine shape Cluster gives node-<N>
+    clock = RealClock(start=time.time() - EPOCH.timestamp())  # seconds since the epoch timestamps count from
+    api = RemoteAPI(Credentials.from_kubeconfig(args.kubeconfig, args.server), clock,
+                    user_agent=f"kubelet/v1.32.0-k8slite ({args.node})")
+    engine = RuntimeEngine(args.runtime)
+    engine.clock = clock
+    engine.wall_origin = EPOCH.timestamp()  # Docker's wall-clock times map onto this clock
+    template = default_node(node_index(args.node))
+    template.metadata.name = template.status.addresses[1].address = args.node
+    if args.pod_cidr:
+        template.spec.pod_cidr, template.spec.pod_cidrs = args.pod_cidr, [args.pod_cidr]
+    kubelet = Kubelet(api, engine.runtime_for(args.node, FakeNetwork()), template)  # type: ignore[arg-type]
+    if args.node_status_update_frequency:
+        kubelet.status_update_period = args.node_status_update_frequency
+    return kubelet, api, clock
+
+
+def stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(kubelet: Kubelet, api: RemoteAPI, clock: RealClock, log: Any = sys.stderr) -> None:
+    """Start the kubelet, then deliver watch events and run its timers until interrupted."""
+    while True:
+        try:
+            kubelet.start()
+            break
+        except Exception as e:  # the API server is not up yet: try again, as the real kubelet does
+            print(f"kubelet: {e}", file=log, flush=True)
+            time.sleep(1)
+    print(f"kubelet: node {kubelet.node_name} registered", file=log, flush=True)
+    while True:
+        api.poll()
+        try:
+            clock.run(clock.now + TICK)
+        except Exception:  # one failed call (the server restarting) must not end the machine
+            traceback.print_exc(file=log)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, stop)
+    kubelet, api, clock = make_kubelet(args)
+    try:
+        run(kubelet, api, clock)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        kubelet.running = False
+        api.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""A control plane and three kubelets, each its own process, talking only over HTTPS (issue 18, part 3).
+
+`k8slite serve --nodes 0 --kubelet node-N ...` and three `k8slite kubelet`
+processes make one cluster; the real kubectl drives it. Killing a kubelet
+process (SIGKILL: the machine is gone) is a node failure the control plane
+sees only through the Lease that is no longer renewed. Each kubelet's token
+lets it change only its own node (NodeRestriction). Wall-clock time: the
+heartbeat is 1 s and the grace period 6 s, so that this takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from k8slite.machines import Machines, wait_until
+
+KUBECTL = shutil.which("kubectl")
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
+NODES = ("node-1", "node-2", "node-3")
+GRACE = 6  # --node-monitor-grace-period, seconds
+HEARTBEAT = 1  # the kubelets' --node-status-update-frequency, seconds
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      tolerations:
+      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 1}
+      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 1}
+      containers:
+      - {name: web, image: nginx}
+"""
+
+
+def kubectl(machines: Machines, *args: str, kubeconfig: Path | None = None) -> str:
+    env = dict(os.environ, HOME=str(machines.directory), TZ="UTC")
+    done = subprocess.run([str(KUBECTL), "--kubeconfig", str(kubeconfig or machines.admin), *args],
+                          capture_output=True, text=True, env=env, timeout=30)
+    return done.stdout + done.stderr
+
+
+def get(machines: Machines, *args: str) -> Any:
+    return json.loads(kubectl(machines, "get", *args, "-o", "json"))
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30) -> Any:
+    """wait_until, reading a half-written answer (kubectl racing a change) as not yet."""
+    def attempt() -> Any:
+        try:
+            return condition()
+        except (ValueError, KeyError, StopIteration):
+            return None
+    return wait_until(attempt, timeout, what)
+
+
+def ready(node: dict[str, Any]) -> str:
+    return next(c["status"] for c in node["status"].get("conditions", []) if c["type"] == "Ready")
+
+
+@pytest.fixture(scope="module")
+def machines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Machines]:
+    with Machines(list(NODES), grace=GRACE, heartbeat=HEARTBEAT, directory=tmp_path_factory.mktemp("m")) as m:
+        yield m
+
+
+def test_three_kubelet_processes_are_a_cluster(machines: Machines) -> None:
+    nodes = wait_for(lambda: (items := get(machines, "nodes")["items"]) and
+                     all(ready(n) == "True" for n in items) and items, "three Ready nodes")
+    assert [n["metadata"]["name"] for n in nodes] == list(NODES)
+    leases = get(machines, "leases", "-n", "kube-node-lease")["items"]
+    assert {(lease["metadata"]["name"], lease["spec"]["holderIdentity"]) for lease in leases} == \
+        {(n, n) for n in NODES}
+    (machines.directory / "web.yaml").write_text(DEPLOYMENT)
+    assert kubectl(machines, "apply", "-f", str(machines.directory / "web.yaml")).strip() in (
+        "deployment.apps/web created", "deployment.apps/web unchanged")
+
+    def running_on() -> list[str] | None:
+        pods = get(machines, "pods", "-l", "app=web")["items"]
+        placed = [p["spec"].get("nodeName", "") for p in pods if p["status"].get("phase") == "Running"]
+        return sorted(placed) if len(placed) == 6 else None
+
+    placed = wait_for(running_on, "six Running pods")
+    assert set(placed) == set(NODES), placed  # spread over the three machines
+
+
+def test_a_killed_kubelet_is_a_node_failure(machines: Machines) -> None:
+    machines.kill("node-3")  # SIGKILL: no goodbye, the Lease simply stops being renewed
+    killed_at = time.monotonic()
+    wait_for(lambda: ready(get(machines, "node", "node-3")) == "Unknown", "node-3 to be NotReady", GRACE + 20)
+    noticed = time.monotonic() - killed_at
+    assert GRACE - 2 <= noticed <= GRACE + 10, noticed  # the grace period counts from the last renewal
+    assert ready(get(machines, "node", "node-1")) == "True"
+    events = kubectl(machines, "get", "events", "--field-selector", "involvedObject.name=node-3")
+    assert "Node node-3 status is now: NodeNotReady" in events
+    taints = wait_for(lambda: get(machines, "node", "node-3")["spec"].get("taints"), "node-3's taints")
+    assert {t["key"] for t in taints} >= {"node.kubernetes.io/unreachable"}
+
+    def replaced() -> bool:
+        pods = get(machines, "pods", "-l", "app=web")["items"]
+        alive = [p for p in pods if p["status"].get("phase") == "Running"
+                 and not p["metadata"].get("deletionTimestamp") and p["spec"]["nodeName"] != "node-3"]
+        return len(alive) == 6
+
+    wait_for(replaced, "six Running pods on node-1 and node-2", 30)
+    machines.start_kubelet("node-3")  # the machine comes back: the same node, Ready again
+    wait_for(lambda: ready(get(machines, "node", "node-3")) == "True", "node-3 to be Ready again")
+
+
+def test_a_kubelet_may_change_only_its_own_node(machines: Machines) -> None:
+    own = machines.directory / "node-1.kubeconfig"
+    assert kubectl(machines, "label", "node", "node-2", "rack=a", kubeconfig=own).strip() == (
+        'Error from server (Forbidden): nodes "node-2" is forbidden: node "node-1" is not allowed to modify '
+        'node "node-2"')
+    assert kubectl(machines, "label", "node", "node-1", "rack=a", kubeconfig=own).strip() == "node/node-1 labeled"
+    assert 'cannot create resource "deployments" in API group "apps" in the namespace "default"' in \
+        kubectl(machines, "create", "deployment", "x", "--image=nginx", kubeconfig=own)
+    lease = kubectl(machines, "-n", "kube-node-lease", "delete", "lease", "node-2", kubeconfig=own)
+    assert lease.strip() == (
+        'Error from server (Forbidden): leases.coordination.k8s.io "node-2" is forbidden: User '
+        '"system:node:node-1" cannot delete resource "leases" in API group "coordination.k8s.io" in the '
+        'namespace "kube-node-lease": can only access node lease with the same name as the requesting node')
+    assert kubectl(machines, "get", "nodes", "--token", "wrong").strip().endswith(
+        "error: You must be logged in to the server (Unauthorized)")
