@@ -37,17 +37,22 @@ def populate(cluster: Any, rng: random.Random) -> dict[str, list[str]]:
     return {ns: sorted(names) for ns, names in made.items()}
 
 
-def ask(pod_names: Callable[..., Any], server: Any, namespace: str) -> Any:
-    """The learner's answer for one namespace; an HTTP error becomes an AssertionError that says it."""
+def ask_server(call: Callable[[str, str, str], Any], server: Any) -> Any:
+    """`call(url, token, ca)` for a served cluster; an HTTP error becomes an AssertionError that says it."""
     ca = (server.directory / "apiserver.crt").read_text()
     try:
-        return pod_names(server.url, server.token, ca, namespace)
+        return call(server.url, server.token, ca)
     except urllib.error.HTTPError as e:
         hint = " (send the header Authorization: Bearer <token>)" if e.code == 401 else ""
         raise AssertionError(f"the API server answered {e.code} {e.reason} for {e.url}{hint}") from None
     except urllib.error.URLError as e:
         raise AssertionError(f"the request did not reach the API server: {e.reason} (trust the server's "
                              "certificate: ssl.create_default_context(cadata=ca))") from None
+
+
+def ask(pod_names: Callable[..., Any], server: Any, namespace: str) -> Any:
+    """The learner's answer for one namespace."""
+    return ask_server(lambda url, token, ca: pod_names(url, token, ca, namespace), server)
 
 
 @exercise("05.5")

@@ -6,6 +6,8 @@ deletes when a ReplicaSet on a small cluster is scaled down.
 07.2 `replacement_time(failure_time, toleration_seconds, ...)`: when the
 replacement of a pod on a failed machine appears, compared with the
 SuccessfulCreate event of real clusters whose node fails at a random time.
+07.3 `silent_nodes(url, token, ca, now, grace)`: the nodes whose Lease has gone
+stale, read over HTTPS (ch07_http.py).
 """
 
 from __future__ import annotations
@@ -234,3 +236,6 @@ def check_07_2(replacement_time: Callable[..., Any]) -> str:
             f"{call} = {answer:g}, but on a real cluster the node failed at {failure:g} s, was marked NotReady "
             f"at {not_ready:g} s and the replacement was created at {created:g} s.")
     return f"{len(cases)} node failures on real clusters."
+
+
+from k8slite.course.checks import ch07_http  # noqa: E402,F401  (07.3, nodes' Leases over HTTPS, lives there)

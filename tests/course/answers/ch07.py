@@ -20,6 +20,21 @@ beat = failure_time - failure_time % heartbeat_period
 check = monitor_period * (int((beat + grace) // monitor_period) + 1)
 return check + toleration_seconds
 """,
+    "07.3": """
+import http.client
+from urllib.parse import urlsplit
+where = urlsplit(url)
+connection = http.client.HTTPSConnection(where.hostname, where.port,
+                                         context=ssl.create_default_context(cadata=ca))
+connection.request("GET", "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+                   headers={"Authorization": "Bearer " + token})
+leases = json.loads(connection.getresponse().read())["items"]
+connection.close()
+cutoff = now - dt.timedelta(seconds=grace)
+return sorted(lease["spec"]["holderIdentity"] for lease in leases
+              if dt.datetime.strptime(lease["spec"]["renewTime"], "%Y-%m-%dT%H:%M:%S.%fZ")
+              .replace(tzinfo=dt.timezone.utc) < cutoff)
+""",
 }
 
 # The ranking the book asks for, with one rule changed in each wrong answer below.
@@ -88,6 +103,34 @@ return not_ready + toleration_seconds
         ("NotReady exactly grace seconds after the last heartbeat, with no check period", """
 last_heartbeat = math.floor(failure_time / heartbeat_period) * heartbeat_period
 return last_heartbeat + grace + toleration_seconds
+"""),
+    ],
+    "07.3": [
+        ("reads the Node's Ready condition: the controller's verdict, with its own grace period", """
+context = ssl.create_default_context(cadata=ca)
+request = urllib.request.Request(url + "/api/v1/nodes", headers={"Authorization": f"Bearer {token}"})
+nodes = json.load(urllib.request.urlopen(request, context=context))["items"]
+return sorted(n["metadata"]["name"] for n in nodes
+              if next(c for c in n["status"]["conditions"] if c["type"] == "Ready")["status"] != "True")
+"""),
+        ("reads the Node's lastHeartbeatTime, posted only when the status changes", """
+context = ssl.create_default_context(cadata=ca)
+request = urllib.request.Request(url + "/api/v1/nodes", headers={"Authorization": f"Bearer {token}"})
+nodes = json.load(urllib.request.urlopen(request, context=context))["items"]
+silent = []
+for n in nodes:
+    beat = next(c for c in n["status"]["conditions"] if c["type"] == "Ready")["lastHeartbeatTime"]
+    if (now - dt.datetime.fromisoformat(beat.replace("Z", "+00:00"))).total_seconds() > grace:
+        silent.append(n["metadata"]["name"])
+return sorted(silent)
+"""),
+        ("counts from the Lease's creation, not its last renewal", """
+context = ssl.create_default_context(cadata=ca)
+request = urllib.request.Request(url + "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+                                 headers={"Authorization": f"Bearer {token}"})
+leases = json.load(urllib.request.urlopen(request, context=context))["items"]
+return sorted(lease["metadata"]["name"] for lease in leases if (now - dt.datetime.fromisoformat(
+    lease["metadata"]["creationTimestamp"].replace("Z", "+00:00"))).total_seconds() > grace)
 """),
     ],
 }
