@@ -133,11 +133,7 @@ class Store:
 
     def delete(self, key: str, expected_revision: int | None = None) -> int:
         value, _ = self._check(key, expected_revision)
-        self.revision += 1
-        del self._data[key]
-        self._keys.remove(key)
-        self._publish(WatchEvent(DELETED, key, value, self.revision))
-        return self.revision
+        return self._apply(DELETED, key, value, self.revision + 1)
 
     def watch(self, prefix: str, from_revision: int | None = None,
               notify: Callable[[], None] | None = None,
@@ -172,12 +168,20 @@ class Store:
         return current
 
     def _write(self, type_: str, key: str, value: Any) -> int:
-        self.revision += 1
-        if key not in self._data:
-            self._keys.add(key)
-        self._data[key] = (value, self.revision)
-        self._publish(WatchEvent(type_, key, value, self.revision))
-        return self.revision
+        return self._apply(type_, key, value, self.revision + 1)
+
+    def _apply(self, type_: str, key: str, value: Any, revision: int) -> int:
+        """Record a change made at `revision` and tell the watches (an EtcdStore passes etcd's revision)."""
+        self.revision = revision
+        if type_ == DELETED:
+            del self._data[key]
+            self._keys.remove(key)
+        else:
+            if key not in self._data:
+                self._keys.add(key)
+            self._data[key] = (value, revision)
+        self._publish(WatchEvent(type_, key, value, revision))
+        return revision
 
     def _publish(self, event: WatchEvent) -> None:
         self._history.append(event)
