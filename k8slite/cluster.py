@@ -41,10 +41,12 @@ from k8slite.network.podnet import PodNetwork
 from k8slite.network.service_trace import service_resolver
 from k8slite.network.services import ServiceNetwork
 from k8slite.pod_history import PodHistory
+from k8slite.restart import move_on, resume, writers_rngs
 from k8slite.runtime.engine import make_engine
 from k8slite.runtime.fake import FakeNetwork
 from k8slite.runtime.registry import Registry
 from k8slite.scheduler import Profile
+from k8slite.store import Store
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
@@ -69,13 +71,15 @@ def default_node(index: int) -> Node:
 
 
 class Cluster:
-    """A whole small Kubernetes. `Cluster(nodes=3)`; docs/ARCHITECTURE.md is the map of its parts."""
+    """A whole small Kubernetes. `Cluster(nodes=3)`; docs/ARCHITECTURE.md is the map of its parts.
+    `store=EtcdStore(url)` keeps its objects in a real etcd; on a store that holds a cluster already,
+    the new one carries it on, as a restarted control plane does (restart.py)."""
 
     def __init__(self, nodes: int | list[Any] = 3, seed: int = 0, runtime: str = "fake",
                  scheduler: bool | None = True, controllers: bool | None = True,
                  node_monitor_grace_period: float = NODE_MONITOR_GRACE_PERIOD,
                  scheduler_profile: Profile | None = None,
-                 network: str = "host-gw") -> None:
+                 network: str = "host-gw", store: Store | None = None) -> None:
         self.pod_network = PodNetwork(network)  # "host-gw" or "vxlan": flannel's backends (network/podnet.py)
         self.runtime_name = runtime
         self.engine = make_engine(runtime)  # RuntimeEngine, or LinuxHost for runtime="linux"
@@ -83,7 +87,8 @@ class Cluster:
         self.registry: Registry = self.engine.registry  # the registries its nodes pull from; push to localhost:5000
         self.rng = random.Random(seed)
         self.seed = seed
-        self.api = APIServer(self.clock, self.rng)
+        self.api = APIServer(self.clock, self.rng, store)
+        restarted = resume(self.api, seed)  # a store that holds a cluster already: carry on from it (restart.py)
         self.applier = Applier(self.api)  # client-side apply and dry-run, as kubectl does them (apply.py)
         self.network = FakeNetwork()
         self.storage = self.network.storage  # the simulated network storage behind PersistentVolumes
@@ -91,11 +96,13 @@ class Cluster:
             self.storage.root = self.engine.root / "storage"
         self.kubelets: dict[str, Kubelet] = {}
         self.closers: list[Callable[[], None]] = []  # called by close(): e.g. a live dashboard's task
-        for name in SYSTEM_NAMESPACES:
-            self.api.create(Namespace(metadata=ObjectMeta(name=name)))
-        install_default_class(self.api, seed)
+        if not restarted:  # what a new cluster starts with: a restarted one has it already
+            for name in SYSTEM_NAMESPACES:
+                self.api.create(Namespace(metadata=ObjectMeta(name=name)))
+            install_default_class(self.api, seed)
         self.pod_history = PodHistory(self.api, self.clock)  # for gantt(c): pods over time
-        create_default_services(self.api)
+        if not restarted:
+            create_default_services(self.api)
         self.services = ServiceNetwork(self.api, self.rng)  # cluster DNS and each node's kube-proxy
         self.network.services = self.services
         self.pod_network.resolvers.append(service_resolver(self.services))  # c.trace(pod, "my-service")
@@ -106,6 +113,8 @@ class Cluster:
         self.namespace_controllers = plane.namespace_controllers  # 11: namespaces and their quotas
         self.network_controllers = plane.network_controllers  # 12: who stands behind each Service
         self.scheduler = plane.scheduler
+        if restarted:
+            move_on(writers_rngs(plane.namespace_controllers), seed, self.api.store.revision)
         self.docker_services: Any = None  # Service names inside real containers (network/docker_services.py)
         if runtime == "docker":
             from k8slite.network.docker_services import DockerServiceProxy

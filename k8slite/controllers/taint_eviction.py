@@ -50,10 +50,10 @@ class TaintEvictionController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
+        self.taints: dict[str, list[Taint]] = {}  # node name -> its NoExecute taints, as last seen
         self.nodes = Informer(api, "nodes", self.node_changed)
         self.pods = Informer(api, "pods", self.enqueue)
         self.pods.add_index("spec.nodeName", lambda pod: pod.spec.node_name)  # type: ignore[attr-defined]
-        self.taints: dict[str, list[Taint]] = {}  # node name -> its NoExecute taints, as last seen
 
     def node_changed(self, event_type: str, obj: KubeObject) -> None:
         assert isinstance(obj, Node)
@@ -64,6 +64,8 @@ class TaintEvictionController(Controller):
             self.taints.pop(obj.name, None)
         else:
             self.taints[obj.name] = taints
+        if not hasattr(self, "pods"):
+            return  # Nodes already stored (a restart), told while the informers are made: pods come next, all queued
         for pod in self.pods.by_index("spec.nodeName", obj.name):  # the node's pods, not every pod
             if isinstance(pod, Pod):
                 self.queue.add(object_key(pod))
