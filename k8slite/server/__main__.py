@@ -11,7 +11,9 @@ describe` shows ages as the cluster clock counts them.
 `--nodes 0 --kubelet node-1 --kubelet node-2` makes a control plane
 without machines, and a kubeconfig for each kubelet to come, which `k8slite
 kubelet` runs as processes of their own (k8slite/kubelet/process.py).
-Ctrl-C (or SIGTERM) stops it.
+Ctrl-C (or SIGTERM) stops it. With `--etcd URL` the cluster keeps its objects
+in that etcd (k8slite.etcd_store): served again with the same `--etcd`, it
+carries on where it stopped, as a restarted control plane does.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--kubeconfig", help="where to write the kubeconfig (default: a temporary file)")
     parser.add_argument("--speed", type=float, default=1.0, help="cluster seconds per real second (default 1)")
+    parser.add_argument("--etcd", metavar="URL", help="keep the cluster in the etcd at URL (e.g. "
+                        "http://127.0.0.1:2379), where the next serve finds it (default: in memory)")
     parser.add_argument("-f", "--filename", action="append", default=[], help="a manifest to apply first")
     parser.add_argument("--kubelet", action="append", default=[], metavar="NODE",
                         help="write NODE.kubeconfig (next to --kubeconfig) for `k8slite kubelet --node NODE`")
@@ -52,7 +56,11 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     grace = {} if args.node_monitor_grace_period is None else \
         {"node_monitor_grace_period": args.node_monitor_grace_period}
-    cluster = Cluster(nodes=args.nodes, seed=args.seed, **grace)
+    store = None
+    if args.etcd:
+        from k8slite.etcd_store import EtcdStore
+        store = EtcdStore(args.etcd)
+    cluster = Cluster(nodes=args.nodes, seed=args.seed, store=store, **grace)
     for path in args.filename:
         cluster.apply(path)
     server = serve(cluster, port=args.port, kubeconfig=args.kubeconfig, wall_clock=True)
