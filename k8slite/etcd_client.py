@@ -107,6 +107,11 @@ class EtcdClient:
         answer = self.call("/v3/kv/range", {"key": b64(prefix), "range_end": b64(prefix_end(prefix))})
         return int(answer["header"]["revision"]), key_values(answer)
 
+    def read(self, key: str) -> KeyValue | None:
+        """One key, or None when it does not exist."""
+        found = key_values(self.call("/v3/kv/range", {"key": b64(key)}))
+        return found[0] if found else None
+
     def txn(self, compare: list[dict[str, Any]], success: list[dict[str, Any]],
             failure: list[dict[str, Any]]) -> tuple[bool, int, list[dict[str, Any]]]:
         """Whether every comparison held, the revision after the txn, and the answers of the branch that ran."""

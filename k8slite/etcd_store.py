@@ -94,8 +94,8 @@ class EtcdStore(Store):
             key = kv.key[len(self.prefix):]
             self._keys.add(key)
             self._data[key] = (self.codec.decode(kv.value, kv.mod_revision), kv.mod_revision)
-        _, clock = self.etcd.range(self.prefix + CLOCK_KEY)
-        self.saved_time = max((float(kv.value) for kv in clock if kv.key == self.prefix + CLOCK_KEY), default=0.0)
+        clock = self.etcd.read(self.prefix + CLOCK_KEY)
+        self.saved_time = float(clock.value) if clock else 0.0
 
     def keep_time(self, clock: VirtualClock) -> float:
         """Save `clock`'s time with every change from now on; return the time saved before (0.0: none)."""
