@@ -37,8 +37,8 @@ def test_a_rollout_interrupted_by_a_restart_completes(open_cluster: OpenCluster)
         d.run_until(lambda c: c.ready("deployment/web"), timeout=120)
         assert d.get("deployment", "web").metadata.uid == uid
         pods = [p for p in d.get("pods") if p.metadata.deletion_timestamp is None]
-        new_rs = d.get("deployment", "web").metadata.annotations  # the rollout's revision
-        assert new_rs["deployment.kubernetes.io/revision"] == "2"
+        annotations = d.get("deployment", "web").metadata.annotations
+        assert annotations["deployment.kubernetes.io/revision"] == "2"  # the same rollout, not a third one
         assert len(pods) == 4 and all(isinstance(p, Pod) and p.is_ready() for p in pods)
         assert {p.spec.containers[0].image for p in pods} == {"busybox:1.36"}
         assert len({p.metadata.owner_references[0].name for p in pods}) == 1
@@ -80,3 +80,16 @@ def shared_uids(c: Cluster) -> dict[str, list[str]]:
         keys.setdefault(obj.metadata.uid, []).append(key)
     return {uid: found for uid, found in keys.items() if len(found) > 1}
 
+
+
+def test_a_new_cluster_on_etcd_runs_as_it_does_in_memory(open_cluster: OpenCluster):
+    # same seed, same draws, same events: only the resourceVersions (etcd's) differ
+    command = "get pods -o wide"
+    with Cluster(nodes=3, seed=0) as memory, open_cluster() as etcd:
+        for c in (memory, etcd):
+            c.apply(WEB)
+            c.run(30)
+            c.kubectl("set image deployment/web web=busybox:1.36")
+            c.run(30)
+        assert etcd.kubectl(command) == memory.kubectl(command)
+        assert [(e.reason, e.message) for e in etcd.events()] == [(e.reason, e.message) for e in memory.events()]
