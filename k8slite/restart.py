@@ -20,7 +20,9 @@ Two things move on instead of starting over:
   They are seeded again from the seed and the store's revision, so a
   restart still repeats exactly for the same stored state.
 Simplified: a system namespace or `kubernetes` Service deleted before the
-restart is not made again (kube-apiserver's bootstrap controller would).
+restart is not made again (kube-apiserver's bootstrap controller would);
+the simulated network storage behind PersistentVolumes lives in memory, so
+their files do not survive a restart (their objects do).
 """
 
 from __future__ import annotations
