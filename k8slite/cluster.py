@@ -95,6 +95,7 @@ class Cluster:
         if runtime == "docker":
             self.storage.root = self.engine.root / "storage"
         self.kubelets: dict[str, Kubelet] = {}
+        self.kubelet_clients: dict[str, Any] = {}  # node -> KubeletClient: kubelets in processes of their own
         self.closers: list[Callable[[], None]] = []  # called by close(): e.g. a live dashboard's task
         if not restarted:  # what a new cluster starts with: a restarted one has it already
             for name in SYSTEM_NAMESPACES:

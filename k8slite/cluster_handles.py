@@ -109,6 +109,8 @@ class PodHandle:
     def logs(self, container: str | None = None, previous: bool = False) -> str:
         """The container's output so far, read from its node's runtime (`kubectl logs`)."""
         pod = self.object
+        if self.remote(pod):  # a kubelet process (`k8slite kubelet`): ask it, as kube-apiserver does
+            return str(self.cluster.kubelet_clients[pod.spec.node_name].logs(pod, container, previous))
         kubelet = self.cluster.kubelets[pod.spec.node_name] if pod.spec.node_name else None
         if kubelet is None:
             raise NotFound(f'pod "{self.name}" has no node yet, so it has no logs')
@@ -119,13 +121,23 @@ class PodHandle:
              stdin: str | None = None) -> tuple[int, str]:
         """Run a command in a running container (`kubectl exec`, with `stdin` as its input as with -i):
         its exit code and output."""
-        runtime, cid = self.running_container(container)
         argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
+        pod = self.object
+        if self.remote(pod):
+            return self.cluster.kubelet_clients[pod.spec.node_name].run(pod, container, argv, stdin)  # type: ignore
+        runtime, cid = self.running_container(container)
         return runtime.exec_sync(cid, argv, 60.0, stdin)
+
+    def remote(self, pod: Pod) -> bool:
+        """Does a kubelet of its own process (k8slite.kubelet.process) run this pod?"""
+        node = pod.spec.node_name
+        return bool(node) and node not in self.cluster.kubelets and node in self.cluster.kubelet_clients
 
     def terminal(self, command: list[str], container: str | None = None) -> TerminalSession | None:
         """An interactive shell on a terminal in a running container (`kubectl exec -it POD -- sh`), if the
         command is one and the runtime has terminals (the fake one); None otherwise."""
+        if self.remote(self.object):
+            return None  # a kubelet process runs each command to its end (kubelet/server.py)
         runtime, cid = self.running_container(container)
         open_terminal = getattr(runtime, "open_terminal", None)
         return open_terminal(cid, command) if open_terminal else None

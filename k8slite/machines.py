@@ -17,7 +17,8 @@ with the two commands a learner could type in a terminal:
 
 `grace` is the control plane's --node-monitor-grace-period and `heartbeat`
 the kubelets' --node-status-update-frequency (50 s and 10 s by default),
-so that a failure shows in seconds. The processes end with this one (on
+so that a failure shows in seconds; `runtime="docker"` runs the pods as
+Docker containers. The processes end with this one (on
 Linux they get SIGTERM when it dies, even by SIGKILL), and their output is
 in `logs/`. Time is the wall clock: what happens depends on how fast this
 computer is, so nothing here is deterministic.
@@ -65,8 +66,8 @@ class Machines:
     """A control plane process and a kubelet process per node; `api` talks to it as the admin."""
 
     def __init__(self, nodes: list[str], grace: float | None = None, heartbeat: float | None = None,
-                 directory: str | Path | None = None) -> None:
-        self.nodes, self.heartbeat = list(nodes), heartbeat
+                 directory: str | Path | None = None, runtime: str = "fake") -> None:
+        self.nodes, self.heartbeat, self.runtime = list(nodes), heartbeat, runtime
         self.directory = Path(directory or tempfile.mkdtemp(prefix="k8slite-machines-"))
         self.owns_directory = directory is None
         (self.directory / "logs").mkdir(parents=True, exist_ok=True)
@@ -106,7 +107,8 @@ class Machines:
     def start_kubelet(self, node: str) -> subprocess.Popen[bytes]:
         """The node's kubelet starts (again): it finds its Node registered and carries on."""
         beat = ["--node-status-update-frequency", f"{self.heartbeat:g}"] if self.heartbeat else []
-        process = self.start("kubelet", "--kubeconfig", str(self.kubeconfig(node)), "--node", node, *beat)
+        runtime = ["--runtime", self.runtime] if self.runtime != "fake" else []
+        process = self.start("kubelet", "--kubeconfig", str(self.kubeconfig(node)), "--node", node, *beat, *runtime)
         self.kubelets[node] = process
         return process
 

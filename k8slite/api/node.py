@@ -74,8 +74,9 @@ class NodeStatus:
     node_info: dict[str, Any] = field(default_factory=dict)
     volumes_attached: list[AttachedVolume] = field(default_factory=list)
     images: list[ContainerImage] = field(default_factory=list)
+    daemon_endpoints: dict[str, Any] = field(default_factory=dict)  # {"kubeletEndpoint": {"Port": 10250}}
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "daemonEndpoints", "volumesInUse", "config",
+        "volumesInUse", "config",
         "phase", "runtimeHandlers", "features"})
 
     def condition(self, type_: str) -> NodeCondition | None:

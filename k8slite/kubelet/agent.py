@@ -165,6 +165,11 @@ class Kubelet:
         except NotFound:
             node = self.api.create(self.new_node())
         assert isinstance(node, Node)
+        endpoints = self.template.status.daemon_endpoints
+        if endpoints and node.status.daemon_endpoints != endpoints:  # a kubelet process listens on a new port
+            node = node.copy()
+            node.status.daemon_endpoints = dict(endpoints)
+            node = self.api.update_status(node)
         self.pod_cidr = node.spec.pod_cidr or self.template.spec.pod_cidr or "10.244.0.0/24"
         if self.ipam is None or str(self.ipam.cidr) != self.pod_cidr:
             self.ipam = HostLocalIPAM(self.pod_cidr)
@@ -179,6 +184,7 @@ class Kubelet:
         allocatable = node.status.allocatable or node.status.capacity
         node.status = NodeStatus(capacity=dict(node.status.capacity), allocatable=dict(allocatable),
                                  addresses=node.status.addresses or [NodeAddress("Hostname", self.node_name)],
+                                 daemon_endpoints=dict(self.template.status.daemon_endpoints),
                                  node_info={"kubeletVersion": "v1.32.0-k8slite", "containerRuntimeVersion":
                                             "fake://0.1", "operatingSystem": "linux", "architecture": "amd64"})
         return node

@@ -9,7 +9,9 @@ posts the node's status, watches the pods bound to it and runs them. It is
 the same Kubelet class the simulation runs (agent.py), with its API calls
 made by k8slite.client with the node's own token: the server knows it as
 `system:node:<name>` and lets it change only its own Node, Lease and pods
-(k8slite.server.auth). Kill the process and the machine is gone: no more
+(k8slite.server.auth). It serves its own HTTPS API on 127.0.0.1 (server.py,
+the kubelet's port 10250), through which the API server reads logs and runs
+commands for `kubectl logs` and `kubectl exec`. Kill the process and the machine is gone: no more
 Lease renewals, and after `--node-monitor-grace-period` the control plane's
 node lifecycle controller marks the Node NotReady, as in chapter 07.
 
@@ -32,19 +34,22 @@ import argparse
 import re
 import signal
 import sys
+import threading
 import time
 import traceback
 from types import FrameType
 from typing import Any
 
+from k8slite.api.node import NodeAddress
 from k8slite.api.serialize import EPOCH
 from k8slite.client import Credentials, RemoteAPI
 from k8slite.clock import RealClock
 from k8slite.kubelet.agent import Kubelet
+from k8slite.kubelet.server import ENDPOINT, KubeletServer
 from k8slite.runtime.engine import RuntimeEngine
 from k8slite.runtime.fake import FakeNetwork
 
-TICK = 0.1  # real seconds between looks at the watch streams
+TICK = 0.05  # real seconds between looks at the watch streams and the timers
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -76,10 +81,15 @@ def make_kubelet(args: argparse.Namespace) -> tuple[Kubelet, RemoteAPI, RealCloc
     engine.clock = clock
     engine.wall_origin = EPOCH.timestamp()  # Docker's wall-clock times map onto this clock
     template = default_node(node_index(args.node))
-    template.metadata.name = template.status.addresses[1].address = args.node
+    template.metadata.name = args.node
     if args.pod_cidr:
         template.spec.pod_cidr, template.spec.pod_cidrs = args.pod_cidr, [args.pod_cidr]
+    lock = threading.RLock()  # the loop holds it while the kubelet runs; the kubelet's server while it reads
     kubelet = Kubelet(api, engine.runtime_for(args.node, FakeNetwork()), template)  # type: ignore[arg-type]
+    kubelet.server = KubeletServer(kubelet, api.credentials.token, lock)  # type: ignore[attr-defined]
+    kubelet.engine = engine  # type: ignore[attr-defined]  # closed with the process: Docker's containers go
+    template.status.addresses = [NodeAddress("InternalIP", "127.0.0.1"), NodeAddress("Hostname", args.node)]
+    template.status.daemon_endpoints = {ENDPOINT: {"Port": kubelet.server.port}}  # type: ignore[attr-defined]
     if args.node_status_update_frequency:
         kubelet.status_update_period = args.node_status_update_frequency
     return kubelet, api, clock
@@ -99,12 +109,15 @@ def run(kubelet: Kubelet, api: RemoteAPI, clock: RealClock, log: Any = sys.stder
             print(f"kubelet: {e}", file=log, flush=True)
             time.sleep(1)
     print(f"kubelet: node {kubelet.node_name} registered", file=log, flush=True)
+    lock = kubelet.server.lock  # type: ignore[attr-defined]
     while True:
-        api.poll()
-        try:
-            clock.run(clock.now + TICK)
-        except Exception:  # one failed call (the server restarting) must not end the machine
-            traceback.print_exc(file=log)
+        with lock:  # run what is due now; sleep outside the lock, when the kubelet's server may read
+            api.poll()
+            try:
+                clock.run(clock.now)
+            except Exception:  # one failed call (the server restarting) must not end the machine
+                traceback.print_exc(file=log)
+        time.sleep(TICK)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -117,6 +130,8 @@ def main(argv: list[str] | None = None) -> None:
         pass
     finally:
         kubelet.running = False
+        kubelet.server.close()  # type: ignore[attr-defined]
+        kubelet.engine.close()  # type: ignore[attr-defined]
         api.close()
 
 

@@ -94,8 +94,10 @@ class Server:
     def kubelet_kubeconfig(self, node: str, path: str | Path | None = None) -> str:
         """A kubeconfig for node `node`'s kubelet (`k8slite kubelet --kubeconfig PATH --node NODE`): its own
         token, whose user system:node:<node> may write only what is that node's (auth.py). Its path."""
+        from k8slite.kubelet.server import KubeletClient  # here: kubelet/server.py uses this package's tls.py
         token = secrets.token_hex(16)
         self.users[token] = auth.NODE_PREFIX + node
+        self.cluster.kubelet_clients[node] = KubeletClient(self.cluster.api, node, token)  # logs, exec
         where = Path(path) if path else self.directory / f"{node}.kubeconfig"
         return str(write_kubeconfig(where, self.url, token, self.ca_pem))
 

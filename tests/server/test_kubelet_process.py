@@ -98,8 +98,37 @@ def test_three_kubelet_processes_are_a_cluster(machines: Machines) -> None:
     assert set(placed) == set(NODES), placed  # spread over the three machines
 
 
+HELLO = """
+apiVersion: v1
+kind: Pod
+metadata: {name: hello}
+spec:
+  nodeName: node-3
+  containers:
+  - {name: hello, image: busybox, command: ["sh", "-c", "echo hello from node-3; sleep 3600"]}
+"""
+
+
+def test_logs_and_exec_go_to_the_pods_kubelet(machines: Machines) -> None:
+    """The API server holds no container output: it asks the kubelet at the port its Node names."""
+    (machines.directory / "hello.yaml").write_text(HELLO)
+    assert kubectl(machines, "apply", "-f", str(machines.directory / "hello.yaml")).strip() == "pod/hello created"
+    wait_for(lambda: get(machines, "pod", "hello")["status"].get("phase") == "Running", "hello Running")
+    node = get(machines, "node", "node-3")
+    port = node["status"]["daemonEndpoints"]["kubeletEndpoint"]["Port"]
+    assert {"type": "InternalIP", "address": "127.0.0.1"} in node["status"]["addresses"] and port > 0
+    assert kubectl(machines, "logs", "hello") == "hello from node-3\n"
+    assert kubectl(machines, "exec", "hello", "--", "hostname") == "hello\n"
+    assert kubectl(machines, "exec", "hello", "--", "sh", "-c", "exit 3").strip() == \
+        "command terminated with exit code 3"
+
+
 def test_a_killed_kubelet_is_a_node_failure(machines: Machines) -> None:
+    port = get(machines, "node", "node-3")["status"]["daemonEndpoints"]["kubeletEndpoint"]["Port"]
     machines.kill("node-3")  # SIGKILL: no goodbye, the Lease simply stops being renewed
+    assert kubectl(machines, "logs", "hello").strip() == (  # the machine is gone: nobody holds its logs
+        f'Error from server: Get "https://127.0.0.1:{port}/containerLogs/default/hello/hello": '
+        f"dial tcp 127.0.0.1:{port}: connect: connection refused")
     killed_at = time.monotonic()
     wait_for(lambda: ready(get(machines, "node", "node-3")) == "Unknown", "node-3 to be NotReady", GRACE + 20)
     noticed = time.monotonic() - killed_at
