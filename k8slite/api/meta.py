@@ -32,6 +32,23 @@ class OwnerReference:
 
 
 @dataclass
+class ManagedFieldsEntry:
+    """Who set which fields (server-side apply's bookkeeping, k8slite.server.managedfields).
+
+    `fields_v1` is the set of fields in FieldsV1's encoding: `{"f:spec": {"f:replicas": {}}}`."""
+
+    manager: str = ""
+    operation: str = ""
+    """"Apply" (server-side apply) or "Update" (any other write)."""
+    api_version: str = ""
+    time: float | None = field(default=None, metadata=TIME)
+    fields_type: str = ""
+    fields_v1: dict[str, Any] = field(default_factory=dict)
+    subresource: str = ""
+    """"status", "scale", or "" for the object itself."""
+
+
+@dataclass
 class ObjectMeta:
     name: str = ""
     generate_name: str = ""
@@ -46,8 +63,10 @@ class ObjectMeta:
     deletion_grace_period_seconds: int | None = None
     owner_references: list[OwnerReference] = field(default_factory=list)
     finalizers: list[str] = field(default_factory=list)
+    managed_fields: list[ManagedFieldsEntry] = field(default_factory=list)
+    """Recorded by the HTTP API server only (k8slite.server.managedfields); writes made in Python keep them."""
 
-    IGNORED: ClassVar[frozenset[str]] = frozenset({"managedFields", "selfLink"})
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"selfLink"})
 
     def controller_ref(self) -> OwnerReference | None:
         return next((r for r in self.owner_references if r.controller), None)
