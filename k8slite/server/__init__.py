@@ -19,7 +19,8 @@ cluster only under `server.lock` (or with `server.run`), as every request does.
 The modules, in the order a request meets them: handler (authentication
 and routing), auth (tokens, and what a kubelet may write), discovery, openapi (Kubernetes' OpenAPI v3 schemas, which
 `kubectl explain` reads, from the table openapi_gen writes), paths, rest
-(the verbs), subresources (scale, log), remotecommand (`kubectl exec`
+(the verbs), apply (server-side apply and the managedFields of every
+write, with fieldsets and managedfields), subresources (scale, log), remotecommand (`kubectl exec`
 and `attach`, their streams.py over websocket.py's WebSocket), paging
 (limit and continue),
 protobuf (request bodies in Kubernetes' protobuf, read with the table
@@ -35,8 +36,9 @@ it (or with `--speed` on the command line). Answers are JSON only:
 kubectl's typed clients send protobuf bodies (`kubectl create
 deployment|namespace|configmap ...`), which are read (protobuf.py), and
 take a JSON answer. OpenAPI v3 only (no v2), with the schemas of the
-kinds k8slite serves but only their PATCH operations; no server-side
-apply, no port-forward, no eviction subresource; exec and attach speak
+kinds k8slite serves but only their PATCH operations; server-side apply
+with field-set rules by field name, not from the schema (fieldsets.py);
+no port-forward, no eviction subresource; exec and attach speak
 WebSocket only (kubectl's first choice; no SPDY), and an exec's command
 runs to its end before its output is sent (remotecommand.py); later pages
 of a paged list (limit/continue, paging.py) are read from the current

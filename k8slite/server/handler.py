@@ -38,6 +38,7 @@ from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Una
 from k8slite.server import (
     auth,
     discovery,
+    managedfields,
     openapi,
     paging,
     protobuf,
@@ -202,15 +203,17 @@ class Handler(BaseHTTPRequestHandler):
             if not target.name:
                 return 200, rest.list_objects(self.cluster, target, query)
             return 200, subresources.scale_of(api, target) if scale else rest.get_object(api, target)
+        manager = managedfields.manager_of(query, self.headers.get("User-Agent", ""))  # who owns what it writes
         if method == "POST" and not target.name:
-            return 201, rest.create(api, target, self.body(raw, target.kind.kind))
+            return 201, rest.create(api, target, self.body(raw, target.kind.kind), manager)
         if method == "PUT" and target.name:
-            return 200, subresources.change_scale(api, target, self.body(raw, "Scale")) if scale else \
-                rest.update(api, target, self.body(raw, target.kind.kind))
+            return 200, subresources.change_scale(api, target, self.body(raw, "Scale"), manager) if scale else \
+                rest.update(api, target, self.body(raw, target.kind.kind), manager)
         if method == "PATCH" and target.name:
             content_type = self.headers.get("Content-Type", "")
-            return 200, subresources.patch_scale(api, target, raw, content_type) if scale else \
-                rest.patch(api, target, raw, content_type)
+            if scale:
+                return 200, subresources.patch_scale(api, target, raw, content_type, manager)
+            return rest.patch(api, target, raw, content_type, query, manager)
         if method == "DELETE" and target.name:
             return 200, rest.delete(api, target, query, self.body(raw, "DeleteOptions") if raw else None)
         if method == "DELETE":  # deletecollection

@@ -12,8 +12,9 @@ helpers) and writes the result back as an update, which is what
 kube-apiserver's patcher does. Subresources: `status` (update and patch
 only the status), `scale` (autoscaling/v1 Scale) and `log`
 (subresources.py); a long list is cut into pages by the handler (paging.py).
-Left out: dryRun, server-side apply (`application/apply-patch+yaml` is
-refused with 415).
+A PATCH whose Content-Type is `application/apply-patch+yaml` is
+server-side apply (apply.py); every other write records its manager in
+metadata.managedFields (apply.record_update). Left out: dryRun.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import Kind, decode
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import KubeObject, clone
 from k8slite.apiserver import APIServer
 from k8slite.errors import ApiError, BadRequest, Invalid
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.patch import PatchRejected, json_patch, merge_patch
 from k8slite.kubectl.resources import fetch
-from k8slite.server import wire
+from k8slite.server import apply, wire
 from k8slite.server.paths import Target
 
 if TYPE_CHECKING:
@@ -98,15 +99,37 @@ def decode_body(target: Target, body: Any) -> KubeObject:
     return obj
 
 
-def create(api: APIServer, target: Target, body: Any) -> KubeObject:
-    return api.create(decode_body(target, body))
+def create(api: APIServer, target: Target, body: Any, manager: str) -> KubeObject:
+    obj = decode_body(target, body)
+    apply.record_update(None, obj, manager, "", api.clock.now)
+    return api.create(obj)
 
 
-def update(api: APIServer, target: Target, body: Any) -> KubeObject:
+def update(api: APIServer, target: Target, body: Any, manager: str) -> KubeObject:
     obj = decode_body(target, body)
     if obj.name != target.name:
         raise BadRequest(f"the name of the object ({obj.name}) does not match the name on the URL ({target.name})")
-    return api.update_status(obj) if target.subresource == "status" else api.update(obj)
+    return write(api, target, get_object(api, target), obj, manager)
+
+
+def write(api: APIServer, target: Target, current: KubeObject, new: KubeObject, manager: str) -> KubeObject:
+    """Store an Update of the object (or of its status), its managedFields brought up to date."""
+    apply.record_update(current, new, manager, target.subresource, api.clock.now)
+    if target.subresource == "status":
+        return update_status(api, current, new)
+    return api.update(new)
+
+
+def update_status(api: APIServer, current: KubeObject, new: KubeObject) -> KubeObject:
+    """Replace the status; APIServer.update_status keeps the stored metadata, so a write that changed the
+    managedFields stores the object with both (the status subresource's strategy does the same)."""
+    if new.metadata.managed_fields == current.metadata.managed_fields:
+        return api.update_status(new)
+    kind, current = api.current(new)
+    stored = current.copy()
+    stored.status = clone(new.status)  # type: ignore[attr-defined]
+    stored.metadata.managed_fields = new.metadata.managed_fields
+    return api.write(kind, current, stored)
 
 
 def patched(current: dict[str, Any], patch: Any, content_type: str) -> Any:
@@ -122,7 +145,7 @@ def patched(current: dict[str, Any], patch: Any, content_type: str) -> Any:
             raise BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}")
         return without_directives(merge_patch(current, patch, media == STRATEGIC))
     raise UnsupportedMediaType(f'the body of the request was in an unknown format - accepted media types include: '
-                               f'{JSON_PATCH}, {MERGE}, {STRATEGIC}')
+                               f'{JSON_PATCH}, {MERGE}, {STRATEGIC}, {apply.APPLY}')
 
 
 def without_directives(data: Any) -> Any:
@@ -134,8 +157,12 @@ def without_directives(data: Any) -> Any:
     return data
 
 
-def patch(api: APIServer, target: Target, raw: bytes, content_type: str) -> KubeObject:
-    """Patch an object (or its status): read, apply the patch to its JSON, write it back as an update."""
+def patch(api: APIServer, target: Target, raw: bytes, content_type: str, query: dict[str, str],
+          manager: str) -> tuple[int, KubeObject]:
+    """Patch an object (or its status): read, apply the patch to its JSON, write it back as an update;
+    an applied configuration goes to server-side apply (apply.py). (HTTP code, the object)."""
+    if content_type.split(";")[0].strip() == apply.APPLY:
+        return apply.apply(api, target, raw, query)
     current = get_object(api, target)
     try:
         body = json.loads(raw or b"null")
@@ -144,11 +171,11 @@ def patch(api: APIServer, target: Target, raw: bytes, content_type: str) -> Kube
     before = current.to_dict()
     after = patched(before, body, content_type)
     if after == before:
-        return current
+        return 200, current
     new = decode_body(target, after)
     if not new.metadata.resource_version:  # a patch is unconditional unless it names a resourceVersion
         new.metadata.resource_version = current.metadata.resource_version
-    return api.update_status(new) if target.subresource == "status" else api.update(new)
+    return 200, write(api, target, current, new, manager)
 
 
 def delete(api: APIServer, target: Target, query: dict[str, str], body: Any) -> KubeObject:

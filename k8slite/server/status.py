@@ -9,7 +9,9 @@ becomes a Status `{"kind": "Status", "status": "Failure", "reason":
 one per field (`{"field": "spec.containers[0].image", "message": "Required
 value"}`): kubectl prints those, not the message, as `The Pod "x" is
 invalid: spec.containers[0].image: Required value` (cmd/util/helpers.go).
-Left out: retryAfterSeconds, and causes' `reason` (FieldValueRequired ...).
+An apply's conflicts are causes of type FieldManagerConflict, one per
+field (apply.py). Left out: retryAfterSeconds, and causes' `reason`
+(FieldValueRequired ...).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def status(error: ApiError, kind: Any = None, name: str = "") -> dict[str, Any]:
         details = {"name": invalid["name"], "kind": group_kind[0], "causes": causes(invalid["detail"])}
         if len(group_kind) > 1:
             details["group"] = group_kind[1]
+    if getattr(error, "causes", None):  # an apply's conflicts (apply.ApplyConflict): only its causes
+        details = {"causes": error.causes}  # type: ignore[attr-defined]
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
             "message": error.message, "reason": error.reason, "details": details, "code": error.code}
 

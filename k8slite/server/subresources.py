@@ -23,7 +23,7 @@ from k8slite.errors import ApiError, BadRequest
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.containers import logs
 from k8slite.kubectl.selectors import format_selector
-from k8slite.server import rest
+from k8slite.server import apply, rest
 from k8slite.server.paths import Target
 
 if TYPE_CHECKING:
@@ -44,8 +44,9 @@ def scale_of(api: APIServer, target: Target) -> dict[str, Any]:
             "status": {"replicas": obj.status.replicas, "selector": format_selector(obj.spec.selector)}}
 
 
-def change_scale(api: APIServer, target: Target, scale: Any) -> dict[str, Any]:
-    """Set spec.replicas from a Scale (PUT) and answer the new Scale.
+def change_scale(api: APIServer, target: Target, scale: Any, manager: str) -> dict[str, Any]:
+    """Set spec.replicas from a Scale (PUT) and answer the new Scale; `manager` comes to own spec.replicas
+    (a managedFields entry with subresource "scale", as kube-apiserver's ScaleHandler records it).
 
     spec.replicas is an int32, not a pointer: left out, it is 0, as Go reads it (protobuf.py leaves out such a
     field's 0, which Go cannot tell from no value)."""
@@ -57,18 +58,19 @@ def change_scale(api: APIServer, target: Target, scale: Any) -> dict[str, Any]:
     if obj.spec.replicas != replicas:
         new = obj.copy()
         new.spec.replicas = replicas
+        apply.record_update(obj, new, manager, "scale", api.clock.now)
         api.update(new)
     return scale_of(api, target)
 
 
-def patch_scale(api: APIServer, target: Target, raw: bytes, content_type: str) -> dict[str, Any]:
+def patch_scale(api: APIServer, target: Target, raw: bytes, content_type: str, manager: str) -> dict[str, Any]:
     """PATCH the Scale (kubectl scale sends a merge patch) and answer the new Scale."""
     import json
     try:
         body = json.loads(raw or b"null")
     except ValueError as e:
         raise BadRequest(f"error decoding patch: {e}") from None
-    return change_scale(api, target, rest.patched(scale_of(api, target), body, content_type))
+    return change_scale(api, target, rest.patched(scale_of(api, target), body, content_type), manager)
 
 
 def log_text(cluster: Cluster, target: Target, query: dict[str, str]) -> str:

@@ -1,0 +1,252 @@
+"""Server-side apply (k8slite.server.apply, fieldsets, managedfields): the real kubectl 1.32 against a
+served cluster, and the FieldsV1 encoding by hand.
+
+One server for the module; each test makes its own objects (its own names).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from builders import EXAMPLES, need_examples
+from test_http_kubectl import KUBECTL, deployment, kubectl, request
+
+from k8slite import Cluster
+from k8slite.server import Server, apply, fieldsets, managedfields, serve
+
+needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
+
+CONFLICT_HELP = """Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    c = Cluster(nodes=2)
+    srv = serve(c)
+    srv.home = tmp_path_factory.mktemp("kubectl-home")  # type: ignore[attr-defined]  # its discovery cache
+    yield srv
+    srv.close()
+    c.close()
+
+
+def apply_text(server: Server, tmp_path: Path, manifest: str, *flags: str) -> str:
+    """`kubectl apply --server-side` of a manifest's text."""
+    path = tmp_path / "manifest.yaml"
+    path.write_text(manifest)
+    return kubectl(server, "apply", "--server-side", *flags, "-f", str(path))
+
+
+def live(server: Server, kind: str, name: str) -> dict[str, Any]:
+    """The object as `kubectl get -o json --show-managed-fields` prints it."""
+    return json.loads(kubectl(server, "get", kind, name, "-o", "json", "--show-managed-fields"))
+
+
+def managers(obj: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(e["manager"], e["operation"], e.get("subresource", "")) for e in obj["metadata"]["managedFields"]]
+
+
+# ---------------------------------------------------------------- with the real kubectl
+
+@needs_kubectl
+def test_apply_creates_and_applying_again_changes_nothing(server: Server, tmp_path: Path) -> None:
+    assert apply_text(server, tmp_path, deployment("ssa-web", 3)) == "deployment.apps/ssa-web serverside-applied\n"
+    first = live(server, "deployment", "ssa-web")
+    assert first["spec"]["replicas"] == 3 and managers(first) == [("kubectl", "Apply", "")]
+    assert apply_text(server, tmp_path, deployment("ssa-web", 3)) == "deployment.apps/ssa-web serverside-applied\n"
+    again = live(server, "deployment", "ssa-web")
+    assert again["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+
+
+@needs_kubectl
+def test_a_field_left_out_of_the_manifest_is_removed(server: Server, tmp_path: Path) -> None:
+    manifest = deployment("ssa-prune", 2)
+    with_more = manifest.replace("metadata: {name: ssa-prune}", "metadata: {name: ssa-prune, labels: {tier: web}}") \
+        .replace("image: nginx}", "image: nginx, env: [{name: MODE, value: fast}]}")
+    apply_text(server, tmp_path, with_more)
+    before = live(server, "deployment", "ssa-prune")
+    assert before["metadata"]["labels"] == {"tier": "web"}
+    assert before["spec"]["template"]["spec"]["containers"][0]["env"] == [{"name": "MODE", "value": "fast"}]
+    apply_text(server, tmp_path, manifest)
+    after = live(server, "deployment", "ssa-prune")
+    assert "labels" not in after["metadata"]
+    assert "env" not in after["spec"]["template"]["spec"]["containers"][0]
+
+
+@needs_kubectl
+def test_scale_then_apply_is_a_conflict_that_force_conflicts_takes_over(server: Server, tmp_path: Path) -> None:
+    apply_text(server, tmp_path, deployment("ssa-demo", 3))
+    assert kubectl(server, "scale", "deployment/ssa-demo", "--replicas=5") == "deployment.apps/ssa-demo scaled\n"
+    scaled = live(server, "deployment", "ssa-demo")
+    assert managers(scaled) == [("kubectl", "Apply", ""), ("kubectl", "Update", "scale")]
+    assert scaled["metadata"]["managedFields"][1]["fieldsV1"] == {"f:spec": {"f:replicas": {}}}
+    refused = apply_text(server, tmp_path, deployment("ssa-demo", 3))
+    assert refused == ('error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" '
+                       'using apps/v1: .spec.replicas\n' + CONFLICT_HELP)
+    assert live(server, "deployment", "ssa-demo")["spec"]["replicas"] == 5
+    forced = apply_text(server, tmp_path, deployment("ssa-demo", 3), "--force-conflicts")
+    assert forced == "deployment.apps/ssa-demo serverside-applied\n"
+    taken = live(server, "deployment", "ssa-demo")
+    assert taken["spec"]["replicas"] == 3 and managers(taken) == [("kubectl", "Apply", "")]
+
+
+@needs_kubectl
+def test_the_same_value_is_shared_not_a_conflict(server: Server, tmp_path: Path) -> None:
+    apply_text(server, tmp_path, deployment("ssa-shared", 2))
+    other = apply_text(server, tmp_path, deployment("ssa-shared", 2), "--field-manager=team-b")
+    assert other == "deployment.apps/ssa-shared serverside-applied\n"
+    shared = live(server, "deployment", "ssa-shared")
+    assert managers(shared) == [("kubectl", "Apply", ""), ("team-b", "Apply", "")]
+    refused = apply_text(server, tmp_path, deployment("ssa-shared", 2, image="nginx:1.27"), "--field-manager=team-b")
+    assert refused.startswith('error: Apply failed with 1 conflict: conflict with "kubectl": '
+                              '.spec.template.spec.containers[name="web"].image\n')
+
+
+@needs_kubectl
+def test_managed_fields_are_shown_only_when_asked(server: Server, tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(deployment("ssa-csa", 1))
+    assert kubectl(server, "apply", "-f", str(path)) == "deployment.apps/ssa-csa created\n"
+    assert "managedFields" not in kubectl(server, "get", "deployment", "ssa-csa", "-o", "yaml")
+    shown = yaml.safe_load(kubectl(server, "get", "deployment", "ssa-csa", "-o", "yaml", "--show-managed-fields"))
+    (entry,) = shown["metadata"]["managedFields"]
+    assert (entry["manager"], entry["operation"], entry["apiVersion"]) == ("kubectl-client-side-apply", "Update",
+                                                                          "apps/v1")
+    spec = entry["fieldsV1"]["f:spec"]
+    assert spec["f:replicas"] == {} and "f:progressDeadlineSeconds" in spec  # defaulted fields are the writer's too
+    assert kubectl(server, "label", "deployment", "ssa-csa", "tier=web") == "deployment.apps/ssa-csa labeled\n"
+    labelled = live(server, "deployment", "ssa-csa")
+    assert managers(labelled)[-1] == ("kubectl-label", "Update", "")
+    assert labelled["metadata"]["managedFields"][-1]["fieldsV1"] == {"f:metadata": {"f:labels": {"f:tier": {}}}}
+
+
+@needs_kubectl
+def test_an_apply_without_field_manager_is_refused(server: Server) -> None:
+    body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ssa-cm"},
+                       "data": {"a": "1"}}).encode()
+    code, status = request(server, "/api/v1/namespaces/default/configmaps/ssa-cm", server.token, body,
+                           apply.APPLY, "PATCH")
+    assert (code, status["reason"]) == (422, "Invalid")
+    assert status["message"] == ('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: '
+                                 'is required for apply patch')
+    code, created = request(server, "/api/v1/namespaces/default/configmaps/ssa-cm?fieldManager=me", server.token,
+                            body, apply.APPLY, "PATCH")
+    assert (code, created["metadata"]["managedFields"][0]["manager"]) == (201, "me")
+
+
+@needs_kubectl
+def test_every_docs_example_applies_server_side(server: Server) -> None:
+    need_examples()
+    assert kubectl(server, "create", "namespace", "mem-example") == "namespace/mem-example created\n"
+    env = dict(os.environ, HOME=str(server.home), TZ="UTC")  # type: ignore[attr-defined]
+    for attempt in ("first", "again"):
+        done = subprocess.run([str(KUBECTL), "--kubeconfig", server.kubeconfig, "apply", "--server-side", "-f",
+                               str(EXAMPLES)], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0 and not done.stderr, (attempt, done.stderr)
+        assert done.stdout.count("serverside-applied") >= len(list(EXAMPLES.glob("*.yaml"))), done.stdout
+
+
+# ---------------------------------------------------------------- FieldsV1, by hand
+
+NGINX = {
+    "apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "nginx-deployment", "labels": {"app": "nginx"}},
+    "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "nginx"}},
+             "template": {"metadata": {"labels": {"app": "nginx"}},
+                          "spec": {"containers": [{"name": "nginx", "image": "nginx:1.14.2",
+                                                   "ports": [{"containerPort": 80}]}]}}},
+}
+
+# What Kubernetes 1.32 records for `kubectl apply --server-side` of the docs' nginx Deployment: the selector is
+# atomic (one field), a container and a port are items of associative lists (`.` is the item itself), and
+# the port's key has its protocol, defaulted to TCP.
+NGINX_FIELDS_V1 = {
+    "f:metadata": {"f:labels": {"f:app": {}}},
+    "f:spec": {
+        "f:replicas": {},
+        "f:selector": {},
+        "f:template": {
+            "f:metadata": {"f:labels": {"f:app": {}}},
+            "f:spec": {"f:containers": {'k:{"name":"nginx"}': {
+                ".": {}, "f:image": {}, "f:name": {},
+                "f:ports": {'k:{"containerPort":80,"protocol":"TCP"}': {".": {}, "f:containerPort": {}}}}}}}},
+}
+
+
+def test_the_fields_of_the_nginx_deployment_as_1_32_encodes_them() -> None:
+    fields = set(fieldsets.members(fieldsets.stripped(NGINX)))
+    assert managedfields.encode(fields) == NGINX_FIELDS_V1
+    assert managedfields.decode(NGINX_FIELDS_V1) == fields
+
+
+def test_paths_print_as_conflicts_print_them() -> None:
+    port = ("f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"nginx"}', "f:ports",
+            'k:{"containerPort":80,"protocol":"TCP"}', "f:containerPort")
+    assert managedfields.path_string(port) == \
+        '.spec.template.spec.containers[name="nginx"].ports[containerPort=80,protocol="TCP"].containerPort'
+    assert managedfields.path_string(("f:metadata", "f:finalizers", 'v:"x"')) == '.metadata.finalizers[="x"]'
+
+
+def test_manager_comes_from_the_query_else_the_user_agent() -> None:
+    assert managedfields.manager_of({"fieldManager": "kubectl-edit"}, "kubectl/v1.32.4") == "kubectl-edit"
+    assert managedfields.manager_of({}, "kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07") == "kubectl"
+    assert managedfields.manager_of({}, "OpenAPI-Generator/31.0.0/python") == "OpenAPI-Generator"
+
+
+def test_associative_lists_merge_by_key_and_keep_the_live_only_items() -> None:
+    live = [{"name": "a", "image": "1"}, {"name": "sidecar", "image": "s"}, {"name": "b", "image": "2"}]
+    applied = [{"name": "b", "image": "3"}, {"name": "c", "image": "4"}, {"name": "a", "image": "1"}]
+    merged = fieldsets.merge({"containers": live}, {"containers": applied})["containers"]
+    assert [(c["name"], c["image"]) for c in merged] == [("b", "3"), ("c", "4"), ("sidecar", "s"), ("a", "1")]
+    ports = fieldsets.merge({"ports": [{"containerPort": 80, "name": "http"}]},
+                            {"ports": [{"containerPort": 80, "protocol": "TCP"}, {"containerPort": 81}]})
+    assert ports == {"ports": [{"containerPort": 80, "name": "http", "protocol": "TCP"}, {"containerPort": 81}]}
+    assert fieldsets.merge({"command": ["a", "b"]}, {"command": ["c"]}) == {"command": ["c"]}  # atomic
+
+
+def test_conflicts_with_several_managers_are_listed_by_manager() -> None:
+    scale = managedfields.Manager("kubectl", "Update", "scale", "apps/v1")
+    edit = managedfields.Manager("kubectl-edit", "Update", "", "apps/v1")
+    image = ("f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"web"}', "f:image")
+    error = apply.conflict_error([(scale, ("f:spec", "f:replicas")), (edit, image), (edit, ("f:spec", "f:paused"))])
+    assert error.code == 409 and error.message == (
+        'Apply failed with 3 conflicts: conflicts with "kubectl" with subresource "scale" using apps/v1:\n'
+        '- .spec.replicas\n'
+        'conflicts with "kubectl-edit" using apps/v1:\n'
+        '- .spec.template.spec.containers[name="web"].image\n'
+        '- .spec.paused')
+    assert error.causes[0] == {"type": "FieldManagerConflict", "field": ".spec.replicas",
+                               "message": 'conflict with "kubectl" with subresource "scale" using apps/v1'}
+
+
+def test_python_writes_keep_the_managed_fields() -> None:
+    c = Cluster(nodes=1)
+    with serve(c) as srv:
+        body = json.dumps(NGINX).encode()
+        code, _ = request(srv, "/apis/apps/v1/namespaces/default/deployments/nginx-deployment?fieldManager=me",
+                          srv.token, body, apply.APPLY, "PATCH")
+        assert code == 201
+        with srv.lock:
+            c.kubectl("scale deployment nginx-deployment --replicas=4")
+            c.run(10)
+            deployment = c.get("deployment", "nginx-deployment")
+    assert deployment.spec.replicas == 4
+    assert [e.manager for e in deployment.metadata.managed_fields] == ["me"]
+    c.close()
