@@ -42,8 +42,7 @@ import yaml
 from k8slite.api.defaults import apply_defaults
 from k8slite.api.meta import KubeObject, ManagedFieldsEntry
 from k8slite.api.serialize import to_dict
-from k8slite.apiserver import APIServer
-from k8slite.errors import BadRequest, Conflict, Invalid, NotFound
+from k8slite.errors import BadRequest, Conflict, Invalid
 from k8slite.server import fieldsets, managedfields
 from k8slite.server.managedfields import Manager, Path
 from k8slite.server.paths import Target
@@ -99,6 +98,8 @@ def parse(raw: bytes, target: Target) -> dict[str, Any]:
                          f"{config.get('kind')}, expected: {target.kind.kind}")
     if (config.get("metadata") or {}).get("managedFields") is not None:
         raise BadRequest("metadata.managedFields must be nil")
+    if target.subresource:
+        raise BadRequest(f"k8slite serves server-side apply to whole objects, not to their {target.subresource}")
     return config
 
 
@@ -109,30 +110,10 @@ def field_manager(query: dict[str, str]) -> str:
     return query["fieldManager"]
 
 
-def apply(api: APIServer, target: Target, raw: bytes, query: dict[str, str]) -> tuple[int, KubeObject]:
-    """PATCH with an applied configuration: (201, the new object), or (200, the object merged)."""
-    from k8slite.server import rest  # rest dispatches here: imported late
-    manager, force = field_manager(query), query.get("force") == "true"
-    config = parse(raw, target)
-    if target.subresource == "status":
-        raise BadRequest("server-side apply to the status subresource is not served by k8slite")
-    try:
-        live = rest.get_object(api, target)
-    except NotFound:
-        obj = rest.decode_body(target, config)
-        owner = Manager(manager, "Apply", "", target.kind.api_version, api.clock.now,
-                        set(fieldsets.members(fieldsets.stripped(config))))
-        obj.metadata.managed_fields = managedfields.write([owner])
-        return 201, api.create(obj)
-    before = live.to_dict()
-    after = merged(before, config, live.metadata.managed_fields, manager, force, api.clock.now,
-                   target.kind.api_version)
-    if after == before:
-        return 200, live
-    new = rest.decode_body(target, after)
-    if not (config.get("metadata") or {}).get("resourceVersion"):
-        new.metadata.resource_version = live.metadata.resource_version
-    return 200, api.update(new)
+def created(config: dict[str, Any], name: str, now: float, api_version: str) -> list[ManagedFieldsEntry]:
+    """The managedFields of an object an apply creates: the applied fields, owned by `name`."""
+    owner = Manager(name, "Apply", "", api_version, now, set(fieldsets.members(fieldsets.stripped(config))))
+    return managedfields.write([owner])
 
 
 def merged(live: dict[str, Any], config: dict[str, Any], entries: list[ManagedFieldsEntry], name: str,
@@ -148,16 +129,21 @@ def merged(live: dict[str, Any], config: dict[str, Any], entries: list[ManagedFi
     for other, path in found:
         other.fields.discard(path)
     result = fieldsets.merge(live, {k: v for k, v in config.items() if k != "status"})
-    kept = set().union(*(m.fields for m in others))
-    for path in sorted(owner.fields - set(applied), key=len):  # an item before its fields: it is found by them
-        if not any(p[:len(path)] == path for p in kept):
-            fieldsets.remove(result, path)
+    prune(result, owner.fields - set(applied), set().union(*(m.fields for m in others)))
     if owner.fields != set(applied) or result != live or owner.time is None:
         owner.fields, owner.time = set(applied), now
     result["metadata"] = dict(result["metadata"], managedFields=to_dict(managedfields.write(managers)))
     if not result["metadata"]["managedFields"]:
         del result["metadata"]["managedFields"]
     return result
+
+
+def prune(data: dict[str, Any], dropped: set[Path], kept: set[Path]) -> None:
+    """Remove the fields the manager applied before and no longer applies, unless another manager owns
+    them (or a field inside them)."""
+    for path in sorted(dropped, key=len):  # a list's item before its fields: the item is found by them
+        if not any(p[:len(path)] == path for p in kept):
+            fieldsets.remove(data, path)
 
 
 def conflicts(live: dict[Path, Any], applied: dict[Path, Any], others: list[Manager]) -> list[tuple[Manager, Path]]:

@@ -11,7 +11,7 @@ a few rules by field name stand in for it:
   fields. The keys are the ones k8slite's strategic merge knows
   (k8slite.strategicpatch.merge_key: `name`, `mountPath`, `type`,
   `containerPort`, `port`), and ports add `protocol`, defaulted to "TCP"
-  as the schema defaults it;
+  as the schema defaults it; owner references go by `uid`;
 - `metadata.finalizers` is a set: each value is a field (`v:"x"`);
 - every other list, and the atomic structs and maps (`selector`,
   `nodeSelector`), is one value that is replaced whole.
@@ -43,6 +43,8 @@ SYSTEM_METADATA = ("name", "namespace", "uid", "resourceVersion", "generation", 
 
 def list_keys(name: str, items: list[Any]) -> tuple[str, ...]:
     """The keys of an associative list's items, () when the list is atomic."""
+    if name == "ownerReferences":
+        return ("uid",)
     key = merge_key(name, items) if items and all(isinstance(i, dict) for i in items) else ""
     if not key:
         return ()

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from k8slite.api.kinds import Kind, decode
 from k8slite.api.meta import KubeObject, clone
 from k8slite.apiserver import APIServer
-from k8slite.errors import ApiError, BadRequest, Invalid
+from k8slite.errors import ApiError, BadRequest, Invalid, NotFound
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.patch import PatchRejected, json_patch, merge_patch
 from k8slite.kubectl.resources import fetch
@@ -162,7 +162,7 @@ def patch(api: APIServer, target: Target, raw: bytes, content_type: str, query: 
     """Patch an object (or its status): read, apply the patch to its JSON, write it back as an update;
     an applied configuration goes to server-side apply (apply.py). (HTTP code, the object)."""
     if content_type.split(";")[0].strip() == apply.APPLY:
-        return apply.apply(api, target, raw, query)
+        return server_side_apply(api, target, raw, query)
     current = get_object(api, target)
     try:
         body = json.loads(raw or b"null")
@@ -176,6 +176,28 @@ def patch(api: APIServer, target: Target, raw: bytes, content_type: str, query: 
     if not new.metadata.resource_version:  # a patch is unconditional unless it names a resourceVersion
         new.metadata.resource_version = current.metadata.resource_version
     return 200, write(api, target, current, new, manager)
+
+
+def server_side_apply(api: APIServer, target: Target, raw: bytes, query: dict[str, str]) -> tuple[int, KubeObject]:
+    """PATCH with an applied configuration (apply.py): (201, the object it created), or (200, the live object
+    with the configuration merged in)."""
+    manager, force = apply.field_manager(query), query.get("force") == "true"
+    config = apply.parse(raw, target)
+    now, version = api.clock.now, target.kind.api_version
+    try:
+        live = get_object(api, target)
+    except NotFound:
+        obj = decode_body(target, config)
+        obj.metadata.managed_fields = apply.created(config, manager, now, version)
+        return 201, api.create(obj)
+    before = live.to_dict()
+    after = apply.merged(before, config, live.metadata.managed_fields, manager, force, now, version)
+    if after == before:
+        return 200, live
+    new = decode_body(target, after)
+    if not (config.get("metadata") or {}).get("resourceVersion"):
+        new.metadata.resource_version = live.metadata.resource_version
+    return 200, api.update(new)
 
 
 def delete(api: APIServer, target: Target, query: dict[str, str], body: Any) -> KubeObject:

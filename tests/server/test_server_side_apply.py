@@ -138,6 +138,51 @@ def test_managed_fields_are_shown_only_when_asked(server: Server, tmp_path: Path
 
 
 @needs_kubectl
+def test_a_patch_takes_the_field_and_the_next_apply_conflicts_with_it(server: Server, tmp_path: Path) -> None:
+    apply_text(server, tmp_path, deployment("ssa-patched", 1))
+    patch = '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}'
+    assert kubectl(server, "patch", "deployment", "ssa-patched", "-p", patch) == \
+        "deployment.apps/ssa-patched patched\n"
+    patched = live(server, "deployment", "ssa-patched")
+    assert managers(patched) == [("kubectl", "Apply", ""), ("kubectl-patch", "Update", "")]
+    refused = apply_text(server, tmp_path, deployment("ssa-patched", 1))
+    assert refused.startswith('error: Apply failed with 1 conflict: conflict with "kubectl-patch" using apps/v1: '
+                              '.spec.template.spec.containers[name="web"].image\n')
+    replaced = tmp_path / "replaced.yaml"
+    replaced.write_text(deployment("ssa-patched", 2, image="nginx:1.27"))
+    assert kubectl(server, "replace", "-f", str(replaced)) == "deployment.apps/ssa-patched replaced\n"
+    after = live(server, "deployment", "ssa-patched")  # a PUT without managedFields keeps them
+    assert managers(after) == [("kubectl", "Apply", ""), ("kubectl-patch", "Update", ""),
+                               ("kubectl-replace", "Update", "")]
+
+
+@needs_kubectl
+def test_the_first_apply_to_an_object_made_in_python(server: Server, tmp_path: Path) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("ssa-python", 2))
+    refused = apply_text(server, tmp_path, deployment("ssa-python", 4))
+    assert refused.startswith('error: Apply failed with 1 conflict: conflict with "before-first-apply" using '
+                              'apps/v1: .spec.replicas\n')
+    assert apply_text(server, tmp_path, deployment("ssa-python", 2)) == \
+        "deployment.apps/ssa-python serverside-applied\n"
+    shared = live(server, "deployment", "ssa-python")
+    assert managers(shared) == [("kubectl", "Apply", ""), ("before-first-apply", "Update", "")]
+
+
+@needs_kubectl
+def test_a_status_write_is_owned_through_the_status_subresource(server: Server, tmp_path: Path) -> None:
+    apply_text(server, tmp_path, deployment("ssa-status", 1))
+    body = json.dumps({"status": {"observedGeneration": 7}}).encode()
+    code, _ = request(server, "/apis/apps/v1/namespaces/default/deployments/ssa-status/status?fieldManager=ctl",
+                      server.token, body, "application/merge-patch+json", "PATCH")
+    assert code == 200
+    written = live(server, "deployment", "ssa-status")
+    assert written["status"]["observedGeneration"] == 7
+    assert managers(written) == [("kubectl", "Apply", ""), ("ctl", "Update", "status")]
+    assert written["metadata"]["managedFields"][1]["fieldsV1"] == {"f:status": {"f:observedGeneration": {}}}
+
+
+@needs_kubectl
 def test_an_apply_without_field_manager_is_refused(server: Server) -> None:
     body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ssa-cm"},
                        "data": {"a": "1"}}).encode()
