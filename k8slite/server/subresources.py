@@ -4,7 +4,9 @@
 autoscaling/v1 Scale: the workload's desired replicas in `spec`, what it
 has and its label selector in `status`. `kubectl scale` PATCHes it with
 `{"spec":{"replicas":3}}`; the server changes only spec.replicas of the
-Deployment or ReplicaSet. `/api/v1/namespaces/default/pods/web/log` is the
+Deployment or ReplicaSet, and its manager (`kubectl`, from kubectl's
+User-Agent) comes to own that field with subresource "scale", which a
+later server-side apply of another replicas conflicts with (apply.py). `/api/v1/namespaces/default/pods/web/log` is the
 container's log as plain text (`container`, `previous`, `tailLines`), with
 the kubelet's refusal for a container that has not started (`container
 "app" in pod "web" is waiting to start: ContainerCreating`). Left out:

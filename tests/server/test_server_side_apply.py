@@ -19,6 +19,7 @@ from builders import EXAMPLES, need_examples
 from test_http_kubectl import KUBECTL, deployment, kubectl, request
 
 from k8slite import Cluster
+from k8slite.api.kinds import decode
 from k8slite.server import Server, apply, fieldsets, managedfields, serve
 
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
@@ -295,3 +296,22 @@ def test_python_writes_keep_the_managed_fields() -> None:
     assert deployment.spec.replicas == 4
     assert [e.manager for e in deployment.metadata.managed_fields] == ["me"]
     c.close()
+
+
+def test_an_update_owns_what_it_set_defaults_included() -> None:
+    created = decode(json.loads(json.dumps(NGINX)))
+    apply.record_update(None, created, "kubectl-create", "", 12.0)
+    (entry,) = created.metadata.managed_fields
+    assert (entry.manager, entry.operation, entry.api_version, entry.time) == ("kubectl-create", "Update",
+                                                                               "apps/v1", 12.0)
+    fields = managedfields.decode(entry.fields_v1)
+    for path in [("f:spec", "f:replicas"), ("f:spec", "f:progressDeadlineSeconds"),
+                 ("f:spec", "f:strategy", "f:rollingUpdate", "f:maxSurge"),
+                 ("f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"nginx"}', "f:imagePullPolicy")]:
+        assert path in fields
+    changed = decode(created.to_dict())
+    changed.spec.replicas = 5
+    apply.record_update(created, changed, "kubectl", "scale", 20.0)
+    assert [(e.manager, e.subresource, e.time) for e in changed.metadata.managed_fields] == \
+        [("kubectl-create", "", 12.0), ("kubectl", "scale", 20.0)]
+    assert ("f:spec", "f:replicas") not in managedfields.decode(changed.metadata.managed_fields[0].fields_v1)
