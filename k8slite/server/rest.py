@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from k8slite.api.defaults import apply_defaults
 from k8slite.api.kinds import Kind, decode
 from k8slite.api.meta import KubeObject, clone
 from k8slite.apiserver import APIServer
@@ -192,12 +193,29 @@ def server_side_apply(api: APIServer, target: Target, raw: bytes, query: dict[st
         return 201, api.create(obj)
     before = live.to_dict()
     after = apply.merged(before, config, live.metadata.managed_fields, manager, force, now, version)
-    if after == before:
-        return 200, live
     new = decode_body(target, after)
+    if unchanged(live, new):
+        return 200, live
     if not (config.get("metadata") or {}).get("resourceVersion"):
         new.metadata.resource_version = live.metadata.resource_version
     return 200, api.update(new)
+
+
+def unchanged(live: KubeObject, new: KubeObject) -> bool:
+    """Is `new`, once defaulted, what is stored, with the same managers of the same fields? Then there is
+    nothing to write (the storage skips a no-op update: the resourceVersion stays), as when an atomic list
+    that defaulting adds to (a pod's tolerations) is applied again."""
+    defaulted = new.copy()
+    apply_defaults(defaulted)
+    return timeless(defaulted) == timeless(live)
+
+
+def timeless(obj: KubeObject) -> dict[str, Any]:
+    """The object's JSON, its managedFields without their times."""
+    data = obj.to_dict()
+    for entry in data["metadata"].get("managedFields", []):
+        entry.pop("time", None)
+    return data
 
 
 def delete(api: APIServer, target: Target, query: dict[str, str], body: Any) -> KubeObject:
