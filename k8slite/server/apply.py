@@ -28,9 +28,13 @@ through `/status`, `spec.replicas` through `/scale` too.
 Simplified: writes made inside the Python process (controllers, `c.apply`,
 `c.kubectl`) record no managed fields, but keep the ones there; fields set
 by defaulting are owned by an Update's manager (as in Kubernetes), fields
-set by admission are not; no dryRun; `kubectl.kubernetes.io/last-applied-
-configuration` is not read (kube-apiserver lets client-side and server-side
-apply share it).
+set by admission are not; a map or struct an Update adds is not a member
+itself (Kubernetes marks `f:labels` and the pointer structs it adds with
+`.`); a field applied with the value null is left out; no dryRun; the
+annotation `kubectl.kubernetes.io/last-applied-configuration` is neither
+read nor kept up to date (kube-apiserver uses it to let an object move
+from client-side to server-side apply without conflicts); server-side
+apply to `/status` or `/scale` is refused.
 """
 
 from __future__ import annotations
