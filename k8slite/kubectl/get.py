@@ -21,7 +21,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.kubectl import jsonpath
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.generic_rows import generic_header, generic_row
-from k8slite.kubectl.output import as_list, names, structured
+from k8slite.kubectl.output import as_list, names, printed, structured
 from k8slite.kubectl.policy import HEADERS as POLICY_HEADERS
 from k8slite.kubectl.policy import ROWS as POLICY_ROWS
 from k8slite.kubectl.resources import fetch, resource_name, resources
@@ -79,7 +79,8 @@ def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[s
     """The output of `kubectl get` for objects grouped by kind, in the format -o asks for."""
     output = flags.get("output", "")
     if output in ("yaml", "json"):
-        return structured([o for _, objs in blocks for o in objs], output, single)
+        return structured([o for _, objs in blocks for o in objs], output, single,
+                          bool(flags.get("show_managed_fields")))
     if output == "name":
         return names(blocks)
     objects = [o for _, objs in blocks for o in objs]
@@ -87,7 +88,8 @@ def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[s
         raise ValueError("template format specified but no template given" if output == "jsonpath" else
                          "custom-columns format specified but no custom columns given")
     if output.startswith("jsonpath="):
-        data = objects[0].to_dict() if single and len(objects) == 1 else as_list([o.to_dict() for o in objects])
+        dicts = [printed(o, bool(flags.get("show_managed_fields"))) for o in objects]
+        data = dicts[0] if single and len(objects) == 1 else as_list(dicts)
         return jsonpath.render(output[len("jsonpath="):], data)
     if output.startswith("custom-columns="):
         spec = output[len("custom-columns="):]

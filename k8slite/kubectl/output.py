@@ -51,10 +51,19 @@ def to_yaml(data: Any) -> str:
                      allow_unicode=True, width=1 << 30)
 
 
-def structured(objects: list[KubeObject], output: str, single: bool) -> str:
+def structured(objects: list[KubeObject], output: str, single: bool, show_managed_fields: bool = False) -> str:
     """-o yaml or -o json: the one object asked for by name, else a List of them all."""
-    data = objects[0].to_dict() if single and len(objects) == 1 else as_list([o.to_dict() for o in objects])
+    dicts = [printed(o, show_managed_fields) for o in objects]
+    data = dicts[0] if single and len(objects) == 1 else as_list(dicts)
     return to_json(data) if output == "json" else to_yaml(data)
+
+
+def printed(obj: KubeObject, show_managed_fields: bool = False) -> dict[str, Any]:
+    """The object's JSON as kubectl prints it: without metadata.managedFields unless --show-managed-fields."""
+    data = obj.to_dict()
+    if not show_managed_fields:
+        data.get("metadata", {}).pop("managedFields", None)
+    return data
 
 
 def names(blocks: list[tuple[Any, list[KubeObject]]]) -> str:
