@@ -16,12 +16,16 @@ watches whose prefix ends at one of the key's "/" (for
 elsewhere are asked one by one. Watches are told in the order they were
 opened, so a simulation replays the same.
 
+A read at a past revision (`snapshot`, which a paged list's later pages
+use) undoes the history's later changes from the current values.
+
 Simplified: one process, no leases, no transactions beyond one key, and
 watch events are queued for the watcher rather than streamed.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +46,8 @@ class WatchEvent:
     key: str
     value: Any
     revision: int
+    previous: Any = None
+    """A MODIFIED event's value before the change (what snapshot() puts back); None otherwise."""
 
 
 class KeyExists(Exception):
@@ -122,6 +128,27 @@ class Store:
         keys = self._keys.irange(prefix, prefix + "\U0010ffff")  # up to past every key that starts with prefix
         return [(k, *self._data[k]) for k in keys]
 
+    def snapshot(self, prefix: str, revision: int) -> builtins.list[tuple[str, Any]]:
+        """Every (key, value) under prefix as it was at `revision`, sorted by key: etcd's read at a past
+        revision, rebuilt from the current values by undoing the history's later changes. Expired when
+        the history no longer reaches back that far (etcd: "required revision has been compacted")."""
+        state = {k: v for k, v, _ in self.list(prefix)}
+        if revision >= self.revision:
+            return sorted(state.items())
+        oldest = self._history[0].revision if self._history else self.revision + 1
+        if revision + 1 < oldest:
+            raise Expired(f"too old resource version: {revision} ({oldest - 1})")
+        for event in reversed(self._history):
+            if event.revision <= revision:
+                break
+            if not event.key.startswith(prefix):
+                continue
+            if event.type == ADDED:
+                state.pop(event.key, None)
+            else:  # MODIFIED: the value before; DELETED: the last value
+                state[event.key] = event.previous if event.type == MODIFIED else event.value
+        return sorted(state.items())
+
     def create(self, key: str, value: Any) -> int:
         if key in self._data:
             raise KeyExists(key)
@@ -173,6 +200,7 @@ class Store:
     def _apply(self, type_: str, key: str, value: Any, revision: int) -> int:
         """Record a change made at `revision` and tell the watches (an EtcdStore passes etcd's revision)."""
         self.revision = revision
+        previous = self._data[key][0] if type_ == MODIFIED else None
         if type_ == DELETED:
             del self._data[key]
             self._keys.remove(key)
@@ -180,7 +208,7 @@ class Store:
             if key not in self._data:
                 self._keys.add(key)
             self._data[key] = (value, revision)
-        self._publish(WatchEvent(type_, key, value, revision))
+        self._publish(WatchEvent(type_, key, value, revision, previous))
         return revision
 
     def _publish(self, event: WatchEvent) -> None:

@@ -89,3 +89,29 @@ def test_a_field_selector_watch_is_offered_only_the_values_it_wants_in_opening_o
     node_2.stop()
     s.create("/registry/pods/default/b", {"node": "node-2"})
     assert [len(w.events) for w in (first, node_1, node_2, last)] == [3, 0, 2, 3]
+
+
+def test_a_snapshot_is_the_state_at_each_past_revision() -> None:
+    """snapshot(prefix, r), rebuilt from the current values and the history, is what list() said at r."""
+    import random
+
+    rng = random.Random(7)
+    store = Store(history=500)
+    seen: dict[int, list[tuple[str, object]]] = {store.revision: []}
+    for step in range(300):
+        key = f"/registry/pods/ns-{rng.randint(1, 2)}/p-{rng.randint(1, 8)}"
+        if store.get(key) is None:
+            store.create(key, {"step": step})
+        elif rng.random() < 0.4:
+            store.delete(key)
+        else:
+            store.update(key, {"step": step})
+        seen[store.revision] = [(k, v) for k, v, _ in store.list("/registry/pods/ns-1/")]
+    for revision, listed in seen.items():
+        assert store.snapshot("/registry/pods/ns-1/", revision) == listed
+    short = Store(history=2)
+    for i in range(5):
+        short.create(f"/k/{i}", i)
+    assert short.snapshot("/k/", 3) == [("/k/0", 0), ("/k/1", 1), ("/k/2", 2)]
+    with pytest.raises(Expired, match="too old resource version: 1"):
+        short.snapshot("/k/", 1)  # the history keeps revisions 4 and 5 only

@@ -9,11 +9,12 @@ what kube-apiserver's is, base64 (URL alphabet, no padding) of
 the next page starts after the last key given, in key order (namespace, then
 name), and every page says the first page's resourceVersion. A list that
 fits in one page keeps the order k8slite shows it in (events by time).
-Simplified: the later pages are read from the current state, not from the
-snapshot at that revision (etcd keeps old revisions, k8slite's store does
-not), so an object created or deleted between pages may show up or be
-missed, as with kube-apiserver once the revision has been compacted; no 410
-for an expired token.
+The later pages are read at the first page's revision (rest.py, the store's
+`snapshot`), as etcd reads them, so an object created, changed or deleted
+between pages neither shows up nor goes missing; once the store's history
+no longer reaches back to that revision, the token has expired: 410 Gone,
+in kube-apiserver's words (TOO_OLD), and the client lists again.
+Simplified: the 410 carries no fresh "inconsistent" continue token.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ from k8slite.errors import BadRequest
 from k8slite.informer import object_key as key  # below the resource's prefix, in etcd's order
 
 VERSION = "meta.k8s.io/v1"
+TOO_OLD = ("The provided continue parameter is too old to display a consistent list result. You can start a new "
+           "list without the continue parameter, or use the continue token in this response to retrieve the "
+           "remainder of the results. Continuing with the provided token results in an inconsistent list - "
+           "objects that were created, modified, or deleted between the time the first chunk was returned and "
+           "now may show up in the list.")
 
 
 def encode_token(revision: str, last: str) -> str:

@@ -26,11 +26,12 @@ from k8slite.api.defaults import apply_defaults
 from k8slite.api.kinds import Kind, decode
 from k8slite.api.meta import KubeObject, clone
 from k8slite.apiserver import APIServer
-from k8slite.errors import ApiError, BadRequest, Invalid, NotFound
+from k8slite.errors import ApiError, BadRequest, Expired, Invalid, NotFound
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.patch import PatchRejected, json_patch, merge_patch
 from k8slite.kubectl.resources import fetch
-from k8slite.server import apply, wire
+from k8slite.kubectl.selectors import fields_match, selector_matches
+from k8slite.server import apply, paging, wire
 from k8slite.server.paths import Target
 
 if TYPE_CHECKING:
@@ -59,6 +60,8 @@ class UnsupportedMediaType(BadRequest):
 
 def list_objects(cluster: Cluster, target: Target, query: dict[str, str]) -> list[KubeObject]:
     """The objects of a collection, filtered by labelSelector and fieldSelector, in kubectl's order."""
+    if query.get("continue"):
+        return list_at_first_page(cluster, target, query)
     flags: dict[str, Any] = {"selector": query.get("labelSelector", ""),
                              "field_selector": query.get("fieldSelector", "")}
     if target.namespace is None:
@@ -67,6 +70,19 @@ def list_objects(cluster: Cluster, target: Target, query: dict[str, str]) -> lis
         flags["namespace"] = target.namespace
     objects, _ = fetch(cluster, Command("get", [], flags), target.kind, [])
     return objects
+
+
+def list_at_first_page(cluster: Cluster, target: Target, query: dict[str, str]) -> list[KubeObject]:
+    """A later page's collection: as it was at the first page's revision (the token's), as etcd reads it,
+    so that an object created, changed or deleted between pages neither shows up nor goes missing."""
+    revision, _ = paging.decode_token(query["continue"])
+    prefix = APIServer.prefix(target.kind, target.namespace)
+    try:
+        values = [value for _, value in cluster.api.store.snapshot(prefix, int(revision))]
+    except Expired:
+        raise Expired(paging.TOO_OLD) from None
+    return [o for o in values if selector_matches(query.get("labelSelector", ""), o.metadata.labels)
+            and fields_match(query.get("fieldSelector", ""), o)]
 
 
 def list_body(kind: Kind, objects: list[KubeObject], resource_version: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -523,6 +524,43 @@ def test_a_list_comes_in_pages_with_limit_and_continue(server: Server) -> None:
     assert names == [f"paged-{i}" for i in range(5)] and len(versions) == 1
     code, body = request(server, "/api/v1/namespaces/default/pods?limit=2&continue=bm90LWEtdG9rZW4", server.token)
     assert code == 400 and body["message"].startswith("continue key is not valid")
+
+
+def test_later_pages_are_read_at_the_first_pages_revision(server: Server) -> None:
+    """Pods created, changed or deleted between pages do not move the list (etcd reads at the token's
+    revision); once the store's history no longer reaches back that far, the token is 410 Gone."""
+    with server.lock:
+        for i in range(5):
+            server.cluster.api.create(make_pod(f"snap-{i}", labels={"snap": "yes"}))
+    path = "/api/v1/namespaces/default/pods?labelSelector=snap%3Dyes&limit=2"
+    code, first = request(server, path, server.token)
+    assert [item["metadata"]["name"] for item in first["items"]] == ["snap-0", "snap-1"]
+    with server.lock:
+        api = server.cluster.api
+        api.delete("pods", "snap-3", grace_period=0)
+        api.create(make_pod("snap-2b", labels={"snap": "yes"}))
+        changed = api.get("pods", "snap-4").copy()
+        changed.metadata.labels["snap"] = "no"
+        api.update(changed)
+    names, token = [], first["metadata"]["continue"]
+    while token:
+        code, body = request(server, f"{path}&continue={token}", server.token)
+        assert code == 200 and body["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+        names += [item["metadata"]["name"] for item in body["items"]]
+        token = body["metadata"].get("continue", "")
+    assert names == ["snap-2", "snap-3", "snap-4"]  # the list as it was: no snap-2b, snap-3 and snap-4 still there
+    with server.lock:
+        store = server.cluster.api.store
+        saved, store._history = store._history, deque(maxlen=1)
+        server.cluster.api.create(make_pod("snap-late"))
+    try:
+        code, body = request(server, f"{path}&continue={first['metadata']['continue']}", server.token)
+    finally:
+        with server.lock:
+            saved.extend(store._history)
+            store._history = saved
+    assert code == 410 and body["reason"] == "Expired"
+    assert body["message"].startswith("The provided continue parameter is too old to display a consistent list")
 
 
 def test_a_watch_that_allows_bookmarks_gets_one_before_its_timeout(server: Server) -> None:
