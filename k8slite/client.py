@@ -34,6 +34,7 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -73,6 +74,10 @@ def api_error(status: dict[str, Any]) -> ApiError:
     return error
 
 
+class KubeconfigError(ValueError):
+    """A kubeconfig that is missing or lacks what a client needs."""
+
+
 @dataclass
 class Credentials:
     """Where the server is and how to prove who we are: a kubeconfig's cluster and user."""
@@ -85,11 +90,18 @@ class Credentials:
     def from_kubeconfig(cls, path: str, server: str | None = None) -> Credentials:
         """The current context's server (or `server`), token and certificate authority."""
         import base64
-        config = yaml.safe_load(open(path))
-        context = next(c["context"] for c in config["contexts"] if c["name"] == config["current-context"])
-        cluster = next(c["cluster"] for c in config["clusters"] if c["name"] == context["cluster"])
-        user = next(u["user"] for u in config["users"] if u["name"] == context["user"])
-        return cls(server or cluster["server"], user["token"], base64.b64decode(cluster["certificate-authority-data"]))
+        try:
+            config = yaml.safe_load(Path(path).read_text())
+            context = next(c["context"] for c in config["contexts"] if c["name"] == config["current-context"])
+            cluster = next(c["cluster"] for c in config["clusters"] if c["name"] == context["cluster"])
+            user = next(u["user"] for u in config["users"] if u["name"] == context["user"])
+            ca = base64.b64decode(cluster["certificate-authority-data"])
+            return cls(server or cluster["server"], user["token"], ca)
+        except OSError as e:
+            raise KubeconfigError(f"cannot read the kubeconfig {path}: {e.strerror}") from None
+        except (yaml.YAMLError, KeyError, StopIteration, TypeError, ValueError) as e:
+            raise KubeconfigError(f"{path} is not a kubeconfig with a current context, a server, a token and a "
+                                  f"certificate-authority-data ({type(e).__name__}: {e})") from None
 
 
 class RemoteStore:

@@ -42,8 +42,9 @@ from typing import Any
 
 from k8slite.api.node import NodeAddress
 from k8slite.api.serialize import EPOCH
-from k8slite.client import Credentials, RemoteAPI
+from k8slite.client import Credentials, KubeconfigError, RemoteAPI
 from k8slite.clock import RealClock
+from k8slite.errors import Unauthorized
 from k8slite.kubelet.agent import Kubelet
 from k8slite.kubelet.server import ENDPOINT, KubeletServer
 from k8slite.runtime.engine import RuntimeEngine
@@ -105,6 +106,9 @@ def run(kubelet: Kubelet, api: RemoteAPI, clock: RealClock, log: Any = sys.stder
         try:
             kubelet.start()
             break
+        except Unauthorized:
+            raise SystemExit(f"kubelet: the API server refused the kubeconfig's token (401 Unauthorized): use "
+                             f"the kubeconfig `k8slite serve --kubelet {kubelet.node_name}` wrote") from None
         except Exception as e:  # the API server is not up yet: try again, as the real kubelet does
             print(f"kubelet: {e}", file=log, flush=True)
             time.sleep(1)
@@ -123,7 +127,10 @@ def run(kubelet: Kubelet, api: RemoteAPI, clock: RealClock, log: Any = sys.stder
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, stop)
-    kubelet, api, clock = make_kubelet(args)
+    try:
+        kubelet, api, clock = make_kubelet(args)
+    except KubeconfigError as e:
+        raise SystemExit(f"kubelet: {e}") from None
     try:
         run(kubelet, api, clock)
     except KeyboardInterrupt:

@@ -14,12 +14,14 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from k8slite.machines import Machines, wait_until
 
@@ -165,3 +167,23 @@ def test_a_kubelet_may_change_only_its_own_node(machines: Machines) -> None:
         'namespace "kube-node-lease": can only access node lease with the same name as the requesting node')
     assert kubectl(machines, "get", "nodes", "--token", "wrong").strip().endswith(
         "error: You must be logged in to the server (Unauthorized)")
+
+
+def run_kubelet(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "k8slite.cli", "kubelet", *args], capture_output=True, text=True,
+                          timeout=30)
+
+
+def test_a_kubelet_with_a_bad_kubeconfig_stops_with_one_clear_error(machines: Machines) -> None:
+    missing = run_kubelet("--kubeconfig", str(machines.directory / "nope.kubeconfig"), "--node", "node-9")
+    assert missing.returncode == 1 and missing.stderr.strip() == (
+        f"kubelet: cannot read the kubeconfig {machines.directory / 'nope.kubeconfig'}: No such file or directory")
+    config = yaml.safe_load(machines.kubeconfig("node-1").read_text())
+    config["users"][0]["user"]["token"] = "not-a-token"
+    forged = machines.directory / "forged.kubeconfig"
+    forged.write_text(yaml.safe_dump(config))
+    refused = run_kubelet("--kubeconfig", str(forged), "--node", "node-9")
+    assert refused.returncode == 1 and refused.stderr.strip().endswith(
+        "kubelet: the API server refused the kubeconfig's token (401 Unauthorized): use the kubeconfig "
+        "`k8slite serve --kubelet node-9` wrote")
+    assert [n["metadata"]["name"] for n in get(machines, "nodes")["items"]] == list(NODES)  # nothing registered
