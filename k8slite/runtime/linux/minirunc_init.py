@@ -128,8 +128,8 @@ def init(spec: dict[str, Any], bundle: Path, fifo: str, report: int) -> None:
         rootfs = prepare_rootfs(spec, bundle)
         if spec.get("hostname"):
             sethostname(spec["hostname"])
-        if not any(ns["type"] == "network" and "path" in ns for ns in spec["linux"]["namespaces"]):
-            loopback_up()
+        if any(ns["type"] == "network" and "path" not in ns for ns in spec["linux"]["namespaces"]):
+            loopback_up()  # a new network namespace starts with lo down; the host's or a joined one is as it is
         enter_rootfs(rootfs)
         process = spec["process"]
         become(process)
