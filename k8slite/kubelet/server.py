@@ -35,6 +35,8 @@ import tempfile
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -74,7 +76,7 @@ class KubeletServer:
         with self.lock:
             pod = self.pod(namespace, name)
             cid, _ = self.kubelet.find_container(pod, container, query.get("previous") == "true")
-            text: str = self.kubelet.runtime.logs(cid)
+        text: str = self.kubelet.runtime.logs(cid)  # a read: the loop may run meanwhile
         lines = text.splitlines(keepends=True)
         return "".join(lines[-int(query["tailLines"]):] if query.get("tailLines") else lines)
 
@@ -142,11 +144,26 @@ class KubeletUnreachable(ApiError):
     code = 500
 
 
-class KubeletClient:
-    """The API server's side: reach one node's kubelet at the endpoint its Node names."""
+@contextmanager
+def unlocked(lock: Any) -> Iterator[None]:
+    """Let go of `lock` (an RLock, however many times this thread holds it) for the block, then take it back:
+    the API server must not hold its lock while a kubelet answers, since the kubelet may be waiting on it."""
+    if lock is None or not lock._is_owned():
+        yield
+        return
+    state = lock._release_save()  # what threading.Condition.wait does with its RLock
+    try:
+        yield
+    finally:
+        lock._acquire_restore(state)
 
-    def __init__(self, api: Any, node: str, token: str) -> None:
-        self.api, self.node, self.token = api, node, token
+
+class KubeletClient:
+    """The API server's side: reach one node's kubelet at the endpoint its Node names; `lock` (the server's)
+    is let go while the kubelet answers."""
+
+    def __init__(self, api: Any, node: str, token: str, lock: Any = None) -> None:
+        self.api, self.node, self.token, self.lock = api, node, token, lock
         self.context = ssl.create_default_context()
         self.context.check_hostname = False
         self.context.verify_mode = ssl.CERT_NONE  # as kube-apiserver without --kubelet-certificate-authority
@@ -163,7 +180,7 @@ class KubeletClient:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(url, data=data, method=method, headers={"Authorization": f"Bearer {self.token}"})
         try:
-            with urllib.request.urlopen(req, context=self.context, timeout=70) as answer:
+            with unlocked(self.lock), urllib.request.urlopen(req, context=self.context, timeout=70) as answer:
                 return str(answer.read().decode())
         except urllib.error.HTTPError as e:
             text = e.read().decode(errors="replace")

@@ -99,7 +99,7 @@ class Server:
         from k8slite.kubelet.server import KubeletClient  # here: kubelet/server.py uses this package's tls.py
         token = secrets.token_hex(16)
         self.users[token] = auth.NODE_PREFIX + node
-        self.cluster.kubelet_clients[node] = KubeletClient(self.cluster.api, node, token)  # logs, exec
+        self.cluster.kubelet_clients[node] = KubeletClient(self.cluster.api, node, token, self.lock)  # logs, exec
         where = Path(path) if path else self.directory / f"{node}.kubeconfig"
         return str(write_kubeconfig(where, self.url, token, self.ca_pem))
 
