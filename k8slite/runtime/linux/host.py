@@ -24,14 +24,15 @@ _serial = itertools.count(1)
 
 
 class LinuxHost:
-    """The clock and the per-node runtimes of one cluster; `oci` is "runc", "crun" or "minirunc".
+    """The clock and the per-node runtimes of one cluster; `oci` is "runc", "crun" or "minirunc", `network`
+    flannel's backend between the nodes, "host-gw" or "vxlan".
 
     Shaped like RuntimeEngine (name, clock, client, runtime_for, close), so a Cluster can hold either."""
 
     name = "linux"
     client = None  # no engine to talk to: the kernel is the engine
 
-    def __init__(self, oci: str = "runc", clock: RealClock | None = None) -> None:
+    def __init__(self, oci: str = "runc", clock: RealClock | None = None, network: str = "host-gw") -> None:
         problem = unavailable_reason(oci)
         if problem:
             raise LinuxUnavailable(problem)
@@ -42,7 +43,7 @@ class LinuxHost:
         self.cluster_id = f"p{os.getpid()}n{next(_serial)}"
         self.root = cluster_root(self.cluster_id)
         claim(self.root)
-        self.network = NodeNetwork(self.cluster_id)  # nodes as network namespaces (nodenet.py)
+        self.network = NodeNetwork(self.cluster_id, network)  # nodes as network namespaces (nodenet.py)
         self.runtimes: list[LinuxRuntime] = []
         self.closed = False
         atexit.register(self.close)

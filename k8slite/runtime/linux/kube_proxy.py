@@ -1,20 +1,37 @@
-"""kube-proxy's iptables mode, in each node's network namespace: a Service's ClusterIP for real packets.
+"""kube-proxy's iptables mode, in each node's network namespace: a Service's ClusterIP and NodePorts for real packets.
 
 Mirrors pkg/proxy/iptables/proxier.go: in the nat table, PREROUTING and
 OUTPUT jump to KUBE-SERVICES; there, one rule per Service port matches the
 ClusterIP and port and jumps to that port's KUBE-SVC-<hash> chain, which
 picks an endpoint at random (`-m statistic --mode random --probability
 1/n`, then 1/(n-1), ..., the last one always) and jumps to its KUBE-SEP-<hash>
-chain, which DNATs to the pod's IP and port. Chain names are kube-proxy's:
-"KUBE-SVC-" + the first 16 characters of base32(sha256(port name +
-protocol)), and likewise for endpoints. Every sync writes the whole table
-with iptables-restore, as kube-proxy does, in every node's namespace (it
-runs on every node), on the cluster's clock.
+chain, which DNATs to the pod's IP and port. The last rule of KUBE-SERVICES
+sends packets for one of the node's own addresses (`-m addrtype --dst-type
+LOCAL`) to KUBE-NODEPORTS, where a NodePort or LoadBalancer Service's node
+port jumps to KUBE-EXT-<hash> and on to the same KUBE-SVC chain. Chain names
+are kube-proxy's: "KUBE-SVC-" + the first 16 characters of
+base32(sha256(port name + protocol)), and likewise for endpoints.
 
-Simplified: TCP only; no KUBE-MARK-MASQ / masquerade, so a pod reaching a
-Service whose chosen endpoint is on its own node's bridge gets no answer
-(the reply skips the node's nat table: real clusters load br_netfilter and
-masquerade hairpin traffic); no NodePorts, no session affinity.
+Masquerade as kube-proxy does it: what must leave with the node's address
+is marked 0x4000 by KUBE-MARK-MASQ (traffic to a node port, to a ClusterIP
+from outside the cluster CIDR, a pod reaching itself through its Service),
+and KUBE-POSTROUTING, from POSTROUTING, MASQUERADEs marked packets; so an
+answer from a pod on another node comes back through the node that DNATed
+it. flannel's own rules for pods reaching outside (flannel.py) sit next to
+these: every sync writes kube-proxy's chains with `iptables-restore
+--noflush`, as kube-proxy does, leaving other chains alone and deleting its
+chains of Services and endpoints that are gone; the jumps from the built-in
+chains go in once per node. It runs in every node's namespace, on the
+cluster's clock, and writes a node's rules as the node joins, before its
+first pod starts.
+
+Simplified: TCP only; no filter table (a Service without endpoints gets no
+REJECT: its packets go on to the node's default route, "Network is
+unreachable"), so neither are firewall or KUBE-FORWARD rules; a pod reaching
+a Service whose chosen endpoint is another pod on its own node's bridge gets
+no answer (the reply skips the node's nat table: real clusters load
+br_netfilter); no session affinity, no externalTrafficPolicy Local, no
+cluster DNS in the pods (they have no /etc/resolv.conf).
 """
 
 from __future__ import annotations
@@ -23,10 +40,23 @@ import base64
 import hashlib
 import subprocess
 
-from k8slite.api.service import SERVICE_NAME_LABEL, EndpointSlice, Service
+from k8slite.api.service import SERVICE_NAME_LABEL, EndpointSlice, Service, ServicePort
 from k8slite.apiserver import APIServer
 from k8slite.informer import Informer
-from k8slite.runtime.linux.nodenet import NodeNetwork
+from k8slite.network.podnet import CLUSTER_CIDR
+from k8slite.runtime.linux.nodenet import NodeNet, NodeNetwork
+
+OWN_CHAINS = ("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ")
+JUMPS = ['-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+         '-I OUTPUT 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+         '-I POSTROUTING 1 -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING']
+MASQUERADE_RULES = [  # a packet marked 0x4000 leaves with the node's address (kube-proxy's masqueradeMark)
+    "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
+    "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000",
+    '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
+    "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000"]
+NODEPORTS_LAST = ('-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last '
+                  'rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS')
 
 
 def chain(prefix: str, *parts: str) -> str:
@@ -35,23 +65,49 @@ def chain(prefix: str, *parts: str) -> str:
     return prefix + base64.b32encode(digest).decode()[:16]
 
 
+def port_name(svc: Service, port: ServicePort) -> str:
+    """kube-proxy's ServicePortName: "namespace/name", then ":port name" when the port has one."""
+    return f"{svc.namespace}/{svc.name}" + (f":{port.name}" if port.name else "")
+
+
 def service_rules(svc: Service, slices: list[EndpointSlice]) -> list[str]:
-    """The nat rules of one Service: its ports' KUBE-SERVICES rules and their KUBE-SVC/KUBE-SEP chains."""
+    """The nat rules of one Service: its ports' KUBE-SERVICES (and KUBE-NODEPORTS) rules and their chains."""
     rules: list[str] = []
     for port in (p for p in svc.spec.ports if p.protocol == "TCP"):
-        name = f"{svc.namespace}/{svc.name}:{port.name}"
+        name = port_name(svc, port)
         svc_chain = chain("KUBE-SVC-", name, "tcp")
+        portal = (f'-d {svc.spec.cluster_ip}/32 -p tcp -m comment --comment "{name} cluster IP" '
+                  f"-m tcp --dport {port.port}")
+        rules += [f":{svc_chain} - [0:0]", f"-A KUBE-SERVICES {portal} -j {svc_chain}",
+                  f"-A {svc_chain} ! -s {CLUSTER_CIDR} {portal} -j KUBE-MARK-MASQ"]  # from outside the pods
+        if port.node_port and svc.spec.type in ("NodePort", "LoadBalancer"):
+            rules += node_port_rules(name, port.node_port, svc_chain)
         backends = sorted(f"{address}:{sp.port}" for s in slices for sp in s.ports if sp.name == port.name
                           for e in s.endpoints if e.conditions.ready for address in e.addresses)
-        rules += [f":{svc_chain} - [0:0]",
-                  f'-A KUBE-SERVICES -d {svc.spec.cluster_ip}/32 -p tcp -m comment --comment "{name} cluster IP" '
-                  f"-m tcp --dport {port.port} -j {svc_chain}"]
-        for index, backend in enumerate(backends):
-            sep = chain("KUBE-SEP-", name, "tcp", backend)
-            left = len(backends) - index
-            pick = f"-m statistic --mode random --probability {1 / left:.10f} " if left > 1 else ""
-            rules += [f":{sep} - [0:0]", f'-A {svc_chain} -m comment --comment "{name} -> {backend}" {pick}-j {sep}',
-                      f"-A {sep} -p tcp -m tcp -j DNAT --to-destination {backend}"]
+        rules += endpoint_rules(name, svc_chain, backends)
+    return rules
+
+
+def node_port_rules(name: str, node_port: int, svc_chain: str) -> list[str]:
+    """KUBE-NODEPORTS sends the node port to KUBE-EXT-<hash>, which marks the packet for masquerade (the answer
+    must come back through this node) and goes on to the Service's chain."""
+    ext = chain("KUBE-EXT-", name, "tcp")
+    return [f":{ext} - [0:0]",
+            f'-A KUBE-NODEPORTS -p tcp -m comment --comment "{name}" -m tcp --dport {node_port} -j {ext}',
+            f'-A {ext} -m comment --comment "masquerade traffic for {name} external destinations" -j KUBE-MARK-MASQ',
+            f"-A {ext} -j {svc_chain}"]
+
+
+def endpoint_rules(name: str, svc_chain: str, backends: list[str]) -> list[str]:
+    """One KUBE-SEP-<hash> per endpoint, picked at random: 1/n, then 1/(n-1), ..., the last one always."""
+    rules: list[str] = []
+    for index, backend in enumerate(backends):
+        sep = chain("KUBE-SEP-", name, "tcp", backend)
+        left = len(backends) - index
+        pick = f"-m statistic --mode random --probability {1 / left:.10f} " if left > 1 else ""
+        rules += [f":{sep} - [0:0]", f'-A {svc_chain} -m comment --comment "{name} -> {backend}" {pick}-j {sep}',
+                  f'-A {sep} -s {backend.split(":")[0]}/32 -m comment --comment "{name}" -j KUBE-MARK-MASQ',  # hairpin
+                  f"-A {sep} -p tcp -m tcp -j DNAT --to-destination {backend}"]
     return rules
 
 
@@ -60,21 +116,20 @@ class LinuxServiceProxy:
 
     def __init__(self, api: APIServer, network: NodeNetwork) -> None:
         self.api, self.network, self.clock = api, network, api.clock
-        self.written: dict[str, str] = {}  # node namespace -> the table last restored there
+        self.written: dict[str, list[str]] = {}  # node namespace -> the rules last restored there
         self.scheduled = False
         self.services = Informer(api, "services", self.changed)
         self.slices = Informer(api, "endpointslices", self.changed)
-        self.pods = Informer(api, "pods", self.changed)  # a pod's first sandbox may bring its node's namespace
+        network.on_join.append(self.write)  # a node's first pod waits for its kube-proxy's rules
 
     def changed(self, event_type: str, obj: object) -> None:
         if not self.scheduled:
             self.scheduled = True
             self.clock.call_later(0.2, self.sync)
 
-    def table(self) -> str:
-        """The whole nat table, as iptables-restore reads it."""
-        lines = ["*nat", ":PREROUTING ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":KUBE-SERVICES - [0:0]",
-                 "-A PREROUTING -j KUBE-SERVICES", "-A OUTPUT -j KUBE-SERVICES"]
+    def rules(self) -> list[str]:
+        """kube-proxy's chains of the nat table, as iptables-restore reads them."""
+        lines = [*(f":{name} - [0:0]" for name in OWN_CHAINS), *MASQUERADE_RULES]
         slices = [s for s in self.slices.list() if isinstance(s, EndpointSlice)]
         services = [s for s in self.services.list() if isinstance(s, Service)]
         for svc in sorted(services, key=lambda s: (s.namespace, s.name)):
@@ -82,13 +137,24 @@ class LinuxServiceProxy:
                 mine = [s for s in slices if s.namespace == svc.namespace
                         and s.metadata.labels.get(SERVICE_NAME_LABEL) == svc.name]
                 lines += service_rules(svc, mine)
-        return "\n".join([*lines, "COMMIT", ""])
+        return [*lines, NODEPORTS_LAST]
 
     def sync(self) -> None:
+        """Restore kube-proxy's chains in every node (--noflush: flannel's FLANNEL-POSTRTG stays), dropping the
+        chains of Services and endpoints that are gone; the jumps from the built-in chains go in once."""
         self.scheduled = False
-        table = self.table()
-        for node in self.network.nodes.values():
-            if self.written.get(node.namespace) != table:
-                subprocess.run(["ip", "netns", "exec", node.namespace, "iptables-restore"], input=table, text=True,
-                               check=True, capture_output=True, timeout=10)
-                self.written[node.namespace] = table
+        for node in list(self.network.nodes.values()):
+            self.write(node)
+
+    def write(self, node: NodeNet) -> None:
+        rules = self.rules()
+        before = self.written.get(node.namespace)
+        if before == rules:
+            return
+        chains = {line[1:].split()[0] for line in rules if line.startswith(":")}
+        stale = sorted({line[1:].split()[0] for line in before or [] if line.startswith(":")} - chains)
+        table = ["*nat", *rules, *(f":{name} - [0:0]" for name in stale), *(f"-X {name}" for name in stale),
+                 *(JUMPS if before is None else []), "COMMIT", ""]
+        subprocess.run(["ip", "netns", "exec", node.namespace, "iptables-restore", "--noflush"],
+                       input="\n".join(table), text=True, check=True, capture_output=True, timeout=10)
+        self.written[node.namespace] = rules

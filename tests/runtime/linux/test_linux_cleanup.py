@@ -1,5 +1,5 @@
-"""Nothing of a cluster outlives it: no process, mount, namespace (veths go with theirs) or cgroup, after close()
-or a killed kernel."""
+"""Nothing of a cluster outlives it: no process, mount, namespace (veths, flannel.1 and iptables rules go with
+theirs) or cgroup, after close() or a killed kernel."""
 
 from __future__ import annotations
 
@@ -57,6 +57,32 @@ def test_close_leaves_no_process_mount_namespace_or_cgroup() -> None:
     host.close()
     assert leftovers(host.root) == []
     assert holders_of(namespace) == []  # its last process gone, the kernel freed the pod's namespace
+
+
+def netns_id(name: str) -> str:
+    """What /proc/<pid>/ns/net reads for a process in the named namespace `name`."""
+    return f"net:[{os.stat(f'/run/netns/{name}').st_ino}]"
+
+
+def test_close_takes_the_vxlan_device_and_the_masquerade_rules_with_the_node() -> None:
+    need_linux()
+    host = LinuxHost(network="vxlan")
+    runtime = host.runtime_for("node-1")
+    made = pod("busy", {"name": "c", "command": ["sleep", "600"]})
+    runtime.start_container(runtime.create_container(runtime.run_pod_sandbox(made, "10.244.1.8"), made,
+                                                     made.spec.containers[0]))
+    node = host.network.nodes["node-1"].namespace
+    assert "vxlan id 1" in host.network.run_on("node-1", ["ip", "-d", "link", "show", "flannel.1"]).stdout
+    nat = host.network.run_on("node-1", ["iptables", "-t", "nat", "-S"]).stdout
+    assert "-j MASQUERADE" in nat, nat
+    namespaces = [netns_id(node), netns_id(host.network.lan)]
+    host.close()
+    assert leftovers(host.root) == []
+    assert [holders_of(n) for n in namespaces] == [[], []]  # nothing keeps the node's or the lan's namespace
+    on_the_host = subprocess.run(["ip", "-d", "link", "show", "type", "vxlan"], capture_output=True, text=True)
+    assert "local 172.18.0." not in on_the_host.stdout  # the host never had a flannel.1 of ours
+    host_nat = subprocess.run(["iptables-save", "-t", "nat"], capture_output=True, text=True).stdout
+    assert "flanneld masq" not in host_nat and "10.244." not in host_nat, host_nat
 
 
 def test_the_next_cluster_removes_what_a_killed_kernel_left() -> None:

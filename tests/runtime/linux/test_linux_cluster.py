@@ -6,6 +6,7 @@ ErrImageNeverPull) and the pod phase, from pkg/printers/internalversion/printers
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -91,9 +92,36 @@ def test_a_cluster_ip_is_dnat_by_the_kube_proxy_rules_of_each_node(cluster: Clus
     c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
              "spec": {"nodeName": "node-2", "restartPolicy": "Never", "containers": [{
                  "name": "get", "image": "busybox",
-                 "command": ["sh", "-c", f"for i in $(seq 50); do timeout 2 wget -q -O - http://{ip}/ && exit; "
-                                         "sleep 0.2; done; exit 1"]}]}})
+                 # the first tries may come before the server is Ready and its endpoint in the rules
+                 "command": ["sh", "-c", f"for i in $(seq 50); do timeout 2 wget -q -O - http://{ip}/ 2>/dev/null "
+                                         "&& exit; sleep 0.2; done; exit 1"]}]}})
     c.run_until(lambda c: c.get("pod", "client").status.phase in ("Succeeded", "Failed"), timeout=30)
     assert c.logs("client") == "from server\n"  # through the Service's ClusterIP, from the other node
     rules = c.engine.network.run_on("node-2", ["iptables", "-t", "nat", "-S", "KUBE-SERVICES"]).stdout
-    assert f"-d {ip}/32 -p tcp -m comment --comment \"default/web: cluster IP\"" in rules, rules
+    assert f"-d {ip}/32 -p tcp -m comment --comment \"default/web cluster IP\"" in rules, rules
+
+
+def test_on_vxlan_every_node_answers_a_node_port_from_outside() -> None:
+    # flanneld joins each Node as it registers (its InternalIP on lan0, its podCIDR behind flannel.1);
+    # kube-proxy's KUBE-NODEPORTS -> KUBE-EXT-<hash> (mark for masquerade) -> KUBE-SVC-<hash>: node-2
+    # forwards to the pod on node-1 over VXLAN, and the answer comes back through node-2
+    need_linux()
+    with Cluster(nodes=2, runtime="linux", network="vxlan") as c:
+        network = c.engine.network
+        assert {name: n.address for name, n in network.nodes.items()} == {"node-1": "172.18.0.2",
+                                                                         "node-2": "172.18.0.3"}
+        c.apply(SERVER.replace("ports: [{port: 80, targetPort: 8080}]",
+                               "type: NodePort\n  ports: [{port: 80, targetPort: 8080}]"))
+        c.run_until(lambda c: any(s.endpoints for s in c.get("endpointslices") if s.name.startswith("web")), 30)
+        c.run(0.5)  # the kube-proxy writes 0.2 s after a change
+        node_port = c.get("service", "web").spec.ports[0].node_port
+        outside = ["ip", "netns", "exec", network.lan, "timeout", "5", "busybox", "wget", "-q", "-O", "-"]
+        for address in ("172.18.0.2", "172.18.0.3"):
+            got = subprocess.run([*outside, f"http://{address}:{node_port}/"], capture_output=True, text=True,
+                                 timeout=10)
+            assert got.stdout == "from server\n", (address, got.stderr)
+        routes = network.run_on("node-2", ["ip", "route"]).stdout
+        assert "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink" in routes, routes
+        rules = network.run_on("node-2", ["iptables", "-t", "nat", "-S", "KUBE-NODEPORTS"]).stdout
+        assert f'--comment "default/web" -m tcp --dport {node_port} -j KUBE-EXT-' in rules, rules
+    assert leftovers(c.engine.root) == []
