@@ -84,6 +84,28 @@ spec:
 """
 
 
+def simulated_routes(c: Cluster, node: str) -> list[str]:
+    """What c.pod_network (network/podnet.py, the fake runtime's model) says `ip route` shows on `node`, with
+    the one route the model leaves out: the lan's own 172.18.0.0/16 on eth0, which the kernel adds."""
+    nodes = c.get("nodes")
+    me = next(n for n in nodes if n.name == node)
+    address = next(a.address for a in me.status.addresses if a.type == "InternalIP")
+    lan = f"172.18.0.0/16 dev eth0 scope link src {address}"
+    return sorted([*c.pod_network.ip_route(nodes, me).splitlines(), lan])
+
+
+def real_routes(c: Cluster, node: str) -> list[str]:
+    """`ip route` in the node's namespace, without the "proto kernel" the model does not print."""
+    shown = c.engine.network.run_on(node, ["ip", "route"]).stdout
+    return sorted(line.replace(" proto kernel", "").strip() for line in shown.splitlines())
+
+
+def test_the_nodes_routes_are_the_simulated_networks(cluster: Cluster) -> None:
+    # parity: the fake runtime's model of flannel's host-gw (podnet.py) is what the kernel's tables hold
+    for node in ("node-1", "node-2"):
+        assert real_routes(cluster, node) == simulated_routes(cluster, node)
+
+
 def test_a_cluster_ip_is_dnat_by_the_kube_proxy_rules_of_each_node(cluster: Cluster) -> None:
     # pkg/proxy/iptables/proxier.go: KUBE-SERVICES -> KUBE-SVC-<hash> -> KUBE-SEP-<hash> -> DNAT to the pod
     c = cluster  # its kube-proxy: c.linux_services, a LinuxServiceProxy
@@ -122,6 +144,7 @@ def test_on_vxlan_every_node_answers_a_node_port_from_outside() -> None:
             assert got.stdout == "from server\n", (address, got.stderr)
         routes = network.run_on("node-2", ["ip", "route"]).stdout
         assert "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink" in routes, routes
+        assert real_routes(c, "node-2") == simulated_routes(c, "node-2")
         rules = network.run_on("node-2", ["iptables", "-t", "nat", "-S", "KUBE-NODEPORTS"]).stdout
         assert f'--comment "default/web" -m tcp --dport {node_port} -j KUBE-EXT-' in rules, rules
     assert leftovers(c.engine.root) == []
