@@ -120,12 +120,14 @@ class Cluster:
         if runtime == "docker":
             from k8slite.network.docker_services import DockerServiceProxy
             self.docker_services = DockerServiceProxy(self.api, self.engine.client, self.engine.cluster_id)
-        if runtime == "linux":  # flanneld and the kube-proxy's iptables rules in each node's network namespace
+        if runtime == "linux":  # flanneld, the kube-proxy's iptables rules and CoreDNS for the nodes' namespaces
+            from k8slite.runtime.linux.coredns import LinuxClusterDNS
             from k8slite.runtime.linux.flannel import Flanneld
             from k8slite.runtime.linux.kube_proxy import LinuxServiceProxy
             self.engine.network.backend = self.pod_network.backend  # host-gw or vxlan between the nodes
             self.linux_services = LinuxServiceProxy(self.api, self.engine.network)
             self.flanneld = Flanneld(self.api, self.engine.network)
+            self.linux_dns = LinuxClusterDNS(self.api, self.engine.network, self.engine.root)  # 10.96.0.10 in pods
         specs = nodes if isinstance(nodes, list) else [default_node(i) for i in range(1, nodes + 1)]
         for spec in specs:
             self.add_node(spec)

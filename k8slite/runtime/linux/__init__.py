@@ -8,8 +8,9 @@ runtime in Python that does the system calls itself (`syscalls`, `cgroups`,
 `minirunc_init`); `runtime` is the CRI side the kubelet calls, with
 `volumes` and `probes`; `nodenet` makes each node a network namespace with a
 bridge, `flannel` routes it to the other nodes (host-gw or VXLAN) and
-masquerades what its pods send outside, and `kube_proxy` writes a Service's
-iptables rules in each; `host` holds one cluster's clock, network and
+masquerades what its pods send outside, `kube_proxy` writes a Service's
+iptables rules in each, and `coredns` with its server `dnsd` answers the
+cluster's names on 10.96.0.10; `host` holds one cluster's clock, network and
 runtimes; `cleanup` leaves the machine as it was.
 
 It needs root (namespaces, mounts and cgroups are the kernel's, and creating

@@ -8,9 +8,12 @@ under /k8slite/<cluster id>. Removing a cluster is: `delete --force` every
 container the OCI runtime knows (it kills the cgroup's processes and removes
 the cgroup), unmount whatever is still mounted below the directory, remove
 the cgroup directories that are left, delete the directory, delete the
-named network namespaces of its nodes (nodenet.py). Other namespaces need
-no step of their own: the kernel frees one when its last process and its
-last mount are gone. A cluster's directory names the Python process that
+named network namespaces of its nodes and its lan (nodenet.py), which take
+their devices (veths, bridges, flannel.1) and iptables rules along.
+Processes outside containers name the directory on their command line (the
+OCI runtimes' `run`, the cluster DNS server with its records file) and are
+ended by that. Other namespaces need no step of their own: the kernel frees
+one when its last process and its last mount are gone. A cluster's directory names the Python process that
 made it (`owner`), so the next cluster removes those whose process died
 (a killed notebook kernel), as the Docker runtime does with its labels.
 """

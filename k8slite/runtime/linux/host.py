@@ -49,8 +49,11 @@ class LinuxHost:
         atexit.register(self.close)
 
     def runtime_for(self, node_name: str, network: object = None) -> LinuxRuntime:
-        """A node's runtime (`network`, the fake runtime's, is not used: pods here have their own)."""
-        runtime = LinuxRuntime(self.clock, node_name, self.cluster_id, self.root, self.oci, self.network)
+        """A node's runtime. Of `network`, the fake runtime's, only its Services are used: the files the
+        kubelet writes for cluster DNS (/etc/resolv.conf, /etc/hosts); pods here have a network of their own."""
+        services = getattr(network, "services", None)
+        runtime = LinuxRuntime(self.clock, node_name, self.cluster_id, self.root, self.oci, self.network,
+                               pod_files=services.pod_files if services is not None else None)
         self.runtimes.append(runtime)
         return runtime
 

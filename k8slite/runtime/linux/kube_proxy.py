@@ -25,13 +25,19 @@ chains go in once per node. It runs in every node's namespace, on the
 cluster's clock, and writes a node's rules as the node joins, before its
 first pod starts.
 
-Simplified: TCP only; no filter table (a Service without endpoints gets no
+TCP and UDP ports (kube-dns's 53/UDP leads to the cluster DNS server,
+coredns.py); a Service without a selector gets rules too, from the
+EndpointSlices someone else wrote (`kubernetes` -> 172.18.0.1:6443, where
+nothing listens: connection refused).
+
+Simplified: no SCTP; no filter table (a Service without endpoints gets no
 REJECT: its packets go on to the node's default route, "Network is
 unreachable"), so neither are firewall or KUBE-FORWARD rules; a pod reaching
-a Service whose chosen endpoint is another pod on its own node's bridge gets
-no answer (the reply skips the node's nat table: real clusters load
-br_netfilter); no session affinity, no externalTrafficPolicy Local, no
-cluster DNS in the pods (they have no /etc/resolv.conf).
+a Service whose chosen endpoint is another pod on its own node's bridge is
+answered only where the kernel's br_netfilter module is loaded (Docker
+loads it; nodenet.py turns it on in each node, as kubeadm's preflight asks):
+without it the reply skips the node's nat table; no session affinity, no
+externalTrafficPolicy Local, no LoadBalancer addresses.
 """
 
 from __future__ import annotations
@@ -73,41 +79,41 @@ def port_name(svc: Service, port: ServicePort) -> str:
 def service_rules(svc: Service, slices: list[EndpointSlice]) -> list[str]:
     """The nat rules of one Service: its ports' KUBE-SERVICES (and KUBE-NODEPORTS) rules and their chains."""
     rules: list[str] = []
-    for port in (p for p in svc.spec.ports if p.protocol == "TCP"):
-        name = port_name(svc, port)
-        svc_chain = chain("KUBE-SVC-", name, "tcp")
-        portal = (f'-d {svc.spec.cluster_ip}/32 -p tcp -m comment --comment "{name} cluster IP" '
-                  f"-m tcp --dport {port.port}")
+    for port in (p for p in svc.spec.ports if p.protocol in ("TCP", "UDP")):
+        name, proto = port_name(svc, port), port.protocol.lower()
+        svc_chain = chain("KUBE-SVC-", name, proto)
+        portal = (f'-d {svc.spec.cluster_ip}/32 -p {proto} -m comment --comment "{name} cluster IP" '
+                  f"-m {proto} --dport {port.port}")
         rules += [f":{svc_chain} - [0:0]", f"-A KUBE-SERVICES {portal} -j {svc_chain}",
                   f"-A {svc_chain} ! -s {CLUSTER_CIDR} {portal} -j KUBE-MARK-MASQ"]  # from outside the pods
         if port.node_port and svc.spec.type in ("NodePort", "LoadBalancer"):
-            rules += node_port_rules(name, port.node_port, svc_chain)
+            rules += node_port_rules(name, proto, port.node_port, svc_chain)
         backends = sorted(f"{address}:{sp.port}" for s in slices for sp in s.ports if sp.name == port.name
                           for e in s.endpoints if e.conditions.ready for address in e.addresses)
-        rules += endpoint_rules(name, svc_chain, backends)
+        rules += endpoint_rules(name, proto, svc_chain, backends)
     return rules
 
 
-def node_port_rules(name: str, node_port: int, svc_chain: str) -> list[str]:
+def node_port_rules(name: str, proto: str, node_port: int, svc_chain: str) -> list[str]:
     """KUBE-NODEPORTS sends the node port to KUBE-EXT-<hash>, which marks the packet for masquerade (the answer
     must come back through this node) and goes on to the Service's chain."""
-    ext = chain("KUBE-EXT-", name, "tcp")
+    ext = chain("KUBE-EXT-", name, proto)
     return [f":{ext} - [0:0]",
-            f'-A KUBE-NODEPORTS -p tcp -m comment --comment "{name}" -m tcp --dport {node_port} -j {ext}',
+            f'-A KUBE-NODEPORTS -p {proto} -m comment --comment "{name}" -m {proto} --dport {node_port} -j {ext}',
             f'-A {ext} -m comment --comment "masquerade traffic for {name} external destinations" -j KUBE-MARK-MASQ',
             f"-A {ext} -j {svc_chain}"]
 
 
-def endpoint_rules(name: str, svc_chain: str, backends: list[str]) -> list[str]:
+def endpoint_rules(name: str, proto: str, svc_chain: str, backends: list[str]) -> list[str]:
     """One KUBE-SEP-<hash> per endpoint, picked at random: 1/n, then 1/(n-1), ..., the last one always."""
     rules: list[str] = []
     for index, backend in enumerate(backends):
-        sep = chain("KUBE-SEP-", name, "tcp", backend)
+        sep = chain("KUBE-SEP-", name, proto, backend)
         left = len(backends) - index
         pick = f"-m statistic --mode random --probability {1 / left:.10f} " if left > 1 else ""
         rules += [f":{sep} - [0:0]", f'-A {svc_chain} -m comment --comment "{name} -> {backend}" {pick}-j {sep}',
                   f'-A {sep} -s {backend.split(":")[0]}/32 -m comment --comment "{name}" -j KUBE-MARK-MASQ',  # hairpin
-                  f"-A {sep} -p tcp -m tcp -j DNAT --to-destination {backend}"]
+                  f"-A {sep} -p {proto} -m {proto} -j DNAT --to-destination {backend}"]
     return rules
 
 
@@ -133,7 +139,7 @@ class LinuxServiceProxy:
         slices = [s for s in self.slices.list() if isinstance(s, EndpointSlice)]
         services = [s for s in self.services.list() if isinstance(s, Service)]
         for svc in sorted(services, key=lambda s: (s.namespace, s.name)):
-            if svc.spec.cluster_ip and svc.spec.cluster_ip != "None" and svc.spec.selector:
+            if svc.spec.cluster_ip and svc.spec.cluster_ip != "None":  # with a selector or not: slices decide
                 mine = [s for s in slices if s.namespace == svc.namespace
                         and s.metadata.labels.get(SERVICE_NAME_LABEL) == svc.name]
                 lines += service_rules(svc, mine)

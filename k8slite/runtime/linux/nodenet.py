@@ -5,7 +5,8 @@ devices: each node is a network namespace (its "machine"), wired by a veth
 pair to one bridge, `lan0`, in a namespace of its own that plays the
 physical network (addresses 172.18.0.x, as kind's docker network; lan0
 holds the gateway's 172.18.0.1, the nodes' default route, so the lan's
-namespace also plays "the outside world"). Inside a node, the CNI bridge
+namespace also plays "the outside world", and the control plane's machine
+where the cluster DNS server listens, coredns.py). Inside a node, the CNI bridge
 plugin's layout: a bridge `cni0` holding the first address of the node's
 pod CIDR (10.244.<n>.1/24), and for each pod a veth pair, `eth0` in the
 pod's network namespace (with the pod's IP and a default route via cni0)
@@ -21,9 +22,11 @@ Nothing touches the host's own network namespace: every address, device
 and iptables rule lives in a namespace named k8slite-<cluster>-..., and
 deleting those namespaces (and the pods' processes) removes all of them.
 
-Simplified: a node joins the network with its first pod, and its address on
-lan0 is the next free one (not the Node's InternalIP); the pod CIDR is the
-/24 of the pod's IP; no network policy, IPv4 only.
+A node joins as its Node registers (flannel.Flanneld: its InternalIP on
+lan0, its spec.podCIDR on cni0); used without an API server (the runtime's
+own tests), a node joins with its first pod, with the next free address and
+the /24 of the pod's IP. Simplified: no network policy, IPv4 only, a node
+that leaves keeps its namespace until the cluster closes.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from pathlib import Path
 from k8slite.runtime.linux import flannel
 
 NETNS_DIR = Path("/run/netns")  # where `ip netns add` keeps the namespaces it names
+BRIDGE_NETFILTER = Path("/proc/sys/net/bridge/bridge-nf-call-iptables")  # there once br_netfilter is loaded
 LAN = "172.18.0.0/16"
 LAN_GATEWAY = "172.18.0.1"  # lan0's own address: the nodes' default route, as a docker network's gateway
 
@@ -121,6 +125,9 @@ class NodeNetwork:
         ip("addr", "add", f"{gateway}/24", "dev", "cni0", namespace=ns)
         ip("link", "set", "cni0", "up", namespace=ns)
         subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1"], check=True)
+        if BRIDGE_NETFILTER.exists():  # kubeadm's preflight wants it: cni0's traffic through iptables (hairpin)
+            subprocess.run(["ip", "netns", "exec", ns, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1"],
+                           check=False, capture_output=True)
 
     def attach_pod(self, node_name: str, pid: int, pod_ip: str) -> None:
         """The CNI bridge plugin's ADD: a veth from the node's cni0 to `eth0` in the network namespace of `pid`."""

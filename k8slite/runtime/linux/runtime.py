@@ -22,7 +22,10 @@ removes all of it, even after a killed notebook kernel.
 With a NodeNetwork (nodenet.py, as LinuxHost sets up) the pod's namespace
 gets an eth0 with the IP the kubelet chose, on its node's bridge, routed to
 the other nodes; without one it has loopback only (the IP is reported but
-reachable from nowhere). Simplified: one image (busybox); volumes are bind
+reachable from nowhere). In a Cluster, each app container gets the
+kubelet's /etc/resolv.conf (cluster DNS at 10.96.0.10, coredns.py) and
+/etc/hosts. Simplified: one image (busybox); every pod's dnsPolicy is
+ClusterFirst; volumes are bind
 mounts of host directories (kubelet/volume_manager.py); the runtime polls its children
 every 0.2 s instead of waiting for a shim's exit events.
 """
@@ -49,6 +52,7 @@ from k8slite.runtime.linux.rootfs import LinuxImages, busybox_image, mount_overl
 from k8slite.runtime.linux.volumes import LinuxVolumes
 
 POLL_PERIOD = 0.2
+PodFiles = Callable[[str, str, str], dict[str, str]]
 PAUSE_COMMAND = ["/bin/busybox", "sleep", "2147483647"]
 SHARED = {"network": "net", "ipc": "ipc", "uts": "uts"}  # what every container of a pod joins
 _serial = itertools.count(1)
@@ -71,9 +75,10 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
     """A CRI runtime for one node, on this machine's kernel."""
 
     def __init__(self, clock: RealClock, node_name: str, cluster_id: str, root: Path, oci: str = "runc",
-                 network: NodeNetwork | None = None) -> None:
+                 network: NodeNetwork | None = None, pod_files: PodFiles | None = None) -> None:
         self.clock, self.node_name, self.cluster_id, self.root = clock, node_name, cluster_id, root
         self.network = network  # nodes as network namespaces, or None: pods have loopback only
+        self.pod_files = pod_files  # (namespace, hostname, ip) -> /etc/resolv.conf and /etc/hosts, in a Cluster
         self.oci = OciRuntime(oci, root / "state" / oci)
         self.on_exit: Callable[[str], None] | None = None
         self.on_started: Callable[[str], None] | None = None
@@ -164,6 +169,9 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
                         cpu_shares=max(2, millicores(cpu_request) * 1024 // 1000) if cpu_request else None)
         box = self.bundle(pod, container.name, iso, container.image)
         box.info.sandbox_id, box.memory_limited = sandbox_id, iso.memory is not None
+        if self.pod_files is not None:  # the kubelet's DNS files, written through the container's overlay
+            for path, text in self.pod_files(pod.namespace, pod.name[:63], self.sandbox_ips[sandbox_id]).items():
+                (box.layer / "rootfs" / path.lstrip("/")).write_text(text)
         self.containers[box.info.id] = box
         return box.info.id
 

@@ -13,6 +13,7 @@ import pytest
 from linux_builders import need_linux
 
 from k8slite import Cluster
+from k8slite.network.dns import resolv_conf
 from k8slite.runtime.linux.cleanup import leftovers
 
 PODS = """
@@ -148,3 +149,21 @@ def test_on_vxlan_every_node_answers_a_node_port_from_outside() -> None:
         rules = network.run_on("node-2", ["iptables", "-t", "nat", "-S", "KUBE-NODEPORTS"]).stdout
         assert f'--comment "default/web" -m tcp --dport {node_port} -j KUBE-EXT-' in rules, rules
     assert leftovers(c.engine.root) == []
+
+
+def test_a_pod_finds_a_service_by_its_name_through_cluster_dns(cluster: Cluster) -> None:
+    # the kubelet's resolv.conf (nameserver 10.96.0.10, search <ns>.svc.cluster.local ..., ndots:5); kube-dns's
+    # EndpointSlice names the DNS server on the lan, and the kube-proxy rules DNAT 10.96.0.10:53/UDP to it
+    c = cluster
+    c.apply(SERVER)
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "by-name"},
+             "spec": {"nodeName": "node-2", "restartPolicy": "Never", "containers": [{
+                 "name": "get", "image": "busybox",
+                 "command": ["sh", "-c", "cat /etc/resolv.conf; for i in $(seq 50); do "
+                                         "timeout 2 wget -q -O - http://web 2>/dev/null && exit; sleep 0.2; done; "
+                                         "exit 1"]}]}})
+    c.run_until(lambda c: c.get("pod", "by-name").status.phase in ("Succeeded", "Failed"), timeout=30)
+    assert c.logs("by-name") == resolv_conf("default") + "from server\n"
+    dns = c.get("endpointslices", namespace="kube-system")[0]
+    assert (dns.name, dns.endpoints[0].addresses, dns.ports[0].port) == ("kube-dns", ["172.18.0.1"], 53)
+    assert any(line == f"process {c.linux_dns.server.pid}" for line in leftovers(c.engine.root))  # cleanup's to end
