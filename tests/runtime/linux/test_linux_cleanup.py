@@ -30,6 +30,14 @@ print(host.root, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
+KILLED_CLUSTER = """
+import os, signal
+from k8slite import Cluster
+c = Cluster(nodes=2, runtime="linux", network="vxlan")
+print(c.engine.root, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""  # its nodes' namespaces with flannel.1 and the rules, the lan's, and the cluster DNS server outlive it
+
 
 def holders_of(namespace: str) -> list[str]:
     """Processes whose network namespace is `namespace` ("net:[4026532...]")."""
@@ -92,6 +100,19 @@ def test_the_next_cluster_removes_what_a_killed_kernel_left() -> None:
     root = Path(done.stdout.strip())
     assert done.returncode == -9 and root.name, done.stderr
     assert any(line.startswith("process ") for line in leftovers(root))  # the pod still runs, orphaned
+    assert root.name in remove_orphans()
+    assert leftovers(root) == []
+
+
+def test_the_next_cluster_removes_what_a_killed_cluster_left() -> None:
+    need_linux()
+    done = subprocess.run([sys.executable, "-c", KILLED_CLUSTER], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    root = Path(done.stdout.strip())
+    assert done.returncode == -9 and root.name, done.stderr
+    left = leftovers(root)
+    assert sum(line.startswith("network namespace ") for line in left) == 3, left  # two nodes and the lan
+    assert any(line.startswith("process ") for line in left), left  # the cluster DNS server
     assert root.name in remove_orphans()
     assert leftovers(root) == []
 
