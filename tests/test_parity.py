@@ -205,3 +205,43 @@ def test_a_trap_for_sigterm_ends_the_same_way_on_every_runtime(runtime):
     expected = {name: ending for name, (_, ending) in SIGTERM_STORIES.items()}
     assert sigterm_endings("fake") == expected
     assert sigterm_endings(runtime) == expected
+
+
+# Chapter 12's Service story: three busybox httpd pods behind `who`, a client pod, and a Service nobody
+# stands behind. What the client sees through cluster DNS and the kube-proxy rules. Linux only: the Docker
+# runtime answers names from /etc/hosts (network/docker_services.py), so its resolv.conf and hosts differ,
+# and a Service without endpoints resets the connection there instead of refusing it. Left out on every
+# runtime: nslookup, whose output is busybox 1.28's in the fake shell ("Address 1: ...") and 1.35's on real
+# busybox (tab-separated, and it asks every search domain, printing NXDOMAIN for the ones that miss).
+NOBODY = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "nobody"},
+          "spec": {"selector": {"app": "nobody"}, "ports": [{"port": 80}]}}
+CLIENT_COMMANDS = ["cat /etc/resolv.conf", "cat /etc/hosts", "wget -q -O - http://who",
+                   "wget -q -O - http://who.default.svc.cluster.local", "wget -q -O - http://nobody",
+                   "wget -q -O - http://nothere"]
+
+
+def all_ready(c: Cluster) -> bool:
+    pods = c.get("pods")
+    return len(pods) == 4 and all(p.status.phase == "Running" and all(s.ready for s in p.status.container_statuses)
+                                  for p in pods)
+
+
+def service_story(runtime: str) -> dict[str, tuple[int, str]]:
+    with Cluster(nodes=3, runtime=runtime) as c:
+        c.apply(MANIFESTS / "12-who.yaml")
+        c.apply(NOBODY)
+        c.run_until(all_ready, timeout=60)
+        c.run(1)  # the kube-proxy's rules and the DNS records follow the endpoints 0.2 s later
+        seen = {}
+        for command in CLIENT_COMMANDS:
+            code, text = c.exec_code("client", ["sh", "-c", command])
+            seen[command] = (code, re.sub(r"who-[a-z0-9]+-[a-z0-9]+", "<who>", text))  # whichever pod answered
+        return seen
+
+
+def test_a_service_reads_the_same_through_dns_and_iptables_on_linux():
+    need("linux")
+    fake = service_story("fake")
+    assert fake["wget -q -O - http://who"] == (0, "<who>\n")
+    assert fake["wget -q -O - http://nobody"][1].endswith("Connection refused\n")
+    assert service_story("linux") == fake

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -66,10 +67,13 @@ class LinuxClusterDNS:
         assert self.server.stdout is not None
         if self.server.stdout.readline() != "ready\n":
             raise RuntimeError(f"the cluster DNS server did not start: {log.read_text().strip()}")
+        saved, api.rng = api.rng, random.Random("k8slite-coredns")  # its uid leaves the cluster's seeded draws be
         try:
             api.create(kube_dns_slice())
         except AlreadyExists:
             pass  # a restarted cluster's store has it already
+        finally:
+            api.rng = saved
         self.services = Informer(api, "services", self.changed)
         self.slices = Informer(api, "endpointslices", self.changed)
 

@@ -30,9 +30,14 @@ coredns.py); a Service without a selector gets rules too, from the
 EndpointSlices someone else wrote (`kubernetes` -> 172.18.0.1:6443, where
 nothing listens: connection refused).
 
-Simplified: no SCTP; no filter table (a Service without endpoints gets no
-REJECT: its packets go on to the node's default route, "Network is
-unreachable"), so neither are firewall or KUBE-FORWARD rules; a pod reaching
+In the filter table, a Service port without ready endpoints gets kube-
+proxy's REJECT (`"<port> has no endpoints"`, ICMP port unreachable) in
+KUBE-SERVICES, and its node port in KUBE-EXTERNAL-SERVICES, jumped to for
+new connections from INPUT, FORWARD and OUTPUT: `wget` says "Connection
+refused", as on the fake runtime.
+
+Simplified: no SCTP; no KUBE-FORWARD, KUBE-PROXY-FIREWALL or
+KUBE-PROXY-CANARY chains; a pod reaching
 a Service whose chosen endpoint is another pod on its own node's bridge is
 answered only where the kernel's br_netfilter module is loaded (Docker
 loads it; nodenet.py turns it on in each node, as kubeadm's preflight asks):
@@ -52,10 +57,18 @@ from k8slite.informer import Informer
 from k8slite.network.podnet import CLUSTER_CIDR
 from k8slite.runtime.linux.nodenet import NodeNet, NodeNetwork
 
-OWN_CHAINS = ("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ")
-JUMPS = ['-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-         '-I OUTPUT 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-         '-I POSTROUTING 1 -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING']
+OWN_CHAINS = {"nat": ("KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"),
+              "filter": ("KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES")}
+PORTALS, EXTERNAL = '"kubernetes service portals"', '"kubernetes externally-visible service portals"'
+NEW = "-m conntrack --ctstate NEW"
+JUMPS = {"nat": [f"-I PREROUTING 1 -m comment --comment {PORTALS} -j KUBE-SERVICES",
+                 f"-I OUTPUT 1 -m comment --comment {PORTALS} -j KUBE-SERVICES",
+                 '-I POSTROUTING 1 -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING'],
+         "filter": [f"-I INPUT 1 {NEW} -m comment --comment {EXTERNAL} -j KUBE-EXTERNAL-SERVICES",
+                    f"-I FORWARD 1 {NEW} -m comment --comment {PORTALS} -j KUBE-SERVICES",
+                    f"-I FORWARD 1 {NEW} -m comment --comment {EXTERNAL} -j KUBE-EXTERNAL-SERVICES",
+                    f"-I OUTPUT 1 {NEW} -m comment --comment {PORTALS} -j KUBE-SERVICES"]}
+REJECT = "-j REJECT --reject-with icmp-port-unreachable"
 MASQUERADE_RULES = [  # a packet marked 0x4000 leaves with the node's address (kube-proxy's masqueradeMark)
     "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
     "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000",
@@ -88,9 +101,28 @@ def service_rules(svc: Service, slices: list[EndpointSlice]) -> list[str]:
                   f"-A {svc_chain} ! -s {CLUSTER_CIDR} {portal} -j KUBE-MARK-MASQ"]  # from outside the pods
         if port.node_port and svc.spec.type in ("NodePort", "LoadBalancer"):
             rules += node_port_rules(name, proto, port.node_port, svc_chain)
-        backends = sorted(f"{address}:{sp.port}" for s in slices for sp in s.ports if sp.name == port.name
-                          for e in s.endpoints if e.conditions.ready for address in e.addresses)
-        rules += endpoint_rules(name, proto, svc_chain, backends)
+        rules += endpoint_rules(name, proto, svc_chain, ready_backends(port, slices))
+    return rules
+
+
+def ready_backends(port: ServicePort, slices: list[EndpointSlice]) -> list[str]:
+    """"ip:port" of each ready endpoint of the Service port."""
+    return sorted(f"{address}:{sp.port}" for s in slices for sp in s.ports if sp.name == port.name
+                  for e in s.endpoints if e.conditions.ready for address in e.addresses)
+
+
+def reject_rules(svc: Service, slices: list[EndpointSlice]) -> list[str]:
+    """The filter table's rules for a Service port without ready endpoints: new connections are refused
+    (ICMP port unreachable), at the ClusterIP and at the node port, instead of going nowhere."""
+    rules: list[str] = []
+    for port in (p for p in svc.spec.ports if p.protocol in ("TCP", "UDP") and not ready_backends(p, slices)):
+        name, proto = port_name(svc, port), port.protocol.lower()
+        why = f'-m comment --comment "{name} has no endpoints"'
+        rules.append(f"-A KUBE-SERVICES -d {svc.spec.cluster_ip}/32 -p {proto} {why} -m {proto} --dport {port.port} "
+                     + REJECT)
+        if port.node_port and svc.spec.type in ("NodePort", "LoadBalancer"):
+            rules.append(f"-A KUBE-EXTERNAL-SERVICES -m addrtype --dst-type LOCAL -p {proto} {why} -m {proto} "
+                         f"--dport {port.node_port} {REJECT}")
     return rules
 
 
@@ -122,7 +154,7 @@ class LinuxServiceProxy:
 
     def __init__(self, api: APIServer, network: NodeNetwork) -> None:
         self.api, self.network, self.clock = api, network, api.clock
-        self.written: dict[str, list[str]] = {}  # node namespace -> the rules last restored there
+        self.written: dict[str, dict[str, list[str]]] = {}  # node namespace -> table -> the rules restored there
         self.scheduled = False
         self.services = Informer(api, "services", self.changed)
         self.slices = Informer(api, "endpointslices", self.changed)
@@ -133,17 +165,19 @@ class LinuxServiceProxy:
             self.scheduled = True
             self.clock.call_later(0.2, self.sync)
 
-    def rules(self) -> list[str]:
-        """kube-proxy's chains of the nat table, as iptables-restore reads them."""
-        lines = [*(f":{name} - [0:0]" for name in OWN_CHAINS), *MASQUERADE_RULES]
+    def tables(self) -> dict[str, list[str]]:
+        """kube-proxy's chains of the nat and filter tables, as iptables-restore reads them."""
+        nat = [*(f":{name} - [0:0]" for name in OWN_CHAINS["nat"]), *MASQUERADE_RULES]
+        filtered = [f":{name} - [0:0]" for name in OWN_CHAINS["filter"]]
         slices = [s for s in self.slices.list() if isinstance(s, EndpointSlice)]
         services = [s for s in self.services.list() if isinstance(s, Service)]
         for svc in sorted(services, key=lambda s: (s.namespace, s.name)):
             if svc.spec.cluster_ip and svc.spec.cluster_ip != "None":  # with a selector or not: slices decide
                 mine = [s for s in slices if s.namespace == svc.namespace
                         and s.metadata.labels.get(SERVICE_NAME_LABEL) == svc.name]
-                lines += service_rules(svc, mine)
-        return [*lines, NODEPORTS_LAST]
+                nat += service_rules(svc, mine)
+                filtered += reject_rules(svc, mine)
+        return {"nat": [*nat, NODEPORTS_LAST], "filter": filtered}
 
     def sync(self) -> None:
         """Restore kube-proxy's chains in every node (--noflush: flannel's FLANNEL-POSTRTG stays), dropping the
@@ -153,14 +187,20 @@ class LinuxServiceProxy:
             self.write(node)
 
     def write(self, node: NodeNet) -> None:
-        rules = self.rules()
+        tables = self.tables()
         before = self.written.get(node.namespace)
-        if before == rules:
+        if before == tables:
             return
-        chains = {line[1:].split()[0] for line in rules if line.startswith(":")}
-        stale = sorted({line[1:].split()[0] for line in before or [] if line.startswith(":")} - chains)
-        table = ["*nat", *rules, *(f":{name} - [0:0]" for name in stale), *(f"-X {name}" for name in stale),
-                 *(JUMPS if before is None else []), "COMMIT", ""]
+        text = []
+        for table, rules in tables.items():
+            stale = sorted(declared(before[table]) - declared(rules)) if before else []
+            text += [f"*{table}", *rules, *(f":{name} - [0:0]" for name in stale), *(f"-X {name}" for name in stale),
+                     *(JUMPS[table] if before is None else []), "COMMIT"]
         subprocess.run(["ip", "netns", "exec", node.namespace, "iptables-restore", "--noflush"],
-                       input="\n".join(table), text=True, check=True, capture_output=True, timeout=10)
-        self.written[node.namespace] = rules
+                       input="\n".join([*text, ""]), text=True, check=True, capture_output=True, timeout=10)
+        self.written[node.namespace] = tables
+
+
+def declared(rules: list[str]) -> set[str]:
+    """The chains a restore's lines declare (":KUBE-SVC-... - [0:0]")."""
+    return {line[1:].split()[0] for line in rules if line.startswith(":")}
