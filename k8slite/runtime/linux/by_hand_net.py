@@ -56,6 +56,8 @@ class Walk:
     """Lines that are the same on every run as root."""
     shown: dict[str, str] = field(default_factory=dict)
     """Command -> its whole output, which differs from run to run (MACs, times, counters)."""
+    routes: list[str] = field(default_factory=list)
+    """The routes c.trace follows on this cluster, hop by hop."""
     recorded: bool = False
 
 
@@ -126,7 +128,8 @@ def look(c: object, network: str) -> Walk:
         vxlan = re.search(r"vxlan id \d+ local \S+ dev \S+", device)
         port = re.search(r"dstport \d+", device)
         facts.append(f"node-1: flannel.1 is a {vxlan.group(0) if vxlan else '?'} {port.group(0) if port else '?'}")
-    facts.append(f"c.trace on this cluster, the routes it follows: {routes_of(c.trace('client', 'web'))}")
+    found.routes = routes_of(c.trace("client", "web"))
+    facts.append(f"c.trace on this cluster, the routes it follows: {found.routes}")
     mtu = re.search(r"mtu (\d+)", c.exec("client", "ip link show eth0"))
     facts.append(f"client's eth0: mtu {mtu.group(1) if mtu else '?'}")
     ping = c.exec("client", f"ping -c 1 {web_ip}")
@@ -195,8 +198,8 @@ RECORDED: dict[str, Walk] = {  # a run as root (Debian, kernel 6.x, runc), by th
         ),
         'client$ ping -c 1 10.244.2.2': (
             'PING 10.244.2.2 (10.244.2.2): 56 data bytes\n64 bytes from 10.244.2.2: seq=0 ttl='
-            '62 time=0.212 ms\n\n--- 10.244.2.2 ping statistics ---\n1 packets transmitted, 1 pa'
-            'ckets received, 0% packet loss\nround-trip min/avg/max = 0.212/0.212/0.212 ms\n'
+            '62 time=0.355 ms\n\n--- 10.244.2.2 ping statistics ---\n1 packets transmitted, 1 pa'
+            'ckets received, 0% packet loss\nround-trip min/avg/max = 0.355/0.355/0.355 ms\n'
         ),
         'node-1$ iptables -L OUTPUT -v -x -n': (
             'Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)\n    pkts      bytes target     p'
@@ -205,7 +208,11 @@ RECORDED: dict[str, Walk] = {  # a run as root (Debian, kernel 6.x, runc), by th
             'udp dpt:8472\n       1       40 KUBE-SERVICES  0    --  *      *       0.0.0.0/0 '
             '           0.0.0.0/0            ctstate NEW /* kubernetes service portals */\n'
         ),
-    }, recorded=True),
+    }, routes=[
+        'default via 10.244.1.1 dev eth0',
+        '10.244.2.0/24 via 172.18.0.3 dev eth0',
+        '10.244.2.0/24 dev cni0 scope link src 10.244.2.1',
+    ], recorded=True),
     'vxlan': Walk('vxlan', [
         'node-1: ip route: 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink',
         'node-2: ip route: 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink',
@@ -256,7 +263,7 @@ RECORDED: dict[str, Walk] = {  # a run as root (Debian, kernel 6.x, runc), by th
         ),
         'node-1$ ip -d link show flannel.1': (
             '4: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UNK'
-            'NOWN mode DEFAULT group default qlen 1000\n    link/ether ae:84:11:c6:39:f7 brd f'
+            'NOWN mode DEFAULT group default qlen 1000\n    link/ether de:54:b4:06:fb:87 brd f'
             'f:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535 \n    vxlan id '
             '1 local 172.18.0.2 dev eth0 srcport 0 0 dstport 8472 nolearning ttl auto ageing '
             '300 udpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 nu'
@@ -265,8 +272,8 @@ RECORDED: dict[str, Walk] = {  # a run as root (Debian, kernel 6.x, runc), by th
         ),
         'client$ ping -c 1 10.244.2.2': (
             'PING 10.244.2.2 (10.244.2.2): 56 data bytes\n64 bytes from 10.244.2.2: seq=0 ttl='
-            '62 time=0.244 ms\n\n--- 10.244.2.2 ping statistics ---\n1 packets transmitted, 1 pa'
-            'ckets received, 0% packet loss\nround-trip min/avg/max = 0.244/0.244/0.244 ms\n'
+            '62 time=0.248 ms\n\n--- 10.244.2.2 ping statistics ---\n1 packets transmitted, 1 pa'
+            'ckets received, 0% packet loss\nround-trip min/avg/max = 0.248/0.248/0.248 ms\n'
         ),
         'node-1$ iptables -L OUTPUT -v -x -n': (
             'Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)\n    pkts      bytes target     p'
@@ -275,5 +282,9 @@ RECORDED: dict[str, Walk] = {  # a run as root (Debian, kernel 6.x, runc), by th
             'udp dpt:8472\n      20     2250 KUBE-SERVICES  0    --  *      *       0.0.0.0/0 '
             '           0.0.0.0/0            ctstate NEW /* kubernetes service portals */\n'
         ),
-    }, recorded=True),
+    }, routes=[
+        'default via 10.244.1.1 dev eth0',
+        '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink',
+        '10.244.2.0/24 dev cni0 scope link src 10.244.2.1',
+    ], recorded=True),
 }
