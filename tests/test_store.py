@@ -1,54 +1,13 @@
-"""The store: revisions, compare-and-swap, watch from a revision, bounded history."""
+"""The store: how watches are offered events, field-selector watches, reads at a past revision.
+
+Revisions, compare-and-swap, watch from a revision, the bounded history and
+list order are tested on both stores, this one and EtcdStore, in
+tests/etcd/test_etcd_store.py (the in-memory runs need no etcd)."""
 
 import pytest
 
 from k8slite.errors import Expired
-from k8slite.store import FieldMatch, KeyExists, RevisionMismatch, Store
-
-
-def test_every_write_bumps_the_global_revision():
-    s = Store()
-    assert s.create("/a", 1) == 1
-    assert s.create("/b", 2) == 2
-    assert s.update("/a", 3) == 3
-    assert s.get("/a") == (3, 3) and s.get("/b") == (2, 2)
-
-
-def test_compare_and_swap():
-    s = Store()
-    rev = s.create("/a", 1)
-    s.update("/a", 2, expected_revision=rev)
-    with pytest.raises(RevisionMismatch):
-        s.update("/a", 3, expected_revision=rev)
-    with pytest.raises(KeyExists):
-        s.create("/a", 9)
-
-
-def test_watch_from_a_revision_replays_history_then_follows():
-    s = Store()
-    s.create("/pods/a", 1)
-    r2 = s.create("/pods/b", 2)
-    s.create("/nodes/x", 3)
-    s.delete("/pods/a")
-    w = s.watch("/pods/", from_revision=r2 - 1)
-    s.update("/pods/b", 5)
-    assert [(e.type, e.key, e.value) for e in w.drain()] == [
-        ("ADDED", "/pods/b", 2), ("DELETED", "/pods/a", 1), ("MODIFIED", "/pods/b", 5)]
-
-
-def test_too_old_revision_is_expired():
-    s = Store(history=3)
-    for i in range(10):
-        s.create(f"/k{i}", i)
-    with pytest.raises(Expired, match=r"too old resource version: 2 \(7\)"):
-        s.watch("/", from_revision=2)
-
-
-def test_list_is_sorted_by_key():
-    s = Store()
-    for k in ["/p/c", "/p/a", "/p/b", "/q/a"]:
-        s.create(k, k)
-    assert [k for k, _, _ in s.list("/p/")] == ["/p/a", "/p/b", "/p/c"]
+from k8slite.store import FieldMatch, Store
 
 
 def test_an_event_is_offered_only_to_the_watches_of_its_prefix_in_the_order_they_were_opened():
