@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
@@ -72,8 +73,28 @@ def node_index(name: str) -> int:
     return int(found.group(1)) if found else 1
 
 
-def make_kubelet(args: argparse.Namespace) -> tuple[Kubelet, RemoteAPI, RealClock]:
-    """The kubelet, its client and its clock, for the command line's flags."""
+@dataclass
+class Machine:
+    """One machine's parts: its kubelet, the client it talks through, its clock, the runtime engine it runs
+    containers on, and the kubelet's own HTTPS server; `lock` is held by the loop and by that server."""
+
+    kubelet: Kubelet
+    api: RemoteAPI
+    clock: RealClock
+    engine: RuntimeEngine
+    server: KubeletServer
+    lock: threading.RLock
+
+    def close(self) -> None:
+        """The machine goes down: the kubelet stops, its server and its containers (Docker's too) go."""
+        self.kubelet.running = False
+        self.server.close()
+        self.engine.close()
+        self.api.close()
+
+
+def make_machine(args: argparse.Namespace) -> Machine:
+    """The kubelet and what it runs on, for the command line's flags."""
     from k8slite.cluster import default_node  # the same machine shape Cluster gives node-<N>
     clock = RealClock(start=time.time() - EPOCH.timestamp())  # seconds since the epoch timestamps count from
     api = RemoteAPI(Credentials.from_kubeconfig(args.kubeconfig, args.server), clock,
@@ -87,21 +108,21 @@ def make_kubelet(args: argparse.Namespace) -> tuple[Kubelet, RemoteAPI, RealCloc
         template.spec.pod_cidr, template.spec.pod_cidrs = args.pod_cidr, [args.pod_cidr]
     lock = threading.RLock()  # the loop holds it while the kubelet runs; the kubelet's server while it reads
     kubelet = Kubelet(api, engine.runtime_for(args.node, FakeNetwork()), template)  # type: ignore[arg-type]
-    kubelet.server = KubeletServer(kubelet, api.credentials.token, lock)  # type: ignore[attr-defined]
-    kubelet.engine = engine  # type: ignore[attr-defined]  # closed with the process: Docker's containers go
+    server = KubeletServer(kubelet, api.credentials.token, lock)
     template.status.addresses = [NodeAddress("InternalIP", "127.0.0.1"), NodeAddress("Hostname", args.node)]
-    template.status.daemon_endpoints = {ENDPOINT: {"Port": kubelet.server.port}}  # type: ignore[attr-defined]
+    template.status.daemon_endpoints = {ENDPOINT: {"Port": server.port}}
     if args.node_status_update_frequency:
         kubelet.status_update_period = args.node_status_update_frequency
-    return kubelet, api, clock
+    return Machine(kubelet, api, clock, engine, server, lock)
 
 
 def stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run(kubelet: Kubelet, api: RemoteAPI, clock: RealClock, log: Any = sys.stderr) -> None:
+def run(machine: Machine, log: Any = sys.stderr) -> None:
     """Start the kubelet, then deliver watch events and run its timers until interrupted."""
+    kubelet = machine.kubelet
     while True:
         try:
             kubelet.start()
@@ -113,12 +134,11 @@ def run(kubelet: Kubelet, api: RemoteAPI, clock: RealClock, log: Any = sys.stder
             print(f"kubelet: {e}", file=log, flush=True)
             time.sleep(1)
     print(f"kubelet: node {kubelet.node_name} registered", file=log, flush=True)
-    lock = kubelet.server.lock  # type: ignore[attr-defined]
     while True:
-        with lock:  # run what is due now; sleep outside the lock, when the kubelet's server may read
-            api.poll()
+        with machine.lock:  # run what is due now; sleep outside the lock, when the kubelet's server may read
+            machine.api.poll()
             try:
-                clock.run(clock.now)
+                machine.clock.run(machine.clock.now)
             except Exception:  # one failed call (the server restarting) must not end the machine
                 traceback.print_exc(file=log)
         time.sleep(TICK)
@@ -128,18 +148,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, stop)
     try:
-        kubelet, api, clock = make_kubelet(args)
+        machine = make_machine(args)
     except KubeconfigError as e:
         raise SystemExit(f"kubelet: {e}") from None
     try:
-        run(kubelet, api, clock)
+        run(machine)
     except KeyboardInterrupt:
         pass
     finally:
-        kubelet.running = False
-        kubelet.server.close()  # type: ignore[attr-defined]
-        kubelet.engine.close()  # type: ignore[attr-defined]
-        api.close()
+        machine.close()
 
 
 if __name__ == "__main__":
