@@ -19,7 +19,6 @@ import sys
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,10 @@ import pytest
 from builders import example, make_pod
 from protobuf_builders import envelope, nested, number, string
 
-from k8slite import Cluster
-from k8slite.server import Server, protobuf, serve
+from k8slite.server import Server, protobuf
 
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="the real kubectl is not installed")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    c = Cluster(nodes=2)
-    srv = serve(c)
-    srv.home = tmp_path_factory.mktemp("kubectl-home")  # type: ignore[attr-defined]  # its discovery cache
-    yield srv
-    srv.close()
-    c.close()
 
 
 def kubectl(server: Server, *args: str, timeout: float = 30) -> str:

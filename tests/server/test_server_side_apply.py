@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +35,6 @@ are the ways you can resolve this warning:
   stop managing the field (remove it from their configuration).
 See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    c = Cluster(nodes=2)
-    srv = serve(c)
-    srv.home = tmp_path_factory.mktemp("kubectl-home")  # type: ignore[attr-defined]  # its discovery cache
-    yield srv
-    srv.close()
-    c.close()
 
 
 def apply_text(server: Server, tmp_path: Path, manifest: str, *flags: str) -> str:
