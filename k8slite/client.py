@@ -124,7 +124,6 @@ class RemoteAPI:
         self.store = RemoteStore()
         self.watches: list[RemoteWatch] = []
         self.listed: dict[tuple[str, str | None], dict[str, KubeObject]] = {}  # the last list of each kind
-        self.warnings: list[str] = []
 
     # ------------------------------------------------------------ paths
     def path(self, kind: Kind, namespace: str | None, name: str = "", subresource: str = "") -> str:
@@ -218,10 +217,6 @@ class RemoteAPI:
         watch = RemoteWatch(self, lookup(kind), namespace, from_revision, notify, match)
         self.watches.append(watch)
         return watch
-
-    def pop_warnings(self) -> builtins.list[str]:
-        taken, self.warnings = self.warnings, []
-        return taken
 
     # ------------------------------------------------------------ the loop's side
     def poll(self) -> None:
