@@ -267,7 +267,10 @@ class RemoteWatch:
                 for line in self.stream():
                     self.handle(json.loads(line))
             except Expired:
-                self.relist()
+                try:
+                    self.relist()
+                except (ApiError, OSError, ValueError):
+                    time.sleep(RETRY_AFTER)  # the list failed too: the next watch gets its 410 and lists again
             except (ApiError, OSError, ValueError):
                 time.sleep(RETRY_AFTER)  # the server went away or is restarting: watch again
 
