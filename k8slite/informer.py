@@ -16,7 +16,10 @@ k8slite/workqueue.py.
 An informer can also keep indexes (client-go's Indexer): `add_index(
 "spec.nodeName", lambda pod: pod.spec.node_name)`, then `by_index(
 "spec.nodeName", "node-1")` gives that node's pods without looking at every
-pod of the cluster, which matters when every node heartbeat asks.
+pod of the cluster, which matters when every node heartbeat asks. A
+`Tally` goes one step further: counts (the ReplicaSet's active and Ready
+pods) that every change to the cache updates, so that a sync reads a
+number instead of counting 100,000 pods.
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ from __future__ import annotations
 import bisect
 import builtins
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import APIServer
 from k8slite.store import DELETED
 from k8slite.workqueue import WorkQueue
 
-__all__ = ["Handler", "Indexer", "Informer", "WorkQueue", "object_key"]
+__all__ = ["Handler", "Indexer", "Informer", "Tally", "WorkQueue", "object_key"]
 
 Handler = Callable[[str, KubeObject], None]
 
@@ -39,6 +42,15 @@ Handler = Callable[[str, KubeObject], None]
 def object_key(obj: KubeObject) -> str:
     """`namespace/name`, or `name` for cluster-scoped objects, as client-go's MetaNamespaceKeyFunc."""
     return f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
+
+
+class Tally(Protocol):
+    """Counts over an informer's cache that follow its changes (the scheduler cache's idea: keep the
+    numbers a sync needs current object by object, instead of counting every object at every sync)."""
+
+    def count(self, obj: KubeObject) -> None: ...
+
+    def forget(self, obj: KubeObject) -> None: ...
 
 
 class Indexer(dict[str, KubeObject]):
@@ -52,6 +64,7 @@ class Indexer(dict[str, KubeObject]):
         super().__init__()
         self.indexers: dict[str, Callable[[KubeObject], str]] = {}
         self.indexes: dict[str, dict[str, list[str]]] = {}  # index name -> value -> keys, sorted
+        self.tallies: list[Tally] = []  # counts kept current by every change, as the indexes are
 
     def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
         self.indexers[name], self.indexes[name] = indexer, {}
@@ -62,8 +75,18 @@ class Indexer(dict[str, KubeObject]):
         """The objects whose index `name` is `value`, sorted by key (Indexer.ByIndex)."""
         return [self[key] for key in self.indexes[name].get(value, ())]
 
+    def add_tally(self, tally: Tally) -> None:
+        """Keep `tally` current: told of every object before it changes (forget) and after (count)."""
+        self.tallies.append(tally)
+        for key in sorted(self):
+            tally.count(self[key])
+
     def __setitem__(self, key: str, obj: KubeObject) -> None:
         old = self.get(key)
+        for tally in self.tallies:
+            if old is not None:
+                tally.forget(old)
+            tally.count(obj)
         for name, indexer in self.indexers.items():
             value = indexer(obj)
             if old is not None:
@@ -85,6 +108,8 @@ class Indexer(dict[str, KubeObject]):
     def unindex(self, key: str) -> None:
         old = self.get(key)
         if old is not None:
+            for tally in self.tallies:
+                tally.forget(old)
             for name, indexer in self.indexers.items():
                 self.drop_key(name, indexer(old), key)
 
