@@ -1,7 +1,8 @@
-"""The course's command line: ``python -m k8slite.course workspace DIR`` and ``... list``.
+"""The course's command line: ``python -m k8slite.course workspace DIR``, ``... list`` and ``... glossary``.
 
 ``workspace`` writes the learner's copy of every book notebook into DIR and never
-overwrites one already there; ``list`` prints the exercises the book holds.
+overwrites one already there; ``list`` prints the exercises the book holds;
+``glossary`` prints every term of the course in English and Chinese, with its chapter.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from k8slite.course.glossary import format_glossary
 from k8slite.course.workspace import (
     book_notebooks,
     default_book,
@@ -29,6 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     listing = commands.add_parser("list", help="print the exercises in the book")
     for command in (workspace, listing):
         command.add_argument("--book", type=Path, default=default_book(), help="folder of the book's notebooks")
+    commands.add_parser("glossary", help="print the glossary: English, Chinese (中文), chapter, definition")
     return parser.parse_args(argv)
 
 
@@ -46,6 +49,9 @@ def list_exercises(book: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "glossary":
+        print(format_glossary())
+        return 0
     try:
         lines = make_workspace(args.book, args.dir) if args.command == "workspace" else list_exercises(args.book)
     except (FileNotFoundError, ValueError) as error:
