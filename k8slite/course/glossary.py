@@ -12,8 +12,9 @@ The rules of the data:
   consoles and books: ``Pod（容器组）``. A bracket may also hold a second name in use:
   ``名字空间（命名空间）``.
 - ``chapter`` is the first chapter that teaches the term (the two digits of its notebook): the
-  chapter whose prose uses it more than any earlier chapter does. Chapter 00's tour names many
-  words in passing; it is a term's chapter only for the words it teaches itself.
+  chapter whose prose names it at least twice, and more often than any earlier chapter does
+  (tests/course/test_glossary.py holds every entry to that). Chapter 00's tour names many words
+  in passing; it is a term's chapter only for the words it teaches itself.
 - ``TERMS`` is in the order of the chapters.
 """
 
@@ -246,10 +247,10 @@ def normalized(word: str) -> str:
 
 
 def names_of(term: Term) -> list[str]:
-    """Every name `lookup` knows a term by: both columns whole, and their parts around the brackets."""
-    names = [term.english, term.chinese]
-    for column in (term.english, term.chinese):
-        names += [BRACKETS.sub("", column)] + BRACKETS.findall(column)
+    """Every name `lookup` knows a term by: both columns whole, the English without its qualifier
+    ("namespace"), and each Chinese name around and inside the brackets ("Pod", "容器组")."""
+    names = [term.english, BRACKETS.sub("", term.english), term.chinese, BRACKETS.sub("", term.chinese)]
+    names += BRACKETS.findall(term.chinese)
     return [normalized(name) for name in names if name.strip()]
 
 
@@ -309,7 +310,7 @@ def search(text: str, terms: tuple[Term, ...] = TERMS) -> tuple[Term, ...]:
 
 def chapter_notebooks(book: Path | None = None) -> dict[str, str]:
     """Chapter number -> notebook file name ("06" -> "06_scheduler.ipynb"), from the book's folder."""
-    return {chapter_of(p) or "": p.name for p in book_notebooks(book or default_book()) if chapter_of(p)}
+    return {number: p.name for p in book_notebooks(book or default_book()) if (number := chapter_of(p))}
 
 
 def markdown_table(terms: tuple[Term, ...] = TERMS, notebooks: dict[str, str] | None = None) -> str:

@@ -174,6 +174,8 @@ def test_lookup_fails_clearly() -> None:
         lookup("taintx")
     with pytest.raises(KeyError, match="not in the glossary"):
         lookup("量子计算")
+    with pytest.raises(KeyError, match="not in the glossary"):
+        lookup("Kubernetes")  # a qualifier in brackets is no name of its own
     senses = r"'namespace' has 2 senses.*'namespace \(Linux\)' or 'Namespace \(Kubernetes\)'"
     with pytest.raises(KeyError, match=senses):
         lookup("namespace")
