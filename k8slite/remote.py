@@ -28,7 +28,6 @@ What it simplifies, or cannot do:
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -38,64 +37,22 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from kubernetes import config as kube_config
-from kubernetes.client import ApiClient, Configuration, CoreApi, CoreV1Api
-from kubernetes.client.exceptions import ApiException
-from kubernetes.config.config_exception import ConfigException
+from kubernetes.client import CoreV1Api
 from kubernetes.stream import stream
-from urllib3.exceptions import HTTPError as Urllib3Error
 
 from k8slite.api.core import Event
 from k8slite.api.kinds import lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject
-from k8slite.client import KubeconfigError
 from k8slite.errors import ApiError
 from k8slite.remote_api import ClusterAPI
+from k8slite.remote_connect import ClusterUnreachable, connect, kubeconfig_path
 from k8slite.remote_nodes import KubeletState, RemoteNode, kubelet_states
 from k8slite.remote_objects import Translator
 
 POLL = 0.5  # wall seconds between two looks at run_until's condition
 EXEC_TIMEOUT = 60.0  # wall seconds a command run by exec may take, as Cluster's exec allows
 ERROR_CHANNEL = 3  # the remotecommand stream that carries the exit status
-
-
-class ClusterUnreachable(ConnectionError):
-    """The API server named by the kubeconfig does not answer (or does not accept its credentials)."""
-
-
-def kubeconfig_path(kubeconfig: str | Path | None) -> str:
-    """What kubectl reads: the file given, else $KUBECONFIG (a list joined by ':'), else ~/.kube/config."""
-    if kubeconfig is not None:
-        return str(kubeconfig)
-    return os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
-
-
-def connect(path: str, context: str | None) -> ApiClient:
-    """An ApiClient for the kubeconfig's context, having checked that its server answers."""
-    configuration = Configuration()
-    try:
-        kube_config.load_kube_config(config_file=path, context=context, client_configuration=configuration)
-    except (OSError, ConfigException, yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as e:
-        which = f'context "{context}"' if context else "the current context"
-        raise KubeconfigError(f"cannot use the kubeconfig {path} ({which}): {e}. Give RemoteCluster(kubeconfig=...) "
-                              "a kubeconfig that kubectl can use (`kubectl --kubeconfig FILE get nodes`; kind "
-                              "writes one with `kind get kubeconfig --name NAME > FILE`).") from None
-    configuration.retries = 0  # one attempt: an unreachable server is said at once, not after retries
-    client = ApiClient(configuration)
-    server = configuration.host
-    try:
-        CoreApi(client).get_api_versions(_request_timeout=10)  # GET /api: needs the credentials to be good
-    except ApiException as e:
-        client.close()
-        raise ClusterUnreachable(f"the API server at {server} (kubeconfig {path}) refused the request: {e.status} "
-                                 f"{e.reason}. Its credentials may have expired: get a fresh kubeconfig.") from None
-    except Urllib3Error as e:
-        client.close()
-        reason = getattr(e, "reason", None) or e
-        raise ClusterUnreachable(f"cannot reach the API server at {server} (kubeconfig {path}): {reason}. Is the "
-                                 "cluster running? (kind: `kind get clusters`; k8slite: `k8slite serve`)") from None
-    return client
 
 
 class RemoteCluster:
