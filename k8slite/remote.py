@@ -41,11 +41,10 @@ from kubernetes.client import CoreV1Api
 from kubernetes.stream import stream
 
 from k8slite.api.core import Event
-from k8slite.api.kinds import lookup
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject
 from k8slite.errors import ApiError
-from k8slite.remote_api import ClusterAPI
+from k8slite.remote_api import ClusterAPI, lookup
 from k8slite.remote_connect import ClusterUnreachable, connect, kubeconfig_path
 from k8slite.remote_nodes import KubeletState, RemoteNode, kubelet_states
 from k8slite.remote_objects import Translator

@@ -29,7 +29,8 @@ from kubernetes.dynamic.exceptions import DynamicApiError, ResourceNotFoundError
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from k8slite import errors
-from k8slite.api.kinds import Kind, kind_of, lookup
+from k8slite.api.kinds import Kind, kind_of
+from k8slite.api.kinds import lookup as lookup_kind
 from k8slite.api.meta import KubeObject
 from k8slite.errors import ApiError, NotFound
 from k8slite.remote_objects import Translator, merge_patch
@@ -110,6 +111,15 @@ class ClusterAPI:
                            name=document["metadata"]["name"], namespace=scope(k, namespace),
                            field_manager=FIELD_MANAGER, force_conflicts=True, dry_run="All" if dry_run else None)
         return self.translator.to_object(answer.to_dict(), k)
+
+
+def lookup(kind: str) -> Kind:
+    """The kind, if k8slite models it; else NotFound that says so (the real cluster may well have it)."""
+    try:
+        return lookup_kind(kind)
+    except NotFound:
+        raise NotFound(f'k8slite has no objects for the kind "{kind}": read it with c.kubectl("get {kind}") '
+                       "or apply it with c.kubectl (kubectl apply -f FILE)") from None
 
 
 def scope(kind: Kind, namespace: str | None) -> str | None:

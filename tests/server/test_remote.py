@@ -154,6 +154,8 @@ def test_a_refusal_is_k8slites_error_in_the_servers_words(server: Server, remote
     with pytest.raises(NotFound) as expected:
         cluster(server).get("pod", "no-such-pod")
     assert str(missing.value) == str(expected.value)
+    with pytest.raises(NotFound, match=r'kind "ingresses": read it with c.kubectl\("get ingresses"\)'):
+        remote.get("ingresses")
 
 
 @pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
