@@ -171,6 +171,8 @@ class RemoteCluster:
                 session.write_stdin(stdin)
                 session.close_channel(0)  # end of input (v5.channel.k8s.io)
             session.run_forever(timeout=EXEC_TIMEOUT)
+            if session.is_open():
+                raise TimeoutError(f"{shlex.join(argv)} did not finish within {EXEC_TIMEOUT:g} s in pod {pod}")
             status = yaml.safe_load(session.read_channel(ERROR_CHANNEL) or "{}") or {}
             return exit_code(status), session.read_all()
         finally:
