@@ -39,12 +39,16 @@ def connect(path: str, context: str | None) -> ApiClient:
     """An ApiClient for the kubeconfig's context, having checked that its server answers."""
     configuration = Configuration()
     try:
+        if not any(Path(part).is_file() for part in path.split(os.pathsep)):
+            raise FileNotFoundError("there is no such file")
         kube_config.load_kube_config(config_file=path, context=context, client_configuration=configuration)
     except (OSError, ConfigException, yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError) as e:
         which = f'context "{context}"' if context else "the current context"
-        raise KubeconfigError(f"cannot use the kubeconfig {path} ({which}): {e}. Give RemoteCluster(kubeconfig=...) "
-                              "a kubeconfig that kubectl can use (`kubectl --kubeconfig FILE get nodes`; kind "
-                              "writes one with `kind get kubeconfig --name NAME > FILE`).") from None
+        reason = str(e).strip().rstrip(".")
+        raise KubeconfigError(f"cannot use the kubeconfig {path} ({which}): {reason}. Give "
+                              "RemoteCluster(kubeconfig=...) a kubeconfig that kubectl can use (`kubectl "
+                              "--kubeconfig FILE get nodes`; kind writes one with `kind get kubeconfig --name NAME "
+                              "> FILE`).") from None
     configuration.retries = 0  # one attempt: an unreachable server is said at once, not after retries
     client = ApiClient(configuration)
     server = configuration.host
@@ -56,7 +60,7 @@ def connect(path: str, context: str | None) -> ApiClient:
                                  f"{e.reason}. Its credentials may have expired: get a fresh kubeconfig.") from None
     except Urllib3Error as e:
         client.close()
-        reason = getattr(e, "reason", None) or e
-        raise ClusterUnreachable(f"cannot reach the API server at {server} (kubeconfig {path}): {reason}. Is the "
+        cause = getattr(e, "reason", None) or e
+        raise ClusterUnreachable(f"cannot reach the API server at {server} (kubeconfig {path}): {cause}. Is the "
                                  "cluster running? (kind: `kind get clusters`; k8slite: `k8slite serve`)") from None
     return client

@@ -372,7 +372,8 @@ def test_a_merge_patch_carries_only_what_changed() -> None:
 # ---------------------------------------------------------------- errors
 def test_an_unreadable_kubeconfig_is_one_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "missing.kubeconfig"
-    with pytest.raises(KubeconfigError, match=f"cannot use the kubeconfig {missing}.*kubectl can use"):
+    said = f"cannot use the kubeconfig {missing} \\(the current context\\): there is no such file. Give .*kubectl"
+    with pytest.raises(KubeconfigError, match=said):
         RemoteCluster(missing)
     garbage = tmp_path / "garbage.kubeconfig"
     garbage.write_text("clusters: [this is not, a kubeconfig\n")
