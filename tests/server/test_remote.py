@@ -27,7 +27,7 @@ from k8slite.api.serialize import EPOCH
 from k8slite.client import KubeconfigError
 from k8slite.machines import Machines
 from k8slite.remote import ClusterUnreachable, RemoteCluster
-from k8slite.remote_nodes import NodeUnreachable
+from k8slite.remote_nodes import KIND_LABEL, NodeUnreachable
 from k8slite.remote_objects import Translator, merge_patch, prune
 from k8slite.server import Server, serve
 from k8slite.widgets.dashboard import summary
@@ -322,6 +322,26 @@ def test_a_node_nothing_can_stop_says_what_to_do(remote: RemoteCluster) -> None:
         remote.node("node-1").fail()
     with pytest.raises(NotFound):
         remote.node("node-9")
+
+
+@pytest.mark.docker
+def test_a_kind_node_is_stopped_and_started_as_its_docker_container(remote: RemoteCluster) -> None:
+    import docker
+    name = "k8slite-test-kind-worker"  # a stand-in for kind's node container: its name and kind's label
+    container = docker.from_env().containers.run(
+        "busybox", ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"], detach=True, name=name,
+        labels={KIND_LABEL: "k8slite-test", "k8slite.test": "remote"})
+    try:
+        remote.apply({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}})
+        remote.node(name).fail()
+        container.reload()
+        assert container.status == "exited" and remote.kubelets[name].running is False
+        remote.node(name).recover()
+        container.reload()
+        assert container.status == "running" and remote.kubelets[name].running is True
+    finally:
+        container.remove(force=True)
+        remote.delete("node", name)
 
 
 def test_failing_a_machines_node_kills_its_kubelet(tmp_path: Path) -> None:
