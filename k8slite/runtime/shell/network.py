@@ -1,6 +1,6 @@
-"""The network programs of k8slite's fake containers: the clients wget, nslookup and
-redis-cli, and the servers busybox httpd, Apache httpd, nginx, redis-server and the
-Kubernetes tutorials' hello-go-gke; they leave out TCP itself, HTTP headers, methods
+"""The network programs of k8slite's fake containers: the clients wget and nslookup,
+and the servers busybox httpd, Apache httpd, nginx and the
+Kubernetes tutorials' hello-go-gke (Redis is in redis.py); they leave out TCP itself, HTTP headers, methods
 other than GET, redirects, TLS and access logs.
 
 A server is a program that registers a *handler* for a port of its pod with
@@ -107,13 +107,6 @@ def nginx(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     foreground = "daemon off" in " ".join(argv[1:])
     handler = file_server(ctx, "/usr/share/nginx/html", NGINX_404)
     return (yield from serve(ctx, 80, handler, foreground, io, "nginx"))
-
-
-def redis_server(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
-    port = int(argv[argv.index("--port") + 1]) if "--port" in argv[:-1] else 6379
-    io.out(f"1:M 01 Jan 1970 00:00:00.000 * Ready to accept connections tcp (port {port})\n")
-    return (yield from serve(ctx, port, lambda path: (400, "-ERR unknown command 'GET'\r\n"), True, io,
-                             "redis-server"))
 
 
 def hello(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
@@ -262,26 +255,4 @@ def nslookup(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
         io.err(f"nslookup: can't resolve '{name}'\n")
         return 1
     io.out(f"Name:      {name}\n" + "".join(f"Address {i}: {a}\n" for i, a in enumerate(addresses, 1)))
-    return 0
-
-
-@instant
-def redis_cli(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
-    """``redis-cli [-h HOST] [-p PORT] ping``: PONG when something listens there."""
-    args, host, port = argv[1:], "localhost", 6379
-    while len(args) > 1 and args[0] in ("-h", "-p"):
-        flag, value = args.pop(0), args.pop(0)
-        host, port = (value, port) if flag == "-h" else (host, int(value))
-    if [a.lower() for a in args] != ["ping"]:
-        io.err("k8slite: this redis-cli only knows PING\n")
-        return 1
-    address = lookup_host(ctx, parse_url(host)[0])
-    if address is None:
-        io.out(f"Could not connect to Redis at {host}:{port}: Name or service not known\n")
-        return 1
-    status, _ = fetch(ctx, Stdio("", io.out, lambda _: None), "redis-cli", address, port, "/")
-    if status == 0:
-        io.out(f"Could not connect to Redis at {host}:{port}: Connection refused\n")
-        return 1
-    io.out("PONG\n")
     return 0

@@ -5,7 +5,7 @@ found by its name, with or without a leading /bin/, /usr/bin/, /usr/local/bin/ .
 
 from __future__ import annotations
 
-from k8slite.runtime.shell import commands, fileutils, network, ping, system
+from k8slite.runtime.shell import commands, fileutils, network, ping, redis, system
 from k8slite.runtime.shell.commands import Command
 
 SHELLS = {"sh", "bash", "ash", "dash"}
@@ -23,9 +23,9 @@ PROGRAMS: dict[str, Command] = {
     "printenv": system.printenv, "pwd": system.pwd, "whoami": system.whoami,
     "id": system.id_, "uname": system.uname, "nproc": system.nproc, "free": system.free,
     "kill": system.kill, "seq": system.seq, "expr": system.expr,
-    "wget": network.wget, "nslookup": network.nslookup, "redis-cli": network.redis_cli,
+    "wget": network.wget, "nslookup": network.nslookup, "redis-cli": redis.redis_cli,
     "httpd": network.busybox_httpd, "httpd-foreground": network.apache_httpd,
-    "nginx": network.nginx, "redis-server": network.redis_server,
+    "nginx": network.nginx, "redis-server": redis.redis_server,
     "/hello": network.hello, "/pause": network.pause, "pause": network.pause,
     "ping": ping.ping,
 }
