@@ -106,3 +106,93 @@ def test_rollout_restart_replaces_every_pod_with_the_same_template_and_a_new_ann
     c.kubectl("rollout pause deployment/web")
     assert c.kubectl("rollout restart deployment/web") == (
         'error: deployments.apps "web" can\'t restart paused deployment (run rollout resume first)\n')
+
+
+# Printed by the real kubectl 1.32: `kubectl create service clusterip frontend --tcp=80:8080 --tcp=6379
+# --dry-run=client -o yaml -n guestbook` and `kubectl create job seed --image=redis:7 --dry-run=client -o yaml
+# -- redis-cli -h redis-leader RPUSH guestbook 'hello world'`.
+SERVICE_YAML = """\
+apiVersion: v1
+kind: Service
+metadata:
+  creationTimestamp: null
+  labels:
+    app: frontend
+  name: frontend
+  namespace: guestbook
+spec:
+  ports:
+  - name: 80-8080
+    port: 80
+    protocol: TCP
+    targetPort: 8080
+  - name: "6379"
+    port: 6379
+    protocol: TCP
+    targetPort: 6379
+  selector:
+    app: frontend
+  type: ClusterIP
+status:
+  loadBalancer: {}
+"""
+
+JOB_YAML = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  creationTimestamp: null
+  name: seed
+spec:
+  template:
+    metadata:
+      creationTimestamp: null
+    spec:
+      containers:
+      - command:
+        - redis-cli
+        - -h
+        - redis-leader
+        - RPUSH
+        - guestbook
+        - hello world
+        image: redis:7
+        name: seed
+        resources: {}
+      restartPolicy: Never
+status: {}
+"""
+
+
+def test_create_service_clusterip_prints_what_kubectl_prints(c: Cluster) -> None:
+    assert c.kubectl("create service clusterip frontend --tcp=80:8080 --tcp=6379 --dry-run=client -o yaml "
+                     "-n guestbook") == SERVICE_YAML
+    headless = yaml.safe_load(c.kubectl("create service clusterip db --clusterip=None --dry-run=client -o yaml"))
+    assert headless["spec"] == {"clusterIP": "None", "selector": {"app": "db"}, "type": "ClusterIP"}
+    named = yaml.safe_load(c.kubectl("create svc clusterip web --tcp=80:http --dry-run=client -o yaml"))
+    assert named["spec"]["ports"] == [{"name": "80-http", "port": 80, "protocol": "TCP", "targetPort": "http"}]
+    assert c.get("services") == [s for s in c.get("services") if s.name == "kubernetes"]
+
+
+def test_create_service_clusterip_creates_it_and_refuses_what_kubectl_refuses(c: Cluster) -> None:
+    assert c.kubectl("create service clusterip web --tcp=80:8080") == "service/web created\n"
+    service = c.get("service", "web")
+    assert service.spec.selector == {"app": "web"} and service.spec.cluster_ip
+    assert [(p.port, p.target_port) for p in service.spec.ports] == [(80, 8080)]
+    assert c.kubectl("create service clusterip x --dry-run=client -o yaml") == \
+        "error: at least one tcp port specifier must be provided\n"
+    assert c.kubectl("create service clusterip x --tcp=abc --dry-run=client -o yaml") == \
+        'error: strconv.ParseUint: parsing "abc": invalid syntax\n'
+
+
+def test_create_job_prints_what_kubectl_prints_and_runs(c: Cluster) -> None:
+    assert c.kubectl("create job seed --image=redis:7 --dry-run=client -o yaml "
+                     "-- redis-cli -h redis-leader RPUSH guestbook 'hello world'") == JOB_YAML
+    assert c.kubectl("create job j --dry-run=client -o yaml") == "error: either --image or --from must be specified\n"
+    assert c.kubectl("create job hello --image=busybox -- echo hi") == "job.batch/hello created\n"
+    c.run(20)
+    job = c.get("job", "hello")
+    assert job.status.succeeded == 1
+    assert job.spec.template.spec.restart_policy == "Never"
+    [pod] = [p for p in c.get("pods") if p.metadata.labels.get("job-name") == "hello"]
+    assert c.logs(pod.name) == "hi\n"

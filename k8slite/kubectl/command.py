@@ -24,8 +24,9 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--image": "image", "--env": "env", "--labels": "labels", "--restart": "restart",
                "--dry-run": "dry_run", "--sort-by": "sort_by", "--for": "for", "--patch": "patch",
                "--from-literal": "from_literal", "--from-file": "from_file", "--from-env-file": "from_env_file",
-               "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs"}
-REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file"}  # may be given more than once
+               "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs",
+               "--tcp": "tcp", "--clusterip": "clusterip"}
+REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp"}  # may be given more than once
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",

@@ -1,4 +1,4 @@
-"""Objects made from the command line: `kubectl run`, `kubectl create deployment|namespace|quota`.
+"""Objects made from the command line: `kubectl run`, `kubectl create deployment|namespace|quota|...`.
 
 Mirrors k8s.io/kubectl/pkg/cmd/run and pkg/cmd/create (create_deployment.go,
 create_namespace.go, create_quota.go): kubectl builds the object itself,
@@ -21,6 +21,7 @@ With `--dry-run=client` it stores nothing and prints that object instead
   per file) and `--from-env-file=path` (repeatable); a Secret's values are
   base64-encoded, `--type` sets its type.
 - `create namespace NAME`; `create quota NAME --hard=pods=2,requests.cpu=1`.
+- `create service clusterip` and `create job`: create_service_job.py.
 Left out: `run -i/-t/--rm` (an attached session), `--overrides`, quota `--scopes`.
 """
 
@@ -35,6 +36,7 @@ from k8slite.api.kinds import decode, kind_of
 from k8slite.api.validation import RESTART_POLICIES
 from k8slite.errors import AlreadyExists
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.create_service_job import job_manifest, service_manifest
 from k8slite.kubectl.output import to_json, to_yaml
 from k8slite.kubectl.resources import resource_name
 
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 
 GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
               "deployment": "deployment", "deploy": "deployment", "configmap": "configmap", "cm": "configmap",
-              "secret": "secret"}
+              "secret": "secret", "service": "service", "svc": "service", "job": "job"}
 
 
 def hard_limits(text: str) -> dict[str, str | int | float]:
@@ -162,7 +164,14 @@ def created_manifest(cmd: Command) -> dict[str, Any]:
         data = {k: base64.b64encode(v.encode()).decode() for k, v in literal_data(cmd).items()}
         secret = {"apiVersion": "v1", "data": data, "kind": "Secret", "metadata": meta(cmd, one_name(cmd, 2))}
         return {**secret, "type": str(cmd.flags["type"])} if "type" in cmd.flags else secret
+    if what == "service":
+        if cmd.args[1:2] != ["clusterip"]:
+            raise UsageError("k8slite knows `create service clusterip NAME` (not nodeport or loadbalancer)")
+        name = one_name(cmd, 2)
+        return service_manifest(cmd, meta(cmd, name, {"app": name}), name)
     name = one_name(cmd, 1)
+    if what == "job":
+        return job_manifest(cmd, meta(cmd, name), name)
     if what == "configmap":
         return {"apiVersion": "v1", "data": literal_data(cmd), "kind": "ConfigMap", "metadata": meta(cmd, name)}
     if what == "namespace":
