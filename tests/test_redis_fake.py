@@ -81,8 +81,12 @@ def test_redis_cli_in_a_pod_and_data_kept_in_data() -> None:
     assert "RPUSH" in c.exec("leader", "cat /data/appendonly.aof")
     c.run(2)
     assert c.exec("follower", "redis-cli LRANGE guestbook 0 -1") == "hello\nworld\n"
+    # redis-cli 7 prints an error reply on stdout and exits 0; -e sends it to stderr and exits 1
     assert c.exec_code("follower", "redis-cli SET x y") == (
+        0, "READONLY You can't write against a read only replica.\n\n")
+    assert c.exec_code("follower", "redis-cli -e SET x y") == (
         1, "READONLY You can't write against a read only replica.\n")
+    assert c.exec("follower", "redis-cli INFO replication").endswith("master_link_status:up\r\n")
     assert "role:slave" in c.exec("follower", "redis-cli INFO replication")
     assert "master_link_status:up" in c.exec("follower", "redis-cli INFO replication")
     assert "connected_slaves:1" in c.exec("leader", "redis-cli INFO replication")

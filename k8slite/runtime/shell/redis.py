@@ -6,7 +6,8 @@ What it mirrors:
   and errors (``WRONGTYPE ...``, ``READONLY You can't write against a read only replica.``);
 - redis-cli's output when stdout is not a terminal (``kubectl exec`` without ``-t``, a script):
   the raw reply, ``OK``, ``PONG``, ``1`` for an integer, a list one value a line, an empty line for
-  nil; ``(integer) 1`` and ``1) "a"`` are what a person at a terminal sees, not what a script reads;
+  nil, an error's text with exit code 0 (1 with ``-e``); ``(integer) 1`` and ``1) "a"`` are what a
+  person at a terminal sees, not what a script reads;
 - persistence: with ``--appendonly yes`` every write is appended to ``appendonly.aof`` in the
   server's working directory (``/data`` in the redis image), in the protocol's own text (RESP),
   and a server that starts where that file exists replays it. So a server restarted on the same
@@ -265,10 +266,19 @@ def raw(reply: object) -> str:
 
 @instant
 def redis_cli(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
-    """``redis-cli [-h HOST] [-p PORT] COMMAND ARGS...``, its output as when it is not on a terminal."""
-    args, host, port = argv[1:], "127.0.0.1", 6379
-    while len(args) > 1 and args[0] in ("-h", "-p"):
-        flag, value = args.pop(0), args.pop(0)
+    """``redis-cli [-h HOST] [-p PORT] [-e] COMMAND ARGS...``, its output as when it is not on a terminal.
+
+    As redis-cli 7 does: INFO's text is written as it came; other replies in raw form and a newline;
+    an error reply too (its text, a newline, the newline), with exit code 0, unless ``-e`` asks for
+    errors on stderr and exit code 1.
+    """
+    args, host, port, errcode = argv[1:], "127.0.0.1", 6379, False
+    while args and (args[0] == "-e" or (len(args) > 1 and args[0] in ("-h", "-p"))):
+        flag = args.pop(0)
+        if flag == "-e":
+            errcode = True
+            continue
+        value = args.pop(0)
         host, port = (value, port) if flag == "-h" else (host, int(value))
     if not args:
         io.err("k8slite: this redis-cli has no interactive mode: give it a command\n")
@@ -277,6 +287,11 @@ def redis_cli(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     if isinstance(reply, ConnectionError):
         io.err(f"Could not connect to Redis at {host}:{port}: {reply}\n")
         return 1
-    io.out(raw(reply) + "\n")
-    return 1 if isinstance(reply, RuntimeError) else 0
-
+    if isinstance(reply, RuntimeError) and errcode:
+        io.err(f"{reply}\n")
+        return 1
+    if args[0].upper() == "INFO":
+        io.out(raw(reply))
+    else:
+        io.out(raw(reply) + ("\n" if isinstance(reply, RuntimeError) else "") + "\n")
+    return 0
