@@ -11,6 +11,8 @@ runs a frontend pod and watches the Service's endpoints for 400 s.
 15.2 `leader_yaml`: the Redis leader, a PersistentVolumeClaim, a Deployment `redis-leader` and a
 Service `redis-leader`. The check writes random entries, drains the leader's node (twice, on some
 clusters) and reads them back from the new pod.
+15.3 `quota_yaml`: a ResourceQuota that admits the whole guestbook, applied in a random order with the
+seed Job running among it, and refuses a fourth front-end pod.
 """
 
 from __future__ import annotations
@@ -227,3 +229,65 @@ def check_15_2(leader_yaml: Any) -> str:
                 f"{got or 'nothing'}. Redis must write to a PersistentVolumeClaim mounted at /data (the redis image's "
                 "working directory), and with `--appendonly yes` (without it, Redis keeps its data in memory)")
     return f"{len(seeds)} clusters, {moves} drains, every entry read back"
+
+
+# ---------------------------------------------------------------- 15.3
+
+APP = ["15-redis-leader.yaml", "15-redis-follower.yaml", "15-frontend.yaml", "15-seed.yaml", "15-visitor.yaml"]
+
+
+def namespace_without_quota() -> list[dict[str, Any]]:
+    """15-namespace.yaml's Namespace and LimitRange: the budget is the learner's."""
+    with open(manifest("15-namespace.yaml")) as f:
+        return [d for d in yaml.safe_load_all(f) if d and d["kind"] != "ResourceQuota"]
+
+
+def refusals(c: Cluster, since: float) -> list[str]:
+    return [e.message for e in c.events() if e.reason == "FailedCreate" and e.time >= since]
+
+
+def admits_the_app(c: Cluster, rng: random.Random) -> None:
+    parts = list(APP)
+    rng.shuffle(parts)
+    for part in parts:
+        c.apply(manifest(part))
+        c.run(rng.choice([0, 0, 2, 5, 15]))
+    try:
+        c.run_until(lambda c: c.ready("job/seed", NS) and all(
+            c.ready(f"deployment/{d}", NS) for d in ("redis-leader", "redis-follower", "frontend")), 150)
+    except TimeoutError:
+        refused = refusals(c, 0)
+        raise AssertionError(
+            "your quota refuses the guestbook itself"
+            + (f": {refused[-1]}" if refused else ": " + c.kubectl("get pods -n guestbook").strip())
+            + ". Count every pod that exists at the same time, the seed Job's too (its pod counts while it runs), "
+            "each container at the LimitRange's default requests") from None
+
+
+def refuses_a_fourth_frontend(c: Cluster) -> None:
+    since = c.now
+    c.kubectl("scale deployment frontend --replicas=4 -n guestbook")
+    c.run(30)
+    ready = c.get("deployment", "frontend", namespace=NS).status.ready_replicas
+    assert ready == 3, (
+        f"a fourth front-end pod was admitted ({ready} ready). Once the seed Job's pod has finished it no longer "
+        "counts (quota counts pods that are not Succeeded or Failed): size the budget for the app at its peak, "
+        "with no room for one more front-end pod")
+    assert any("exceeded quota" in m for m in refusals(c, since)), (
+        "the fourth front-end pod was not refused by the quota (no FailedCreate 'exceeded quota' Event)")
+
+
+@exercise("15.3")
+def check_15_3(quota_yaml: Any) -> str:
+    docs = documents(quota_yaml, "quota_yaml", {})
+    quotas = [d for d in docs if d["kind"] == "ResourceQuota"]
+    assert len(quotas) == 1 and len(docs) == 1, "quota_yaml must hold one ResourceQuota, and nothing else"
+    seeds = range(1521, 1525)
+    for seed in seeds:
+        rng = random.Random(seed)
+        c = Cluster(nodes=3, seed=seed)
+        c.apply(namespace_without_quota())
+        apply(c, docs, "quota_yaml")
+        admits_the_app(c, rng)
+        refuses_a_fourth_frontend(c)
+    return f"{len(seeds)} namespaces: the app admitted in any order, a fourth front-end pod refused"

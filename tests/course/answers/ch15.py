@@ -156,3 +156,25 @@ WRONG = {
             "mountPath: /data}", "mountPath: /var/lib/redis}")),
     ],
 }
+
+QUOTA = '''
+quota_yaml = """
+apiVersion: v1
+kind: ResourceQuota
+metadata:
+  name: budget
+spec:
+  hard:
+    requests.memory: 650Mi
+"""
+'''
+
+RIGHT["15.3"] = QUOTA
+
+WRONG["15.3"] = [
+    ("seven pods: the seed Job's pod is gone once it finished, and the fourth front end takes its place",
+     QUOTA.replace("requests.memory: 650Mi", 'pods: "7"')),
+    ("the app without the seed Job: the Job's pod cannot start", QUOTA.replace("requests.memory: 650Mi",
+                                                                                "requests.cpu: 900m")),
+    ("room for everything: the drill's 1500m", QUOTA.replace("requests.memory: 650Mi", "requests.cpu: 1500m")),
+]
