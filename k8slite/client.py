@@ -53,13 +53,18 @@ RETRY_AFTER = 1.0  # seconds between attempts to reach a server that did not ans
 
 
 def error_classes() -> dict[str, type[ApiError]]:
-    """Status reason -> the ApiError subclass the in-process server raises for it."""
-    found: dict[str, type[ApiError]] = {}
+    """Status reason -> the ApiError subclass the in-process server raises for it: k8slite.errors' own
+    first (BadRequest for "BadRequest"), then any other module's subclass (server.remotecommand's
+    UpgradeRefused also says "BadRequest", and must not stand for every one)."""
+    every: list[type[ApiError]] = []
     todo: list[type[ApiError]] = [ApiError]
     while todo:
         cls = todo.pop()
-        found.setdefault(cls.reason, cls)
+        every.append(cls)
         todo.extend(cls.__subclasses__())
+    found: dict[str, type[ApiError]] = {}
+    for cls in sorted(every, key=lambda cls: cls.__module__ != ApiError.__module__):  # stable: errors' first
+        found.setdefault(cls.reason, cls)
     return found
 
 

@@ -109,3 +109,14 @@ def test_a_watch_too_old_lists_again(server: Server, api: RemoteAPI) -> None:
 def test_micro_times_keep_their_microseconds() -> None:
     assert shift({"renewTime": "2025-01-01T00:00:10.250000Z", "t": "2025-01-01T00:00:10Z"}, 1.5) == \
         {"renewTime": "2025-01-01T00:00:11.750000Z", "t": "2025-01-01T00:00:12Z"}
+
+
+def test_a_status_reason_stands_for_k8slite_errors_own_class_whatever_else_was_imported():
+    import k8slite.server.remotecommand  # noqa: F401  UpgradeRefused also says "BadRequest"
+    from k8slite.client import api_error, error_classes
+    from k8slite.errors import BadRequest, Conflict, NotFound
+
+    assert error_classes()["BadRequest"] is BadRequest
+    assert type(api_error({"reason": "BadRequest", "message": "bad", "code": 400})) is BadRequest
+    assert type(api_error({"reason": "NotFound", "code": 404})) is NotFound
+    assert type(api_error({"reason": "Conflict", "code": 409})) is Conflict
