@@ -85,3 +85,23 @@ def test_each_pod_gets_the_next_ip_of_its_node():
         c.apply(make_pod(f"p{i}"))
     c.run(1)
     assert [p.status.pod_ip for p in c.get("pods")] == ["10.244.1.2", "10.244.1.3", "10.244.1.4"]
+
+
+def test_a_resync_that_finds_nothing_changed_does_not_make_the_status_again(monkeypatch):
+    """The kubelet looks at every pod each minute; a pod whose inputs (the stored pod, its containers'
+    statuses, its IP) are those its stored status was made from is not recomputed, and one whose
+    container changed is."""
+    import k8slite.kubelet.agent as agent
+
+    made = []
+    real = agent.pod_status
+    monkeypatch.setattr(agent, "pod_status", lambda pod, *rest: made.append(pod.name) or real(pod, *rest))
+    c = Cluster(nodes=2)
+    c.apply(make_pod("steady"))
+    c.apply(make_pod("flaky", command="sleep 45; exit 1"))
+    c.run(30)
+    made.clear()
+    c.run(120)  # two resyncs of every pod; flaky exits and is restarted meanwhile
+    assert "steady" not in made
+    assert "flaky" in made
+    assert c.get("pod", "flaky").status.container_statuses[0].restart_count >= 1
