@@ -117,3 +117,20 @@ def test_the_status_written_equals_the_status_counted_pod_by_pod():
     assert len(seen) > 3  # ready and available counts moved (minReadySeconds, restarts)
     front = c.get("replicaset", "front").status
     assert (front.replicas, front.fully_labeled_replicas) == (2, 1)
+
+
+def test_a_sync_writes_the_status_of_the_pods_it_found_not_of_those_it_just_created():
+    """calculateStatus counts the pods the sync found before manageReplicas: the sync that creates
+    three pods writes replicas 0; the next one, woken by the new pods, writes 3."""
+    c = Cluster(nodes=1, scheduler=False)
+    rsc = controller(c)
+    rsc.queue.add = lambda key: None  # no sync but the ones this test calls
+    c.apply(FRONT)
+    c.run(1)
+    rsc.sync("default/front")
+    uid = c.get("replicaset", "front").metadata.uid
+    assert len(rsc.pods.by_index("controllerUID", uid)) == 2  # created, and assumed into the cache
+    assert c.get("replicaset", "front").status.replicas == 0
+    c.run(1)
+    rsc.sync("default/front")
+    assert c.get("replicaset", "front").status.replicas == 2

@@ -1,9 +1,9 @@
 """The ReplicaSet controller: keep `spec.replicas` pods matching the selector.
 
-Mirrors pkg/controller/replicaset. `sync` counts the active pods the
-ReplicaSet owns, adopts ownerless pods its selector matches (and releases
-owned pods it no longer matches), then `manage_replicas` creates or deletes
-the difference, and the status is written back. It never restarts a
+Mirrors pkg/controller/replicaset. `sync` adopts ownerless pods its
+selector matches, counts the active pods the ReplicaSet owns, then
+`manage_replicas` creates or deletes the difference, and the status is
+written back from the same counts. It never restarts a
 container or moves a pod: a pod that is gone is replaced by a new pod, with
 a new name and a new IP. Pods being deleted or finished do not count. A pod is available once it
 has been Ready for `spec.minReadySeconds`; the status counts both.
@@ -13,11 +13,13 @@ with the condition ReplicaFailure (reason FailedCreate, the refusal as its
 message), and raises: the work queue tries the ReplicaSet again 5 ms,
 10 ms, 20 ms ... later (k8slite/workqueue.py). The condition goes once a
 sync succeeds. Pods are found through an index of the pod informer by their
-controller's uid (controllerUIDIndex, as FilterPodsByOwner does since 1.31):
-a sync reads the ReplicaSet's own pods and the namespace's orphans, not
-every pod of the cluster, and the status is computed from counts the pod
-informer keeps per owner as pods change (OwnedPods), not by looking at
-each of a ReplicaSet's 100,000 pods at every sync. Simplified: no
+controller's uid (controllerUIDIndex, as FilterPodsByOwner does since 1.31),
+so a sync reads the namespace's orphans, not every pod of the cluster; and
+what Kubernetes counts by looking at each of the ReplicaSet's pods at every
+sync (active, Ready, available) the pod informer keeps counted per owner
+as pods change (OwnedPods), so that a sync of a ReplicaSet of 100,000 pods
+reads a few numbers; only a scale-down lists its pods, to pick which go.
+Simplified: no
 slow-start batches, no expectations cache (the informer is updated
 synchronously enough in the simulation to make them unnecessary).
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import suppress
+from dataclasses import dataclass
 
 from sortedcontainers import SortedList
 
@@ -85,6 +88,29 @@ class OwnedPods:
         if since is not None:
             (self.ready_since.add if sign > 0 else self.ready_since.remove)(since)
 
+    def counts(self, rs: ReplicaSet, now: float) -> PodCounts:
+        """calculateStatus' numbers for `rs` at `now`; available: Ready for at least minReadySeconds
+        (podutil.IsPodAvailable)."""
+        template = rs.spec.template.metadata.labels.items()
+        min_ready = rs.spec.min_ready_seconds or 0
+        waiting = [t + min_ready for t in self.ready_since.irange(now - min_ready - 1)
+                   if t + min_ready > now]  # the boundary compared as the sums themselves
+        return PodCounts(active=self.active,
+                         fully_labeled=sum(n for labels, n in self.labels.items() if template <= labels),
+                         ready=len(self.ready_since), available=len(self.ready_since) - len(waiting),
+                         next_available=min(waiting, default=None))
+
+
+@dataclass(frozen=True)
+class PodCounts:
+    """One ReplicaSet's pods as a sync finds them, before it creates or deletes any."""
+
+    active: int
+    fully_labeled: int
+    ready: int
+    available: int
+    next_available: float | None  # when the next Ready pod will have been Ready for minReadySeconds
+
 
 class PodsByController:
     """The pod informer's Tally: an OwnedPods per controller uid, kept current as pods change (the
@@ -138,47 +164,48 @@ class ReplicaSetController(Controller):
         rs = self.replicasets.get(key)
         if not isinstance(rs, ReplicaSet) or rs.metadata.deletion_timestamp is not None:
             return
-        pods = self.claim_pods(rs)
-        active = [p for p in pods if is_active(p)]
+        self.adopt_orphans(rs)
+        pods = self.owned.of(rs.metadata.uid).counts(rs, self.clock.now)  # kept by the pod informer
         failure = None  # manageReplicasErr: the status is written all the same, then the sync fails
         try:
-            self.manage_replicas(rs, active)
+            self.manage_replicas(rs, pods.active)
         except ApiError as err:
             failure = err
-        self.update_status(rs, failure)
+        self.update_status(rs, pods, failure)
         if failure is not None:
             raise failure
 
-    def claim_pods(self, rs: ReplicaSet) -> list[Pod]:
-        """The pods this ReplicaSet controls, adopting matching orphans; sorted by name."""
-        owned = [p for p in self.pods.by_index(CONTROLLER_UID, rs.metadata.uid) if isinstance(p, Pod)]
+    def adopt_orphans(self, rs: ReplicaSet) -> None:
+        """Take as its own the active ownerless pods of its namespace that its selector matches."""
         orphans = [p for p in self.pods.by_index(CONTROLLER_UID, orphans_of(rs.namespace)) if isinstance(p, Pod)]
-        adopted, errors = [], Aggregate()
+        errors = Aggregate()
         for pod in orphans:
             if rs.spec.selector.matches(pod.metadata.labels) and is_active(pod):
                 with errors, suppress(NotFound):  # a pod gone meanwhile is not adopted
-                    adopted.append(self.adopt(rs, pod))
+                    self.adopt(rs, pod)
         errors.raise_first()
-        return sorted(owned + adopted, key=object_key) if adopted else owned
 
-    def adopt(self, rs: ReplicaSet, pod: Pod) -> Pod:
+    def adopt(self, rs: ReplicaSet, pod: Pod) -> None:
         new = pod.copy()
         new.metadata.owner_references.append(controller_ref(rs))
         adopted = self.api.update(new)
-        assert isinstance(adopted, Pod)
-        self.pods.cache[object_key(adopted)] = adopted  # assumed: counted as its from now on
-        return adopted
+        self.pods.cache[object_key(adopted)] = adopted  # assumed: counted as its own from now on
 
-    def manage_replicas(self, rs: ReplicaSet, active: list[Pod]) -> None:
+    def active_pods(self, rs: ReplicaSet) -> list[Pod]:
+        """The pods it controls that count (not finished, not being deleted), sorted by name."""
+        owned = self.pods.by_index(CONTROLLER_UID, rs.metadata.uid)
+        return [p for p in owned if isinstance(p, Pod) and is_active(p)]
+
+    def manage_replicas(self, rs: ReplicaSet, active: int) -> None:
         """Create the missing pods (the first refusal stops the rest) or delete the extra ones (each is
         tried); a refusal raises."""
-        diff = len(active) - rs.spec.replicas
+        diff = active - rs.spec.replicas
         if diff < 0:
             for _ in range(-diff):
                 self.create_pod(rs)
         elif diff > 0:
             errors = Aggregate()
-            for pod in sorted(active, key=deletion_rank)[:diff]:
+            for pod in sorted(self.active_pods(rs), key=deletion_rank)[:diff]:
                 with errors:
                     self.delete_pod(rs, pod)
             errors.raise_first()
@@ -209,25 +236,17 @@ class ReplicaSetController(Controller):
             self.pods.cache.pop(object_key(deleted), None)
         self.recorder.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.name}")
 
-    def update_status(self, rs: ReplicaSet, failure: ApiError | None = None) -> None:
-        """calculateStatus, and write it if it changed (a Conflict raises: the queue tries again).
-        It reads the counts the pod informer keeps (OwnedPods) rather than looking at every pod."""
-        owned = self.owned.of(rs.metadata.uid)
+    def update_status(self, rs: ReplicaSet, pods: PodCounts, failure: ApiError | None = None) -> None:
+        """calculateStatus from the pods as the sync found them, and write it if it changed (a Conflict
+        raises: the queue tries again)."""
         new = rs.copy()
         status = new.status
-        status.replicas = owned.active
-        template = rs.spec.template.metadata.labels.items()
-        status.fully_labeled_replicas = sum(n for labels, n in owned.labels.items() if template <= labels)
-        status.ready_replicas = len(owned.ready_since)
-        # podutil.IsPodAvailable: Ready for at least minReadySeconds
-        min_ready = rs.spec.min_ready_seconds or 0
-        waiting = [t + min_ready for t in owned.ready_since.irange(self.clock.now - min_ready - 1)
-                   if t + min_ready > self.clock.now]  # the boundary compared as the sums themselves
-        status.available_replicas = status.ready_replicas - len(waiting)
-        if waiting:  # look again when the next ready pod has been ready for minReadySeconds
-            self.queue.add_after(object_key(rs), min(waiting) - self.clock.now)
+        status.replicas, status.fully_labeled_replicas = pods.active, pods.fully_labeled
+        status.ready_replicas, status.available_replicas = pods.ready, pods.available
+        if pods.next_available is not None:  # look again when the next ready pod has been ready for minReadySeconds
+            self.queue.add_after(object_key(rs), pods.next_available - self.clock.now)
         status.observed_generation = rs.metadata.generation
-        status.conditions = failure_conditions(rs, owned.active, failure, self.clock.now)
+        status.conditions = failure_conditions(rs, pods.active, failure, self.clock.now)
         if status != rs.status:
             self.api.update_status(new)
 
