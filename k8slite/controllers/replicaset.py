@@ -19,9 +19,8 @@ what Kubernetes counts by looking at each of the ReplicaSet's pods at every
 sync (active, Ready, available) the pod informer keeps counted per owner
 as pods change (OwnedPods), so that a sync of a ReplicaSet of 100,000 pods
 reads a few numbers; only a scale-down lists its pods, to pick which go.
-Simplified: no
-slow-start batches, no expectations cache (the informer is updated
-synchronously enough in the simulation to make them unnecessary).
+Simplified: no slow-start batches, no expectations cache (the informer is
+updated synchronously enough in the simulation to make them unnecessary).
 """
 
 from __future__ import annotations

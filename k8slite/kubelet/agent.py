@@ -94,7 +94,7 @@ class PodRecord:
     prober: Prober
     containers: dict[str, ContainerRecord] = field(default_factory=dict)
     allocated: str = ""  # the address IPAM reserved (a real runtime may have given the pod another)
-    status_from: tuple[object, ...] | None = None  # what the pod's stored status was last made from (write_status)
+    status_from: tuple[str, object] | None = None  # (resourceVersion, inputs) its stored status was made from
 
 
 
@@ -448,15 +448,15 @@ class Kubelet:
         except NotFound:
             return
         assert isinstance(latest, Pod)
-        made_from = (latest.metadata.resource_version, statuses, init_statuses, record.ip)
-        if made_from == record.status_from:
+        inputs = (statuses, init_statuses, record.ip)
+        if (latest.metadata.resource_version, inputs) == record.status_from:
             return  # the stored status was made from these very inputs: it would come out the same
         status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now, init_statuses)
         if status != latest.status:
             new = copy.copy(latest)
             new.status = status
             latest = self.api.update_status(new)
-        record.status_from = (latest.metadata.resource_version, statuses, init_statuses, record.ip)
+        record.status_from = (latest.metadata.resource_version, inputs)
 
     def write_sandbox_failed(self, pod: Pod) -> None:
         """The sandbox could not be made: say so in PodReadyToStartContainers."""
