@@ -100,6 +100,8 @@ def missing(name: str) -> str:
         return f"{name} is not installed: apt-get install -y {name}"
     unified = Path("/sys/fs/cgroup/unified/cgroup.controllers")  # a hybrid host: v1 plus a v2 tree
     if name == "crun" and unified.exists() and unified.read_text().strip():
-        return (f"crun refuses this host's hybrid cgroups (its cgroup v2 tree has controllers: "
-                f"{unified.read_text().strip()}); use runc or minirunc")
+        fix = "; ".join(f"mkdir -p /sys/fs/cgroup/{c} && mount -t cgroup -o {c} cgroup /sys/fs/cgroup/{c}"
+                        for c in unified.read_text().split())
+        return (f"crun refuses a hybrid cgroup host whose v2 tree has controllers ({unified.read_text().strip()}): "
+                f"bind them to v1 ({fix}), or use runc or minirunc")
     return ""

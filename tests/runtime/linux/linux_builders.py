@@ -13,13 +13,12 @@ from k8slite.runtime.linux import unavailable_reason
 
 
 def need_linux(oci: str = "runc") -> None:
-    """Skip without root or without `oci`; crun is optional (.ci/run installs runc), so it only skips.
-    K8SLITE_NEWCOMER=1 (.ci/run's second leg) plays a newcomer's machine, where the course runs without root."""
+    """Skip without root or without `oci` (runc, crun), or fail where K8SLITE_REQUIRE_DOCKER=1 (.ci/run's
+    first leg installs both and readies the host's cgroups for crun). K8SLITE_NEWCOMER=1 (.ci/run's second leg)
+    plays a newcomer's machine, where the course runs without root."""
     problem = unavailable_reason(oci)
     if os.environ.get("K8SLITE_NEWCOMER") == "1":
         pytest.skip("a newcomer's machine (K8SLITE_NEWCOMER=1): the linux runtime needs root")
-    if problem and oci == "crun" and not unavailable_reason("runc"):
-        pytest.skip(problem)
     if problem:
         skip_unless_required(problem, "K8SLITE_REQUIRE_DOCKER")
 
