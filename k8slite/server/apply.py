@@ -15,6 +15,9 @@ The server, not kubectl, works out what to do:
 4. a field this manager applied last time, that the manifest no longer
    sets and that no other manager owns, is removed.
 
+With `--dry-run=server` (`dryRun=All`) all of it runs, conflicts
+included, and nothing is stored (dryrun.py).
+
 Every other write over HTTP (POST, PUT, any other PATCH, `/status`,
 `/scale`) is an Update: its manager (`fieldManager`, else the User-Agent's
 first part: `kubectl-client-side-apply`, `kubectl-edit`, `kubectl` for
@@ -30,7 +33,7 @@ Simplified: writes made inside the Python process (controllers, `c.apply`,
 by defaulting are owned by an Update's manager (as in Kubernetes), fields
 set by admission are not; a map or struct an Update adds is not a member
 itself (Kubernetes marks `f:labels` and the pointer structs it adds with
-`.`); a field applied with the value null is left out; no dryRun; the
+`.`); a field applied with the value null is left out; the
 annotation `kubectl.kubernetes.io/last-applied-configuration` is neither
 read nor kept up to date (kube-apiserver uses it to let an object move
 from client-side to server-side apply without conflicts); server-side

@@ -8,7 +8,9 @@ them), authorization of a kubelet's writes (auth.py: its own Node, Lease
 and pods only; 403 otherwise), then the path: discovery (discovery.py, openapi.py) or a
 resource path (paths.py) whose verb comes from
 the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
-patch; DELETE delete or deletecollection; a GET of `pods/x/exec` (or
+patch; DELETE delete or deletecollection (each of these writes, with
+`dryRun=All`, on a dry run's APIServer that stores nothing: dryrun.py);
+a GET of `pods/x/exec` (or
 `attach`) becomes a WebSocket (remotecommand.py). Every cluster call holds the
 server's lock, since the simulation is single-threaded; a refusal is a
 Status object with the error's code (status.py), and anything unexpected
@@ -34,10 +36,12 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from k8slite.apiserver import APIServer
 from k8slite.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, Unauthorized
 from k8slite.server import (
     auth,
     discovery,
+    dryrun,
     managedfields,
     openapi,
     paging,
@@ -203,6 +207,19 @@ class Handler(BaseHTTPRequestHandler):
             if not target.name:
                 return 200, rest.list_objects(self.cluster, target, query)
             return 200, subresources.scale_of(api, target) if scale else rest.get_object(api, target)
+        if method not in dryrun.OPTIONS:
+            raise MethodNotAllowed("the server does not allow this method on the requested resource")
+        options = self.body(raw, "DeleteOptions") if method == "DELETE" and raw else None
+        if not dryrun.requested(method, dryrun.values(urlsplit(self.path).query, options)):
+            return self.write(api, method, target, query, raw, options)
+        dry = dryrun.DryRun(api)  # the same write on an APIServer whose writes are dropped
+        code, body = self.write(dry.api, method, target, query, raw, options)
+        return code, dry.answer(target, body)
+
+    def write(self, api: APIServer, method: str, target: Target, query: dict[str, str], raw: bytes,
+              options: Any) -> tuple[int, Any]:
+        """A POST, PUT, PATCH or DELETE through `api` (the cluster's, or a dry run's)."""
+        scale = target.subresource == "scale"
         manager = managedfields.manager_of(query, self.headers.get("User-Agent", ""))  # who owns what it writes
         if method == "POST" and not target.name:
             return 201, rest.create(api, target, self.body(raw, target.kind.kind), manager)
@@ -215,7 +232,7 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, subresources.patch_scale(api, target, raw, content_type, manager)
             return rest.patch(api, target, raw, content_type, query, manager)
         if method == "DELETE" and target.name:
-            return 200, rest.delete(api, target, query, self.body(raw, "DeleteOptions") if raw else None)
+            return 200, rest.delete(api, target, query, options)
         if method == "DELETE":  # deletecollection
             for obj in rest.list_objects(self.cluster, target, query):
                 rest.delete(api, Target(target.kind, obj.namespace or None, obj.name), query, None)

@@ -14,7 +14,9 @@ only the status), `scale` (autoscaling/v1 Scale) and `log`
 (subresources.py); a long list is cut into pages by the handler (paging.py).
 A PATCH whose Content-Type is `application/apply-patch+yaml` is
 server-side apply (apply.py); every other write records its manager in
-metadata.managedFields (apply.record_update). Left out: dryRun.
+metadata.managedFields (apply.record_update). A write with `dryRun=All`
+comes here with an APIServer whose writes are dropped (dryrun.py), so
+every verb runs as it would and stores nothing.
 """
 
 from __future__ import annotations

@@ -158,9 +158,6 @@ def test_a_refusal_is_k8slites_error_in_the_servers_words(server: Server, remote
         remote.get("ingresses")
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
-                   reason="k8slite serve ignores dryRun (k8slite/server/rest.py: 'Left out: dryRun'), "
-                          "so the dry run that checks every document before any is stored stores them")
 def test_one_bad_document_stores_none(server: Server, remote: RemoteCluster) -> None:
     with pytest.raises(Invalid):
         remote.apply(BAD_POD.replace("never-stored", "never-stored-either"))
