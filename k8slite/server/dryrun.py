@@ -1,7 +1,7 @@
 """`dryRun=All`: a write that runs everything and stores nothing
 (k8s.io/apiserver/pkg/registry/generic/registry/dryrun.go, DryRunnableStorage).
 
-`kubectl apply --dry-run=server` (and create, delete, scale ... with it)
+`kubectl apply --dry-run=server` (and create, delete, scale, diff ...)
 sends the write with `?dryRun=All` (a DELETE in its DeleteOptions body).
 kube-apiserver then does all it would do (decode, default, admit with the
 mutating plugins, validate, check conflicts, record the field managers)
@@ -23,8 +23,11 @@ generated name, uid or ClusterIP of the writes that follow.
 
 As in kube-apiserver, a created object is answered with its uid,
 creationTimestamp and generated name but no resourceVersion, and an
-object that exists keeps the resourceVersion it is stored at.
-Left out: the DryRunnableStorage's encode-decode round trip of the answer.
+object that exists keeps the resourceVersion it is stored at. `kubectl
+diff` shows the live object against such an answer. Simplified: as the
+random sources are copies, a dry run's generated name, uid and ClusterIP
+are those the same write gets for real next (kube-apiserver draws new
+ones each time).
 """
 
 from __future__ import annotations

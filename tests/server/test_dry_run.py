@@ -144,6 +144,7 @@ def test_server_side_apply_that_would_create_answers_201_and_stores_nothing(serv
 def test_scale_and_delete_leave_the_object(server: Server) -> None:
     create(server, deployment("dry-scale", 2))
     create(server, POD.replace("NAME", "dry-delete-1") + "---\n" + POD.replace("NAME", "dry-delete-2"))
+    server.run(2)  # the pods are bound to nodes: deleting them is graceful
     with unchanged(server):
         code, scale = send(server, "PATCH", f"{DEPLOYMENTS}/dry-scale/scale", {"spec": {"replicas": 5}},
                            "application/merge-patch+json")
@@ -155,6 +156,7 @@ def test_scale_and_delete_leave_the_object(server: Server) -> None:
         assert (code, gone["metadata"]["name"]) == (200, "dry-scale")
         code, gone = send(server, "DELETE", f"{PODS}/dry-delete-1", {"dryRun": ["All"]}, query="")  # kubectl's way
         assert code == 200, gone
+        assert gone["metadata"]["deletionTimestamp"] and gone["metadata"]["deletionGracePeriodSeconds"] == 30
         code, done = send(server, "DELETE", PODS, query="dryRun=All&labelSelector=")  # deletecollection
         assert (code, done["status"]) == (200, "Success")
     with server.lock:
@@ -247,6 +249,9 @@ def test_kubectl_dry_runs_print_what_they_print_on_a_cluster(server: Server, tmp
             'pod "dry-kubectl" deleted (server dry run)\n'
         assert kubectl(server, "delete", "--dry-run=server", "deployment", "dry-kubectl-web") == \
             'deployment.apps "dry-kubectl-web" deleted (server dry run)\n'
+        other.write_text(deployment("dry-kubectl-web", 4))
+        diff = kubectl(server, "diff", "-f", str(other))  # the live object against a dry run's answer
+        assert "\n-  replicas: 2\n+  replicas: 4\n" in diff
     with server.lock:
         assert server.cluster.get("deployment", "dry-kubectl-web").spec.replicas == 2
 
