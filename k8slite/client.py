@@ -25,6 +25,7 @@ no retries beyond the watch's.
 from __future__ import annotations
 
 import builtins
+import http.client
 import json
 import ssl
 import threading
@@ -165,7 +166,8 @@ class RemoteAPI:
         except (urllib.error.URLError, OSError) as e:
             address = urlsplit(self.credentials.server).netloc
             reason = getattr(e, "reason", e)
-            raise ApiError(f'{method.title()} "{url}": dial tcp {address}: {reason}') from None
+            said = "connect: connection refused" if isinstance(reason, ConnectionRefusedError) else reason
+            raise ApiError(f'{method.title()} "{url}": dial tcp {address}: {said}') from None
 
     def decoded(self, data: dict[str, Any]) -> KubeObject:
         self.store.saw(data.get("metadata", {}).get("resourceVersion", 0))
@@ -276,7 +278,7 @@ class RemoteWatch:
                     self.relist()
                 except (ApiError, OSError, ValueError):
                     time.sleep(RETRY_AFTER)  # the list failed too: the next watch gets its 410 and lists again
-            except (ApiError, OSError, ValueError):
+            except (ApiError, OSError, ValueError, http.client.HTTPException):  # a stream cut short, too
                 time.sleep(RETRY_AFTER)  # the server went away or is restarting: watch again
 
     def stream(self) -> Iterator[bytes]:
