@@ -19,6 +19,10 @@ Two things move on instead of starting over:
   names and uids it drew the first time, which its objects already have.
   They are seeded again from the seed and the store's revision, so a
   restart still repeats exactly for the same stored state.
+The API server's credentials are not in the store: `k8slite serve
+--cert-dir DIR` keeps its certificate and tokens in DIR (k8slite.server), so
+that the kubeconfigs written before a restart, the kubelet processes' among
+them, work after it.
 Simplified: a system namespace or `kubernetes` Service deleted before the
 restart is not made again (kube-apiserver's bootstrap controller would);
 the simulated network storage behind PersistentVolumes lives in memory, so

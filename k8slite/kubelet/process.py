@@ -14,6 +14,13 @@ the kubelet's port 10250), through which the API server reads logs and runs
 commands for `kubectl logs` and `kubectl exec`. Kill the process and the machine is gone: no more
 Lease renewals, and after `--node-monitor-grace-period` the control plane's
 node lifecycle controller marks the Node NotReady, as in chapter 07.
+Stop the API server instead and the kubelet waits for it, as the real one
+does: each call that fails is one line in its log ("dial tcp ...: connect:
+connection refused"), its Lease renewal is tried again at the next
+heartbeat, and its watches connect again (and list again, when the new
+server finds their resourceVersion too old: k8slite.client). A server
+started again with the same `--cert-dir`, `--port` and `--etcd` takes the
+same kubeconfig, and the kubelet carries on.
 
 Time is the wall clock, counted from k8slite's epoch (the seconds
 k8slite.api.serialize writes timestamps from), which is what `k8slite
@@ -45,7 +52,7 @@ from k8slite.api.node import NodeAddress
 from k8slite.api.serialize import EPOCH
 from k8slite.client import Credentials, KubeconfigError, RemoteAPI
 from k8slite.clock import RealClock
-from k8slite.errors import Unauthorized
+from k8slite.errors import ApiError, Unauthorized
 from k8slite.kubelet.agent import Kubelet
 from k8slite.kubelet.server import ENDPOINT, KubeletServer
 from k8slite.runtime.engine import RuntimeEngine
@@ -139,7 +146,9 @@ def run(machine: Machine, log: Any = sys.stderr) -> None:
             machine.api.poll()
             try:
                 machine.clock.run(machine.clock.now)
-            except Exception:  # one failed call (the server restarting) must not end the machine
+            except ApiError as e:  # one failed call (the server restarting) must not end the machine
+                print(f"kubelet: {e}", file=log, flush=True)
+            except Exception:
                 traceback.print_exc(file=log)
         time.sleep(TICK)
 

@@ -26,8 +26,15 @@ and `attach`, their streams.py over websocket.py's WebSocket), paging
 protobuf (request bodies in Kubernetes' protobuf, read with the table
 protoschema_gen writes), tables (server-side printing), watch (with
 bookmarks), status (errors), wire (required fields), wallclock
-(timestamps on the real clock), tls, kubeconfig; `python -m
+(timestamps on the real clock), tls, kubeconfig, tokenfile; `python -m
 k8slite.server` runs one for a new cluster.
+
+Credentials: each server makes a certificate and tokens of its own, which
+end with it, unless it is given a `cert_dir` (kube-apiserver's --cert-dir):
+there it keeps the certificate, its key and a token file (tokenfile.py) and
+reads them again at the next start, so that a server restarted on the same
+directory, port and etcd is the same server to every kubeconfig written
+before, the kubelets' included.
 
 Simplified: TLS with a self-signed certificate (tls.py), bearer tokens
 (the admin's may do everything; a kubelet's, from `kubelet_kubeconfig`,
@@ -55,10 +62,10 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from k8slite.server import auth
+from k8slite.server import auth, tokenfile
 from k8slite.server.handler import Handler
 from k8slite.server.kubeconfig import write_kubeconfig
-from k8slite.server.tls import make_certificate, server_context
+from k8slite.server.tls import server_context, serving_certificate
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -68,19 +75,24 @@ class Server:
     """A running API server for one cluster: `url`, `kubeconfig`, `token`, `lock`; `close()` stops it."""
 
     def __init__(self, cluster: Cluster, port: int = 0, kubeconfig: str | Path | None = None,
-                 token: str | None = None, wall_clock: bool = False) -> None:
+                 token: str | None = None, wall_clock: bool = False, cert_dir: str | Path | None = None) -> None:
         self.cluster = cluster
         self.lock = threading.RLock()
         """Held around every cluster call; hold it too to run the cluster (`with server.lock: c.run(5)`)."""
-        self.token = token or secrets.token_hex(16)
-        self.users = {self.token: auth.ADMIN}
+        self.cert_dir = Path(cert_dir) if cert_dir else None
+        """Where the certificate, its key and the tokens are kept across restarts (None: a temporary directory)."""
+        self.directory = self.cert_dir or Path(tempfile.mkdtemp(prefix="k8slite-apiserver-"))
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.token_file = self.directory / tokenfile.FILE if self.cert_dir else None
+        """kube-apiserver's --token-auth-file: every token handed out, read again at the next start."""
+        self.users = self.read_tokens()
         """Bearer token -> user: the admin's, and one per kubelet (`kubelet_kubeconfig`)."""
+        cert, key = serving_certificate(self.directory)  # after the tokens: a garbled file leaves nothing new
+        self.token = self.token_of(auth.ADMIN, token)
         self.closing = threading.Event()
         handler = type("ClusterHandler", (Handler,), {"cluster": cluster, "lock": self.lock,
                                                       "token": self.token, "users": self.users,
                                                       "closing": self.closing, "wall_clock": wall_clock})
-        self.directory = Path(tempfile.mkdtemp(prefix="k8slite-apiserver-"))  # certificate, key, kubeconfig
-        cert, key = make_certificate(self.directory)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.socket = server_context(cert, key).wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.daemon_threads = True
@@ -93,12 +105,30 @@ class Server:
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="k8slite-apiserver", daemon=True)
         self.thread.start()
 
+    def read_tokens(self) -> dict[str, str]:
+        """The tokens the token file keeps (none without a cert_dir, or before the first start)."""
+        if self.token_file is None or not self.token_file.exists():
+            return {}
+        return tokenfile.read_token_file(self.token_file)
+
+    def token_of(self, user: str, token: str | None = None) -> str:
+        """The user's token: `token`, else the one the token file keeps for the user, else a new one.
+        One the server did not know yet is added to the token file (if there is one)."""
+        if token is None:
+            kept = (t for t, name in self.users.items() if name == user)
+            token = next(kept, None) or secrets.token_hex(16)
+        if self.users.get(token) != user:
+            self.users[token] = user
+            if self.token_file:
+                tokenfile.append_token(self.token_file, token, user)
+        return token
+
     def kubelet_kubeconfig(self, node: str, path: str | Path | None = None) -> str:
         """A kubeconfig for node `node`'s kubelet (`k8slite kubelet --kubeconfig PATH --node NODE`): its own
-        token, whose user system:node:<node> may write only what is that node's (auth.py). Its path."""
+        token (the one in the token file, if it has one), whose user system:node:<node> may write only what
+        is that node's (auth.py). Its path."""
         from k8slite.kubelet.server import KubeletClient  # here: kubelet/server.py uses this package's tls.py
-        token = secrets.token_hex(16)
-        self.users[token] = auth.NODE_PREFIX + node
+        token = self.token_of(auth.NODE_PREFIX + node)
         self.cluster.kubelet_clients[node] = KubeletClient(self.cluster.api, node, token, self.lock)  # logs, exec
         where = Path(path) if path else self.directory / f"{node}.kubeconfig"
         return str(write_kubeconfig(where, self.url, token, self.ca_pem))
@@ -113,7 +143,8 @@ class Server:
         self.closing.set()
         self.httpd.shutdown()
         self.httpd.server_close()
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self.cert_dir is None:  # a --cert-dir is kept for the next start
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def __enter__(self) -> Server:
         return self
@@ -126,13 +157,15 @@ class Server:
 
 
 def serve(cluster: Cluster, port: int = 0, kubeconfig: str | Path | None = None, token: str | None = None,
-          wall_clock: bool = False) -> Server:
+          wall_clock: bool = False, cert_dir: str | Path | None = None) -> Server:
     """Serve a cluster's API on 127.0.0.1:port (0: a free port) in a background thread.
 
     kubeconfig: where to write the kubeconfig (default: in the server's temporary directory); token:
     the bearer token (default: a random one); wall_clock: send timestamps shifted so that the
-    cluster's now is the real now, for `kubectl describe`'s ages (wallclock.py)."""
-    return Server(cluster, port, kubeconfig, token, wall_clock)
+    cluster's now is the real now, for `kubectl describe`'s ages (wallclock.py); cert_dir: where to keep
+    the certificate, its key and the tokens, read again by the next server on the same directory, whose
+    port must be the same for the kubeconfigs to stay right (default: new ones in a temporary directory)."""
+    return Server(cluster, port, kubeconfig, token, wall_clock, cert_dir)
 
 
 __all__ = ["Server", "serve"]

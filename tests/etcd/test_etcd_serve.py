@@ -2,7 +2,8 @@
 
 This test owns the keys of the session's etcd that have no prefix (/registry/,
 /k8slite/): `serve` writes there, as kube-apiserver does with its default
---etcd-prefix. The other tests keep theirs under prefixes of their own.
+--etcd-prefix; test_etcd_serve_credentials.py uses them after it, and clears them
+first too. The other tests keep theirs under prefixes of their own.
 """
 
 from __future__ import annotations
