@@ -89,6 +89,9 @@ class Server:
         """Bearer token -> user: the admin's, and one per kubelet (`kubelet_kubeconfig`)."""
         cert, key = serving_certificate(self.directory)  # after the tokens: a garbled file leaves nothing new
         self.token = self.token_of(auth.ADMIN, token)
+        for kept, user in sorted(self.users.items(), key=lambda item: item[1]):
+            if (node := auth.node_name(user)) is not None:
+                self.reach_kubelet(node, kept)  # kubelets that ran before the restart may run still
         self.closing = threading.Event()
         handler = type("ClusterHandler", (Handler,), {"cluster": cluster, "lock": self.lock,
                                                       "token": self.token, "users": self.users,
@@ -127,11 +130,15 @@ class Server:
         """A kubeconfig for node `node`'s kubelet (`k8slite kubelet --kubeconfig PATH --node NODE`): its own
         token (the one in the token file, if it has one), whose user system:node:<node> may write only what
         is that node's (auth.py). Its path."""
-        from k8slite.kubelet.server import KubeletClient  # here: kubelet/server.py uses this package's tls.py
         token = self.token_of(auth.NODE_PREFIX + node)
-        self.cluster.kubelet_clients[node] = KubeletClient(self.cluster.api, node, token, self.lock)  # logs, exec
+        self.reach_kubelet(node, token)
         where = Path(path) if path else self.directory / f"{node}.kubeconfig"
         return str(write_kubeconfig(where, self.url, token, self.ca_pem))
+
+    def reach_kubelet(self, node: str, token: str) -> None:
+        """Send `kubectl logs` and `exec` for the node's pods to its kubelet process, which knows its token."""
+        from k8slite.kubelet.server import KubeletClient  # here: kubelet/server.py uses this package's tls.py
+        self.cluster.kubelet_clients[node] = KubeletClient(self.cluster.api, node, token, self.lock)
 
     def run(self, seconds: float) -> None:
         """Advance the cluster's clock by `seconds`, holding the lock (requests wait meanwhile)."""

@@ -63,8 +63,10 @@ def test_a_server_on_the_same_cert_dir_keeps_its_certificate_and_tokens(cluster:
         token, ca = first.token, first.ca_pem
     assert sorted(p.name for p in pki.iterdir()) == [  # kept: the kubeconfigs, which name the port, too
         "apiserver.crt", "apiserver.key", "kubeconfig", "node-1.kubeconfig", "tokens.csv"]
+    cluster.kubelet_clients.clear()
     with serve(cluster, cert_dir=pki) as second:
         assert (second.token, second.ca_pem) == (token, ca)
+        assert cluster.kubelet_clients["node-1"].token in kubelet  # logs and exec reach it, before any --kubelet
         assert Path(second.kubelet_kubeconfig("node-1")).read_text().split("token: ")[1] == \
             kubelet.split("token: ")[1]
     assert len((pki / "tokens.csv").read_text().splitlines()) == 2  # nothing appended the second time
