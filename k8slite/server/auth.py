@@ -14,7 +14,8 @@ and deleting those pods; it may create Events. Anything else it writes is
 
 so a broken or stolen kubelet cannot take over another node, or the
 workloads. Simplified: tokens are random strings the server hands out
-(no certificates, no TLS bootstrapping); the admin may do everything
+(kept in a token file when it has a cert_dir: tokenfile.py; no client
+certificates, no TLS bootstrapping); the admin may do everything
 (no RBAC roles); reads are open to every user (the Node authorizer limits a
 kubelet's reads of Secrets and ConfigMaps to those its pods use).
 """

@@ -10,9 +10,9 @@ server starts again. The server appends each token it hands out (the admin's,
 one per kubelet). A line with fewer than three columns stops the server with
 kube-apiserver's words and the file's name; a line with an empty token is
 skipped, as kube-apiserver skips it (with a warning, left out here).
-Simplified: the uid is the user's name (as kube-up's known_tokens.csv writes
-it), and the groups are written but not read: authorization here looks at
-the user's name only (auth.py).
+Simplified: the uid is the user's name (as kube-up's known_tokens.csv has
+it for its admin), and the groups are written but not read: authorization
+here looks at the user's name only (auth.py).
 """
 
 from __future__ import annotations
