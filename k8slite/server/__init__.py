@@ -88,7 +88,7 @@ class Server:
         self.users = self.read_tokens()
         """Bearer token -> user: the admin's, and one per kubelet (`kubelet_kubeconfig`)."""
         cert, key = serving_certificate(self.directory)  # after the tokens: a garbled file leaves nothing new
-        self.token = self.token_of(auth.ADMIN, token)
+        self.token = self.token_of(auth.ADMIN, token or None)
         for kept, user in sorted(self.users.items(), key=lambda item: item[1]):
             if (node := auth.node_name(user)) is not None:
                 self.reach_kubelet(node, kept)  # kubelets that ran before the restart may run still
