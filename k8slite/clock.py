@@ -25,19 +25,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 INSTANT = 1e-9  # seconds: shorter than anything the cluster measures
 
 
-@dataclass(order=True)
+@dataclass(eq=False)  # a handle: two timers are the same only when they are one
 class Timer:
     """A callback due at `when`; `cancel()` stops it from running."""
 
     when: float
     seq: int
-    callback: Callable[[], None] = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    callback: Callable[[], None]
+    cancelled: bool = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -48,7 +48,7 @@ class VirtualClock:
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = start
-        self._queue: list[Timer] = []
+        self._queue: list[tuple[float, int, Timer]] = []  # (when, seq, timer): tuples compare fast
         self._seq = 0
 
     @property
@@ -58,7 +58,7 @@ class VirtualClock:
     def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
         self._seq += 1
         timer = Timer(max(when, self._now), self._seq, callback)
-        heapq.heappush(self._queue, timer)
+        heapq.heappush(self._queue, (timer.when, timer.seq, timer))
         return timer
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
@@ -69,15 +69,15 @@ class VirtualClock:
 
     def next_time(self) -> float | None:
         """When the next live callback is due, or None when nothing is."""
-        while self._queue and self._queue[0].cancelled:
+        while self._queue and self._queue[0][2].cancelled:
             heapq.heappop(self._queue)
-        return self._queue[0].when if self._queue else None
+        return self._queue[0][0] if self._queue else None
 
     def step(self) -> bool:
         """Run the next callback; False when there is nothing left to run."""
         if self.next_time() is None:
             return False
-        timer = heapq.heappop(self._queue)
+        timer = heapq.heappop(self._queue)[2]
         self._wait_until(timer.when)
         timer.callback()
         return True
@@ -134,7 +134,7 @@ class RealClock(VirtualClock):
             if due <= self.now:
                 break
             self._sleep(due)
-        timer = heapq.heappop(self._queue)
+        timer = heapq.heappop(self._queue)[2]
         self._now = self.now
         timer.callback()
         return True
