@@ -105,3 +105,20 @@ def test_a_resync_that_finds_nothing_changed_does_not_make_the_status_again(monk
     assert "steady" not in made
     assert "flaky" in made
     assert c.get("pod", "flaky").status.container_statuses[0].restart_count >= 1
+
+
+def test_a_status_someone_else_wrote_is_made_again_at_the_next_sync():
+    """The resync skip compares the informer's copy with the one the status was made from: a write by
+    anyone else moves its resourceVersion, so the kubelet's status manager writes its own status back."""
+    import copy
+
+    c = Cluster(nodes=1)
+    c.apply(make_pod("steady"))
+    c.run(30)
+    pod = c.get("pod", "steady")
+    wrong = copy.deepcopy(pod)
+    wrong.status.phase, wrong.status.container_statuses[0].ready = "Pending", False
+    c.api.update_status(wrong)
+    c.run(1)
+    again = c.get("pod", "steady")
+    assert (again.status.phase, again.status.container_statuses[0].ready) == ("Running", True)

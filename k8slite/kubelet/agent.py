@@ -443,12 +443,14 @@ class Kubelet:
                     for c in pod.spec.containers]
         init_statuses = [container_status(self.runtime, c, record.containers[c.name], record.prober, pod, init=True)
                          for c in pod.spec.init_containers]
+        inputs = (statuses, init_statuses, record.ip)
+        if (pod.metadata.resource_version, inputs) == record.status_from:
+            return  # the informer's copy is the one the status was made from: a later write would sync again
         try:  # the status manager writes on top of the latest copy, not the informer's
             latest = self.api.get("pods", pod.name, pod.namespace)
         except NotFound:
             return
         assert isinstance(latest, Pod)
-        inputs = (statuses, init_statuses, record.ip)
         if (latest.metadata.resource_version, inputs) == record.status_from:
             return  # the stored status was made from these very inputs: it would come out the same
         status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now, init_statuses)
