@@ -101,3 +101,19 @@ def test_each_run_of_a_crash_loop_is_still_known_from_the_pod_history() -> None:
     assert len(runs) == restarts + 1 and runs[0][:2] == (1.013, 6.013)  # after the image pull
     waits = [wait for _, _, wait in runs[1:-1]]
     assert waits == [10.0, 20.0, 40.0][:len(waits)]  # the kubelet's back-off doubling from 10 s
+
+
+def test_the_correlator_forgets_keys_beyond_client_gos_4096() -> None:
+    """Its caches keep the 4096 keys used last (maxLruCacheEntries): a repeat of an event pushed out is a
+    new Event, a repeat of a recent one still counts up; so a big cluster's cache stays bounded."""
+    c = Cluster(nodes=1)
+    node = c.get("node", "node-1")
+    recorder = EventRecorder(c.api, "test-controller")
+    first = recorder.warning(node, "Old", "the first")
+    for i in range(4096):
+        recorder.warning(node, f"Reason{i}", "later")
+    assert len(recorder.correlator.last_seen) == 4096
+    again = recorder.warning(node, "Old", "the first")
+    assert (again.name != first.name, again.count) == (True, 1)
+    recent = recorder.warning(node, "Reason4095", "later")
+    assert recent.count == 2
