@@ -99,7 +99,7 @@ def sub_path_mount(volume: Volume, sub_path: str) -> Volume | tuple[Volume, str]
         return volume
     if sub_path in volume.files:
         return Volume(files={sub_path: volume.files[sub_path]}), sub_path
-    volume.dirs.add(sub_path)
+    volume.add_dir(sub_path)
     return volume, sub_path
 
 

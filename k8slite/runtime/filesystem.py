@@ -16,6 +16,7 @@ directory first. ``normpath`` tidies "..", "." and repeated or trailing slashes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Directories every container has, whatever its image (a rough Linux FHS).
 DEFAULT_DIRS = (
@@ -24,6 +25,9 @@ DEFAULT_DIRS = (
     "/usr/local", "/usr/local/bin", "/usr/sbin", "/var", "/var/log", "/var/tmp",
 )
 DEV_NULL = "/dev/null"
+# every container's root starts with these (relative) directories: one set shared by all, until a
+# container makes a directory of its own (Volume.add_dir), as a real runtime shares an image's layers
+DEFAULT_ROOT_DIRS = frozenset(d[1:] for d in DEFAULT_DIRS)
 
 
 def normpath(path: str) -> str:
@@ -52,10 +56,15 @@ class Volume:
 
     files: dict[str, str] = field(default_factory=dict)
     """Relative path (no leading slash, e.g. "a/b.txt") -> content."""
-    dirs: set[str] = field(default_factory=set)
-    """Relative directories that exist besides those implied by files."""
+    dirs: set[str] | frozenset[str] = field(default_factory=set)
+    """Relative directories that exist besides those implied by files (change it with add_dir)."""
     capacity: int | None = None
     """Bytes it may hold (a tmpfs's size, for an emptyDir with medium Memory); None: no limit."""
+
+    def add_dir(self, rel: str) -> None:
+        """Record the directory `rel`; the set is replaced, not changed, as it may be shared (DEFAULT_ROOT_DIRS)."""
+        if rel not in self.dirs:
+            self.dirs = {*self.dirs, rel}
 
     def is_dir(self, rel: str) -> bool:
         if rel == "" or rel in self.dirs:
@@ -73,23 +82,28 @@ class Volume:
         }
 
 
+@lru_cache(maxsize=256)
+def root_dirs(made: frozenset[str]) -> frozenset[str]:
+    """A new root's directories: the defaults plus those an image's files and the mounts need. Containers
+    of the same image and mounts share one set, until one makes a directory of its own (Volume.add_dir)."""
+    return DEFAULT_ROOT_DIRS | made
+
+
 class FileSystem:
     """The files one container sees: its own root plus shared mounts."""
 
     def __init__(
         self, base: dict[str, str] | None = None, mounts: dict[str, Volume | tuple[Volume, str]] | None = None
     ) -> None:
-        self.root = Volume(files={DEV_NULL[1:]: ""}, dirs={d[1:] for d in DEFAULT_DIRS})
+        self.root = Volume(files={DEV_NULL[1:]: ""})
+        made = set()
         for path, content in (base or {}).items():
             rel = normpath(path)[1:]
             self.root.files[rel] = content
-            if _parent(rel):
-                self.root.dirs.add(_parent(rel))
+            made.add(_parent(rel))
         self.mounts = {normpath(p): v if isinstance(v, tuple) else (v, "") for p, v in (mounts or {}).items()}
-        for mount in self.mounts:  # a mount point's parents exist in the root
-            parent = _parent(mount[1:])
-            if parent:
-                self.root.dirs.add(parent)
+        made.update(_parent(mount[1:]) for mount in self.mounts)  # a mount point's parents exist in the root
+        self.root.dirs = root_dirs(frozenset(made - {""}))
 
     def locate(self, path: str) -> tuple[Volume, str]:
         """The volume holding ``path`` and the path relative to that volume."""
@@ -143,14 +157,14 @@ class FileSystem:
         if parents and parent != "/":
             self.mkdir(parent, parents=True)
         volume, rel = self.locate(path)
-        volume.dirs.add(rel)
+        volume.add_dir(rel)
 
     def remove(self, path: str, recursive: bool = False) -> None:
         volume, rel = self.locate(path)
         if rel in volume.files:
             del volume.files[rel]
             if _parent(rel):  # the directory stays when its last file goes
-                volume.dirs.add(_parent(rel))
+                volume.add_dir(_parent(rel))
             return
         if not volume.is_dir(rel):
             raise _error(FileNotFoundError, 2, "No such file or directory", path)
