@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import builtins
+import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -40,8 +41,9 @@ Handler = Callable[[str, KubeObject], None]
 
 
 def object_key(obj: KubeObject) -> str:
-    """`namespace/name`, or `name` for cluster-scoped objects, as client-go's MetaNamespaceKeyFunc."""
-    return f"{obj.namespace}/{obj.name}" if obj.namespace else obj.name
+    """`namespace/name`, or `name` for cluster-scoped objects, as client-go's MetaNamespaceKeyFunc.
+    Interned: the informers of a cluster that all cache a pod share one key string."""
+    return sys.intern(f"{obj.namespace}/{obj.name}") if obj.namespace else obj.name
 
 
 class Tally(Protocol):
