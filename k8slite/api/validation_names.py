@@ -13,6 +13,7 @@ from k8slite.errors import FieldError, invalid
 
 LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 SUBDOMAIN = LABEL + r"(\." + LABEL + r")*"
+LABEL_RE, SUBDOMAIN_RE = re.compile(LABEL), re.compile(SUBDOMAIN)  # every write checks a name or two
 LABEL_MESSAGE = (
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
     "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
@@ -25,8 +26,8 @@ SUBDOMAIN_MESSAGE = (
 
 def check_name(path: str, name: str, label: bool = False) -> list[FieldError]:
     """IsDNS1123Subdomain (253 characters at most), or with label IsDNS1123Label (63), as field errors."""
-    pattern, message, limit = (LABEL, LABEL_MESSAGE, 63) if label else (SUBDOMAIN, SUBDOMAIN_MESSAGE, 253)
-    if not re.fullmatch(pattern, name):
+    pattern, message, limit = (LABEL_RE, LABEL_MESSAGE, 63) if label else (SUBDOMAIN_RE, SUBDOMAIN_MESSAGE, 253)
+    if not pattern.fullmatch(name):
         return [invalid(path, name, message)]
     if len(name) > limit:
         return [invalid(path, name, f"must be no more than {limit} characters")]
