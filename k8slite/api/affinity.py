@@ -17,7 +17,7 @@ from typing import ClassVar
 from k8slite.api.meta import LabelSelector
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeSelectorRequirement:
     key: str = ""
     operator: str = ""  # In, NotIn, Exists, DoesNotExist, Gt, Lt
@@ -43,7 +43,7 @@ class NodeSelectorRequirement:
         return False
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeSelectorTerm:
     """All expressions must match (AND); an empty term matches nothing."""
 
@@ -58,7 +58,7 @@ class NodeSelectorTerm:
                 and all(r.matches(fields) for r in self.match_fields))
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeSelector:
     """Any term may match (OR)."""
 
@@ -68,20 +68,20 @@ class NodeSelector:
         return any(t.matches(labels, name) for t in self.node_selector_terms)
 
 
-@dataclass
+@dataclass(slots=True)
 class PreferredSchedulingTerm:
     weight: int = 0
     preference: NodeSelectorTerm = field(default_factory=NodeSelectorTerm)
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeAffinity:
     required_during_scheduling_ignored_during_execution: NodeSelector | None = None
     preferred_during_scheduling_ignored_during_execution: list[PreferredSchedulingTerm] = field(
         default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class PodAffinityTerm:
     label_selector: LabelSelector | None = None
     namespaces: list[str] = field(default_factory=list)
@@ -95,34 +95,34 @@ class PodAffinityTerm:
                 and self.label_selector.matches(pod_labels))
 
 
-@dataclass
+@dataclass(slots=True)
 class WeightedPodAffinityTerm:
     weight: int = 0
     pod_affinity_term: PodAffinityTerm = field(default_factory=PodAffinityTerm)
 
 
-@dataclass
+@dataclass(slots=True)
 class PodAffinity:
     required_during_scheduling_ignored_during_execution: list[PodAffinityTerm] = field(default_factory=list)
     preferred_during_scheduling_ignored_during_execution: list[WeightedPodAffinityTerm] = field(
         default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class PodAntiAffinity:
     required_during_scheduling_ignored_during_execution: list[PodAffinityTerm] = field(default_factory=list)
     preferred_during_scheduling_ignored_during_execution: list[WeightedPodAffinityTerm] = field(
         default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Affinity:
     node_affinity: NodeAffinity | None = None
     pod_affinity: PodAffinity | None = None
     pod_anti_affinity: PodAntiAffinity | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class TopologySpreadConstraint:
     max_skew: int = 1
     topology_key: str = ""

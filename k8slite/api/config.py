@@ -16,7 +16,7 @@ from typing import ClassVar
 from k8slite.api.meta import KubeObject
 
 
-@dataclass
+@dataclass(slots=True)
 class ConfigMap(KubeObject):
     KIND: ClassVar[str] = "ConfigMap"
     data: dict[str, str] = field(default_factory=dict)
@@ -24,7 +24,7 @@ class ConfigMap(KubeObject):
     immutable: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Secret(KubeObject):
     KIND: ClassVar[str] = "Secret"
     type: str = ""

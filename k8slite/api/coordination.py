@@ -24,7 +24,7 @@ MICRO_TIME = {"time": True, "micro": True}  # metav1.MicroTime: RFC 3339 with mi
 NODE_LEASE_NAMESPACE = "kube-node-lease"
 
 
-@dataclass
+@dataclass(slots=True)
 class LeaseSpec:
     holder_identity: str | None = None
     lease_duration_seconds: int | None = None
@@ -33,7 +33,7 @@ class LeaseSpec:
     lease_transitions: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Lease(KubeObject):
     KIND: ClassVar[str] = "Lease"
     API_VERSION: ClassVar[str] = "coordination.k8s.io/v1"

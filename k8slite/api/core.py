@@ -15,18 +15,18 @@ from typing import Any, ClassVar
 from k8slite.api.meta import TIME, KubeObject, ObjectReference
 
 
-@dataclass
+@dataclass(slots=True)
 class NamespaceSpec:
     finalizers: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class NamespaceStatus:
     phase: str = "Active"
     conditions: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Namespace(KubeObject):
     KIND: ClassVar[str] = "Namespace"
     NAMESPACED: ClassVar[bool] = False
@@ -34,13 +34,13 @@ class Namespace(KubeObject):
     status: NamespaceStatus = field(default_factory=NamespaceStatus)
 
 
-@dataclass
+@dataclass(slots=True)
 class EventSource:
     component: str = ""
     host: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Event(KubeObject):
     KIND: ClassVar[str] = "Event"
     involved_object: ObjectReference = field(default_factory=ObjectReference)

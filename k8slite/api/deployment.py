@@ -35,7 +35,7 @@ CHANGE_CAUSE = "kubernetes.io/change-cause"
 POD_TEMPLATE_HASH = "pod-template-hash"
 
 
-@dataclass
+@dataclass(slots=True)
 class RollingUpdateDeployment:
     max_unavailable: int | str | None = "25%"
     """Pods that may be unavailable during the update: a number or a percentage of replicas, rounded down."""
@@ -43,7 +43,7 @@ class RollingUpdateDeployment:
     """Pods that may exist above replicas during the update: a number or a percentage, rounded up."""
 
 
-@dataclass
+@dataclass(slots=True)
 class DeploymentStrategy:
     type: str = "RollingUpdate"
     """RollingUpdate or Recreate."""
@@ -51,7 +51,7 @@ class DeploymentStrategy:
     """Only for RollingUpdate; defaulted to 25%/25%."""
 
 
-@dataclass
+@dataclass(slots=True)
 class DeploymentSpec:
     replicas: int = field(default=1, metadata={"keep_empty": True})
     selector: LabelSelector = field(default_factory=LabelSelector)
@@ -63,7 +63,7 @@ class DeploymentSpec:
     progress_deadline_seconds: int | None = 600
 
 
-@dataclass
+@dataclass(slots=True)
 class DeploymentCondition:
     type: str = ""
     """Available or Progressing (ReplicaFailure is not modelled)."""
@@ -74,7 +74,7 @@ class DeploymentCondition:
     message: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class DeploymentStatus:
     observed_generation: int | None = None
     replicas: int = 0
@@ -92,7 +92,7 @@ class DeploymentStatus:
         return next((c for c in self.conditions if c.type == type_), None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Deployment(KubeObject):
     KIND: ClassVar[str] = "Deployment"
     API_VERSION: ClassVar[str] = "apps/v1"

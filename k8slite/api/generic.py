@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from k8slite.api.meta import KubeObject
 
 
-@dataclass
+@dataclass(slots=True)
 class GenericObject(KubeObject):
     """Any kind: the top-level fields other than apiVersion/kind/metadata stay a dict."""
 

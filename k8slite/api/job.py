@@ -41,7 +41,7 @@ LEGACY_CONTROLLER_UID = "controller-uid"
 COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index"
 
 
-@dataclass
+@dataclass(slots=True)
 class PodFailurePolicyOnExitCodesRequirement:
     operator: str = ""
     """In or NotIn."""
@@ -51,7 +51,7 @@ class PodFailurePolicyOnExitCodesRequirement:
     """Only this container's exit code is checked; unset: any container's."""
 
 
-@dataclass
+@dataclass(slots=True)
 class PodFailurePolicyOnPodConditionsPattern:
     type: str = ""
     """A pod condition type, e.g. DisruptionTarget."""
@@ -59,7 +59,7 @@ class PodFailurePolicyOnPodConditionsPattern:
     """True, False or Unknown; defaulted to True."""
 
 
-@dataclass
+@dataclass(slots=True)
 class PodFailurePolicyRule:
     action: str = ""
     """FailJob, Ignore, Count (or FailIndex, which needs backoffLimitPerIndex)."""
@@ -67,13 +67,13 @@ class PodFailurePolicyRule:
     on_pod_conditions: list[PodFailurePolicyOnPodConditionsPattern] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class PodFailurePolicy:
     rules: list[PodFailurePolicyRule] = field(default_factory=list)
     """Checked in order against each failed pod; the first rule that matches decides."""
 
 
-@dataclass
+@dataclass(slots=True)
 class JobSpec:
     template: PodTemplateSpec = field(default_factory=PodTemplateSpec)
     completions: int | None = None
@@ -95,7 +95,7 @@ class JobSpec:
         "podReplacementPolicy", "managedBy"})
 
 
-@dataclass
+@dataclass(slots=True)
 class JobCondition:
     type: str = ""
     """SuccessCriteriaMet then Complete, or FailureTarget then Failed (also Suspended)."""
@@ -106,7 +106,7 @@ class JobCondition:
     message: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class JobStatus:
     start_time: float | None = field(default=None, metadata=TIME)
     completion_time: float | None = field(default=None, metadata=TIME)
@@ -130,7 +130,7 @@ class JobStatus:
         return next((c.type for c in self.conditions if c.type in ("Complete", "Failed") and c.status == "True"), "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Job(KubeObject):
     KIND: ClassVar[str] = "Job"
     API_VERSION: ClassVar[str] = "batch/v1"

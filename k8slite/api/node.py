@@ -22,7 +22,7 @@ UNREACHABLE = "node.kubernetes.io/unreachable"  # TaintNodeUnreachable: Ready is
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"  # TaintNodeUnschedulable: cordoned
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeSpec:
     pod_cidr: str = ""
     pod_cidrs: list[str] = field(default_factory=list)
@@ -32,7 +32,7 @@ class NodeSpec:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"configSource", "externalID"})
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeCondition:
     type: str = ""
     status: str = ""
@@ -42,13 +42,13 @@ class NodeCondition:
     last_transition_time: float | None = field(default=None, metadata=TIME)
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeAddress:
     type: str = ""
     address: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerImage:
     """An image on the node, as the kubelet lists it in status.images: its names and size."""
 
@@ -57,7 +57,7 @@ class ContainerImage:
     size_bytes: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class AttachedVolume:
     """A volume the attach/detach controller attached to this node (kubernetes.io/csi/<driver>^<handle>)."""
 
@@ -65,7 +65,7 @@ class AttachedVolume:
     device_path: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeStatus:
     capacity: dict[str, str | int] = field(default_factory=dict)
     allocatable: dict[str, str | int] = field(default_factory=dict)
@@ -83,7 +83,7 @@ class NodeStatus:
         return next((c for c in self.conditions if c.type == type_), None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Node(KubeObject):
     KIND: ClassVar[str] = "Node"
     NAMESPACED: ClassVar[bool] = False

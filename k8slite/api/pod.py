@@ -19,7 +19,7 @@ from k8slite.api.affinity import Affinity, TopologySpreadConstraint
 from k8slite.api.meta import TIME, KubeObject, ObjectMeta
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerPort:
     name: str = ""
     container_port: int = 0
@@ -28,21 +28,21 @@ class ContainerPort:
     host_ip: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class EnvVar:
     name: str = ""
     value: str | None = None
     value_from: dict[str, Any] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ResourceRequirements:
     requests: dict[str, str | int | float] = field(default_factory=dict)
     limits: dict[str, str | int | float] = field(default_factory=dict)
     IGNORED: ClassVar[frozenset[str]] = frozenset({"claims"})
 
 
-@dataclass
+@dataclass(slots=True)
 class VolumeMount:
     name: str = ""
     mount_path: str = ""
@@ -51,12 +51,12 @@ class VolumeMount:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"mountPropagation", "subPathExpr", "recursiveReadOnly"})
 
 
-@dataclass
+@dataclass(slots=True)
 class ExecAction:
     command: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class HTTPGetAction:
     path: str = "/"
     port: int | str = 0
@@ -65,13 +65,13 @@ class HTTPGetAction:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"httpHeaders"})
 
 
-@dataclass
+@dataclass(slots=True)
 class TCPSocketAction:
     port: int | str = 0
     host: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Probe:
     exec: ExecAction | None = None
     http_get: HTTPGetAction | None = None
@@ -84,7 +84,7 @@ class Probe:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"grpc", "terminationGracePeriodSeconds"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Container:
     name: str = ""
     image: str = ""
@@ -111,25 +111,25 @@ class Container:
         return self.restart_policy == "Always"
 
 
-@dataclass
+@dataclass(slots=True)
 class EmptyDirVolumeSource:
     medium: str = ""
     size_limit: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class HostPathVolumeSource:
     path: str = ""
     type: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolumeClaimVolumeSource:
     claim_name: str = ""
     read_only: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectedVolumeSource:
     """Several sources in one directory; each source a dict with one key: serviceAccountToken
     (expirationSeconds, path), configMap or secret (name, items) or downwardAPI (items)."""
@@ -138,7 +138,7 @@ class ProjectedVolumeSource:
     default_mode: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Volume:
     name: str = ""
     empty_dir: EmptyDirVolumeSource | None = None
@@ -152,7 +152,7 @@ class Volume:
         "gcePersistentDisk", "azureDisk", "azureFile", "iscsi", "cephfs", "rbd", "fc"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Toleration:
     key: str = ""
     operator: str = "Equal"
@@ -171,7 +171,7 @@ class Toleration:
         return self.value == taint.value
 
 
-@dataclass
+@dataclass(slots=True)
 class Taint:
     key: str = ""
     value: str = ""
@@ -179,7 +179,7 @@ class Taint:
     time_added: float | None = field(default=None, metadata=TIME)
 
 
-@dataclass
+@dataclass(slots=True)
 class PodSpec:
     containers: list[Container] = field(default_factory=list)
     init_containers: list[Container] = field(default_factory=list)
@@ -216,24 +216,24 @@ class PodSpec:
         "hostAliases", "schedulingGates", "resourceClaims", "hostUsers"})
 
 
-@dataclass
+@dataclass(slots=True)
 class PodTemplateSpec:
     metadata: ObjectMeta = field(default_factory=ObjectMeta)
     spec: PodSpec = field(default_factory=PodSpec)
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerStateWaiting:
     reason: str = ""
     message: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerStateRunning:
     started_at: float | None = field(default=None, metadata=TIME)
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerStateTerminated:
     exit_code: int = field(default=0, metadata={"keep_empty": True})
     reason: str = ""
@@ -243,14 +243,14 @@ class ContainerStateTerminated:
     container_id: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerState:
     waiting: ContainerStateWaiting | None = None
     running: ContainerStateRunning | None = None
     terminated: ContainerStateTerminated | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerStatus:
     name: str = ""
     state: ContainerState = field(default_factory=ContainerState)
@@ -263,7 +263,7 @@ class ContainerStatus:
     started: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PodCondition:
     type: str = ""
     status: str = ""
@@ -273,12 +273,12 @@ class PodCondition:
     last_transition_time: float | None = field(default=None, metadata=TIME)
 
 
-@dataclass
+@dataclass(slots=True)
 class PodIP:
     ip: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PodStatus:
     phase: str = "Pending"
     conditions: list[PodCondition] = field(default_factory=list)
@@ -302,7 +302,7 @@ class PodStatus:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Pod(KubeObject):
     KIND: ClassVar[str] = "Pod"
     spec: PodSpec = field(default_factory=PodSpec)

@@ -33,26 +33,26 @@ STANDARD_QUOTA = frozenset({
 LIMIT_TYPES = ["Pod", "Container", "PersistentVolumeClaim"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ResourceQuotaSpec:
     hard: Quantities = field(default_factory=dict)
     IGNORED: ClassVar[frozenset[str]] = frozenset({"scopes", "scopeSelector"})
 
 
-@dataclass
+@dataclass(slots=True)
 class ResourceQuotaStatus:
     hard: Quantities = field(default_factory=dict)
     used: Quantities = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class ResourceQuota(KubeObject):
     KIND: ClassVar[str] = "ResourceQuota"
     spec: ResourceQuotaSpec = field(default_factory=ResourceQuotaSpec)
     status: ResourceQuotaStatus = field(default_factory=ResourceQuotaStatus)
 
 
-@dataclass
+@dataclass(slots=True)
 class LimitRangeItem:
     type: str = ""
     max: Quantities = field(default_factory=dict)
@@ -62,12 +62,12 @@ class LimitRangeItem:
     max_limit_request_ratio: Quantities = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class LimitRangeSpec:
     limits: list[LimitRangeItem] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class LimitRange(KubeObject):
     KIND: ClassVar[str] = "LimitRange"
     spec: LimitRangeSpec = field(default_factory=LimitRangeSpec)

@@ -15,7 +15,7 @@ from k8slite.api.meta import TIME, KubeObject, LabelSelector
 from k8slite.api.pod import PodTemplateSpec
 
 
-@dataclass
+@dataclass(slots=True)
 class ReplicaSetSpec:
     replicas: int = field(default=1, metadata={"keep_empty": True})
     min_ready_seconds: int | None = None
@@ -23,7 +23,7 @@ class ReplicaSetSpec:
     template: PodTemplateSpec = field(default_factory=PodTemplateSpec)
 
 
-@dataclass
+@dataclass(slots=True)
 class ReplicaSetCondition:
     type: str = ""
     """ReplicaFailure: a create or delete was refused (reason FailedCreate or FailedDelete)."""
@@ -33,7 +33,7 @@ class ReplicaSetCondition:
     message: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ReplicaSetStatus:
     replicas: int = field(default=0, metadata={"keep_empty": True})
     fully_labeled_replicas: int = 0
@@ -43,7 +43,7 @@ class ReplicaSetStatus:
     conditions: list[ReplicaSetCondition] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ReplicaSet(KubeObject):
     KIND: ClassVar[str] = "ReplicaSet"
     API_VERSION: ClassVar[str] = "apps/v1"

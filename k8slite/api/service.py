@@ -28,7 +28,7 @@ DEFAULT_AFFINITY_TIMEOUT = 10800  # sessionAffinityConfig.clientIP.timeoutSecond
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
-@dataclass
+@dataclass(slots=True)
 class ServicePort:
     name: str = ""
     """Required when a Service has more than one port; Endpoints carry it."""
@@ -42,17 +42,17 @@ class ServicePort:
     app_protocol: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ClientIPConfig:
     timeout_seconds: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionAffinityConfig:
     client_ip: ClientIPConfig | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceSpec:
     selector: dict[str, str] = field(default_factory=dict)
     ports: list[ServicePort] = field(default_factory=list)
@@ -77,13 +77,13 @@ class ServiceSpec:
         return self.cluster_ip == "None"
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceStatus:
     load_balancer: dict[str, Any] = field(default_factory=dict)
     conditions: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Service(KubeObject):
     KIND: ClassVar[str] = "Service"
     spec: ServiceSpec = field(default_factory=ServiceSpec)
@@ -98,7 +98,7 @@ class Service(KubeObject):
 
 # ---------------------------------------------------------------- Endpoints (core/v1)
 
-@dataclass
+@dataclass(slots=True)
 class EndpointAddress:
     ip: str = ""
     hostname: str = ""
@@ -106,7 +106,7 @@ class EndpointAddress:
     target_ref: ObjectReference | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class EndpointPort:
     name: str = ""
     port: int = 0
@@ -114,14 +114,14 @@ class EndpointPort:
     app_protocol: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class EndpointSubset:
     addresses: list[EndpointAddress] = field(default_factory=list)
     not_ready_addresses: list[EndpointAddress] = field(default_factory=list)
     ports: list[EndpointPort] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Endpoints(KubeObject):
     KIND: ClassVar[str] = "Endpoints"
     subsets: list[EndpointSubset] = field(default_factory=list)
@@ -134,14 +134,14 @@ class Endpoints(KubeObject):
 
 # ---------------------------------------------------------------- EndpointSlice (discovery.k8s.io/v1)
 
-@dataclass
+@dataclass(slots=True)
 class EndpointConditions:
     ready: bool | None = None
     serving: bool | None = None
     terminating: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Endpoint:
     addresses: list[str] = field(default_factory=list)
     conditions: EndpointConditions = field(default_factory=EndpointConditions)
@@ -152,7 +152,7 @@ class Endpoint:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"hints", "deprecatedTopology"})
 
 
-@dataclass
+@dataclass(slots=True)
 class EndpointSlice(KubeObject):
     KIND: ClassVar[str] = "EndpointSlice"
     API_VERSION: ClassVar[str] = "discovery.k8s.io/v1"

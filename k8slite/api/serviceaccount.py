@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from k8slite.api.meta import KubeObject
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceAccount(KubeObject):
     KIND: ClassVar[str] = "ServiceAccount"
     secrets: list[dict[str, Any]] = field(default_factory=list)

@@ -36,14 +36,14 @@ PROVISIONED_BY = "pv.kubernetes.io/provisioned-by"
 STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner"
 
 
-@dataclass
+@dataclass(slots=True)
 class NFSVolumeSource:
     server: str = ""
     path: str = ""
     read_only: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CSIPersistentVolumeSource:
     driver: str = ""
     volume_handle: str = ""
@@ -55,7 +55,7 @@ class CSIPersistentVolumeSource:
         "controllerExpandSecretRef", "nodeExpandSecretRef"})
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolumeSpec:
     capacity: dict[str, str | int] = field(default_factory=dict)
     access_modes: list[str] = field(default_factory=list)
@@ -75,7 +75,7 @@ class PersistentVolumeSpec:
         "cephfs", "rbd", "fc", "flexVolume", "glusterfs", "portworxVolume", "vsphereVolume"})
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolumeStatus:
     phase: str = ""
     message: str = ""
@@ -83,7 +83,7 @@ class PersistentVolumeStatus:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"lastPhaseTransitionTime"})
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolume(KubeObject):
     KIND: ClassVar[str] = "PersistentVolume"
     NAMESPACED: ClassVar[bool] = False
@@ -97,13 +97,13 @@ class PersistentVolume(KubeObject):
         return self.spec.csi.volume_handle if self.spec.csi and self.spec.csi.volume_handle else self.name
 
 
-@dataclass
+@dataclass(slots=True)
 class VolumeResourceRequirements:
     requests: dict[str, str | int] = field(default_factory=dict)
     limits: dict[str, str | int] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolumeClaimSpec:
     access_modes: list[str] = field(default_factory=list)
     resources: VolumeResourceRequirements = field(default_factory=VolumeResourceRequirements)
@@ -115,7 +115,7 @@ class PersistentVolumeClaimSpec:
     IGNORED: ClassVar[frozenset[str]] = frozenset({"selector", "dataSource", "dataSourceRef"})
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolumeClaimStatus:
     phase: str = ""
     access_modes: list[str] = field(default_factory=list)
@@ -125,7 +125,7 @@ class PersistentVolumeClaimStatus:
         "modifyVolumeStatus"})
 
 
-@dataclass
+@dataclass(slots=True)
 class PersistentVolumeClaim(KubeObject):
     KIND: ClassVar[str] = "PersistentVolumeClaim"
     spec: PersistentVolumeClaimSpec = field(default_factory=PersistentVolumeClaimSpec)
@@ -135,7 +135,7 @@ class PersistentVolumeClaim(KubeObject):
         return self.spec.resources.requests.get("storage", 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class StorageClass(KubeObject):
     """How to make volumes on demand: a provisioner, a reclaim policy and when to bind."""
 
