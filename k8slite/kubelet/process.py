@@ -10,8 +10,9 @@ the same Kubelet class the simulation runs (agent.py), with its API calls
 made by k8slite.client with the node's own token: the server knows it as
 `system:node:<name>` and lets it change only its own Node, Lease and pods
 (k8slite.server.auth). It serves its own HTTPS API on 127.0.0.1 (server.py,
-the kubelet's port 10250), through which the API server reads logs and runs
-commands for `kubectl logs` and `kubectl exec`. Kill the process and the machine is gone: no more
+the kubelet's port 10250), through which the API server reads and follows
+logs (`kubectl logs -f`) and relays the streams of `kubectl exec` (`-it`
+too: the shell runs here) and `kubectl attach`. Kill the process and the machine is gone: no more
 Lease renewals, and after `--node-monitor-grace-period` the control plane's
 node lifecycle controller marks the Node NotReady, as in chapter 07.
 Stop the API server instead and the kubelet waits for it, as the real one

@@ -1,4 +1,5 @@
-"""The kubelet's own HTTPS API, and the API server's client for it: how `kubectl logs` and `exec` reach a machine.
+"""The kubelet's own HTTPS API, and the API server's client for it: how `kubectl logs`, `exec` and `attach` reach
+a machine.
 
 Mirrors pkg/kubelet/server (the kubelet listens on port 10250) and the
 API server's kubelet client (pkg/kubelet/client): the API server does not
@@ -10,19 +11,37 @@ does on a real cluster:
 
     Get "https://127.0.0.1:41237/containerLogs/default/web/web": dial tcp 127.0.0.1:41237: connect: connection refused
 
-Two paths: GET /containerLogs/<namespace>/<pod>/<container> (`previous`,
-`tailLines`), and POST /run/<namespace>/<pod>/<container>, which runs a
-command to its end (the kubelet's old non-streaming exec) and answers its
-exit code and output. Only k8slite's kubelet processes serve it
-(`k8slite kubelet`, process.py); in a simulated cluster the API server
-reads the kubelets in its own process.
+The paths, as the real kubelet's:
+
+- GET /containerLogs/<namespace>/<pod>/<container> (`previous`,
+  `tailLines`); with `follow=true` a chunked answer, the log so far and
+  then each new piece as the container writes it, until it ends (or the
+  client goes): `kubectl logs -f`, which the API server relays as it comes.
+- GET /exec/<namespace>/<pod>/<container>?command=sh&input=1&output=1&tty=1
+  and /attach/...: upgraded to a WebSocket, on which the kubelet runs the
+  very session the API server runs for a simulated node's pod
+  (k8slite.server.remotecommand.session: v5/v4 channels, the fake
+  runtime's interactive shell with -t), on its own runtime. The API server
+  checks kubectl's request and relays it here byte for byte
+  (k8slite.server.proxy), so `kubectl exec -it POD -- sh` types into this
+  process.
+- POST /run/<namespace>/<pod>/<container>: a command run to its end, its
+  exit code and output as JSON (k8slite's own, for the Python API's
+  `exec` on a remote cluster; not a real kubelet path).
+
+Only k8slite's kubelet processes serve it (`k8slite kubelet`, process.py);
+in a simulated cluster the API server reads the kubelets in its own process.
 
 Simplified: the API server proves who it is with the node's own token
 (a real one presents its kubelet-client certificate, and the kubelet asks
 the API server whether that identity may); the kubelet's certificate is
 self-signed and not checked (kube-apiserver does not check it either unless
-given --kubelet-certificate-authority); no streaming exec, attach,
-port-forward or `follow` (the API server's follow polls).
+given --kubelet-certificate-authority); exec and attach speak the
+WebSocket (the real kubelet speaks SPDY too, and kube-apiserver 1.32 talks
+SPDY to it), with remotecommand.py's simplifications (a command's output is
+sent when it ends; a terminal is the fake runtime's shell); a followed log
+is polled every FOLLOW_POLL seconds from the runtime; no port-forward, no
+`sinceSeconds` or `timestamps`.
 """
 
 from __future__ import annotations
@@ -30,12 +49,13 @@ from __future__ import annotations
 import hmac
 import json
 import shutil
+import socket
 import ssl
 import tempfile
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,9 +66,13 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.errors import ApiError, NotFound
 from k8slite.runtime.cri import RUNNING
+from k8slite.runtime.terminal import TerminalSession
+from k8slite.server.remotecommand import StreamOptions, attach_point, session
 from k8slite.server.tls import make_certificate, server_context
 
 ENDPOINT = "kubeletEndpoint"  # status.daemonEndpoints.kubeletEndpoint.Port
+FOLLOW_POLL = 0.2  # real seconds between looks at a followed log
+DIAL_TIMEOUT = 10.0  # real seconds to connect to a kubelet
 
 
 class KubeletServer:
@@ -56,6 +80,7 @@ class KubeletServer:
 
     def __init__(self, kubelet: Any, token: str, lock: threading.RLock) -> None:
         self.kubelet, self.token, self.lock = kubelet, token, lock
+        self.closing = threading.Event()  # set when the server stops: sessions and followed logs end
         self.directory = Path(tempfile.mkdtemp(prefix="k8slite-kubelet-"))
         cert, key = make_certificate(self.directory)
         handler = type("KubeletHandler", (KubeletHandler,), {"server_side": self})
@@ -80,6 +105,35 @@ class KubeletServer:
         lines = text.splitlines(keepends=True)
         return "".join(lines[-int(query["tailLines"]):] if query.get("tailLines") else lines)
 
+    def follow(self, namespace: str, name: str, container: str, query: dict[str, str],
+               write: Callable[[bytes], None]) -> None:
+        """`follow=true`: the log (its tailLines) and then each new piece of it, until the container ends."""
+        with self.lock:
+            cid, _ = self.kubelet.find_container(self.pod(namespace, name), container, query.get("previous") == "true")
+        runtime = self.kubelet.runtime
+        write(self.logs(namespace, name, container, query).encode())
+        seen = len(runtime.logs(cid))
+        while not self.closing.wait(FOLLOW_POLL):
+            with self.lock:
+                running = runtime.container_status(cid).state == RUNNING
+            text = runtime.logs(cid)  # read after the look at its state: nothing it wrote before ending is lost
+            if len(text) > seen:
+                write(text[seen:].encode())
+            seen = len(text)
+            if not running:
+                return
+
+    def stream(self, handler: BaseHTTPRequestHandler, subresource: str, namespace: str, name: str, container: str,
+               query: str) -> None:
+        """/exec and /attach: the same session the API server runs for a simulated node's pod
+        (k8slite.server.remotecommand.session), on this kubelet's runtime."""
+        options = StreamOptions.from_kubelet_query(query, container)
+        pod = KubeletPod(self, namespace, name)
+        with self.lock:
+            self.pod(namespace, name)  # NotFound before the upgrade
+            start = attach_point(pod, container) if subresource == "attach" else None
+        session(handler, subresource, pod, container, options, start, self.lock, self.closing)
+
     def run(self, namespace: str, name: str, container: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             pod = self.pod(namespace, name)
@@ -91,13 +145,48 @@ class KubeletServer:
         return {"code": code, "output": output}
 
     def close(self) -> None:
+        self.closing.set()
         self.httpd.shutdown()
         self.httpd.server_close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+class KubeletPod:
+    """A pod as a session sees it on this kubelet (what PodHandle is in the API server's process): each call
+    is made under the server's lock by the session (remotecommand.session)."""
+
+    def __init__(self, server: KubeletServer, namespace: str, name: str) -> None:
+        self.server, self.namespace, self.name = server, namespace, name
+
+    def running_container(self, container: str | None) -> tuple[Any, str]:
+        """The runtime and id of the container, NotFound unless it is running now."""
+        kubelet = self.server.kubelet
+        cid, spec = kubelet.find_container(self.server.pod(self.namespace, self.name), container)
+        if kubelet.runtime.container_status(cid).state != RUNNING:
+            raise NotFound(f'container "{spec.name}" in pod "{self.name}" is not running')
+        return kubelet.runtime, cid
+
+    def terminal(self, command: list[str], container: str | None = None) -> TerminalSession | None:
+        runtime, cid = self.running_container(container)
+        open_terminal = getattr(runtime, "open_terminal", None)
+        return open_terminal(cid, command) if open_terminal else None
+
+    def exec(self, command: str | list[str], container: str | None = None,
+             stdin: str | None = None) -> tuple[int, str]:
+        runtime, cid = self.running_container(container)
+        with unlocked(self.server.lock):  # as long as the command runs: the kubelet's loop must not wait on it
+            code, output = runtime.exec_sync(cid, list(command), 60.0, stdin)
+        return int(code), str(output)
+
+    def logs(self, container: str | None = None, previous: bool = False) -> str:
+        kubelet = self.server.kubelet
+        cid, _ = kubelet.find_container(self.server.pod(self.namespace, self.name), container, previous)
+        return str(kubelet.runtime.logs(cid))
+
+
 class KubeletHandler(BaseHTTPRequestHandler):
     server_side: KubeletServer
+    protocol_version = "HTTP/1.1"  # chunked followed logs
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -115,9 +204,15 @@ class KubeletHandler(BaseHTTPRequestHandler):
         try:
             if not hmac.compare_digest(given, f"Bearer {self.server_side.token}".encode()):
                 return self.send(401, "Unauthorized")
+            if method == "GET" and len(parts) == 4 and parts[0] in ("exec", "attach"):
+                namespace, pod, container = parts[1:]
+                return self.server_side.stream(self, parts[0], namespace, pod, container, url.query)
             if method == "GET" and len(parts) == 4 and parts[0] == "containerLogs":
                 namespace, pod, container = parts[1:]
-                return self.send(200, self.server_side.logs(namespace, pod, container, dict(parse_qsl(url.query))))
+                query = dict(parse_qsl(url.query))
+                if query.get("follow") == "true":
+                    return self.chunked(lambda write: self.server_side.follow(namespace, pod, container, query, write))
+                return self.send(200, self.server_side.logs(namespace, pod, container, query))
             if method == "POST" and len(parts) == 4 and parts[0] == "run":
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 namespace, pod, container = parts[1:]
@@ -127,6 +222,29 @@ class KubeletHandler(BaseHTTPRequestHandler):
             self.send(404, e.message)
         except Exception as e:  # answer every request
             self.send(500, f"Internal error occurred: {e!r}")
+
+    def chunked(self, run: Callable[[Callable[[bytes], None]], None]) -> None:
+        """A streamed answer: the first look (NotFound ...) is made before the 200 is sent."""
+        started = False
+
+        def write(data: bytes) -> None:
+            nonlocal started
+            if not started:
+                started = True
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+            if data:
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+        self.close_connection = True
+        try:
+            run(write)
+            write(b"")
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass  # the API server went away: the client behind it did
 
     def send(self, code: int, text: str) -> None:
         data = text.encode()
@@ -189,6 +307,43 @@ class KubeletClient:
             reason = getattr(e, "reason", e)
             raise KubeletUnreachable(f'{method.title()} "{url}": dial tcp {urlsplit(url).netloc}: '
                                      f'connect: {describe(reason)}') from None
+
+    def stream_location(self, subresource: str, pod: Pod, container: str, query: str) -> str:
+        """Where kube-apiserver sends an exec or attach (ExecLocation, AttachLocation): the kubelet's
+        /exec/<namespace>/<pod>/<container>?command=...&input=1&output=1&tty=1."""
+        return f"{self.address()}/{subresource}/{pod.namespace}/{pod.name}/{container}" + (f"?{query}" if query else "")
+
+    def dial(self, location: str) -> ssl.SSLSocket:
+        """A TLS connection to the kubelet at `location` (made without the server's lock, which is not held);
+        KubeletUnreachable, worded as kube-apiserver's stream translator words its failed request, if none."""
+        netloc = urlsplit(location).netloc
+        host, _, port = netloc.rpartition(":")
+        try:
+            raw = socket.create_connection((host, int(port)), timeout=DIAL_TIMEOUT)
+            sock = self.context.wrap_socket(raw)
+        except OSError as e:
+            raise KubeletUnreachable(f'error sending request: Post "{location}": dial tcp {netloc}: '
+                                     f'connect: {describe(e)}') from None
+        sock.settimeout(None)
+        return sock
+
+    def follow(self, pod: Pod, container: str | None, query: dict[str, str]) -> Any:
+        """`kubectl logs -f`: the kubelet's chunked answer to containerLogs?follow=true, open, to be read as it
+        comes (the server's lock is let go while it answers: it must not be held while reading it either)."""
+        name = container or pod.spec.containers[0].name
+        given = {k: query[k] for k in ("previous", "tailLines") if query.get(k)}
+        path = f"/containerLogs/{pod.namespace}/{pod.name}/{name}?" + urlencode({"follow": "true", **given})
+        url = self.address() + path
+        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.token}"})
+        try:
+            with unlocked(self.lock):
+                return urllib.request.urlopen(req, context=self.context, timeout=None)
+        except urllib.error.HTTPError as e:
+            text = e.read().decode(errors="replace")
+            raise (NotFound(text) if e.code == 404 else KubeletUnreachable(text)) from None
+        except (urllib.error.URLError, OSError) as e:
+            raise KubeletUnreachable(f'Get "{url}": dial tcp {urlsplit(url).netloc}: '
+                                     f'connect: {describe(getattr(e, "reason", e))}') from None
 
     def logs(self, pod: Pod, container: str | None, previous: bool = False) -> str:
         name = container or pod.spec.containers[0].name

@@ -21,7 +21,7 @@ and routing), auth (tokens, and what a kubelet may write), discovery, openapi (K
 `kubectl explain` reads, from the table openapi_gen writes), paths, rest
 (the verbs), apply (server-side apply and the managedFields of every
 write, with fieldsets and managedfields), subresources (scale, log), remotecommand (`kubectl exec`
-and `attach`, their streams.py over websocket.py's WebSocket), paging
+and `attach`, their streams.py over websocket.py's WebSocket; proxy relays them to a kubelet process), paging
 (limit and continue),
 protobuf (request bodies in Kubernetes' protobuf, read with the table
 protoschema_gen writes), tables (server-side printing), watch (with
@@ -47,7 +47,10 @@ kinds k8slite serves but only their PATCH operations; server-side apply
 with field-set rules by field name, not from the schema (fieldsets.py);
 no port-forward, no eviction subresource; exec and attach speak
 WebSocket only (kubectl's first choice; no SPDY), and an exec's command
-runs to its end before its output is sent (remotecommand.py); later pages
+runs to its end before its output is sent (remotecommand.py); for a pod of
+a kubelet process, exec and attach are relayed to the kubelet as they come
+(proxy.py: kube-apiserver 1.32 would translate them to SPDY) and `logs -f`
+is the kubelet's stream, relayed; later pages
 of a paged list (limit/continue, paging.py) are read from the current
 state, not a snapshot.
 """

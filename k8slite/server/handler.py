@@ -11,7 +11,9 @@ the HTTP method: GET is get, list or watch; POST create; PUT update; PATCH
 patch; DELETE delete or deletecollection (each of these writes, with
 `dryRun=All`, on a dry run's APIServer that stores nothing: dryrun.py);
 a GET of `pods/x/exec` (or
-`attach`) becomes a WebSocket (remotecommand.py). Every cluster call holds the
+`attach`) becomes a WebSocket (remotecommand.py; relayed to the pod's
+kubelet when a kubelet process runs it: proxy.py), and `pods/x/log?follow=true`
+a chunked stream (the kubelet process's, relayed). Every cluster call holds the
 server's lock, since the simulation is single-threaded; a refusal is a
 Status object with the error's code (status.py), and anything unexpected
 a 500 Status, never a dropped connection. A body is JSON, or protobuf
@@ -172,8 +174,11 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and target.subresource == "log":
             with self.lock:
                 text = subresources.log_text(self.cluster, target, query)
+                followed = self.kubelet_log(target, query) if query.get("follow") == "true" else None
             if query.get("follow") != "true":
                 return self.send(200, text, "text/plain")
+            if followed is not None:  # a kubelet process streams it: relayed as it comes
+                return self.chunked("text/plain", lambda write: relay_log(followed, write))
             return self.chunked("text/plain", lambda write: subresources.follow_log(
                 self.cluster, self.lock, target, query, text, write, self.closing))
         with self.lock:
@@ -181,6 +186,14 @@ class Handler(BaseHTTPRequestHandler):
             code, body = self.call(method, target, query, raw)
             body = self.encode(target, body, query)
         self.send(code, body)
+
+    def kubelet_log(self, target: Target, query: dict[str, str]) -> Any:
+        """The kubelet process's followed log (an open HTTP answer) when one runs the pod; None otherwise."""
+        pod = self.cluster.pod(target.name, target.namespace or "default")
+        obj = pod.object
+        if not pod.remote(obj):
+            return None
+        return self.cluster.kubelet_clients[obj.spec.node_name].follow(obj, query.get("container"), query)
 
     def encode(self, target: Target, body: Any, query: dict[str, str]) -> Any:
         """Objects as JSON: a Table when kubectl asks for one, else the object or an XList (a dict stays)."""
@@ -296,6 +309,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def relay_log(answer: Any, write: Callable[[bytes], None]) -> None:
+    """Each piece of a kubelet's followed log as it comes, until the kubelet ends it (the container ended)."""
+    with answer:
+        while chunk := answer.read1(CHUNK):
+            write(chunk)
 
 
 def from_protobuf(raw: bytes, kind: str) -> dict[str, Any]:

@@ -11,6 +11,14 @@ WebSocket (websocket.py) with the subprotocol `v5.channel.k8s.io` (kubectl 1.32 
 terminated with exit code 3` and its own exit code. `pods/attach` takes the same options but no command:
 it is the container's main process whose output it streams, from now on, until that process ends.
 
+Who runs the session: for a pod of a simulated node, this process (`session`, on the node's runtime,
+under the server's lock); for a pod of a kubelet process (`k8slite kubelet`), that kubelet, which runs the
+same `session` on its own runtime (k8slite.kubelet.server): the API server makes the same checks, then
+relays kubectl's upgrade to the kubelet's /exec/<namespace>/<pod>/<container>?command=...&input=1&output=1
+and the bytes both ways (proxy.py). A kubelet that cannot be reached is told on the error channel, as
+kube-apiserver's stream translator tells it: `error sending request: Post "https://...": dial tcp ...:
+connect: connection refused`.
+
 Simplified, because the runtimes run a command to its end at once (under the server's lock) rather
 than as a process that reads and writes while it runs: stdin is read whole first (until v5's close of
 it; with v4, until the client pauses), and then the output is sent. Their exec gives stdout and stderr
@@ -27,19 +35,19 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qs, urlencode
 
 from k8slite.api.pod import Pod
 from k8slite.errors import ApiError, BadRequest, NotFound
 from k8slite.kubectl.containers import container_not_found, stream_location
 from k8slite.runtime.terminal import TerminalSession, onlcr
-from k8slite.server import rest, websocket
+from k8slite.server import proxy, rest, websocket
 from k8slite.server.paths import Target
 from k8slite.server.streams import STDERR, STDOUT, V4, V5, Streams
 
 if TYPE_CHECKING:
-    from k8slite.cluster_handles import PodHandle
     from k8slite.server.handler import Handler
 
 PROTOCOLS = [V5, V4]
@@ -68,6 +76,36 @@ class StreamOptions:
         return cls(values.get("command", []), values.get("container", [""])[-1], flag("stdin"), flag("stdout"),
                    flag("stderr"), flag("tty"))
 
+    @classmethod
+    def from_kubelet_query(cls, query: str, container: str) -> StreamOptions:
+        """The options as the kubelet reads them: `input`, `output`, `error` and `tty` are "1"; the container
+        is in the path."""
+        values = parse_qs(query, keep_blank_values=True)
+
+        def flag(name: str) -> bool:
+            return values.get(name, ["0"])[-1] in ("1", "true")
+        return cls(values.get("command", []), container, flag("input"), flag("output"), flag("error"), flag("tty"))
+
+    def kubelet_query(self) -> str:
+        """The query kube-apiserver sends the kubelet (streamParams, then url.Values.Encode: keys sorted):
+        `command=sh&input=1&output=1&tty=1`."""
+        flags = {"error": self.stderr, "input": self.stdin, "output": self.stdout, "tty": self.tty}
+        return urlencode([("command", c) for c in self.command] + [(k, "1") for k, on in flags.items() if on])
+
+
+class SessionPod(Protocol):
+    """What a session runs against: k8slite.cluster_handles.PodHandle (a simulated node's pod, read in the
+    API server's process) or k8slite.kubelet.server.KubeletPod (a pod of a kubelet process, read there)."""
+
+    def terminal(self, command: list[str], container: str | None = None) -> TerminalSession | None: ...
+
+    def exec(self, command: str | list[str], container: str | None = None,
+             stdin: str | None = None) -> tuple[int, str]: ...
+
+    def logs(self, container: str | None = None, previous: bool = False) -> str: ...
+
+    def running_container(self, container: str | None) -> tuple[Any, str]: ...
+
 
 class UpgradeRefused(ApiError):
     """A request for a stream that is not a WebSocket handshake this server accepts."""
@@ -80,22 +118,54 @@ class UpgradeRefused(ApiError):
 
 
 def serve(handler: Handler, target: Target, query: str) -> None:
-    """Answer `pods/exec` or `pods/attach`: the checks, the upgrade, then the streams. An ApiError before
-    the upgrade is the handler's to answer as a Status."""
+    """Answer `pods/exec` or `pods/attach`: the checks, then the session here (a pod of a simulated node)
+    or the kubelet process's, proxied (proxy.py). An ApiError before the upgrade is the handler's to
+    answer as a Status."""
     options = StreamOptions.from_query(query)
     pod = handler.cluster.pod(target.name, target.namespace or "default")
     with handler.lock:
         container = check(handler.cluster.api, target, options)
-        start = attach_point(pod, container) if target.subresource == "attach" else None
+        obj = pod.object
+        client = handler.cluster.kubelet_clients[obj.spec.node_name] if pod.remote(obj) else None
+        location = client.stream_location(target.subresource, obj, container, options.kubelet_query()) \
+            if client is not None else ""
+        start = attach_point(pod, container) if client is None and target.subresource == "attach" else None
+    if client is None:
+        return session(handler, target.subresource, pod, container, options, start, handler.lock, handler.closing)
+    try:  # a kubelet of its own process runs the session: the API server relays it, byte for byte
+        refusal = proxy.relay(handler, client.dial(location), location, client.token, handler.closing)
+    except ApiError as e:  # the kubelet cannot be reached (KubeletUnreachable)
+        refusal = e.message
+    if refusal is not None:
+        refuse(handler, options, refusal)
+
+
+def refuse(handler: BaseHTTPRequestHandler, options: StreamOptions, message: str) -> None:
+    """Upgrade, then say on the error channel why the kubelet gave no stream, as kube-apiserver's stream
+    translator does (an HTTP error instead would send kubectl back to SPDY, which is not spoken here)."""
+    protocol = upgrade(handler)
+    handler.close_connection = True
+    streams = Streams(websocket.Connection(handler.connection), protocol, options.stdin, options.tty, STDOUT)
+    with contextlib.suppress(OSError, websocket.ProtocolError):
+        streams.wait_for_client()
+        streams.finish(internal_error(message))
+
+
+def session(handler: BaseHTTPRequestHandler, subresource: str, pod: SessionPod, container: str,
+            options: StreamOptions, start: tuple[str, int] | None, lock: threading.RLock,
+            closing: threading.Event) -> None:
+    """One exec or attach on `pod`'s container: the upgrade, then the streams until the end. The one
+    definition both the API server (a simulated node's pod) and a kubelet process's server run; `start`
+    is attach's (attach_point), taken under `lock` before the upgrade."""
     protocol = upgrade(handler)
     handler.close_connection = True
     channel = STDOUT if options.stdout else STDERR if options.stderr else None
     streams = Streams(websocket.Connection(handler.connection), protocol, options.stdin, options.tty, channel)
     try:
         streams.wait_for_client()
-        if target.subresource == "attach":
-            return attach(streams, pod, container, start, handler.lock, handler.closing)
-        run_exec(streams, pod, container, options, handler.lock)
+        if subresource == "attach":
+            return attach(streams, pod, container, start, lock, closing)
+        run_exec(streams, pod, container, options, lock)
     except OSError:
         pass  # the client went away: nothing is left to tell it
     except websocket.ProtocolError as e:
@@ -118,7 +188,7 @@ def check(api: Any, target: Target, options: StreamOptions) -> str:
     return container
 
 
-def upgrade(handler: Handler) -> str:
+def upgrade(handler: BaseHTTPRequestHandler) -> str:
     """Send the 101 that turns the request into a WebSocket; the subprotocol chosen."""
     if not websocket.is_upgrade(handler.headers):
         spdy = handler.headers.get("Upgrade", "").upper().startswith("SPDY")
@@ -136,7 +206,7 @@ def upgrade(handler: Handler) -> str:
     return headers["Sec-WebSocket-Protocol"]
 
 
-def run_exec(streams: Streams, pod: PodHandle, container: str, options: StreamOptions,
+def run_exec(streams: Streams, pod: SessionPod, container: str, options: StreamOptions,
              lock: threading.RLock) -> None:
     """Run the command in the pod's container (each cluster call under the server's lock)."""
     command, tty = options.command, options.tty
@@ -170,7 +240,7 @@ def interact(streams: Streams, terminal: TerminalSession, command: list[str], lo
     streams.finish(exit_status(terminal.exit_code, command, streams.protocol))
 
 
-def attach_point(pod: PodHandle, container: str) -> tuple[str, int] | None:
+def attach_point(pod: SessionPod, container: str) -> tuple[str, int] | None:
     """Where an attach starts: the id of the container's running instance and how much of its log was
     written before; None when it does not run."""
     try:
@@ -180,7 +250,7 @@ def attach_point(pod: PodHandle, container: str) -> tuple[str, int] | None:
     return running, len(pod.logs(container))
 
 
-def attach(streams: Streams, pod: PodHandle, container: str, start: tuple[str, int] | None,
+def attach(streams: Streams, pod: SessionPod, container: str, start: tuple[str, int] | None,
            lock: threading.RLock, closing: threading.Event) -> None:
     """The output of the container's main process from `start` until it ends (or the client leaves);
     what the client sends is read and dropped."""
@@ -200,7 +270,7 @@ def attach(streams: Streams, pod: PodHandle, container: str, start: tuple[str, i
     streams.finish({"metadata": {}, "status": "Success"})
 
 
-def looked_at(pod: PodHandle, container: str) -> tuple[str | None, str]:
+def looked_at(pod: SessionPod, container: str) -> tuple[str | None, str]:
     """The id of the container's running instance (None if none runs) and its log so far."""
     try:
         text = pod.logs(container)

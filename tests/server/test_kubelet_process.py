@@ -10,9 +10,13 @@ heartbeat is 1 s and the grace period 6 s, so that this takes seconds.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import pty
+import select
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import websocket as client  # websocket-client: an independent WebSocket client
 import yaml
 
 from k8slite.machines import Machines, wait_until
@@ -126,12 +131,119 @@ def test_logs_and_exec_go_to_the_pods_kubelet(machines: Machines) -> None:
         "command terminated with exit code 3"
 
 
+def on_a_terminal(machines: Machines, args: list[str], keys: list[bytes]) -> tuple[bytes, int]:
+    """kubectl on a pseudo-terminal (as test_http_exec drives it): each of `keys` is typed once the output so
+    far ends with a prompt; (what the terminal showed, kubectl's exit code)."""
+    main, secondary = pty.openpty()
+    env = dict(os.environ, HOME=str(machines.directory))
+    process = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(machines.admin), *args], stdin=secondary,
+                               stdout=secondary, stderr=secondary, env=env, start_new_session=True)
+    os.close(secondary)
+    shown, deadline = b"", time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if keys and shown.endswith(b" # "):
+            os.write(main, keys.pop(0))
+        if not select.select([main], [], [], 0.5)[0]:
+            continue
+        try:
+            data = os.read(main, 65536)
+        except OSError:  # the terminal closed: kubectl has exited
+            break
+        shown += data
+    os.close(main)
+    return shown, process.wait(timeout=10)
+
+
+def test_an_interactive_shell_on_a_kubelet_process(machines: Machines) -> None:
+    """The API server relays the WebSocket to the kubelet, which runs the session on its own runtime."""
+    shown, code = on_a_terminal(machines, ["exec", "-it", "hello", "--", "sh"], [b"echo hi; exit 3\r"])
+    assert (shown.decode(), code) == (
+        "/ # echo hi; exit 3\r\nhi\r\ncommand terminated with exit code 3\r\n", 3)
+
+
+def kubelet_port(machines: Machines, node: str) -> int:
+    return int(get(machines, "node", node)["status"]["daemonEndpoints"]["kubeletEndpoint"]["Port"])
+
+
+def node_token(machines: Machines, node: str) -> str:
+    return str(yaml.safe_load(machines.kubeconfig(node).read_text())["users"][0]["user"]["token"])
+
+
+def test_exec_i_gives_the_kubelets_command_its_stdin(machines: Machines) -> None:
+    env = dict(os.environ, HOME=str(machines.directory))
+    done = subprocess.run([str(KUBECTL), "--kubeconfig", str(machines.admin), "exec", "-i", "hello", "--", "cat"],
+                          input="one\ntwo\n", capture_output=True, text=True, env=env, timeout=30)
+    assert (done.stdout, done.stderr, done.returncode) == ("one\ntwo\n", "", 0)
+    # what the API server relays to: the kubelet's own /exec, kube-apiserver's query, the node's token
+    url = f"wss://127.0.0.1:{kubelet_port(machines, 'node-3')}/exec/default/hello/hello?command=cat&input=1&output=1"
+    conn = client.create_connection(url, header=[f"Authorization: Bearer {node_token(machines, 'node-3')}"],
+                                    subprotocols=["v5.channel.k8s.io"], sslopt={"cert_reqs": ssl.CERT_NONE})
+    conn.send_binary(b"\x00three\n")
+    conn.send_binary(b"\xff\x00")  # v5: stdin has ended
+    messages = []
+    while (message := conn.recv()):
+        messages.append(message)
+    assert messages == [b"\x01", b"\x01three\n", b'\x03{"metadata":{},"status":"Success"}']
+
+
+TALKER = """
+apiVersion: v1
+kind: Pod
+metadata: {name: talker}
+spec:
+  nodeName: node-1
+  restartPolicy: Never
+  containers:
+  - {name: talker, image: busybox, command: ["sh", "-c", "echo one; sleep 4; echo two; sleep 2; echo three"]}
+"""
+
+
+def test_attach_and_logs_f_stream_from_the_kubelet(machines: Machines) -> None:
+    """attach sees what the main process prints from now on; logs -f the whole log, as it grows, and both
+    end when the container does."""
+    (machines.directory / "talker.yaml").write_text(TALKER)
+    kubectl(machines, "apply", "-f", str(machines.directory / "talker.yaml"))
+    wait_for(lambda: kubectl(machines, "logs", "talker") == "one\n", "talker to say one")
+    env = dict(os.environ, HOME=str(machines.directory))
+    started = {verb: subprocess.Popen([str(KUBECTL), "--kubeconfig", str(machines.admin), *args],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+               for verb, args in (("attach", ["attach", "talker"]), ("logs", ["logs", "-f", "talker"]))}
+    followed = started["logs"].stdout
+    assert followed is not None and followed.readline() == "one\n"  # before "two" was written
+    attach_out, _ = started["attach"].communicate(timeout=20)
+    logs_out, _ = started["logs"].communicate(timeout=20)
+    assert (attach_out, started["attach"].returncode) == ("two\nthree\n", 0)
+    assert ("one\n" + logs_out, started["logs"].returncode) == ("one\ntwo\nthree\n", 0)
+
+
+def test_the_kubelet_streams_a_followed_log(machines: Machines) -> None:
+    """What the API server relays for `kubectl logs -f`: the kubelet's chunked answer, each piece as it is
+    written, ended when the container ends."""
+    (machines.directory / "talker-2.yaml").write_text(TALKER.replace("{name: talker}", "{name: talker-2}"))
+    kubectl(machines, "apply", "-f", str(machines.directory / "talker-2.yaml"))
+    wait_for(lambda: kubectl(machines, "logs", "talker-2") == "one\n", "talker-2 to say one")
+    connection = http.client.HTTPSConnection("127.0.0.1", kubelet_port(machines, "node-1"), timeout=20,
+                                             context=ssl._create_unverified_context())
+    connection.request("GET", "/containerLogs/default/talker-2/talker?follow=true",
+                       headers={"Authorization": f"Bearer {node_token(machines, 'node-1')}"})
+    answer = connection.getresponse()
+    assert (answer.status, answer.getheader("Transfer-Encoding")) == (200, "chunked")
+    pieces = [answer.read1(65536)]
+    while pieces[-1]:
+        pieces.append(answer.read1(65536))
+    assert pieces == [b"one\n", b"two\n", b"three\n", b""]
+    connection.close()
+
+
 def test_a_killed_kubelet_is_a_node_failure(machines: Machines) -> None:
     port = get(machines, "node", "node-3")["status"]["daemonEndpoints"]["kubeletEndpoint"]["Port"]
     machines.kill("node-3")  # SIGKILL: no goodbye, the Lease simply stops being renewed
     assert kubectl(machines, "logs", "hello").strip() == (  # the machine is gone: nobody holds its logs
         f'Error from server: Get "https://127.0.0.1:{port}/containerLogs/default/hello/hello": '
         f"dial tcp 127.0.0.1:{port}: connect: connection refused")
+    assert kubectl(machines, "exec", "hello", "--", "hostname").strip() == (  # kube-apiserver's stream translator
+        f'error: Internal error occurred: error sending request: Post "https://127.0.0.1:{port}/exec/default/hello/'
+        f'hello?command=hostname&error=1&output=1": dial tcp 127.0.0.1:{port}: connect: connection refused')
     killed_at = time.monotonic()
     wait_for(lambda: ready(get(machines, "node", "node-3")) == "Unknown", "node-3 to be NotReady", GRACE + 20)
     noticed = time.monotonic() - killed_at
