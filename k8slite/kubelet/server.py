@@ -47,7 +47,9 @@ is polled every FOLLOW_POLL seconds from the runtime; no port-forward, no
 from __future__ import annotations
 
 import hmac
+import http.client
 import json
+import select
 import shutil
 import socket
 import ssl
@@ -106,14 +108,15 @@ class KubeletServer:
         return "".join(lines[-int(query["tailLines"]):] if query.get("tailLines") else lines)
 
     def follow(self, namespace: str, name: str, container: str, query: dict[str, str],
-               write: Callable[[bytes], None]) -> None:
-        """`follow=true`: the log (its tailLines) and then each new piece of it, until the container ends."""
+               write: Callable[[bytes], None], gone: Callable[[], bool]) -> None:
+        """`follow=true`: the log (its tailLines) and then each new piece of it, until the container ends or
+        the client is `gone`."""
         with self.lock:
             cid, _ = self.kubelet.find_container(self.pod(namespace, name), container, query.get("previous") == "true")
         runtime = self.kubelet.runtime
         write(self.logs(namespace, name, container, query).encode())
         seen = len(runtime.logs(cid))
-        while not self.closing.wait(FOLLOW_POLL):
+        while not self.closing.wait(FOLLOW_POLL) and not gone():
             with self.lock:
                 running = runtime.container_status(cid).state == RUNNING
             text = runtime.logs(cid)  # read after the look at its state: nothing it wrote before ending is lost
@@ -211,7 +214,8 @@ class KubeletHandler(BaseHTTPRequestHandler):
                 namespace, pod, container = parts[1:]
                 query = dict(parse_qsl(url.query))
                 if query.get("follow") == "true":
-                    return self.chunked(lambda write: self.server_side.follow(namespace, pod, container, query, write))
+                    return self.chunked(lambda write: self.server_side.follow(namespace, pod, container, query, write,
+                                                                              self.hung_up))
                 return self.send(200, self.server_side.logs(namespace, pod, container, query))
             if method == "POST" and len(parts) == 4 and parts[0] == "run":
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
@@ -245,6 +249,11 @@ class KubeletHandler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         except OSError:
             pass  # the API server went away: the client behind it did
+
+    def hung_up(self) -> bool:
+        """Has the client of a streamed answer gone? It sends nothing more once it asked, so anything to read
+        on its connection is its end."""
+        return bool(select.select([self.connection], [], [], 0)[0])
 
     def send(self, code: int, text: str) -> None:
         data = text.encode()
@@ -327,23 +336,31 @@ class KubeletClient:
         sock.settimeout(None)
         return sock
 
-    def follow(self, pod: Pod, container: str | None, query: dict[str, str]) -> Any:
+    def follow(self, pod: Pod, container: str | None, query: dict[str, str]) -> tuple[Any, socket.socket]:
         """`kubectl logs -f`: the kubelet's chunked answer to containerLogs?follow=true, open, to be read as it
-        comes (the server's lock is let go while it answers: it must not be held while reading it either)."""
+        comes, and its socket (proxy.relay_answer shuts it when kubectl goes). The server's lock is let go
+        while the kubelet answers; it must not be held while the answer is read either."""
         name = container or pod.spec.containers[0].name
         given = {k: query[k] for k in ("previous", "tailLines") if query.get(k)}
         path = f"/containerLogs/{pod.namespace}/{pod.name}/{name}?" + urlencode({"follow": "true", **given})
         url = self.address() + path
-        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.token}"})
+        host, _, port = urlsplit(url).netloc.rpartition(":")
+        connection = http.client.HTTPSConnection(host, int(port), context=self.context, timeout=70)
         try:
             with unlocked(self.lock):
-                return urllib.request.urlopen(req, context=self.context, timeout=None)
-        except urllib.error.HTTPError as e:
-            text = e.read().decode(errors="replace")
-            raise (NotFound(text) if e.code == 404 else KubeletUnreachable(text)) from None
-        except (urllib.error.URLError, OSError) as e:
-            raise KubeletUnreachable(f'Get "{url}": dial tcp {urlsplit(url).netloc}: '
-                                     f'connect: {describe(getattr(e, "reason", e))}') from None
+                connection.connect()
+                sock = connection.sock
+                connection.request("GET", path, headers={"Authorization": f"Bearer {self.token}"})
+                answer = connection.getresponse()
+        except OSError as e:
+            connection.close()
+            raise KubeletUnreachable(f'Get "{url}": dial tcp {urlsplit(url).netloc}: connect: {describe(e)}') from None
+        if answer.status != 200:
+            text = answer.read().decode(errors="replace")
+            connection.close()
+            raise (NotFound(text) if answer.status == 404 else KubeletUnreachable(text))
+        sock.settimeout(None)  # a followed log may be quiet for hours
+        return answer, sock
 
     def logs(self, pod: Pod, container: str | None, previous: bool = False) -> str:
         name = container or pod.spec.containers[0].name

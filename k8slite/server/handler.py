@@ -48,6 +48,7 @@ from k8slite.server import (
     openapi,
     paging,
     protobuf,
+    proxy,
     remotecommand,
     rest,
     subresources,
@@ -178,7 +179,9 @@ class Handler(BaseHTTPRequestHandler):
             if query.get("follow") != "true":
                 return self.send(200, text, "text/plain")
             if followed is not None:  # a kubelet process streams it: relayed as it comes
-                return self.chunked("text/plain", lambda write: relay_log(followed, write))
+                answer, upstream = followed
+                return self.chunked("text/plain", lambda write: proxy.relay_answer(
+                    answer, upstream, write, self.connection, self.closing))
             return self.chunked("text/plain", lambda write: subresources.follow_log(
                 self.cluster, self.lock, target, query, text, write, self.closing))
         with self.lock:
@@ -309,13 +312,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-
-
-def relay_log(answer: Any, write: Callable[[bytes], None]) -> None:
-    """Each piece of a kubelet's followed log as it comes, until the kubelet ends it (the container ended)."""
-    with answer:
-        while chunk := answer.read1(CHUNK):
-            write(chunk)
 
 
 def from_protobuf(raw: bytes, kind: str) -> dict[str, Any]:

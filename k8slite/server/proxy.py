@@ -19,14 +19,19 @@ meanwhile: a session may last for hours.
 Simplified: kube-apiserver 1.32 does not pass a v5 WebSocket through, it translates it to SPDY towards the
 kubelet (StreamTranslatorHandler, the same streams in another framing); here the kubelet speaks the
 WebSocket itself, which is what kube-apiserver does with any other upgrade (port-forward, v4 exec).
+
+`kubectl logs -f` is relayed the same way without an upgrade: the kubelet's chunked answer, piece by
+piece (relay_answer).
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import select
 import socket
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
 FORWARDED = ("Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol")
@@ -89,6 +94,30 @@ def relay(handler: BaseHTTPRequestHandler, upstream: socket.socket, location: st
         handler.wfile.flush()
         splice(handler.connection, upstream, closing)
     return None
+
+
+def relay_answer(answer: http.client.HTTPResponse, upstream: socket.socket, write: Callable[[bytes], None],
+                 client: socket.socket, closing: threading.Event) -> None:
+    """A kubelet's streamed answer (a followed log), each piece written on as it comes, until the kubelet ends
+    it; when the client hangs up first (it sends nothing more once it asked, so anything to read on its
+    connection is its end) or the server closes, `upstream` is shut, which ends the read and tells the
+    kubelet."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set() and not closing.is_set() and not select.select([client], [], [], LOOK)[0]:
+            pass
+        with contextlib.suppress(OSError):
+            upstream.shutdown(socket.SHUT_RDWR)
+    threading.Thread(target=watch, name="relay-watch", daemon=True).start()
+    try:
+        with answer:
+            while chunk := answer.read1(65536):
+                write(chunk)
+    except (OSError, http.client.HTTPException):
+        pass  # shut by watch(): the client has gone
+    finally:
+        done.set()
 
 
 def splice(client: socket.socket, upstream: socket.socket, closing: threading.Event) -> None:
