@@ -224,6 +224,8 @@ class KubeletHandler(BaseHTTPRequestHandler):
             self.send(404, "404 page not found")
         except NotFound as e:
             self.send(404, e.message)
+        except ApiError as e:  # an upgrade refused (remotecommand.UpgradeRefused): its code and words
+            self.send(e.code, e.message)
         except Exception as e:  # answer every request
             self.send(500, f"Internal error occurred: {e!r}")
 
