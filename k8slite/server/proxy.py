@@ -83,15 +83,20 @@ def relay(handler: BaseHTTPRequestHandler, upstream: socket.socket, location: st
     """Send kubectl's upgrade to the kubelet on `upstream` (connected) and relay its answer: None once a
     101 was relayed and the session has ended; the kubelet's words when it answered anything else."""
     with upstream:
-        upstream.sendall(upgrade_request(handler, location, token))
-        head, rest = read_head(upstream)
-        code = status_code(head)
-        if code != 101:
-            line = head.split(b"\r\n", 1)[0].decode(errors="replace")
-            return f"unable to upgrade connection: {body_of(head, rest, upstream) or line}"
+        try:
+            upstream.sendall(upgrade_request(handler, location, token))
+            head, rest = read_head(upstream)
+            if status_code(head) != 101:
+                line = head.split(b"\r\n", 1)[0].decode(errors="replace") or "the kubelet closed the connection"
+                return f"unable to upgrade connection: {body_of(head, rest, upstream) or line}"
+        except OSError as e:  # the kubelet went away mid-answer
+            return f"unable to upgrade connection: {e}"
         handler.close_connection = True
-        handler.wfile.write(head + rest)  # the 101, and whatever frames followed it
-        handler.wfile.flush()
+        try:
+            handler.wfile.write(head + rest)  # the 101, and whatever frames followed it
+            handler.wfile.flush()
+        except OSError:
+            return None  # kubectl went away: the kubelet hears it as the connection closes
         splice(handler.connection, upstream, closing)
     return None
 
