@@ -103,9 +103,7 @@ class KubeletServer:
         with self.lock:
             pod = self.pod(namespace, name)
             cid, _ = self.kubelet.find_container(pod, container, query.get("previous") == "true")
-        text: str = self.kubelet.runtime.logs(cid)  # a read: the loop may run meanwhile
-        lines = text.splitlines(keepends=True)
-        return "".join(lines[-int(query["tailLines"]):] if query.get("tailLines") else lines)
+        return tail(self.kubelet.runtime.logs(cid), query)  # a read: the loop may run meanwhile
 
     def follow(self, namespace: str, name: str, container: str, query: dict[str, str],
                write: Callable[[bytes], None], gone: Callable[[], bool]) -> None:
@@ -114,8 +112,9 @@ class KubeletServer:
         with self.lock:
             cid, _ = self.kubelet.find_container(self.pod(namespace, name), container, query.get("previous") == "true")
         runtime = self.kubelet.runtime
-        write(self.logs(namespace, name, container, query).encode())
-        seen = len(runtime.logs(cid))
+        text = runtime.logs(cid)
+        write(tail(text, query).encode())
+        seen = len(text)
         while not self.closing.wait(FOLLOW_POLL) and not gone():
             with self.lock:
                 running = runtime.container_status(cid).state == RUNNING
@@ -152,6 +151,12 @@ class KubeletServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def tail(text: str, query: dict[str, str]) -> str:
+    """A log's last `tailLines` lines (all of it without)."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[-int(query["tailLines"]):] if query.get("tailLines") else lines)
 
 
 class KubeletPod:

@@ -209,7 +209,7 @@ spec:
   nodeName: node-1
   restartPolicy: Never
   containers:
-  - {name: talker, image: busybox, command: ["sh", "-c", "echo one; sleep 4; echo two; sleep 2; echo three"]}
+  - {name: talker, image: busybox, command: ["sh", "-c", "echo one; sleep 5; echo two; sleep 2; echo three"]}
 """
 
 
