@@ -137,7 +137,7 @@ class PodHandle:
         """An interactive shell on a terminal in a running container (`kubectl exec -it POD -- sh`), if the
         command is one and the runtime has terminals (the fake one); None otherwise."""
         if self.remote(self.object):
-            return None  # a kubelet process runs each command to its end (kubelet/server.py)
+            return None  # a kubelet process runs its own terminals: the API server relays to it (proxy.py)
         runtime, cid = self.running_container(container)
         open_terminal = getattr(runtime, "open_terminal", None)
         return open_terminal(cid, command) if open_terminal else None

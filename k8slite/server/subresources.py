@@ -9,8 +9,10 @@ User-Agent) comes to own that field with subresource "scale", which a
 later server-side apply of another replicas conflicts with (apply.py). `/api/v1/namespaces/default/pods/web/log` is the
 container's log as plain text (`container`, `previous`, `tailLines`), with
 the kubelet's refusal for a container that has not started (`container
-"app" in pod "web" is waiting to start: ContainerCreating`). Left out:
-`follow` (the log so far is sent), `sinceSeconds`, `timestamps`.
+"app" in pod "web" is waiting to start: ContainerCreating`); with `follow`
+the answer is chunked and goes on as the container writes (follow_log; a
+kubelet process streams it itself, proxy.py). Left out: `sinceSeconds`,
+`timestamps`.
 """
 
 from __future__ import annotations
