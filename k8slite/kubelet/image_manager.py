@@ -80,7 +80,8 @@ class ImageManager:
         """Seconds until this pod's image pull in progress ends (0 when none is)."""
         if not self.pulls:
             return 0.0  # a node pulling nothing (most syncs): no key to make
-        done = [p.done for k, p in self.pulls.items() if k.startswith(pull_key(pod, ""))]
+        mine = pull_key(pod, "")
+        done = [p.done for k, p in self.pulls.items() if k.startswith(mine)]
         left = max(done, default=0.0) - self.clock.now
         return left if left > INSTANT else 0.0
 
