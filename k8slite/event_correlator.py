@@ -63,7 +63,7 @@ class LRU(Generic[V]):
         return len(self.entries)
 
 
-@dataclass
+@dataclass(slots=True)
 class SimilarRecord:
     """aggregateRecord: the distinct messages seen, and when the last similar event came."""
 

@@ -35,7 +35,7 @@ def state_word(pod: Pod) -> str:
     return pod.status.phase if pod.status.phase in PHASES else "Unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Change:
     time: float
     pod: str      # namespace/name
@@ -43,7 +43,7 @@ class Change:
     node: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class Segment:
     start: float
     end: float

@@ -38,7 +38,7 @@ from k8slite.errors import Expired
 ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class WatchEvent:
     """One change: `type` is ADDED, MODIFIED or DELETED; `value` the new (or last) value."""
 
@@ -62,7 +62,7 @@ class RevisionMismatch(Exception):
     """A compare-and-swap whose expected revision is not the key's revision."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class FieldMatch:
     """A field selector such as spec.nodeName=node-1, used as a watch's `match`.
 

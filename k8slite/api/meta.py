@@ -217,10 +217,14 @@ def slot_copier(kind: type) -> Callable[[Any], Any]:
     """A function that copies a slotted dataclass field by field, written out for the class as dataclasses
     writes __init__ (one line per field: a loop over getattr/setattr is half again as slow, and copies are
     the API server's hottest path). Strings and numbers are shared, the rest cloned."""
+    frozen = kind.__dataclass_params__.frozen  # type: ignore[attr-defined]  # then set as its __init__ sets them
     lines = [f"def copy_{kind.__name__}(value):", "    new = make(kind)"]
     for name in slot_names(kind):
-        lines += [f"    v = value.{name}", f"    new.{name} = v if type(v) in atomic else clone(v)"]
-    scope: dict[str, Any] = {"make": object.__new__, "kind": kind, "atomic": ATOMIC_TYPES, "clone": clone}
+        copied = "v if type(v) in atomic else clone(v)"
+        put = f"    put(new, {name!r}, {copied})" if frozen else f"    new.{name} = {copied}"
+        lines += [f"    v = value.{name}", put]
+    scope: dict[str, Any] = {"make": object.__new__, "kind": kind, "atomic": ATOMIC_TYPES, "clone": clone,
+                             "put": object.__setattr__}
     exec("\n".join([*lines, "    return new"]), scope)  # our own field names, as dataclasses does
     copier: Callable[[Any], Any] = scope[f"copy_{kind.__name__}"]
     return copier

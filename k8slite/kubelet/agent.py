@@ -67,7 +67,7 @@ def node_images(images: list[ImageInfo]) -> list[ContainerImage]:
     return [ContainerImage([*i.repo_digests, *i.repo_tags][:MAX_NAMES_PER_IMAGE], i.size) for i in largest]
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerRecord:
     """What the kubelet remembers of one container of a pod across restarts."""
 
@@ -86,7 +86,7 @@ class ContainerRecord:
         return self.backoff_said_at + WORKER_BACKOFF_PERIOD
 
 
-@dataclass
+@dataclass(slots=True)
 class PodRecord:
     uid: str
     sandbox_id: str

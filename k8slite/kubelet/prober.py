@@ -20,7 +20,7 @@ from k8slite.clock import Timer, VirtualClock
 from k8slite.runtime.cri import RUNNING, ContainerRuntime
 
 
-@dataclass
+@dataclass(slots=True)
 class ProbeWorker:
     """One probe of one container: its counters and its timer."""
 

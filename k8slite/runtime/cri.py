@@ -24,7 +24,7 @@ CREATED, RUNNING, EXITED = "created", "running", "exited"
 PLEG_RELIST_PERIOD = 1.0  # pkg/kubelet/pleg: how soon after a failure the kubelet's next sync of the pod comes
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerInfo:
     """What the runtime knows of one container (CRI ContainerStatus)."""
 
@@ -44,7 +44,7 @@ class ImagePullError(Exception):
     """The image could not be pulled; the message is the runtime's answer (containerd's rpc error)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class PulledImage:
     """An image on the node (CRI ImageStatus / PullImageResponse)."""
 
@@ -58,7 +58,7 @@ class PulledImage:
     """The image by digest, as a container's imageID says: docker.io/library/busybox@sha256:..."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, frozen=True)
 class ImageInfo:
     """One image in the node's store (CRI ListImages): its tags, its digests, its size."""
 

@@ -103,7 +103,7 @@ def sub_path_mount(volume: Volume, sub_path: str) -> Volume | tuple[Volume, str]
     return volume, sub_path
 
 
-@dataclass
+@dataclass(slots=True)
 class FakeContainer:
     info: ContainerInfo
     argv: list[str]
@@ -126,7 +126,7 @@ def memory_limit(container: Container) -> int:
     return bytes_of(limit) if limit is not None else DEFAULT_MEMORY_LIMIT
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeImage:
     """An image in a node's store: its manifest, its ID by digest, and what the fake runtime runs of it."""
 

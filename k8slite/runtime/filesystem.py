@@ -50,7 +50,7 @@ def _parent(rel: str) -> str:
     return rel.rpartition("/")[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Volume:
     """A directory tree that containers mount (an emptyDir, a pod's /dev/shm)."""
 

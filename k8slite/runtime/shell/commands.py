@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Program = Generator[float, None, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class Stdio:
     """The three standard streams of a process: stdin as text, stdout and stderr as
     functions that take text (a container's both go to its log)."""

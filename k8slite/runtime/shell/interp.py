@@ -40,7 +40,7 @@ Handler = Callable[[str], "tuple[int, str]"]
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
 
 
-@dataclass
+@dataclass(slots=True)
 class ProcessContext:
     """What a process sees of its container."""
 

@@ -22,7 +22,7 @@ Process = Generator[float, "float | None", int]
 before its sleep is over; the runtime then sends the seconds that did pass."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Jobs:
     """A container's background jobs, each waiting in a queue for its wake-up time."""
 

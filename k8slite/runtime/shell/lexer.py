@@ -24,13 +24,13 @@ def fail(what: str) -> ShellSyntaxError:
     return ShellSyntaxError(f"sh: syntax error: {what}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Lit:
     text: str
     quoted: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Param:
     """``$name`` or ``${name<op><arg>}``; op is "", "#", ":-", "-", ":=", ":+" or "+"."""
 
@@ -40,7 +40,7 @@ class Param:
     arg: list[Part] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class CmdSub:
     """``$(...)`` or backquotes: the output of a script, trailing newlines removed."""
 
@@ -48,7 +48,7 @@ class CmdSub:
     quoted: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Arith:
     """``$((...))``: the expression's text, evaluated by arith.evaluate."""
 
@@ -59,7 +59,7 @@ class Arith:
 Part = Lit | Param | CmdSub | Arith
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     parts: list[Part]
 
@@ -70,7 +70,7 @@ class Word:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # "word", "op", "newline" or "eof"
     op: str = ""

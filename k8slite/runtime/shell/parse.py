@@ -21,70 +21,70 @@ from functools import lru_cache
 from k8slite.runtime.shell.lexer import Lexer, Lit, Part, ShellSyntaxError, Token, Word, fail
 
 
-@dataclass
+@dataclass(slots=True)
 class Redirect:
     fd: int  # 0 stdin, 1 stdout, 2 stderr; op "&>" means both 1 and 2
     op: str  # ">", ">>", "<", ">&", "<&", "&>"
     target: Word
 
 
-@dataclass
+@dataclass(slots=True)
 class Command:
     assigns: list[tuple[str, Word]]
     words: list[Word]
     redirects: list[Redirect]
 
 
-@dataclass
+@dataclass(slots=True)
 class Pipeline:
     commands: list[Node]
     negate: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class AndOr:
     first: Pipeline
     rest: list[tuple[str, Pipeline]]  # ("&&" | "||", pipeline)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     body: AndOr
     background: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Script:
     items: list[Item]
 
 
-@dataclass
+@dataclass(slots=True)
 class If:
     branches: list[tuple[Script, Script]]  # (condition, body) for if and each elif
     orelse: Script | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Loop:
     cond: Script
     body: Script
     until: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class For:
     var: str
     words: list[Word] | None  # None: no "in" list, loop over "$@"
     body: Script
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     body: Script
     subshell: bool  # ( ... ) runs in a copy of the shell, { ...; } in the shell itself
 
 
-@dataclass
+@dataclass(slots=True)
 class Redirected:
     node: Node
     redirects: list[Redirect]

@@ -34,7 +34,7 @@ NAMES = ["EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KIL
 """Linux's signal names by number, as busybox's get_signame spells them (no SIG prefix)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Signals:
     """One shell's traps and the signals sent to it that it has not handled yet."""
 
