@@ -31,10 +31,10 @@ lint: install
 	$(BIN)/mypy k8slite
 
 unit: install
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q --durations=30 tests
 
 notebooks: install
-	$(BIN)/pytest -q --nbval notebooks
+	$(BIN)/pytest -q --durations=10 --nbval notebooks
 
 test: lint unit notebooks
 
