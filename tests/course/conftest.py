@@ -1,7 +1,8 @@
-"""Helpers for the course tests: run a notebook's first cells in a real kernel."""
+"""Helpers for the course tests: run a notebook's first cells in a real kernel, or several such runs at once."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
 import sys
@@ -28,23 +29,51 @@ def repo_on_pythonpath() -> Iterator[None]:
         yield
 
 
-def execute_cells(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
-    """Cells 0..last of a copy of ``nb``, run in a fresh python3 kernel whose cwd is ``cwd``.
-
-    Errors are recorded in the cells' outputs, not raised, so a test can say which
-    cell failed and how.
-    """
+def client_for(nb: NotebookNode, cwd: Path, last: int) -> NotebookClient:
+    """A client that runs cells 0..last of a copy of ``nb`` (its ``nb``) in a fresh python3 kernel in ``cwd``."""
     head = copy.deepcopy(nb)
     head.cells = head.cells[: last + 1]
-    client = NotebookClient(
+    return NotebookClient(
         head,
         timeout=120,
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(cwd)}},
     )
+
+
+def execute_cells(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
+    """Cells 0..last of a copy of ``nb``, run in a fresh python3 kernel whose cwd is ``cwd``.
+
+    Errors are recorded in the cells' outputs, not raised, so a test can say which
+    cell failed and how.
+    """
+    client = client_for(nb, cwd, last)
     client.execute()
-    return head
+    return client.nb
+
+
+AT_ONCE = max(1, min(2, os.cpu_count() or 1))
+
+
+def execute_many(runs: list[tuple[NotebookNode, Path, int]], at_once: int = AT_ONCE) -> list[NotebookNode]:
+    """``execute_cells`` for each ``(nb, cwd, last)``, in that order, with up to ``at_once`` kernels running.
+
+    Each run has its own kernel, as with ``execute_cells``, so a run sees nothing of another; the
+    kernels are separate processes, so a machine with two cores runs two at a time in the time of one.
+    """
+    async def run_all() -> list[NotebookNode]:
+        gate = asyncio.Semaphore(at_once)
+
+        async def run(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
+            async with gate:
+                client = client_for(nb, cwd, last)
+                await client.async_execute()
+                return client.nb
+
+        return list(await asyncio.gather(*(run(*one) for one in runs)))
+
+    return asyncio.run(run_all())
 
 
 def error_of(cell: NotebookNode) -> tuple[str, str] | None:
@@ -76,6 +105,7 @@ class Runner:
     """The helpers above, handed to tests as the ``runner`` fixture."""
 
     execute = staticmethod(execute_cells)
+    execute_many = staticmethod(execute_many)
     error_of = staticmethod(error_of)
     stdout_of = staticmethod(stdout_of)
     first_error = staticmethod(first_error)

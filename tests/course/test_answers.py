@@ -8,7 +8,8 @@ For each notebook of the book, with the other answers of tests/course/answers/ch
 - an unsolved workspace fails only where the exercises are: run top to bottom, every error is the
   exercise's own NotImplementedError, its check's AssertionError, or the guard of a cell that
   uses the answer (ExerciseNotDone), never a TypeError or NameError further on.
-A notebook's rounds run in one kernel each, so the cost is a few runs per notebook, not one per answer.
+A notebook's rounds run in one kernel each, so the cost is a few runs per notebook, not one per answer;
+the rounds' kernels run two at a time (runner.execute_many), as they share nothing.
 """
 
 from __future__ import annotations
@@ -80,9 +81,10 @@ def test_wrong_answers_fail_their_checks(runner, no_engine: None, path: Path) ->
     book = runner.read(path)
     checks = check_cells(book)
     failures = []
-    for round_ in wrong_rounds(book, chapter_of(path) or ""):
-        answers = {ex: answer for ex, (_, answer) in round_.items()}
-        ran = runner.execute(with_answers(book, answers), BOOK, max(checks[ex] for ex in round_))
+    rounds = wrong_rounds(book, chapter_of(path) or "")
+    runs = [(with_answers(book, {ex: answer for ex, (_, answer) in round_.items()}), BOOK,
+             max(checks[ex] for ex in round_)) for round_ in rounds]
+    for round_, ran in zip(rounds, runner.execute_many(runs), strict=True):
         for exercise_id, (why, _) in round_.items():
             error = runner.error_of(ran.cells[checks[exercise_id]])
             if error is None or error[0] != "AssertionError":
