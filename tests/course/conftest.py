@@ -6,7 +6,7 @@ import asyncio
 import copy
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import nbformat
@@ -54,6 +54,13 @@ def execute_cells(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
 
 
 AT_ONCE = max(1, min(2, os.cpu_count() or 1))
+HOST_RUNTIMES = ("k8slite.runtime.linux", "k8slite.runtime.docker")
+
+
+def touches_host(nb: NotebookNode) -> bool:
+    """Whether ``nb`` may run real containers (Docker, or the linux runtime's namespaces, cgroups and
+    iptables as root): such a run shares the machine's state, so it never runs beside another such run."""
+    return any(cell.cell_type == "code" and name in cell.source for cell in nb.cells for name in HOST_RUNTIMES)
 
 
 def execute_many(runs: list[tuple[NotebookNode, Path, int]], at_once: int = AT_ONCE) -> list[NotebookNode]:
@@ -61,15 +68,22 @@ def execute_many(runs: list[tuple[NotebookNode, Path, int]], at_once: int = AT_O
 
     Each run has its own kernel, as with ``execute_cells``, so a run sees nothing of another; the
     kernels are separate processes, so a machine with two cores runs two at a time in the time of one.
+    Runs that touch the host (``touches_host``) run one at a time, beside simulated ones only.
     """
     async def run_all() -> list[NotebookNode]:
-        gate = asyncio.Semaphore(at_once)
+        gate, host = asyncio.Semaphore(at_once), asyncio.Semaphore(1)
 
-        async def run(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
+        async def execute(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
             async with gate:
                 client = client_for(nb, cwd, last)
                 await client.async_execute()
                 return client.nb
+
+        async def run(nb: NotebookNode, cwd: Path, last: int) -> NotebookNode:
+            if not touches_host(nb):
+                return await execute(nb, cwd, last)
+            async with host:
+                return await execute(nb, cwd, last)
 
         return list(await asyncio.gather(*(run(*one) for one in runs)))
 
@@ -101,11 +115,27 @@ def read(path: Path) -> NotebookNode:
     return nbformat.read(path, as_version=nbformat.NO_CONVERT)
 
 
+def runs_to_make(request: pytest.FixtureRequest, test: str, path: Path, made: Collection[Path]) -> list[Path]:
+    """``path`` and the other ``path`` parameters of this session's items of the test function ``test``
+    not yet in ``made``, in the order they run: what a session fixture that makes its runs together,
+    on first use, makes (only those the session will ask for)."""
+    paths: list[Path] = []
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        if getattr(item, "originalname", None) == test and callspec is not None and "path" in callspec.params:
+            if callspec.params["path"] not in paths and callspec.params["path"] not in made:
+                paths.append(callspec.params["path"])
+    return paths if path in paths else [*paths, path]
+
+
 class Runner:
     """The helpers above, handed to tests as the ``runner`` fixture."""
 
     execute = staticmethod(execute_cells)
     execute_many = staticmethod(execute_many)
+    runs_to_make = staticmethod(runs_to_make)
+    at_once = AT_ONCE
+    touches_host = staticmethod(touches_host)
     error_of = staticmethod(error_of)
     stdout_of = staticmethod(stdout_of)
     first_error = staticmethod(first_error)

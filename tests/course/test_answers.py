@@ -9,13 +9,17 @@ For each notebook of the book, with the other answers of tests/course/answers/ch
   exercise's own NotImplementedError, its check's AssertionError, or the guard of a cell that
   uses the answer (ExerciseNotDone), never a TypeError or NameError further on.
 A notebook's rounds run in one kernel each, so the cost is a few runs per notebook, not one per answer;
-the rounds' kernels run two at a time (runner.execute_many), as they share nothing.
+the rounds' kernels run two at a time (runner.execute_many), as they share nothing, and so do the
+workspaces' runs, made together by the first test that asks (session fixtures).
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -117,29 +121,83 @@ def learners_copy(path: Path, tmp_path: Path) -> Path:
     return tmp_path / "work" / path.name
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_other_right_answers_pass_nbval_in_the_workspace(tmp_path: Path, path: Path) -> None:
+def missing_right_answers(path: Path, workspace: NotebookNode) -> list[str]:
+    right, _ = answers_of(chapter_of(path) or "")
+    return [ex for ex, _ in find_exercises(workspace) if ex not in right]
+
+
+def nbval_with_right_answers(path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``pytest --nbval`` on the learner's copy of ``path`` with the RIGHT answers typed in."""
     right, _ = answers_of(chapter_of(path) or "")
     learner = learners_copy(path, tmp_path)
-    workspace = nbformat.read(learner, as_version=nbformat.NO_CONVERT)
-    missing = [ex for ex, _ in find_exercises(workspace) if ex not in right]
+    nbformat.write(type_in(nbformat.read(learner, as_version=nbformat.NO_CONVERT), right), learner)
+    command = [sys.executable, "-m", "pytest", "--nbval", "-q", "-rs", "-p", "no:cacheprovider", learner.name]
+    return subprocess.run(command, check=False, capture_output=True, text=True, cwd=learner.parent, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def right_answer_runs(runner, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """``nbval_with_right_answers`` of a notebook. The first test to ask starts those of every notebook
+    this session's tests need (and that has its RIGHT answers), two at a time: each is its own process
+    (those that touch the host one at a time, as runner.execute_many)."""
+    done: dict[Path, subprocess.CompletedProcess[str]] = {}
+
+    def run(path: Path) -> subprocess.CompletedProcess[str]:
+        if path not in done:
+            wanted = [p for p in runner.runs_to_make(request, "test_other_right_answers_pass_nbval_in_the_workspace",
+                                                     path, done)
+                      if p == path or not missing_right_answers(p, runner.read(p))]
+            host = threading.Lock()  # as runner.execute_many: one run that touches the host at a time
+
+            def nbval(p: Path) -> subprocess.CompletedProcess[str]:
+                with host if runner.touches_host(runner.read(p)) else contextlib.nullcontext():
+                    return nbval_with_right_answers(p, tmp_path_factory.mktemp(p.stem))
+
+            with ThreadPoolExecutor(max_workers=runner.at_once) as pool:
+                ran = list(pool.map(nbval, wanted))
+            done.update(zip(wanted, ran, strict=True))
+        return done[path]
+
+    return run
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_other_right_answers_pass_nbval_in_the_workspace(right_answer_runs, tmp_path: Path, path: Path) -> None:
+    learner = learners_copy(path, tmp_path)
+    missing = missing_right_answers(path, nbformat.read(learner, as_version=nbformat.NO_CONVERT))
     if missing:
         pytest.fail(f"no RIGHT answer for {missing} in tests/course/answers/ch{chapter_of(path)}.py")
-    nbformat.write(type_in(workspace, right), learner)
-    command = [sys.executable, "-m", "pytest", "--nbval", "-q", "-rs", "-p", "no:cacheprovider", learner.name]
-    done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=learner.parent, timeout=900)
+    done = right_answer_runs(path)
     assert done.returncode == 0, done.stdout[-6000:]
 
 
 ALLOWED = {"NotImplementedError", "AssertionError", "ExerciseNotDone"}
 
 
+@pytest.fixture(scope="session")
+def unsolved_runs(runner, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """``(workspace, the workspace run top to bottom)`` of a notebook, each run in a fresh kernel in its
+    own copy's folder. The first test to ask runs those of every notebook this session's tests need,
+    two kernels at a time, in its environment (no_engine)."""
+    runs: dict[Path, tuple[NotebookNode, NotebookNode]] = {}
+
+    def run(path: Path) -> tuple[NotebookNode, NotebookNode]:
+        if path not in runs:
+            wanted = runner.runs_to_make(request, "test_an_unsolved_workspace_fails_only_in_its_exercises", path, runs)
+            learners = [learners_copy(p, tmp_path_factory.mktemp(p.stem)) for p in wanted]
+            workspaces = [runner.read(learner) for learner in learners]
+            ran = runner.execute_many([(workspace, learner.parent, len(workspace.cells) - 1)
+                                       for workspace, learner in zip(workspaces, learners, strict=True)])
+            runs.update(zip(wanted, zip(workspaces, ran, strict=True), strict=True))
+        return runs[path]
+
+    return run
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_an_unsolved_workspace_fails_only_in_its_exercises(runner, no_engine: None, tmp_path: Path, path: Path) -> None:
-    learner = learners_copy(path, tmp_path)
-    workspace = runner.read(learner)
+def test_an_unsolved_workspace_fails_only_in_its_exercises(runner, unsolved_runs, no_engine: None, path: Path) -> None:
+    workspace, ran = unsolved_runs(path)
     exercise_cells = {index for _, index in find_exercises(workspace)} | set(check_cells(workspace).values())
-    ran = runner.execute(workspace, learner.parent, len(workspace.cells) - 1)
     wrong = []
     for index, cell in enumerate(ran.cells):
         error = runner.error_of(cell) if cell.cell_type == "code" else None

@@ -96,16 +96,25 @@ def assert_workspace_stops_at_first_exercise(runner, nb: NotebookNode, cwd: Path
     assert runner.first_error(ran) in {expected.format(solution), expected.format(check_cell)}
 
 
+def last_check(nb: NotebookNode) -> int:
+    return max(find_check(nb, ex_id, after=i) or i for ex_id, i in find_exercises(nb))
+
+
 @pytest.fixture(scope="session")
-def solved_book(runner):
-    """Each book notebook run once up to its last check cell, shared by the (b) tests."""
+def solved_book(runner, request: pytest.FixtureRequest):
+    """Each book notebook run once up to its last check cell, shared by the (b) tests.
+
+    The first test to ask runs every notebook this session's (b) tests need, two kernels at a time
+    (runner.execute_many: each notebook in a fresh kernel of its own, as one at a time).
+    """
     runs: dict[Path, NotebookNode] = {}
 
     def run(path: Path) -> NotebookNode:
         if path not in runs:
-            nb = runner.read(path)
-            last = max(find_check(nb, ex_id, after=i) or i for ex_id, i in find_exercises(nb))
-            runs[path] = runner.execute(nb, BOOK, last)
+            wanted = runner.runs_to_make(request, "test_the_books_solution_passes_the_check", path, runs)
+            books = [runner.read(p) for p in wanted]
+            ran = runner.execute_many([(nb, BOOK, last_check(nb)) for nb in books])
+            runs.update(zip(wanted, ran, strict=True))
         return runs[path]
 
     return run
