@@ -33,7 +33,7 @@ from k8slite.api.core import Namespace
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
-from k8slite.api.meta import KubeObject, clone
+from k8slite.api.meta import KubeObject, clone, shallow
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition
 from k8slite.api.service import Service
@@ -209,7 +209,7 @@ class APIServer:
     def update_status(self, obj: T) -> T:
         """Replace only the status (the /status subresource)."""
         kind, current = self.current(obj)
-        new = copy.copy(current)  # the spec is shared: stored objects are never changed in place
+        new = shallow(current)  # the spec is shared: stored objects are never changed in place
         new.metadata = clone(current.metadata)  # meta.clone: deepcopy for API objects, several times faster
         new.status = clone(obj.status)  # type: ignore[attr-defined]
         return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
@@ -313,11 +313,11 @@ class APIServer:
                            f'is already assigned to node "{current.spec.node_name}"')
         if current.metadata.deletion_timestamp is not None:
             raise Invalid(f'pods "{pod.name}" is being deleted, cannot be assigned to a host')
-        bound = copy.copy(current)  # a new pod sharing what binding does not change (never changed in place)
-        bound.metadata = copy.copy(current.metadata)
-        bound.spec = copy.copy(current.spec)
-        bound.status = copy.copy(current.status)
-        bound.status.conditions = [copy.copy(cond) for cond in current.status.conditions]
+        bound = shallow(current)  # a new pod sharing what binding does not change (never changed in place)
+        bound.metadata = shallow(current.metadata)
+        bound.spec = shallow(current.spec)
+        bound.status = shallow(current.status)
+        bound.status.conditions = [shallow(cond) for cond in current.status.conditions]
         bound.spec.node_name = node_name
         set_pod_condition(bound, "PodScheduled", "True", "", "", self.clock.now)
         rev = self.store.update(self.key(kind_of(bound), bound.namespace, bound.name), bound)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from k8slite.api.pod import Pod
+from k8slite.informer import object_key
 from k8slite.store import DELETED
 
 HIDDEN_NAMESPACES = ("kube-system",)
@@ -67,7 +68,7 @@ class PodHistory:
                 continue
             self.take_runs(pod)
             state = "" if event.type == DELETED else state_word(pod)
-            change = Change(self.clock.now, f"{pod.namespace}/{pod.name}", state, pod.spec.node_name or "")
+            change = Change(self.clock.now, object_key(pod), state, pod.spec.node_name or "")
             last = self.last(change.pod)
             if last is None or (last.state, last.node) != (change.state, change.node):
                 self.changes.append(change)
@@ -76,7 +77,7 @@ class PodHistory:
     def take_runs(self, pod: Pod) -> None:
         """Note each container run the pod's status shows: running, terminated, or its last state."""
         for status in pod.status.container_statuses:
-            runs = self.container_runs.setdefault((f"{pod.namespace}/{pod.name}", status.name), {})
+            runs = self.container_runs.setdefault((object_key(pod), status.name), {})
             for state in (status.last_state, status.state):
                 if state.running is not None and state.running.started_at is not None:
                     runs.setdefault(state.running.started_at, None)

@@ -17,10 +17,9 @@ pod IPs come from the node's podCIDR (network/ipam.py).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
-from k8slite.api.meta import KubeObject, ObjectMeta
+from k8slite.api.meta import KubeObject, ObjectMeta, shallow
 from k8slite.api.node import ContainerImage, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus
 from k8slite.api.pod import Container, Pod
 from k8slite.apiserver import APIServer
@@ -455,7 +454,7 @@ class Kubelet:
             return  # the stored status was made from these very inputs: it would come out the same
         status = pod_status(latest, statuses, record.ip, self.template_host_ip(), self.clock.now, init_statuses)
         if status != latest.status:
-            new = copy.copy(latest)
+            new = shallow(latest)
             new.status = status
             latest = self.api.update_status(new)
         record.status_from = (latest.metadata.resource_version, inputs)
@@ -464,7 +463,7 @@ class Kubelet:
         """The sandbox could not be made: say so in PodReadyToStartContainers."""
         status = sandbox_failed_status(pod, self.clock.now)
         if self.connected and status != pod.status:
-            new = copy.copy(pod)
+            new = shallow(pod)
             new.status = status
             try:
                 self.api.update_status(new)
