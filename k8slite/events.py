@@ -40,6 +40,7 @@ class EventRecorder:
 
     def __init__(self, api: APIServer, component: str, host: str = "") -> None:
         self.api, self.component, self.host = api, component, host
+        self.source = EventSource(component, host)  # frozen: every Event this recorder makes shares it
         self.correlator = CORRELATORS.setdefault(api, EventCorrelator())
 
     def event(self, obj: KubeObject, type_: str, reason: str, message: str) -> Event:
@@ -50,7 +51,7 @@ class EventRecorder:
         event = Event(
             metadata=ObjectMeta(name=f"{obj.name}.{self.api.store.revision + 1:016x}", namespace=namespace),
             involved_object=ref, reason=reason, message=message, type=type_,
-            source=EventSource(self.component, self.host), first_timestamp=now, last_timestamp=now,
+            source=self.source, first_timestamp=now, last_timestamp=now,
             reporting_component=self.component, reporting_instance=self.host)
         event, key, earlier = self.correlator.correlate(event, now)
         try:

@@ -58,3 +58,17 @@ def test_a_shallow_copy_is_a_new_object_with_the_same_fields() -> None:
     copy.status = clone(pod.status)
     copy.status.phase = "Running"
     assert pod.status.phase != "Running"
+
+
+def test_what_never_changes_is_shared_not_copied() -> None:
+    """An Event's source and object reference are frozen: every copy of the Event shares them."""
+    from k8slite import Cluster
+    from k8slite.events import EventRecorder
+
+    c = Cluster(nodes=1)
+    recorder = EventRecorder(c.api, "test-controller")
+    event = recorder.normal(c.get("node", "node-1"), "Tested", "a test")
+    assert recorder.warning(c.get("node", "node-1"), "Tested", "again").source is event.source
+    copy = clone(event)
+    assert copy == event and copy is not event
+    assert copy.source is event.source and copy.involved_object is event.involved_object

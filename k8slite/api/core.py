@@ -34,7 +34,7 @@ class Namespace(KubeObject):
     status: NamespaceStatus = field(default_factory=NamespaceStatus)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)  # never changed: Events share it (clone)
 class EventSource:
     component: str = ""
     host: str = ""

@@ -73,7 +73,7 @@ class ObjectMeta:
         return next((r for r in self.owner_references if r.controller), None)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)  # never changed: copies share it (clone)
 class ObjectReference:
     """What an Event is about: `kind`, `namespace`, `name`, `uid`."""
 
@@ -197,6 +197,12 @@ def copier(kind: type) -> Callable[[Any], Any]:
             new: Any = object.__new__(kind)
             new.__dict__ = state
             return new
+    elif dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        copy_fields, names = slot_copier(kind), slot_names(kind)
+
+        def found(value: Any) -> Any:  # nothing in it can change: share it (an Event's source, a reference)
+            atomic = all(type(getattr(value, name)) in ATOMIC_TYPES for name in names)
+            return value if atomic else copy_fields(value)
     elif dataclasses.is_dataclass(kind):
         found = slot_copier(kind)
     elif issubclass(kind, ATOMIC):  # a subclass of str or int (an enum)
