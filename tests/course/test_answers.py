@@ -15,10 +15,8 @@ workspaces' runs, made together by the first test that asks (session fixtures).
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -139,7 +137,7 @@ def nbval_with_right_answers(path: Path, tmp_path: Path) -> subprocess.Completed
 def right_answer_runs(runner, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """``nbval_with_right_answers`` of a notebook. The first test to ask starts those of every notebook
     this session's tests need (and that has its RIGHT answers), two at a time: each is its own process
-    (those that touch the host one at a time, as runner.execute_many)."""
+    (those that touch the host first, each alone, as runner.execute_many)."""
     done: dict[Path, subprocess.CompletedProcess[str]] = {}
 
     def run(path: Path) -> subprocess.CompletedProcess[str]:
@@ -147,15 +145,14 @@ def right_answer_runs(runner, request: pytest.FixtureRequest, tmp_path_factory: 
             wanted = [p for p in runner.runs_to_make(request, "test_other_right_answers_pass_nbval_in_the_workspace",
                                                      path, done)
                       if p == path or not missing_right_answers(p, runner.read(p))]
-            host = threading.Lock()  # as runner.execute_many: one run that touches the host at a time
-
             def nbval(p: Path) -> subprocess.CompletedProcess[str]:
-                with host if runner.touches_host(runner.read(p)) else contextlib.nullcontext():
-                    return nbval_with_right_answers(p, tmp_path_factory.mktemp(p.stem))
+                return nbval_with_right_answers(p, tmp_path_factory.mktemp(p.stem))
 
+            alone = [p for p in wanted if runner.touches_host(runner.read(p))]  # as runner.execute_many
+            done.update({p: nbval(p) for p in alone})
+            rest = [p for p in wanted if p not in alone]
             with ThreadPoolExecutor(max_workers=runner.at_once) as pool:
-                ran = list(pool.map(nbval, wanted))
-            done.update(zip(wanted, ran, strict=True))
+                done.update(zip(rest, pool.map(nbval, rest), strict=True))
         return done[path]
 
     return run
