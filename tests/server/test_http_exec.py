@@ -10,19 +10,17 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import pty
-import select
 import shutil
 import ssl
 import struct
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import websocket as client  # websocket-client: an independent WebSocket client, for v4
 from builders import make_pod
+from terminal_builders import kubectl_on_a_terminal
 
 from k8slite import Cluster
 from k8slite.server import Server, serve
@@ -150,24 +148,7 @@ def test_t_without_a_terminal(server: Server) -> None:
 def on_a_terminal(server: Server, args: list[str], keys: list[bytes]) -> tuple[bytes, int]:
     """kubectl on a pseudo-terminal: each of `keys` is typed once the output so far ends with a prompt;
     (what the terminal showed, kubectl's exit code)."""
-    main, secondary = pty.openpty()
-    env = dict(os.environ, HOME=str(server.home))  # type: ignore[attr-defined]
-    process = subprocess.Popen([str(KUBECTL), "--kubeconfig", server.kubeconfig, *args], stdin=secondary,
-                               stdout=secondary, stderr=secondary, env=env, start_new_session=True)
-    os.close(secondary)
-    shown, deadline = b"", time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if keys and shown.endswith(b" # "):
-            os.write(main, keys.pop(0))
-        if not select.select([main], [], [], 0.5)[0]:
-            continue
-        try:
-            data = os.read(main, 65536)
-        except OSError:  # the terminal closed: kubectl has exited
-            break
-        shown += data
-    os.close(main)
-    return shown, process.wait(timeout=10)
+    return kubectl_on_a_terminal(KUBECTL, server.kubeconfig, server.home, args, keys)  # type: ignore[attr-defined]
 
 
 def test_t_on_a_terminal_turns_newlines_into_crlf(server: Server) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import pty
-import select
 import shutil
 import ssl
 import subprocess
@@ -27,6 +25,7 @@ from typing import Any
 import pytest
 import websocket as client  # websocket-client: an independent WebSocket client
 import yaml
+from terminal_builders import kubectl_on_a_terminal
 
 from k8slite.machines import Machines, wait_until
 
@@ -134,24 +133,7 @@ def test_logs_and_exec_go_to_the_pods_kubelet(machines: Machines) -> None:
 def on_a_terminal(machines: Machines, args: list[str], keys: list[bytes]) -> tuple[bytes, int]:
     """kubectl on a pseudo-terminal (as test_http_exec drives it): each of `keys` is typed once the output so
     far ends with a prompt; (what the terminal showed, kubectl's exit code)."""
-    main, secondary = pty.openpty()
-    env = dict(os.environ, HOME=str(machines.directory))
-    process = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(machines.admin), *args], stdin=secondary,
-                               stdout=secondary, stderr=secondary, env=env, start_new_session=True)
-    os.close(secondary)
-    shown, deadline = b"", time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if keys and shown.endswith(b" # "):
-            os.write(main, keys.pop(0))
-        if not select.select([main], [], [], 0.5)[0]:
-            continue
-        try:
-            data = os.read(main, 65536)
-        except OSError:  # the terminal closed: kubectl has exited
-            break
-        shown += data
-    os.close(main)
-    return shown, process.wait(timeout=10)
+    return kubectl_on_a_terminal(KUBECTL, machines.admin, machines.directory, args, keys)
 
 
 def test_an_interactive_shell_on_a_kubelet_process(machines: Machines) -> None:
