@@ -231,3 +231,20 @@ def test_the_notebook_tables_link_each_chapter_to_its_notebook() -> None:
     page = html_table(search("污点"))
     assert '<a href="06_scheduler.ipynb">06</a></td><td>taint</td><td>污点</td>' in page
     assert markdown_table(TERMS[:1], notebooks={}).splitlines()[2].startswith("| 00 | cluster | 集群 |")
+
+
+def test_the_glossary_piped_into_head_ends_quietly() -> None:
+    """`python -m k8slite.course glossary | head` ends without a BrokenPipeError traceback when the reader
+    has gone (here it is gone before the first write, so the write surely fails)."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "k8slite.course", "glossary"], stdout=write,
+                              stderr=subprocess.PIPE, text=True, check=False, timeout=60)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (1, "")
