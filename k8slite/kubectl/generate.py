@@ -158,6 +158,8 @@ def literal_data(cmd: Command) -> dict[str, str]:
 def created_manifest(cmd: Command) -> dict[str, Any]:
     """The object `create namespace|quota|deployment|configmap|secret generic NAME ...` stands for."""
     what = GENERATORS[cmd.args[0]]
+    if "restart" in cmd.flags:  # `run`'s flag: no `create` subcommand has it
+        raise UsageError(f"unknown flag: --restart\nSee 'kubectl create {cmd.args[0]} --help' for usage.")
     if what == "secret":
         if cmd.args[1:2] != ["generic"]:
             raise UsageError("k8slite knows `create secret generic NAME` (not docker-registry or tls)")
