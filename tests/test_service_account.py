@@ -124,3 +124,21 @@ def test_init_containers_get_the_token_mount_too():
     stored = c.get("pod", "web")
     assert [m.mount_path for m in stored.spec.init_containers[0].volume_mounts] == [TOKEN_DIR]
     assert c.kubectl("get sa") == "NAME      SECRETS   AGE\ndefault   0         0s\n"  # short name sa
+
+
+def test_every_pod_shares_one_token_source_list_and_a_copy_to_change_is_its_own():
+    """The projected volume's sources are the same for every pod: stored pods share one list (memory, at
+    150,000 pods); a pod copied to change gets its own, so the others keep theirs."""
+    from k8slite.admission.serviceaccount import TOKEN_SOURCES
+
+    c = Cluster(nodes=1)
+    c.apply(make_pod("a"))
+    c.apply(make_pod("b"))
+    c.run(5)
+    a, b = (c.get("pod", name) for name in ("a", "b"))
+    assert a.spec.volumes[0].projected.sources is b.spec.volumes[0].projected.sources is TOKEN_SOURCES
+    changed = a.copy()
+    changed.spec.volumes[0].projected.sources[0]["serviceAccountToken"]["path"] = "changed"
+    assert TOKEN_SOURCES[0]["serviceAccountToken"]["path"] == "token"
+    assert c.get("pod", "b").to_dict()["spec"]["volumes"][0]["projected"]["sources"][0] == \
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}}

@@ -49,15 +49,19 @@ def suffix(pod: Pod, length: int = 5) -> str:
     return "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:length])
 
 
+# admission.go's TokenVolumeSource: the same for every pod, so every stored pod shares this one list
+# (a stored object is never changed in place; a copy to change is a deep copy: meta.clone)
+TOKEN_SOURCES: list[dict[str, Any]] = [
+    {"serviceAccountToken": {"expirationSeconds": TOKEN_EXPIRATION_SECONDS, "path": "token"}},
+    {"configMap": {"name": ROOT_CA_CONFIG_MAP, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+    {"downwardAPI": {"items": [{"path": "namespace",
+                                "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
+]
+
+
 def token_volume(name: str) -> Volume:
     """The projected volume of admission.go's TokenVolumeSource, with defaultMode 0644 (420)."""
-    sources: list[dict[str, Any]] = [
-        {"serviceAccountToken": {"expirationSeconds": TOKEN_EXPIRATION_SECONDS, "path": "token"}},
-        {"configMap": {"name": ROOT_CA_CONFIG_MAP, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
-        {"downwardAPI": {"items": [{"path": "namespace",
-                                    "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
-    ]
-    return Volume(name=name, projected=ProjectedVolumeSource(sources=sources, default_mode=420))
+    return Volume(name=name, projected=ProjectedVolumeSource(sources=TOKEN_SOURCES, default_mode=420))
 
 
 def should_automount(account: ServiceAccount | None, pod: Pod) -> bool:
