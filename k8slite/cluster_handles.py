@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.errors import NotFound
-from k8slite.runtime.cri import RUNNING, ContainerRuntime
+from k8slite.runtime.cri import ContainerRuntime
 from k8slite.runtime.terminal import TerminalSession
 
 if TYPE_CHECKING:
@@ -148,10 +148,7 @@ class PodHandle:
         kubelet = self.cluster.kubelets.get(pod.spec.node_name)
         if kubelet is None:
             raise NotFound(f'pod "{self.name}" is not running on any node')
-        cid, spec = kubelet.find_container(pod, container)
-        if kubelet.runtime.container_status(cid).state != RUNNING:  # crashed, waiting for its restart
-            raise NotFound(f'container "{spec.name}" in pod "{self.name}" is not running')
-        return kubelet.runtime, cid
+        return kubelet.runtime, kubelet.running_container(pod, container)
 
     def kill(self, container: str | None = None) -> PodHandle:
         """Kill a container's process (SIGKILL, exit 137); restartPolicy decides what follows."""

@@ -516,3 +516,11 @@ class Kubelet:
         if not cid:
             raise NotFound(f'previous terminated container "{container.name}" in pod "{pod.name}" not found')
         return cid, container
+
+    def running_container(self, pod: Pod, name: str | None) -> str:
+        """The runtime id of a pod's container, NotFound unless it is running now (crashed, waiting for its
+        restart): what exec, attach and a terminal need."""
+        cid, container = self.find_container(pod, name)
+        if self.runtime.container_status(cid).state != RUNNING:
+            raise NotFound(f'container "{container.name}" in pod "{pod.name}" is not running')
+        return cid

@@ -169,10 +169,7 @@ class KubeletPod:
     def running_container(self, container: str | None) -> tuple[Any, str]:
         """The runtime and id of the container, NotFound unless it is running now."""
         kubelet = self.server.kubelet
-        cid, spec = kubelet.find_container(self.server.pod(self.namespace, self.name), container)
-        if kubelet.runtime.container_status(cid).state != RUNNING:
-            raise NotFound(f'container "{spec.name}" in pod "{self.name}" is not running')
-        return kubelet.runtime, cid
+        return kubelet.runtime, kubelet.running_container(self.server.pod(self.namespace, self.name), container)
 
     def terminal(self, command: list[str], container: str | None = None) -> TerminalSession | None:
         runtime, cid = self.running_container(container)
