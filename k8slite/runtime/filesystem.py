@@ -62,9 +62,11 @@ class Volume:
     """Bytes it may hold (a tmpfs's size, for an emptyDir with medium Memory); None: no limit."""
 
     def add_dir(self, rel: str) -> None:
-        """Record the directory `rel`; the set is replaced, not changed, as it may be shared (DEFAULT_ROOT_DIRS)."""
+        """Record the directory `rel`; a shared set (root_dirs) is copied first, the volume's own one added to."""
         if rel not in self.dirs:
-            self.dirs = {*self.dirs, rel}
+            own = self.dirs if isinstance(self.dirs, set) else set(self.dirs)
+            own.add(rel)
+            self.dirs = own
 
     def is_dir(self, rel: str) -> bool:
         if rel == "" or rel in self.dirs:
@@ -96,7 +98,7 @@ class FileSystem:
         self, base: dict[str, str] | None = None, mounts: dict[str, Volume | tuple[Volume, str]] | None = None
     ) -> None:
         self.root = Volume(files={DEV_NULL[1:]: ""})
-        made = set()
+        made: set[str] = set()
         for path, content in (base or {}).items():
             rel = normpath(path)[1:]
             self.root.files[rel] = content
