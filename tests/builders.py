@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -162,3 +163,10 @@ def engine_containers(cluster_id: str, *filters: str, running: bool = False) -> 
     for label in filters:
         argv += ["--filter", f"label={label}"]
     return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

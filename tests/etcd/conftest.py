@@ -10,24 +10,17 @@ with K8SLITE_REQUIRE_ETCD=1 (CI) they fail instead.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
-from builders import skip_unless_required
+from builders import free_port, skip_unless_required
 
 from k8slite.etcd_client import EtcdClient, EtcdError
 
 START_TIMEOUT = 30.0  # seconds for etcd to answer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

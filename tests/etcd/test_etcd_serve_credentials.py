@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import free_port
 
 from k8slite.etcd_client import EtcdClient
 from k8slite.machines import die_with_parent, wait_until
@@ -43,12 +43,6 @@ spec:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: web, image: nginx}]}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

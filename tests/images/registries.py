@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from builders import free_port
 
 from k8slite.registry_server import RegistryServer
 
@@ -34,12 +35,6 @@ _names = itertools.count(1)
 def unique_name(prefix: str) -> str:
     """A repository name no other test of the session uses (the registries live for the whole session)."""
     return f"k8slite-test/{prefix}-{next(_names)}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until_up(url: str, seconds: float = 15.0) -> None:

@@ -87,7 +87,7 @@ def test_tags_of_an_unknown_repository_is_name_unknown(registry_url: str) -> Non
 
 
 def test_a_push_to_a_registry_that_is_down_says_connection_refused(hello: ImageLayout) -> None:
-    from registries import free_port
+    from builders import free_port
 
     port = free_port()
     # docker's words: Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused
