@@ -118,6 +118,7 @@ class Store:
         # prefix -> field -> (how to read it, wanted value -> watches): the FieldMatch watches
         self._field_watches: dict[str, dict[str, tuple[Callable[[Any], Any], dict[Any, list[Watch]]]]] = {}
         self._opened = 0
+        self._levels: dict[str, tuple[str, ...]] = {}  # a key's directory -> its prefixes that have watches
 
     def get(self, key: str) -> tuple[Any, int] | None:
         """The value and its mod revision, or None."""
@@ -175,6 +176,7 @@ class Store:
                                 if e.revision > from_revision and watch.wants(e))
         self._opened += 1
         watch.seq = self._opened
+        self._levels.clear()
         if prefix.endswith("/") and isinstance(match, FieldMatch):
             by_field = self._field_watches.setdefault(prefix, {})
             by_field.setdefault(match.field, (match.read, {}))[1].setdefault(match.wanted, []).append(watch)
@@ -224,9 +226,7 @@ class Store:
         value's field), in the order they were opened."""
         found = [w for w in self._other_watches if not w.stopped and key.startswith(w.prefix)]
         lists = 1 if found else 0
-        end = key.find("/")
-        while end >= 0:
-            prefix = key[:end + 1]
+        for prefix in self._watched_levels(key):
             watches = [self._watches.get(prefix)]
             for read, by_value in self._field_watches.get(prefix, {}).values():
                 watches.append(by_value.get(read(value)))
@@ -236,7 +236,18 @@ class Store:
                         some[:] = [w for w in some if not w.stopped]
                     found.extend(some)
                     lists += 1
-            end = key.find("/", end + 1)
         if lists > 1:  # each list is in opening order already
             found.sort(key=lambda w: w.seq)
         return found
+
+    def _watched_levels(self, key: str) -> tuple[str, ...]:
+        """The key's prefixes that end at one of its "/" and have watches (none, for an Event's key), worked
+        out once per directory until the next watch opens."""
+        directory = key[:key.rfind("/") + 1]
+        levels = self._levels.get(directory)
+        if levels is None:
+            ends = [i for i, char in enumerate(directory) if char == "/"]
+            levels = tuple(p for p in (directory[:end + 1] for end in ends)
+                           if p in self._watches or p in self._field_watches)
+            self._levels[directory] = levels
+        return levels

@@ -27,6 +27,17 @@ def test_an_event_is_offered_only_to_the_watches_of_its_prefix_in_the_order_they
     assert told[-2:] == ["pods", "prefix"]
 
 
+def test_a_watch_opened_after_writes_to_a_directory_hears_the_next_one():
+    # the store works out once per directory which of its prefixes have watches: a new watch undoes that
+    s, told = Store(), []
+    s.create("/registry/events/default/a.1", "a")  # nobody watches events: worked out as "none"
+    s.watch("/registry/events/default/", notify=lambda: told.append("default"))
+    s.create("/registry/events/default/b.2", "b")
+    s.watch("/registry/events/", notify=lambda: told.append("events"))
+    s.create("/registry/events/default/c.3", "c")
+    assert told == ["default", "default", "events"]
+
+
 def test_a_field_selector_watch_is_offered_only_the_values_it_wants_in_opening_order():
     # kube-apiserver's watch cache indexes pods by spec.nodeName for the kubelets' watches
     s, told, read = Store(), [], []

@@ -70,8 +70,8 @@ class Admission:
     def mutate(self, obj: KubeObject, kind: Kind) -> KubeObject:
         """Only the mutating plugins: what a create would store, e.g. to tell whether an apply changes anything."""
         if kind.namespaced:
-            limitranger.admit(obj, kind.plural, self.limit_ranges.in_namespace(obj.namespace))
-            serviceaccount.admit(obj, self.service_account)
-            if isinstance(obj, Pod):
+            if isinstance(obj, Pod):  # what LimitRanger, ServiceAccount and Priority change
+                limitranger.admit(obj, kind.plural, self.limit_ranges.in_namespace(obj.namespace))
+                serviceaccount.admit(obj, self.service_account)
                 priority.admit(obj)
         return obj

@@ -162,6 +162,7 @@ class KubeObject:
 
 ATOMIC = (str, int, float, bool, type(None))
 ATOMIC_TYPES = frozenset(ATOMIC)
+ATOMIC_NAMES = frozenset({"str", "int", "float", "bool", str, int, float, bool})  # a field's declared type
 
 
 def clone(value: Any) -> Any:
@@ -203,6 +204,9 @@ def copier(kind: type) -> Callable[[Any], Any]:
         def found(value: Any) -> Any:  # nothing in it can change: share it (an Event's source, a reference)
             atomic = all(type(getattr(value, name)) in ATOMIC_TYPES for name in names)
             return value if atomic else copy_fields(value)
+        if all(f.type in ATOMIC_NAMES for f in dataclasses.fields(kind)):  # atomic by declaration: no check
+            def found(value: Any) -> Any:
+                return value
     elif dataclasses.is_dataclass(kind):
         found = slot_copier(kind)
     elif issubclass(kind, ATOMIC):  # a subclass of str or int (an enum)
@@ -219,14 +223,14 @@ def slot_names(kind: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(kind))
 
 
-def slot_copier(kind: type) -> Callable[[Any], Any]:
+def slot_copier(kind: type, deep: bool = True) -> Callable[[Any], Any]:
     """A function that copies a slotted dataclass field by field, written out for the class as dataclasses
     writes __init__ (one line per field: a loop over getattr/setattr is half again as slow, and copies are
-    the API server's hottest path). Strings and numbers are shared, the rest cloned."""
+    the API server's hottest path). Strings and numbers are shared, the rest cloned (all shared if not `deep`)."""
     frozen = kind.__dataclass_params__.frozen  # type: ignore[attr-defined]  # then set as its __init__ sets them
     lines = [f"def copy_{kind.__name__}(value):", "    new = make(kind)"]
     for name in slot_names(kind):
-        copied = "v if type(v) in atomic else clone(v)"
+        copied = "v if type(v) in atomic else clone(v)" if deep else "v"
         put = f"    put(new, {name!r}, {copied})" if frozen else f"    new.{name} = {copied}"
         lines += [f"    v = value.{name}", put]
     scope: dict[str, Any] = {"make": object.__new__, "kind": kind, "atomic": ATOMIC_TYPES, "clone": clone,
@@ -242,10 +246,17 @@ COPIERS: dict[type, Callable[[Any], Any]] = {list: clone_list, dict: clone_dict}
 def shallow(value: V) -> V:
     """copy.copy for an API object (a dataclass): a new object whose fields are the same values."""
     kind = type(value)
-    new: V = object.__new__(kind)
-    if not hasattr(kind, "__slots__"):
-        new.__dict__ = value.__dict__.copy()  # type: ignore[attr-defined]
-        return new
-    for name in slot_names(kind):
-        object.__setattr__(new, name, getattr(value, name))
+    found = SHALLOW_COPIERS.get(kind)
+    if found is None:
+        found = SHALLOW_COPIERS[kind] = slot_copier(kind, deep=False) if hasattr(kind, "__slots__") else dict_copy
+    result: V = found(value)
+    return result
+
+
+def dict_copy(value: Any) -> Any:
+    new = object.__new__(type(value))
+    new.__dict__ = value.__dict__.copy()
     return new
+
+
+SHALLOW_COPIERS: dict[type, Callable[[Any], Any]] = {}

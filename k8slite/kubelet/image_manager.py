@@ -73,26 +73,22 @@ class ImageManager:
     def __init__(self, runtime: ContainerRuntime, recorder: EventRecorder, clock: VirtualClock) -> None:
         self.runtime, self.recorder, self.clock = runtime, recorder, clock
         self.backoff = Backoff()  # per pod and image: 10 s doubling to 300 s
-        self.pulls: dict[str, Pull] = {}  # per pod and image: the pull it waits for
+        self.pulls: dict[str, dict[str, Pull]] = {}  # pod uid -> image -> the pull it waits for
         self.free_at = 0.0  # serializeImagePulls: when the node's current pull ends
 
     def pulling_left(self, pod: Pod) -> float:
         """Seconds until this pod's image pull in progress ends (0 when none is)."""
-        if not self.pulls:
-            return 0.0  # a node pulling nothing (most syncs): no key to make
-        mine = pull_key(pod, "")
-        done = [p.done for k, p in self.pulls.items() if k.startswith(mine)]
-        left = max(done, default=0.0) - self.clock.now
+        mine = self.pulls.get(pod.metadata.uid, {})
+        left = max([p.done for p in mine.values()], default=0.0) - self.clock.now
         return left if left > INSTANT else 0.0
 
     def arriving(self, image: str) -> bool:
         """An image some pod's pull is still bringing: not yet on the node for anyone."""
-        return any(p.image == image and p.done > self.clock.now for p in self.pulls.values())
+        return any(p.image == image and p.done > self.clock.now for mine in self.pulls.values() for p in mine.values())
 
     def forget(self, uid: str) -> None:
         """A pod gone from the node: its pulls run on (the puller stays busy), nobody waits for them."""
-        for key in [k for k in self.pulls if k.startswith(f"{uid}_")]:
-            del self.pulls[key]
+        self.pulls.pop(uid, None)
 
     def backoff_left(self, pod: Pod, container: Container) -> float:
         """Seconds until the pull back-off of this pod's image ends (0 when there is none)."""
@@ -108,7 +104,7 @@ class ImageManager:
     def ensure_image_exists(self, pod: Pod, container: Container) -> tuple[str, str]:
         """("", "") when the image is on the node; else the container's waiting reason and message."""
         image, policy = container.image, container.image_pull_policy or "IfNotPresent"
-        if pull_key(pod, image) in self.pulls:
+        if image in self.pulls.get(pod.metadata.uid, {}):
             return self.pull(pod, container)  # waiting for its pull
         present = self.runtime.image_status(image) is not None and not self.arriving(image)
         if not should_pull(policy, present):
@@ -127,7 +123,8 @@ class ImageManager:
     def pull(self, pod: Pod, container: Container) -> tuple[str, str]:
         """Ask for the pull, or see whether it has ended: (PULLING, "") while it runs."""
         image, key = container.image, pull_key(pod, container.image)
-        pull = self.pulls.get(key)
+        mine = self.pulls.get(pod.metadata.uid, {})
+        pull = mine.get(image)
         if pull is None:
             self.recorder.normal(pod, "Pulling", f'Pulling image "{image}"')
             try:
@@ -137,11 +134,14 @@ class ImageManager:
                 self.backoff.next(key, self.clock.now)
                 return ERR_IMAGE_PULL, str(e)
             start = max(self.clock.now, self.free_at)  # after the pull before it
-            pull = self.pulls[key] = Pull(image, self.clock.now, start + pulled.seconds, pulled)
+            pull = Pull(image, self.clock.now, start + pulled.seconds, pulled)
+            self.pulls.setdefault(pod.metadata.uid, mine)[image] = pull
             self.free_at = pull.done
         if pull.done > self.clock.now + INSTANT:
             return PULLING, ""
-        del self.pulls[key]
+        del mine[image]
+        if not mine:
+            del self.pulls[pod.metadata.uid]
         took, waited = go_duration(pull.pulled.seconds), go_duration(pull.done - pull.requested)
         self.recorder.normal(pod, "Pulled", f'Successfully pulled image "{image}" in {took} ({waited} including '
                              f"waiting). Image size: {pull.pulled.size} bytes.")

@@ -35,6 +35,9 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
+TOKEN_HEAD = b64url(json.dumps({"alg": "RS256", "kid": "k8slite"}, separators=(",", ":")).encode())  # the JWT header
+
+
 def token(pod: Pod, now: float, expiration_seconds: int) -> str:
     """A JWT-shaped token with the claims a bound ServiceAccount token carries (header.claims.signature)."""
     issued = int(EPOCH.timestamp() + now)
@@ -42,9 +45,8 @@ def token(pod: Pod, now: float, expiration_seconds: int) -> str:
               "kubernetes.io": {"namespace": pod.namespace, "pod": {"name": pod.name, "uid": pod.metadata.uid},
                                 "serviceaccount": {"name": pod.spec.service_account_name or "default"}},
               "nbf": issued, "sub": f"system:serviceaccount:{pod.namespace}:{pod.spec.service_account_name}"}
-    head = b64url(json.dumps({"alg": "RS256", "kid": "k8slite"}, separators=(",", ":")).encode())
     body = b64url(json.dumps(claims, separators=(",", ":")).encode())
-    return f"{head}.{body}.{b64url(hashlib.sha256(f'{head}.{body}'.encode()).digest())}"
+    return f"{TOKEN_HEAD}.{body}.{b64url(hashlib.sha256(f'{TOKEN_HEAD}.{body}'.encode()).digest())}"
 
 
 def key_files(data: dict[str, str], items: list[dict[str, Any]] | None) -> dict[str, str]:

@@ -91,6 +91,8 @@ class SchedulerCache:
     def set_pod(self, pod: Pod) -> None:
         """Add, update or assume a pod: take out what it counted before, count it as it is now."""
         key = object_key(pod)
+        if self.same_counts(key, pod):
+            return
         self.remove_pod(key)
         if occupies_node(pod):
             self.pods[key] = pod
@@ -101,6 +103,21 @@ class SchedulerCache:
                 self.waiting.setdefault(pod.spec.node_name, {})[key] = pod
             else:
                 self.count(info, pod, +1)
+
+    def same_counts(self, key: str, pod: Pod) -> bool:
+        """A change that counts as before (most are status updates: the pod still on the same node, with
+        the same labels, not terminating): the cache only keeps the new object, every count stays."""
+        old = self.pods.get(key)
+        if old is None or not occupies_node(pod) or old.spec.node_name != pod.spec.node_name \
+                or old.metadata.uid != pod.metadata.uid or old.metadata.labels != pod.metadata.labels \
+                or (old.metadata.deletion_timestamp is None) != (pod.metadata.deletion_timestamp is None):
+            return False
+        self.pods[key] = pod
+        if key in self.affinity:
+            self.affinity[key] = pod
+        info = self.nodes.get(pod.spec.node_name)
+        (self.waiting[pod.spec.node_name] if info is None else info.pods)[key] = pod
+        return True
 
     def delete_pod(self, pod: Pod) -> None:
         """The pod is gone from the cluster: take it off its node and forget its requests."""

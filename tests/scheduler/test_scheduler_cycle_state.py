@@ -56,6 +56,29 @@ def test_the_cache_counts_pods_by_labels_per_node_as_they_come_and_go():
     assert cache.count_pods(web) == {"a": 3, "b": 1} == recount(cache, "default", "web", True)
 
 
+def test_a_status_update_keeps_every_count_and_a_label_change_moves_them():
+    cache = cache_of([make_node("a"), make_node("b")])
+    pod = placed(make_pod("web", labels={"app": "web"}, cpu="500m"), "a")
+    pod.metadata.uid = "u1"
+    cache.set_pod(pod)
+    requested = cache.nodes["a"].requested
+    running = pod.copy()
+    running.status.phase = "Running"
+    cache.set_pod(running)  # the kubelet's status write: same node, labels and uid
+    assert cache.nodes["a"].pods["default/web"] is running and cache.pods["default/web"] is running
+    assert cache.nodes["a"].requested == requested and requested.milli_cpu == 500
+    web = lambda ns, labels: labels.get("app") == "web"  # noqa: E731
+    assert cache.count_pods(web) == {"a": 1}
+    relabelled = running.copy()
+    relabelled.metadata.labels = {"app": "api"}
+    cache.set_pod(relabelled)
+    assert cache.count_pods(web) == {} and cache.nodes["a"].requested == requested
+    done = relabelled.copy()
+    done.status.phase = "Succeeded"  # a finished pod frees its node
+    cache.set_pod(done)
+    assert "default/web" not in cache.nodes["a"].pods and cache.nodes["a"].requested.milli_cpu == 0
+
+
 def random_pod(rng, i):
     sel = LabelSelector({"app": rng.choice("abc")})
     pod = make_pod(f"p-{i}", cpu=rng.choice([None, "100m", "1"]), labels={"app": rng.choice("abc")},
