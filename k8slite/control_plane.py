@@ -2,7 +2,8 @@
 
 Mirrors what kubeadm starts on a control-plane node besides the API server:
 kube-controller-manager, one program running many controllers (each with
-its own informers and work queue), and kube-scheduler. Every one of them is
+its own work queue, and handlers on the program's shared informers: one
+cache of pods for all of them, controllers/__init__.py), and kube-scheduler. Every one of them is
 started and left alone; they talk only through the API server.
 
 The controllers come in groups, each met in its chapter: `controllers`

@@ -35,7 +35,8 @@ from k8slite.apiserver import APIServer
 from k8slite.store import DELETED
 from k8slite.workqueue import WorkQueue
 
-__all__ = ["Handler", "Indexer", "Informer", "Tally", "WorkQueue", "object_key"]
+__all__ = ["Handler", "Indexer", "Informer", "InformerFactory", "Listener", "SharedInformer", "Tally", "WorkQueue",
+           "object_key"]
 
 Handler = Callable[[str, KubeObject], None]
 
@@ -43,7 +44,8 @@ Handler = Callable[[str, KubeObject], None]
 def object_key(obj: KubeObject) -> str:
     """`namespace/name`, or `name` for cluster-scoped objects, as client-go's MetaNamespaceKeyFunc.
     Interned: the informers of a cluster that all cache a pod share one key string."""
-    return sys.intern(f"{obj.namespace}/{obj.name}") if obj.namespace else obj.name
+    meta = obj.metadata
+    return sys.intern(f"{meta.namespace}/{meta.name}") if meta.namespace else meta.name
 
 
 class Tally(Protocol):
@@ -84,6 +86,9 @@ class Indexer(dict[str, KubeObject]):
             tally.count(self[key])
 
     def __setitem__(self, key: str, obj: KubeObject) -> None:
+        if not self.tallies and not self.indexers:  # most caches: nothing to keep up to date
+            super().__setitem__(key, obj)
+            return
         old = self.get(key)
         for tally in self.tallies:
             if old is not None:
@@ -170,3 +175,58 @@ class Informer:
 
     def stop(self) -> None:
         self.watch.stop()
+
+
+class SharedInformer(Informer):
+    """One list + watch and one cache of a kind for every controller of a program that asks for it, each
+    with its own handler: client-go's sharedIndexInformer, which kube-controller-manager's informer
+    factory gives all its controllers. A pod write is cached once, not once per controller."""
+
+    def __init__(self, api: APIServer, kind: str) -> None:
+        self.listeners: builtins.list[Listener] = []
+        super().__init__(api, kind, self.tell)
+
+    def tell(self, event_type: str, obj: KubeObject) -> None:
+        for listener in self.listeners:
+            if not listener.drop():
+                listener.handler(event_type, obj)
+
+    def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
+        if name not in self.cache.indexers:  # a second controller asking for the same index shares it
+            self.cache.add_index(name, indexer)
+
+
+class Listener(Informer):
+    """One controller's informer on a SharedInformer (AddEventHandler): its handler hears every change, and
+    first the cached objects as ADDED; the cache, its indexes and the watch are the shared informer's."""
+
+    def __init__(self, shared: SharedInformer, handler: Handler) -> None:  # no list and no watch of its own
+        self.api, self.kind, self.handler, self.shared = shared.api, shared.kind, handler, shared
+        self.cache, self.watch = shared.cache, shared.watch
+        self.drop = lambda: False
+        shared.listeners.append(self)
+        for obj in builtins.list(self.cache.values()):
+            handler("ADDED", obj)
+
+    def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
+        self.shared.add_index(name, indexer)
+
+    def stop(self) -> None:
+        self.shared.listeners.remove(self)
+        if not self.shared.listeners:
+            self.shared.stop()
+
+
+class InformerFactory:
+    """The shared informers of one program (client-go's SharedInformerFactory): `informer(kind, handler)`
+    gives a Listener on the program's one informer of that kind, made at the first request."""
+
+    def __init__(self, api: APIServer) -> None:
+        self.api = api
+        self.informers: dict[str, SharedInformer] = {}
+
+    def informer(self, kind: str, handler: Handler) -> Listener:
+        shared = self.informers.get(kind)
+        if shared is None or shared.watch.stopped:
+            shared = self.informers[kind] = SharedInformer(self.api, kind)
+        return Listener(shared, handler)

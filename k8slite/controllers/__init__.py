@@ -17,12 +17,18 @@ a failure: the object is already gone.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import APIServer
 from k8slite.events import EventRecorder
-from k8slite.informer import WorkQueue, object_key
+from k8slite.informer import Handler, Informer, InformerFactory, WorkQueue, object_key
 
 RESYNC_PERIOD = 30.0
+
+# kube-controller-manager's informer factory: its controllers share one informer per kind (one controller
+# manager per API server here), so a pod write is cached once for all of them, not once per controller.
+INFORMERS: WeakKeyDictionary[APIServer, InformerFactory] = WeakKeyDictionary()
 
 
 class Controller:
@@ -35,6 +41,17 @@ class Controller:
         self.clock = api.clock
         self.recorder = EventRecorder(api, self.name)
         self.queue = WorkQueue(api.clock, self.sync)
+
+    def informer(self, kind: str, handler: Handler, own: bool = False) -> Informer:
+        """This controller's informer of `kind`, on the controller manager's shared one (the cache shared);
+        `own`: a cache of its own, for a controller that puts its writes in it before the watch brings them
+        (the pods it just made, "assumed"): in a shared cache the other controllers would see them early."""
+        if own:
+            return Informer(self.api, kind, handler)
+        factory = INFORMERS.get(self.api)
+        if factory is None:
+            factory = INFORMERS[self.api] = InformerFactory(self.api)
+        return factory.informer(kind, handler)
 
     def start(self) -> None:
         self.clock.call_later(RESYNC_PERIOD, self.resync)

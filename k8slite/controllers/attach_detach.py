@@ -31,7 +31,7 @@ from k8slite.api.storage import ROX, RWX, PersistentVolume, PersistentVolumeClai
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import Aggregate
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 from k8slite.kubelet.volume_manager import is_attachable, unique_name
 
 MAX_WAIT_FOR_UNMOUNT = 360.0
@@ -64,10 +64,10 @@ class AttachDetachController(Controller):
         self.users: dict[str, Pod] = {}  # pods with claims: the only ones that matter here
         self.reported: dict[str, str] = {}  # pod uid -> last message, so an error is said once
         self.undesired_since: dict[tuple[str, str], float] = {}
-        self.claims = Informer(api, "persistentvolumeclaims", self.wake)
-        self.volumes = Informer(api, "persistentvolumes", self.wake)
-        self.nodes = Informer(api, "nodes", self.node_changed)
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.claims = self.informer("persistentvolumeclaims", self.wake)
+        self.volumes = self.informer("persistentvolumes", self.wake)
+        self.nodes = self.informer("nodes", self.node_changed, own=True)
+        self.pods = self.informer("pods", self.pod_changed)
 
     def wake(self, event_type: str, obj: KubeObject) -> None:
         self.queue.add(KEY)

@@ -51,7 +51,7 @@ from k8slite.controllers.deployment_util import (
 )
 from k8slite.controllers.replicaset import controller_ref
 from k8slite.errors import ApiError, NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 FAILED_RS_CREATE = "ReplicaSetCreateError"  # deployment/util FailedRSCreateReason: the event and the condition
 
@@ -61,9 +61,9 @@ class DeploymentController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.deployments = Informer(api, "deployments", self.enqueue)
-        self.replicasets = Informer(api, "replicasets", self.rs_changed)
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.deployments = self.informer("deployments", self.enqueue, own=True)
+        self.replicasets = self.informer("replicasets", self.rs_changed, own=True)
+        self.pods = self.informer("pods", self.pod_changed)
 
     def resync_keys(self) -> list[str]:
         return sorted(self.deployments.cache)

@@ -26,7 +26,7 @@ from k8slite.api.service import EndpointAddress, EndpointPort, Endpoints, Endpoi
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 
 def selects(svc: Service, pod: Pod) -> bool:
@@ -80,8 +80,8 @@ class ServiceController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.services = Informer(api, "services", self.enqueue)
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.services = self.informer("services", self.enqueue)
+        self.pods = self.informer("pods", self.pod_changed)
 
     def pod_changed(self, event_type: str, pod: KubeObject) -> None:
         """A pod changed: every Service of its namespace may gain or lose it (its labels may have changed)."""
@@ -98,7 +98,7 @@ class EndpointsController(ServiceController):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.endpoints = Informer(api, "endpoints", lambda t, o: None)
+        self.endpoints = self.informer("endpoints", lambda t, o: None)
 
     def sync(self, key: str) -> None:
         svc = self.services.get(key)

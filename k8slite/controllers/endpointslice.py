@@ -18,7 +18,6 @@ from k8slite.api.service import SERVICE_NAME_LABEL, Endpoint, EndpointConditions
 from k8slite.apiserver import APIServer
 from k8slite.controllers.endpoints import ServiceController, endpoint_subsets
 from k8slite.errors import NotFound
-from k8slite.informer import Informer
 
 MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 CONTROLLER_NAME = "endpointslice-controller.k8s.io"
@@ -42,7 +41,7 @@ class EndpointSliceController(ServiceController):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.slices = Informer(api, "endpointslices", lambda t, o: None)
+        self.slices = self.informer("endpointslices", lambda t, o: None)
 
     def slices_of(self, namespace: str, name: str) -> list[EndpointSlice]:
         return [s for s in self.slices.list() if isinstance(s, EndpointSlice) and s.namespace == namespace

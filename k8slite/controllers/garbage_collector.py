@@ -28,7 +28,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.apiserver import FOREGROUND, ORPHAN, APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import Aggregate, NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets", "Node": "nodes"}
 DEPENDENT_KINDS = ("replicasets", "pods", "leases")  # a Node owns its Lease
@@ -39,8 +39,8 @@ class GarbageCollector(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.owners = {kind: Informer(api, plural, self.owner_changed) for kind, plural in OWNER_KINDS.items()}
-        self.dependents = {kind: Informer(api, kind, self.dependent_changed) for kind in DEPENDENT_KINDS}
+        self.owners = {kind: self.informer(plural, self.owner_changed) for kind, plural in OWNER_KINDS.items()}
+        self.dependents = {kind: self.informer(kind, self.dependent_changed) for kind in DEPENDENT_KINDS}
 
     # ------------------------------------------------------------ what wakes it
     def owner_changed(self, event_type: str, obj: KubeObject) -> None:

@@ -46,7 +46,7 @@ from k8slite.controllers.job_util import (
 )
 from k8slite.controllers.replicaset import controller_ref, is_active
 from k8slite.errors import Aggregate, ApiError, NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 from k8slite.store import DELETED
 
 SUCCESS_CRITERIA_MET, FAILURE_TARGET = "SuccessCriteriaMet", "FailureTarget"
@@ -57,9 +57,9 @@ class JobController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.jobs = Informer(api, "jobs", self.enqueue)
+        self.jobs = self.informer("jobs", self.enqueue, own=True)
         self.tracker = PodTracker()
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.pods = self.informer("pods", self.pod_changed, own=True)
 
     def resync_keys(self) -> list[str]:
         return sorted(self.jobs.cache)

@@ -23,7 +23,6 @@ from k8slite.api.namespace_strategy import FINALIZER
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import NotFound
-from k8slite.informer import Informer
 
 RETRY = 1.0  # seconds before looking again when something is left and nothing says when it will go
 
@@ -33,8 +32,8 @@ class NamespaceController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.namespaces = Informer(api, "namespaces", self.enqueue)
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.namespaces = self.informer("namespaces", self.enqueue)
+        self.pods = self.informer("pods", self.pod_changed)
 
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
         """A pod gone from a terminating namespace may be the last thing it waited for."""

@@ -45,8 +45,8 @@ class NodeLifecycleController(Controller):
     def __init__(self, api: APIServer, grace_period: float = NODE_MONITOR_GRACE_PERIOD) -> None:
         super().__init__(api)
         self.grace_period = grace_period
-        self.nodes = Informer(api, "nodes", self.enqueue)
-        self.pods = Informer(api, "pods", lambda t, o: None)
+        self.nodes = self.informer("nodes", self.enqueue)
+        self.pods = self.informer("pods", lambda t, o: None)
         self.leases = Informer(api, "leases", lambda t, o: None, NODE_LEASE_NAMESPACE)
 
     def start(self) -> None:

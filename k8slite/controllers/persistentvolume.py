@@ -40,7 +40,7 @@ from k8slite.controllers import Controller
 from k8slite.controllers.pv_matching import claim_class, find_best_match
 from k8slite.controllers.pv_provisioner import SIMULATED, Provisioner
 from k8slite.errors import NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 from k8slite.runtime.storage import NetworkStorage
 
 NO_CLASS = "no persistent volumes available for this claim and no storage class is set"
@@ -61,9 +61,9 @@ class PersistentVolumeController(Controller):
         super().__init__(api)
         self.provisioner = Provisioner(api, storage)
         self.said: dict[str, str] = {}  # claim uid -> the last "why still Pending": said once, not every resync
-        self.claims = Informer(api, "persistentvolumeclaims", self.claim_changed)
-        self.volumes = Informer(api, "persistentvolumes", self.volume_changed)
-        self.classes = Informer(api, "storageclasses", self.wake_pending)
+        self.claims = self.informer("persistentvolumeclaims", self.claim_changed)
+        self.volumes = self.informer("persistentvolumes", self.volume_changed)
+        self.classes = self.informer("storageclasses", self.wake_pending)
 
     # ------------------------------------------------------------ events in
     def claim_changed(self, event_type: str, obj: KubeObject) -> None:

@@ -37,7 +37,7 @@ from k8slite.api.replicaset import ReplicaSet, ReplicaSetCondition
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import Aggregate, ApiError, NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 REPLICA_FAILURE = "ReplicaFailure"  # the status condition of a sync whose create or delete was refused
 CONTROLLER_UID = "controllerUID"  # the pod informer's index: controller's uid, or the namespace's orphan key
@@ -139,8 +139,8 @@ class ReplicaSetController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.replicasets = Informer(api, "replicasets", self.enqueue)
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.replicasets = self.informer("replicasets", self.enqueue)
+        self.pods = self.informer("pods", self.pod_changed, own=True)
         self.pods.add_index(CONTROLLER_UID, controller_uid)
         self.owned = PodsByController()
         self.pods.cache.add_tally(self.owned)

@@ -22,7 +22,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.policy import ResourceQuota
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 
 class ResourceQuotaController(Controller):
@@ -30,8 +30,8 @@ class ResourceQuotaController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.quotas = Informer(api, "resourcequotas", self.enqueue)
-        self.counted = {k.plural: Informer(api, k.plural, self.object_changed) for k in KINDS
+        self.quotas = self.informer("resourcequotas", self.enqueue)
+        self.counted = {k.plural: self.informer(k.plural, self.object_changed) for k in KINDS
                         if k.namespaced and k.kind not in ("Event", "ResourceQuota")}
 
     def resync_keys(self) -> list[str]:

@@ -25,7 +25,6 @@ from k8slite.api.serviceaccount import ServiceAccount
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import AlreadyExists
-from k8slite.informer import Informer
 
 DEFAULT_NAME = "default"
 ROOT_CA_NAME = "kube-root-ca.crt"
@@ -51,8 +50,8 @@ class NamespacedDefaultController(Controller):
         # The controller-manager's own connection: its uids come from a random source of its own, so these
         # objects leave every uid and generated name the API server's seeded rng gives others unchanged.
         self.writer = APIServer(api.clock, random.Random(self.name), api.store)
-        self.namespaces = Informer(api, "namespaces", self.enqueue)
-        self.owned = Informer(api, self.plural, self.owned_changed)
+        self.namespaces = self.informer("namespaces", self.enqueue)
+        self.owned = self.informer(self.plural, self.owned_changed)
 
     def owned_changed(self, event_type: str, obj: KubeObject) -> None:
         if event_type == "DELETED" and obj.name == self.object_name:

@@ -20,7 +20,7 @@ from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
 from k8slite.api.storage_admission import PV_PROTECTION, PVC_PROTECTION
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 
 def uses(pod: Pod, claim_name: str) -> bool:
@@ -33,9 +33,9 @@ class StorageProtectionController(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.claims = Informer(api, "persistentvolumeclaims", self.enqueue)
-        self.volumes = Informer(api, "persistentvolumes", self.enqueue)
-        self.pods = Informer(api, "pods", self.pod_changed)
+        self.claims = self.informer("persistentvolumeclaims", self.enqueue)
+        self.volumes = self.informer("persistentvolumes", self.enqueue)
+        self.pods = self.informer("pods", self.pod_changed)
 
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
         """A pod that finishes or goes may free the claims it used."""

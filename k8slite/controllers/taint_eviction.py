@@ -23,7 +23,7 @@ from k8slite.api.pod import Pod, Taint
 from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.controllers import Controller
 from k8slite.errors import Conflict, NotFound
-from k8slite.informer import Informer, object_key
+from k8slite.informer import object_key
 
 DISRUPTION_REASON = "DeletionByTaintManager"
 DISRUPTION_MESSAGE = "Taint manager: deleting due to NoExecute taint"
@@ -51,8 +51,8 @@ class TaintEvictionController(Controller):
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
         self.taints: dict[str, list[Taint]] = {}  # node name -> its NoExecute taints, as last seen
-        self.nodes = Informer(api, "nodes", self.node_changed)
-        self.pods = Informer(api, "pods", self.enqueue)
+        self.nodes = self.informer("nodes", self.node_changed)
+        self.pods = self.informer("pods", self.enqueue)
         self.pods.add_index("spec.nodeName", lambda pod: pod.spec.node_name)  # type: ignore[attr-defined]
 
     def node_changed(self, event_type: str, obj: KubeObject) -> None:
