@@ -122,10 +122,12 @@ class APIServer:
         return self.store.watch(self.prefix(lookup(kind), namespace), from_revision, notify, match)
 
     # ------------------------------------------------------------ writes
-    def create(self, obj: T) -> T:
-        """Store a new object: default, validate, admit, then write."""
+    def create(self, obj: T, owned: bool = False) -> T:
+        """Store a new object: default, validate, admit, then write. The caller's object is not changed,
+        unless it is `owned`: made for this call and let go (an EventRecorder's Event), it is stored as it
+        is, as a real API server stores the object it decoded from the request, without a copy."""
         kind = kind_of(obj)
-        new = self.prepare(obj, kind)
+        new = self.prepare(obj, kind, owned)
         prepare_for_create(new)
         self.admit(new, kind)
         admit_default_class(new, lambda: self.list("storageclasses"))
@@ -148,9 +150,9 @@ class APIServer:
         new.metadata.resource_version = str(rev)
         return new
 
-    def prepare(self, obj: T, kind: Kind) -> T:
-        """A defaulted, validated copy of obj (the caller's object is never changed)."""
-        new = obj.copy()
+    def prepare(self, obj: T, kind: Kind, owned: bool = False) -> T:
+        """A defaulted, validated copy of obj (the caller's object is never changed), or obj itself if `owned`."""
+        new = obj if owned else obj.copy()
         if kind.namespaced:
             new.metadata.namespace = new.metadata.namespace or "default"
         else:
@@ -206,10 +208,14 @@ class APIServer:
             self.store.delete(self.key(kind, stored.namespace, stored.name))
         return stored
 
-    def update_status(self, obj: T) -> T:
-        """Replace only the status (the /status subresource)."""
+    def update_status(self, obj: T, owned: bool = False) -> T:
+        """Replace only the status (the /status subresource). An `owned` status, made for this call and let
+        go (the kubelet's), is stored as it is: its parts may be the stored ones, which nobody changes."""
         kind, current = self.current(obj)
         new = shallow(current)  # the spec is shared: stored objects are never changed in place
+        if owned:  # write() sets only the metadata's scalars
+            new.metadata, new.status = shallow(current.metadata), obj.status  # type: ignore[attr-defined]
+            return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
         new.metadata = clone(current.metadata)  # meta.clone: deepcopy for API objects, several times faster
         new.status = clone(obj.status)  # type: ignore[attr-defined]
         return self.write(kind, current, new)  # type: ignore[arg-type,return-value]

@@ -197,7 +197,7 @@ class RemoteAPI:
         self.listed[(k.plural, namespace)] = {object_key(o): o for o in kept}
         return kept, revision
 
-    def create(self, obj: T) -> T:
+    def create(self, obj: T, owned: bool = False) -> T:  # a request body is a copy already: `owned` changes nothing
         kind = lookup(obj.kind)
         return self.decoded(self.request("POST", self.path(kind, obj.namespace), obj.to_dict()))  # type: ignore
 
@@ -206,7 +206,7 @@ class RemoteAPI:
         return self.decoded(self.request("PUT", self.path(kind, obj.namespace, obj.name),  # type: ignore
                                          obj.to_dict()))
 
-    def update_status(self, obj: T) -> T:
+    def update_status(self, obj: T, owned: bool = False) -> T:  # sent as a copy: `owned` changes nothing
         kind = lookup(obj.kind)
         return self.decoded(self.request("PUT", self.path(kind, obj.namespace, obj.name, "status"),  # type: ignore
                                          obj.to_dict()))

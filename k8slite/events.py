@@ -72,7 +72,7 @@ class EventRecorder:
             except NotFound:  # "the event may have been removed and it no longer exists"
                 event.metadata.name = f"{event.involved_object.name}.{self.api.store.revision + 1:016x}"
                 event.first_timestamp, event.count = event.last_timestamp, 1
-        return self.api.create(event)  # type: ignore[no-any-return]
+        return self.api.create(event, owned=True)  # type: ignore[no-any-return]  # made for this call
 
     def normal(self, obj: KubeObject, reason: str, message: str) -> Event:
         return self.event(obj, "Normal", reason, message)

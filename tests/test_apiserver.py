@@ -134,3 +134,21 @@ def test_generate_name_is_seeded():
         return [p.name for p in c.get("pods")]
     assert names(1) == names(1) and names(1) != names(2)
     assert names(1)[0].startswith("web-") and len(names(1)[0]) == 9
+
+
+def test_an_owned_object_is_stored_as_it_is_and_any_other_is_copied():
+    c = Cluster(nodes=1, controllers=False, scheduler=False)
+    mine = make_pod("mine")
+    stored = c.api.create(mine)
+    assert stored is not mine and mine.metadata.uid == ""  # the caller's object is not changed
+    handed = make_pod("handed")
+    assert c.api.create(handed, owned=True) is handed  # an Event the recorder made for this call
+    new = stored.copy()
+    new.status.phase = "Running"
+    kept = c.api.update_status(new, owned=True)
+    assert kept.status is new.status and kept.metadata is not stored.metadata
+    assert c.api.get("pods", "mine").status.phase == "Running" and stored.status.phase == "Pending"
+    again = kept.copy()
+    again.status.phase = "Succeeded"
+    copied = c.api.update_status(again)
+    assert copied.status is not again.status and copied.status.phase == "Succeeded"

@@ -456,7 +456,7 @@ class Kubelet:
         if status != latest.status:
             new = shallow(latest)
             new.status = status
-            latest = self.api.update_status(new)
+            latest = self.api.update_status(new, owned=True)  # a status made for this write
         record.status_from = (latest.metadata.resource_version, inputs)
 
     def write_sandbox_failed(self, pod: Pod) -> None:
