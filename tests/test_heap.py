@@ -21,8 +21,10 @@ def test_nested_blocks_freeze_once_and_an_error_still_unfreezes():
     with pytest.raises(RuntimeError):
         with heap.frozen():
             frozen = gc.get_freeze_count()
+            young = [[] for _ in range(1000)]  # tracked objects a second freeze would move too
             with heap.frozen():
-                assert gc.get_freeze_count() == frozen
+                # not frozen again (another thread's garbage may leave the permanent generation meanwhile)
+                assert gc.get_freeze_count() < frozen + len(young)
             assert gc.get_threshold()[0] == heap.RUN_THRESHOLD  # the inner block left the outer's setting
             raise RuntimeError("a callback failed")
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
