@@ -122,3 +122,24 @@ def test_a_status_someone_else_wrote_is_made_again_at_the_next_sync():
     c.run(1)
     again = c.get("pod", "steady")
     assert (again.status.phase, again.status.container_statuses[0].ready) == ("Running", True)
+
+
+def test_the_watch_bringing_back_the_kubelets_own_status_write_is_not_synced_again():
+    # kubelet/config's checkAndUpdatePod: a status-only change is reconciled, not synced
+    c = Cluster(nodes=1)
+    c.apply(make_pod("web"))
+    c.run(10)
+    kubelet = c.kubelets["node-1"]
+    synced: list[str] = []
+    real_sync = kubelet.queue.process
+    kubelet.queue.process = lambda key: (synced.append(key), real_sync(key))[-1]
+    own = c.api.get("pods", "web")
+    assert kubelet.pods["default/web"].written == own.metadata.resource_version  # the last write was its own
+    kubelet.pod_changed("MODIFIED", own)
+    c.run(0.1)
+    assert synced == []
+    labelled = own.copy()
+    labelled.metadata.labels = {"tier": "web"}
+    c.api.update(labelled)  # someone else's change: synced
+    c.run(0.1)
+    assert synced == ["default/web"]

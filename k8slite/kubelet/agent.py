@@ -94,6 +94,7 @@ class PodRecord:
     containers: dict[str, ContainerRecord] = field(default_factory=dict)
     allocated: str = ""  # the address IPAM reserved (a real runtime may have given the pod another)
     status_from: tuple[str, object] | None = None  # (resourceVersion, inputs) its stored status was made from
+    written: str = ""  # the resourceVersion of the last status this kubelet wrote itself
 
 
 
@@ -251,8 +252,14 @@ class Kubelet:
 
     # ------------------------------------------------------------ events in
     def pod_changed(self, event_type: str, obj: KubeObject) -> None:
-        if self.running and self.connected:  # cut off, the kubelet's watch hears nothing
+        if self.running and self.connected and not self.echo(event_type, obj):  # cut off, its watch hears nothing
             self.queue.add(object_key(obj))
+
+    def echo(self, event_type: str, obj: KubeObject) -> bool:
+        """The watch bringing back the status this kubelet has just written: nothing to sync. (Its config
+        source tells a status-only change apart and reconciles it without a sync: checkAndUpdatePod.)"""
+        record = self.pods.get(object_key(obj)) if event_type == "MODIFIED" else None
+        return record is not None and record.written == obj.metadata.resource_version
 
     def container_exited(self, container_id: str) -> None:
         for key, record in self.pods.items():
@@ -457,6 +464,7 @@ class Kubelet:
             new = shallow(latest)
             new.status = status
             latest = self.api.update_status(new, owned=True)  # a status made for this write
+            record.written = latest.metadata.resource_version
         record.status_from = (latest.metadata.resource_version, inputs)
 
     def write_sandbox_failed(self, pod: Pod) -> None:
