@@ -20,6 +20,12 @@ pod of the cluster, which matters when every node heartbeat asks. A
 `Tally` goes one step further: counts (the ReplicaSet's active and Ready
 pods) that every change to the cache updates, so that a sync reads a
 number instead of counting 100,000 pods.
+
+The controllers of one program share their informers, as client-go's
+SharedInformerFactory lets kube-controller-manager's: an `InformerFactory`
+keeps one `SharedInformer` per kind (one list, one watch, one cache) and
+gives each controller a `Listener` with its own handler, so a pod write is
+cached once, not once per controller (controllers/__init__.py).
 """
 
 from __future__ import annotations
@@ -187,7 +193,7 @@ class SharedInformer(Informer):
         super().__init__(api, kind, self.tell)
 
     def tell(self, event_type: str, obj: KubeObject) -> None:
-        for listener in self.listeners:
+        for listener in tuple(self.listeners):  # a handler may stop its listener
             if not listener.drop():
                 listener.handler(event_type, obj)
 
