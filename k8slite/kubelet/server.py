@@ -66,9 +66,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod
-from k8slite.errors import ApiError, NotFound
+from k8slite.errors import ApiError, NotFound, dial_tcp
 from k8slite.runtime.cri import RUNNING
 from k8slite.runtime.terminal import TerminalSession
+from k8slite.server.chunked import send_chunked
 from k8slite.server.remotecommand import StreamOptions, attach_point, session
 from k8slite.server.tls import make_certificate, server_context
 
@@ -233,26 +234,7 @@ class KubeletHandler(BaseHTTPRequestHandler):
 
     def chunked(self, run: Callable[[Callable[[bytes], None]], None]) -> None:
         """A streamed answer: the first look (NotFound ...) is made before the 200 is sent."""
-        started = False
-
-        def write(data: bytes) -> None:
-            nonlocal started
-            if not started:
-                started = True
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-            if data:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-        self.close_connection = True
-        try:
-            run(write)
-            write(b"")
-            self.wfile.write(b"0\r\n\r\n")
-        except OSError:
-            pass  # the API server went away: the client behind it did
+        send_chunked(self, "text/plain; charset=utf-8", run, lazy=True)
 
     def hung_up(self) -> bool:
         """Has the client of a streamed answer gone? It sends nothing more once it asked, so anything to read
@@ -317,9 +299,8 @@ class KubeletClient:
             text = e.read().decode(errors="replace")
             raise (NotFound(text) if e.code == 404 else KubeletUnreachable(text)) from None
         except (urllib.error.URLError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            raise KubeletUnreachable(f'{method.title()} "{url}": dial tcp {urlsplit(url).netloc}: '
-                                     f'connect: {describe(reason)}') from None
+            raise KubeletUnreachable(f'{method.title()} "{url}": '
+                                     f'{dial_tcp(urlsplit(url).netloc, getattr(e, "reason", e))}') from None
 
     def stream_location(self, subresource: str, pod: Pod, container: str, query: str) -> str:
         """Where kube-apiserver sends an exec or attach (ExecLocation, AttachLocation): the kubelet's
@@ -335,8 +316,7 @@ class KubeletClient:
             raw = socket.create_connection((host, int(port)), timeout=DIAL_TIMEOUT)
             sock = self.context.wrap_socket(raw)
         except OSError as e:
-            raise KubeletUnreachable(f'error sending request: Post "{location}": dial tcp {netloc}: '
-                                     f'connect: {describe(e)}') from None
+            raise KubeletUnreachable(f'error sending request: Post "{location}": {dial_tcp(netloc, e)}') from None
         sock.settimeout(None)
         return sock
 
@@ -358,7 +338,7 @@ class KubeletClient:
                 answer = connection.getresponse()
         except OSError as e:
             connection.close()
-            raise KubeletUnreachable(f'Get "{url}": dial tcp {urlsplit(url).netloc}: connect: {describe(e)}') from None
+            raise KubeletUnreachable(f'Get "{url}": {dial_tcp(urlsplit(url).netloc, e)}') from None
         if answer.status != 200:
             text = answer.read().decode(errors="replace")
             connection.close()
@@ -378,9 +358,3 @@ class KubeletClient:
         return int(answer["code"]), str(answer["output"])
 
 
-def describe(reason: object) -> str:
-    """An OS error as Go's net package words it ("connection refused")."""
-    text = str(reason)
-    if isinstance(reason, ConnectionRefusedError) or "Connection refused" in text:
-        return "connection refused"
-    return text

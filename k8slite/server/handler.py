@@ -56,6 +56,7 @@ from k8slite.server import (
     wallclock,
     wire,
 )
+from k8slite.server.chunked import send_chunked
 from k8slite.server.paths import Target, resolve
 from k8slite.server.status import status, success
 from k8slite.server.watch import Stream
@@ -285,20 +286,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def chunked(self, content_type: str, run: Callable[[Callable[[bytes], None]], None]) -> None:
         """A streamed answer (a watch, a followed log): `run` writes chunks until it ends, then the stream ends."""
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-
-        def write(data: bytes) -> None:
-            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-            self.wfile.flush()
-        try:
-            run(write)
-            self.wfile.write(b"0\r\n\r\n")
-        except OSError:
-            pass  # the client went away
-        self.close_connection = True
+        send_chunked(self, content_type, run)
 
     def send(self, code: int, body: Any, content_type: str = "application/json",
              headers: dict[str, str] | None = None) -> None:
