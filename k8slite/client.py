@@ -44,7 +44,7 @@ import yaml
 from k8slite.api.kinds import Kind, decode, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.clock import VirtualClock
-from k8slite.errors import ApiError, Expired
+from k8slite.errors import ApiError, Expired, dial_tcp
 from k8slite.informer import object_key
 from k8slite.store import ADDED, DELETED, MODIFIED, FieldMatch, WatchEvent
 
@@ -165,9 +165,7 @@ class RemoteAPI:
             raise api_error(status) from None
         except (urllib.error.URLError, OSError) as e:
             address = urlsplit(self.credentials.server).netloc
-            reason = getattr(e, "reason", e)
-            said = "connect: connection refused" if isinstance(reason, ConnectionRefusedError) else reason
-            raise ApiError(f'{method.title()} "{url}": dial tcp {address}: {said}') from None
+            raise ApiError(f'{method.title()} "{url}": {dial_tcp(address, getattr(e, "reason", e))}') from None
 
     def decoded(self, data: dict[str, Any]) -> KubeObject:
         self.store.saw(data.get("metadata", {}).get("resourceVersion", 0))

@@ -202,3 +202,19 @@ def invalid_object(kind: str, name: str, errors: list[FieldError]) -> Invalid:
     else:
         detail = "[" + ", ".join(str(e) for e in errors) + "]"
     return Invalid(f'{kind} "{name}" is invalid: {detail}')
+
+
+def dial_tcp(address: str, reason: object) -> str:
+    """A failed dial as Go's net package words it: `dial tcp 10.244.1.5:8080: connect: connection refused`.
+
+    `reason` is the OS error (or Go's words for it): the connect system call's errors read `connect: <errno's
+    text>`, lowercase as Go's; a dial deadline that ran out reads `i/o timeout`, without `connect:`."""
+    if isinstance(reason, TimeoutError):  # socket.timeout is TimeoutError
+        return f"dial tcp {address}: i/o timeout"
+    if isinstance(reason, ConnectionRefusedError) or "Connection refused" in str(reason):
+        said = "connection refused"
+    elif isinstance(reason, OSError) and reason.strerror:
+        said = reason.strerror[:1].lower() + reason.strerror[1:]
+    else:
+        said = str(reason)
+    return f"dial tcp {address}: connect: {said}"

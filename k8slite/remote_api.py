@@ -32,7 +32,7 @@ from k8slite import errors
 from k8slite.api.kinds import Kind, kind_of
 from k8slite.api.kinds import lookup as lookup_kind
 from k8slite.api.meta import KubeObject
-from k8slite.errors import ApiError, NotFound
+from k8slite.errors import ApiError, NotFound, dial_tcp
 from k8slite.remote_objects import Translator, merge_patch
 
 FIELD_MANAGER = "k8slite"
@@ -55,8 +55,7 @@ class ClusterAPI:
             raise refusal(e.status, e.body) from None
         except Urllib3Error as e:
             address = urlsplit(self.server).netloc
-            reason = getattr(e, "reason", None) or e
-            raise ApiError(f'Get "{self.server}": dial tcp {address}: {reason}') from None
+            raise ApiError(f'Get "{self.server}": {dial_tcp(address, getattr(e, "reason", None) or e)}') from None
 
     def resource(self, kind: Kind) -> Any:
         try:

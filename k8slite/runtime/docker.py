@@ -57,6 +57,7 @@ from typing import Any
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
+from k8slite.errors import dial_tcp
 from k8slite.images.docker_context import build_context
 from k8slite.images.image import Image
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
@@ -381,7 +382,7 @@ class DockerRuntime(DockerVolumes):
         except urllib.error.HTTPError as e:
             return int(e.code), ""
         except (urllib.error.URLError, OSError):
-            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused") from None
+            raise ConnectionError(dial_tcp(f"{ip}:{port}", "connection refused")) from None
 
     def logs(self, container_id: str) -> str:
         data: bytes = self.client.api.logs(container_id, stdout=True, stderr=True)

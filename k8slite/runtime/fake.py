@@ -33,6 +33,7 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of
 from k8slite.api.serialize import EPOCH
 from k8slite.clock import Timer, VirtualClock
+from k8slite.errors import dial_tcp
 from k8slite.images.runtime_image import to_runtime_image
 from k8slite.runtime import registry
 from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
@@ -74,10 +75,10 @@ class FakeNetwork:
     def http_get(self, ip: str, port: int, path: str, source_node: str = "") -> tuple[int, str]:
         target_node = self.hosts.get(ip, "")
         if source_node != target_node and {source_node, target_node} & self.cut_off:
-            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection timed out")  # the SYN is lost
+            raise ConnectionError(dial_tcp(f"{ip}:{port}", "connection timed out"))  # the SYN is lost: ETIMEDOUT
         found = self.listeners.get((ip, port))
         if found is None:
-            raise ConnectionError(f"dial tcp {ip}:{port}: connect: connection refused")
+            raise ConnectionError(dial_tcp(f"{ip}:{port}", "connection refused"))
         return found[1](path)
 
 

@@ -35,6 +35,7 @@ import functools
 import json
 from dataclasses import dataclass
 
+from k8slite.errors import dial_tcp
 from k8slite.images.image import Image, from_blobs
 from k8slite.images.layout import CONFIG, LAYER, MANIFEST, canonical_json, sha256_digest
 from k8slite.registry_server.storage import RegistryError, Storage
@@ -206,8 +207,7 @@ def pull_error(ref: Reference, known_host: bool, repository_exists: bool) -> str
     head = f'failed to do request: Head "https://{ref.domain}/v2/{ref.path}/manifests/{ref.tag or ref.digest}": '
     if not known_host and ref.domain.startswith(("localhost", "127.0.0.1")):
         port = ref.domain.partition(":")[2] or "443"
-        return (f"rpc error: code = Unknown desc = {prefix}{head}dial tcp 127.0.0.1:{port}: connect: "
-                "connection refused")
+        return f"rpc error: code = Unknown desc = {prefix}{head}{dial_tcp(f'127.0.0.1:{port}', 'connection refused')}"
     if not known_host:
         return f"rpc error: code = Unknown desc = {prefix}{head}dial tcp: lookup {ref.domain}: no such host"
     if ref.domain == DOCKER_HUB and not repository_exists:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from k8slite.errors import dial_tcp
+
 WGET = ["/bin/busybox", "wget", "-q", "-O", "-"]
 
 
@@ -26,4 +28,4 @@ def http_get(run: Callable[[list[str]], tuple[int, str]], ip: str, port: int, pa
     status = re.search(r"HTTP/1\.[01] (\d{3})", output)
     if status:
         return int(status.group(1)), ""
-    raise ConnectionError(f"dial tcp {shown_ip or ip}:{port}: connect: connection refused")
+    raise ConnectionError(dial_tcp(f"{shown_ip or ip}:{port}", "connection refused"))
