@@ -18,7 +18,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.errors import NotFound
 from k8slite.runtime.cri import ContainerRuntime
-from k8slite.runtime.terminal import TerminalSession
+from k8slite.runtime.terminal import TerminalSession, open_terminal
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -138,9 +138,7 @@ class PodHandle:
         command is one and the runtime has terminals (the fake one); None otherwise."""
         if self.remote(self.object):
             return None  # a kubelet process runs its own terminals: the API server relays to it (proxy.py)
-        runtime, cid = self.running_container(container)
-        open_terminal = getattr(runtime, "open_terminal", None)
-        return open_terminal(cid, command) if open_terminal else None
+        return open_terminal(*self.running_container(container), command)
 
     def running_container(self, container: str | None) -> tuple[ContainerRuntime, str]:
         """The runtime and id of the container, NotFound unless it is running now."""

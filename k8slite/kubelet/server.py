@@ -68,7 +68,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.errors import ApiError, NotFound, dial_tcp
 from k8slite.runtime.cri import RUNNING
-from k8slite.runtime.terminal import TerminalSession
+from k8slite.runtime.terminal import TerminalSession, open_terminal
 from k8slite.server.chunked import send_chunked
 from k8slite.server.remotecommand import StreamOptions, attach_point, session
 from k8slite.server.tls import make_certificate, server_context
@@ -173,9 +173,7 @@ class KubeletPod:
         return kubelet.runtime, kubelet.running_container(self.server.pod(self.namespace, self.name), container)
 
     def terminal(self, command: list[str], container: str | None = None) -> TerminalSession | None:
-        runtime, cid = self.running_container(container)
-        open_terminal = getattr(runtime, "open_terminal", None)
-        return open_terminal(cid, command) if open_terminal else None
+        return open_terminal(*self.running_container(container), command)
 
     def exec(self, command: str | list[str], container: str | None = None,
              stdin: str | None = None) -> tuple[int, str]:

@@ -15,6 +15,8 @@ top), tab completion and history; escape sequences (arrow keys) are dropped.
 
 from __future__ import annotations
 
+from typing import Any
+
 from k8slite.runtime.shell.interactive import InteractiveShell
 
 INTERRUPT, END_OF_INPUT, KILL_LINE, ESCAPE = "\x03", "\x04", "\x15", "\x1b"
@@ -91,3 +93,9 @@ class TerminalSession:
                 if self.exit_code is None:
                     shown.append(self.shell.prompt())
         return "".join(shown)
+
+
+def open_terminal(runtime: Any, container_id: str, command: list[str]) -> TerminalSession | None:
+    """A terminal on the container (`kubectl exec -it`) if the runtime has terminals (the fake one), else None."""
+    opener = getattr(runtime, "open_terminal", None)
+    return opener(container_id, command) if opener else None
