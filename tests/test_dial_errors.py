@@ -12,7 +12,7 @@ def test_a_refused_connect_an_unreachable_host_and_a_deadline_read_as_in_go():
         "dial tcp 127.0.0.1:6443: connect: connection refused"
     unreachable = OSError(errno.EHOSTUNREACH, os.strerror(errno.EHOSTUNREACH))
     assert dial_tcp("10.0.0.9:10250", unreachable) == "dial tcp 10.0.0.9:10250: connect: no route to host"
-    assert dial_tcp("10.0.0.9:10250", socket.timeout("timed out")) == "dial tcp 10.0.0.9:10250: i/o timeout"
+    assert dial_tcp("10.0.0.9:10250", TimeoutError("timed out")) == "dial tcp 10.0.0.9:10250: i/o timeout"
     assert dial_tcp("10.244.1.5:80", "connection timed out") == "dial tcp 10.244.1.5:80: connect: connection timed out"
 
 
