@@ -66,6 +66,7 @@ class APIServer:
 
     def __init__(self, clock: VirtualClock, rng: random.Random, store: Store | None = None) -> None:
         self.clock, self.rng = clock, rng
+        self.dry_runs = 0  # dryRun=All requests so far: each draws from random sources of its own (server/dryrun.py)
         # The node Leases' uids come from their own stream: kubelets renewing leases on their own
         # rhythm must not move the random names, uids and ClusterIPs of what a learner makes.
         self.lease_rng = random.Random(NODE_LEASE_NAMESPACE)

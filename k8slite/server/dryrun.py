@@ -18,21 +18,21 @@ with the request's own writes laid over it, which are dropped with it.
 Everything a write reads (the object, its namespace, quotas, LimitRanges,
 ServiceAccounts, the Services' ClusterIPs) comes through the real store;
 what it writes (the object, a quota's new usage) stays in the overlay.
-It draws from copies of the server's random sources, so a dry run moves no
-generated name, uid or ClusterIP of the writes that follow.
+It draws from random sources of its own, seeded from the server's (which
+do not move) and the dry run's number, so a dry run moves no generated
+name, uid or ClusterIP of the writes that follow, and the next real write
+does not get the dry run's (kube-apiserver draws new ones each time).
 
 As in kube-apiserver, a created object is answered with its uid,
 creationTimestamp and generated name but no resourceVersion, and an
 object that exists keeps the resourceVersion it is stored at. `kubectl
-diff` shows the live object against such an answer. Simplified: as the
-random sources are copies, a dry run's generated name, uid and ClusterIP
-are those the same write gets for real next (kube-apiserver draws new
-ones each time).
+diff` shows the live object against such an answer.
 """
 
 from __future__ import annotations
 
 import copy
+import random
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -114,13 +114,19 @@ class DryRunStore(Store):
         return self.revision
 
 
+def own_source(source: random.Random, number: int) -> random.Random:
+    """A random source for the dry run numbered `number`, seeded from `source` without moving it."""
+    return random.Random(f"dry run {number}: {copy.copy(source).getrandbits(64)}")
+
+
 class DryRun:
     """One dryRun=All request: `api` is an APIServer like the cluster's, over a DryRunStore of its store."""
 
     def __init__(self, real: APIServer) -> None:
         self.stored = real.store
-        self.api = APIServer(real.clock, copy.copy(real.rng), DryRunStore(real.store))
-        self.api.lease_rng = copy.copy(real.lease_rng)
+        real.dry_runs += 1
+        self.api = APIServer(real.clock, own_source(real.rng, real.dry_runs), DryRunStore(real.store))
+        self.api.lease_rng = own_source(real.lease_rng, real.dry_runs)
         self.api.warnings = real.warnings  # a warning (a Job deleted without a policy) still reaches the client
 
     def answer(self, target: Target, body: Any) -> Any:
