@@ -30,11 +30,12 @@ cached once, not once per controller (controllers/__init__.py).
 
 from __future__ import annotations
 
-import bisect
 import builtins
 import sys
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from sortedcontainers import SortedList
 
 from k8slite.api.meta import KubeObject
 from k8slite.apiserver import APIServer
@@ -73,13 +74,15 @@ class Indexer(dict[str, KubeObject]):
     def __init__(self) -> None:
         super().__init__()
         self.indexers: dict[str, Callable[[KubeObject], str]] = {}
-        self.indexes: dict[str, dict[str, list[str]]] = {}  # index name -> value -> keys, sorted
+        # index name -> value -> keys, sorted (a SortedList: a ReplicaSet's 150,000 pods are one value, and a
+        # plain list would move half of them at every insert)
+        self.indexes: dict[str, dict[str, SortedList]] = {}
         self.tallies: list[Tally] = []  # counts kept current by every change, as the indexes are
 
     def add_index(self, name: str, indexer: Callable[[KubeObject], str]) -> None:
         self.indexers[name], self.indexes[name] = indexer, {}
         for key in sorted(self):
-            self.indexes[name].setdefault(indexer(self[key]), []).append(key)
+            self.indexes[name].setdefault(indexer(self[key]), SortedList()).add(key)
 
     def by_index(self, name: str, value: str) -> list[KubeObject]:
         """The objects whose index `name` is `value`, sorted by key (Indexer.ByIndex)."""
@@ -107,7 +110,7 @@ class Indexer(dict[str, KubeObject]):
                 if before == value:
                     continue
                 self.drop_key(name, before, key)
-            bisect.insort(self.indexes[name].setdefault(value, []), key)
+            self.indexes[name].setdefault(value, SortedList()).add(key)
         super().__setitem__(key, obj)
 
     def __delitem__(self, key: str) -> None:
@@ -127,10 +130,9 @@ class Indexer(dict[str, KubeObject]):
                 self.drop_key(name, indexer(old), key)
 
     def drop_key(self, name: str, value: str, key: str) -> None:
-        keys = self.indexes[name].get(value, [])
-        i = bisect.bisect_left(keys, key)
-        if i < len(keys) and keys[i] == key:
-            del keys[i]
+        keys = self.indexes[name].get(value)
+        if keys is not None:
+            keys.discard(key)
 
 
 class Informer:
