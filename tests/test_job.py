@@ -242,3 +242,22 @@ def test_a_work_queue_job_lets_its_other_workers_finish_after_the_first_success(
     c.run(40)
     job = c.get("job", "queue")
     assert job.status.succeeded == 3 and job.status.condition("Complete") is not None
+
+
+def test_a_sync_before_the_informer_brings_the_new_pods_counts_them_and_creates_no_more():
+    # the Job controller shares the controller manager's pod cache; the pods it has just created wait in
+    # `assumed` until that cache has them (ControllerExpectations' purpose)
+    c = Cluster(nodes=2)
+    c.apply(job_yaml("burst", "sleep 30", extra="  completions: 6\n  parallelism: 3"))
+    jobs = c.workload_controllers[1]
+    job = c.get("job", "burst")
+    for _ in range(1000):  # step until the controller has created the pods, before any of their events
+        if jobs.assumed:
+            break
+        c.clock.step()
+    assert len(jobs.assumed) == 3 and not any(key in jobs.pods.cache for key in jobs.assumed)
+    jobs.sync("default/burst")  # a sync now: the three count as active, none more is created
+    assert len(jobs.pods_of(job)) == 3 and len(created(c, "burst")) == 3
+    c.run(5)
+    assert jobs.assumed == {} and len(jobs.pods_of(job)) == 3  # the informer has them all now
+    assert len(c.api.list("pods")) == 3

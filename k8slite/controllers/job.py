@@ -44,7 +44,7 @@ from k8slite.controllers.job_util import (
     parse_indexes,
     restarts,
 )
-from k8slite.controllers.replicaset import controller_ref, is_active
+from k8slite.controllers.replicaset import CONTROLLER_UID, controller_ref, controller_uid, is_active
 from k8slite.errors import Aggregate, ApiError, NotFound
 from k8slite.informer import object_key
 from k8slite.store import DELETED
@@ -59,12 +59,17 @@ class JobController(Controller):
         super().__init__(api)
         self.jobs = self.informer("jobs", self.enqueue, own=True)
         self.tracker = PodTracker()
-        self.pods = self.informer("pods", self.pod_changed, own=True)
+        self.pods = self.informer("pods", self.pod_changed)
+        self.pods.add_index(CONTROLLER_UID, controller_uid)
+        # the pods it created that the shared informer has not brought yet: a sync must count them already
+        # (client-go's ControllerExpectations' purpose, kept as the pods themselves)
+        self.assumed: dict[str, Pod] = {}
 
     def resync_keys(self) -> list[str]:
         return sorted(self.jobs.cache)
 
     def pod_changed(self, event_type: str, pod: KubeObject) -> None:
+        self.assumed.pop(object_key(pod), None)  # the informer has it now
         ref = pod.metadata.controller_ref()
         if ref is not None and ref.kind == "Job":
             if event_type == DELETED and isinstance(pod, Pod):
@@ -72,8 +77,15 @@ class JobController(Controller):
             self.queue.add(f"{pod.namespace}/{ref.name}")
 
     def pods_of(self, job: Job) -> list[Pod]:
-        return [p for p in self.pods.list() if isinstance(p, Pod) and p.namespace == job.namespace
-                and (ref := p.metadata.controller_ref()) is not None and ref.uid == job.metadata.uid]
+        """The job's pods, sorted by key: those its informer has, and those it created that it has not yet."""
+        uid = job.metadata.uid
+        found = {object_key(p): p for p in self.pods.by_index(CONTROLLER_UID, uid) if isinstance(p, Pod)}
+        for key, pod in list(self.assumed.items()):
+            if key in self.pods.cache:  # the informer has it (its event may have been dropped on the way)
+                del self.assumed[key]
+            elif controller_uid(pod) == uid:
+                found[key] = pod
+        return [found[key] for key in sorted(found)]
 
     # ------------------------------------------------------------ sync
     def sync(self, key: str) -> None:
@@ -194,7 +206,7 @@ class JobController(Controller):
         except ApiError as e:
             self.recorder.warning(job, "FailedCreate", f"Error creating: {e}")
             raise
-        self.pods.cache[object_key(created)] = created
+        self.assumed[object_key(created)] = created
         self.recorder.normal(job, "SuccessfulCreate", f"Created pod: {created.name}")
         return created
 
