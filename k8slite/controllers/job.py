@@ -59,11 +59,12 @@ class JobController(Controller):
         super().__init__(api)
         self.jobs = self.informer("jobs", self.enqueue, own=True)
         self.tracker = PodTracker()
+        # the pods it created that the shared informer has not brought yet: a sync must count them already
+        # (client-go's ControllerExpectations' purpose, kept as the pods themselves); made before the
+        # informer, whose handler hears every pod there already (a restarted cluster's)
+        self.assumed: dict[str, Pod] = {}
         self.pods = self.informer("pods", self.pod_changed)
         self.pods.add_index(CONTROLLER_UID, controller_uid)
-        # the pods it created that the shared informer has not brought yet: a sync must count them already
-        # (client-go's ControllerExpectations' purpose, kept as the pods themselves)
-        self.assumed: dict[str, Pod] = {}
 
     def resync_keys(self) -> list[str]:
         return sorted(self.jobs.cache)
