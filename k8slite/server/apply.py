@@ -34,14 +34,24 @@ by defaulting are owned by an Update's manager (as in Kubernetes), fields
 set by admission are not; a map or struct an Update adds is not a member
 itself (Kubernetes marks `f:labels` and the pointer structs it adds with
 `.`); a field applied with the value null is left out; the
-annotation `kubectl.kubernetes.io/last-applied-configuration` is neither
-read nor kept up to date (kube-apiserver uses it to let an object move
-from client-side to server-side apply without conflicts); server-side
-apply to `/status` or `/scale` is refused.
+annotation `kubectl.kubernetes.io/last-applied-configuration` is read, as
+kube-apiserver's lastAppliedManager reads it, but not kept up to date as
+its lastAppliedUpdater keeps it; server-side apply to `/status` or
+`/scale` is refused.
+
+Moving from client-side apply: an object made by `kubectl apply` (the
+manager `kubectl-client-side-apply` owns its fields) and then applied by
+`kubectl apply --server-side` with other values would conflict with that
+manager. kube-apiserver lets the manager "kubectl" take over (it applies
+again with force) every conflicting field that the last-applied
+annotation sets to the value the object still has: the fields the client-
+side apply put there, unchanged since (lastappliedmanager.go). A field
+someone changed since (`kubectl scale`) still conflicts.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import yaml
@@ -56,6 +66,8 @@ from k8slite.server.paths import Target
 
 APPLY = "application/apply-patch+yaml"
 BEFORE_FIRST_APPLY = "before-first-apply"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+KUBECTL = "kubectl"  # the only manager that takes over what a client-side apply set
 
 
 class ApplyConflict(Conflict):
@@ -130,7 +142,13 @@ def merged(live: dict[str, Any], config: dict[str, Any], entries: list[ManagedFi
     owner = managedfields.find(managers, name, "Apply", "", api_version)
     others = [m for m in managers if m is not owner]
     applied = fieldsets.members(fieldsets.stripped(config))
-    found = conflicts(fieldsets.members(fieldsets.stripped(live)), applied, others)
+    live_fields = fieldsets.members(fieldsets.stripped(live))
+    found = conflicts(live_fields, applied, others)
+    if found and not force and name == KUBECTL:
+        handed_over = last_applied_fields(live, live_fields)
+        left = [(m, p) for m, p in found if p not in handed_over]
+        force = not left  # every conflict is a field the client-side apply set: take them all
+        found = found if force else left
     if found and not force:
         raise conflict_error(found)
     for other, path in found:
@@ -143,6 +161,20 @@ def merged(live: dict[str, Any], config: dict[str, Any], entries: list[ManagedFi
     if not result["metadata"]["managedFields"]:
         del result["metadata"]["managedFields"]
     return result
+
+
+def last_applied_fields(live: dict[str, Any], live_fields: dict[Path, Any]) -> set[Path]:
+    """The fields the last-applied annotation sets that the object still has, with the same value
+    (allowedConflictsFromLastApplied); none without the annotation, or with one of another apiVersion."""
+    text = ((live.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
+    try:
+        last = json.loads(text) if text else None
+    except ValueError:
+        return set()
+    if not isinstance(last, dict) or last.get("apiVersion") != live.get("apiVersion"):
+        return set()
+    return {p for p, v in fieldsets.members(fieldsets.stripped(last)).items()
+            if p in live_fields and (v is fieldsets.ITEM or live_fields[p] == v)}
 
 
 def prune(data: dict[str, Any], dropped: set[Path], kept: set[Path]) -> None:

@@ -128,6 +128,41 @@ def test_managed_fields_are_shown_only_when_asked(server: Server, tmp_path: Path
 
 
 @needs_kubectl
+def test_moving_from_client_side_apply_takes_over_what_it_set_and_nothing_changed_since(server: Server,
+                                                                                       tmp_path: Path) -> None:
+    # lastappliedmanager.go: for the manager "kubectl", a conflict on a field the last-applied annotation
+    # sets to the value the object still has is no conflict: the server-side apply takes the field over.
+    # `kubectl diff --server-side` relies on it (it does not move the managed fields first, as apply does)
+    path = tmp_path / "web.yaml"
+    path.write_text(deployment("ssa-move", 2))
+    assert kubectl(server, "apply", "-f", str(path)) == "deployment.apps/ssa-move created\n"
+    assert kubectl(server, "diff", "--server-side", "-f", str(tmp_path / "web.yaml")) == ""
+    path.write_text(deployment("ssa-move", 3))
+    assert "-  replicas: 2\n+  replicas: 3" in kubectl(server, "diff", "--server-side", "-f", str(path))
+    assert apply_text(server, tmp_path, deployment("ssa-move", 3)) == "deployment.apps/ssa-move serverside-applied\n"
+    moved = live(server, "deployment", "ssa-move")
+    assert moved["spec"]["replicas"] == 3
+    # kubectl 1.32's apply also moves the client-side manager's fields to "kubectl" itself (csaupgrade) first
+    assert ("kubectl-client-side-apply", "Update", "") not in managers(moved)
+    # another manager gets no such hand-over
+    refused = apply_text(server, tmp_path, deployment("ssa-move", 4), "--field-manager=team-b")
+    assert refused.startswith('error: Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas\n')
+
+
+@needs_kubectl
+def test_a_field_changed_since_the_client_side_apply_still_conflicts(server: Server, tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(deployment("ssa-scaled", 2))
+    kubectl(server, "apply", "-f", str(path))
+    assert kubectl(server, "scale", "deployment", "ssa-scaled", "--replicas=5") == \
+        "deployment.apps/ssa-scaled scaled\n"
+    refused = apply_text(server, tmp_path, deployment("ssa-scaled", 3, image="nginx:1.27"))
+    # the image is the client-side apply's, unchanged since: taken over; the replicas were scaled: a conflict
+    assert refused.startswith('error: Apply failed with 1 conflict: conflict with "kubectl" with subresource '
+                              '"scale" using apps/v1: .spec.replicas\n'), refused
+
+
+@needs_kubectl
 def test_a_patch_takes_the_field_and_the_next_apply_conflicts_with_it(server: Server, tmp_path: Path) -> None:
     apply_text(server, tmp_path, deployment("ssa-patched", 1))
     patch = '{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}}'
