@@ -214,11 +214,9 @@ class APIServer:
         go (the kubelet's), is stored as it is: its parts may be the stored ones, which nobody changes."""
         kind, current = self.current(obj)
         new = shallow(current)  # the spec is shared: stored objects are never changed in place
-        if owned:  # write() sets only the metadata's scalars
-            new.metadata, new.status = shallow(current.metadata), obj.status  # type: ignore[attr-defined]
-            return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
-        new.metadata = clone(current.metadata)  # meta.clone: deepcopy for API objects, several times faster
-        new.status = clone(obj.status)  # type: ignore[attr-defined]
+        # write() sets only the metadata's scalars; meta.clone: deepcopy for API objects, several times faster
+        new.metadata = shallow(current.metadata) if owned else clone(current.metadata)
+        new.status = obj.status if owned else clone(obj.status)  # type: ignore[attr-defined]
         return self.write(kind, current, new)  # type: ignore[arg-type,return-value]
 
     def current(self, obj: KubeObject) -> tuple[Kind, KubeObject]:

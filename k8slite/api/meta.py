@@ -200,13 +200,13 @@ def copier(kind: type) -> Callable[[Any], Any]:
             return new
     elif dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
         copy_fields, names = slot_copier(kind), slot_names(kind)
-
-        def found(value: Any) -> Any:  # nothing in it can change: share it (an Event's source, a reference)
-            atomic = all(type(getattr(value, name)) in ATOMIC_TYPES for name in names)
-            return value if atomic else copy_fields(value)
         if all(f.type in ATOMIC_NAMES for f in dataclasses.fields(kind)):  # atomic by declaration: no check
-            def found(value: Any) -> Any:
+            def found(value: Any) -> Any:  # nothing in it can change: share it (an Event's source, a reference)
                 return value
+        else:
+            def found(value: Any) -> Any:
+                atomic = all(type(getattr(value, name)) in ATOMIC_TYPES for name in names)
+                return value if atomic else copy_fields(value)
     elif dataclasses.is_dataclass(kind):
         found = slot_copier(kind)
     elif issubclass(kind, ATOMIC):  # a subclass of str or int (an enum)

@@ -354,5 +354,3 @@ class KubeletClient:
         answer = json.loads(self.request("POST", f"/run/{pod.namespace}/{pod.name}/{name}",
                                          {"command": argv, "stdin": stdin}))
         return int(answer["code"]), str(answer["output"])
-
-
