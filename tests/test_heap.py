@@ -10,9 +10,9 @@ from k8slite import Cluster, heap
 def test_a_run_freezes_the_heap_and_gives_it_back():
     thresholds, seen = gc.get_threshold(), []
     c = Cluster(nodes=1)
-    c.clock.call_soon(lambda: seen.append((gc.get_freeze_count(), gc.get_threshold()[0])))
+    c.clock.call_soon(lambda: seen.append((gc.get_freeze_count(), gc.get_threshold())))
     c.run(1)
-    assert seen[0][0] > 0 and seen[0][1] == heap.RUN_THRESHOLD  # during the run
+    assert seen[0][0] > 0 and seen[0][1] == heap.RUN_THRESHOLDS  # during the run
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds  # after it
 
 
@@ -25,6 +25,6 @@ def test_nested_blocks_freeze_once_and_an_error_still_unfreezes():
             with heap.frozen():
                 # not frozen again (another thread's garbage may leave the permanent generation meanwhile)
                 assert gc.get_freeze_count() < frozen + len(young)
-            assert gc.get_threshold()[0] == heap.RUN_THRESHOLD  # the inner block left the outer's setting
+            assert gc.get_threshold() == heap.RUN_THRESHOLDS  # the inner block left the outer's setting
             raise RuntimeError("a callback failed")
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
