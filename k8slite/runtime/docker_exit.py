@@ -22,7 +22,8 @@ import datetime as dt
 from typing import Any
 
 SIGKILLED = 137
-OOM_CHECKS = 3  # relists (a second apart) to wait for a trailing oom event before saying Error
+OOM_CHECKS = 6  # relists (a second apart) to wait for a trailing oom event before saying Error (3 was
+# too few once on a loaded machine: the oom event came after the third)
 
 
 def exit_reason(client: Any, container_id: str, state: dict[str, Any], suspect_oom: bool,
