@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import math
 import types
 import typing
@@ -41,6 +42,14 @@ def camel(name: str) -> str:
 
 def json_name(f: dataclasses.Field[Any]) -> str:
     return str(f.metadata.get("json") or camel(f.name))
+
+
+def go_json(data: Any, indent: int | None = None) -> str:
+    """Go's encoding/json of an unstructured value (maps are sorted by key): compact, or indented as
+    MarshalIndent; `<`, `>` and `&` escaped as \\u003c, \\u003e and \\u0026, the rest of the text as it is."""
+    text = json.dumps(data, indent=indent, separators=(",", ": ") if indent else (",", ":"), sort_keys=True,
+                      ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def format_time(seconds: float, micro: bool = False) -> str:

@@ -17,10 +17,11 @@ Left out: `jsonpath-file`, `jsonpath-as-json`, regular-expression filters.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
+
+from k8slite.api.serialize import go_json
 
 MISSING = object()
 
@@ -200,8 +201,7 @@ def holds(condition: tuple[list[tuple[str, Any]], str, Any], item: Any) -> bool:
 def go_text(value: Any) -> str:
     """How client-go's jsonpath prints one result: JSON for maps and lists, Go's fmt for the rest."""
     if isinstance(value, dict | list):
-        text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return go_json(value)
     return go_value(value)
 
 

@@ -11,12 +11,12 @@ custom-columns.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
 
 from k8slite.api.meta import KubeObject
+from k8slite.api.serialize import go_json
 from k8slite.kubectl.resources import resource_name
 
 
@@ -42,8 +42,7 @@ def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:
 
 def to_json(data: Any) -> str:
     """Go's json.MarshalIndent with four spaces: HTML characters escaped, keys sorted (unstructured maps)."""
-    text = json.dumps(data, indent=4, sort_keys=True, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    return go_json(data, indent=4) + "\n"
 
 
 def to_yaml(data: Any) -> str:

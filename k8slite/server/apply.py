@@ -33,11 +33,8 @@ Simplified: writes made inside the Python process (controllers, `c.apply`,
 by defaulting are owned by an Update's manager (as in Kubernetes), fields
 set by admission are not; a map or struct an Update adds is not a member
 itself (Kubernetes marks `f:labels` and the pointer structs it adds with
-`.`); a field applied with the value null is left out; the
-annotation `kubectl.kubernetes.io/last-applied-configuration` is read, as
-kube-apiserver's lastAppliedManager reads it, but not kept up to date as
-its lastAppliedUpdater keeps it; server-side apply to `/status` or
-`/scale` is refused.
+`.`); a field applied with the value null is left out; server-side apply
+to `/status` or `/scale` is refused.
 
 Moving from client-side apply: an object made by `kubectl apply` (the
 manager `kubectl-client-side-apply` owns its fields) and then applied by
@@ -46,7 +43,11 @@ manager. kube-apiserver lets the manager "kubectl" take over (it applies
 again with force) every conflicting field that the last-applied
 annotation sets to the value the object still has: the fields the client-
 side apply put there, unchanged since (lastappliedmanager.go). A field
-someone changed since (`kubectl scale`) still conflicts.
+someone changed since (`kubectl scale`) still conflicts. And while an
+object has that annotation, each server-side apply by "kubectl" writes the
+applied configuration into it (lastappliedupdater.go), so a later
+client-side `kubectl apply` removes what the server-side apply no longer
+sets, not what the client-side apply set long ago.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ import yaml
 
 from k8slite.api.defaults import apply_defaults
 from k8slite.api.meta import KubeObject, ManagedFieldsEntry
-from k8slite.api.serialize import to_dict
+from k8slite.api.serialize import go_json, to_dict
 from k8slite.errors import BadRequest, Conflict, Invalid
 from k8slite.server import fieldsets, managedfields
 from k8slite.server.managedfields import Manager, Path
@@ -160,7 +161,22 @@ def merged(live: dict[str, Any], config: dict[str, Any], entries: list[ManagedFi
     result["metadata"] = dict(result["metadata"], managedFields=to_dict(managedfields.write(managers)))
     if not result["metadata"]["managedFields"]:
         del result["metadata"]["managedFields"]
-    return result
+    return updated_last_applied(result, config) if name == KUBECTL else result
+
+
+def updated_last_applied(result: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """lastAppliedUpdater: an object that has the client-side apply's annotation gets the configuration
+    "kubectl" applied server-side as its new value, so that a later `kubectl apply` without
+    --server-side merges against what was applied last, not against what the client-side apply set."""
+    annotations = result["metadata"].get("annotations") or {}
+    if not annotations.get(LAST_APPLIED):
+        return result  # nothing to keep up to date
+    applied = json.loads(json.dumps(config))  # a copy
+    applied_annotations = (applied.get("metadata") or {}).get("annotations")
+    if isinstance(applied_annotations, dict):
+        applied_annotations.pop(LAST_APPLIED, None)
+    text = go_json(applied) + "\n"  # as json.Encoder writes it
+    return dict(result, metadata=dict(result["metadata"], annotations={**annotations, LAST_APPLIED: text}))
 
 
 def last_applied_fields(live: dict[str, Any], live_fields: dict[Path, Any]) -> set[Path]:

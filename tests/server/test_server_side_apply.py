@@ -136,7 +136,11 @@ def test_moving_from_client_side_apply_takes_over_what_it_set_and_nothing_change
     path = tmp_path / "web.yaml"
     path.write_text(deployment("ssa-move", 2))
     assert kubectl(server, "apply", "-f", str(path)) == "deployment.apps/ssa-move created\n"
-    assert kubectl(server, "diff", "--server-side", "-f", str(tmp_path / "web.yaml")) == ""
+    # the same manifest: only the annotation would change (lastappliedupdater.go writes it without the empty
+    # "annotations" kubectl's own text has), no conflict on anything the client-side apply set
+    same = changed_lines(kubectl(server, "diff", "--server-side", "-f", str(tmp_path / "web.yaml")))
+    assert [line[:12] for line in same] == ['-      {"api', '+      {"api'] and '"annotations":{}' in same[0] \
+        and same[0].replace('"annotations":{},', "")[1:] == same[1][1:]
     path.write_text(deployment("ssa-move", 3))
     assert "-  replicas: 2\n+  replicas: 3" in kubectl(server, "diff", "--server-side", "-f", str(path))
     assert apply_text(server, tmp_path, deployment("ssa-move", 3)) == "deployment.apps/ssa-move serverside-applied\n"
@@ -147,6 +151,32 @@ def test_moving_from_client_side_apply_takes_over_what_it_set_and_nothing_change
     # another manager gets no such hand-over
     refused = apply_text(server, tmp_path, deployment("ssa-move", 4), "--field-manager=team-b")
     assert refused.startswith('error: Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas\n')
+
+
+def changed_lines(diff: str) -> list[str]:
+    return [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+@needs_kubectl
+def test_a_server_side_apply_keeps_the_last_applied_annotation_up_to_date(server: Server, tmp_path: Path) -> None:
+    # lastappliedupdater.go: while the object has the client-side apply's annotation, an apply by "kubectl"
+    # writes its configuration there (Go's JSON, without an empty "annotations"), so that a later client-side
+    # apply removes what the server-side one set and it no longer sets
+    path = tmp_path / "web.yaml"
+    path.write_text(deployment("ssa-last", 2))
+    kubectl(server, "apply", "-f", str(path))
+    labelled = deployment("ssa-last", 3).replace("{name: ssa-last}", "{name: ssa-last, labels: {tier: web}}")
+    assert apply_text(server, tmp_path, labelled) == "deployment.apps/ssa-last serverside-applied\n"
+    text = live(server, "deployment", "ssa-last")["metadata"]["annotations"][apply.LAST_APPLIED]
+    assert text.startswith('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"labels":{"tier":"web"},'
+                           '"name":"ssa-last","namespace":"default"},"spec":{"replicas":3,') and text.endswith("}\n")
+    assert kubectl(server, "apply", "-f", str(path)) == "deployment.apps/ssa-last configured\n"  # back to 2
+    reverted = live(server, "deployment", "ssa-last")
+    assert "tier" not in reverted["metadata"].get("labels", {}) and reverted["spec"]["replicas"] == 2
+    # an object without the annotation gets none
+    apply_text(server, tmp_path, deployment("ssa-never-csa", 1))
+    apply_text(server, tmp_path, deployment("ssa-never-csa", 2))
+    assert apply.LAST_APPLIED not in live(server, "deployment", "ssa-never-csa")["metadata"].get("annotations", {})
 
 
 @needs_kubectl
