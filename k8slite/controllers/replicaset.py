@@ -92,8 +92,9 @@ class OwnedPods:
         (podutil.IsPodAvailable)."""
         template = rs.spec.template.metadata.labels.items()
         min_ready = rs.spec.min_ready_seconds or 0
-        waiting = [t + min_ready for t in self.ready_since.irange(now - min_ready - 1)
-                   if t + min_ready > now]  # the boundary compared as the sums themselves
+        # the boundary compared as the sums themselves; the scan starts a hair before it (a margin far above a
+        # float's rounding), not at every pod Ready within the last second (thousands, in a big rollout)
+        waiting = [t + min_ready for t in self.ready_since.irange(now - min_ready - 1e-6) if t + min_ready > now]
         return PodCounts(active=self.active,
                          fully_labeled=sum(n for labels, n in self.labels.items() if template <= labels),
                          ready=len(self.ready_since), available=len(self.ready_since) - len(waiting),
