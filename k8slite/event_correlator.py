@@ -108,7 +108,7 @@ class EventCorrelator:
         record.last_time = now
         self.similar.add(akey, record)
         if len(record.messages) < MAX_SIMILAR:
-            return event, event_key(event)
+            return event, akey + event.message  # event_key(event)
         record.messages.discard(event.message)  # "do not grow our local key set any larger than max"
         combined = Event(metadata=ObjectMeta(name=event.name, namespace=event.namespace),
                          involved_object=event.involved_object, reason=event.reason, type=event.type,
