@@ -18,7 +18,12 @@ with the two commands a learner could type in a terminal:
 `grace` is the control plane's --node-monitor-grace-period and `heartbeat`
 the kubelets' --node-status-update-frequency (50 s and 10 s by default),
 so that a failure shows in seconds; `runtime="docker"` runs the pods as
-Docker containers. The processes end with this one (on
+Docker containers. With `etcd="http://127.0.0.1:2379"` the control plane
+keeps the cluster in that etcd and its certificate and tokens in `pki/`, on
+a port of its own, so that it can be stopped and started again
+(`m.restart_control_plane()`) as a kubeadm control plane restarts: the
+kubelets, kubectl and `m.api` carry on with the credentials they have, and
+the cluster with what etcd kept. The processes end with this one (on
 Linux they get SIGTERM when it dies, even by SIGKILL), and their output is
 in `logs/`. Time is the wall clock: what happens depends on how fast this
 computer is, so nothing here is deterministic.
@@ -29,6 +34,7 @@ from __future__ import annotations
 import ctypes
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +45,7 @@ from typing import Any
 
 from k8slite.client import Credentials, RemoteAPI
 from k8slite.clock import RealClock
+from k8slite.errors import ApiError
 
 PR_SET_PDEATHSIG = 1
 
@@ -62,11 +69,18 @@ def wait_until(condition: Callable[[], Any], timeout: float = 60, what: str = "t
     raise TimeoutError(f"{what}: not done after {timeout:g} s")
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 class Machines:
     """A control plane process and a kubelet process per node; `api` talks to it as the admin."""
 
     def __init__(self, nodes: list[str], grace: float | None = None, heartbeat: float | None = None,
-                 directory: str | Path | None = None, runtime: str = "fake") -> None:
+                 directory: str | Path | None = None, runtime: str = "fake", etcd: str | None = None) -> None:
         self.nodes, self.heartbeat, self.runtime = list(nodes), heartbeat, runtime
         self.directory = Path(directory or tempfile.mkdtemp(prefix="k8slite-machines-"))
         self.owns_directory = directory is None
@@ -77,8 +91,11 @@ class Machines:
         grace_flag = ["--node-monitor-grace-period", f"{grace:g}"] if grace is not None else []
         self.kubelets: dict[str, subprocess.Popen[bytes]] = {}
         self.api: RemoteAPI | None = None
-        self.control_plane = self.start("serve", "--nodes", "0", "--kubeconfig", str(self.admin), *grace_flag,
-                                        *[arg for node in self.nodes for arg in ("--kubelet", node)])
+        self.serve_args = ["serve", "--nodes", "0", "--kubeconfig", str(self.admin), *grace_flag,
+                           *[arg for node in self.nodes for arg in ("--kubelet", node)]]
+        if etcd:  # restartable: the objects in etcd, the credentials in pki/, the same port each time
+            self.serve_args += ["--etcd", etcd, "--cert-dir", str(self.directory / "pki"), "--port", str(free_port())]
+        self.control_plane = self.start(*self.serve_args)
         try:
             wait_until(lambda: all(self.kubeconfig(node).exists() for node in self.nodes), what="k8slite serve")
             for node in self.nodes:
@@ -111,6 +128,24 @@ class Machines:
         process = self.start("kubelet", "--kubeconfig", str(self.kubeconfig(node)), "--node", node, *beat, *runtime)
         self.kubelets[node] = process
         return process
+
+    def restart_control_plane(self) -> None:
+        """Stop `k8slite serve` (SIGTERM) and start it again with the same command line; wait until it answers."""
+        if "--etcd" not in self.serve_args:
+            raise ValueError("a control plane without etcd keeps its cluster in memory: it cannot restart; "
+                             "make the machines with Machines(..., etcd=URL)")
+        self.control_plane.terminate()
+        self.control_plane.wait(timeout=20)
+        self.control_plane = self.start(*self.serve_args)
+        wait_until(self.answers, what="k8slite serve to come back")
+
+    def answers(self) -> bool:
+        """Does the API server answer the admin's request?"""
+        try:
+            self.admin_api.list("namespaces")
+        except ApiError:
+            return False
+        return True
 
     def kill(self, node: str) -> None:
         """The machine goes down at once: SIGKILL to its kubelet (its pods die with it)."""

@@ -360,6 +360,13 @@ def test_failing_a_machines_node_kills_its_kubelet(tmp_path: Path) -> None:
         r.run_until(lambda r: r.ready("node/node-2"), timeout=30)
 
 
+def test_machines_without_etcd_cannot_restart_their_control_plane(tmp_path: Path) -> None:
+    with Machines(["node-1"], directory=tmp_path) as m, \
+            pytest.raises(ValueError, match=r"Machines\(\.\.\., etcd=URL\)"):
+        m.restart_control_plane()
+    assert m.control_plane.poll() is not None  # closed, not restarted
+
+
 # ---------------------------------------------------------------- translation
 def test_fields_k8slite_does_not_model_are_pruned_and_times_count_from_the_start() -> None:
     started = EPOCH.timestamp() + 1000  # the RemoteCluster was made 1000 s after k8slite's epoch
