@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from k8slite import Cluster
 from k8slite.api.meta import ObjectMeta
 from k8slite.api.pod import Container, Pod, PodSpec, ResourceRequirements, Toleration
+from k8slite.machines import free_port  # noqa: F401  # the tests' servers take their ports from it
 
 # The Kubernetes docs' example manifests: real input that k8slite must accept. They are the docs'
 # text, not ours, so they stay outside the repository: K8SLITE_EXAMPLES names their folder, else
@@ -163,10 +163,3 @@ def engine_containers(cluster_id: str, *filters: str, running: bool = False) -> 
     for label in filters:
         argv += ["--filter", f"label={label}"]
     return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on now, for a server a test starts."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
