@@ -11,12 +11,13 @@ run starts into a permanent generation that collections skip (gc.freeze),
 and gives them back when it ends (gc.unfreeze), so garbage among them is
 still collected later. During the run the collector also runs less often
 (RUN_THRESHOLDS): a young collection after 200,000 new objects instead of
-700, the middle generation at every 50th of those, and the full one practically
-never (after 1,000 middle ones); the full collection would scan everything the run has made so far,
-again and again (a tenth of a 150,000-pod bring-up's wall time). Nothing is
-lost: objects without cycles are freed at once by reference counting,
-cycles at the next collection (those that reached the oldest generation
-during the run, at the first full collection after it).
+700, the middle generation at every 50th of those, and the full one
+practically never (after 1,000 middle ones): each full collection scans
+everything the run has made so far (they cost a tenth of a 150,000-pod
+bring-up's wall time). Nothing is lost: objects without cycles are freed at
+once by reference counting, cycles at the next collection (those that
+reached the oldest generation during the run, at the first full collection
+after it).
 """
 
 from __future__ import annotations
