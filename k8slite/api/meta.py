@@ -18,6 +18,8 @@ from typing import Any, ClassVar, TypeVar
 from k8slite.api.serialize import from_dict, to_dict
 
 TIME = {"time": True}
+# core/v1's LastAppliedConfigAnnotation: the manifest `kubectl apply` (client-side) applied last, on any kind
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 T = TypeVar("T", bound="KubeObject")
 V = TypeVar("V")
 

@@ -17,7 +17,7 @@ import math
 from typing import TYPE_CHECKING
 
 from k8slite.api.core import Event
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import LAST_APPLIED, KubeObject
 from k8slite.api.pod import Taint, Toleration
 from k8slite.api.serialize import EPOCH
 from k8slite.kubectl.durations import since
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"  # describe hides it: it repeats the object
 
 
 def rfc1123(seconds: float | None) -> str:
@@ -71,7 +70,7 @@ def labels_multiline(w: PrefixWriter, title: str, labels: dict[str, str], indent
 
 def annotations_multiline(w: PrefixWriter, title: str, annotations: dict[str, str], indent: str = "") -> None:
     """Like labels, as `key: value`; a long or multi-line value goes below its key, cut at 140 columns."""
-    keys = sorted(k for k in annotations if k != LAST_APPLIED)
+    keys = sorted(k for k in annotations if k != LAST_APPLIED)  # describe hides it: it repeats the object
     w.write(0, f"{indent}{title}:\t")
     if not keys:
         w.write(0, "<none>\n")

@@ -58,7 +58,7 @@ from typing import Any
 import yaml
 
 from k8slite.api.defaults import apply_defaults
-from k8slite.api.meta import KubeObject, ManagedFieldsEntry
+from k8slite.api.meta import LAST_APPLIED, KubeObject, ManagedFieldsEntry
 from k8slite.api.serialize import go_json, to_dict
 from k8slite.errors import BadRequest, Conflict, Invalid
 from k8slite.server import fieldsets, managedfields
@@ -67,7 +67,6 @@ from k8slite.server.paths import Target
 
 APPLY = "application/apply-patch+yaml"
 BEFORE_FIRST_APPLY = "before-first-apply"
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 KUBECTL = "kubectl"  # the only manager that takes over what a client-side apply set
 
 

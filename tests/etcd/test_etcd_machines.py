@@ -8,21 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builders import deployment_yaml
+
 from k8slite.etcd_client import EtcdClient
 from k8slite.machines import Machines
 from k8slite.remote import RemoteCluster
-
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: %d
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx}]}
-"""
 
 
 def running(r: RemoteCluster) -> list[str]:
@@ -36,7 +26,7 @@ def test_machines_on_etcd_restart_their_control_plane_and_carry_on(etcd_url: str
         etcd.delete_range(prefix)
     with Machines(["node-1"], heartbeat=1, etcd=etcd_url, directory=tmp_path) as m:
         with RemoteCluster(m.admin, machines=m) as r:
-            r.apply(WEB % 2)
+            r.apply(deployment_yaml("web", 2))
             r.run_until(lambda r: len(running(r)) == 2, timeout=60)
             uid, before = r.get("deployment", "web").metadata.uid, running(r)
         kubelet = m.kubelets["node-1"]
@@ -45,5 +35,5 @@ def test_machines_on_etcd_restart_their_control_plane_and_carry_on(etcd_url: str
         assert m.kubelets["node-1"] is kubelet and kubelet.poll() is None  # the kubelet kept running
         with RemoteCluster(m.admin, machines=m) as r:  # the admin's kubeconfig from before still works
             assert r.get("deployment", "web").metadata.uid == uid and running(r) == before  # kept in etcd
-            r.apply(WEB % 3)
+            r.apply(deployment_yaml("web", 3))
             r.run_until(lambda r: len(running(r)) == 3, timeout=60)  # the kubelet runs a pod made after it
