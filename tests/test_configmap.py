@@ -4,6 +4,8 @@ import pytest
 from storage_builders import messages, pod_with
 
 from k8slite import Cluster, Invalid
+from k8slite.server import apply as server_apply
+from k8slite.server.paths import resolve
 
 CONFIG = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"},
           "data": {"greeting": "hello", "color": "blue"}}
@@ -22,6 +24,30 @@ def test_secret_string_data_is_encoded_into_data():
     # every namespace also has kube-root-ca.crt (rootcacertpublisher/publisher.go)
     assert c.kubectl("get cm") == ("NAME               DATA   AGE\ncfg                2      0s\n"
                                    "kube-root-ca.crt   1      0s\n")
+
+
+DATED = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: dated
+data:
+  day: 2024-01-01
+  moment: 2001-12-14t21:59:43.10-05:00
+  tagged: !!timestamp 2002-12-14
+"""
+
+
+def test_a_value_that_looks_like_a_date_is_the_text_written_as_kubectl_reads_it():
+    """sigs.k8s.io/yaml (go-yaml v2) decodes a timestamp into a string as written; PyYAML would make a date."""
+    c = Cluster(nodes=1)
+    c.apply(DATED)
+    written = {"day": "2024-01-01", "moment": "2001-12-14t21:59:43.10-05:00", "tagged": "2002-12-14"}
+    assert c.get("configmap", "dated").data == written
+    assert 'day: "2024-01-01"' in c.kubectl("get configmap dated -o yaml")  # quoted, as kubectl prints it
+    c.kubectl("patch configmap dated -p '{\"data\":{\"day\":2025-02-02}}'")
+    assert c.get("configmap", "dated").data["day"] == "2025-02-02"
+    config = server_apply.parse(DATED.encode(), resolve("/api/v1/namespaces/default/configmaps/dated"))
+    assert config["data"] == written  # a server-side apply's body
 
 
 def test_configmap_and_secret_volumes_have_a_file_per_key():

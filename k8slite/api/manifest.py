@@ -3,7 +3,9 @@
 Mirrors what `kubectl apply -f` reads: YAML in block or flow style (JSON is
 flow-style YAML), several documents separated by `---` and ended by `...`,
 and `kind: List` wrappers. A YAML syntax error names the line, as kubectl
-does; nothing is stored unless every document decodes.
+does; nothing is stored unless every document decodes. A value that looks
+like a timestamp (`2024-01-01`) stays the text it was written as, as
+sigs.k8s.io/yaml (go-yaml v2) decodes it, so a ConfigMap may hold a date.
 """
 
 from __future__ import annotations
@@ -16,6 +18,36 @@ import yaml
 
 from k8slite.api.meta import KubeObject
 from k8slite.errors import Invalid, NotFound
+
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class KubeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with timestamps read as go-yaml v2 reads them into an interface{}: as their
+    text ("for backward compatibility reasons we set it as a string", decode.go)."""
+
+
+KubeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def timestamp_text(loader: KubeLoader, node: yaml.Node) -> str:
+    """An explicit `!!timestamp` too: its text."""
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]  # a timestamp is a scalar
+
+
+KubeLoader.add_constructor(TIMESTAMP, timestamp_text)
+
+
+def load_yaml(text: Any) -> Any:
+    """One YAML document (text or a stream), as Kubernetes reads it."""
+    return yaml.load(text, Loader=KubeLoader)  # noqa: S506  # KubeLoader is a SafeLoader
+
+
+def load_yaml_all(text: Any) -> list[Any]:
+    """Every YAML document (text or a stream), as Kubernetes reads them."""
+    return list(yaml.load_all(text, Loader=KubeLoader))  # noqa: S506
 
 
 def read_documents(src: Any) -> list[Any]:
@@ -45,7 +77,7 @@ def read_file(path: Path) -> str:
 
 def parse_yaml(text: str, source: str) -> list[Any]:
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in load_yaml_all(text) if d is not None]
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

@@ -25,6 +25,7 @@ import yaml
 
 from k8slite import strategicpatch
 from k8slite.api.kinds import decode
+from k8slite.api.manifest import load_yaml
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
 from k8slite.kubectl.write import change_map, one_object, write
@@ -73,7 +74,7 @@ def patch(cluster: Cluster, cmd: Command) -> str:
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
     kind, obj = one_object(cluster, cmd, cmd.args[:split])
     try:
-        body = yaml.safe_load(str(cmd.flags["patch"]))
+        body = load_yaml(str(cmd.flags["patch"]))
     except yaml.YAMLError as e:
         raise UsageError(f"unable to parse {cmd.flags['patch']!r}: {e}") from None
     kind_flag = str(cmd.flags.get("type", "strategic"))

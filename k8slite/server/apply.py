@@ -58,6 +58,7 @@ from typing import Any
 import yaml
 
 from k8slite.api.defaults import apply_defaults
+from k8slite.api.manifest import load_yaml
 from k8slite.api.meta import LAST_APPLIED, KubeObject, ManagedFieldsEntry
 from k8slite.api.serialize import go_json, to_dict
 from k8slite.errors import BadRequest, Conflict, Invalid
@@ -104,7 +105,7 @@ def conflict_error(conflicts: list[tuple[Manager, Path]]) -> ApplyConflict:
 def parse(raw: bytes, target: Target) -> dict[str, Any]:
     """The applied configuration (YAML or JSON); its apiVersion and kind must be the resource's."""
     try:
-        config = yaml.safe_load(raw or b"")
+        config = load_yaml(raw or b"")
     except yaml.YAMLError as e:
         raise BadRequest(f"error decoding YAML: {e}") from None
     if not isinstance(config, dict):

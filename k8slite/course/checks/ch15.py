@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from k8slite.api.manifest import load_yaml_all
 from k8slite.api.pod import Pod
 from k8slite.cluster import Cluster
 from k8slite.course import manifest
@@ -53,7 +54,7 @@ def documents(text: Any, name: str, wanted: dict[str, str]) -> list[dict[str, An
     assert isinstance(text, str), (
         f"{name} must be YAML text (a string between triple quotes), not {type(text).__name__}")
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d]
+        docs = [d for d in load_yaml_all(text) if d]
     except yaml.YAMLError as e:
         raise AssertionError(f"{name} is not valid YAML: {e}") from None
     assert all(isinstance(d, dict) and d.get("kind") for d in docs), "every YAML document needs a kind"
@@ -239,7 +240,7 @@ APP = ["15-redis-leader.yaml", "15-redis-follower.yaml", "15-frontend.yaml", "15
 def namespace_without_quota() -> list[dict[str, Any]]:
     """15-namespace.yaml's Namespace and LimitRange: the budget is the learner's."""
     with open(manifest("15-namespace.yaml")) as f:
-        return [d for d in yaml.safe_load_all(f) if d and d["kind"] != "ResourceQuota"]
+        return [d for d in load_yaml_all(f) if d and d["kind"] != "ResourceQuota"]
 
 
 def refusals(c: Cluster, since: float) -> list[str]:
