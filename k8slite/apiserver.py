@@ -139,7 +139,7 @@ class APIServer:
         rng = self.lease_rng if leases else self.rng
         new.metadata.uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         new.metadata.creation_timestamp = self.clock.now
-        new.metadata.generation = 1
+        new.metadata.generation = 1 if kind.generation else None
         new.metadata.resource_version = ""
         new.metadata.deletion_timestamp = None
         if isinstance(new, Job):
@@ -199,7 +199,7 @@ class APIServer:
                 raise invalid_object("Service", new.name, errors)
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
-        if getattr(new, "spec", None) != getattr(current, "spec", None):
+        if kind.generation and getattr(new, "spec", None) != getattr(current, "spec", None):
             new.metadata.generation = (current.metadata.generation or 1) + 1
         else:
             new.metadata.generation = current.metadata.generation

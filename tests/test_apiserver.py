@@ -79,6 +79,22 @@ def test_reapply_updates_and_bumps_generation():
     assert len(c.get("pods")) == 3
 
 
+def test_only_the_workloads_have_a_generation():
+    """As in 1.32: a Pod (until 1.33), a Service, a ConfigMap have no metadata.generation, even when changed."""
+    c = Cluster(nodes=1)
+    c.kubectl("create deployment web --image=busybox")
+    c.kubectl("expose deployment web --port=80")
+    c.kubectl("create configmap cfg --from-literal=a=b")
+    c.run(5)
+    c.kubectl("label pods --all changed=yes")
+    c.kubectl("set image deployment/web busybox=busybox:1.36")
+    assert c.get("deploy", "web").metadata.generation == 2
+    assert "generation" not in c.kubectl("get pods,services,configmaps -o yaml")
+    pod = c.get("pods")[0]
+    pod.spec.active_deadline_seconds = 600  # a change of the spec, allowed on a pod
+    assert c.api.update(pod).metadata.generation is None
+
+
 def test_graceful_deletion_waits_for_the_kubelet(c):
     c.apply(make_pod("p", command="sleep 3600"))
     c.run(5)

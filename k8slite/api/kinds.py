@@ -8,7 +8,10 @@ turns a manifest's dict into the typed object, strictly, with its quantities
 canonical (k8slite.api.quantity_fields), and refuses a body it cannot decode
 as the server does (BadRequest: `Pod in version "v1" cannot be handled as a
 Pod: ...`). `Kind.resource` and `Kind.group_kind` are the group-qualified
-names errors use (`deployments.apps`, `Deployment.apps`).
+names errors use (`deployments.apps`, `Deployment.apps`). `Kind.generation`:
+whether the kind's registry strategy keeps metadata.generation (1 when
+created, one more at each change of the spec); only the workloads do in
+1.32, so a Pod, a Service or a ConfigMap has none (pods get one in 1.33).
 """
 
 from __future__ import annotations
@@ -68,9 +71,20 @@ class Kind:
         return f"{self.kind}.{self.group}" if self.group else self.kind
 
     @property
+    def generation(self) -> bool:
+        """Whether objects of this kind have a metadata.generation (their strategy sets it)."""
+        return self.kind in GENERATION_KINDS
+
+    @property
     def modelled(self) -> bool:
         """False for kinds that are stored but that no k8slite component acts on yet."""
         return not issubclass(self.cls, GenericObject)
+
+
+# The kinds whose strategy's PrepareForCreate sets Generation = 1 (pkg/registry/*/strategy.go): of those
+# k8slite has, the workloads; also StatefulSet, DaemonSet, CronJob, ReplicationController, Ingress,
+# NetworkPolicy, PodDisruptionBudget and custom resources, which k8slite does not serve.
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "Job"})
 
 
 def _generic(kind: str, version: str, plural: str, short: tuple[str, ...] = (),
