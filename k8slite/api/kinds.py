@@ -24,7 +24,7 @@ from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.coordination import Lease
 from k8slite.api.core import Event, Namespace
 from k8slite.api.deployment import Deployment
-from k8slite.api.generic import GenericObject, generic_kind
+from k8slite.api.generic import GenericObject
 from k8slite.api.job import Job
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node
@@ -85,12 +85,6 @@ class Kind:
 # k8slite has, the workloads; also StatefulSet, DaemonSet, CronJob, ReplicationController, Ingress,
 # NetworkPolicy, PodDisruptionBudget and custom resources, which k8slite does not serve.
 GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "Job"})
-
-
-def _generic(kind: str, version: str, plural: str, short: tuple[str, ...] = (),
-             namespaced: bool = True) -> Kind:
-    return Kind(kind, plural, short, generic_kind(kind, version, namespaced))
-
 
 KINDS: list[Kind] = [
     Kind("Pod", "pods", ("po",), Pod),
