@@ -184,12 +184,13 @@ class APIServer:
         if isinstance(obj, Service):
             check_requested(self, obj)
 
-    def update(self, obj: T) -> T:
-        """Replace spec and metadata (not status), if obj's resourceVersion is current.
+    def update(self, obj: T, owned: bool = False) -> T:
+        """Replace spec and metadata (not status), if obj's resourceVersion is current; an `owned` object
+        (made for this call and let go) is stored as it is, as in create().
 
         An object being deleted goes for good when its last finalizer is removed."""
         kind, current = self.current(obj)
-        new = self.prepare(obj, kind)
+        new = self.prepare(obj, kind, owned)
         if isinstance(new, Pod) and isinstance(current, Pod):
             priority.keep_on_update(current, new)
             self.check_pod_update(current, new)

@@ -68,7 +68,7 @@ class EventRecorder:
                 new = self.api.get("events", earlier.name, earlier.namespace).copy()
                 assert isinstance(new, Event)
                 new.count, new.last_timestamp, new.message = event.count, event.last_timestamp, event.message
-                return self.api.update(new)  # type: ignore[no-any-return]
+                return self.api.update(new, owned=True)  # type: ignore[no-any-return]  # a copy made for it
             except NotFound:  # "the event may have been removed and it no longer exists"
                 event.metadata.name = f"{event.involved_object.name}.{self.api.store.revision + 1:016x}"
                 event.first_timestamp, event.count = event.last_timestamp, 1

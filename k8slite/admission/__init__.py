@@ -37,14 +37,15 @@ class PolicyCache:
         self.watch = api.store.watch(prefix)
 
     def in_namespace(self, namespace: str) -> list[KubeObject]:
-        for event in self.watch.drain():
-            objs = self.by_namespace.setdefault(event.value.namespace, {})
-            if event.type == DELETED:
-                objs.pop(event.value.name, None)
-            else:
-                objs[event.value.name] = event.value
-        objs = self.by_namespace.get(namespace, {})
-        return [objs[name] for name in sorted(objs)]
+        if self.watch.events:  # asked at every create: most often nothing changed since
+            for event in self.watch.drain():
+                objs = self.by_namespace.setdefault(event.value.namespace, {})
+                if event.type == DELETED:
+                    objs.pop(event.value.name, None)
+                else:
+                    objs[event.value.name] = event.value
+        found = self.by_namespace.get(namespace)
+        return [found[name] for name in sorted(found)] if found else []
 
 
 class Admission:
