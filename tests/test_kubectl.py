@@ -543,6 +543,38 @@ def test_logs(ro: Cluster) -> None:
     assert ro.kubectl("logs -f done --tail=1") == "hi\n"
 
 
+def test_logs_and_exec_of_a_workload_use_one_of_its_pods() -> None:
+    """LogsForObject and AttachablePodForObject: the selector's pods, the one Ready the longest first."""
+    c = Cluster(nodes=2)
+    c.kubectl('create deployment web --image=busybox --replicas=2 -- sh -c "echo hello from $HOSTNAME; sleep 3600"')
+    c.kubectl("create job pi --image=busybox -- echo 3.14")
+    c.run(30)
+    first, second = sorted(p.name for p in c.get("pods") if p.name.startswith("web"))
+    c.kubectl(f"delete pod {first}")
+    c.run(30)
+    newer = next(p.name for p in c.get("pods") if p.name.startswith("web") and p.name != second)
+    assert c.kubectl("logs deploy/web") == f"Found 2 pods, using pod/{second}\nhello from {second}\n"
+    assert c.kubectl("logs replicaset/" + second.rsplit("-", 1)[0]).endswith(f"hello from {second}\n")
+    assert c.kubectl("exec deployment/web -- hostname") == f"{second}\n"  # exec says nothing of its choice
+    c.kubectl("expose deployment web --port=80")
+    assert c.kubectl("logs svc/web --tail=1") == f"Found 2 pods, using pod/{second}\nhello from {second}\n"
+    assert c.kubectl("logs jobs/pi") == "3.14\n"  # the Job docs' example: one pod, nothing said
+    assert newer != second
+    # what kubectl says when there is nothing to choose from
+    assert c.kubectl("logs deploy/nope") == 'Error from server (NotFound): deployments.apps "nope" not found\n'
+    assert c.kubectl("logs cm/kube-root-ca.crt") == (
+        "error: cannot get the logs from *v1.ConfigMap: selector for *v1.ConfigMap not implemented\n")
+    assert c.kubectl("exec svc/kubernetes -- ls") == (
+        "error: cannot attach to *v1.Service: invalid service 'kubernetes': Service is defined without a selector\n")
+    c.kubectl("create deployment idle --image=busybox --replicas=0")
+    start = c.now
+    timed_out = "error: timed out waiting for the condition\n"
+    assert c.kubectl("logs deploy/idle") == timed_out
+    assert c.now == start + 20  # --pod-running-timeout's default, for a pod to appear
+    assert c.kubectl("exec deploy/idle --pod-running-timeout=5s -- ls") == timed_out
+    assert c.now == start + 25
+
+
 def test_exec(ro: Cluster) -> None:
     pod = web_pods(ro)[0]
     assert ro.kubectl(f"exec {pod} -- echo hello") == "hello\n"

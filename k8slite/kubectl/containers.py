@@ -14,19 +14,30 @@ server checks where an exec can go before it calls the kubelet
 the container must be the pod's, the pod must be on a node); the kubelet
 then finds no running container for a pod that is still starting or
 crashing, which kube-apiserver 1.32 reports as an internal error of its
-stream translator. Left out: `logs -f` following (the logs so far are
+stream translator. Both also take a
+workload, `TYPE/NAME` (polymorphichelpers' LogsForObject and
+AttachablePodForObject): a Deployment, ReplicaSet, Job or Service stands
+for one of the pods its selector selects, the first of them as kubectl
+sorts them (podutils.ByLogging for logs, which says `Found 3 pods, using
+pod/web-x` when there are several; the most active pod for exec), waiting
+up to --pod-running-timeout (20s for logs, 1m for exec) of cluster time
+for one to appear. Left out: `logs -f` following (the logs so far are
 printed), --since, --timestamps, exec's -t (accepted and ignored; -i is
-`stdin=` of c.exec_code), and the logs of a Deployment or Job (`logs
-deploy/x` looks for a pod called x).
+`stdin=` of c.exec_code), and `logs -l` / --all-containers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from k8slite.api.kinds import lookup
+from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod
+from k8slite.api.service import Service
 from k8slite.errors import BadRequest, NotFound
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.rollout import seconds
 from k8slite.kubelet.image_manager import waiting_to_start
 
 if TYPE_CHECKING:
@@ -36,52 +47,117 @@ if TYPE_CHECKING:
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
 
 
-def named_pod(cluster: Cluster, cmd: Command) -> Pod:
-    """The pod a command names (`web-x` or `pod/web-x`)."""
+def named_pod(cluster: Cluster, cmd: Command) -> tuple[Pod, str]:
+    """The pod a command names (`web-x`, `pod/web-x`, or a workload: `deploy/web`), and what kubectl says
+    of its choice ("" or `Found 2 pods, using pod/web-x`, on stderr)."""
     if not cmd.args:
         raise UsageError(f"expected POD: 'kubectl {cmd.verb} POD'")
-    name = cmd.args[0].split("/", 1)[-1]
+    kind, _, name = cmd.args[0].rpartition("/")
+    if kind and lookup(kind).kind != "Pod":
+        return workload_pod(cluster, cmd, cluster.api.get(kind, name, cmd.namespace))
     try:
         pod = cluster.api.get("pods", name, cmd.namespace)
     except NotFound:
         raise NotFound(f'pods "{name}" not found') from None
     assert isinstance(pod, Pod)
-    return pod
+    return pod, ""
 
 
-def target_pod(cluster: Cluster, cmd: Command) -> Pod:
+def workload_pod(cluster: Cluster, cmd: Command, obj: KubeObject) -> tuple[Pod, str]:
+    """GetFirstPod: the pods the object's selector selects, sorted as `logs` or `exec` sorts them; when there
+    are none yet, the first to appear within --pod-running-timeout of cluster time."""
+    logs = cmd.verb == "logs"
+    go_type = f"*{obj.api_version.split('/')[-1]}.{obj.kind}"
+    try:
+        selected = selector_for(obj)
+    except ValueError as e:
+        raise UsageError(f"cannot get the logs from {go_type}: {e}" if logs else
+                         f"cannot attach to {go_type}: {e}") from None
+
+    def pods(c: Cluster) -> list[Pod]:
+        return [p for p in c.api.list("pods", obj.namespace) if isinstance(p, Pod) and selected(p.metadata.labels)]
+
+    timeout = seconds(str(cmd.flags.get("pod_running_timeout", "20s" if logs else "1m")))
+    try:
+        cluster.run_until(lambda c: bool(pods(c)), timeout=timeout)
+    except TimeoutError:
+        raise UsageError("timed out waiting for the condition") from None
+    found = sorted(pods(cluster), key=by_logging if logs else most_active)
+    note = f"Found {len(found)} pods, using pod/{found[0].name}\n" if logs and len(found) > 1 else ""
+    return found[0], note
+
+
+def selector_for(obj: KubeObject) -> Callable[[dict[str, str]], bool]:
+    """SelectorsForObject: which pods a workload or Service stands for; ValueError in kubectl's words."""
+    if isinstance(obj, Service):
+        if not obj.spec.selector:
+            raise ValueError(f"invalid service '{obj.name}': Service is defined without a selector")
+        wanted = obj.spec.selector.items()
+        return lambda labels: wanted <= labels.items()
+    selector = getattr(getattr(obj, "spec", None), "selector", None)
+    if not isinstance(selector, LabelSelector):
+        raise ValueError(f"selector for *{obj.api_version.split('/')[-1]}.{obj.kind} not implemented")
+    return selector.matches
+
+
+def ready_time(pod: Pod) -> float | None:
+    ready = next((c for c in pod.status.conditions if c.type == "Ready"), None)
+    return ready.last_transition_time if ready is not None and ready.status == "True" else None
+
+
+def max_restarts(pod: Pod) -> int:
+    return max((s.restart_count for s in pod.status.container_statuses), default=0)
+
+
+def by_logging(pod: Pod) -> tuple[object, ...]:
+    """podutils.ByLogging: assigned, then Running (Succeeded and Failed count as Running) < Unknown < Pending,
+    Ready, Ready the longest, most restarts, oldest."""
+    since = ready_time(pod)
+    return (not pod.spec.node_name, {"Unknown": 1, "Pending": 2}.get(pod.status.phase, 0), since is None,
+            since or 0.0, -max_restarts(pod), pod.metadata.creation_timestamp)
+
+
+def most_active(pod: Pod) -> tuple[object, ...]:
+    """sort.Reverse(podutils.ActivePods): assigned, Running < Unknown < Pending (anything else last), Ready,
+    Ready the longest, fewest restarts, oldest."""
+    since = ready_time(pod)
+    return (not pod.spec.node_name, {"Running": 0, "Unknown": 1}.get(pod.status.phase, 2), since is None,
+            since or 0.0, max_restarts(pod), pod.metadata.creation_timestamp)
+
+
+def target_pod(cluster: Cluster, cmd: Command) -> tuple[Pod, str]:
     """The pod a command names, having checked that -c names one of its containers."""
-    pod = named_pod(cluster, cmd)
+    pod, note = named_pod(cluster, cmd)
     container = cmd.flags.get("container")
     if container and pod.container(container) is None:
         raise UsageError(f"container {container} is not valid for pod {pod.name}")
-    return pod
+    return pod, note
 
 
 def logs(cluster: Cluster, cmd: Command) -> str:
     if not cmd.args and "filename" in cmd.flags:  # `logs -f POD` follows: here, the logs so far
         cmd.args = [cmd.flags.pop("filename")]
-    pod = target_pod(cluster, cmd)
+    pod, found = target_pod(cluster, cmd)
     container = cmd.flags.get("container") or pod.spec.containers[0].name
     status = next((s for s in [*pod.status.container_statuses, *pod.status.init_container_statuses]
                    if s.name == container), None)
     previous = bool(cmd.flags.get("previous"))
     if not previous and (status is None or (status.state.waiting and not status.container_id)):
         reason = status.state.waiting.reason if status and status.state.waiting else "ContainerCreating"
-        return f"Error from server (BadRequest): {waiting_to_start(container, pod.name, reason)}\n"
+        return f"{found}Error from server (BadRequest): {waiting_to_start(container, pod.name, reason)}\n"
     try:
         text: str = cluster.logs(pod.name, container, pod.namespace, previous=previous)
     except NotFound:
-        return (f'Error from server (BadRequest): previous terminated container "{container}" in pod '
+        return (f'{found}Error from server (BadRequest): previous terminated container "{container}" in pod '
                 f'"{pod.name}" not found\n')
     lines = text.splitlines(keepends=True)
-    return "".join(lines[-int(cmd.flags["tail"]):] if "tail" in cmd.flags else lines)
+    return found + "".join(lines[-int(cmd.flags["tail"]):] if "tail" in cmd.flags else lines)
 
 
 def exec_cmd(cluster: Cluster, cmd: Command) -> str:
     if not cmd.rest:
         raise UsageError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead")
-    pod = named_pod(cluster, cmd)
+    pod, _ = named_pod(cluster, cmd)
     if pod.status.phase in ("Succeeded", "Failed"):
         raise UsageError(f"cannot exec into a container in a completed pod; current phase is {pod.status.phase}")
     container, note = cmd.flags.get("container"), ""
