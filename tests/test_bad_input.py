@@ -54,8 +54,10 @@ def test_one_bad_document_stores_nothing(c, text, error, message):
 
 
 def test_missing_file_names_the_path(c):
-    with pytest.raises(NotFound, match='the path "nowhere.yaml" does not exist'):
+    with pytest.raises(NotFound, match=r'the path "nowhere.yaml" does not exist \(working directory: /'):
         c.apply("nowhere.yaml")
+    # kubectl's own error, before any request: not an error from the server
+    assert c.kubectl("apply -f nowhere.yaml") == 'error: the path "nowhere.yaml" does not exist\n'
 
 
 def test_replicaset_selector_must_match_template(c):

@@ -575,6 +575,39 @@ def test_logs_and_exec_of_a_workload_use_one_of_its_pods() -> None:
     assert c.now == start + 25
 
 
+def test_events_sorts_by_the_last_time_and_counts_repeats() -> None:
+    """kubectl events: LAST SEEN `<last> (x<count> over <first>)`, OBJECT Kind/name, --for and --types."""
+    c = Cluster(nodes=1)
+    c.kubectl("run crash --image=busybox -- sh -c 'exit 1'")
+    c.kubectl("run fine --image=busybox -- sleep 3600")
+    c.run(60)
+    lines = c.kubectl("events").splitlines()
+    assert lines[0] == "LAST SEEN           TYPE      REASON      OBJECT      MESSAGE"
+    assert lines[1] == ("60s                 Normal    Scheduled   Pod/crash   "
+                        "Successfully assigned default/crash to node-1")
+    assert lines[9] == '27s (x4 over 60s)   Normal    Pulling     Pod/crash   Pulling image "busybox"'
+    assert lines[-1].startswith("6s (x6 over 58s)    Warning   BackOff     Pod/crash   Back-off restarting failed ")
+    seen = [int(line.split()[0][:-1]) for line in lines[1:]]
+    assert seen == sorted(seen, reverse=True) and len(lines) == 14  # the oldest first
+    assert c.kubectl("events --for pod/fine") == (
+        "LAST SEEN   TYPE     REASON      OBJECT     MESSAGE\n"
+        "60s         Normal   Scheduled   Pod/fine   Successfully assigned default/fine to node-1\n"
+        "60s         Normal   Pulling     Pod/fine   Pulling image \"busybox\"\n"
+        "59s         Normal   Pulled      Pod/fine   Successfully pulled image \"busybox\" in 800ms (1.813s including "
+        "waiting). Image size: 4261574 bytes.\n"
+        "59s         Normal   Created     Pod/fine   Created container fine\n"
+        "59s         Normal   Started     Pod/fine   Started container fine\n")
+    assert c.kubectl("events --types=warning -A").splitlines() == [
+        "NAMESPACE   LAST SEEN          TYPE      REASON    OBJECT      MESSAGE",
+        lines[-1].replace("6s (x6 over 58s)    Warning   BackOff     Pod/crash   ",
+                          "default     6s (x6 over 58s)   Warning   BackOff   Pod/crash   ")]
+    assert c.kubectl("events --for pod/gone") == "No events found in default namespace.\n"
+    assert c.kubectl("events -A --types=Warning --for pod/fine") == "No events found.\n"
+    assert c.kubectl("events --for fine") == "error: --for must be in resource/name form\n"
+    assert c.kubectl("events --types=Bad") == "error: valid --types are Normal or Warning\n"
+    assert c.kubectl("events --for widget/x") == 'the server doesn\'t have a resource type "widget"\n'
+
+
 def test_exec(ro: Cluster) -> None:
     pod = web_pods(ro)[0]
     assert ro.kubectl(f"exec {pod} -- echo hello") == "hello\n"

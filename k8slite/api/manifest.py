@@ -69,9 +69,18 @@ def looks_like_path(text: str) -> bool:
     return "\n" not in text and text.rstrip().endswith((".yaml", ".yml", ".json"))
 
 
+class MissingPath(NotFound):
+    """kubectl's `the path "x" does not exist`, which the client finds before it sends anything; the
+    message adds the working directory, which a notebook's reader may not know."""
+
+    def __init__(self, path: Path) -> None:
+        self.kubectl_message = f'the path "{path}" does not exist'
+        super().__init__(f"{self.kubectl_message} (working directory: {os.getcwd()})")
+
+
 def read_file(path: Path) -> str:
     if not path.exists():
-        raise NotFound(f'the path "{path}" does not exist (working directory: {os.getcwd()})')
+        raise MissingPath(path)
     return path.read_text()
 
 

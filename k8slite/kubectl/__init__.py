@@ -39,12 +39,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl.api_resources import api_resources
 from k8slite.kubectl.command import Command, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.drain import drain
+from k8slite.kubectl.events import events
 from k8slite.kubectl.explain import explain
 from k8slite.kubectl.expose import expose
 from k8slite.kubectl.generate import run
@@ -65,7 +67,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
-    "api-resources": api_resources}
+    "api-resources": api_resources, "events": events}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:
@@ -80,6 +82,8 @@ def run_kubectl(cluster: Cluster, command: str) -> str:
         return "".join(f"Warning: {w}\n" for w in cluster.api.pop_warnings()) + out  # kubectl: stderr, first
     except (UsageError, ValueError) as e:
         return f"error: {e}\n"
+    except MissingPath as e:  # the client's own error: nothing reached the server
+        return f"error: {e.kubectl_message}\n"
     except NotFound as e:
         if e.message.startswith("the server doesn't have"):
             return f"error: {e.message}\n"

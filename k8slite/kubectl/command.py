@@ -25,7 +25,8 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--dry-run": "dry_run", "--sort-by": "sort_by", "--for": "for", "--patch": "patch",
                "--from-literal": "from_literal", "--from-file": "from_file", "--from-env-file": "from_env_file",
                "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs",
-               "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout"}
+               "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout",
+               "--types": "types"}
 REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp"}  # may be given more than once
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",

@@ -28,6 +28,7 @@ printed), --since, --timestamps, exec's -t (accepted and ignored; -i is
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ from k8slite.api.pod import Pod
 from k8slite.api.service import Service
 from k8slite.errors import BadRequest, NotFound
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.durations import seconds as seconds_of
 from k8slite.kubectl.rollout import seconds
 from k8slite.kubelet.image_manager import waiting_to_start
 
@@ -101,8 +103,11 @@ def selector_for(obj: KubeObject) -> Callable[[dict[str, str]], bool]:
 
 
 def ready_time(pod: Pod) -> float | None:
+    """Since when the pod is Ready, in whole seconds as kubectl reads it from the API (metav1.Time)."""
     ready = next((c for c in pod.status.conditions if c.type == "Ready"), None)
-    return ready.last_transition_time if ready is not None and ready.status == "True" else None
+    if ready is None or ready.status != "True" or ready.last_transition_time is None:
+        return None
+    return math.floor(seconds_of(ready.last_transition_time))
 
 
 def max_restarts(pod: Pod) -> int:
@@ -114,7 +119,7 @@ def by_logging(pod: Pod) -> tuple[object, ...]:
     Ready, Ready the longest, most restarts, oldest."""
     since = ready_time(pod)
     return (not pod.spec.node_name, {"Unknown": 1, "Pending": 2}.get(pod.status.phase, 0), since is None,
-            since or 0.0, -max_restarts(pod), pod.metadata.creation_timestamp)
+            since or 0.0, -max_restarts(pod), math.floor(seconds_of(pod.metadata.creation_timestamp or 0.0)))
 
 
 def most_active(pod: Pod) -> tuple[object, ...]:
@@ -122,7 +127,7 @@ def most_active(pod: Pod) -> tuple[object, ...]:
     Ready the longest, fewest restarts, oldest."""
     since = ready_time(pod)
     return (not pod.spec.node_name, {"Running": 0, "Unknown": 1}.get(pod.status.phase, 2), since is None,
-            since or 0.0, max_restarts(pod), pod.metadata.creation_timestamp)
+            since or 0.0, max_restarts(pod), math.floor(seconds_of(pod.metadata.creation_timestamp or 0.0)))
 
 
 def target_pod(cluster: Cluster, cmd: Command) -> tuple[Pod, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import ssl
 import subprocess
@@ -186,6 +187,33 @@ def test_logs(server: Server) -> None:
         server.cluster.run(30)
     real, expected = same(server, "logs talker")
     assert real == expected == "hello\nworld\n"
+
+
+def without_last_seen(text: str) -> list[list[str]]:
+    """The words of each line but those of an events table's first column (`12s`, `3s (x2 over 9s)`)."""
+    return [re.sub(r"^(LAST SEEN|\S+ \(x\d+ over \S+\)|\d+[smhd]\S*)\s+", "", line).split()
+            for line in text.splitlines()]
+
+
+def test_events_logs_and_exec_of_a_workload(server: Server) -> None:
+    """kubectl events and `logs job/x` / `exec deploy/x`: the pods and events the real kubectl picks from the
+    server's lists are the ones c.kubectl picks."""
+    with server.lock:
+        server.cluster.kubectl("create job once --image=busybox -- echo done")
+        server.cluster.kubectl("create deployment solo --image=busybox -- sleep 3600")
+        server.cluster.run(30)
+        pod = next(p.name for p in server.cluster.get("pods") if p.name.startswith("solo-"))
+    for command in ("logs job/once", "logs jobs/once", f"events --for pod/{pod}", "events --for job/once",
+                    "events --types=Bad", "events --for pod/nope", "events --for nope", "logs cm/kube-root-ca.crt",
+                    "logs svc/kubernetes"):
+        real, expected = same(server, command)
+        # kubectl measures LAST SEEN against the machine's clock, c.kubectl against the cluster's
+        assert without_last_seen(real) == without_last_seen(expected), command
+    assert len(without_last_seen(kubectl(server, "events", "--for", f"pod/{pod}"))) == 6  # heading, Scheduled ...
+    assert kubectl(server, "logs", "job/once") == "done\n"
+    assert kubectl(server, "events", "--for", "pod/nope") == "No events found in default namespace.\n"
+    real, expected = same(server, "exec deploy/solo -- hostname")
+    assert real == expected == f"{pod}\n"
 
 
 def delete_while_running(server: Server, kind: str, name: str, *flags: str, command: tuple[str, ...] = ()) -> str:
