@@ -54,6 +54,7 @@ from k8slite.kubectl.get import get
 from k8slite.kubectl.patch import annotate, patch
 from k8slite.kubectl.rollout import rollout
 from k8slite.kubectl.set_image import set_cmd
+from k8slite.kubectl.version import top, version
 from k8slite.kubectl.wait import wait
 from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
 
@@ -67,7 +68,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
-    "api-resources": api_resources, "events": events}
+    "api-resources": api_resources, "events": events, "version": version, "top": top}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:

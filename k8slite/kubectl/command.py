@@ -34,7 +34,7 @@ BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--s
               "--tty": "", "--force": "force", "--now": "now", "--command": "command", "--wait": "wait",
               "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch", "--recursive": "recursive", "--namespaced": "namespaced",
-              "--show-managed-fields": "show_managed_fields"}
+              "--show-managed-fields": "show_managed_fields", "--client": "client"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
 
 

@@ -88,6 +88,13 @@ def request(server: Server, path: str, token: str | None, body: bytes | None = N
 
 def test_version_and_discovery(server: Server) -> None:
     assert "Server Version: v1.32.0-k8slite" in kubectl(server, "version")
+    real, expected = same(server, "version")  # the client is another kubectl: only its version differs
+    assert real.splitlines()[1:] == expected.splitlines()[1:] == ["Kustomize Version: v5.5.0",
+                                                                  "Server Version: v1.32.0-k8slite"]
+    assert expected.splitlines()[0] == "Client Version: v1.32.0-k8slite"
+    assert server.cluster.kubectl("version --client") == "".join(expected.splitlines(keepends=True)[:2])
+    real, expected = same(server, "top pods")  # no metrics-server, no Metrics API
+    assert real == expected == "error: Metrics API not available\n"
     resources = kubectl(server, "api-resources").splitlines()
     # kubectl's api-resources columns: NAME SHORTNAMES APIVERSION NAMESPACED KIND
     assert ["deployments", "deploy", "apps/v1", "true", "Deployment"] in [line.split() for line in resources]
