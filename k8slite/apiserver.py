@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import builtins
 import copy
+import dataclasses
 import random
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from k8slite.admission import Admission, priority
 from k8slite.api.coordination import NODE_LEASE_NAMESPACE
@@ -200,7 +201,7 @@ class APIServer:
                 raise invalid_object("Service", new.name, errors)
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
-        if kind.generation and getattr(new, "spec", None) != getattr(current, "spec", None):
+        if kind.generation and desired_state(new) != desired_state(current):
             new.metadata.generation = (current.metadata.generation or 1) + 1
         else:
             new.metadata.generation = current.metadata.generation
@@ -359,3 +360,10 @@ def set_condition(conditions: list[PodCondition], type_: str, status: str, reaso
     conditions.append(PodCondition(type_, status, reason, message, None, now))
     return True
 
+
+def desired_state(obj: KubeObject) -> Any:
+    """What metadata.generation counts changes of: the spec, or for a kind without one (EndpointSlice)
+    everything but the metadata."""
+    if hasattr(obj, "spec"):
+        return obj.spec
+    return [getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "metadata"]  # type: ignore[arg-type]

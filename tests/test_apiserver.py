@@ -79,7 +79,7 @@ def test_reapply_updates_and_bumps_generation():
     assert len(c.get("pods")) == 3
 
 
-def test_only_the_workloads_have_a_generation():
+def test_only_the_workloads_and_endpointslices_have_a_generation():
     """As in 1.32: a Pod (until 1.33), a Service, a ConfigMap have no metadata.generation, even when changed."""
     c = Cluster(nodes=1)
     c.kubectl("create deployment web --image=busybox")
@@ -93,6 +93,13 @@ def test_only_the_workloads_have_a_generation():
     pod = c.get("pods")[0]
     pod.spec.active_deadline_seconds = 600  # a change of the spec, allowed on a pod
     assert c.api.update(pod).metadata.generation is None
+    # an EndpointSlice has no spec: its generation counts changes to anything but its metadata
+    (web,) = [s for s in c.get("endpointslices") if s.name.startswith("web-")]
+    web.metadata.labels["seen"] = "yes"
+    assert c.api.update(web).metadata.generation == web.metadata.generation
+    c.kubectl("scale deployment web --replicas=2")
+    c.run(10)
+    assert c.get("endpointslices", web.name).metadata.generation > web.metadata.generation
 
 
 def test_graceful_deletion_waits_for_the_kubelet(c):

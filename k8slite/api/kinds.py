@@ -10,8 +10,9 @@ as the server does (BadRequest: `Pod in version "v1" cannot be handled as a
 Pod: ...`). `Kind.resource` and `Kind.group_kind` are the group-qualified
 names errors use (`deployments.apps`, `Deployment.apps`). `Kind.generation`:
 whether the kind's registry strategy keeps metadata.generation (1 when
-created, one more at each change of the spec); only the workloads do in
-1.32, so a Pod, a Service or a ConfigMap has none (pods get one in 1.33).
+created, one more at each change of the spec); only the workloads and
+EndpointSlices do in 1.32, so a Pod, a Service or a ConfigMap has none
+(pods get one in 1.33).
 """
 
 from __future__ import annotations
@@ -82,9 +83,10 @@ class Kind:
 
 
 # The kinds whose strategy's PrepareForCreate sets Generation = 1 (pkg/registry/*/strategy.go): of those
-# k8slite has, the workloads; also StatefulSet, DaemonSet, CronJob, ReplicationController, Ingress,
-# NetworkPolicy, PodDisruptionBudget and custom resources, which k8slite does not serve.
-GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "Job"})
+# k8slite has, the workloads and EndpointSlice (whose generation counts changes to anything but its
+# metadata); also StatefulSet, DaemonSet, CronJob, ReplicationController, Ingress, NetworkPolicy,
+# PodDisruptionBudget and custom resources, which k8slite does not serve.
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "Job", "EndpointSlice"})
 
 KINDS: list[Kind] = [
     Kind("Pod", "pods", ("po",), Pod),

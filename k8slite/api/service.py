@@ -153,13 +153,24 @@ class Endpoint:
 
 
 @dataclass(slots=True)
+class EndpointSlicePort:
+    """discovery/v1 EndpointPort. Its name is a pointer there, and the controller always sets it, so an unnamed
+    port reads `name: ""` (kubectl's describe of a Service dereferences it), where core/v1 leaves it out."""
+
+    name: str = field(default="", metadata={"empty_string": True})
+    port: int = 0
+    protocol: str = "TCP"
+    app_protocol: str = ""
+
+
+@dataclass(slots=True)
 class EndpointSlice(KubeObject):
     KIND: ClassVar[str] = "EndpointSlice"
     API_VERSION: ClassVar[str] = "discovery.k8s.io/v1"
     address_type: str = "IPv4"
     endpoints: list[Endpoint] = field(default_factory=list)
-    ports: list[EndpointPort] = field(default_factory=list)
+    ports: list[EndpointSlicePort] = field(default_factory=list)
 
 
 __all__ = ["Service", "ServiceSpec", "ServicePort", "Endpoints", "EndpointSubset", "EndpointAddress",
-           "EndpointPort", "EndpointSlice", "Endpoint", "EndpointConditions", "SERVICE_NAME_LABEL"]
+           "EndpointPort", "EndpointSlice", "EndpointSlicePort", "Endpoint", "EndpointConditions", "SERVICE_NAME_LABEL"]

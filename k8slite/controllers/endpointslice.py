@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from k8slite.api.meta import ObjectMeta, OwnerReference
 from k8slite.api.pod import Pod
-from k8slite.api.service import SERVICE_NAME_LABEL, Endpoint, EndpointConditions, EndpointSlice, Service
+from k8slite.api.service import (
+    SERVICE_NAME_LABEL,
+    Endpoint,
+    EndpointConditions,
+    EndpointSlice,
+    EndpointSlicePort,
+    Service,
+)
 from k8slite.apiserver import APIServer
 from k8slite.controllers.endpoints import ServiceController, endpoint_subsets
 from k8slite.errors import NotFound
@@ -32,7 +39,8 @@ def desired_slices(svc: Service, pods: list[Pod]) -> list[EndpointSlice]:
                               target_ref=a.target_ref, node_name=a.node_name)
                      for ready, group in ((True, subset.addresses), (False, subset.not_ready_addresses))
                      for a in group]
-        slices.append(EndpointSlice(endpoints=endpoints, ports=list(subset.ports)))
+        ports = [EndpointSlicePort(p.name, p.port, p.protocol, p.app_protocol) for p in subset.ports]
+        slices.append(EndpointSlice(endpoints=endpoints, ports=ports))
     return slices or [EndpointSlice()]  # no pods: an empty placeholder slice, as Kubernetes keeps
 
 

@@ -24,6 +24,7 @@ from k8slite.api.service import (
     EndpointPort,
     Endpoints,
     EndpointSlice,
+    EndpointSlicePort,
     EndpointSubset,
     Service,
     ServicePort,
@@ -48,7 +49,7 @@ def default_services() -> list[Service | Endpoints | EndpointSlice]:
                                                   labels={SERVICE_NAME_LABEL: "kubernetes"}),
                               endpoints=[Endpoint(addresses=[API_SERVER_ADDRESS],
                                                   conditions=EndpointConditions(ready=True))],
-                              ports=[EndpointPort(name="https", port=6443)])
+                              ports=[EndpointSlicePort(name="https", port=6443)])
     dns = Service(metadata=ObjectMeta(name="kube-dns", namespace="kube-system",
                                       labels={"k8s-app": "kube-dns", "kubernetes.io/name": "CoreDNS"}),
                   spec=ServiceSpec(cluster_ip=DNS_SERVICE_IP,

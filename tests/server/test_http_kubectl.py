@@ -142,8 +142,10 @@ def test_errors_read_as_the_servers(server: Server) -> None:
 def test_describe_prints_what_c_kubectl_prints(server: Server) -> None:
     with server.lock:
         server.cluster.apply(deployment("descweb"))
+        server.cluster.kubectl("expose deployment descweb --port=80")  # a port without a name
         server.cluster.run(30)
-    for command in ("describe svc kubernetes", "describe ns default"):
+    # an EndpointSlice's port name is a pointer that the real kubectl's describe dereferences (`name: ""`)
+    for command in ("describe svc kubernetes", "describe ns default", "describe svc descweb"):
         real, expected = same(server, command)
         assert real == expected
     real, expected = same(server, "describe node node-1")

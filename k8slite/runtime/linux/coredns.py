@@ -33,7 +33,14 @@ import sys
 from pathlib import Path
 
 from k8slite.api.meta import KubeObject, ObjectMeta
-from k8slite.api.service import SERVICE_NAME_LABEL, Endpoint, EndpointConditions, EndpointPort, EndpointSlice, Service
+from k8slite.api.service import (
+    SERVICE_NAME_LABEL,
+    Endpoint,
+    EndpointConditions,
+    EndpointSlice,
+    EndpointSlicePort,
+    Service,
+)
 from k8slite.apiserver import APIServer
 from k8slite.errors import AlreadyExists
 from k8slite.informer import Informer
@@ -48,7 +55,7 @@ def kube_dns_slice() -> EndpointSlice:
     return EndpointSlice(metadata=ObjectMeta(name="kube-dns", namespace="kube-system",
                                              labels={SERVICE_NAME_LABEL: "kube-dns"}),
                          endpoints=[Endpoint(addresses=[LAN_GATEWAY], conditions=EndpointConditions(ready=True))],
-                         ports=[EndpointPort(name="dns", port=53, protocol="UDP")])
+                         ports=[EndpointSlicePort(name="dns", port=53, protocol="UDP")])
 
 
 class LinuxClusterDNS:
