@@ -1,7 +1,8 @@
 """kubectl describe (k8s.io/kubectl/pkg/cmd/describe): each object asked for, as its kind's describer writes it.
 
-Pods, nodes, ReplicaSets, Deployments and Jobs have describers of their own (and ResourceQuotas,
-LimitRanges and Namespaces, in k8slite.kubectl.policy); every other kind
+Pods, nodes, ReplicaSets, Deployments, Jobs, Services, ConfigMaps, Secrets, ServiceAccounts and
+volumes have describers of their own (and ResourceQuotas, LimitRanges and
+Namespaces, in k8slite.kubectl.policy); every other kind
 gets the generic one. Descriptions are separated by a blank line. Like
 kubectl, `describe pod web` falls back to every pod whose name starts with
 `web` when there is no pod called exactly that, which is why
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from k8slite.api.meta import KubeObject
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.describe_config import describe_configmap, describe_secret, describe_serviceaccount
 from k8slite.kubectl.describe_network import describe_service
 from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
@@ -52,7 +54,8 @@ def describe_cmd(cluster: Cluster, cmd: Command) -> str:
 DESCRIBERS: dict[str, Callable[[Any, Any], str]] = {
     "Pod": describe_pod, "Node": describe_node, "ReplicaSet": describe_replicaset,
     "Deployment": describe_deployment, "Job": describe_job, "PersistentVolumeClaim": describe_pvc,
-    "PersistentVolume": describe_pv, "Service": describe_service,
+    "PersistentVolume": describe_pv, "Service": describe_service, "ConfigMap": describe_configmap,
+    "Secret": describe_secret, "ServiceAccount": describe_serviceaccount,
     **POLICY_DESCRIBERS,  # ResourceQuota, LimitRange, Namespace (k8slite.kubectl.policy)
 }
 

@@ -157,6 +157,29 @@ def test_describe_prints_what_c_kubectl_prints(server: Server) -> None:
     assert "Scaled up replica set descweb-" in real.split("Events:")[1]
 
 
+def test_describe_configmaps_secrets_and_service_accounts(server: Server) -> None:
+    """Their describers: a ConfigMap's values, a Secret's sizes, a ServiceAccount's secrets (one key each: kubectl
+    walks a Go map, so several keys come in any order)."""
+    with server.lock:
+        server.cluster.apply([
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "lines", "labels": {"a": "b"}},
+             "data": {"text": "one\ntwo\n"}, "binaryData": {"blob": "AAECAw=="}},
+            {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "login"}, "data": {"password": "czNjcmV0"}},
+            {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "robot"},
+             "secrets": [{"name": "login"}, {"name": "gone"}], "imagePullSecrets": [{"name": "regcred"}]}])
+    for command in ("describe configmap lines", "describe cm kube-root-ca.crt", "describe secret login",
+                    "describe sa robot", "describe serviceaccount default"):
+        real, expected = same(server, command)
+        assert real == expected, command
+    assert kubectl(server, "describe", "sa", "robot").endswith(
+        "Image pull secrets:  regcred (not found)\nMountable secrets:   login\n                     gone (not found)\n"
+        "Tokens:              <none>\nEvents:              <none>\n")
+    assert "\nData\n====\ntext:\n----\none\ntwo\n\n\n\nBinaryData\n====\nblob: 4 bytes\n\nEvents:  <none>\n" in \
+        kubectl(server, "describe", "configmap", "lines")
+    assert kubectl(server, "describe", "secret", "login").endswith(
+        "\nType:  Opaque\n\nData\n====\npassword:  6 bytes\n")
+
+
 def test_apply_a_docs_example(server: Server) -> None:
     path = str(example("nginx-deployment.yaml"))
     assert kubectl(server, "apply", "-f", path) == "deployment.apps/nginx-deployment created\n"
