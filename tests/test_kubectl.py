@@ -255,7 +255,7 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
     ("get node nope", 'Error from server (NotFound): nodes "nope" not found\n'),
     ("describe pod nope", 'Error from server (NotFound): pods "nope" not found\n'),
     ("delete pod nope", 'Error from server (NotFound): pods "nope" not found\n'),
-    ("logs nope", 'Error from server (NotFound): pods "nope" not found\n'),
+    ("logs nope", 'error: error from server (NotFound): pods "nope" not found in namespace "default"\n'),
     ("exec nope -- true", 'Error from server (NotFound): pods "nope" not found\n'),
     ("get foo", 'error: the server doesn\'t have a resource type "foo"\n'),
     ("get pods -n kube-system", "No resources found in kube-system namespace.\n"),
@@ -561,7 +561,8 @@ def test_logs_and_exec_of_a_workload_use_one_of_its_pods() -> None:
     assert c.kubectl("logs jobs/pi") == "3.14\n"  # the Job docs' example: one pod, nothing said
     assert newer != second
     # what kubectl says when there is nothing to choose from
-    assert c.kubectl("logs deploy/nope") == 'Error from server (NotFound): deployments.apps "nope" not found\n'
+    assert c.kubectl("logs deploy/nope") == ('error: error from server (NotFound): deployments.apps "nope" not found '
+                                             'in namespace "default"\n')
     assert c.kubectl("logs cm/kube-root-ca.crt") == (
         "error: cannot get the logs from *v1.ConfigMap: selector for *v1.ConfigMap not implemented\n")
     assert c.kubectl("exec svc/kubernetes -- ls") == (

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
-from k8slite.kubectl.api_resources import api_resources
+from k8slite.kubectl.api_resources import api_resources, api_versions
 from k8slite.kubectl.command import Command, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
@@ -68,7 +68,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
-    "api-resources": api_resources, "events": events, "version": version, "top": top}
+    "api-resources": api_resources, "api-versions": api_versions, "events": events, "version": version, "top": top}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:

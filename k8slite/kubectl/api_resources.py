@@ -8,7 +8,8 @@ prints `pods`, `deployments.apps`. Filters: `--namespaced=true|false`,
 `--api-group=apps` (`--api-group=` the core group), `--verbs=list,get`
 (every one of them supported); `--no-headers`. The rows come from the
 discovery documents `k8slite serve` answers kubectl with
-(k8slite.server.discovery), so both print the same.
+(k8slite.server.discovery), so both print the same. `kubectl api-versions`
+prints the group/versions they come in, sorted (`apps/v1` ... `v1`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from k8slite.server.discovery import resource_entries
 
 HEADER = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
 WIDE = ["VERBS", "CATEGORIES"]
+
+
+def api_versions(cluster: Any, cmd: Command) -> str:
+    """The text `kubectl api-versions` prints: every group/version the server serves, sorted."""
+    return "".join(f"{v}\n" for v in sorted({kind.api_version for kind in KINDS}))
 
 
 def api_resources(cluster: Any, cmd: Command) -> str:

@@ -39,6 +39,7 @@ from k8slite.api.service import Service
 from k8slite.errors import BadRequest, NotFound
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.durations import seconds as seconds_of
+from k8slite.kubectl.resources import missing
 from k8slite.kubectl.rollout import seconds
 from k8slite.kubelet.image_manager import waiting_to_start
 
@@ -54,15 +55,18 @@ def named_pod(cluster: Cluster, cmd: Command) -> tuple[Pod, str]:
     of its choice ("" or `Found 2 pods, using pod/web-x`, on stderr)."""
     if not cmd.args:
         raise UsageError(f"expected POD: 'kubectl {cmd.verb} POD'")
-    kind, _, name = cmd.args[0].rpartition("/")
-    if kind and lookup(kind).kind != "Pod":
-        return workload_pod(cluster, cmd, cluster.api.get(kind, name, cmd.namespace))
+    kind_name, _, name = cmd.args[0].rpartition("/")
+    kind = lookup(kind_name or "pods")
     try:
-        pod = cluster.api.get("pods", name, cmd.namespace)
+        obj = cluster.api.get(kind.plural, name, cmd.namespace)
     except NotFound:
-        raise NotFound(f'pods "{name}" not found') from None
-    assert isinstance(pod, Pod)
-    return pod, ""
+        if cmd.verb == "logs":  # the builder's Info.Get, and what `logs` adds to its NotFound
+            raise UsageError(f"error from server (NotFound): {missing(cluster, kind, name, cmd.namespace)} "
+                             f'in namespace "{cmd.namespace}"') from None
+        raise NotFound(missing(cluster, kind, name, cmd.namespace, read=False)) from None
+    if not isinstance(obj, Pod):
+        return workload_pod(cluster, cmd, obj)
+    return obj, ""
 
 
 def workload_pod(cluster: Cluster, cmd: Command, obj: KubeObject) -> tuple[Pod, str]:

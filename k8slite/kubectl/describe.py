@@ -38,7 +38,7 @@ def describe_cmd(cluster: Cluster, cmd: Command) -> str:
                          "a complete list of supported resources.")
     texts, errors = [], []
     for kind, names in resources(cmd.args):
-        objects, missing = fetch(cluster, cmd, kind, names)
+        objects, missing = fetch(cluster, cmd, kind, names, read=True)
         if missing and names:  # kubectl describe falls back to names that start with the one given
             everything, _ = fetch(cluster, cmd, kind, [])
             prefixed = [o for o in everything for n in names if o.name.startswith(n)

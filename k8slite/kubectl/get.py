@@ -60,7 +60,7 @@ def get(cluster: Cluster, cmd: Command) -> str:
     blocks: list[tuple[Kind, list[KubeObject]]] = []
     errors: list[str] = []
     for kind, names_given in groups:
-        objects, missing = fetch(cluster, cmd, kind, names_given)
+        objects, missing = fetch(cluster, cmd, kind, names_given, read=True)
         if "sort_by" in cmd.flags:  # within each kind, as kubectl sorts
             objects.sort(key=lambda o: jsonpath.sort_key(str(cmd.flags["sort_by"]), o.to_dict()))
         blocks.append((kind, objects))

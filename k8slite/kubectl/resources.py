@@ -51,13 +51,15 @@ def resource_name(kind: Any, name: str) -> str:
     return f"{kind_name(kind)}/{name}"
 
 
-def fetch(cluster: Cluster, cmd: Command, kind: Kind, names: list[str]) -> tuple[list[KubeObject], list[str]]:
-    """The objects named (or all, filtered by -l), and NotFound messages for names that are missing."""
+def fetch(cluster: Cluster, cmd: Command, kind: Kind, names: list[str],
+          read: bool = False) -> tuple[list[KubeObject], list[str]]:
+    """The objects named (or all, filtered by -l), and NotFound messages for names that are missing; `read`
+    (get, describe): cli-runtime's Info.Get, which says a missing namespace is missing."""
     ns = None if cmd.flags.get("all_namespaces") or not kind.namespaced else cmd.namespace  # None: every namespace
     if names and ns is None and kind.namespaced:
         raise UsageError("a resource cannot be retrieved by name across all namespaces")
     if names:
-        return fetch_named(cluster, kind, names, ns or "")
+        return fetch_named(cluster, kind, names, ns or "", read)
     found = [o for o in cluster.api.list(kind.plural, ns)
              if selector_matches(cmd.flags.get("selector", ""), o.metadata.labels)
              and fields_match(cmd.flags.get("field_selector", ""), o)]
@@ -68,12 +70,24 @@ def fetch(cluster: Cluster, cmd: Command, kind: Kind, names: list[str]) -> tuple
     return found, []
 
 
-def fetch_named(cluster: Cluster, kind: Kind, names: list[str], namespace: str) -> tuple[list[KubeObject], list[str]]:
+def fetch_named(cluster: Cluster, kind: Kind, names: list[str], namespace: str,
+                read: bool = False) -> tuple[list[KubeObject], list[str]]:
     """Each name that exists, in the order given, and an error line for each that does not."""
     found, errors = [], []
     for name in names:
         try:
             found.append(cluster.api.get(kind.plural, name, namespace))
         except NotFound:
-            errors.append(f"Error from server (NotFound): {not_found(kind.resource, name).message}\n")
+            errors.append(f"Error from server (NotFound): {missing(cluster, kind, name, namespace, read)}\n")
     return found, errors
+
+
+def missing(cluster: Cluster, kind: Kind, name: str, namespace: str, read: bool = True) -> str:
+    """What a NotFound says: `pods "x" not found`; when read through Info.Get in a namespace other than
+    default that does not exist either, `namespaces "x" not found` (cli-runtime's visitor.go)."""
+    if read and kind.namespaced and namespace not in ("", "default"):
+        try:
+            cluster.api.get("namespaces", namespace, "")
+        except NotFound:
+            return not_found("namespaces", namespace).message
+    return not_found(kind.resource, name).message

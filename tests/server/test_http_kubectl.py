@@ -93,6 +93,8 @@ def test_version_and_discovery(server: Server) -> None:
                                                                   "Server Version: v1.32.0-k8slite"]
     assert expected.splitlines()[0] == "Client Version: v1.32.0-k8slite"
     assert server.cluster.kubectl("version --client") == "".join(expected.splitlines(keepends=True)[:2])
+    real, expected = same(server, "api-versions")
+    assert real == expected and real.splitlines()[0] == "apps/v1" and real.endswith("\nv1\n")
     real, expected = same(server, "top pods")  # no metrics-server, no Metrics API
     assert real == expected == "error: Metrics API not available\n"
     resources = kubectl(server, "api-resources").splitlines()
@@ -125,6 +127,18 @@ def test_get_prints_what_c_kubectl_prints(server: Server) -> None:
 def test_errors_read_as_the_servers(server: Server) -> None:
     real, expected = same(server, "get pod nope")
     assert real == expected == 'Error from server (NotFound): pods "nope" not found\n'
+    # kubectl's own wording around the server's NotFound: a missing namespace (not for delete), logs' suffix
+    for command, printed in (
+            ("get pod nope -n nowhere", 'Error from server (NotFound): namespaces "nowhere" not found\n'),
+            ("describe pod nope -n nowhere", 'Error from server (NotFound): namespaces "nowhere" not found\n'),
+            ("delete pod nope -n nowhere", 'Error from server (NotFound): pods "nope" not found\n'),
+            ("logs nope", 'error: error from server (NotFound): pods "nope" not found in namespace "default"\n'),
+            ("logs deploy/nope -n nowhere", 'error: error from server (NotFound): namespaces "nowhere" not found '
+                                           'in namespace "nowhere"\n'),
+            ("exec deploy/nope -- ls", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
+            ("apply -f nowhere.yaml", 'error: the path "nowhere.yaml" does not exist\n')):
+        real, expected = same(server, command)
+        assert real == expected == printed, command
     bad = make_pod("badpod")
     bad.spec.containers[0].image = ""
     manifest = Path(server.directory, "bad.json")
