@@ -41,8 +41,26 @@ def c():
      "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
     ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: [{name: a, image: b, "
      "volumeMounts: [{name: data, mountPath: /d}]}]\n", Invalid, 'volumeMounts[0].name: Not found: "data"'),
-    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: {name: a}\n",
-     Invalid, "spec.containers: expected a list"),
+    # a value of the wrong type: encoding/json's own error, naming the Go struct, the field and the Go type
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers: {name: a}\n", BadRequest,
+     'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal object into Go struct field '
+     "PodSpec.spec.containers of type []v1.Container"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x, labels: {version: 1}}\nspec:\n"
+     "  containers: [{name: a, image: b}]\n",
+     BadRequest, "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"),
+    # the first wrong value in the order of the JSON kubectl sends (keys sorted): containers before t...
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x, labelz: {}}\nspec:\n  terminationGracePeriodSeconds: '5'\n"
+     "  containers: [{name: a, image: b, command: [sleep, 10], ports: [{containerPort: '80'}]}]\n", BadRequest,
+     "json: cannot unmarshal number into Go struct field Container.spec.containers.command of type string"),
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  terminationGracePeriodSeconds: '5'\n"
+     "  containers: [{name: a, image: b}]\n", BadRequest,
+     "json: cannot unmarshal string into Go struct field PodSpec.spec.terminationGracePeriodSeconds of type int64"),
+    # unknown fields only once the body decoded, all of them
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: x, labelz: {}}\nspec:\n  containers: [{name: a, imagee: b}]\n",
+     BadRequest, 'strict decoding error: unknown field "metadata.labelz", unknown field "spec.containers[0].imagee"'),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  replicas: 1.5\n", BadRequest,
+     'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1.5 into Go '
+     "struct field DeploymentSpec.spec.replicas of type int32"),
 ])
 def test_one_bad_document_stores_nothing(c, text, error, message):
     before = c.api.store.revision

@@ -34,7 +34,7 @@ from k8slite.api.policy import LimitRange, ResourceQuota
 from k8slite.api.quantity import QuantityError
 from k8slite.api.quantity_fields import canonicalize
 from k8slite.api.replicaset import ReplicaSet
-from k8slite.api.serialize import DecodeError, from_dict
+from k8slite.api.serialize import DecodeError, TypeMismatch, from_dict
 from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.api.serviceaccount import ServiceAccount
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
@@ -140,15 +140,20 @@ def decode(data: Any, ignored: list[str] | None = None) -> KubeObject:
         raise NotFound(f'no matches for kind "{kind_name}" in version "{version}"'
                        " (k8slite knows: " + ", ".join(k.kind for k in KINDS) + ")")
     refused = f'{kind_name} in version "{version.split("/")[-1]}" cannot be handled as a {kind_name}: '
+    unknown: list[str] = []
     try:
         if issubclass(kind.cls, GenericObject):
             return decode_generic(kind.cls, data, ignored)
-        obj = kind.cls.from_dict(data, ignored)
+        obj = kind.cls.from_dict(data, ignored, unknown)
         canonicalize(obj)  # quantities as the server stores them
+    except TypeMismatch as e:  # not a strict-decoding error: the decoder's own, as kube-apiserver returns it
+        raise BadRequest(f"{refused}{e.go_message}") from None
     except DecodeError as e:
         raise BadRequest(f"{refused}strict decoding error: {e}") from None
     except QuantityError as e:
         raise BadRequest(f"{refused}{e}") from None
+    if unknown:  # once the body decoded: every field the schema does not have
+        raise BadRequest(f"{refused}strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown))
     return obj
 
 

@@ -152,8 +152,9 @@ class KubeObject:
         return result
 
     @classmethod
-    def from_dict(cls: type[T], data: dict[str, Any], ignored: list[str] | None = None) -> T:
-        result: T = from_dict(cls, data, "", ignored)
+    def from_dict(cls: type[T], data: dict[str, Any], ignored: list[str] | None = None,
+                  unknown: list[str] | None = None) -> T:
+        result: T = from_dict(cls, data, "", ignored, unknown)
         return result
 
     def copy(self: T) -> T:

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import json
 import math
+import re
 import types
 import typing
 from typing import Any, Union
@@ -32,6 +33,54 @@ class DecodeError(Exception):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
+
+
+# The integer fields that are int64 in Go (every other integer field of the kinds k8slite has is an int32)
+INT64_FIELDS = frozenset({"termination_grace_period_seconds", "active_deadline_seconds", "run_as_user",
+                          "run_as_group", "fs_group", "toleration_seconds", "expiration_seconds",
+                          "deletion_grace_period_seconds", "generation", "observed_generation"})
+
+
+class TypeMismatch(DecodeError):
+    """A JSON value of the wrong type for its field (`replicas: "3"`, a label `version: 1`): encoding/json's
+    UnmarshalTypeError, which kube-apiserver answers with as it is (`go_message`), naming the Go struct that
+    holds the field, the field's JSON path without indexes, and the Go type it wanted."""
+
+    def __init__(self, path: str, message: str, value: str, go_type: str) -> None:
+        super().__init__(path, message)
+        self.value, self.go_type, self.struct, self.field = value, go_type, "", ""
+
+    @property
+    def go_message(self) -> str:
+        return (f"json: cannot unmarshal {self.value} into Go struct field {self.struct}.{self.field} "
+                f"of type {self.go_type}")
+
+
+def go_type(hint: Any) -> str:
+    """The Go type a field's Python type stands for, as reflect names it (`[]v1.Container`, `map[string]string`);
+    a pointer (`X | None`) is named by what it points to, as the decoder names it."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return go_type(options[0]) if len(options) == 1 else "intstr.IntOrString"
+    if origin is list:
+        return "[]" + go_type(args[0])
+    if origin is dict:
+        return f"map[string]{go_type(args[1])}"
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return f"v1.{getattr(hint, 'GO_NAME', hint.__name__)}"
+    names: dict[Any, str] = {str: "string", int: "int32", float: "float64", bool: "bool", Any: "interface {}"}
+    return names.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def json_kind(value: Any) -> str:
+    """How encoding/json names the JSON value it could not store: `number`, `string`, `bool`, `array`, `object`."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    kinds: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return kinds.get(type(value), "object")
 
 
 def camel(name: str) -> str:
@@ -99,52 +148,67 @@ def to_dict(obj: Any) -> Any:
 
 # ---------------------------------------------------------------- from dict
 
-def from_dict(cls: type, data: Any, path: str = "", ignored: list[str] | None = None) -> Any:
-    """Build `cls` from a Kubernetes-shaped dict, strictly; `ignored` collects IGNORED paths."""
+def from_dict(cls: type, data: Any, path: str = "", ignored: list[str] | None = None,
+              unknown: list[str] | None = None) -> Any:
+    """Build `cls` from a Kubernetes-shaped dict, strictly; `ignored` collects IGNORED paths. An unknown field is
+    a DecodeError, or, given `unknown`, noted there (kube-apiserver's strict decoding reports them all, once the
+    body has decoded). Keys are read in sorted order, as the server reads the JSON kubectl makes of YAML, so that
+    the first value of a wrong type is the one Go's decoder would name."""
     if not isinstance(data, dict):
-        raise DecodeError(path, f"expected an object, got {describe(data)}")
+        raise TypeMismatch(path, f"expected an object, got {describe(data)}", json_kind(data), go_type(cls))
     known = {name: (f, hint) for f, hint, name in fields_of(cls)}
     skipped: frozenset[str] = getattr(cls, "IGNORED", frozenset())
     kwargs: dict[str, Any] = {}
-    for key, value in data.items():
-        where = f"{path}.{key}" if path else str(key)
+    for key in sorted(data, key=str):
+        value, where = data[key], f"{path}.{key}" if path else str(key)
         if key in known:
             f, hint = known[key]
-            if value is not None:
-                kwargs[f.name] = decode_value(hint, value, where, ignored, bool(f.metadata.get("time")))
+            if value is None:
+                continue
+            try:
+                kwargs[f.name] = decode_value(hint, value, where, ignored, bool(f.metadata.get("time")), unknown)
+            except TypeMismatch as e:
+                if not e.struct:  # the innermost struct holding the field names it, as Go's decoder does
+                    e.struct, e.field = getattr(cls, "GO_NAME", cls.__name__), re.sub(r"\[\d+\]", "", where)
+                    e.go_type = "int64" if e.go_type == "int32" and f.name in INT64_FIELDS else e.go_type
+                raise
         elif key in skipped:
             if ignored is not None:
                 ignored.append(where)
+        elif unknown is not None:
+            unknown.append(where)
         else:
             raise DecodeError("", f'unknown field "{where}"')
     return cls(**kwargs)
 
 
 def decode_value(hint: Any, value: Any, path: str, ignored: list[str] | None,
-                 is_time: bool = False) -> Any:
+                 is_time: bool = False, unknown: list[str] | None = None) -> Any:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (Union, types.UnionType):
-        return decode_union(args, value, path, ignored, is_time)
+        return decode_union(args, value, path, ignored, is_time, unknown)
     if is_time:
         return parse_time(value, path) if isinstance(value, str) else float(expect(float, value, path))
     if origin is list:
-        items = expect(list, value, path)
-        return [decode_value(args[0], v, f"{path}[{i}]", ignored) for i, v in enumerate(items)]
+        items = expect(list, value, path, hint)
+        return [decode_value(args[0], v, f"{path}[{i}]", ignored, unknown=unknown) for i, v in enumerate(items)]
     if origin is dict:
-        mapping = expect(dict, value, path)
-        return {str(k): decode_value(args[1], v, f"{path}.{k}", ignored) for k, v in mapping.items()}
+        mapping = expect(dict, value, path, hint)
+        decoded = {str(k): decode_value(args[1], mapping[k], f"{path}.{k}", ignored, unknown=unknown)
+                   for k in sorted(mapping, key=str)}  # read in the server's order, kept in the manifest's
+        return {str(k): decoded[str(k)] for k in mapping}
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return from_dict(hint, value, path, ignored)
+        return from_dict(hint, value, path, ignored, unknown)
     if hint is Any:
         return value
     return expect(hint, value, path)
 
 
 def decode_union(args: tuple[Any, ...], value: Any, path: str, ignored: list[str] | None,
-                 is_time: bool) -> Any:
+                 is_time: bool, unknown: list[str] | None = None) -> Any:
     options = [a for a in args if a is not type(None)]
     if len(options) == 1:
-        return decode_value(options[0], value, path, ignored, is_time)
+        return decode_value(options[0], value, path, ignored, is_time, unknown)
     for option in options:  # int | str: IntOrString
         if isinstance(value, option) and not isinstance(value, bool):
             return value
@@ -152,14 +216,19 @@ def decode_union(args: tuple[Any, ...], value: Any, path: str, ignored: list[str
     raise DecodeError(path, f"expected {names}, got {describe(value)}")
 
 
-def expect(kind: Any, value: Any, path: str) -> Any:
+def expect(kind: Any, value: Any, path: str, hint: Any = None) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
         return value
     names: dict[Any, str] = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
                              list: "a list", dict: "an object"}
-    raise DecodeError(path, f"expected {names.get(kind) or kind.__name__}, got {describe(value)}")
+    if kind is int and isinstance(value, float) and not isinstance(value, bool):
+        told = f"number {value:g}"  # a number that does not fit: encoding/json says which
+    else:
+        told = json_kind(value)
+    raise TypeMismatch(path, f"expected {names.get(kind) or kind.__name__}, got {describe(value)}", told,
+                       go_type(hint if hint is not None else kind))
 
 
 def describe(value: Any) -> str:

@@ -157,6 +157,7 @@ class EndpointSlicePort:
     """discovery/v1 EndpointPort. Its name is a pointer there, and the controller always sets it, so an unnamed
     port reads `name: ""` (kubectl's describe of a Service dereferences it), where core/v1 leaves it out."""
 
+    GO_NAME: ClassVar[str] = "EndpointPort"
     name: str = field(default="", metadata={"empty_string": True})
     port: int = 0
     protocol: str = "TCP"
