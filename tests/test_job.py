@@ -126,6 +126,39 @@ def test_deadline_deletes_running_pods_then_the_job_fails():
     assert c.kubectl("get jobs").splitlines()[1].split()[1] == "Failed"
 
 
+def test_a_suspended_job_runs_no_pods_and_its_deadline_counts_from_the_resume():
+    """suspend (KEP-2232): no pods while true, the active ones deleted; the Suspended condition and events;
+    startTime cleared, and set again when the Job is resumed, so activeDeadlineSeconds counts from then."""
+    c = Cluster(nodes=1)
+    c.apply(job_yaml(command="sleep 20", extra="  suspend: true\n  activeDeadlineSeconds: 40"))
+    c.run(100)  # longer than the deadline: a suspended Job's does not run
+    job = c.get("job", "work")
+    assert (c.get("pods"), job.status.start_time, job.status.active) == ([], None, 0)
+    cond = job.status.condition("Suspended")
+    assert (cond.status, cond.reason, cond.message, cond.last_transition_time) == (
+        "True", "JobSuspended", "Job suspended", 0)
+    assert c.kubectl("get jobs").splitlines()[1].split()[:3] == ["work", "Suspended", "0/1"]
+    c.kubectl("""patch job work -p '{"spec":{"suspend":false}}'""")
+    c.run(10)
+    job = c.get("job", "work")
+    assert job.status.start_time == 100 and job.status.active == 1
+    cond = job.status.condition("Suspended")
+    assert (cond.status, cond.reason, cond.message) == ("False", "JobResumed", "Job resumed")
+    c.kubectl("""patch job work -p '{"spec":{"suspend":true}}'""")
+    c.run(1)
+    job = c.get("job", "work")
+    assert job.status.active == 0 and job.status.start_time is None
+    assert all(p.metadata.deletion_timestamp is not None for p in c.get("pods"))
+    pod = c.get("pods")[0].name  # manageJob first, then the condition's event; a repeat is counted on the first
+    reasons = [(e.reason, e.message, e.count) for e in c.events() if e.involved_object.kind == "Job"]
+    assert reasons == [("Suspended", "Job suspended", 2), ("SuccessfulCreate", f"Created pod: {pod}", 1),
+                       ("Resumed", "Job resumed", 1), ("SuccessfulDelete", f"Deleted pod: {pod}", 1)]
+    c.kubectl("""patch job work -p '{"spec":{"suspend":false}}'""")
+    c.run(60)  # resumed at 111: the pod runs its 20 s, within the 40 s that count from the resume
+    assert c.get("job", "work").status.finished() == "Complete"
+    assert "suspend: false" in c.kubectl("get job work -o yaml")  # the default, once resumed as when made so
+
+
 def test_on_failure_restarts_in_place_and_counts_restarts():
     c = Cluster(nodes=1)
     c.apply(pinned(job_yaml(command="exit 1", restart_policy="OnFailure", extra="  backoffLimit: 3")))

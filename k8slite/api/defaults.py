@@ -75,6 +75,7 @@ def default_job(job: Job) -> None:
     spec.parallelism = 1 if spec.parallelism is None else spec.parallelism
     spec.backoff_limit = DEFAULT_BACKOFF_LIMIT if spec.backoff_limit is None else spec.backoff_limit
     spec.completion_mode = spec.completion_mode or "NonIndexed"
+    spec.suspend = bool(spec.suspend)
 
 
 def job_selector(job: Job) -> None:

@@ -21,9 +21,10 @@ handling). A rule matches on the exit codes of the pod's containers
 or on its conditions (`onPodConditions`, e.g. DisruptionTarget True).
 
 The API server generates the selector (`batch.kubernetes.io/controller-uid:
-<uid>`) and the template labels that match it. Simplified: no suspend,
-successPolicy, backoffLimitPerIndex (so no FailIndex action) or
-podReplacementPolicy.
+<uid>`) and the template labels that match it. `suspend: true` (default
+false) keeps a Job from running pods until it is set back to false.
+Simplified: no successPolicy, backoffLimitPerIndex (so no FailIndex
+action) or podReplacementPolicy.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class JobSpec:
     selector: LabelSelector | None = None
     manual_selector: bool | None = None
     suspend: bool | None = None
+    """No pods while true (the active ones are deleted); defaulted to false."""
     pod_failure_policy: PodFailurePolicy | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
         "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes",

@@ -21,9 +21,12 @@ and is replaced), then decides, as syncJob does:
    message, and the event (Warning <reason>, or Normal Completed).
 
 A finished Job stays, with its pods, until deleted, or for
-ttlSecondsAfterFinished. Simplified: no suspend, successPolicy,
-backoffLimitPerIndex, podReplacementPolicy or status.terminating; pods
-deleted before they were counted do not add to the back-off.
+ttlSecondsAfterFinished. A Job with `suspend: true` has no pods (its
+active ones are deleted), the condition Suspended and no startTime, so
+that activeDeadlineSeconds counts again from when it is resumed.
+Simplified: no successPolicy, backoffLimitPerIndex, podReplacementPolicy
+or status.terminating; pods deleted before they were counted do not add to
+the back-off.
 """
 
 from __future__ import annotations
@@ -98,7 +101,8 @@ class JobController(Controller):
             return
         pods = self.pods_of(job)
         status = copy.deepcopy(job.status)
-        status.start_time = self.clock.now if status.start_time is None else status.start_time
+        if status.start_time is None and not job.spec.suspend:
+            status.start_time = self.clock.now
         active = [p for p in pods if is_active(p)]
         found = self.tracker.newly_finished(job, pods)
         status.failed += found.failed
@@ -113,6 +117,8 @@ class JobController(Controller):
             self.requeue_at_deadline(job, status)
             if self.complete(job, status, active):
                 target = SUCCESS_CRITERIA_MET, "CompletionsReached", "Reached expected number of succeeded pods"
+            else:
+                self.follow_suspend(job, status)
         if target is not None:
             terminating = self.delete_pods(job, active, errors) + [p for p in pods if is_terminating(p)]
             active = []
@@ -146,8 +152,8 @@ class JobController(Controller):
             over = tries > limit
         if over:
             return "BackoffLimitExceeded", "Job has reached the specified backoff limit"
-        deadline = job.spec.active_deadline_seconds
-        if deadline is not None and self.clock.now - (status.start_time or 0.0) >= deadline:
+        deadline, start = job.spec.active_deadline_seconds, status.start_time
+        if deadline is not None and start is not None and not job.spec.suspend and self.clock.now - start >= deadline:
             return "DeadlineExceeded", "Job was active longer than specified deadline"
         return None
 
@@ -165,7 +171,11 @@ class JobController(Controller):
     def manage(self, job: Job, pods: list[Pod], active: list[Pod], done: set[int], succeeded: int,
                errors: Aggregate) -> list[Pod]:
         """Keep min(parallelism, completions - succeeded) pods running; new ones wait out the back-off.
-        The active pods after it; a refused create or delete is kept in `errors`."""
+        The active pods after it; a refused create or delete is kept in `errors`. A suspended Job has none:
+        its active pods are deleted."""
+        if job.spec.suspend:
+            self.delete_pods(job, active, errors)
+            return []
         parallelism = job.spec.parallelism or 0
         wanted = parallelism if job.spec.completions is None else min(parallelism, job.spec.completions - succeeded)
         if job.spec.completions is None and succeeded:
@@ -240,8 +250,31 @@ class JobController(Controller):
             status.conditions.append(JobCondition("Failed", "True", now, now, reason, message))
             self.recorder.warning(job, reason, message)
 
+    def follow_suspend(self, job: Job, status: JobStatus) -> None:
+        """The Suspended condition follows spec.suspend (ensureJobConditionStatus): True, with the event
+        Suspended, when the Job is suspended (its startTime cleared); False, with Resumed, when it is resumed,
+        and activeDeadlineSeconds counts again from then (startTime now). Never suspended: no condition."""
+        now = self.clock.now
+        found = next((c for c in status.conditions if c.type == "Suspended"), None)
+        if job.spec.suspend:
+            status.start_time = None
+            wanted = JobCondition("Suspended", "True", now, now, "JobSuspended", "Job suspended")
+            event = "Suspended", "Job suspended"
+        elif found is not None:
+            wanted = JobCondition("Suspended", "False", now, now, "JobResumed", "Job resumed")
+            event = "Resumed", "Job resumed"
+        else:
+            return
+        if found is not None and (found.status, found.reason, found.message) == (wanted.status, wanted.reason,
+                                                                                 wanted.message):
+            return
+        status.conditions = [c for c in status.conditions if c is not found] + [wanted]
+        if not job.spec.suspend:
+            status.start_time = now
+        self.recorder.normal(job, *event)
+
     def requeue_at_deadline(self, job: Job, status: JobStatus) -> None:
-        if job.spec.active_deadline_seconds is not None:
+        if job.spec.active_deadline_seconds is not None and status.start_time is not None:
             due = (status.start_time or 0.0) + job.spec.active_deadline_seconds
             self.queue.add_after(object_key(job), max(due - self.clock.now, 0.0))
 
