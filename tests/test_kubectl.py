@@ -258,6 +258,8 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
     ("logs nope", 'error: error from server (NotFound): pods "nope" not found in namespace "default"\n'),
     ("exec nope -- true", 'Error from server (NotFound): pods "nope" not found\n'),
     ("get foo", 'error: the server doesn\'t have a resource type "foo"\n'),
+    ("create frob x", "error: Unexpected args: [frob x]\nSee 'kubectl create -h' for help and examples\n"),
+    ("get pod nope -n nowhere", 'Error from server (NotFound): namespaces "nowhere" not found\n'),
     ("get pods -n kube-system", "No resources found in kube-system namespace.\n"),
     ("get pv", "No resources found\n"),
     ("get pods -A -l app=nothing", "No resources found\n"),

@@ -4,7 +4,8 @@ The new Service is named after the object (or --name), selects the pods
 by the object's selector (a pod's own labels), and forwards --port to
 --target-port (by default the same number). Without --port, kubectl takes
 the first containerPort of the pod template ("introspection"). --type
-chooses ClusterIP (the default), NodePort or LoadBalancer. Left out:
+chooses ClusterIP (the default), NodePort or LoadBalancer. --dry-run and
+-o show the Service as kubectl generates it, as `create` does. Left out:
 --external-ip, --session-affinity, --overrides, generators.
 """
 
@@ -12,10 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from k8slite.api.meta import ObjectMeta
 from k8slite.api.pod import Pod, PodSpec
-from k8slite.api.service import Service, ServicePort, ServiceSpec
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.generate import meta, submit
 from k8slite.kubectl.resources import resources
 
 if TYPE_CHECKING:
@@ -45,10 +45,11 @@ def expose(cluster: Cluster, cmd: Command) -> str:
         raise UsageError("couldn't find port via --port flag or introspection")
     target = cmd.flags.get("target_port", port)
     target = int(target) if str(target).isdigit() else str(target)
-    svc = Service(metadata=ObjectMeta(name=cmd.flags.get("name", name), namespace=cmd.namespace,
-                                      labels=dict(obj.metadata.labels)),
-                  spec=ServiceSpec(selector=selector, type=cmd.flags.get("type", "ClusterIP"),
-                                   ports=[ServicePort(port=port, target_port=target,
-                                                      protocol=cmd.flags.get("protocol", "TCP"))]))
-    created = cluster.api.create(svc)
-    return f"service/{created.name} exposed\n"
+    spec: dict[str, Any] = {"ports": [{"port": port, "protocol": cmd.flags.get("protocol", "TCP"),
+                                       "targetPort": target}], "selector": selector}
+    if "type" in cmd.flags:
+        spec["type"] = cmd.flags["type"]
+    labels = dict(obj.metadata.labels)
+    manifest = {"apiVersion": "v1", "kind": "Service", "metadata": meta(cmd, str(cmd.flags.get("name", name)), labels),
+                "spec": spec, "status": {"loadBalancer": {}}}
+    return submit(cluster, cmd, manifest, done="exposed")

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
               "deployment": "deployment", "deploy": "deployment", "configmap": "configmap", "cm": "configmap",
-              "secret": "secret", "service": "service", "svc": "service", "job": "job"}
+              "secret": "secret", "service": "service", "svc": "service", "job": "job",
+              "serviceaccount": "serviceaccount", "sa": "serviceaccount"}
 
 
 def hard_limits(text: str) -> dict[str, str | int | float]:
@@ -178,6 +179,8 @@ def created_manifest(cmd: Command) -> dict[str, Any]:
         return {"apiVersion": "v1", "data": literal_data(cmd), "kind": "ConfigMap", "metadata": meta(cmd, name)}
     if what == "namespace":
         return {"apiVersion": "v1", "kind": "Namespace", "metadata": meta(cmd, name), "spec": {}, "status": {}}
+    if what == "serviceaccount":
+        return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(cmd, name)}
     if what == "quota":
         return {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": meta(cmd, name),
                 "spec": {"hard": hard_limits(str(cmd.flags.get("hard", "")))}, "status": {}}
@@ -192,8 +195,9 @@ def run(cluster: Cluster, cmd: Command) -> str:
     return submit(cluster, cmd, pod_manifest(cmd))
 
 
-def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any]) -> str:
-    """Create the object, or with --dry-run only show (client) or check (server) it."""
+def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str = "created") -> str:
+    """Create the object, or with --dry-run only show (client) or check (server) it; `done` is what kubectl
+    says it did (`created`, `exposed`)."""
     dry_run = str(cmd.flags.get("dry_run", "none"))
     if dry_run not in ("none", "client", "server"):
         raise UsageError(f'Invalid dry-run value ({dry_run}). Must be "none", "server", or "client".')
@@ -218,7 +222,7 @@ def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any]) -> str:
     name = resource_name(kind_of(obj), obj.name)
     if output == "name":
         return name + "\n"
-    return f"{name} created{DRY_RUN_NOTE[dry_run]}\n"
+    return f"{name} {done}{DRY_RUN_NOTE[dry_run]}\n"
 
 
 DRY_RUN_NOTE = {"none": "", "client": " (dry run)", "server": " (server dry run)"}

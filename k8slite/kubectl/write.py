@@ -201,6 +201,8 @@ def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
 def create(cluster: Cluster, cmd: Command) -> str:
     if cmd.args and cmd.args[0] in GENERATORS:  # `create namespace x`, `create quota q --hard=pods=2`
         return create_generated(cluster, cmd)
+    if cmd.args and "filename" not in cmd.flags:  # no subcommand of that name, and no -f
+        raise UsageError(f"Unexpected args: [{' '.join(cmd.args)}]\nSee 'kubectl create -h' for help and examples")
     try:
         objects, _ = manifests(cmd)
     except BadRequest as e:

@@ -470,6 +470,25 @@ CREATED = [
 ]
 
 
+GENERATED = ["create deployment gen --image=nginx --replicas=3 --port=80", "run gen --image=busybox --restart=Never "
+             "--labels=a=b --env=X=1 -- echo hi", "create job gen --image=busybox -- echo hi",
+             "create configmap gen --from-literal=a=b", "create secret generic gen --from-literal=pw=x",
+             "create namespace gen", "create service clusterip gen --tcp=80:8080", "create serviceaccount gen",
+             "create quota gen --hard=pods=3", "expose deployment gen-exposed --port=80 --target-port=8080 --name=gen"]
+
+
+@pytest.mark.parametrize("command", GENERATED, ids=[c.split(" --")[0] for c in GENERATED])
+def test_generators_print_what_the_real_kubectl_generates(server: Server, command: str) -> None:
+    """--dry-run=client: the object as the client makes it, before the server adds anything."""
+    with server.lock:
+        if "gen-exposed" not in {d.name for d in server.cluster.get("deployments")}:
+            server.cluster.kubectl("create deployment gen-exposed --image=nginx")
+    for output in (" -o yaml", ""):
+        real, expected = same(server, command.replace(" -- ", f" --dry-run=client{output} -- ")
+                              if " -- " in command else f"{command} --dry-run=client{output}")
+        assert real == expected
+
+
 @pytest.mark.parametrize(("command", "printed", "fields"), CREATED, ids=[c[0].split(" --")[0] for c in CREATED])
 def test_kubectl_create_sends_protobuf(server: Server, command: str, printed: str, fields: dict[str, Any]) -> None:
     assert kubectl(server, *command.split()) == printed + "\n"
