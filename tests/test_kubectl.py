@@ -264,7 +264,7 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
     ("get pv", "No resources found\n"),
     ("get pods -A -l app=nothing", "No resources found\n"),
     ("frobnicate", 'error: unknown command "frobnicate" for "kubectl"\n'),
-    ("get pods --frob", "error: unknown flag: --frob\nSee 'kubectl get --help' for usage.\n"),
+    ("get pods --frob", "Error: unknown flag: --frob\nSee 'kubectl get --help' for usage.\n"),
     ("exec crash ls", "error: exec [POD] [COMMAND] is not supported anymore. "
                       "Use exec [POD] -- [COMMAND] instead\n"),
     ("logs crash -c nope", "error: container nope is not valid for pod crash\n"),
@@ -609,6 +609,44 @@ def test_events_sorts_by_the_last_time_and_counts_repeats() -> None:
     assert c.kubectl("events --for fine") == "error: --for must be in resource/name form\n"
     assert c.kubectl("events --types=Bad") == "error: valid --types are Normal or Warning\n"
     assert c.kubectl("events --for widget/x") == 'the server doesn\'t have a resource type "widget"\n'
+
+
+def test_a_dry_run_changes_nothing_and_says_so(tmp_path) -> None:
+    """--dry-run=client|server on kubectl's writes: the command runs, nothing is stored, each line says so
+    (patch and taint do not, as in kubectl 1.32); delete and drain do not wait; a command without the flag
+    refuses it."""
+    c = Cluster(nodes=2)
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.kubectl("run p --image=nginx")
+    c.run(10)
+    manifest = tmp_path / "cm.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry}\ndata: {a: b}\n")
+    before, now = c.api.store.revision, c.now
+    for command, printed in (
+            ("scale deploy web --replicas=5 --dry-run=client", "deployment.apps/web scaled (dry run)\n"),
+            ("scale deploy web --replicas=5 --dry-run=server", "deployment.apps/web scaled (server dry run)\n"),
+            ("label pod p x=y --dry-run=client", "pod/p labeled (dry run)\n"),
+            ("annotate pod p x=y --dry-run=server", "pod/p annotated (server dry run)\n"),
+            ("delete pod p --dry-run=client", 'pod "p" deleted (dry run)\n'),
+            ("delete deploy web --dry-run=server", 'deployment.apps "web" deleted (server dry run)\n'),
+            (f"apply -f {manifest} --dry-run=client", "configmap/dry created (dry run)\n"),
+            (f"create -f {manifest} --dry-run=server", "configmap/dry created (server dry run)\n"),
+            ("""patch pod p -p '{"metadata":{"labels":{"z":"1"}}}' --dry-run=client""", "pod/p patched\n"),
+            ("set image deploy/web nginx=nginx:2 --dry-run=client", "deployment.apps/web image updated (dry run)\n"),
+            ("taint node node-1 a=b:NoSchedule --dry-run=client", "node/node-1 tainted\n"),
+            ("cordon node-1 --dry-run=client", "node/node-1 cordoned (dry run)\n"),
+            ("drain node-1 --force --dry-run=client", None),
+            ("rollout restart deploy/web --dry-run=client",
+             "Error: unknown flag: --dry-run\nSee 'kubectl rollout restart --help' for usage.\n")):
+        out = c.kubectl(command)
+        if printed is not None:
+            assert out == printed, command
+        assert (c.api.store.revision, c.now) == (before, now), command
+    drained = c.kubectl("drain node-2 --force --dry-run=server")
+    assert drained.startswith("node/node-2 cordoned (server dry run)\n") and "evicting pod default/" in drained
+    assert drained.endswith("node/node-2 drained (server dry run)\n") and c.api.store.revision == before
+    assert c.kubectl("scale deploy web --replicas=3") == "deployment.apps/web scaled\n"  # and now for real
+    assert c.get("deploy", "web").spec.replicas == 3
 
 
 def test_exec(ro: Cluster) -> None:

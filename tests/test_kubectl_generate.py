@@ -202,5 +202,5 @@ def test_create_refuses_runs_restart_flag_as_kubectl_does(c: Cluster) -> None:
     """`--restart` is `kubectl run`'s: `kubectl create job|deployment` answer it as an unknown flag."""
     for what in ("job x --image=busybox", "deployment x --image=busybox"):
         out = c.kubectl(f"create {what} --restart=Never")
-        assert out == f"error: unknown flag: --restart\nSee 'kubectl create {what.split()[0]} --help' for usage.\n"
+        assert out == f"Error: unknown flag: --restart\nSee 'kubectl create {what.split()[0]} --help' for usage.\n"
     assert c.get("jobs") == [] and c.get("deployments") == []

@@ -41,8 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
+from k8slite.kubectl import dryrun
 from k8slite.kubectl.api_resources import api_resources, api_versions
-from k8slite.kubectl.command import Command, UsageError, parse
+from k8slite.kubectl.command import Command, FlagError, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.drain import drain
@@ -79,8 +80,10 @@ def run_kubectl(cluster: Cluster, command: str) -> str:
         if handler is None:
             raise UsageError(f'unknown command "{cmd.verb}" for "kubectl"')
         cluster.api.pop_warnings()  # earlier calls' warnings are not this command's
-        out = handler(cluster, cmd)
+        out = dryrun.run_dry(cluster, cmd, handler) if dryrun.applies(cmd) else handler(cluster, cmd)
         return "".join(f"Warning: {w}\n" for w in cluster.api.pop_warnings()) + out  # kubectl: stderr, first
+    except FlagError as e:  # cobra's, before kubectl's own checks
+        return f"Error: {e}\n"
     except (UsageError, ValueError) as e:
         return f"error: {e}\n"
     except MissingPath as e:  # the client's own error: nothing reached the server

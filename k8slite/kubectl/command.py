@@ -42,6 +42,15 @@ class UsageError(Exception):
     """A command kubectl itself refuses before asking the server (printed as `error: ...`)."""
 
 
+class FlagError(UsageError):
+    """A flag the command does not have, which cobra refuses before kubectl runs (printed as `Error: ...`)."""
+
+
+def unknown_flag(flag: str, command: str) -> FlagError:
+    """cobra's refusal of a flag, with kubectl's pointer to the command's help."""
+    return FlagError(f"unknown flag: {flag}\nSee 'kubectl {command} --help' for usage.")
+
+
 @dataclass
 class Command:
     verb: str
@@ -83,7 +92,8 @@ def take_word(cmd: Command, words: list[str], i: int) -> int:
             value, eq = "client", "="
         if not eq:  # `-n kube-system`: the value is the next word
             if i + 1 >= len(words):
-                raise UsageError(f"flag needs an argument: {name!r} in {word}")
+                needs = f"'{name[1:]}' in {word}" if not name.startswith("--") else name
+                raise FlagError(f"flag needs an argument: {needs}\nSee 'kubectl {cmd.verb} --help' for usage.")
             i, value = i + 1, words[i + 1]
         key = VALUE_FLAGS[name]
         if key in REPEATED:
@@ -92,8 +102,10 @@ def take_word(cmd: Command, words: list[str], i: int) -> int:
             cmd.flags[key] = value
     elif name in BOOL_FLAGS:
         cmd.flags[BOOL_FLAGS[name]] = value.lower() != "false"
+    elif word.startswith("--"):
+        raise unknown_flag(name, cmd.verb)
     elif word.startswith("-") and word != "-":
-        raise UsageError(f"unknown flag: {name}\nSee 'kubectl {cmd.verb} --help' for usage.")
+        raise FlagError(f"unknown shorthand flag: '{word[1]}' in {word}\nSee 'kubectl {cmd.verb} --help' for usage.")
     else:
         cmd.args.append(word)
     return i + 1

@@ -110,6 +110,8 @@ def evict(cluster: Cluster, pods: list[Pod], flags: dict[str, Any]) -> tuple[lis
     for pod in pods:
         lines.append(f"evicting pod {pod.namespace}/{pod.name}\n")
         cluster.delete("pods", pod.name, pod.namespace, grace_period=grace if grace >= 0 else None)
+    if flags.get("dry_run", "none") != "none":
+        return lines, []  # a dry run does not wait
     waiting, deadline = list(pods), cluster.now + limit if limit else math.inf
     while waiting:
         gone = [p for p in waiting if current(cluster, p) is None]  # deleted, or replaced by a namesake

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 from k8slite.api.kinds import decode, kind_of
 from k8slite.api.validation import RESTART_POLICIES
 from k8slite.errors import AlreadyExists
-from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl import dryrun
+from k8slite.kubectl.command import Command, UsageError, unknown_flag
 from k8slite.kubectl.create_service_job import job_manifest, service_manifest
 from k8slite.kubectl.output import to_json, to_yaml
 from k8slite.kubectl.resources import resource_name
@@ -160,7 +161,7 @@ def created_manifest(cmd: Command) -> dict[str, Any]:
     """The object `create namespace|quota|deployment|configmap|secret generic NAME ...` stands for."""
     what = GENERATORS[cmd.args[0]]
     if "restart" in cmd.flags:  # `run`'s flag: no `create` subcommand has it
-        raise UsageError(f"unknown flag: --restart\nSee 'kubectl create {cmd.args[0]} --help' for usage.")
+        raise unknown_flag("--restart", f"create {cmd.args[0]}")
     if what == "secret":
         if cmd.args[1:2] != ["generic"]:
             raise UsageError("k8slite knows `create secret generic NAME` (not docker-registry or tls)")
@@ -198,9 +199,7 @@ def run(cluster: Cluster, cmd: Command) -> str:
 def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str = "created") -> str:
     """Create the object, or with --dry-run only show (client) or check (server) it; `done` is what kubectl
     says it did (`created`, `exposed`)."""
-    dry_run = str(cmd.flags.get("dry_run", "none"))
-    if dry_run not in ("none", "client", "server"):
-        raise UsageError(f'Invalid dry-run value ({dry_run}). Must be "none", "server", or "client".')
+    dry_run = dryrun.mode(cmd)
     output = str(cmd.flags.get("output", ""))
     stored = {k: v for k, v in copy.deepcopy(manifest).items() if k != "status"}
     stored["metadata"].pop("creationTimestamp", None)
@@ -222,7 +221,4 @@ def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str =
     name = resource_name(kind_of(obj), obj.name)
     if output == "name":
         return name + "\n"
-    return f"{name} {done}{DRY_RUN_NOTE[dry_run]}\n"
-
-
-DRY_RUN_NOTE = {"none": "", "client": " (dry run)", "server": " (server dry run)"}
+    return f"{name} {done}{dryrun.NOTES.get(dry_run, '')}\n"

@@ -74,7 +74,7 @@ WEEK = 168 * 3600.0  # delete.go: "if we requested to wait forever, set it to a 
 
 def wait_after_delete(cluster: Cluster, cmd: Command, deleted: list[KubeObject]) -> str:
     """kubectl delete's wait: unless --wait=false, until all are gone or --timeout (0, the default: a week)."""
-    if not cmd.flags.get("wait", True):
+    if not cmd.flags.get("wait", True) or cmd.flags.get("dry_run", "none") != "none":
         return ""
     limit = seconds(str(cmd.flags.get("timeout", "0")))
     return wait_deleted(cluster, deleted, limit if limit > 0 else WEEK)

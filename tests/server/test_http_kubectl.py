@@ -489,6 +489,22 @@ def test_generators_print_what_the_real_kubectl_generates(server: Server, comman
         assert real == expected
 
 
+def test_dry_runs_say_what_the_real_kubectl_says_and_store_nothing(server: Server) -> None:
+    with server.lock:
+        server.cluster.kubectl("create deployment drydep --image=nginx")
+        server.cluster.kubectl("run drypod --image=nginx")
+        server.cluster.run(5)
+        before = server.cluster.api.store.revision
+    for mode in ("client", "server"):
+        for command in ("scale deploy drydep --replicas=5", "label pod drypod x=y", "annotate pod drypod x=y",
+                        "delete pod drypod", "cordon node-1", "set image deploy/drydep nginx=nginx:2",
+                        "taint node node-1 a=b:NoSchedule", "get pods", "rollout restart deploy/drydep"):
+            real, expected = same(server, f"{command} --dry-run={mode}")
+            assert real == expected, command
+    with server.lock:
+        assert server.cluster.api.store.revision == before
+
+
 @pytest.mark.parametrize(("command", "printed", "fields"), CREATED, ids=[c[0].split(" --")[0] for c in CREATED])
 def test_kubectl_create_sends_protobuf(server: Server, command: str, printed: str, fields: dict[str, Any]) -> None:
     assert kubectl(server, *command.split()) == printed + "\n"
