@@ -26,12 +26,14 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--from-literal": "from_literal", "--from-file": "from_file", "--from-env-file": "from_env_file",
                "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs",
                "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout",
-               "--types": "types"}
-REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp"}  # may be given more than once
+               "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations"}
+# may be given more than once
+REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
-              "--no-headers": "no_headers", "-i": "", "-t": "", "-it": "", "-ti": "", "--stdin": "",
-              "--tty": "", "--force": "force", "--now": "now", "--command": "command", "--wait": "wait",
+              "--no-headers": "no_headers", "-i": "stdin", "-t": "tty", "-it": "stdin_tty", "-ti": "stdin_tty",
+              "--stdin": "stdin", "--tty": "tty", "--attach": "attach", "--rm": "rm", "--force": "force",
+              "--now": "now", "--command": "command", "--wait": "wait",
               "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch", "--recursive": "recursive", "--namespaced": "namespaced",
               "--show-managed-fields": "show_managed_fields", "--client": "client"}
@@ -101,7 +103,8 @@ def take_word(cmd: Command, words: list[str], i: int) -> int:
         else:
             cmd.flags[key] = value
     elif name in BOOL_FLAGS:
-        cmd.flags[BOOL_FLAGS[name]] = value.lower() != "false"
+        for key in BOOL_FLAGS[name].split("_") if BOOL_FLAGS[name] == "stdin_tty" else [BOOL_FLAGS[name]]:
+            cmd.flags[key] = value.lower() != "false"
     elif word.startswith("--"):
         raise unknown_flag(name, cmd.verb)
     elif word.startswith("-") and word != "-":

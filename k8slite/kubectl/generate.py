@@ -102,17 +102,36 @@ def pod_manifest(cmd: Command) -> dict[str, Any]:
     restart = str(cmd.flags.get("restart", "Always"))
     if restart not in RESTART_POLICIES:
         raise UsageError(f"invalid restart policy: {restart}")
+    attached = any(cmd.flags.get(f) for f in ("attach", "stdin", "tty"))
+    if attached and str(cmd.flags.get("dry_run", "none")) != "none":
+        raise run_usage("--dry-run=[server|client] can't be used with attached containers options "
+                        "(--attach, --stdin, or --tty)")
+    if cmd.flags.get("rm") and not attached:
+        raise run_usage("--rm should only be used for attached containers")
+    pull = str(cmd.flags.get("image_pull_policy", ""))
+    if pull and pull not in ("Always", "IfNotPresent", "Never"):
+        raise run_usage(f"invalid image pull policy: {pull}")
     labels = key_values(str(cmd.flags["labels"]), "--labels", "key=value") if "labels" in cmd.flags else {"run": name}
     container: dict[str, Any] = {"image": images(cmd)[-1], "name": name, "resources": {}}
+    if pull:
+        container["imagePullPolicy"] = pull
     if cmd.rest:
         container["command" if cmd.flags.get("command") else "args"] = list(cmd.rest)
     if cmd.flags.get("env"):
         container["env"] = [dict(zip(("name", "value"), e.split("=", 1))) for e in cmd.flags["env"]]
     if ports(cmd):
         container["ports"] = ports(cmd)
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta(cmd, name, labels),
+    metadata = meta(cmd, name, labels)
+    if cmd.flags.get("annotations"):
+        metadata["annotations"] = dict(a.split("=", 1) for a in cmd.flags["annotations"] if "=" in a)
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata,
             "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
             "status": {}}
+
+
+def run_usage(message: str) -> UsageError:
+    """kubectl run's own usage errors, with its pointer to the help."""
+    return UsageError(f"{message}\nSee 'kubectl run -h' for help and examples")
 
 
 def deployment_manifest(cmd: Command, name: str) -> dict[str, Any]:

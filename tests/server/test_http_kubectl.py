@@ -474,7 +474,10 @@ GENERATED = ["create deployment gen --image=nginx --replicas=3 --port=80", "run 
              "--labels=a=b --env=X=1 -- echo hi", "create job gen --image=busybox -- echo hi",
              "create configmap gen --from-literal=a=b", "create secret generic gen --from-literal=pw=x",
              "create namespace gen", "create service clusterip gen --tcp=80:8080", "create serviceaccount gen",
-             "create quota gen --hard=pods=3", "expose deployment gen-exposed --port=80 --target-port=8080 --name=gen"]
+             "create quota gen --hard=pods=3", "expose deployment gen-exposed --port=80 --target-port=8080 --name=gen",
+             "run gen --image=nginx --image-pull-policy=IfNotPresent --annotations=a=b --annotations=c=d",
+             "run gen --image=nginx --image-pull-policy=Sometimes", "run gen -it --image=busybox -- sh",
+             "run gen --rm --image=busybox"]
 
 
 @pytest.mark.parametrize("command", GENERATED, ids=[c.split(" --")[0] for c in GENERATED])
