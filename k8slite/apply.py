@@ -6,7 +6,10 @@ annotations) stay; and a field that the *previous* apply set but the new
 manifest leaves out is deleted, since the one who applies owns what they
 wrote before. kubectl keeps that previous manifest in the annotation
 `kubectl.kubernetes.io/last-applied-configuration`; k8slite keeps it in
-the cluster beside the store, so printed objects stay short.
+the cluster beside the store, so printed objects stay short. Applying to
+an object that no apply made (`kubectl create`, `run`) warns as kubectl
+does ("... is missing the kubectl.kubernetes.io/last-applied-configuration
+annotation ...") and merges as if nothing had been applied before.
 
 Lists of items with a merge key (containers, env, volumes ...) are merged
 as kubectl's strategic merge patch merges them (strategicpatch.py): kubectl
@@ -30,9 +33,9 @@ from typing import Any
 
 from k8slite import strategicpatch
 from k8slite.api.core import Namespace
-from k8slite.api.kinds import decode, kind_of
+from k8slite.api.kinds import Kind, decode, kind_of
 from k8slite.api.manifest import read_documents
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import LAST_APPLIED, KubeObject
 from k8slite.apiserver import APIServer
 from k8slite.errors import NotFound
 from k8slite.strategicpatch import ORDER, merge_key
@@ -92,6 +95,13 @@ def prune_items(field: str, merged: list[Any], last: list[Any], new: list[Any]) 
             prune(item, before[item[key]], now[item[key]])
 
 
+def missing_last_applied(plural: str, name: str) -> str:
+    """kubectl apply's warning for an object that no apply made (warningNoLastAppliedConfigAnnotation)."""
+    return (f"resource {plural}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl "
+            "apply. kubectl apply should only be used on resources created declaratively by either kubectl "
+            "create --save-config or kubectl apply. The missing annotation will be patched automatically.")
+
+
 class Applier:
     """kubectl's client-side apply against one API server: dry-run everything, then create or
     three-way merge each object; it remembers what each apply set (the last-applied configuration)."""
@@ -124,6 +134,10 @@ class Applier:
     def exists(self, obj: KubeObject) -> bool:
         return self.api.store.get(self.api.key(kind_of(obj), obj.namespace, obj.name)) is not None
 
+    def applied(self, kind: Kind, obj: KubeObject) -> bool:
+        """Whether an apply made or last changed obj (it has a last-applied configuration)."""
+        return (kind.plural, obj.namespace if kind.namespaced else "", obj.name) in self.last_applied
+
     def apply_one(self, obj: KubeObject, document: dict[str, Any] | None = None) -> KubeObject:
         """Create, or merge the manifest into what is stored (fields others set, like nodeName, stay)."""
         kind = kind_of(obj)
@@ -136,6 +150,8 @@ class Applier:
             created = self.api.create(obj)
             self.last_applied[key] = document
             return created
+        if key not in self.last_applied:  # made by `kubectl create`, `run`, a controller: kubectl warns
+            self.api.warnings.append(missing_last_applied(kind.plural, obj.name))
         new = decode(three_way(current.to_dict(), self.last_applied.get(key), document))
         new.metadata.resource_version = current.metadata.resource_version
         updated = self.api.update(new)

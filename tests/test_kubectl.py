@@ -649,6 +649,26 @@ def test_a_dry_run_changes_nothing_and_says_so(tmp_path) -> None:
     assert c.get("deploy", "web").spec.replicas == 3
 
 
+def test_apply_to_an_object_no_apply_made_warns_as_kubectl_does(tmp_path) -> None:
+    c = Cluster(nodes=1)
+    c.kubectl("create configmap live --from-literal=a=b")
+    manifest = tmp_path / "live.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: live}\ndata: {a: c}\n")
+    assert c.kubectl(f"apply -f {manifest}") == (
+        "Warning: resource configmaps/live is missing the kubectl.kubernetes.io/last-applied-configuration annotation "
+        "which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by "
+        "either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."
+        "\nconfigmap/live configured\n")
+    assert c.kubectl(f"apply -f {manifest}") == "configmap/live unchanged\n"  # applied now: no more warning
+    # made by kubectl apply: the next apply of a manifest without a key removes it (three-way merge)
+    labelled = tmp_path / "made.yaml"
+    labelled.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: made, labels: {tier: web}}\ndata: {a: b}\n")
+    assert c.kubectl(f"apply -f {labelled}") == "configmap/made created\n"
+    labelled.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: made}\ndata: {a: b}\n")
+    assert c.kubectl(f"apply -f {labelled}") == "configmap/made configured\n"
+    assert c.get("configmap", "made").metadata.labels == {}
+
+
 def test_exec(ro: Cluster) -> None:
     pod = web_pods(ro)[0]
     assert ro.kubectl(f"exec {pod} -- echo hello") == "hello\n"

@@ -153,7 +153,9 @@ class JobController(Controller):
         if over:
             return "BackoffLimitExceeded", "Job has reached the specified backoff limit"
         deadline, start = job.spec.active_deadline_seconds, status.start_time
-        if deadline is not None and start is not None and not job.spec.suspend and self.clock.now - start >= deadline:
+        if deadline is None or start is None or job.spec.suspend:  # a suspended Job's deadline does not run
+            return None
+        if self.clock.now - start >= deadline:
             return "DeadlineExceeded", "Job was active longer than specified deadline"
         return None
 

@@ -179,13 +179,13 @@ def apply_one(cluster: Cluster, cmd: Command, kind: Kind, obj: KubeObject) -> st
         namespace = (obj.namespace or cmd.namespace) if kind.namespaced else ""
         current = cluster.api.get(kind.plural, obj.name, namespace)
     except NotFound:
-        cluster.api.create(obj)
+        cluster.applier.apply_one(obj)  # created, and what was applied remembered for the next apply
         return "created"
     prepared = cluster.api.admission.mutate(cluster.api.prepare(obj, kind), kind)  # what a create would store
-    same = desired(prepared, current) == desired(current, current)
-    if not same:
-        cluster.applier.apply_one(obj)
-    return "unchanged" if same else "configured"
+    if desired(prepared, current) == desired(current, current) and cluster.applier.applied(kind, current):
+        return "unchanged"
+    cluster.applier.apply_one(obj)  # an object no apply made gets its last-applied configuration: "configured"
+    return "configured"
 
 
 def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
