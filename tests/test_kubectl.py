@@ -266,7 +266,21 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
     ("frobnicate", 'error: unknown command "frobnicate" for "kubectl"\n'),
     ("get pods --frob", "Error: unknown flag: --frob\nSee 'kubectl get --help' for usage.\n"),
     ("exec crash ls", "error: exec [POD] [COMMAND] is not supported anymore. "
-                      "Use exec [POD] -- [COMMAND] instead\n"),
+                      "Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n"),
+    ("logs", "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required "
+             "argument for the logs command\nSee 'kubectl logs -h' for help and examples\n"),
+    ("get", 'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of '
+            'supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a '
+            "detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and "
+            "examples\n"),
+    ("delete", "error: You must provide one or more resources by argument or filename.\nExample resource "
+               "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n"
+               "   '<resource>'\n"),
+    ("label pod crash", "error: at least one label update is required\n"),
+    ("scale rs web --replicas=-1",
+     "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n"),
+    ("rollout status", "error: required resource not specified\n"),
+    ("run", 'error: required flag(s) "image" not set\n'),
     ("logs crash -c nope", "error: container nope is not valid for pod crash\n"),
     ("exec crash -c nope -- true", "Error from server (BadRequest): container nope is not valid for pod crash\n"),
     ("exec crash -- true",  # CrashLoopBackOff: the kubelet finds no running container

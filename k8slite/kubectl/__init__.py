@@ -43,7 +43,7 @@ from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl import dryrun
 from k8slite.kubectl.api_resources import api_resources, api_versions
-from k8slite.kubectl.command import Command, FlagError, UsageError, parse
+from k8slite.kubectl.command import Command, FlagError, Refusal, UsageError, parse
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.drain import drain
@@ -84,6 +84,8 @@ def run_kubectl(cluster: Cluster, command: str) -> str:
         return "".join(f"Warning: {w}\n" for w in cluster.api.pop_warnings()) + out  # kubectl: stderr, first
     except FlagError as e:  # cobra's, before kubectl's own checks
         return f"Error: {e}\n"
+    except Refusal as e:
+        return f"{e}\n"
     except (UsageError, ValueError) as e:
         return f"error: {e}\n"
     except MissingPath as e:  # the client's own error: nothing reached the server

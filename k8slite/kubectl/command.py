@@ -44,6 +44,10 @@ class UsageError(Exception):
     """A command kubectl itself refuses before asking the server (printed as `error: ...`)."""
 
 
+class Refusal(UsageError):
+    """A refusal kubectl prints in a shape of its own, with `error:` where it puts it (printed as it is)."""
+
+
 class FlagError(UsageError):
     """A flag the command does not have, which cobra refuses before kubectl runs (printed as `Error: ...`)."""
 

@@ -48,13 +48,15 @@ if TYPE_CHECKING:
 
 
 DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container"
+NO_POD = {"logs": "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required "
+                  "argument for the logs command\nSee 'kubectl logs -h' for help and examples"}
 
 
 def named_pod(cluster: Cluster, cmd: Command) -> tuple[Pod, str]:
     """The pod a command names (`web-x`, `pod/web-x`, or a workload: `deploy/web`), and what kubectl says
     of its choice ("" or `Found 2 pods, using pod/web-x`, on stderr)."""
     if not cmd.args:
-        raise UsageError(f"expected POD: 'kubectl {cmd.verb} POD'")
+        raise UsageError(NO_POD[cmd.verb] if cmd.verb in NO_POD else f"expected POD: 'kubectl {cmd.verb} POD'")
     kind_name, _, name = cmd.args[0].rpartition("/")
     kind = lookup(kind_name or "pods")
     try:
@@ -165,7 +167,8 @@ def logs(cluster: Cluster, cmd: Command) -> str:
 
 def exec_cmd(cluster: Cluster, cmd: Command) -> str:
     if not cmd.rest:
-        raise UsageError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead")
+        raise UsageError("exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"
+                         "See 'kubectl exec -h' for help and examples")
     pod, _ = named_pod(cluster, cmd)
     if pod.status.phase in ("Succeeded", "Failed"):
         raise UsageError(f"cannot exec into a container in a completed pod; current phase is {pod.status.phase}")

@@ -98,6 +98,7 @@ def ports(cmd: Command) -> list[dict[str, int]]:
 
 def pod_manifest(cmd: Command) -> dict[str, Any]:
     """`kubectl run NAME --image=...`."""
+    images(cmd)  # a required flag: cobra checks it before the command looks at its arguments
     name = one_name(cmd, 0)
     restart = str(cmd.flags.get("restart", "Always"))
     if restart not in RESTART_POLICIES:
@@ -192,6 +193,8 @@ def created_manifest(cmd: Command) -> dict[str, Any]:
             raise UsageError("k8slite knows `create service clusterip NAME` (not nodeport or loadbalancer)")
         name = one_name(cmd, 2)
         return service_manifest(cmd, meta(cmd, name, {"app": name}), name)
+    if what == "deployment":
+        images(cmd)  # a required flag: cobra checks it before the command looks at its arguments
     name = one_name(cmd, 1)
     if what == "job":
         return job_manifest(cmd, meta(cmd, name), name)

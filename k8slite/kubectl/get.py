@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from k8slite.api.kinds import Kind
 from k8slite.api.meta import KubeObject
 from k8slite.kubectl import jsonpath
-from k8slite.kubectl.command import Command
+from k8slite.kubectl.command import Command, Refusal
 from k8slite.kubectl.generic_rows import generic_header, generic_row
 from k8slite.kubectl.output import as_list, names, printed, structured
 from k8slite.kubectl.policy import HEADERS as POLICY_HEADERS
@@ -56,6 +56,11 @@ ROWS.update(POLICY_ROWS)
 
 
 def get(cluster: Cluster, cmd: Command) -> str:
+    if not cmd.args:
+        raise Refusal('You must specify the type of resource to get. Use "kubectl api-resources" for a complete '
+                         'list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl '
+                         'explain <resource>" for a detailed description of that resource (e.g. kubectl explain '
+                         "pods).\nSee 'kubectl get -h' for help and examples")
     groups = resources(cmd.args)
     blocks: list[tuple[Kind, list[KubeObject]]] = []
     errors: list[str] = []

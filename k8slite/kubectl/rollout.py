@@ -48,6 +48,8 @@ def rollout(cluster: Cluster, cmd: Command) -> str:
     if sub not in handlers:
         raise UsageError(f'unknown command "{sub}" for "kubectl rollout"' if sub else
                          "kubectl rollout needs a subcommand: status, history, undo, pause, resume or restart")
+    if not cmd.args[1:]:
+        raise UsageError("required resource not specified")
     kind, d = one_object(cluster, cmd, cmd.args[1:])
     if not isinstance(d, Deployment):
         raise UsageError(f"no {sub} viewer has been implemented for {kind.plural}")

@@ -70,6 +70,10 @@ def delete(cluster: Cluster, cmd: Command) -> str:
     if "filename" in cmd.flags:
         docs, _ = manifests(cmd)
         targets = [(kind_of(o), [o.name]) for o in docs]
+    elif not cmd.args:
+        raise UsageError("You must provide one or more resources by argument or filename.\nExample resource "
+                         "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   "
+                         "'<resource> <name>'\n   '<resource>'")
     else:
         targets = resources(cmd.args)
     policy = cascade_policy(str(cmd.flags.get("cascade", "background")))
@@ -129,6 +133,8 @@ def cascade_policy(cascade: str) -> str:
 def scale(cluster: Cluster, cmd: Command) -> str:
     if "replicas" not in cmd.flags:
         raise UsageError('required flag(s) "replicas" not set')
+    if str(cmd.flags["replicas"]).startswith("-") and str(cmd.flags["replicas"])[1:].isdigit():
+        raise UsageError("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
     if not str(cmd.flags["replicas"]).isdigit():
         raise UsageError(f'invalid argument "{cmd.flags["replicas"]}" for "--replicas" flag: '
                          f'strconv.ParseInt: parsing "{cmd.flags["replicas"]}": invalid syntax')
@@ -237,6 +243,8 @@ def change_map(mapping: dict[str, str], changes: list[str], overwrite: bool) -> 
 def label(cluster: Cluster, cmd: Command) -> str:
     """`label nodes n k=v k2-`: add or overwrite (with --overwrite) or remove labels."""
     split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
+    if cmd.args and not cmd.args[split:]:
+        raise UsageError("at least one label update is required")
     kind, obj = one_object(cluster, cmd, cmd.args[:split])
     new = obj.copy()
     labels = new.metadata.labels
