@@ -26,9 +26,10 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--from-literal": "from_literal", "--from-file": "from_file", "--from-env-file": "from_env_file",
                "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs",
                "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout",
-               "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations"}
+               "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations",
+               "-L": "label_columns", "--label-columns": "label_columns"}
 # may be given more than once
-REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations"}
+REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations", "label_columns"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "stdin", "-t": "tty", "-it": "stdin_tty", "-ti": "stdin_tty",
@@ -37,7 +38,7 @@ BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--s
               "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch", "--recursive": "recursive", "--namespaced": "namespaced",
               "--show-managed-fields": "show_managed_fields", "--client": "client"}
-SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f")  # the ones that may be glued to their value: `-nkube-system`
+SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f", "-L")  # the ones that may be glued to their value: `-nkube-system`
 
 
 class UsageError(Exception):

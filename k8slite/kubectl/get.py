@@ -7,7 +7,8 @@ adds a NAMESPACE column in front, --show-labels a LABELS column at the end,
 each NAME is written kind/name. Missing names are reported after the table,
 and an empty answer is "No resources found in default namespace.".
 `-o jsonpath=`, `-o custom-columns=` and `--sort-by` are in jsonpath.py.
-Left out: --watch, --chunk-size, -L (label columns) and server-side
+-L app (--label-columns) adds a column per label key, headed by the key's
+last part in capitals. Left out: --watch, --chunk-size and server-side
 printing (kubectl asks the server for a Table; here the client builds it).
 """
 
@@ -123,13 +124,16 @@ def table_for(now: float, kind: Any, objects: list[KubeObject], flags: dict[str,
     wide = flags.get("output") == "wide"
     all_ns = bool(flags.get("all_namespaces")) and kind.namespaced
     head = header(kind.kind, wide)
+    columns = [key for given in flags.get("label_columns", []) for key in given.split(",") if key]  # -L app
     rows = []
     for obj in objects:
         cells = row(obj, now, wide)
         if with_kind:
             cells[0] = resource_name(kind, cells[0])
+        cells += [obj.metadata.labels.get(key, "") for key in columns]
         if flags.get("show_labels"):
             cells.append(labels_cell(obj.metadata.labels))
         rows.append([obj.namespace] * all_ns + cells)
-    head = ["NAMESPACE"] * all_ns + head + ["LABELS"] * bool(flags.get("show_labels"))
+    head = ["NAMESPACE"] * all_ns + head + [key.split("/")[-1].upper() for key in columns] + \
+        ["LABELS"] * bool(flags.get("show_labels"))
     return tabwrite(rows if flags.get("no_headers") else [head, *rows])

@@ -117,6 +117,7 @@ def test_get_prints_what_c_kubectl_prints(server: Server) -> None:
         server.cluster.apply(deployment("getweb"))
         server.cluster.run(30)
     for command in ("get pods", "get pods -o wide", "get deploy,rs", "get nodes", "get pods -A --show-labels",
+                    "get pods -L app,run -L x", "get pods -o wide -Lapp --show-labels", "get deploy -L app.k8s.io/name",
                     "get all", "get events", "get pods -l app=getweb", "get svc kubernetes",
                     "get pods --field-selector=spec.nodeName=node-1"):
         real, expected = same(server, command)
