@@ -1,8 +1,9 @@
 """kubectl describe (k8s.io/kubectl/pkg/cmd/describe): each object asked for, as its kind's describer writes it.
 
-Pods, nodes, ReplicaSets, Deployments, Jobs, Services, ConfigMaps, Secrets, ServiceAccounts and
-volumes have describers of their own (and ResourceQuotas, LimitRanges and
-Namespaces, in k8slite.kubectl.policy); every other kind
+Pods, nodes, ReplicaSets, Deployments, Jobs, Services, Endpoints,
+EndpointSlices, ConfigMaps, Secrets, ServiceAccounts, volumes, claims and
+StorageClasses have describers of their own (and ResourceQuotas,
+LimitRanges and Namespaces, in k8slite.kubectl.policy); every other kind
 gets the generic one. Descriptions are separated by a blank line. Like
 kubectl, `describe pod web` falls back to every pod whose name starts with
 `web` when there is no pod called exactly that, which is why
@@ -19,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 from k8slite.api.meta import KubeObject
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_config import describe_configmap, describe_secret, describe_serviceaccount
-from k8slite.kubectl.describe_network import describe_service
+from k8slite.kubectl.describe_network import describe_endpoints, describe_endpointslice, describe_service
 from k8slite.kubectl.describe_node import describe_node
 from k8slite.kubectl.describe_other import describe_generic, describe_replicaset
 from k8slite.kubectl.describe_pod import describe_pod
-from k8slite.kubectl.describe_storage import describe_pv, describe_pvc
+from k8slite.kubectl.describe_storage import describe_pv, describe_pvc, describe_storageclass
 from k8slite.kubectl.describe_workloads import describe_deployment, describe_job
 from k8slite.kubectl.policy import DESCRIBERS as POLICY_DESCRIBERS
 from k8slite.kubectl.resources import fetch, resources
@@ -55,7 +56,8 @@ DESCRIBERS: dict[str, Callable[[Any, Any], str]] = {
     "Pod": describe_pod, "Node": describe_node, "ReplicaSet": describe_replicaset,
     "Deployment": describe_deployment, "Job": describe_job, "PersistentVolumeClaim": describe_pvc,
     "PersistentVolume": describe_pv, "Service": describe_service, "ConfigMap": describe_configmap,
-    "Secret": describe_secret, "ServiceAccount": describe_serviceaccount,
+    "Secret": describe_secret, "ServiceAccount": describe_serviceaccount, "Endpoints": describe_endpoints,
+    "EndpointSlice": describe_endpointslice, "StorageClass": describe_storageclass,
     **POLICY_DESCRIBERS,  # ResourceQuota, LimitRange, Namespace (k8slite.kubectl.policy)
 }
 

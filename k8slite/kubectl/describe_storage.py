@@ -1,9 +1,10 @@
-"""kubectl describe for PersistentVolumeClaims and PersistentVolumes (describe.go's describers).
+"""kubectl describe for PersistentVolumeClaims, PersistentVolumes and StorageClasses (describe.go's describers).
 
 A claim: its class, status, volume, capacity, access modes (RWO, RWX ...)
 and the pods that use it (`Used By`), then the Events that say why it is
 Pending. A volume: class, status, the claim it is bound to, the reclaim
-policy, and its source (HostPath, NFS, CSI). Left out: conditions, data
+policy, and its source (HostPath, NFS, CSI). A class: whether it is the
+default, its provisioner, parameters, reclaim policy and binding mode. Left out: conditions, data
 sources, node affinity details and the protection finalizers k8slite does
 not set.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from k8slite.api.pod import Pod
-from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim
+from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from k8slite.kubectl.describe_writer import (
     PrefixWriter,
     annotations_multiline,
@@ -98,4 +99,27 @@ def describe_pv(cluster: Cluster, pv: PersistentVolume) -> str:
     w.write(0, f"Message:\t{pv.status.message}\n")
     describe_source(w, pv)
     describe_events(w, events_for(cluster, pv), cluster.now)
+    return w.result()
+
+
+def format_labels(pairs: dict[str, str]) -> str:
+    """labels.FormatLabels: `k=v,k2=v2`, sorted, or <none>."""
+    return ",".join(f"{k}={pairs[k]}" for k in sorted(pairs)) or "<none>"
+
+
+def describe_storageclass(cluster: Cluster, sc: StorageClass) -> str:
+    default = sc.metadata.annotations.get("storageclass.kubernetes.io/is-default-class") == "true"
+    expansion = "<unset>" if sc.allow_volume_expansion is None else str(sc.allow_volume_expansion).lower()
+    w = PrefixWriter()
+    w.write(0, f"Name:\t{sc.name}\nIsDefaultClass:\t{'Yes' if default else 'No'}\n")
+    w.write(0, f"Annotations:\t{format_labels(sc.metadata.annotations)}\nProvisioner:\t{sc.provisioner}\n")
+    w.write(0, f"Parameters:\t{format_labels(sc.parameters)}\nAllowVolumeExpansion:\t{expansion}\n")
+    w.write(0, "MountOptions:\t<none>\n" if not sc.mount_options else "MountOptions:\n")
+    for option in sc.mount_options:
+        w.write(1, f"{option}\n")
+    if sc.reclaim_policy:
+        w.write(0, f"ReclaimPolicy:\t{sc.reclaim_policy}\n")
+    if sc.volume_binding_mode:
+        w.write(0, f"VolumeBindingMode:\t{sc.volume_binding_mode}\n")
+    describe_events(w, events_for(cluster, sc), cluster.now)
     return w.result()

@@ -160,7 +160,9 @@ def test_describe_prints_what_c_kubectl_prints(server: Server) -> None:
         server.cluster.kubectl("expose deployment descweb --port=80")  # a port without a name
         server.cluster.run(30)
     # an EndpointSlice's port name is a pointer that the real kubectl's describe dereferences (`name: ""`)
-    for command in ("describe svc kubernetes", "describe ns default", "describe svc descweb"):
+    for command in ("describe svc kubernetes", "describe ns default", "describe svc descweb", "describe ep descweb",
+                    "describe ep kubernetes", "describe endpointslices -l kubernetes.io/service-name=descweb",
+                    "describe endpointslice kubernetes", "describe storageclass"):
         real, expected = same(server, command)
         assert real == expected
     real, expected = same(server, "describe node node-1")
