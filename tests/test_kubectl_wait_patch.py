@@ -31,7 +31,9 @@ def test_wait_for_conditions_jsonpath_and_deletion(c: Cluster) -> None:
     c.kubectl("delete pod once --wait=false")
     assert c.kubectl("wait --for=delete pod/once --timeout=60s") == "pod/once condition met\n"
     assert c.kubectl("wait --for=condition=Ready pods -l app=nothing") == "error: no matching resources found\n"
-    assert c.kubectl("wait pod/x") == "error: --for must be set\n"
+    assert c.kubectl("wait pod/x") == 'error: unrecognized condition: ""\n'
+    assert c.kubectl("wait --for=delete pod/once pod/never") == ""  # gone, or never there: deleted all the same
+    assert c.kubectl("wait --for=condition=Ready pod/never") == 'Error from server (NotFound): pods "never" not found\n'
 
 
 def test_patch_strategic_merge_and_json(c: Cluster) -> None:

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
 ALL = ("pods", "services", "deployments", "replicasets", "jobs")  # kubectl's "all" category, in its order
+# what delete and wait say when given nothing to act on
+NO_RESOURCES = ("You must provide one or more resources by argument or filename.\nExample resource specifications "
+                "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
 
 
 def resources(args: list[str]) -> list[tuple[Kind, list[str]]]:

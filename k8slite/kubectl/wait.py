@@ -14,14 +14,14 @@ is the same wait as `kubectl delete` runs it after sending its deletes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.errors import NotFound
 from k8slite.kubectl import jsonpath
 from k8slite.kubectl.command import Command, UsageError
-from k8slite.kubectl.resources import fetch, resource_name, resources
+from k8slite.kubectl.resources import NO_RESOURCES, fetch, resource_name, resources
 from k8slite.kubectl.rollout import seconds
 
 if TYPE_CHECKING:
@@ -44,17 +44,22 @@ def condition_test(wanted: str) -> Callable[[KubeObject | None], bool]:
             raise UsageError("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3")
         return lambda obj: obj is not None and value in [jsonpath.go_value(v) for v in
                                                          jsonpath.values_at(path, obj.to_dict())]
-    raise UsageError(f"unrecognized condition: {wanted!r}")
+    raise UsageError(f'unrecognized condition: "{wanted}"')
 
 
 def wait(cluster: Cluster, cmd: Command) -> str:
-    if "for" not in cmd.flags:
-        raise UsageError("--for must be set")
-    meets = condition_test(str(cmd.flags["for"]))
+    if not cmd.args:
+        raise UsageError(NO_RESOURCES)
+    meets = condition_test(str(cmd.flags.get("for", "")))
     limit = seconds(str(cmd.flags.get("timeout", "30s")))
-    targets = [(kind, obj) for kind, names in resources(cmd.args)
-               for obj in fetch(cluster, cmd, kind, names)[0]]
-    if not targets:
+    targets: list[tuple[Any, KubeObject]] = []
+    missing: list[str] = []  # a name that is not there: the server's NotFound, after the others' results
+    for_delete = str(cmd.flags.get("for", "")).lower() == "delete"
+    for kind, names in resources(cmd.args):
+        found, absent = fetch(cluster, cmd, kind, names, read=True)
+        targets += [(kind, obj) for obj in found]
+        missing += [] if for_delete else absent  # gone is deleted
+    if not targets and not missing and not for_delete:
         raise UsageError("no matching resources found")
     lines: list[str] = []
     start = cluster.now
@@ -66,7 +71,7 @@ def wait(cluster: Cluster, cmd: Command) -> str:
         except TimeoutError:
             return "".join(lines) + f"error: timed out waiting for the condition on {kind.plural}/{obj.name}\n"
         lines.append(f"{resource_name(kind_of(obj), obj.name)} condition met\n")
-    return "".join(lines)
+    return "".join(lines + missing)
 
 
 WEEK = 168 * 3600.0  # delete.go: "if we requested to wait forever, set it to a week"

@@ -29,7 +29,7 @@ from k8slite.api.pod import Pod, Taint
 from k8slite.errors import AlreadyExists, BadRequest, NotFound, not_found
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.generate import GENERATORS, create_generated
-from k8slite.kubectl.resources import fetch, kind_name, resource_name, resources
+from k8slite.kubectl.resources import NO_RESOURCES, fetch, kind_name, resource_name, resources
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -71,9 +71,7 @@ def delete(cluster: Cluster, cmd: Command) -> str:
         docs, _ = manifests(cmd)
         targets = [(kind_of(o), [o.name]) for o in docs]
     elif not cmd.args:
-        raise UsageError("You must provide one or more resources by argument or filename.\nExample resource "
-                         "specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   "
-                         "'<resource> <name>'\n   '<resource>'")
+        raise UsageError(NO_RESOURCES)
     else:
         targets = resources(cmd.args)
     policy = cascade_policy(str(cmd.flags.get("cascade", "background")))

@@ -137,7 +137,9 @@ def test_errors_read_as_the_servers(server: Server) -> None:
             ("logs deploy/nope -n nowhere", 'error: error from server (NotFound): namespaces "nowhere" not found '
                                            'in namespace "nowhere"\n'),
             ("exec deploy/nope -- ls", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
-            ("apply -f nowhere.yaml", 'error: the path "nowhere.yaml" does not exist\n')):
+            ("apply -f nowhere.yaml", 'error: the path "nowhere.yaml" does not exist\n'),
+            ("wait --for=condition=Ready pod/nope", 'Error from server (NotFound): pods "nope" not found\n'),
+            ("wait --for=delete pod/nope", ""), ("wait pod/nope", 'error: unrecognized condition: ""\n')):
         real, expected = same(server, command)
         assert real == expected == printed, command
     bad = make_pod("badpod")
