@@ -16,13 +16,7 @@ from typing import TYPE_CHECKING
 
 from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.serviceaccount import ServiceAccount
-from k8slite.kubectl.describe_writer import (
-    PrefixWriter,
-    annotations_multiline,
-    describe_events,
-    events_for,
-    labels_multiline,
-)
+from k8slite.kubectl.describe_writer import PrefixWriter, describe_events, events_for, heading
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -30,12 +24,6 @@ if TYPE_CHECKING:
 SERVICE_ACCOUNT_TOKEN = "kubernetes.io/service-account-token"  # corev1.SecretTypeServiceAccountToken
 SERVICE_ACCOUNT_NAME = "kubernetes.io/service-account.name"  # corev1.ServiceAccountNameKey
 SERVICE_ACCOUNT_UID = "kubernetes.io/service-account.uid"  # corev1.ServiceAccountUIDKey
-
-
-def heading(w: PrefixWriter, obj: ConfigMap | Secret | ServiceAccount) -> None:
-    w.write(0, f"Name:\t{obj.name}\nNamespace:\t{obj.namespace}\n")
-    labels_multiline(w, "Labels", obj.metadata.labels)
-    annotations_multiline(w, "Annotations", obj.metadata.annotations)
 
 
 def describe_configmap(cluster: Cluster, cm: ConfigMap) -> str:

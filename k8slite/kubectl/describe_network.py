@@ -17,13 +17,8 @@ from typing import TYPE_CHECKING
 
 from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.errors import NotFound
-from k8slite.kubectl.describe_writer import (
-    PrefixWriter,
-    annotations_multiline,
-    describe_events,
-    events_for,
-    labels_multiline,
-)
+from k8slite.kubectl.describe_writer import PrefixWriter, describe_events, events_for, heading
+from k8slite.kubectl.selectors import labels_cell
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -41,11 +36,8 @@ def endpoints_for(cluster: Cluster, svc: Service, port_name: str) -> str:
 def describe_service(cluster: Cluster, svc: Service) -> str:
     spec = svc.spec
     w = PrefixWriter()
-    w.write(0, f"Name:\t{svc.name}\nNamespace:\t{svc.namespace}\n")
-    labels_multiline(w, "Labels", svc.metadata.labels)
-    annotations_multiline(w, "Annotations", svc.metadata.annotations)
-    selector = ",".join(f"{k}={v}" for k, v in sorted(spec.selector.items())) or "<none>"
-    w.write(0, f"Selector:\t{selector}\nType:\t{spec.type}\n")
+    heading(w, svc)
+    w.write(0, f"Selector:\t{labels_cell(spec.selector)}\nType:\t{spec.type}\n")
     w.write(0, f"IP Family Policy:\t{spec.ip_family_policy}\nIP Families:\t{','.join(spec.ip_families)}\n")
     w.write(0, f"IP:\t{spec.cluster_ip}\nIPs:\t{','.join(spec.cluster_ips) or spec.cluster_ip}\n")
     for port in spec.ports:
@@ -61,12 +53,6 @@ def describe_service(cluster: Cluster, svc: Service) -> str:
     w.write(0, f"Internal Traffic Policy:\t{spec.internal_traffic_policy}\n")
     describe_events(w, events_for(cluster, svc), cluster.now)
     return w.result()
-
-
-def heading(w: PrefixWriter, obj: Endpoints | EndpointSlice) -> None:
-    w.write(0, f"Name:\t{obj.name}\nNamespace:\t{obj.namespace}\n")
-    labels_multiline(w, "Labels", obj.metadata.labels)
-    annotations_multiline(w, "Annotations", obj.metadata.annotations)
 
 
 def describe_endpoints(cluster: Cluster, ep: Endpoints) -> str:

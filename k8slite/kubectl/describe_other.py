@@ -23,6 +23,7 @@ from k8slite.kubectl.describe_writer import (
     annotations_multiline,
     describe_events,
     events_for,
+    heading,
     labels_multiline,
     tolerations_multiline,
 )
@@ -108,9 +109,7 @@ def go_value(value: Any) -> str:
 def describe_generic(cluster: Cluster, obj: KubeObject) -> str:
     """kubectl's genericDescriber, used for kinds without a describer of their own."""
     w = PrefixWriter()
-    w.write(0, f"Name:\t{obj.name}\nNamespace:\t{obj.namespace}\n")
-    labels_multiline(w, "Labels", obj.metadata.labels)
-    annotations_multiline(w, "Annotations", obj.metadata.annotations)
+    heading(w, obj)
     unstructured(w, 0, obj.to_dict())
     describe_events(w, events_for(cluster, obj), cluster.now)
     return w.result()

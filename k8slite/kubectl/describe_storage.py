@@ -24,6 +24,7 @@ from k8slite.kubectl.describe_writer import (
 )
 from k8slite.kubectl.durations import human_duration
 from k8slite.kubectl.generic_rows import ACCESS_MODES
+from k8slite.kubectl.selectors import labels_cell
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -102,18 +103,13 @@ def describe_pv(cluster: Cluster, pv: PersistentVolume) -> str:
     return w.result()
 
 
-def format_labels(pairs: dict[str, str]) -> str:
-    """labels.FormatLabels: `k=v,k2=v2`, sorted, or <none>."""
-    return ",".join(f"{k}={pairs[k]}" for k in sorted(pairs)) or "<none>"
-
-
 def describe_storageclass(cluster: Cluster, sc: StorageClass) -> str:
     default = sc.metadata.annotations.get("storageclass.kubernetes.io/is-default-class") == "true"
     expansion = "<unset>" if sc.allow_volume_expansion is None else str(sc.allow_volume_expansion).lower()
     w = PrefixWriter()
     w.write(0, f"Name:\t{sc.name}\nIsDefaultClass:\t{'Yes' if default else 'No'}\n")
-    w.write(0, f"Annotations:\t{format_labels(sc.metadata.annotations)}\nProvisioner:\t{sc.provisioner}\n")
-    w.write(0, f"Parameters:\t{format_labels(sc.parameters)}\nAllowVolumeExpansion:\t{expansion}\n")
+    w.write(0, f"Annotations:\t{labels_cell(sc.metadata.annotations)}\nProvisioner:\t{sc.provisioner}\n")
+    w.write(0, f"Parameters:\t{labels_cell(sc.parameters)}\nAllowVolumeExpansion:\t{expansion}\n")
     w.write(0, "MountOptions:\t<none>\n" if not sc.mount_options else "MountOptions:\n")
     for option in sc.mount_options:
         w.write(1, f"{option}\n")

@@ -59,6 +59,13 @@ class PrefixWriter:
         return "".join(self.done)
 
 
+def heading(w: PrefixWriter, obj: KubeObject) -> None:
+    """How most describers begin: Name, Namespace, then the labels and annotations."""
+    w.write(0, f"Name:\t{obj.name}\nNamespace:\t{obj.namespace}\n")
+    labels_multiline(w, "Labels", obj.metadata.labels)
+    annotations_multiline(w, "Annotations", obj.metadata.annotations)
+
+
 def labels_multiline(w: PrefixWriter, title: str, labels: dict[str, str], indent: str = "") -> None:
     """`Labels:  app=web` and one more `key=value` per line below it, sorted; <none> if empty."""
     w.write(0, f"{indent}{title}:\t")
@@ -115,11 +122,22 @@ def describe_events(w: PrefixWriter, events: list[Event], now: float) -> None:
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for e in sorted(events, key=lambda e: e.last_timestamp or 0.0):
-        age = since(now, e.first_timestamp)
-        if e.count > 1:
-            age = f"{since(now, e.last_timestamp)} (x{e.count} over {age})"
-        w.write(1, f"{e.type}\t{e.reason}\t{age}\t{e.source.component or e.reporting_component}\t"
+        w.write(1, f"{e.type}\t{e.reason}\t{interval(e, now)}\t{e.source.component or e.reporting_component}\t"
                    f"{e.message.strip()}\n")
+
+
+def last_seen(event: Event) -> float:
+    """eventTime(): the last time an event was seen (kubectl events sorts by it)."""
+    return event.last_timestamp if event.last_timestamp is not None else event.time
+
+
+def interval(event: Event, now: float) -> str:
+    """getInterval, describe's Age and kubectl events' LAST SEEN: since the first time, or
+    `<last> (x<count> over <first>)` for a repeated event."""
+    first = since(now, event.first_timestamp)
+    if (event.count or 1) > 1:
+        return f"{since(now, last_seen(event))} (x{event.count} over {first})"
+    return first
 
 
 def events_for(cluster: Cluster, obj: KubeObject) -> list[Event]:

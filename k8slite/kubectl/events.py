@@ -22,7 +22,7 @@ from k8slite.api.core import Event
 from k8slite.api.kinds import lookup
 from k8slite.errors import NotFound
 from k8slite.kubectl.command import Command, UsageError
-from k8slite.kubectl.durations import since
+from k8slite.kubectl.describe_writer import interval, last_seen
 from k8slite.kubectl.tabwriter import tabwrite
 
 if TYPE_CHECKING:
@@ -60,15 +60,3 @@ def events(cluster: Cluster, cmd: Command) -> str:
             for e in found]
     return tabwrite([["NAMESPACE"] * every + ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], *rows])
 
-
-def last_seen(event: Event) -> float:
-    """eventTime(): what the events are sorted by, the last time an event was seen."""
-    return event.last_timestamp if event.last_timestamp is not None else event.time
-
-
-def interval(event: Event, now: float) -> str:
-    """getInterval: since the first time, or `<last> (x<count> over <first>)` for a repeated event."""
-    first = since(now, event.first_timestamp)
-    if (event.count or 1) > 1:
-        return f"{since(now, last_seen(event))} (x{event.count} over {first})"
-    return first

@@ -57,7 +57,8 @@ def fields_match(selector: str, obj: KubeObject) -> bool:
 
 
 def labels_cell(labels: dict[str, str]) -> str:
-    """The LABELS column of --show-labels: `app=web,tier=fe`, sorted by key, or <none>."""
+    """labels.FormatLabels: `app=web,tier=fe`, sorted by key, or <none> (--show-labels' LABELS column, a
+    Service's selector, a StorageClass's annotations and parameters in describe)."""
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
 
 
