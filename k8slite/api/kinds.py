@@ -34,7 +34,7 @@ from k8slite.api.policy import LimitRange, ResourceQuota
 from k8slite.api.quantity import QuantityError
 from k8slite.api.quantity_fields import canonicalize
 from k8slite.api.replicaset import ReplicaSet
-from k8slite.api.serialize import DecodeError, TypeMismatch, from_dict
+from k8slite.api.serialize import DecodeError, TypeMismatch, from_dict, key_sorted
 from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.api.serviceaccount import ServiceAccount
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
@@ -146,15 +146,27 @@ def decode(data: Any, ignored: list[str] | None = None) -> KubeObject:
             return decode_generic(kind.cls, data, ignored)
         obj = kind.cls.from_dict(data, ignored, unknown)
         canonicalize(obj)  # quantities as the server stores them
-    except TypeMismatch as e:  # not a strict-decoding error: the decoder's own, as kube-apiserver returns it
-        raise BadRequest(f"{refused}{e.go_message}") from None
+    except TypeMismatch:
+        raise BadRequest(refused + as_the_server_reads(kind.cls, data)) from None
     except DecodeError as e:
         raise BadRequest(f"{refused}strict decoding error: {e}") from None
     except QuantityError as e:
         raise BadRequest(f"{refused}{e}") from None
-    if unknown:  # once the body decoded: every field the schema does not have
-        raise BadRequest(f"{refused}strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown))
+    if unknown:
+        raise BadRequest(refused + as_the_server_reads(kind.cls, data))
     return obj
+
+
+def as_the_server_reads(cls: type[KubeObject], data: dict[str, Any]) -> str:
+    """What kube-apiserver says of a body that does not decode, read in the order kubectl sends it (keys
+    sorted): the first value of a wrong type (encoding/json's own error, not a strict-decoding one), else
+    every field the schema does not have (strict decoding, once the body decoded)."""
+    unknown: list[str] = []
+    try:
+        cls.from_dict(key_sorted(data), None, unknown)
+    except TypeMismatch as e:
+        return e.go_message
+    return "strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown)
 
 
 def decode_generic(cls: type[KubeObject], data: dict[str, Any], ignored: list[str] | None) -> KubeObject:

@@ -56,6 +56,14 @@ class TypeMismatch(DecodeError):
                 f"of type {self.go_type}")
 
 
+def key_sorted(data: Any) -> Any:
+    """The document with every mapping's keys sorted: the JSON kubectl sends, which it makes of YAML through
+    a Go map, so kube-apiserver reads the fields in that order."""
+    if isinstance(data, dict):
+        return {k: key_sorted(data[k]) for k in sorted(data, key=str)}
+    return [key_sorted(v) for v in data] if isinstance(data, list) else data
+
+
 def go_type(hint: Any) -> str:
     """The Go type a field's Python type stands for, as reflect names it (`[]v1.Container`, `map[string]string`);
     a pointer (`X | None`) is named by what it points to, as the decoder names it."""
@@ -152,15 +160,14 @@ def from_dict(cls: type, data: Any, path: str = "", ignored: list[str] | None = 
               unknown: list[str] | None = None) -> Any:
     """Build `cls` from a Kubernetes-shaped dict, strictly; `ignored` collects IGNORED paths. An unknown field is
     a DecodeError, or, given `unknown`, noted there (kube-apiserver's strict decoding reports them all, once the
-    body has decoded). Keys are read in sorted order, as the server reads the JSON kubectl makes of YAML, so that
-    the first value of a wrong type is the one Go's decoder would name."""
+    body has decoded)."""
     if not isinstance(data, dict):
         raise TypeMismatch(path, f"expected an object, got {describe(data)}", json_kind(data), go_type(cls))
     known = {name: (f, hint) for f, hint, name in fields_of(cls)}
     skipped: frozenset[str] = getattr(cls, "IGNORED", frozenset())
     kwargs: dict[str, Any] = {}
-    for key in sorted(data, key=str):
-        value, where = data[key], f"{path}.{key}" if path else str(key)
+    for key, value in data.items():
+        where = f"{path}.{key}" if path else str(key)
         if key in known:
             f, hint = known[key]
             if value is None:
@@ -194,9 +201,7 @@ def decode_value(hint: Any, value: Any, path: str, ignored: list[str] | None,
         return [decode_value(args[0], v, f"{path}[{i}]", ignored, unknown=unknown) for i, v in enumerate(items)]
     if origin is dict:
         mapping = expect(dict, value, path, hint)
-        decoded = {str(k): decode_value(args[1], mapping[k], f"{path}.{k}", ignored, unknown=unknown)
-                   for k in sorted(mapping, key=str)}  # read in the server's order, kept in the manifest's
-        return {str(k): decoded[str(k)] for k in mapping}
+        return {str(k): decode_value(args[1], v, f"{path}.{k}", ignored, unknown=unknown) for k, v in mapping.items()}
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_dict(hint, value, path, ignored, unknown)
     if hint is Any:
