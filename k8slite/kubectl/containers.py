@@ -36,6 +36,7 @@ from k8slite.api.kinds import lookup
 from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod
 from k8slite.api.service import Service
+from k8slite.controllers.endpoints import selects
 from k8slite.errors import BadRequest, NotFound
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.durations import seconds as seconds_of
@@ -83,7 +84,7 @@ def workload_pod(cluster: Cluster, cmd: Command, obj: KubeObject) -> tuple[Pod, 
                          f"cannot attach to {go_type}: {e}") from None
 
     def pods(c: Cluster) -> list[Pod]:
-        return [p for p in c.api.list("pods", obj.namespace) if isinstance(p, Pod) and selected(p.metadata.labels)]
+        return [p for p in c.api.list("pods", obj.namespace) if isinstance(p, Pod) and selected(p)]
 
     timeout = seconds(str(cmd.flags.get("pod_running_timeout", "20s" if logs else "1m")))
     try:
@@ -95,17 +96,16 @@ def workload_pod(cluster: Cluster, cmd: Command, obj: KubeObject) -> tuple[Pod, 
     return found[0], note
 
 
-def selector_for(obj: KubeObject) -> Callable[[dict[str, str]], bool]:
+def selector_for(obj: KubeObject) -> Callable[[Pod], bool]:
     """SelectorsForObject: which pods a workload or Service stands for; ValueError in kubectl's words."""
     if isinstance(obj, Service):
         if not obj.spec.selector:
             raise ValueError(f"invalid service '{obj.name}': Service is defined without a selector")
-        wanted = obj.spec.selector.items()
-        return lambda labels: wanted <= labels.items()
+        return lambda pod: selects(obj, pod)
     selector = getattr(getattr(obj, "spec", None), "selector", None)
     if not isinstance(selector, LabelSelector):
         raise ValueError(f"selector for *{obj.api_version.split('/')[-1]}.{obj.kind} not implemented")
-    return selector.matches
+    return lambda pod: selector.matches(pod.metadata.labels)
 
 
 def ready_time(pod: Pod) -> float | None:
