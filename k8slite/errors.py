@@ -157,8 +157,10 @@ def go_value(value: object) -> str:
 
 def go_quote(text: str) -> str:
     """strconv.Quote: double quotes, with backslash escapes for quotes, backslashes and control characters."""
-    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-    body = "".join(escapes.get(ch) or (ch if ch.isprintable() else f"\\x{ord(ch):02x}") for ch in text)
+    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
+               "\f": "\\f", "\v": "\\v"}
+    body = "".join(escapes.get(ch) or (ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else
+                                       f"\\u{ord(ch):04x}") for ch in text)
     return f'"{body}"'
 
 

@@ -286,7 +286,8 @@ def test_get_by_name_selector_labels_and_namespaces(ro: Cluster) -> None:
     ("exec crash -- true",  # CrashLoopBackOff: the kubelet finds no running container
      'error: Internal error occurred: unable to upgrade connection: container not found ("main")\n'),
     ("get pods -o table", 'error: unable to match a printer suitable for the output format "table", allowed '
-                          "formats are: custom-columns,json,jsonpath,name,wide,yaml\n"),
+                          "formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,"
+                          "jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
     ("scale rs web --replicas=x", 'error: invalid argument "x" for "--replicas" flag: strconv.ParseInt: '
                                   'parsing "x": invalid syntax\n'),
     ("get pod crash -A", "error: a resource cannot be retrieved by name across all namespaces\n"),

@@ -27,7 +27,7 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs",
                "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout",
                "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations",
-               "-L": "label_columns", "--label-columns": "label_columns"}
+               "-L": "label_columns", "--label-columns": "label_columns", "--template": "template"}
 # may be given more than once
 REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations", "label_columns"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",

@@ -27,6 +27,7 @@ from k8slite.kubectl.describe_writer import (
     labels_multiline,
     tolerations_multiline,
 )
+from k8slite.kubectl.gofmt import go_print
 from k8slite.kubectl.selectors import format_selector
 
 if TYPE_CHECKING:
@@ -96,14 +97,9 @@ def unstructured(w: PrefixWriter, level: int, content: dict[str, Any], prefix: s
                 if isinstance(item, dict):
                     unstructured(w, level + 1, item, path)
                 else:
-                    w.write(level + 1, f"{go_value(item)}\n")
+                    w.write(level + 1, f"{go_print(item)}\n")
         else:
-            w.write(level, f"{smart_label(key)}:\t{go_value(value)}\n")
-
-
-def go_value(value: Any) -> str:
-    """A value as Go's %v prints it (booleans lower-case)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
+            w.write(level, f"{smart_label(key)}:\t{go_print(value)}\n")
 
 
 def describe_generic(cluster: Cluster, obj: KubeObject) -> str:

@@ -15,11 +15,12 @@ printing (kubectl asks the server for a Table; here the client builds it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import Kind
 from k8slite.api.meta import KubeObject
-from k8slite.kubectl import jsonpath
+from k8slite.kubectl import gotemplate, jsonpath
 from k8slite.kubectl.command import Command, Refusal
 from k8slite.kubectl.generic_rows import generic_header, generic_row
 from k8slite.kubectl.output import as_list, names, printed, structured
@@ -72,6 +73,8 @@ def get(cluster: Cluster, cmd: Command) -> str:
         blocks.append((kind, objects))
         errors += missing
     single = len(groups) == 1 and len(groups[0][1]) == 1 or ("/" in cmd.args[0] and len(cmd.args) == 1)
+    if single and errors:  # printGeneric: one name asked for and not found, so nothing to print but why
+        return "".join(errors)
     with_kind = len({k for k, _ in groups}) > 1 or cmd.args[0] == "all"
     text = render(cluster.now, blocks, cmd.flags, single, with_kind)
     if not text and not errors and not any(objs for _, objs in blocks):
@@ -90,21 +93,68 @@ def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[s
     if output == "name":
         return names(blocks)
     objects = [o for _, objs in blocks for o in objs]
-    if output in ("jsonpath", "custom-columns"):
-        raise ValueError("template format specified but no template given" if output == "jsonpath" else
-                         "custom-columns format specified but no custom columns given")
-    if output.startswith("jsonpath="):
+    if output == "custom-columns":
+        raise ValueError("custom-columns format specified but no custom columns given")
+    template = templated(output, flags)
+    if template is not None:
         dicts = [printed(o, bool(flags.get("show_managed_fields"))) for o in objects]
         data = dicts[0] if single and len(objects) == 1 else as_list(dicts)
-        return jsonpath.render(output[len("jsonpath="):], data)
-    if output.startswith("custom-columns="):
-        spec = output[len("custom-columns="):]
+        language, text = template
+        if language == "go-template":
+            return gotemplate.render(text, data)
+        return jsonpath.render(text, data, as_json=output.startswith("jsonpath-as-json"))
+    if output.startswith(("custom-columns=", "custom-columns-file=")):
+        spec = columns_spec(output)
         return tabwrite(jsonpath.custom_columns(spec, [o.to_dict() for o in objects], not flags.get("no_headers")))
     if output not in ("", "wide"):
         raise ValueError(f'unable to match a printer suitable for the output format "{output}", allowed '
-                         "formats are: custom-columns,json,jsonpath,name,wide,yaml")
+                         "formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,"
+                         "jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
     texts = [table_for(now, kind, objs, flags, with_kind) for kind, objs in blocks if objs]
     return "\n".join(texts)
+
+
+TEMPLATES = {"jsonpath": "jsonpath", "jsonpath-file": "jsonpath", "jsonpath-as-json": "jsonpath",
+             "go-template": "go-template",
+             "template": "go-template", "go-template-file": "go-template", "templatefile": "go-template"}
+
+
+def templated(output: str, flags: dict[str, Any]) -> tuple[str, str] | None:
+    """For -o jsonpath=..., -o go-template=... (or --template, or a -file): (the language, the template)."""
+    name, eq, template = output.partition("=")
+    if not output and flags.get("template"):  # --template alone: a Go template
+        name = "go-template"
+    if name not in TEMPLATES:
+        return None
+    template = template if eq else str(flags.get("template", ""))
+    if not template:
+        raise ValueError("template format specified but no template given")
+    if name.endswith("file"):
+        try:
+            template = Path(template).read_text()
+        except OSError as error:
+            raise ValueError(f"error reading --template {template}, open {template}: "
+                             f"{(error.strerror or '').lower()}") from None
+    return TEMPLATES[name], template
+
+
+def columns_spec(output: str) -> str:
+    """-o custom-columns=NAME:.path,... as it is; -o custom-columns-file=F: headers on F's first line, paths on
+    its second."""
+    name, _, given = output.partition("=")
+    if name == "custom-columns":
+        return given
+    try:
+        lines = Path(given).read_text().splitlines()
+    except OSError as error:
+        raise ValueError(f"error reading template {given}, open {given}: {(error.strerror or '').lower()}") from None
+    if len(lines) < 2:
+        raise ValueError("invalid template, missing spec line. Expected format is one line of space separated "
+                         "headers, one line of space separated column specs.")
+    headers, paths = lines[0].split(), lines[1].split()
+    if len(headers) != len(paths):
+        raise ValueError(f"number of headers ({len(headers)}) and field specifications ({len(paths)}) don't match")
+    return ",".join(f"{h}:{p}" for h, p in zip(headers, paths))
 
 
 def header(kind: str, wide: bool) -> Row:

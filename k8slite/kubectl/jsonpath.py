@@ -12,7 +12,8 @@ print as compact JSON, other values as Go prints them.
 custom-columns takes `HEADER:path` pairs and prints a table, a cell's
 values joined by commas, maps and lists the way Go's `%v` shows them
 (`map[ip:10.244.1.2]`), and `<none>` where nothing is found.
-Left out: `jsonpath-file`, `jsonpath-as-json`, regular-expression filters.
+`-o jsonpath-as-json` prints each part's results (text too) as a JSON array. Left out:
+regular-expression filters.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from k8slite.api.serialize import go_json
+from k8slite.kubectl.gofmt import go_print
 
 MISSING = object()
 
@@ -202,22 +204,7 @@ def go_text(value: Any) -> str:
     """How client-go's jsonpath prints one result: JSON for maps and lists, Go's fmt for the rest."""
     if isinstance(value, dict | list):
         return go_json(value)
-    return go_value(value)
-
-
-def go_value(value: Any) -> str:
-    """Go's `%v` of an unstructured value: map[k:v], [a b], <nil>, true."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{go_value(value[k])}" for k in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(go_value(v) for v in value) + "]"
-    return str(value)
+    return go_print(value)
 
 
 ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'"}
@@ -230,28 +217,31 @@ def literal(expr: str) -> str | None:
     return None
 
 
-def render(template: str, data: Any) -> str:
-    """The text `-o jsonpath=TEMPLATE` prints for data (an object, or a List of them)."""
+def render(template: str, data: Any, as_json: bool = False) -> str:
+    """The text `-o jsonpath=TEMPLATE` prints for data (an object, or a List of them); as_json
+    (-o jsonpath-as-json): each expression's results as an indented JSON array instead."""
     out: list[str] = []
-    render_parts(split_template(template), data, out)
+    render_parts(split_template(template), data, out, as_json)
     return "".join(out)
 
 
-def render_parts(parts: list[tuple[str, str]], data: Any, out: list[str]) -> None:
+def render_parts(parts: list[tuple[str, str]], data: Any, out: list[str], as_json: bool = False) -> None:
     i = 0
     while i < len(parts):
         kind, text = parts[i]
         if kind == "text":
-            out.append(text)
+            out.append(go_json([text], indent=4) + "\n" if as_json else text)
         elif text.startswith("range "):
             end = matching_end(parts, i)
             for item in evaluate(path_steps(text[6:].strip()), data):
-                render_parts(parts[i + 1:end], item, out)
+                render_parts(parts[i + 1:end], item, out, as_json)
             i = end
         elif text == "end":
             raise JSONPathError("not in range, nothing to end")
         elif (quoted := literal(text)) is not None:
-            out.append(quoted)
+            out.append(go_json([quoted], indent=4) + "\n" if as_json else quoted)
+        elif as_json:
+            out.append(go_json(evaluate(path_steps(text), data), indent=4) + "\n")
         else:
             out.append(" ".join(go_text(v) for v in evaluate(path_steps(text), data)))
         i += 1
@@ -293,7 +283,7 @@ def custom_columns(spec: str, objects: list[dict[str, Any]], headers: bool = Tru
         columns.append((name, path))
     rows = [[name for name, _ in columns]] if headers else []
     for obj in objects:
-        rows.append([",".join(go_value(v) for v in values_at(path, obj)) or "<none>" for _, path in columns])
+        rows.append([",".join(go_print(v) for v in values_at(path, obj)) or "<none>" for _, path in columns])
     return rows
 
 
@@ -305,4 +295,4 @@ def sort_key(path: str, obj: dict[str, Any]) -> tuple[int, Any]:
     value = found[0]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (1, value)
-    return (2, go_value(value))
+    return (2, go_print(value))

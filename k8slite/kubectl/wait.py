@@ -21,6 +21,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.errors import NotFound
 from k8slite.kubectl import jsonpath
 from k8slite.kubectl.command import Command, UsageError
+from k8slite.kubectl.gofmt import go_print
 from k8slite.kubectl.resources import NO_RESOURCES, fetch, resource_name, resources
 from k8slite.kubectl.rollout import seconds
 
@@ -42,7 +43,7 @@ def condition_test(wanted: str) -> Callable[[KubeObject | None], bool]:
         path, _, value = wanted[len("jsonpath="):].rpartition("=")
         if not path:
             raise UsageError("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3")
-        return lambda obj: obj is not None and value in [jsonpath.go_value(v) for v in
+        return lambda obj: obj is not None and value in [go_print(v) for v in
                                                          jsonpath.values_at(path, obj.to_dict())]
     raise UsageError(f'unrecognized condition: "{wanted}"')
 

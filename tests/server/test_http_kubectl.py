@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import shutil
 import ssl
 import subprocess
@@ -703,3 +704,30 @@ def test_kubectl_discovers_everything_in_two_aggregated_requests(server: Server,
     assert [url.removeprefix(server.url) for url in asked] == ["/api", "/apis"]
     code, body = request(server, "/apis", server.token)
     assert code == 200 and body["kind"] == "APIGroupList"  # a client that does not ask gets the older document
+
+
+GO_TEMPLATES = [  # the Kubernetes Basics tutorial's, then what a mistake in one prints
+    """get pods -l app=tmplweb -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'""",
+    "get services/tmplweb -o go-template='{{(index .spec.ports 0).nodePort}}'",
+    """get deploy tmplweb -o go-template='{{range $k, $v := .metadata.labels}}{{$k}}={{$v}} {{end}}{{.spec.replicas |
+       printf "%05d"}} {{.status.missing}} {{if eq .spec.replicas 2}}two{{end}} {{.spec.template.spec.containers}}'""",
+    "get deploy tmplweb -o go-template='{{if eq .spec.replicas 2.0}}two{{end}}'",
+    "get deploy tmplweb -o go-template='{{.metadata.name.x}}'",
+    "get pods -l app=tmplweb -o go-template='{{range .items}}{{.kind}}{{.items.x}}{{end}}'",
+    "get deploy,svc tmplweb -o template='{{range .items}}{{.kind}} {{end}}'",
+    "get deploy tmplweb -o go-template='{{range .items}}'",
+    "get deploy tmplweb -o go-template='{{ .kind }'",
+    "get svc nope -o go-template='{{.kind}}'",
+    "get deploy tmplweb -o jsonpath-as-json='x{.spec.replicas}{.metadata.labels}'",
+]
+
+
+@pytest.mark.parametrize("command", GO_TEMPLATES, ids=range(len(GO_TEMPLATES)))
+def test_go_templates_print_what_the_real_kubectl_prints(server: Server, command: str) -> None:
+    with server.lock:
+        if "tmplweb" not in {d.name for d in server.cluster.api.list("deployments")}:  # the first of these tests
+            server.cluster.apply(deployment("tmplweb"))
+            server.cluster.kubectl("expose deployment tmplweb --port=80 --type=NodePort")
+            server.cluster.run(30)
+        expected = server.cluster.kubectl(command)
+    assert kubectl(server, *shlex.split(command)) == expected
