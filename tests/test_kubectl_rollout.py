@@ -39,7 +39,7 @@ def test_set_image_history_and_undo():
     assert c.kubectl("set image deployment/web nope=busybox:2") == 'error: unable to find container named "nope"\n'
     c.run(10)
     assert c.kubectl("rollout history deployment/web") == (
-        "deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
     assert "Image:" in c.kubectl("rollout history deployment/web --revision=1")
     assert c.kubectl("rollout undo deployment/web --to-revision=7") == (
         "error: unable to find specified revision 7 in history\n")
@@ -47,7 +47,7 @@ def test_set_image_history_and_undo():
     c.run(10)
     assert c.get("deploy", "web").spec.template.spec.containers[0].image == "busybox"
     assert c.kubectl("rollout history deployment/web") == (
-        "deployment.apps/web\nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n")
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n")
     assert c.kubectl("rollout undo deployment/web --to-revision=3") == (
         "deployment.apps/web skipped rollback (current template already matches revision 3)\n")
 

@@ -17,6 +17,8 @@ One module per part of kubectl, to read in this order:
 - resources:     `pods a b`, `pod/a`, `pods,rs`, `all` turned into objects
 - selectors:     `-l` and `--field-selector`, and selectors printed back
 - get:           the `get` verb and its tables (tabwriter, durations, rows, generic_rows, output)
+- jsonpath:      -o jsonpath=, custom-columns= and --sort-by; gotemplate_parse and gotemplate: -o go-template
+                 (Go's text/template); gofmt: Go's %v and printf for all three
 - describe:      the `describe` verb (describe_writer, describe_containers, describe_pod,
                  describe_node, describe_other)
 - write:         delete, scale, apply, create, label, taint, cordon
@@ -31,6 +33,7 @@ One module per part of kubectl, to read in this order:
 - containers:    logs and exec
 - explain:       explain, from the server's OpenAPI schemas (explain_template, wordwrap)
 - api_resources: api-resources, from the server's discovery documents
+- version:       version, cluster-info and top
 - demo:          `k8slite demo`, the console script
 """
 
@@ -55,7 +58,7 @@ from k8slite.kubectl.get import get
 from k8slite.kubectl.patch import annotate, patch
 from k8slite.kubectl.rollout import rollout
 from k8slite.kubectl.set_image import set_cmd
-from k8slite.kubectl.version import top, version
+from k8slite.kubectl.version import cluster_info, top, version
 from k8slite.kubectl.wait import wait
 from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
 
@@ -69,7 +72,8 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "create": create, "label": label, "taint": taint, "cordon": cordon, "uncordon": cordon,
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
-    "api-resources": api_resources, "api-versions": api_versions, "events": events, "version": version, "top": top}
+    "api-resources": api_resources, "api-versions": api_versions, "events": events, "version": version, "top": top,
+    "cluster-info": cluster_info}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:

@@ -3,8 +3,9 @@
 A Service's description names its selector, type and addresses, then one
 block per port: `Port: <name> 80/TCP`, `TargetPort: 8080/TCP` (or the port's
 name), `NodePort:` for NodePort and LoadBalancer Services, and `Endpoints:`,
-the ready addresses for that port from the Endpoints object of the same
-name (three at most, then `+ N more...`). Endpoints: per subset, the ready
+the ready addresses for that port (three at most, then `+ N more...`) from
+its EndpointSlices, as kubectl 1.32 reads them: empty when none is ready,
+`<none>` when it has no slice (no selector). Endpoints: per subset, the ready
 and not-ready addresses and a table of ports. An EndpointSlice: its address
 type, a table of ports, and each endpoint with its conditions, hostname,
 target and node (`<unset>` for what it does not say). Left out:
@@ -15,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from k8slite.api.service import Endpoints, EndpointSlice, Service
-from k8slite.errors import NotFound
+from k8slite.api.service import SERVICE_NAME_LABEL, Endpoints, EndpointSlice, Service
 from k8slite.kubectl.describe_writer import PrefixWriter, describe_events, events_for, heading
 from k8slite.kubectl.selectors import labels_cell
 
@@ -25,12 +25,15 @@ if TYPE_CHECKING:
 
 
 def endpoints_for(cluster: Cluster, svc: Service, port_name: str) -> str:
-    try:
-        ep = cluster.api.get("endpoints", svc.name, svc.namespace)
-    except NotFound:
+    """formatEndpointSlices: the ready addresses of the Service's EndpointSlices for one port (three, then
+    `+ N more...`); `<none>` only when it has no slices at all (no selector), empty when none is ready."""
+    slices = [s for s in cluster.api.list("endpointslices", svc.namespace)
+              if isinstance(s, EndpointSlice) and s.metadata.labels.get(SERVICE_NAME_LABEL) == svc.name]
+    if not slices:
         return "<none>"
-    pairs = [f"{ip}:{port}" for ip, port in ep.ready_addresses(port_name)] if isinstance(ep, Endpoints) else []
-    return ",".join(pairs[:3]) + (f" + {len(pairs) - 3} more..." if len(pairs) > 3 else "") or "<none>"
+    pairs = [f"{address}:{port.port}" for eps in slices for port in eps.ports if port.name == port_name
+             for endpoint in eps.endpoints if endpoint.conditions.ready is not False for address in endpoint.addresses]
+    return ",".join(pairs[:3]) + (f" + {len(pairs) - 3} more..." if len(pairs) > 3 else "")
 
 
 def describe_service(cluster: Cluster, svc: Service) -> str:

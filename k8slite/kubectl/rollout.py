@@ -112,7 +112,7 @@ def history(cluster: Cluster, cmd: Command, d: Deployment) -> str:
         return f"{resource_name_of(d)} with revision #{wanted}\n{w.result()}"
     rows = [["REVISION", "CHANGE-CAUSE"]] + [[str(revision(rs)), rs.metadata.annotations.get(CHANGE_CAUSE, "<none>")]
                                              for rs in rss if revision(rs)]
-    return f"{resource_name_of(d)}\n{tabwrite(rows, minwidth=0, padding=2)}\n"
+    return f"{resource_name_of(d)} \n{tabwrite(rows, minwidth=0, padding=2)}\n"  # kubectl's space after the name
 
 
 def undo(cluster: Cluster, cmd: Command, d: Deployment) -> str:

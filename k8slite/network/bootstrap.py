@@ -51,7 +51,8 @@ def default_services() -> list[Service | Endpoints | EndpointSlice]:
                                                   conditions=EndpointConditions(ready=True))],
                               ports=[EndpointSlicePort(name="https", port=6443)])
     dns = Service(metadata=ObjectMeta(name="kube-dns", namespace="kube-system",
-                                      labels={"k8s-app": "kube-dns", "kubernetes.io/name": "CoreDNS"}),
+                                      labels={"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
+                                              "kubernetes.io/name": "CoreDNS"}),
                   spec=ServiceSpec(cluster_ip=DNS_SERVICE_IP,
                                    ports=[ServicePort(name="dns", port=53, protocol="UDP", target_port=53),
                                           ServicePort(name="dns-tcp", port=53, target_port=53),

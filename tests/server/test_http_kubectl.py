@@ -120,7 +120,7 @@ def test_get_prints_what_c_kubectl_prints(server: Server) -> None:
     for command in ("get pods", "get pods -o wide", "get deploy,rs", "get nodes", "get pods -A --show-labels",
                     "get pods -L app,run -L x", "get pods -o wide -Lapp --show-labels", "get deploy -L app.k8s.io/name",
                     "get all", "get events", "get pods -l app=getweb", "get svc kubernetes",
-                    "get pods --field-selector=spec.nodeName=node-1"):
+                    "get pods --field-selector=spec.nodeName=node-1", "rollout history deploy/getweb"):
         real, expected = same(server, command)
         assert real == expected, command
     assert "deployment.apps/getweb   2/2     2            2" in kubectl(server, "get", "deploy,rs")
@@ -731,3 +731,12 @@ def test_go_templates_print_what_the_real_kubectl_prints(server: Server, command
             server.cluster.run(30)
         expected = server.cluster.kubectl(command)
     assert kubectl(server, *shlex.split(command)) == expected
+
+
+def test_cluster_info_prints_what_the_real_kubectl_prints(server: Server) -> None:
+    from k8slite.kubectl.version import SERVER_URL
+    for command in ("cluster-info", "cluster-info -n default", "cluster-info -o yaml", "cluster-info -A"):
+        real, expected = same(server, command)
+        assert real.replace(server.url, SERVER_URL) == expected
+    assert same(server, "cluster-info")[1].splitlines()[1] == \
+        "CoreDNS is running at https://172.18.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy"
