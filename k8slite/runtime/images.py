@@ -42,6 +42,36 @@ Commercial support is available at
 """
 HTTPD_INDEX = "<html><body><h1>It works!</h1></body></html>\n"
 PASSWD = "root:x:0:0:root:/root:/bin/sh\n"
+# The Kubernetes Basics tutorial's app (gcr.io/google-samples/kubernetes-bootcamp): Node.js on 8080,
+# `CMD node server.js`; its v2 (docker.io/jocatalin/kubernetes-bootcamp:v2) answers v=2.
+BOOTCAMP_JS = """var http = require('http');
+var requests=0;
+var podname= process.env.HOSTNAME;
+var startTime;
+var host;
+var handleRequest = function(request, response) {
+  response.setHeader('Content-Type', 'text/plain');
+  response.writeHead(200);
+  response.write("Hello Kubernetes bootcamp! | Running on: ");
+  response.write(host);
+  response.end(" | v=%d\\n");
+  console.log("Running On:" ,host, "| Total Requests:", ++requests,"| App Uptime:", (new Date() - startTime)/1000 , \
+"seconds", "| Log Time:",new Date());
+}
+var www = http.createServer(handleRequest);
+www.listen(8080,function () {
+    startTime = new Date();;
+    host = process.env.HOSTNAME;
+    console.log ("Kubernetes Bootcamp App Started At:",startTime, "| Running On: " ,host, "\\n" );
+});
+"""
+CURL = {"/usr/bin/curl": ""}  # images that ship curl (busybox and alpine do not: `sh: curl: not found`)
+
+
+def bootcamp(version: int) -> Image:
+    return _image("kubernetes-bootcamp", ["/bin/sh", "-c", "node server.js"],
+                  {"/server.js": BOOTCAMP_JS % version, "/usr/local/bin/node": "", **CURL},
+                  env={"NPM_CONFIG_LOGLEVEL": "info", "NODE_VERSION": "6.3.1"})
 
 
 @dataclass(frozen=True)
@@ -75,16 +105,18 @@ KNOWN: dict[str, Image] = {
         _image("ubuntu", ["bash"]),
         _image("debian", ["bash"]),
         _image("nginx", ["nginx", "-g", "daemon off;"],
-               {"/usr/share/nginx/html/index.html": NGINX_INDEX}, env={"NGINX_VERSION": "1.25.3"}),
+               {"/usr/share/nginx/html/index.html": NGINX_INDEX, **CURL}, env={"NGINX_VERSION": "1.25.3"}),
         _image("httpd", ["httpd-foreground"], {"/usr/local/apache2/htdocs/index.html": HTTPD_INDEX},
                working_dir="/usr/local/apache2"),
         _image("redis", ["redis-server"], working_dir="/data"),
-        _image("perl", ["perl"]),
-        _image("python", ["python3"]),
+        _image("perl", ["perl"], dict(CURL)),
+        _image("python", ["python3"], dict(CURL)),
         _image("hello-go-gke", ["/hello"]),
         _image("pause", [], entrypoint=["/pause"]),
+        bootcamp(1),
     )
 }
+KNOWN["kubernetes-bootcamp:v2"] = bootcamp(2)  # a tag with other files: looked up by repository:tag first
 
 
 def repository(image: str) -> str:
@@ -102,7 +134,8 @@ def repository(image: str) -> str:
 def lookup(image: str) -> Image:
     """The known image for a reference, or a generic one with no command."""
     name = repository(image)
-    known = KNOWN.get(name) or KNOWN.get(name.rpartition("/")[2])
+    last, tag = name.rpartition("/")[2], image.split("@", 1)[0].rpartition(":")[2]
+    known = KNOWN.get(f"{last}:{tag}") or KNOWN.get(name) or KNOWN.get(last)
     return known if known is not None else Image(name, [], [], {})
 
 

@@ -80,6 +80,14 @@ def simulated(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
 
 
 @instant
+def not_in_image(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """An exec-form command the image does not have (curl in busybox): the OCI runtime's refusal."""
+    io.err("OCI runtime exec failed: exec failed: unable to start container process: "
+           f'exec: "{argv[0]}": executable file not found in $PATH: unknown\n')
+    return 126
+
+
+@instant
 def true(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     return 0
 

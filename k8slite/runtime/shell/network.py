@@ -1,7 +1,7 @@
-"""The network programs of k8slite's fake containers: the clients wget and nslookup,
+"""The network programs of k8slite's fake containers: the clients wget, curl and nslookup,
 and the servers busybox httpd, Apache httpd, nginx and the
-Kubernetes tutorials' hello-go-gke (Redis is in redis.py); they leave out TCP itself, HTTP headers, methods
-other than GET, redirects, TLS and access logs.
+Kubernetes tutorials' hello-go-gke and kubernetes-bootcamp (Redis is in redis.py); they leave out TCP
+itself, HTTP headers, methods other than GET, redirects, TLS, access logs and curl's progress meter.
 
 A server is a program that registers a *handler* for a port of its pod with
 ``ctx.listen(port, handler)``, then blocks forever (it yields ``math.inf``). A handler
@@ -16,11 +16,14 @@ from __future__ import annotations
 import http
 import ipaddress
 import math
+import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from k8slite.runtime.filesystem import normpath
 from k8slite.runtime.shell.commands import Program, Stdio, abspath, instant, options
+from k8slite.runtime.shell.system import EPOCH, now
 
 if TYPE_CHECKING:
     from k8slite.runtime.shell.interp import ProcessContext
@@ -50,7 +53,8 @@ def file_server(ctx: ProcessContext, root: str, not_found: str) -> Handler:
 
 
 def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = True,
-          io: Stdio | None = None, name: str = "httpd", ready: str = "") -> Program:
+          io: Stdio | None = None, name: str = "httpd", ready: str = "", ready_out: bool = False,
+          busy: str = "") -> Program:
     """Listen on ``port``; in the foreground, block forever as a server does.
 
     The containers of a pod share one network namespace, so a port another
@@ -61,10 +65,10 @@ def serve(ctx: ProcessContext, port: int, handler: Handler, foreground: bool = T
             ctx.listen(port, handler)
         except OSError:
             if io is not None:
-                io.err(bind_error(name, port))
+                io.err(busy or bind_error(name, port))
             return 1
     if ready and io is not None:
-        io.err(ready)
+        (io.out if ready_out else io.err)(ready)
     if foreground:
         yield math.inf
     return 0
@@ -112,6 +116,48 @@ def nginx(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
 def hello(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     """gcr.io/google-samples/hello-go-gke, the backend of "Connect a Frontend to a Backend"."""
     return (yield from serve(ctx, 80, lambda path: (200, '{"message":"Hello"}'), True, io, "hello"))
+
+
+def node(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """Node.js, for the one script k8slite can run: the Kubernetes Basics tutorial's server.js (port 8080,
+    `Hello Kubernetes bootcamp! | Running on: <pod> | v=1`, a log line per request)."""
+    if argv[1:2] in (["-v"], ["--version"]):
+        io.out("v6.3.1\n")
+        return 0
+    path = abspath(ctx, argv[1]) if len(argv) > 1 else ""
+    try:
+        source = ctx.fs.read(path) if path else ""
+    except OSError:
+        io.err(f"module.js:442\n    throw err;\n    ^\n\nError: Cannot find module '{path}'\n")
+        return 1
+    version = re.search(r'response\.end\(" \| v=(\d+)', source)
+    if version is None:
+        io.err("k8slite's node runs only the Kubernetes Basics tutorial's server.js\n")
+        return 1
+    start, host, requests = now(ctx), ctx.hostname, [0]
+
+    def handle(path: str) -> tuple[int, str]:
+        requests[0] += 1
+        at = now(ctx)
+        io.out(f"Running On: {host} | Total Requests: {requests[0]} | App Uptime: {js_number(at - start)} seconds"
+               f" | Log Time: {js_date(at)}\n")
+        return 200, f"Hello Kubernetes bootcamp! | Running on: {host} | v={version.group(1)}\n"
+
+    ready = f"Kubernetes Bootcamp App Started At: {js_date(start)} | Running On:  {host} \n\n"
+    busy = "events.js:160\n      throw er; // Unhandled 'error' event\n      ^\n\nError: listen EADDRINUSE :::8080\n"
+    return (yield from serve(ctx, 8080, handle, True, io, "node", ready, ready_out=True, busy=busy))
+
+
+def js_date(seconds: float) -> str:
+    """How console.log prints a Date: ISO 8601 with milliseconds, UTC."""
+    moment = EPOCH + timedelta(milliseconds=round(seconds * 1000))
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def js_number(seconds: float) -> str:
+    """A JavaScript number of milliseconds / 1000, as console.log prints it (120.034, 5)."""
+    value = round(seconds * 1000) / 1000
+    return str(int(value)) if value.is_integer() else repr(value)
 
 
 def pause(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
@@ -171,6 +217,63 @@ def wget(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
         io.err(f"wget: server returned error: HTTP/1.1 {status} {reason(status)}\n")
         return 1
     return 0 if "spider" in found else save(ctx, io, found, path, body)
+
+
+CURL_VALUES = {"o", "m", "w", "H", "X", "d", "u", "A", "e", "output", "max-time", "connect-timeout", "header",
+               "request", "data", "user", "user-agent", "write-out"}  # curl's options that take a value
+
+
+@instant
+def curl(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """curl 7.88 (Debian bookworm's) for a GET: the body on stdout, or curl's numbered error (-s hides it,
+    -sS shows it again; -f makes an HTTP error one)."""
+    found: dict[str, str] = {}
+    url, rest = "", list(argv[1:])
+    while rest:
+        arg = rest.pop(0)
+        if arg.startswith("--"):
+            name, eq, value = arg[2:].partition("=")
+            found[name] = value if eq or name not in CURL_VALUES else (rest.pop(0) if rest else "")
+        elif arg.startswith("-") and len(arg) > 1:
+            for i, letter in enumerate(arg[1:], 1):
+                if letter in CURL_VALUES:
+                    found[letter] = arg[i + 1:] or (rest.pop(0) if rest else "")
+                    break
+                found[letter] = ""
+        else:
+            url = arg
+    silent = ("s" in found or "silent" in found) and not ("S" in found or "show-error" in found)
+    if not url:
+        io.err("curl: try 'curl --help' or 'curl --manual' for more information\n")
+        return 2
+    host, port, path = parse_url(url)
+    address = lookup_host(ctx, host)
+    shown = url.rpartition("://")[2].partition("/")[0].partition(":")[0]  # the host as written: curl names it
+    code, error = 0, ""
+    try:
+        if address is None or ctx.http_get is None:
+            raise LookupError(host)
+        status, body = ctx.http_get(address, port, path)
+    except LookupError:
+        code, error = 6, f"Could not resolve host: {host}"
+    except ConnectionError as refused:
+        code = 28 if str(refused).endswith("timed out") else 7
+        error = f"Failed to connect to {shown} port {port} after {130_000 if code == 28 else 0} ms: " + \
+            ("Timeout was reached" if code == 28 else "Couldn't connect to server")
+    except TimeoutError:
+        code, error = 28, "Operation timed out after 300000 milliseconds with 0 bytes received"
+    if not code and ("f" in found or "fail" in found) and status >= 400:
+        code, error = 22, f"The requested URL returned error: {status}"
+    if code:
+        if not silent:
+            io.err(f"curl: ({code}) {error}\n")
+        return code
+    target = found.get("o") or found.get("output")
+    if target and target != "-":
+        ctx.fs.write(abspath(ctx, target), body)
+    else:
+        io.out(body)
+    return 0
 
 
 def lookup_host(ctx: ProcessContext, host: str) -> str | None:

@@ -1,6 +1,7 @@
 """The programs a k8slite container can run, by name, like the /bin of a busybox image
 (each name a link to one multi-call binary); it leaves out $PATH search: a program is
 found by its name, with or without a leading /bin/, /usr/bin/, /usr/local/bin/ ...
+Most are in every image; those in SHIPPED only where the image's files have them.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ PROGRAMS: dict[str, Command] = {
     "httpd": network.busybox_httpd, "httpd-foreground": network.apache_httpd,
     "nginx": network.nginx, "redis-server": redis.redis_server,
     "/hello": network.hello, "/pause": network.pause, "pause": network.pause,
-    "ping": ping.ping,
+    "ping": ping.ping, "curl": network.curl, "node": network.node,
 }
+SHIPPED = {"curl", "node"}  # only in the images whose filesystem has them (/usr/bin/curl): busybox has no curl
 
 
 def program_name(arg0: str) -> str:

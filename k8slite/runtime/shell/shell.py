@@ -37,7 +37,7 @@ from k8slite.runtime.shell.parse import (
 from k8slite.runtime.shell.parse import (
     Command as SimpleCommand,
 )
-from k8slite.runtime.shell.programs import PROGRAMS, SHELLS, program_name
+from k8slite.runtime.shell.programs import BIN_DIRS, PROGRAMS, SHELLS, SHIPPED, program_name
 from k8slite.runtime.shell.traps import Signals, exit_trap, run_pending
 from k8slite.runtime.shell.words import Expander, ShellExit
 
@@ -239,8 +239,10 @@ class Shell(Expander):
         name = program_name(arg0)
         if name in SHELLS:
             return self.shell_program
-        if name in PROGRAMS:
+        if name in PROGRAMS and (name not in SHIPPED or any(self.ctx.fs.exists(d + name) for d in BIN_DIRS)):
             return PROGRAMS[name]
+        if name in SHIPPED and exec_form:  # a program k8slite knows this image lacks: runc cannot start it
+            return commands.not_in_image
         path = abspath(self.ctx, arg0)
         if "/" in arg0 and self.ctx.fs.exists(path) and not self.ctx.fs.is_dir(path):
             return lambda argv, ctx, io: self.shell_program(["sh", path, *argv[1:]], ctx, io)

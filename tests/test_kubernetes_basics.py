@@ -1,0 +1,114 @@
+"""The Kubernetes Basics tutorial (kubernetes.io/docs/tutorials/kubernetes-basics), command by command.
+
+Its app is gcr.io/google-samples/kubernetes-bootcamp, a Node.js server on 8080; its pods are
+found with `-o go-template`, reached with curl inside them and through a NodePort Service,
+scaled, rolled to docker.io/jocatalin/kubernetes-bootcamp:v2, then to a v10 that does not
+exist, and rolled back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from k8slite import Cluster
+
+POD_NAMES = """get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{"\\n"}}{{end}}'"""
+
+
+@pytest.fixture(scope="module")
+def c() -> Cluster:
+    c = Cluster(nodes=2)
+    c.run(5)
+    return c
+
+
+def test_module_1_and_2_the_cluster_and_a_deployment(c: Cluster) -> None:
+    assert c.kubectl("cluster-info") == (
+        "Kubernetes control plane is running at https://172.18.0.1:6443\n"
+        "CoreDNS is running at https://172.18.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\n"
+        "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n")
+    assert c.kubectl("create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1") == \
+        "deployment.apps/kubernetes-bootcamp created\n"
+    c.run(20)
+    assert c.kubectl("get deployments").splitlines()[1].split()[:4] == ["kubernetes-bootcamp", "1/1", "1", "1"]
+
+
+def test_module_3_explore_the_app(c: Cluster) -> None:
+    pod = c.kubectl(POD_NAMES).strip()
+    assert pod.startswith("kubernetes-bootcamp-") and "\n" not in pod
+    assert c.kubectl(f"exec {pod} -- curl http://localhost:8080") == \
+        f"Hello Kubernetes bootcamp! | Running on: {pod} | v=1\n"
+    log = c.kubectl(f"logs {pod}").splitlines()
+    assert log[0].startswith("Kubernetes Bootcamp App Started At: 2025-01-01T00:00:")
+    assert log[0].endswith(f"Z | Running On:  {pod} ") and log[1] == ""
+    assert log[2].startswith(f"Running On: {pod} | Total Requests: 1 | App Uptime: ")
+    assert "response.end(\" | v=1\\n\");" in c.kubectl(f"exec {pod} -- cat server.js")
+    assert "NODE_VERSION=6.3.1\n" in c.kubectl(f"exec {pod} -- env")
+
+
+def test_module_4_a_service(c: Cluster) -> None:
+    assert c.kubectl("expose deployment/kubernetes-bootcamp --type=NodePort --port 8080") == \
+        "service/kubernetes-bootcamp exposed\n"
+    c.run(2)
+    node_port = c.kubectl("get services/kubernetes-bootcamp -o go-template='{{(index .spec.ports 0).nodePort}}'")
+    assert node_port == str(c.api.get("services", "kubernetes-bootcamp").spec.ports[0].node_port)
+    pod = c.kubectl(POD_NAMES).strip()
+    ip = c.api.get("pods", pod).status.pod_ip
+    assert f"Endpoints:                {ip}:8080\n" in c.kubectl("describe services/kubernetes-bootcamp")
+    assert c.kubectl(f"exec {pod} -- curl -s kubernetes-bootcamp:8080").startswith("Hello Kubernetes bootcamp!")
+
+
+def test_module_5_and_6_scale_update_and_roll_back(c: Cluster) -> None:
+    c.kubectl("scale deployments/kubernetes-bootcamp --replicas=4")
+    c.run(20)
+    assert len(c.kubectl(POD_NAMES).split()) == 4
+    c.kubectl("set image deployments/kubernetes-bootcamp "
+              "kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2")
+    assert c.kubectl("rollout status deployments/kubernetes-bootcamp").endswith(
+        'deployment "kubernetes-bootcamp" successfully rolled out\n')
+    pod = c.kubectl(POD_NAMES).split()[0]
+    assert c.kubectl(f"exec {pod} -- curl -s kubernetes-bootcamp:8080").endswith(" | v=2\n")
+    c.kubectl("set image deployments/kubernetes-bootcamp "
+              "kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10")
+    c.run(30)
+    statuses = [line.split()[2] for line in c.kubectl("get pods").splitlines()[1:]]
+    assert statuses.count("Running") == 3 and {"ErrImagePull", "ImagePullBackOff"} & set(statuses)
+    assert c.kubectl("rollout undo deployments/kubernetes-bootcamp") == \
+        "deployment.apps/kubernetes-bootcamp rolled back\n"
+    c.run(60)
+    assert [line.split()[2] for line in c.kubectl("get pods").splitlines()[1:]] == ["Running"] * 4
+
+
+def test_curl_is_where_the_image_has_it(c: Cluster) -> None:
+    c.kubectl("run bb --image=busybox -- sleep 3600")
+    c.kubectl("run web --image=nginx")
+    c.run(20)
+    assert c.kubectl('exec bb -- sh -c "curl localhost"') == \
+        "sh: curl: not found\ncommand terminated with exit code 127\n"
+    assert c.kubectl("exec bb -- curl localhost") == (
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file '
+        "not found in $PATH: unknown\ncommand terminated with exit code 126\n")
+    assert c.kubectl("exec web -- curl -s localhost").startswith("<!DOCTYPE html>")
+    assert c.kubectl("exec web -- curl -s localhost:81") == "command terminated with exit code 7\n"
+    assert c.kubectl("exec web -- curl localhost:81") == (
+        "curl: (7) Failed to connect to localhost port 81 after 0 ms: Couldn't connect to server\n"
+        "command terminated with exit code 7\n")
+    assert c.kubectl("exec web -- curl -sS nope") == \
+        "curl: (6) Could not resolve host: nope\ncommand terminated with exit code 6\n"
+    assert c.kubectl("exec web -- curl -f localhost/nope") == \
+        "curl: (22) The requested URL returned error: 404\ncommand terminated with exit code 22\n"
+    assert c.kubectl("exec web -- sh -c 'curl -so /tmp/i localhost && head -1 /tmp/i'") == "<!DOCTYPE html>\n"
+
+
+def test_a_second_bootcamp_server_in_the_pod_cannot_listen(c: Cluster) -> None:
+    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "twice"}, "spec": {"containers": [
+        {"name": "a", "image": "gcr.io/google-samples/kubernetes-bootcamp:v1"},
+        {"name": "b", "image": "gcr.io/google-samples/kubernetes-bootcamp:v1"}]}})
+    c.run(20)
+    logs = {name: c.kubectl(f"logs twice -c {name}") for name in ("a", "b")}
+    failed = [name for name, log in logs.items() if "Error: listen EADDRINUSE :::8080" in log]
+    assert len(failed) == 1 and logs[failed[0]].startswith("events.js:160\n")
+    assert c.kubectl("exec twice -c a -- node -v") == "v6.3.1\n"
+    assert c.kubectl("exec twice -c a -- node nope.js") == (
+        "module.js:442\n    throw err;\n    ^\n\nError: Cannot find module '/nope.js'\n"
+        "command terminated with exit code 1\n")
