@@ -30,23 +30,13 @@ class Int(int):
     """An integer constant written in the template: Go's `int`, where the object's numbers are `int64`."""
 
 
+GO_TYPES = ((bool, "bool"), (Int, "int"), (int, "int64"), (float, "float64"), (str, "string"),
+            (dict, "map[string]interface {}"), (list, "[]interface {}"))  # most specific first
+
+
 def go_type(value: Any) -> str:
     """The Go type of a value, as fmt and text/template name it."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, Int):
-        return "int"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "map[string]interface {}"
-    if isinstance(value, list):
-        return "[]interface {}"
-    return "interface {}"
+    return next((name for typ, name in GO_TYPES if isinstance(value, typ)), "interface {}")
 
 
 def go_float(value: float, verb: str = "v", precision: int = -1) -> str:

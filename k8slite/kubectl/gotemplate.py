@@ -261,17 +261,14 @@ class CallError(Exception):
     """A function's error (text/template wraps it as `error calling <name>: ...`)."""
 
 
+BASIC_KINDS = ((bool, "bool"), (int, "int"), (float, "float"), (str, "string"))
+
+
 def kind(value: Any) -> str:
     """basicKind: the class of a value eq and lt compare within."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    return "invalid" if value is MISSING or value is None else "other"
+    if value is MISSING or value is None:
+        return "invalid"
+    return next((name for typ, name in BASIC_KINDS if isinstance(value, typ)), "other")
 
 
 def eq(first: Any, *others: Any) -> bool:

@@ -308,7 +308,7 @@ def show(node: Node) -> str:
 class Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.items = [i for i in lex(text)]
+        self.items = lex(text)
         self.i = 0
         self.vars = ["$"]
         self.range_depth = 0
@@ -344,8 +344,7 @@ class Parser:
 
     # structure
     def parse(self) -> list[Node]:
-        nodes, ending = self.item_list(top=True)
-        return nodes
+        return self.item_list(top=True)[0]
 
     def item_list(self, top: bool = False) -> tuple[list[Node], str]:
         """Nodes up to {{end}} or {{else}} (which is returned: "end", "else", "else if" ...)."""
