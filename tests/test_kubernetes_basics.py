@@ -8,6 +8,8 @@ exist, and rolled back.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from k8slite import Cluster
@@ -112,3 +114,24 @@ def test_a_second_bootcamp_server_in_the_pod_cannot_listen(c: Cluster) -> None:
     assert c.kubectl("exec twice -c a -- node nope.js") == (
         "module.js:442\n    throw err;\n    ^\n\nError: Cannot find module '/nope.js'\n"
         "command terminated with exit code 1\n")
+
+
+def test_hello_minikube() -> None:
+    """The docs' first tutorial: agnhost netexec behind a LoadBalancer Service."""
+    c = Cluster(nodes=1)
+    c.kubectl("create deployment hello-node --image=registry.k8s.io/e2e-test-images/agnhost:2.39 "
+              "-- /agnhost netexec --http-port=8080")
+    c.kubectl("expose deployment hello-node --type=LoadBalancer --port=8080")
+    c.kubectl("run client --image=busybox -- sleep 3600")
+    c.run(20)
+    assert c.kubectl("get deploy hello-node").splitlines()[1].split()[1] == "1/1"
+    now = re.fullmatch(r"NOW: 2025-01-01 00:00:20 \+0000 UTC m=\+(\d+)\.(\d{9})",
+                       c.kubectl("exec client -- wget -qO- hello-node:8080"))
+    assert now is not None and 10 < int(now[1]) < 20  # m=: seconds since agnhost started
+    assert c.kubectl("exec client -- wget -qO- hello-node:8080/echo?msg=hi") == "hi"
+    assert c.kubectl("exec client -- wget -qO- hello-node:8080/nope") == \
+        "wget: server returned error: HTTP/1.1 404 Not Found\ncommand terminated with exit code 1\n"
+    log = c.kubectl("logs deploy/hello-node").splitlines()
+    assert [line.split("] ", 1)[1] for line in log] == [
+        "Started HTTP server on port 8080", "Started UDP server on port  8081", "GET /", "GET /echo?msg=hi&code="]
+    assert re.fullmatch(r"I0101 00:00:\d\d\.\d{6}       1 log\.go:195\] Started HTTP server on port 8080", log[0])

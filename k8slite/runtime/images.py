@@ -114,6 +114,7 @@ KNOWN: dict[str, Image] = {
         _image("hello-go-gke", ["/hello"]),
         _image("pause", [], entrypoint=["/pause"]),
         bootcamp(1),
+        _image("agnhost", ["pause"], entrypoint=["/agnhost"]),  # Kubernetes' test image (Hello Minikube's)
     )
 }
 KNOWN["kubernetes-bootcamp:v2"] = bootcamp(2)  # a tag with other files: looked up by repository:tag first

@@ -6,7 +6,7 @@ Most are in every image; those in SHIPPED only where the image's files have them
 
 from __future__ import annotations
 
-from k8slite.runtime.shell import commands, fileutils, network, ping, redis, system
+from k8slite.runtime.shell import agnhost, commands, fileutils, network, ping, redis, system
 from k8slite.runtime.shell.commands import Command
 
 SHELLS = {"sh", "bash", "ash", "dash"}
@@ -28,7 +28,7 @@ PROGRAMS: dict[str, Command] = {
     "httpd": network.busybox_httpd, "httpd-foreground": network.apache_httpd,
     "nginx": network.nginx, "redis-server": redis.redis_server,
     "/hello": network.hello, "/pause": network.pause, "pause": network.pause,
-    "ping": ping.ping, "curl": network.curl, "node": network.node,
+    "ping": ping.ping, "curl": network.curl, "node": network.node, "/agnhost": agnhost.agnhost,
 }
 SHIPPED = {"curl", "node"}  # only in the images whose filesystem has them (/usr/bin/curl): busybox has no curl
 
