@@ -8,8 +8,10 @@ What it mirrors (test/images/agnhost/netexec): `netexec` serves HTTP on --http-p
 answers `NOW: ` and the time as Go prints a time.Time (`2025-01-01 00:00:20 +0000 UTC
 m=+10.000000000`, m= the seconds since the process started), `/hostname` the pod's name,
 `/echo?msg=x` x (with `&code=` as the status), `/healthz` 200; anything else is Go's
-`404 page not found`. It logs through klog (`I0101 00:00:10.000000       1 log.go:195] ...`): that it
-started its HTTP and UDP servers, then `GET /` and so on for each request. `pause` sleeps forever.
+`404 page not found`. `liveness` (the docs' http-liveness probe example) answers /healthz with
+200 for its first 10 seconds and 500 after. netexec logs through klog (`I0101 00:00:10.000000
+1 log.go:195] ...`): that it started its HTTP and UDP servers, then `GET /` and so on for each
+request. `pause` sleeps forever. agnhost stops at once on SIGTERM (runtime/fake.py's SERVERS).
 What it simplifies: the UDP server is only announced, and the other endpoints and subcommands
 (`/clientip`, `/dial`, `/shell`, `serve-hostname` ...) are left out: agnhost says the subcommand is unknown.
 """
@@ -36,6 +38,8 @@ def agnhost(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     sub = argv[1] if len(argv) > 1 else ""
     if sub == "netexec":
         return (yield from netexec(argv[2:], ctx, io))
+    if sub == "liveness":
+        return (yield from liveness(ctx, io))
     if sub == "pause":
         io.out("Paused\n")
         yield math.inf
@@ -77,6 +81,34 @@ def netexec(args: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     if ports["udp-port"] != -1:
         log(f"Started UDP server on port  {ports['udp-port']}")  # an empty listen address before the port
     return (yield from serve(ctx, ports["http-port"], handle, True, io, "agnhost"))
+
+
+def liveness(ctx: ProcessContext, io: Stdio) -> Program:
+    """`agnhost liveness`, the docs' http-liveness example: /healthz is 200 `ok` for the first 10 seconds, then
+    500 `error: <seconds>`; /started says how long it has run."""
+    start = now(ctx)
+
+    def handle(path: str) -> tuple[int, str]:
+        elapsed = now(ctx) - start
+        if path.partition("?")[0] == "/healthz":
+            return (500, f"error: {go_float_text(elapsed)}") if elapsed > 10 else (200, "ok")
+        if path.partition("?")[0] == "/started":
+            return 200, go_duration(elapsed)
+        return 404, NOT_FOUND
+
+    return (yield from serve(ctx, 8080, handle, True, io, "agnhost"))
+
+
+def go_float_text(value: float) -> str:
+    """%v of a float64 of seconds (strconv's shortest form)."""
+    return repr(round(value, 9)).removesuffix(".0")
+
+
+def go_duration(seconds: float) -> str:
+    """time.Duration's String for durations under an hour: 1m2.5s, 12.25s."""
+    minutes, rest = divmod(round(seconds * 1e6) / 1e6, 60)
+    text = repr(round(rest, 6)).removesuffix(".0") + "s"
+    return f"{int(minutes)}m{text}" if minutes else text
 
 
 def klog_line(seconds: float, message: str) -> str:

@@ -1,9 +1,11 @@
-"""The Kubernetes Basics tutorial (kubernetes.io/docs/tutorials/kubernetes-basics), command by command.
+"""The Kubernetes docs' tutorials and task pages, command by command, with their apps.
 
-Its app is gcr.io/google-samples/kubernetes-bootcamp, a Node.js server on 8080; its pods are
-found with `-o go-template`, reached with curl inside them and through a NodePort Service,
-scaled, rolled to docker.io/jocatalin/kubernetes-bootcamp:v2, then to a v10 that does not
-exist, and rolled back.
+The Kubernetes Basics tutorial (kubernetes.io/docs/tutorials/kubernetes-basics): its app is
+gcr.io/google-samples/kubernetes-bootcamp, a Node.js server on 8080; its pods are found with
+`-o go-template`, reached with curl inside them and through a NodePort Service, scaled, rolled to
+docker.io/jocatalin/kubernetes-bootcamp:v2, then to a v10 that does not exist, and rolled back.
+Hello Minikube: agnhost's netexec behind a LoadBalancer Service. Configure Liveness Probes:
+agnhost's liveness server, whose /healthz fails after 10 seconds.
 """
 
 from __future__ import annotations
@@ -135,3 +137,37 @@ def test_hello_minikube() -> None:
     assert [line.split("] ", 1)[1] for line in log] == [
         "Started HTTP server on port 8080", "Started UDP server on port  8081", "GET /", "GET /echo?msg=hi&code="]
     assert re.fullmatch(r"I0101 00:00:\d\d\.\d{6}       1 log\.go:195\] Started HTTP server on port 8080", log[0])
+
+
+HTTP_LIVENESS = """
+apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    test: liveness
+  name: liveness-http
+spec:
+  containers:
+  - name: liveness
+    image: registry.k8s.io/e2e-test-images/agnhost:2.40
+    args:
+    - liveness
+    livenessProbe:
+      httpGet:
+        path: /healthz
+        port: 8080
+      initialDelaySeconds: 3
+      periodSeconds: 3
+"""  # the docs' pods/probe/http-liveness.yaml (without its custom header)
+
+
+def test_the_http_liveness_example_is_restarted_once_healthz_fails() -> None:
+    c = Cluster(nodes=1)
+    c.apply(HTTP_LIVENESS)
+    c.run(10)
+    assert c.kubectl("exec liveness-http -- wget -qO- localhost:8080/healthz") == "ok"
+    c.run(15)
+    messages = [(e.reason, e.message) for e in c.events() if e.involved_object.name == "liveness-http"]
+    assert ("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500") in messages
+    assert ("Killing", "Container liveness failed liveness probe, will be restarted") in messages
+    assert c.get("pod", "liveness-http").status.container_statuses[0].restart_count == 1
