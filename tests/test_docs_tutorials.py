@@ -5,7 +5,7 @@ gcr.io/google-samples/kubernetes-bootcamp, a Node.js server on 8080; its pods ar
 `-o go-template`, reached with curl inside them and through a NodePort Service, scaled, rolled to
 docker.io/jocatalin/kubernetes-bootcamp:v2, then to a v10 that does not exist, and rolled back.
 Hello Minikube: agnhost's netexec behind a LoadBalancer Service. Configure Liveness Probes:
-agnhost's liveness server, whose /healthz fails after 10 seconds.
+agnhost's liveness server, whose /healthz fails after 10 seconds, and goproxy behind tcpSocket probes.
 """
 
 from __future__ import annotations
@@ -171,3 +171,38 @@ def test_the_http_liveness_example_is_restarted_once_healthz_fails() -> None:
     assert ("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500") in messages
     assert ("Killing", "Container liveness failed liveness probe, will be restarted") in messages
     assert c.get("pod", "liveness-http").status.container_statuses[0].restart_count == 1
+
+
+TCP_LIVENESS_READINESS = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: goproxy
+  labels:
+    app: goproxy
+spec:
+  containers:
+  - name: goproxy
+    image: registry.k8s.io/goproxy:0.1
+    ports:
+    - containerPort: 8080
+    readinessProbe:
+      tcpSocket:
+        port: 8080
+      initialDelaySeconds: 15
+      periodSeconds: 10
+    livenessProbe:
+      tcpSocket:
+        port: 8080
+      initialDelaySeconds: 15
+      periodSeconds: 10
+"""  # the docs' pods/probe/tcp-liveness-readiness.yaml
+
+
+def test_the_tcp_probe_example_becomes_ready_after_its_initial_delay() -> None:
+    c = Cluster(nodes=1)
+    c.apply(TCP_LIVENESS_READINESS)
+    c.run(10)
+    assert c.kubectl("get pod goproxy").splitlines()[1].split()[1:3] == ["0/1", "Running"]  # not probed yet
+    c.run(20)
+    assert c.kubectl("get pod goproxy").splitlines()[1].split()[1:4] == ["1/1", "Running", "0"]

@@ -49,8 +49,9 @@ from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed,
 from k8slite.runtime.terminal import TerminalSession
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
-SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello", "/agnhost")  # they handle SIGTERM; busybox httpd
-# does not, nor does the kubernetes-bootcamp image's PID 1, the `sh -c "node server.js"` of its shell-form CMD
+# servers that stop on SIGTERM; busybox httpd does not, nor does the kubernetes-bootcamp image's PID 1 (the
+# `sh -c "node server.js"` of its shell-form CMD)
+SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello", "/agnhost", "/goproxy")
 
 
 class FakeNetwork:

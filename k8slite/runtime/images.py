@@ -115,6 +115,7 @@ KNOWN: dict[str, Image] = {
         _image("pause", [], entrypoint=["/pause"]),
         bootcamp(1),
         _image("agnhost", ["pause"], entrypoint=["/agnhost"]),  # Kubernetes' test image (Hello Minikube's)
+        _image("goproxy", ["/goproxy"]),  # an HTTP proxy on 8080: the docs' tcpSocket probe example
     )
 }
 KNOWN["kubernetes-bootcamp:v2"] = bootcamp(2)  # a tag with other files: looked up by repository:tag first

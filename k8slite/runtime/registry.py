@@ -62,6 +62,7 @@ CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes
     "docker.io/library/debian": {"latest": 48_494_272, "bookworm": 48_494_272},
     "docker.io/polinux/stress": {"latest": 4_121_498},
     "gcr.io/google-samples/hello-go-gke": {"latest": 4_381_769, "1.0": 4_381_769},
+    "registry.k8s.io/goproxy": {"0.1": 1_714_720},  # the docs' tcp-liveness-readiness example
     "registry.k8s.io/e2e-test-images/agnhost": {"2.39": 51_782_611, "2.40": 51_890_403, "2.53": 52_371_274},
     # the Kubernetes Basics tutorial's app; its v10 does not exist (the tutorial's failed rollout)
     "gcr.io/google-samples/kubernetes-bootcamp": {"v1": 82_439_936},

@@ -1,6 +1,6 @@
 """The network programs of k8slite's fake containers: the clients wget, curl and nslookup,
 and the servers busybox httpd, Apache httpd, nginx and the
-Kubernetes tutorials' hello-go-gke and kubernetes-bootcamp (Redis is in redis.py); they leave out TCP
+Kubernetes tutorials' hello-go-gke and kubernetes-bootcamp, and goproxy (Redis is in redis.py); they leave out TCP
 itself, HTTP headers, methods other than GET, redirects, TLS, access logs and curl's progress meter.
 
 A server is a program that registers a *handler* for a port of its pod with
@@ -158,6 +158,13 @@ def js_number(seconds: float) -> str:
     """A JavaScript number of milliseconds / 1000, as console.log prints it (120.034, 5)."""
     value = round(seconds * 1000) / 1000
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def goproxy(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """registry.k8s.io/goproxy (elazarl/goproxy on 8080), the docs' tcpSocket probe example: it answers a
+    request that is not a proxy request with an error."""
+    refusal = (500, "This is a proxy server. Does not respond to non-proxy requests.\n")
+    return (yield from serve(ctx, 8080, lambda path: refusal, True, io, "goproxy"))
 
 
 def pause(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
