@@ -6,6 +6,8 @@ gcr.io/google-samples/kubernetes-bootcamp, a Node.js server on 8080; its pods ar
 docker.io/jocatalin/kubernetes-bootcamp:v2, then to a v10 that does not exist, and rolled back.
 Hello Minikube: agnhost's netexec behind a LoadBalancer Service. Configure Liveness Probes:
 agnhost's liveness server, whose /healthz fails after 10 seconds, and goproxy behind tcpSocket probes.
+Exposing an External IP Address: GKE's hello-app behind a LoadBalancer. And the images the docs' pages
+name with their tags (busybox:1.28, alpine:3).
 """
 
 from __future__ import annotations
@@ -206,3 +208,52 @@ def test_the_tcp_probe_example_becomes_ready_after_its_initial_delay() -> None:
     assert c.kubectl("get pod goproxy").splitlines()[1].split()[1:3] == ["0/1", "Running"]  # not probed yet
     c.run(20)
     assert c.kubectl("get pod goproxy").splitlines()[1].split()[1:4] == ["1/1", "Running", "0"]
+
+
+LOAD_BALANCER_EXAMPLE = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app.kubernetes.io/name: load-balancer-example
+  name: hello-world
+spec:
+  replicas: 5
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: load-balancer-example
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: load-balancer-example
+    spec:
+      containers:
+      - image: gcr.io/google-samples/hello-app:2.0
+        name: hello-world
+        ports:
+        - containerPort: 8080
+"""  # the docs' service/load-balancer-example.yaml
+
+
+def test_exposing_an_external_ip_address() -> None:
+    c = Cluster(nodes=2)
+    c.apply(LOAD_BALANCER_EXAMPLE)
+    assert c.kubectl("expose deployment hello-world --type=LoadBalancer --name=my-service") == \
+        "service/my-service exposed\n"
+    c.kubectl("run client --image=busybox:1.28 -- sleep 3600")
+    c.run(20)
+    assert c.kubectl("get services my-service").splitlines()[1].split()[3] == "<pending>"  # no cloud behind it
+    answer = c.kubectl("exec client -- wget -qO- my-service:8080")
+    assert re.fullmatch(r"Hello, world!\nVersion: 2\.0\.0\nHostname: hello-world-\w+-\w{5}\n", answer)
+    served = answer.rsplit(" ", 1)[1].strip()
+    log = c.kubectl(f"logs {served}").splitlines()
+    assert re.fullmatch(r"2025/01/01 00:00:0\d Server listening on port 8080", log[0])
+    assert log[1:] == ["2025/01/01 00:00:20 Serving request: /"]
+
+
+@pytest.mark.parametrize("image", ["busybox:1.28", "alpine:3"])
+def test_the_docs_image_tags_are_there(image: str) -> None:
+    c = Cluster(nodes=1)
+    c.kubectl(f"run p --image={image} -- sleep 3600")
+    c.run(10)
+    assert c.kubectl("get pod p").splitlines()[1].split()[2] == "Running"

@@ -1,9 +1,8 @@
 """Init containers and sidecars: order, failures, status, kubectl (kubelet/init_containers.py, kubelet/status.py,
 rows.py).
 
-The docs' example is kubernetes.io "Init Containers" (myapp-pod), its commands as written (they read the
-namespace from the service account token mount). One change: its image busybox:1.28 is not in k8slite's
-registry, so busybox:1.36.
+The docs' example is kubernetes.io "Init Containers" (myapp-pod), as written: busybox:1.28, and commands that
+read the namespace from the service account token mount.
 """
 
 from __future__ import annotations
@@ -26,18 +25,18 @@ metadata:
 spec:
   containers:
   - name: myapp-container
-    image: busybox:1.36
+    image: busybox:1.28
     command: ['sh', '-c', 'echo The app is running! && sleep 3600']
   initContainers:
   - name: init-myservice
-    image: busybox:1.36
+    image: busybox:1.28
     command:
     - sh
     - -c
     - until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local;
       do echo waiting for myservice; sleep 2; done
   - name: init-mydb
-    image: busybox:1.36
+    image: busybox:1.28
     command:
     - sh
     - -c

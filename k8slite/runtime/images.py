@@ -119,6 +119,8 @@ KNOWN: dict[str, Image] = {
     )
 }
 KNOWN["kubernetes-bootcamp:v2"] = bootcamp(2)  # a tag with other files: looked up by repository:tag first
+for _version in ("1.0", "2.0"):  # GKE's hello-app: the version is in the binary
+    KNOWN[f"hello-app:{_version}"] = _image("hello-app", ["/hello-app"], {"/hello-app": f"Version: {_version}.0\n"})
 
 
 def repository(image: str) -> str:

@@ -47,6 +47,7 @@ BANDWIDTH = 20 * MB  # bytes a second from the registry to a node
 
 CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes
     "docker.io/library/busybox": {"latest": 4_261_574, "1.36": 4_261_574, "1.35": 4_855_602,
+                                  "1.28": 727_869,  # the docs' DNS-debugging and init-containers pages
                                   # the tags the tests roll deployments out to (kubectl set image)
                                   "2": 4_261_574, "3": 4_261_574, "4": 4_261_574, "5": 4_261_574},
     "registry.k8s.io/busybox": {"latest": 1_144_547, "1.27.2": 1_144_547},
@@ -57,11 +58,12 @@ CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes
     "docker.io/library/bash": {"latest": 6_142_904, "5": 6_142_904},  # the docs' podFailurePolicy example
     "docker.io/library/perl": {"latest": 335_120_147, "5.34.0": 330_425_108},
     "docker.io/library/python": {"latest": 370_186_120, "3.12": 372_012_543},
-    "docker.io/library/alpine": {"latest": 3_645_536, "3.19": 3_418_409},
+    "docker.io/library/alpine": {"latest": 3_645_536, "3": 3_645_536, "3.19": 3_418_409},
     "docker.io/library/ubuntu": {"latest": 29_754_422},
     "docker.io/library/debian": {"latest": 48_494_272, "bookworm": 48_494_272},
     "docker.io/polinux/stress": {"latest": 4_121_498},
     "gcr.io/google-samples/hello-go-gke": {"latest": 4_381_769, "1.0": 4_381_769},
+    "gcr.io/google-samples/hello-app": {"1.0": 4_823_110, "2.0": 4_823_287},  # Exposing an External IP Address
     "registry.k8s.io/goproxy": {"0.1": 1_714_720},  # the docs' tcp-liveness-readiness example
     "registry.k8s.io/e2e-test-images/agnhost": {"2.39": 51_782_611, "2.40": 51_890_403, "2.53": 52_371_274},
     # the Kubernetes Basics tutorial's app; its v10 does not exist (the tutorial's failed rollout)

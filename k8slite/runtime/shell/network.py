@@ -1,7 +1,8 @@
 """The network programs of k8slite's fake containers: the clients wget, curl and nslookup,
-and the servers busybox httpd, Apache httpd, nginx and the
-Kubernetes tutorials' hello-go-gke and kubernetes-bootcamp, and goproxy (Redis is in redis.py); they leave out TCP
-itself, HTTP headers, methods other than GET, redirects, TLS, access logs and curl's progress meter.
+and the servers busybox httpd, Apache httpd, nginx, goproxy and the Kubernetes tutorials'
+hello-go-gke, hello-app and kubernetes-bootcamp (Redis is in redis.py; agnhost in agnhost.py);
+they leave out TCP itself, HTTP headers, methods other than GET, redirects, TLS, access logs and
+curl's progress meter.
 
 A server is a program that registers a *handler* for a port of its pod with
 ``ctx.listen(port, handler)``, then blocks forever (it yields ``math.inf``). A handler
@@ -158,6 +159,23 @@ def js_number(seconds: float) -> str:
     """A JavaScript number of milliseconds / 1000, as console.log prints it (120.034, 5)."""
     value = round(seconds * 1000) / 1000
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def hello_app(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """gcr.io/google-samples/hello-app (GKE's and the docs' Exposing an External IP Address): on $PORT or
+    8080, `Hello, world!`, its version and the pod's name; Go's log lines for its start and each request."""
+    version = ctx.fs.read("/hello-app").strip() if ctx.fs.exists("/hello-app") else "Version: 1.0.0"
+    port = int(ctx.env.get("PORT", "8080") or 8080)
+
+    def log(message: str) -> None:
+        io.err(f"{EPOCH + timedelta(seconds=now(ctx)):%Y/%m/%d %H:%M:%S} {message}\n")
+
+    def handle(path: str) -> tuple[int, str]:
+        log(f"Serving request: {path.partition('?')[0]}")
+        return 200, f"Hello, world!\n{version}\nHostname: {ctx.hostname}\n"
+
+    log(f"Server listening on port {port}")
+    return (yield from serve(ctx, port, handle, True, io, "hello-app"))
 
 
 def goproxy(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:

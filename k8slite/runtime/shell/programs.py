@@ -27,8 +27,9 @@ PROGRAMS: dict[str, Command] = {
     "wget": network.wget, "nslookup": network.nslookup, "redis-cli": redis.redis_cli,
     "httpd": network.busybox_httpd, "httpd-foreground": network.apache_httpd,
     "nginx": network.nginx, "redis-server": redis.redis_server,
-    "/hello": network.hello, "/goproxy": network.goproxy, "/pause": network.pause, "pause": network.pause,
-    "ping": ping.ping, "curl": network.curl, "node": network.node, "/agnhost": agnhost.agnhost,
+    "/hello": network.hello, "/hello-app": network.hello_app, "/goproxy": network.goproxy,
+    "/pause": network.pause, "pause": network.pause, "ping": ping.ping, "curl": network.curl,
+    "node": network.node, "/agnhost": agnhost.agnhost,
 }
 SHIPPED = {"curl", "node"}  # only in the images whose filesystem has them (/usr/bin/curl): busybox has no curl
 
