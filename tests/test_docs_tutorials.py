@@ -7,7 +7,7 @@ docker.io/jocatalin/kubernetes-bootcamp:v2, then to a v10 that does not exist, a
 Hello Minikube: agnhost's netexec behind a LoadBalancer Service. Configure Liveness Probes:
 agnhost's liveness server, whose /healthz fails after 10 seconds, and goproxy behind tcpSocket probes.
 Exposing an External IP Address: GKE's hello-app behind a LoadBalancer. And the images the docs' pages
-name with their tags (busybox:1.28, alpine:3).
+name with their tags (busybox:1.28, alpine:3), and Debugging DNS Resolution's dnsutils pod.
 """
 
 from __future__ import annotations
@@ -249,6 +249,34 @@ def test_exposing_an_external_ip_address() -> None:
     log = c.kubectl(f"logs {served}").splitlines()
     assert re.fullmatch(r"2025/01/01 00:00:0\d Server listening on port 8080", log[0])
     assert log[1:] == ["2025/01/01 00:00:20 Serving request: /"]
+
+
+DNSUTILS = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dnsutils
+  namespace: default
+spec:
+  containers:
+  - name: dnsutils
+    image: registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3
+    command:
+      - sleep
+      - "infinity"
+    imagePullPolicy: IfNotPresent
+  restartPolicy: Always
+"""  # the docs' admin/dns/dnsutils.yaml
+
+
+def test_debugging_dns_resolution() -> None:
+    c = Cluster(nodes=1)
+    c.apply(DNSUTILS)
+    c.run(10)
+    assert c.kubectl("exec -i -t dnsutils -- nslookup kubernetes.default") == \
+        "Server:    10.96.0.10\nAddress 1: 10.96.0.10\n\nName:      kubernetes.default\nAddress 1: 10.96.0.1\n"
+    assert c.kubectl("exec -ti dnsutils -- cat /etc/resolv.conf") == \
+        "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"
 
 
 @pytest.mark.parametrize("image", ["busybox:1.28", "alpine:3"])

@@ -65,6 +65,7 @@ CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes
     "gcr.io/google-samples/hello-go-gke": {"latest": 4_381_769, "1.0": 4_381_769},
     "gcr.io/google-samples/hello-app": {"1.0": 4_823_110, "2.0": 4_823_287},  # Exposing an External IP Address
     "registry.k8s.io/goproxy": {"0.1": 1_714_720},  # the docs' tcp-liveness-readiness example
+    "registry.k8s.io/e2e-test-images/jessie-dnsutils": {"1.3": 112_012_357},  # the DNS debugging page's
     "registry.k8s.io/e2e-test-images/agnhost": {"2.39": 51_782_611, "2.40": 51_890_403, "2.53": 52_371_274},
     # the Kubernetes Basics tutorial's app; its v10 does not exist (the tutorial's failed rollout)
     "gcr.io/google-samples/kubernetes-bootcamp": {"v1": 82_439_936},
