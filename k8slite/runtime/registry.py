@@ -45,7 +45,7 @@ MB = 1_000_000
 RESOLVE_SECONDS = 0.8  # asking the registry for the manifest (a HEAD and a GET over TLS)
 BANDWIDTH = 20 * MB  # bytes a second from the registry to a node
 
-CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes
+CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes (estimated for the tutorials' apps)
     "docker.io/library/busybox": {"latest": 4_261_574, "1.36": 4_261_574, "1.35": 4_855_602,
                                   "1.28": 727_869,  # the docs' DNS-debugging and init-containers pages
                                   # the tags the tests roll deployments out to (kubectl set image)
