@@ -34,6 +34,7 @@ One module per part of kubectl, to read in this order:
 - explain:       explain, from the server's OpenAPI schemas (explain_template, wordwrap)
 - api_resources: api-resources, from the server's discovery documents
 - version:       version, cluster-info and top
+- config:        config view, get-contexts, set-context ...: c.kubectl's kubeconfig
 - demo:          `k8slite demo`, the console script
 """
 
@@ -47,6 +48,7 @@ from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl import dryrun
 from k8slite.kubectl.api_resources import api_resources, api_versions
 from k8slite.kubectl.command import Command, FlagError, Refusal, UsageError, parse
+from k8slite.kubectl.config import UNREACHABLE, config, kubeconfig_of
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
 from k8slite.kubectl.drain import drain
@@ -73,7 +75,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
     "api-resources": api_resources, "api-versions": api_versions, "events": events, "version": version, "top": top,
-    "cluster-info": cluster_info}
+    "cluster-info": cluster_info, "config": config}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:
@@ -83,6 +85,10 @@ def run_kubectl(cluster: Cluster, command: str) -> str:
         handler = VERBS.get(cmd.verb)
         if handler is None:
             raise UsageError(f'unknown command "{cmd.verb}" for "kubectl"')
+        kc = kubeconfig_of(cluster)
+        if not kc.reachable() and cmd.verb != "config" and not (cmd.verb == "version" and cmd.flags.get("client")):
+            return f"{UNREACHABLE}\n"
+        cmd.context_namespace = kc.namespace
         cluster.api.pop_warnings()  # earlier calls' warnings are not this command's
         out = dryrun.run_dry(cluster, cmd, handler) if dryrun.applies(cmd) else handler(cluster, cmd)
         return "".join(f"Warning: {w}\n" for w in cluster.api.pop_warnings()) + out  # kubectl: stderr, first

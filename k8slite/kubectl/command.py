@@ -4,7 +4,7 @@ Flags come in every spelling kubectl accepts: `-n web`, `-nweb`, `-n=web`,
 `--namespace web`, `--namespace=web`; boolean flags take an optional
 `=false`; words after `--` belong to the command `exec` runs. A flag kubectl
 does not know is refused before the server is asked, as kubectl refuses it.
-Subcommands (`rollout status`, `set image`) are the first arguments. Left out: `config`, `--help`, and flags k8slite
+Subcommands (`rollout status`, `set image`) are the first arguments. Left out: `--help`, and flags k8slite
 has nothing to do with (`-i`, `-t` are accepted and ignored).
 """
 
@@ -27,7 +27,8 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--api-version": "api_version", "--api-group": "api_group", "--verbs": "verbs",
                "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout",
                "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations",
-               "-L": "label_columns", "--label-columns": "label_columns", "--template": "template"}
+               "-L": "label_columns", "--label-columns": "label_columns", "--template": "template",
+               "--cluster": "cluster", "--user": "user"}
 # may be given more than once
 REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations", "label_columns"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
@@ -37,7 +38,8 @@ BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--s
               "--now": "now", "--command": "command", "--wait": "wait",
               "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch", "--recursive": "recursive", "--namespaced": "namespaced",
-              "--show-managed-fields": "show_managed_fields", "--client": "client"}
+              "--show-managed-fields": "show_managed_fields", "--client": "client", "--current": "current",
+              "--minify": "minify", "--raw": "raw"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f", "-L")  # the ones that may be glued to their value: `-nkube-system`
 
 
@@ -64,10 +66,11 @@ class Command:
     args: list[str] = field(default_factory=list)
     flags: dict[str, Any] = field(default_factory=dict)
     rest: list[str] = field(default_factory=list)  # after `--`, for exec
+    context_namespace: str = "default"  # the kubeconfig's current context's (kubectl config set-context)
 
     @property
     def namespace(self) -> str:
-        return str(self.flags.get("namespace", "default"))
+        return str(self.flags.get("namespace", self.context_namespace))
 
 
 def parse(command: str) -> Command:

@@ -740,3 +740,31 @@ def test_cluster_info_prints_what_the_real_kubectl_prints(server: Server) -> Non
         assert real.replace(server.url, SERVER_URL) == expected
     assert same(server, "cluster-info")[1].splitlines()[1] == \
         "CoreDNS is running at https://172.18.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy"
+
+
+CONFIG_COMMANDS = ["config view", "config view -o json", "config current-context", "config get-contexts",
+                   "config get-clusters", "config get-users", "config set-context --current --namespace=team",
+                   "config view --minify -o jsonpath={..namespace}", "config set-context dev --namespace=dev",
+                   "config get-contexts", "config use-context dev", "config get-contexts nope",
+                   "config use-context nope", "config set-context --namespace=x", "config frob",
+                   "config set-context dev --cluster=k8slite --user=k8slite", "config view --minify",
+                   "config get-contexts", "config view -o name"]
+
+
+def test_kubectl_config_reads_and_changes_the_kubeconfig_as_the_real_one(server: Server, tmp_path: Path) -> None:
+    """The real kubectl on a copy of the served cluster's kubeconfig, c.kubectl on a cluster of its own."""
+    from k8slite import Cluster
+    from k8slite.kubectl.version import SERVER_URL
+    copy = tmp_path / "kubeconfig"
+    copy.write_text(Path(server.kubeconfig).read_text())
+    env = dict(os.environ, HOME=str(tmp_path), TZ="UTC")
+    mine = Cluster(nodes=1)
+    for command in CONFIG_COMMANDS:
+        done = subprocess.run([str(KUBECTL), "--kubeconfig", str(copy), *command.split()], capture_output=True,
+                              text=True, env=env, timeout=30)
+        assert (done.stdout + done.stderr).replace(server.url, SERVER_URL) == mine.kubectl(command), command
+    assert mine.kubectl("get pods") == "No resources found in dev namespace.\n"  # the context's namespace
+    mine.kubectl("config set-context dev --cluster=nope")
+    assert mine.kubectl("get pods") == \
+        "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n"
+    assert mine.kubectl("config view --minify") == "error: cannot locate cluster nope\n"
