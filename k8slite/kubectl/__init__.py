@@ -22,6 +22,7 @@ One module per part of kubectl, to read in this order:
 - describe:      the `describe` verb (describe_writer, describe_containers, describe_pod,
                  describe_node, describe_other)
 - write:         delete, scale, apply, create, label, taint, cordon
+- diff:          diff -f: what apply would change (a server-side dry run), as `diff -u`
 - drain:         drain (cordon, kubectl's filters, evict, wait)
 - wait:          wait --for=condition=Ready|delete|jsonpath=...
 - patch:         patch (strategic, merge and json patches) and annotate
@@ -51,6 +52,7 @@ from k8slite.kubectl.command import Command, FlagError, Refusal, UsageError, par
 from k8slite.kubectl.config import UNREACHABLE, config, kubeconfig_of
 from k8slite.kubectl.containers import exec_cmd, logs
 from k8slite.kubectl.describe import describe_cmd
+from k8slite.kubectl.diff import diff
 from k8slite.kubectl.drain import drain
 from k8slite.kubectl.events import events
 from k8slite.kubectl.explain import explain
@@ -75,7 +77,7 @@ VERBS: dict[str, Callable[[Any, Command], str]] = {
     "logs": logs, "exec": exec_cmd, "rollout": rollout, "set": set_cmd, "expose": expose, "run": run,
     "drain": drain, "wait": wait, "patch": patch, "annotate": annotate, "explain": explain,
     "api-resources": api_resources, "api-versions": api_versions, "events": events, "version": version, "top": top,
-    "cluster-info": cluster_info, "config": config}
+    "cluster-info": cluster_info, "config": config, "diff": diff}
 
 
 def run_kubectl(cluster: Cluster, command: str) -> str:

@@ -768,3 +768,29 @@ def test_kubectl_config_reads_and_changes_the_kubeconfig_as_the_real_one(server:
     assert mine.kubectl("get pods") == \
         "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n"
     assert mine.kubectl("config view --minify") == "error: cannot locate cluster nope\n"
+
+
+def test_kubectl_diff_prints_what_the_real_kubectl_prints(server: Server, tmp_path: Path) -> None:
+    """Both diff against the served cluster's dry run; the temporary folders' numbers, the files' times
+    and the uid a dry-run create draws are the only differences allowed."""
+    def normal(text: str) -> str:
+        text = re.sub(r"/tmp/(LIVE|MERGED)-\d+", r"/tmp/\1-N", text)
+        text = re.sub(r"\t\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} \+0000", "\tTIME", text)
+        return re.sub(r"uid: [0-9a-f-]{36}", "uid: UID", text)
+
+    with server.lock:
+        server.cluster.apply(deployment("diffweb"))
+        server.cluster.run(20)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(deployment("diffweb", replicas=3, image="nginx:1.16.1") + "---\n" +
+                       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: diffcm}\ndata: {a: '1'}\n")
+    same_file = tmp_path / "same.yaml"
+    same_file.write_text(deployment("diffweb"))
+    for command in (f"diff -f {changed}", f"diff -f {same_file}", "diff", f"diff -f {tmp_path}/nope.yaml"):
+        real, expected = same(server, command)
+        assert normal(real) == normal(expected), command
+    real, expected = same(server, f"diff -f {changed}")
+    assert "-  replicas: 2\n+  replicas: 3\n" in expected and "+  name: diffcm\n" in expected
+    with server.lock:
+        assert server.cluster.api.get("deployments", "diffweb").spec.replicas == 2  # nothing was changed
+        assert "diffcm" not in {cm.name for cm in server.cluster.api.list("configmaps")}
