@@ -72,7 +72,7 @@ def labels_multiline(w: PrefixWriter, title: str, labels: dict[str, str], indent
     if not labels:
         w.write(0, "<none>\n")
     for i, key in enumerate(sorted(labels)):
-        w.write(0, ("" if i == 0 else f"{indent}\t") + f"{key}={labels[key]}\n")
+        w.write(0, ("" if i == 0 else "\t") + f"{key}={labels[key]}\n")  # kubectl 1.32: no indent before the tab
 
 
 def annotations_multiline(w: PrefixWriter, title: str, annotations: dict[str, str], indent: str = "") -> None:

@@ -5,7 +5,8 @@ apply, create -f, patch, set, taint, cordon, uncordon and drain: the
 command runs as usual but no change is stored, and each line it prints
 says so (`deployment.apps/web scaled (dry run)`, `pod "p" deleted (server
 dry run)`; patch and taint do not say it); `delete` and `drain` do not
-wait. Other commands refuse the flag, as kubectl 1.32's do (`rollout
+wait; `rollout undo` prints the template it would roll back to (client) or
+says it rolled back (server). Other commands refuse the flag, as kubectl 1.32's do (`rollout
 restart` among them). Here both kinds run the
 command against the server's dry run (k8slite.server.dryrun: the cluster's
 store with the command's own writes laid over it, dropped afterwards), so
@@ -43,6 +44,9 @@ def applies(cmd: Command) -> bool:
     """Whether this command is a write that the dry run wraps (not a generator, which handles it). A command
     without the flag in kubectl refuses it, as cobra does."""
     if "dry_run" not in cmd.flags:
+        return False
+    if cmd.verb == "rollout" and cmd.args[:1] == ["undo"]:
+        mode(cmd)  # a value kubectl does not know is refused here; rollout.undo does the dry run itself
         return False
     if cmd.verb not in VERBS | GENERATORS:
         sub = f" {cmd.args[0]}" if cmd.verb == "rollout" and cmd.args else ""

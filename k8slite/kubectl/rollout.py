@@ -12,6 +12,8 @@
 - `rollout undo [--to-revision=N]` copies an old ReplicaSet's template
   back into the Deployment (kubectl does it client-side); the controller
   then finds that ReplicaSet is new again and gives it the next revision.
+  With `--dry-run=client` it prints that template, with `=server` it says
+  it rolled back: neither changes anything.
 - `rollout pause` / `resume` set spec.paused: template changes wait while paused.
 - `rollout restart` writes the time into the template's annotation
   `kubectl.kubernetes.io/restartedAt`: a new template, so a rolling update
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, cast
 from k8slite.api.deployment import CHANGE_CAUSE, POD_TEMPLATE_HASH, Deployment
 from k8slite.api.serialize import format_time
 from k8slite.controllers.deployment_util import equal_ignore_hash, revision
+from k8slite.kubectl import dryrun
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_other import describe_template
 from k8slite.kubectl.describe_workloads import owned_replicasets
@@ -45,6 +48,8 @@ def rollout(cluster: Cluster, cmd: Command) -> str:
     sub = cmd.args[0] if cmd.args else ""
     handlers = {"status": status, "history": history, "undo": undo, "pause": pause, "resume": pause,
                 "restart": restart}
+    if sub == "undo" and dryrun.mode(cmd) != "none":
+        handlers["undo"] = undo_dry_run
     if sub not in handlers:
         raise UsageError(f'unknown command "{sub}" for "kubectl rollout"' if sub else
                          "kubectl rollout needs a subcommand: status, history, undo, pause, resume or restart")
@@ -137,6 +142,21 @@ def undo(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     new.spec.template.metadata.labels.pop(POD_TEMPLATE_HASH, None)
     write(cluster, new)
     return f"{resource_name_of(d)} rolled back\n"
+
+
+def undo_dry_run(cluster: Cluster, cmd: Command, d: Deployment) -> str:
+    """`undo --dry-run`: the undo on a dry run of the cluster. kubectl says so (server), or prints the
+    template it would roll back to (client), as PrefixWriter writes it: tabs not lined up."""
+    with dryrun.dry(cluster):
+        done = undo(cluster, cmd, d)
+        rolled = cast(Deployment, cluster.api.get("deployments", d.name, d.namespace))
+        target = next(rs for rs in owned_replicasets(cluster, d)
+                      if equal_ignore_hash(rs.spec.template, rolled.spec.template))
+    if dryrun.mode(cmd) == "server":
+        return done.rstrip("\n") + " (server dry run)\n"
+    w = PrefixWriter()
+    describe_template(w, target.spec.template)
+    return f"{resource_name_of(d)} {w.text} (dry run)\n"
 
 
 def pause(cluster: Cluster, cmd: Command, d: Deployment) -> str:

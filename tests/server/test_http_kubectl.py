@@ -794,3 +794,21 @@ def test_kubectl_diff_prints_what_the_real_kubectl_prints(server: Server, tmp_pa
     with server.lock:
         assert server.cluster.api.get("deployments", "diffweb").spec.replicas == 2  # nothing was changed
         assert "diffcm" not in {cm.name for cm in server.cluster.api.list("configmaps")}
+
+
+def test_rollout_undo_dry_runs_print_what_the_real_kubectl_prints(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("undoweb", image="nginx:1.14.2"))
+        server.cluster.run(20)
+        server.cluster.kubectl("set image deploy/undoweb web=nginx:1.16.1")
+        server.cluster.run(30)
+    for command in ("rollout undo deploy/undoweb --dry-run=client", "rollout undo deploy/undoweb --dry-run=server",
+                    "rollout undo deploy/undoweb --to-revision=2 --dry-run=server",
+                    "rollout undo deploy/undoweb --to-revision=5 --dry-run=client",
+                    "rollout undo deploy/undoweb --dry-run=frob"):
+        real, expected = same(server, command)
+        assert real == expected, command
+    assert "    Image:\tnginx:1.14.2\n" in same(server, "rollout undo deploy/undoweb --dry-run=client")[1]
+    with server.lock:
+        assert server.cluster.api.get("deployments", "undoweb").spec.template.spec.containers[0].image == \
+            "nginx:1.16.1"  # nothing rolled back
