@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
-from k8slite.kubectl import dryrun
+from k8slite.kubectl import dryrun, write_output
 from k8slite.kubectl.api_resources import api_resources, api_versions
 from k8slite.kubectl.command import Command, FlagError, Refusal, UsageError, parse
 from k8slite.kubectl.config import UNREACHABLE, config, kubeconfig_of
@@ -92,7 +92,12 @@ def run_kubectl(cluster: Cluster, command: str) -> str:
             return f"{UNREACHABLE}\n"
         cmd.context_namespace = kc.namespace
         cluster.api.pop_warnings()  # earlier calls' warnings are not this command's
-        out = dryrun.run_dry(cluster, cmd, handler) if dryrun.applies(cmd) else handler(cluster, cmd)
+        write_output.refuse(cmd)
+        if dryrun.applies(cmd):
+            out = dryrun.run_dry(cluster, cmd, handler)
+        else:
+            earlier = write_output.before(cluster, cmd)
+            out = write_output.printed(cluster, cmd, handler(cluster, cmd), earlier)
         return "".join(f"Warning: {w}\n" for w in cluster.api.pop_warnings()) + out  # kubectl: stderr, first
     except FlagError as e:  # cobra's, before kubectl's own checks
         return f"Error: {e}\n"

@@ -67,6 +67,7 @@ class Command:
     flags: dict[str, Any] = field(default_factory=dict)
     rest: list[str] = field(default_factory=list)  # after `--`, for exec
     context_namespace: str = "default"  # the kubeconfig's current context's (kubectl config set-context)
+    words: list[str] = field(default_factory=list)  # the command line as given (which spelling of a flag)
 
     @property
     def namespace(self) -> str:
@@ -80,7 +81,7 @@ def parse(command: str) -> Command:
         words = words[1:]
     if not words:
         raise UsageError("kubectl controls the k8slite cluster manager: try 'get pods'")
-    cmd, rest, i = Command(words[0]), words[1:], 0
+    cmd, rest, i = Command(words[0], words=words), words[1:], 0
     while i < len(rest):
         if rest[i] == "--":
             cmd.rest = rest[i + 1:]

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from k8slite.apply import Applier
+from k8slite.kubectl import write_output
 from k8slite.kubectl.command import Command, UsageError, unknown_flag
 from k8slite.server.dryrun import DryRun
 
@@ -74,8 +75,9 @@ def dry(cluster: Any) -> Iterator[None]:
 
 def run_dry(cluster: Any, cmd: Command, handler: Callable[[Any, Command], str]) -> str:
     """The command on a dry run of the cluster; each line that reports an action says it was a dry run."""
+    earlier = write_output.before(cluster, cmd)
     with dry(cluster):
-        out = handler(cluster, cmd)
+        out = write_output.printed(cluster, cmd, handler(cluster, cmd), earlier)  # -o: as the dry run left them
     if cmd.flags.get("output") or cmd.verb in SILENT:
         return out
     note = NOTES[mode(cmd)]

@@ -28,7 +28,7 @@ from k8slite.api.kinds import decode
 from k8slite.api.manifest import load_yaml
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
-from k8slite.kubectl.write import change_map, one_object, write
+from k8slite.kubectl.write import change_map, changes_and_targets, one_object, write
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -100,15 +100,18 @@ def patch(cluster: Cluster, cmd: Command) -> str:
 
 
 def annotate(cluster: Cluster, cmd: Command) -> str:
-    """`annotate pod x key=value other-`: add, overwrite (with --overwrite) or remove annotations."""
-    split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
-    kind, obj = one_object(cluster, cmd, cmd.args[:split])
-    new = obj.copy()
-    notes = new.metadata.annotations
-    taken = change_map(notes, cmd.args[split:], bool(cmd.flags.get("overwrite")))
-    if taken:
-        raise UsageError("--overwrite is false but found the following declared annotation(s): "
-                         f"'{taken}' already has a value ({notes[taken]})")
-    if notes != obj.metadata.annotations:
-        write(cluster, new)
-    return f"{resource_name(kind, obj.name)} annotated\n"
+    """`annotate pod x key=value other-`: add, overwrite (with --overwrite) or remove annotations, on each
+    object named, selected (-l) or all (--all)."""
+    changes, targets, missing = changes_and_targets(cluster, cmd, "annotation")
+    lines = []
+    for kind, obj in targets:
+        new = obj.copy()
+        notes = new.metadata.annotations
+        taken = change_map(notes, changes, bool(cmd.flags.get("overwrite")))
+        if taken:
+            raise UsageError("--overwrite is false but found the following declared annotation(s): "
+                             f"'{taken}' already has a value ({notes[taken]})")
+        if notes != obj.metadata.annotations:
+            write(cluster, new)
+        lines.append(f"{resource_name(kind, obj.name)} annotated\n")
+    return "".join(lines) + "".join(missing)

@@ -238,15 +238,38 @@ def change_map(mapping: dict[str, str], changes: list[str], overwrite: bool) -> 
     return ""
 
 
+def changes_and_targets(cluster: Cluster, cmd: Command, what: str) -> tuple[list[str], list[tuple[Kind, KubeObject]],
+                                                                             list[str]]:
+    """label and annotate's arguments: the changes (`k=v`, `k-`), the objects (names, `-l`, `--all`) and a
+    NotFound line for each name that is missing."""
+    changes = [a for a in cmd.args[1:] if "=" in a or a.endswith("-")]
+    args = [a for a in cmd.args if a not in changes]
+    if not args:
+        raise UsageError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if not changes:
+        raise UsageError(f"at least one {what} update is required")
+    groups = resources(args)
+    if not any(names for _, names in groups) and not cmd.flags.get("all") and "selector" not in cmd.flags:
+        raise UsageError("resource(s) were provided, but no name was specified")
+    targets, missing = [], []
+    for kind, names in groups:
+        found, errors = fetch(cluster, cmd, kind, names)
+        targets += [(kind, obj) for obj in found]
+        missing += errors
+    return changes, targets, missing
+
+
 def label(cluster: Cluster, cmd: Command) -> str:
-    """`label nodes n k=v k2-`: add or overwrite (with --overwrite) or remove labels."""
-    split = 1 if "/" in (cmd.args[0] if cmd.args else "") else 2
-    if cmd.args and not cmd.args[split:]:
-        raise UsageError("at least one label update is required")
-    kind, obj = one_object(cluster, cmd, cmd.args[:split])
+    """`label nodes n k=v k2-`: add or overwrite (with --overwrite) or remove labels, on each object named,
+    selected (-l) or all (--all)."""
+    changes, targets, missing = changes_and_targets(cluster, cmd, "label")
+    return "".join(label_one(cluster, cmd, kind, obj, changes) for kind, obj in targets) + "".join(missing)
+
+
+def label_one(cluster: Cluster, cmd: Command, kind: Kind, obj: KubeObject, changes: list[str]) -> str:
     new = obj.copy()
     labels = new.metadata.labels
-    taken = change_map(labels, cmd.args[split:], bool(cmd.flags.get("overwrite")))
+    taken = change_map(labels, changes, bool(cmd.flags.get("overwrite")))
     if taken:
         raise UsageError(f"'{taken}' already has a value ({labels[taken]}), and --overwrite is false")
     if labels == obj.metadata.labels:

@@ -812,3 +812,21 @@ def test_rollout_undo_dry_runs_print_what_the_real_kubectl_prints(server: Server
     with server.lock:
         assert server.cluster.api.get("deployments", "undoweb").spec.template.spec.containers[0].image == \
             "nginx:1.16.1"  # nothing rolled back
+
+
+def test_writes_print_their_objects_with_o_as_the_real_kubectl(server: Server) -> None:
+    with server.lock:
+        server.cluster.apply(deployment("outweb"))
+        server.cluster.run(20)
+    for command in ("label deploy outweb a=b --dry-run=server -o name",
+                    "label deploy/outweb c=d --dry-run=client -o jsonpath={.metadata.labels}",
+                    "annotate deploy outweb x=y --dry-run=server -o jsonpath={.metadata.annotations}",
+                    "scale deploy outweb --replicas=3 --dry-run=client -o name",
+                    "scale deploy outweb --replicas=3 --dry-run=server -o jsonpath={.spec.replicas}",
+                    "label pods -l app=outweb tier=web --dry-run=server -o name",
+                    "delete deploy outweb --dry-run=server -o name",
+                    "cordon node-1 -o name", "cordon node-1 --output=name", "label deploy outweb",
+                    "label deploy a=b", "annotate deploy a=b", "annotate deploy outweb", "label"):
+        real, expected = same(server, command)
+        assert real == expected, command
+    assert same(server, "label pods -l app=outweb tier=web --dry-run=server -o name")[1].count("pod/outweb-") == 2
