@@ -285,3 +285,20 @@ def test_the_docs_image_tags_are_there(image: str) -> None:
     c.kubectl(f"run p --image={image} -- sleep 3600")
     c.run(10)
     assert c.kubectl("get pod p").splitlines()[1].split()[2] == "Running"
+
+
+def test_one_off_pods_with_run_i_rm() -> None:
+    """`kubectl run -it --rm --restart=Never ...`, the docs' one-off checks: the output, then the pod gone
+    (the real kubectl 1.32 printed these, against a served cluster, with its input not a terminal)."""
+    c = Cluster(nodes=1)
+    c.run(2)
+    assert c.kubectl("run -it --rm --restart=Never busybox --image=busybox:1.28 -- nslookup kubernetes") == (
+        "Server:    10.96.0.10\nAddress 1: 10.96.0.10\n\nName:      kubernetes\nAddress 1: 10.96.0.1\n"
+        'pod "busybox" deleted\n')
+    assert c.kubectl("run -i --rm --restart=Never t --image=busybox -- echo hi") == 'hi\npod "t" deleted\n'
+    assert c.kubectl("run -i --restart=Never t3 --image=busybox -- sh -c 'echo a; exit 3'") == \
+        "a\npod default/t3 terminated (Error)\n"
+    assert c.kubectl("run t4 -i --image=busybox --restart=Never -- echo x") == "x\n"
+    assert c.kubectl("run -i --rm --restart=Never t7 --image=nope:1 -- echo hi") == \
+        "error: timed out waiting for the condition\n"
+    assert sorted(p.name for p in c.api.list("pods")) == ["t3", "t4", "t7"]  # --rm removed the others

@@ -28,6 +28,7 @@ One module per part of kubectl, to read in this order:
 - patch:         patch (strategic, merge and json patches) and annotate
 - policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
 - generate:      `run`, `create deployment|namespace|quota`: objects made from flags, and --dry-run
+- attach:        `run -i/-t/--rm`: the pod's output, then the pod deleted
 - rollout:       rollout status, history, undo, pause, resume (Deployments)
 - set_image:     set image
 - expose:        expose (a Service for a Deployment, ReplicaSet or pod)
@@ -48,6 +49,7 @@ from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl import dryrun, write_output
 from k8slite.kubectl.api_resources import api_resources, api_versions
+from k8slite.kubectl.attach import run
 from k8slite.kubectl.command import Command, FlagError, Refusal, UsageError, parse
 from k8slite.kubectl.config import UNREACHABLE, config, kubeconfig_of
 from k8slite.kubectl.containers import exec_cmd, logs
@@ -57,7 +59,6 @@ from k8slite.kubectl.drain import drain
 from k8slite.kubectl.events import events
 from k8slite.kubectl.explain import explain
 from k8slite.kubectl.expose import expose
-from k8slite.kubectl.generate import run
 from k8slite.kubectl.get import get
 from k8slite.kubectl.patch import annotate, patch
 from k8slite.kubectl.rollout import rollout

@@ -22,7 +22,7 @@ With `--dry-run=client` it stores nothing and prints that object instead
   base64-encoded, `--type` sets its type.
 - `create namespace NAME`; `create quota NAME --hard=pods=2,requests.cpu=1`.
 - `create service clusterip` and `create job`: create_service_job.py.
-Left out: `run -i/-t/--rm` (an attached session), `--overrides`, quota `--scopes`.
+`run -i/-t/--rm` (an attached session) is attach.py. Left out: `--overrides`, quota `--scopes`.
 """
 
 from __future__ import annotations
