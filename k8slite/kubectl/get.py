@@ -8,8 +8,8 @@ each NAME is written kind/name. Missing names are reported after the table,
 and an empty answer is "No resources found in default namespace.".
 `-o jsonpath=`, `-o custom-columns=` and `--sort-by` are in jsonpath.py.
 -L app (--label-columns) adds a column per label key, headed by the key's
-last part in capitals. Left out: --watch, --chunk-size and server-side
-printing (kubectl asks the server for a Table; here the client builds it).
+last part in capitals. `-w` with --request-timeout is watch.py. Left out: --chunk-size and
+server-side printing (kubectl asks the server for a Table; here the client builds it).
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ def get(cluster: Cluster, cmd: Command) -> str:
                          'explain <resource>" for a detailed description of that resource (e.g. kubectl explain '
                          "pods).\nSee 'kubectl get -h' for help and examples")
     groups = resources(cmd.args)
+    if cmd.flags.get("watch") and "request_timeout" in cmd.flags:
+        from k8slite.kubectl.watch import watch  # it builds on this module's tables
+        return watch(cluster, cmd, groups)
     blocks: list[tuple[Kind, list[KubeObject]]] = []
     errors: list[str] = []
     for kind, names_given in groups:
@@ -171,6 +174,13 @@ def row(obj: KubeObject, now: float, wide: bool) -> Row:
 
 def table_for(now: float, kind: Any, objects: list[KubeObject], flags: dict[str, Any], with_kind: bool) -> str:
     """One kind's table: its header (unless --no-headers) and a row per object."""
+    head, rows = table_cells(now, kind, objects, flags, with_kind)
+    return tabwrite(rows if flags.get("no_headers") else [head, *rows])
+
+
+def table_cells(now: float, kind: Any, objects: list[KubeObject], flags: dict[str, Any],
+                with_kind: bool = False) -> tuple[Row, list[Row]]:
+    """The header and the rows (cells) of one kind's table."""
     wide = flags.get("output") == "wide"
     all_ns = bool(flags.get("all_namespaces")) and kind.namespaced
     head = header(kind.kind, wide)
@@ -186,4 +196,4 @@ def table_for(now: float, kind: Any, objects: list[KubeObject], flags: dict[str,
         rows.append([obj.namespace] * all_ns + cells)
     head = ["NAMESPACE"] * all_ns + head + [key.split("/")[-1].upper() for key in columns] + \
         ["LABELS"] * bool(flags.get("show_labels"))
-    return tabwrite(rows if flags.get("no_headers") else [head, *rows])
+    return head, rows
