@@ -8,8 +8,9 @@ pods "x" not found"), so that a notebook cell shows what a terminal would.
 Server warnings (e.g. deleting a Job through the API without a propagation
 policy) come first, as `Warning: ...` lines, where kubectl writes them to
 stderr. `delete` waits until the objects are gone, running the cluster's
-clock (`--wait=false` does not). Left out: server-side apply (apply compares
-the manifest with what is stored) and --watch.
+clock (`--wait=false` does not); so do `get -w --request-timeout=...`
+(watch.py) and `run -i` (attach.py). Left out: server-side apply (apply
+compares the manifest with what is stored), and a watch without an end.
 
 One module per part of kubectl, to read in this order:
 
