@@ -28,7 +28,8 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--tcp": "tcp", "--clusterip": "clusterip", "--pod-running-timeout": "pod_running_timeout",
                "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations",
                "-L": "label_columns", "--label-columns": "label_columns", "--template": "template",
-               "--cluster": "cluster", "--user": "user", "--request-timeout": "request_timeout"}
+               "--cluster": "cluster", "--user": "user", "--request-timeout": "request_timeout",
+               "--max-log-requests": "max_log_requests", "--since": "since", "--since-time": "since_time"}
 # may be given more than once
 REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations", "label_columns"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
@@ -39,7 +40,8 @@ BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--s
               "--ignore-daemonsets": "ignore_daemonsets", "--delete-emptydir-data": "delete_emptydir_data",
               "--watch": "watch", "-w": "watch", "--recursive": "recursive", "--namespaced": "namespaced",
               "--show-managed-fields": "show_managed_fields", "--client": "client", "--current": "current",
-              "--minify": "minify", "--raw": "raw", "--output-watch-events": "output_watch_events"}
+              "--minify": "minify", "--raw": "raw", "--output-watch-events": "output_watch_events",
+              "--prefix": "prefix", "--all-containers": "all_containers", "--timestamps": "timestamps"}
 SHORT_VALUE_FLAGS = ("-n", "-o", "-l", "-c", "-f", "-L")  # the ones that may be glued to their value: `-nkube-system`
 
 

@@ -40,7 +40,7 @@ from k8slite.controllers.endpoints import selects
 from k8slite.errors import BadRequest, NotFound
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.durations import seconds as seconds_of
-from k8slite.kubectl.resources import missing
+from k8slite.kubectl.resources import fetch, missing
 from k8slite.kubectl.rollout import seconds
 from k8slite.kubelet.image_manager import waiting_to_start
 
@@ -146,23 +146,50 @@ def target_pod(cluster: Cluster, cmd: Command) -> tuple[Pod, str]:
 
 
 def logs(cluster: Cluster, cmd: Command) -> str:
+    """A pod's log (or a workload's: one of its pods), or with -l every selected pod's; --all-containers:
+    each container's, --prefix: each line led by [pod/NAME/CONTAINER]."""
     if not cmd.args and "filename" in cmd.flags:  # `logs -f POD` follows: here, the logs so far
         cmd.args = [cmd.flags.pop("filename")]
+    for flag in ("timestamps", "since", "since_time"):
+        if flag in cmd.flags:
+            raise UsageError(f"k8slite keeps no time with each log line: --{flag.replace('_', '-')} is left out")
+    if not cmd.args and "selector" in cmd.flags:
+        pods = [p for p in fetch(cluster, cmd, lookup("pods"), [])[0] if isinstance(p, Pod)]
+        if not pods:
+            return f"No resources found in {cmd.namespace} namespace.\n"
+        return "".join(pod_logs(cluster, cmd, pod, "") for pod in pods)
     pod, found = target_pod(cluster, cmd)
-    container = cmd.flags.get("container") or pod.spec.containers[0].name
+    return pod_logs(cluster, cmd, pod, found)
+
+
+def pod_logs(cluster: Cluster, cmd: Command, pod: Pod, found: str) -> str:
+    """One pod's log: of -c's container, or the first, or all of them (init containers first)."""
+    if cmd.flags.get("all_containers"):
+        names = [c.name for c in [*pod.spec.init_containers, *pod.spec.containers]]
+    elif cmd.flags.get("container"):
+        names = [str(cmd.flags["container"])]
+    else:  # kubectl's default (its annotation, or the first), saying so when there was a choice
+        name, note = default_container(pod)
+        names, found = [name], found + note
+    return found + "".join(container_log(cluster, cmd, pod, name) for name in names)
+
+
+def container_log(cluster: Cluster, cmd: Command, pod: Pod, container: str) -> str:
     status = next((s for s in [*pod.status.container_statuses, *pod.status.init_container_statuses]
                    if s.name == container), None)
     previous = bool(cmd.flags.get("previous"))
     if not previous and (status is None or (status.state.waiting and not status.container_id)):
         reason = status.state.waiting.reason if status and status.state.waiting else "ContainerCreating"
-        return f"{found}Error from server (BadRequest): {waiting_to_start(container, pod.name, reason)}\n"
+        return f"Error from server (BadRequest): {waiting_to_start(container, pod.name, reason)}\n"
     try:
         text: str = cluster.logs(pod.name, container, pod.namespace, previous=previous)
     except NotFound:
-        return (f'{found}Error from server (BadRequest): previous terminated container "{container}" in pod '
+        return (f'Error from server (BadRequest): previous terminated container "{container}" in pod '
                 f'"{pod.name}" not found\n')
     lines = text.splitlines(keepends=True)
-    return found + "".join(lines[-int(cmd.flags["tail"]):] if "tail" in cmd.flags else lines)
+    lines = lines[-int(cmd.flags["tail"]):] if "tail" in cmd.flags else lines
+    prefix = f"[pod/{pod.name}/{container}] " if cmd.flags.get("prefix") else ""
+    return "".join(prefix + line for line in lines)
 
 
 def exec_cmd(cluster: Cluster, cmd: Command) -> str:

@@ -830,3 +830,27 @@ def test_writes_print_their_objects_with_o_as_the_real_kubectl(server: Server) -
         real, expected = same(server, command)
         assert real == expected, command
     assert same(server, "label pods -l app=outweb tier=web --dry-run=server -o name")[1].count("pod/outweb-") == 2
+
+
+def test_logs_of_selected_pods_and_all_containers_as_the_real_kubectl(server: Server) -> None:
+    echo = "sh -c 'echo {0} 1; echo {0} 2; sleep 3600'"
+    containers = [{"name": name, "image": "busybox", "command": ["sh", "-c", f"echo {name}; sleep 3600"]}
+                  for name in ("main", "side")]
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "logsini"},
+           "spec": {"initContainers": [{"name": "setup", "image": "busybox", "command": ["sh", "-c", "echo init"]}],
+                    "containers": containers}}
+    with server.lock:
+        for name in ("logsa", "logsb"):
+            server.cluster.kubectl(f"run {name} --image=busybox -l app=logsecho -- {echo.format(name)}")
+        server.cluster.apply(pod)
+        server.cluster.run(20)
+    for command in ("logs -l app=logsecho", "logs -l app=logsecho --prefix", "logs -l app=logsecho --tail=1",
+                    "logs -l app=nobody", "logs logsini -c side --prefix", "logs -l app=logsecho --max-log-requests=1"):
+        real, expected = same(server, command)
+        assert real == expected, command
+    # kubectl fetches several containers' logs at once (their order varies); it writes its note to stderr
+    for command, lines in (("logs logsini --all-containers --prefix",
+                            ["[pod/logsini/main] main", "[pod/logsini/setup] init", "[pod/logsini/side] side"]),
+                           ("logs logsini", ['Defaulted container "main" out of: main, side, setup (init)', "main"])):
+        real, expected = same(server, command)
+        assert sorted(real.splitlines()) == sorted(expected.splitlines()) == lines, command
