@@ -72,7 +72,7 @@ def get(cluster: Cluster, cmd: Command) -> str:
     for kind, names_given in groups:
         objects, missing = fetch(cluster, cmd, kind, names_given, read=True)
         if "sort_by" in cmd.flags:  # within each kind, as kubectl sorts
-            objects.sort(key=lambda o: jsonpath.sort_key(str(cmd.flags["sort_by"]), o.to_dict()))
+            objects = jsonpath.sort_by(str(cmd.flags["sort_by"]), objects)
         blocks.append((kind, objects))
         errors += missing
     single = len(groups) == 1 and len(groups[0][1]) == 1 or ("/" in cmd.args[0] and len(cmd.args) == 1)

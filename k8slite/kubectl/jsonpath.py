@@ -24,6 +24,7 @@ from typing import Any
 
 from k8slite.api.serialize import go_json
 from k8slite.kubectl.gofmt import go_print
+from k8slite.kubectl.gosort import go_sort, natural_less
 
 MISSING = object()
 
@@ -287,12 +288,23 @@ def custom_columns(spec: str, objects: list[dict[str, Any]], headers: bool = Tru
     return rows
 
 
-def sort_key(path: str, obj: dict[str, Any]) -> tuple[int, Any]:
-    """--sort-by: numbers by value, anything else as text; objects without the field first."""
-    found = values_at(path, obj)
-    if not found:
-        return (0, "")
-    value = found[0]
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return (1, value)
-    return (2, go_print(value))
+def sort_by(path: str, objects: list[Any]) -> list[Any]:
+    """--sort-by: the objects in kubectl's order (sorter.go): its Less over the path's first value, by
+    Go's sort.Sort (not stable) from the order the server lists them in (as given)."""
+    keyed = [(values_at(path, o.to_dict()), o) for o in objects]
+    go_sort(keyed, lambda x, y: value_less(x[0], y[0]))
+    return [o for _, o in keyed]
+
+
+def value_less(i: list[Any], j: list[Any]) -> bool:
+    """kubectl's Less: an object without the field first; strings in natural order, numbers by value."""
+    if not i:
+        return True
+    if not j:
+        return False
+    a, b = i[0], j[0]
+    if isinstance(a, bool) and isinstance(b, bool):
+        return not a and b
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool | str):
+        return bool(a < b)
+    return natural_less(a if isinstance(a, str) else go_print(a), b if isinstance(b, str) else go_print(b))

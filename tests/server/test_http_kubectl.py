@@ -854,3 +854,16 @@ def test_logs_of_selected_pods_and_all_containers_as_the_real_kubectl(server: Se
                            ("logs logsini", ['Defaulted container "main" out of: main, side, setup (init)', "main"])):
         real, expected = same(server, command)
         assert sorted(real.splitlines()) == sorted(expected.splitlines()) == lines, command
+
+
+def test_sort_by_orders_equal_keys_as_the_real_kubectl(server: Server) -> None:
+    """Go's sort.Sort is not stable: events with the same reason come out in its order (kubectl/gosort.py)."""
+    with server.lock:
+        for name in ("sorta", "sortb", "sortc"):
+            server.cluster.kubectl(f"run {name} --image=busybox -- sleep 3600")
+        server.cluster.run(10)
+        assert len(server.cluster.api.list("events", "default")) > 12  # more than an insertion sort's
+    for command in ("get events --sort-by=.reason -o name", "get events --sort-by=.involvedObject.kind -o name",
+                    "get pods --sort-by=.status.phase -o name", "get events --sort-by=.type -o name"):
+        real, expected = same(server, command)
+        assert real == expected, command
