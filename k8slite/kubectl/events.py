@@ -8,9 +8,8 @@ and an event that happened several times says so in LAST SEEN
 any more), `--types=Warning` the events of those types, `-A` those of every
 namespace, with a NAMESPACE column. With none to show it says `No events
 found in default namespace.` (on stderr). Events seen in the same second
-keep the list's order (by name); the real kubectl's sort is not stable, so
-in a list of more than 12 it may order them otherwise. Left out: --watch
-and -o.
+come out in the order Go's sort.Sort leaves them (gosort.py), as kubectl's.
+Left out: --watch and -o.
 """
 
 from __future__ import annotations
@@ -23,6 +22,8 @@ from k8slite.api.kinds import lookup
 from k8slite.errors import NotFound
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.describe_writer import interval, last_seen
+from k8slite.kubectl.gosort import go_sort
+from k8slite.kubectl.resources import fetch
 from k8slite.kubectl.tabwriter import tabwrite
 
 if TYPE_CHECKING:
@@ -36,7 +37,9 @@ def events(cluster: Cluster, cmd: Command) -> str:
     types = [t for t in str(cmd.flags.get("types", "")).split(",") if t]
     if any(t.lower() not in ("normal", "warning") for t in types):
         raise UsageError("valid --types are Normal or Warning")
-    found = [e for e in cluster.api.list("events", None if every else cmd.namespace) if isinstance(e, Event)]
+    listed, _ = fetch(cluster, Command("get", [], {"all_namespaces": every, "namespace": cmd.namespace}),
+                      lookup("events"), [])  # in the order the API server lists them to kubectl
+    found = [e for e in listed if isinstance(e, Event)]
     if "for" in cmd.flags:
         kind_name, _, name = str(cmd.flags["for"]).rpartition("/")
         if not kind_name:
@@ -51,10 +54,9 @@ def events(cluster: Cluster, cmd: Command) -> str:
         found = [e for e in found if e.type.lower() in {t.lower() for t in types}]
     if not found:
         return "No events found.\n" if every else f"No events found in {cmd.namespace} namespace.\n"
-    # SortableEvents: by the last time, in whole seconds as the API gives it; events of the same second stay in
-    # the list's order (by name: an object's events in the order they began), as Go's sort keeps them in a
-    # short list (a long one it may shuffle)
-    found.sort(key=lambda e: math.floor(last_seen(e)))
+    # SortableEvents: by the last time, in whole seconds as the API gives it, with Go's sort.Sort, which leaves
+    # the events of one second in an order of its own
+    go_sort(found, lambda a, b: math.floor(last_seen(a)) < math.floor(last_seen(b)))
     rows = [[e.namespace] * every + [interval(e, cluster.now), e.type, e.reason,
                                      f"{e.involved_object.kind}/{e.involved_object.name}", e.message.strip()]
             for e in found]

@@ -2,7 +2,7 @@
 
 kubectl sorts a table with Go's sort.Sort, which is not stable: rows whose keys are equal (events
 of the same second, pods started together) come out in the order its algorithm leaves them, not in
-the order the server listed them. To print the same table, k8slite sorts the same way: Go 1.23's
+the order the server listed them. To print the same table, k8slite sorts the same way: Go's
 pattern-defeating quicksort (sort/zsortinterface.go: insertion sort up to 12 items, median-of-three
 or Tukey's ninther pivots, a partial insertion sort for nearly sorted input, a xorshift to break
 patterns, heapsort as the fallback). Strings compare as sortorder.NaturalLess compares them: runs of

@@ -867,3 +867,18 @@ def test_sort_by_orders_equal_keys_as_the_real_kubectl(server: Server) -> None:
                     "get pods --sort-by=.status.phase -o name", "get events --sort-by=.type -o name"):
         real, expected = same(server, command)
         assert real == expected, command
+
+
+def test_kubectl_events_orders_events_of_one_second_as_the_real_kubectl(server: Server) -> None:
+    """SortableEvents with Go's sort.Sort: more than twelve events of the same seconds, in kubectl's order."""
+    def order(text: str) -> list[str]:  # the rows without LAST SEEN (ages are computed on two clocks)
+        return [" ".join(w for w in line.split() if not w[:1].isdigit() and not w.startswith("(x") and w != "over")
+                for line in text.splitlines()[1:]]
+
+    with server.lock:
+        for name in ("evta", "evtb", "evtc"):
+            server.cluster.kubectl(f"run {name} --image=busybox -- sleep 3600")
+        server.cluster.run(10)
+    for command in ("events", "events --types=Normal"):
+        real, expected = same(server, command)
+        assert len(order(real)) > 12 and order(real) == order(expected), command
