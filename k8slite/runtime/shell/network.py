@@ -201,18 +201,23 @@ def parse_url(url: str) -> tuple[str, int, str]:
     return host, int(port) if port else default, slash + path or "/"
 
 
-def wget_options(args: list[str]) -> tuple[dict[str, str], str]:
-    """busybox wget's options ("-qO-", "-O -", "-T 2", "--spider" ...) and the URL."""
+WGET_VALUES = frozenset("OTUYoP")  # busybox wget's options that take a value: the rest of the word, or the next
+
+
+def url_options(args: list[str], values: frozenset[str] = WGET_VALUES,
+                long_values: frozenset[str] = frozenset()) -> tuple[dict[str, str], str]:
+    """A client's options ("-qO-", "-O -", "-T 2", "--spider", "--output f" ...) and the URL; `values`: the
+    letters that take a value, `long_values`: the long options that take the next word without `=`."""
     found: dict[str, str] = {}
     url, rest = "", list(args)
     while rest:
         arg = rest.pop(0)
         if arg.startswith("--"):
-            name, _, value = arg[2:].partition("=")
-            found[name] = value
+            name, eq, value = arg[2:].partition("=")
+            found[name] = value if eq or name not in long_values else (rest.pop(0) if rest else "")
         elif arg.startswith("-") and len(arg) > 1:
             for i, letter in enumerate(arg[1:], 1):
-                if letter in "OTUYoP":  # these take a value: the rest, or the next word
+                if letter in values:  # the rest of the word, or the next word
                     found[letter] = arg[i + 1:] or (rest.pop(0) if rest else "")
                     break
                 found[letter] = ""
@@ -223,7 +228,7 @@ def wget_options(args: list[str]) -> tuple[dict[str, str], str]:
 
 @instant
 def wget(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
-    found, url = wget_options(argv[1:])
+    found, url = url_options(argv[1:])
     if not url:
         io.err("wget: missing URL\n")
         return 1
@@ -244,29 +249,15 @@ def wget(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     return 0 if "spider" in found else save(ctx, io, found, path, body)
 
 
-CURL_VALUES = {"o", "m", "w", "H", "X", "d", "u", "A", "e", "output", "max-time", "connect-timeout", "header",
-               "request", "data", "user", "user-agent", "write-out"}  # curl's options that take a value
+CURL_VALUES = frozenset({"o", "m", "w", "H", "X", "d", "u", "A", "e", "output", "max-time", "connect-timeout",
+                         "header", "request", "data", "user", "user-agent", "write-out"})  # taking a value
 
 
 @instant
 def curl(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     """curl 7.88 (Debian bookworm's) for a GET: the body on stdout, or curl's numbered error (-s hides it,
     -sS shows it again; -f makes an HTTP error one)."""
-    found: dict[str, str] = {}
-    url, rest = "", list(argv[1:])
-    while rest:
-        arg = rest.pop(0)
-        if arg.startswith("--"):
-            name, eq, value = arg[2:].partition("=")
-            found[name] = value if eq or name not in CURL_VALUES else (rest.pop(0) if rest else "")
-        elif arg.startswith("-") and len(arg) > 1:
-            for i, letter in enumerate(arg[1:], 1):
-                if letter in CURL_VALUES:
-                    found[letter] = arg[i + 1:] or (rest.pop(0) if rest else "")
-                    break
-                found[letter] = ""
-        else:
-            url = arg
+    found, url = url_options(argv[1:], CURL_VALUES, CURL_VALUES)
     silent = ("s" in found or "silent" in found) and not ("S" in found or "show-error" in found)
     if not url:
         io.err("curl: try 'curl --help' or 'curl --manual' for more information\n")
