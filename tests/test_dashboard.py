@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 
 import ipywidgets as widgets
@@ -141,12 +142,14 @@ def test_describe_shows_the_chosen_pod(board: Dashboard) -> None:
         assert "Controlled By:  ReplicaSet/web-" in describe.value
 
 
-def test_events_show_kubectl_get_events_lines(board: Dashboard) -> None:
+def test_events_show_the_last_lines_of_kubectl_events(board: Dashboard) -> None:
     board.cluster.run(30)
     board.refresh()
     text = part(board, "k8slite-events").value
-    assert "LAST SEEN" in text and "ScalingReplicaSet" not in text  # only the last 10 lines
-    assert text.count("\n") == 10
+    assert "ScalingReplicaSet" not in text and text.count("\n") == 10  # only the last 10 lines
+    # kubectl events -A (the latest last; `get events` lists by name): NAMESPACE, and OBJECT as Kind/name
+    assert "NAMESPACE   LAST SEEN" in text and " Pod/web-" in text
+    assert text.split("\n", 1)[1].removesuffix("</pre>") in html.escape(board.cluster.kubectl("events -A"))
 
 
 def clicks(seed: int) -> tuple[str, str, bytes]:

@@ -12,9 +12,8 @@ k8slite's are a fixed list in k8slite.api.kinds).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from k8slite.api.core import Event
 from k8slite.api.kinds import Kind, lookup
 from k8slite.api.meta import KubeObject
 from k8slite.errors import NotFound, not_found
@@ -66,10 +65,7 @@ def fetch(cluster: Cluster, cmd: Command, kind: Kind, names: list[str],
     found = [o for o in cluster.api.list(kind.plural, ns)
              if selector_matches(cmd.flags.get("selector", ""), o.metadata.labels)
              and fields_match(cmd.flags.get("field_selector", ""), o)]
-    if kind.kind == "Event":  # events in the order they happened, everything else by namespace and name
-        found.sort(key=lambda o: (cast(Event, o).time, int(o.metadata.resource_version)))
-    else:
-        found.sort(key=lambda o: (o.namespace, o.name))
+    found.sort(key=lambda o: (o.namespace, o.name))  # etcd's key order; events too (kubectl events sorts)
     return found, []
 
 

@@ -5,8 +5,8 @@ request, calls the cluster's APIServer (k8slite.apiserver: defaulting,
 validation, admission and the store are all there) and returns the answer
 as a dict. The caller holds the server's lock: the simulation is
 single-threaded. Lists filter with `labelSelector` and `fieldSelector` and
-are sorted as kubectl's printers show them (by namespace and name; events
-by time). A PATCH reads the object, applies the patch to its JSON
+come in etcd's key order, by namespace and name, Events too (a real
+`kubectl get events` is grouped by object, not by time). A PATCH reads the object, applies the patch to its JSON
 (strategic merge, JSON merge or RFC 6902 JSON patch, with kubectl's own
 helpers) and writes the result back as an update, which is what
 kube-apiserver's patcher does. Subresources: `status` (update and patch

@@ -1,7 +1,7 @@
 """What the dashboard's controls do, as plain functions on a cluster (tested without a browser).
 
 Mirrors the kubectl commands a learner would type: `kubectl scale`,
-`kubectl delete pod`, `kubectl set image`, `kubectl get events`,
+`kubectl delete pod`, `kubectl set image`, `kubectl events`,
 `kubectl describe pod`; plus the two things only a simulation offers:
 letting time pass and stepping to the next thing that happens. Each
 function changes the cluster through the API server and returns the line
@@ -149,8 +149,9 @@ def describe_pod(cluster: Cluster, ref: str | None) -> str:
 
 
 def recent_events(cluster: Cluster, lines: int = EVENT_LINES) -> str:
-    """The header and the last `lines` rows of `kubectl get events`."""
+    """The header and the last `lines` rows of `kubectl events -A`: the latest events (`kubectl get events`
+    lists them by name, as the API server does, so its last rows are not the latest)."""
     if not cluster.events():
         return "no events yet"
-    table = str(cluster.kubectl("get events -A")).rstrip("\n").split("\n")
+    table = str(cluster.kubectl("events -A")).rstrip("\n").split("\n")
     return "\n".join([table[0], *table[1:][-lines:]])

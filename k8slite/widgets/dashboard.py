@@ -4,7 +4,7 @@ Mirrors nothing in Kubernetes itself (its cousins are the Kubernetes
 Dashboard and k9s); it is the course's lab bench. Every control acts the way
 a learner would act on a real cluster, through the API server: time passes,
 machines fail and come back, `kubectl scale`, `kubectl delete pod`,
-`kubectl set image`, `kubectl get events`, `kubectl describe pod`.
+`kubectl set image`, `kubectl events`, `kubectl describe pod`.
 
 On the fake runtime each control runs the simulation synchronously and then
 redraws: no threads, no timers, so the same clicks always give the same
@@ -35,7 +35,7 @@ CSS classes (ipywidgets `add_class`), one widget each, for browser tests:
                                  value "<namespace>/<name>"; choosing one shows its describe output
   k8slite-delete-pod    Button   "Delete pod": delete the chosen pod (graceful, as kubectl delete pod)
   k8slite-describe      HTML     <pre> with `kubectl describe pod` of the chosen pod
-  k8slite-events        HTML     <pre> with the header and the last 10 lines of `kubectl get events`
+  k8slite-events        HTML     <pre> with the header and the last 10 lines of `kubectl events -A`
   k8slite-message       HTML     what the last action did ("deployment.apps/web scaled"), or the API error
                                  (also carries k8slite-error while it shows an error)
 """
@@ -105,7 +105,7 @@ class Dashboard:
             widgets.HBox([self.image, self.rollout_button]),
             self.message,
             widgets.HBox([widgets.VBox([self.pods, self.delete_button]), self.describe]),
-            widgets.HTML("<b>Events</b> (kubectl get events)"), self.events_log,
+            widgets.HTML("<b>Events</b> (kubectl events)"), self.events_log,
         ])
         self.widget.add_class("k8slite-dashboard")
         self.refresh()
