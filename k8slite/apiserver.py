@@ -36,7 +36,7 @@ from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
 from k8slite.api.meta import KubeObject, clone, shallow
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
-from k8slite.api.pod import Pod, PodCondition
+from k8slite.api.pod import Pod, PodCondition, qos_class
 from k8slite.api.service import Service
 from k8slite.api.storage_admission import add_protection, admit_default_class
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
@@ -132,6 +132,8 @@ class APIServer:
         new = self.prepare(obj, kind, owned)
         prepare_for_create(new)
         self.admit(new, kind)
+        if isinstance(new, Pod):  # podStrategy.PrepareForCreate, after the admission plugins' defaults
+            new.status.qos_class = qos_class(new)
         admit_default_class(new, lambda: self.list("storageclasses"))
         add_protection(new)  # StorageObjectInUseProtection
         if isinstance(new, Service):

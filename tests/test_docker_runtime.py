@@ -60,13 +60,19 @@ def test_pods_reach_each_other_by_ip_across_nodes(c):
 
 
 def test_crash_loop_is_the_kubelets_not_dockers(c):
-    c.apply(make_pod("crash", command="echo boom; exit 3"))
+    c.apply(make_pod("crash", command="echo boom; echo bad config > /dev/termination-log; exit 3"))
+    quiet = make_pod("quiet", command="echo first; echo last >&2; exit 1", restart_policy="Never")
+    quiet.spec.containers[0].termination_message_policy = "FallbackToLogsOnError"
+    c.apply(quiet)
     c.run_until(lambda c: c.get("pod", "crash").status.container_statuses
                 and c.get("pod", "crash").status.container_statuses[0].restart_count >= 2, timeout=40)
     status = c.get("pod", "crash").status.container_statuses[0]
     assert status.last_state.terminated.exit_code == 3
+    assert status.last_state.terminated.message == "bad config\n"  # the file the kubelet bound in
     assert c.logs("crash", previous=True) == "boom\n"
     assert "BackOff" in [e.reason for e in c.events()]
+    ended = c.get("pod", "quiet").status.container_statuses[0].state.terminated
+    assert ended.message in ("first\nlast\n", "last\nfirst\n")  # the log's tail (two streams: either order)
 
 
 def test_failed_node_stops_its_containers(c):

@@ -37,6 +37,12 @@ def test_run_dry_run_prints_the_manifest_kubectl_would_send_and_stores_nothing(c
     assert c.kubectl("run nginx --image=nginx --dry-run") == "pod/nginx created (dry run)\n"
     assert c.kubectl("run nginx --image=nginx --dry-run=server") == "pod/nginx created (server dry run)\n"
     assert c.get("pods") == []
+    # the server's answer: defaulted and admitted, with a uid and a creation time, never stored (no version)
+    answer = c.kubectl("create deployment web --image=nginx --dry-run=server -o yaml")
+    assert "  creationTimestamp: \"2025-01-01T00:00:00Z\"\n" in answer and "  uid: " in answer
+    assert "    rollingUpdate:\n      maxSurge: 25%\n" in answer and "resourceVersion" not in answer
+    assert c.get("deployments") == [] and c.kubectl("create deployment web --image=nginx --dry-run=server") == \
+        "deployment.apps/web created (server dry run)\n"
     c.apply(RUN_YAML.replace("image: nginx", "image: busybox"))  # the printed manifest is valid input
     assert c.get("pod", "nginx").metadata.labels == {"run": "nginx"}
 

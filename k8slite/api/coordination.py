@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import MICRO_TIME, KubeObject
 
-MICRO_TIME = {"time": True, "micro": True}  # metav1.MicroTime: RFC 3339 with microseconds
 NODE_LEASE_NAMESPACE = "kube-node-lease"
 
 

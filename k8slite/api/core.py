@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from k8slite.api.meta import TIME, KubeObject, ObjectReference
+from k8slite.api.meta import MICRO_TIME, TIME_OR_NULL, KubeObject, ObjectReference
 
 
 @dataclass(slots=True)
@@ -48,13 +48,14 @@ class Event(KubeObject):
     message: str = ""
     type: str = "Normal"
     source: EventSource = field(default_factory=EventSource)
-    first_timestamp: float | None = field(default=None, metadata=TIME)
-    last_timestamp: float | None = field(default=None, metadata=TIME)
+    first_timestamp: float | None = field(default=None, metadata=TIME_OR_NULL)
+    last_timestamp: float | None = field(default=None, metadata=TIME_OR_NULL)
     count: int = 1
-    reporting_component: str = ""
-    reporting_instance: str = ""
-    IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "eventTime", "series", "action", "related"})
+    reporting_component: str = field(default="", metadata={"empty_string": True})
+    reporting_instance: str = field(default="", metadata={"empty_string": True})  # "" but for a kubelet
+    event_time: float | None = field(default=None, metadata={**MICRO_TIME, "null": True})
+    """Set by events.k8s.io/v1 writers only; the core/v1 recorder k8slite's components use leaves it `null`."""
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"series", "action", "related"})
 
     @property
     def time(self) -> float:

@@ -8,7 +8,8 @@ DefaultTolerationSeconds admission plugin. imagePullPolicy is Always for
 before they are evicted. A Deployment's RollingUpdate gets maxSurge and
 maxUnavailable of 25%; a Job gets completions and parallelism 1 and
 backoffLimit 6, and at creation a selector made from its uid
-(`job_selector`). Other defaults (restartPolicy Always, probe timings,
+(`job_selector`). A pod's container with a limit and no request for a
+resource requests its limit. Other defaults (restartPolicy Always, probe timings,
 revisionHistoryLimit 10, progressDeadlineSeconds 600) are the dataclasses' own.
 """
 
@@ -39,6 +40,9 @@ def image_tag(image: str) -> str:
     return "" if digest else "latest"
 
 
+TERMINATION_MESSAGE_PATH = "/dev/termination-log"
+
+
 def default_pull_policy(image: str) -> str:
     """pkg/apis/core/v1/defaults.go SetDefaults_Container: Always for the tag latest, else IfNotPresent."""
     return "Always" if image_tag(image) == "latest" else "IfNotPresent"
@@ -48,6 +52,17 @@ def default_pod_spec(spec: PodSpec) -> None:
     for container in [*spec.init_containers, *spec.containers]:
         if not container.image_pull_policy:
             container.image_pull_policy = default_pull_policy(container.image)
+        container.termination_message_path = container.termination_message_path or TERMINATION_MESSAGE_PATH
+        container.termination_message_policy = container.termination_message_policy or "File"
+
+
+def default_requests(spec: PodSpec) -> None:
+    """SetDefaults_Pod: a limit without a request makes the request equal to it (on a Pod, not in a template:
+    a Deployment's pods get theirs when they are created)."""
+    for container in [*spec.init_containers, *spec.containers]:
+        resources = container.resources
+        if resources.limits and any(name not in resources.requests for name in resources.limits):
+            resources.requests = {**resources.limits, **resources.requests}
 
 
 def default_tolerations(spec: PodSpec) -> None:
@@ -93,6 +108,7 @@ def apply_defaults(obj: KubeObject) -> None:
     """Fill in defaults in place (on the API server's own copy)."""
     if isinstance(obj, Pod):
         default_pod_spec(obj.spec)
+        default_requests(obj.spec)
         default_tolerations(obj.spec)
     elif isinstance(obj, ReplicaSet):
         default_pod_spec(obj.spec.template.spec)

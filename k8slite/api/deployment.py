@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from k8slite.api.meta import TIME, KubeObject, LabelSelector
+from k8slite.api.meta import OMITEMPTY, TIME_OR_NULL, KubeObject, LabelSelector
 from k8slite.api.pod import PodTemplateSpec
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -68,8 +68,8 @@ class DeploymentCondition:
     type: str = ""
     """Available or Progressing (ReplicaFailure is not modelled)."""
     status: str = ""
-    last_update_time: float | None = field(default=None, metadata=TIME)
-    last_transition_time: float | None = field(default=None, metadata=TIME)
+    last_update_time: float | None = field(default=None, metadata=TIME_OR_NULL)
+    last_transition_time: float | None = field(default=None, metadata=TIME_OR_NULL)
     reason: str = ""
     message: str = ""
 
@@ -77,14 +77,14 @@ class DeploymentCondition:
 @dataclass(slots=True)
 class DeploymentStatus:
     observed_generation: int | None = None
-    replicas: int = 0
+    replicas: int = field(default=0, metadata=OMITEMPTY)
     """Pods of every ReplicaSet of the Deployment (not terminating)."""
-    updated_replicas: int = 0
+    updated_replicas: int = field(default=0, metadata=OMITEMPTY)
     """Pods of the new ReplicaSet, the one with the current template."""
-    ready_replicas: int = 0
-    available_replicas: int = 0
+    ready_replicas: int = field(default=0, metadata=OMITEMPTY)
+    available_replicas: int = field(default=0, metadata=OMITEMPTY)
     """Ready for at least minReadySeconds."""
-    unavailable_replicas: int = 0
+    unavailable_replicas: int = field(default=0, metadata=OMITEMPTY)
     conditions: list[DeploymentCondition] = field(default_factory=list)
     collision_count: int | None = None
 

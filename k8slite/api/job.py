@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from k8slite.api.meta import TIME, KubeObject, LabelSelector
+from k8slite.api.meta import OMITEMPTY, TIME, TIME_OR_NULL, KubeObject, LabelSelector
 from k8slite.api.pod import PodTemplateSpec
 
 JOB_NAME = "batch.kubernetes.io/job-name"
@@ -102,23 +102,34 @@ class JobCondition:
     type: str = ""
     """SuccessCriteriaMet then Complete, or FailureTarget then Failed (also Suspended)."""
     status: str = ""
-    last_probe_time: float | None = field(default=None, metadata=TIME)
-    last_transition_time: float | None = field(default=None, metadata=TIME)
+    last_probe_time: float | None = field(default=None, metadata=TIME_OR_NULL)
+    last_transition_time: float | None = field(default=None, metadata=TIME_OR_NULL)
     reason: str = ""
     message: str = ""
+
+
+@dataclass(slots=True)
+class UncountedTerminatedPods:
+    succeeded: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class JobStatus:
     start_time: float | None = field(default=None, metadata=TIME)
     completion_time: float | None = field(default=None, metadata=TIME)
-    active: int = 0
-    succeeded: int = 0
-    failed: int = 0
+    active: int = field(default=0, metadata=OMITEMPTY)
+    succeeded: int = field(default=0, metadata=OMITEMPTY)
+    failed: int = field(default=0, metadata=OMITEMPTY)
     ready: int | None = None
+    terminating: int | None = None
+    """Pods being deleted that have not finished (JobPodReplacementPolicy, on by default since 1.29)."""
     completed_indexes: str = ""
     conditions: list[JobCondition] = field(default_factory=list)
-    IGNORED: ClassVar[frozenset[str]] = frozenset({"uncountedTerminatedPods", "terminating", "failedIndexes"})
+    uncounted_terminated_pods: UncountedTerminatedPods | None = None
+    """The finished pods counted in neither succeeded nor failed yet (their finalizer still on): always `{}`
+    here, as k8slite's controller counts a finished pod in the sync that sees it (job_tracking.py)."""
+    IGNORED: ClassVar[frozenset[str]] = frozenset({"failedIndexes"})
 
     def condition(self, type_: str) -> JobCondition | None:
         return next((c for c in self.conditions if c.type == type_), None)

@@ -17,7 +17,10 @@ from typing import Any, ClassVar, TypeVar
 
 from k8slite.api.serialize import from_dict, to_dict
 
-TIME = {"time": True}
+TIME = {"time": True}  # a *metav1.Time: left out when unset (deletionTimestamp, a pod's startTime)
+TIME_OR_NULL = {"time": True, "null": True}  # a metav1.Time: written `null` when unset (creationTimestamp)
+MICRO_TIME = {"time": True, "micro": True}  # a *metav1.MicroTime: RFC 3339 with microseconds (a Lease's)
+OMITEMPTY = {"omitempty": True}  # a number Go tags omitempty: left out when 0 (a Deployment's readyReplicas)
 # core/v1's LastAppliedConfigAnnotation: the manifest `kubectl apply` (client-side) applied last, on any kind
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 T = TypeVar("T", bound="KubeObject")
@@ -61,7 +64,7 @@ class ObjectMeta:
     uid: str = ""
     resource_version: str = ""
     generation: int | None = None
-    creation_timestamp: float | None = field(default=None, metadata=TIME)
+    creation_timestamp: float | None = field(default=None, metadata=TIME_OR_NULL)
     deletion_timestamp: float | None = field(default=None, metadata=TIME)
     deletion_grace_period_seconds: int | None = None
     owner_references: list[OwnerReference] = field(default_factory=list)

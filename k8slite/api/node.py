@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from k8slite.api.meta import TIME, KubeObject
+from k8slite.api.meta import OMITEMPTY, TIME_OR_NULL, KubeObject
 from k8slite.api.pod import Taint
 
 # k8s.io/api/core/v1 well_known_taints.go: the taints the control plane puts on nodes
@@ -38,8 +38,8 @@ class NodeCondition:
     status: str = ""
     reason: str = ""
     message: str = ""
-    last_heartbeat_time: float | None = field(default=None, metadata=TIME)
-    last_transition_time: float | None = field(default=None, metadata=TIME)
+    last_heartbeat_time: float | None = field(default=None, metadata=TIME_OR_NULL)
+    last_transition_time: float | None = field(default=None, metadata=TIME_OR_NULL)
 
 
 @dataclass(slots=True)
@@ -54,7 +54,7 @@ class ContainerImage:
 
     names: list[str] = field(default_factory=list)
     """repository@sha256:... first, then repository:tag (at most 5)."""
-    size_bytes: int = 0
+    size_bytes: int = field(default=0, metadata=OMITEMPTY)
 
 
 @dataclass(slots=True)
@@ -62,7 +62,7 @@ class AttachedVolume:
     """A volume the attach/detach controller attached to this node (kubernetes.io/csi/<driver>^<handle>)."""
 
     name: str = ""
-    device_path: str = ""
+    device_path: str = field(default="", metadata={"empty_string": True})  # "" for a CSI volume
 
 
 @dataclass(slots=True)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from k8slite.api.affinity import Affinity, TopologySpreadConstraint
-from k8slite.api.meta import TIME, KubeObject, ObjectMeta
+from k8slite.api.meta import OMITEMPTY, TIME, TIME_OR_NULL, KubeObject, ObjectMeta
+from k8slite.api.quantity import parse_quantity
 
 
 @dataclass(slots=True)
@@ -76,7 +77,7 @@ class Probe:
     exec: ExecAction | None = None
     http_get: HTTPGetAction | None = None
     tcp_socket: TCPSocketAction | None = None
-    initial_delay_seconds: int = 0
+    initial_delay_seconds: int = field(default=0, metadata=OMITEMPTY)
     timeout_seconds: int = 1
     period_seconds: int = 10
     success_threshold: int = 1
@@ -102,9 +103,12 @@ class Container:
     startup_probe: Probe | None = None
     restart_policy: str = ""
     """Only on init containers, and only `Always`: a sidecar (KEP-753), started before the app containers."""
+    termination_message_path: str = ""
+    """The file whose text becomes the terminated state's message (defaulted to /dev/termination-log)."""
+    termination_message_policy: str = ""
+    """`File` (the default), or `FallbackToLogsOnError`: with the file empty and a failure, the log's tail."""
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "securityContext", "stdin", "stdinOnce", "tty", "terminationMessagePath",
-        "terminationMessagePolicy", "lifecycle", "volumeDevices", "resizePolicy"})
+        "securityContext", "stdin", "stdinOnce", "tty", "lifecycle", "volumeDevices", "resizePolicy"})
 
     def is_sidecar(self) -> bool:
         """podutil.IsRestartableInitContainer: an init container with restartPolicy Always."""
@@ -230,7 +234,7 @@ class ContainerStateWaiting:
 
 @dataclass(slots=True)
 class ContainerStateRunning:
-    started_at: float | None = field(default=None, metadata=TIME)
+    started_at: float | None = field(default=None, metadata=TIME_OR_NULL)
 
 
 @dataclass(slots=True)
@@ -238,8 +242,8 @@ class ContainerStateTerminated:
     exit_code: int = field(default=0, metadata={"keep_empty": True})
     reason: str = ""
     message: str = ""
-    started_at: float | None = field(default=None, metadata=TIME)
-    finished_at: float | None = field(default=None, metadata=TIME)
+    started_at: float | None = field(default=None, metadata=TIME_OR_NULL)
+    finished_at: float | None = field(default=None, metadata=TIME_OR_NULL)
     container_id: str = ""
 
 
@@ -258,7 +262,7 @@ class ContainerStatus:
     ready: bool = field(default=False, metadata={"keep_empty": True})
     restart_count: int = 0
     image: str = ""
-    image_id: str = ""
+    image_id: str = field(default="", metadata={"empty_string": True})  # `imageID: ""` until it runs
     container_id: str = ""
     started: bool | None = None
 
@@ -269,12 +273,17 @@ class PodCondition:
     status: str = ""
     reason: str = ""
     message: str = ""
-    last_probe_time: float | None = field(default=None, metadata=TIME)
-    last_transition_time: float | None = field(default=None, metadata=TIME)
+    last_probe_time: float | None = field(default=None, metadata=TIME_OR_NULL)
+    last_transition_time: float | None = field(default=None, metadata=TIME_OR_NULL)
 
 
 @dataclass(slots=True)
 class PodIP:
+    ip: str = ""
+
+
+@dataclass(slots=True)
+class HostIP:
     ip: str = ""
 
 
@@ -285,6 +294,7 @@ class PodStatus:
     message: str = ""
     reason: str = ""
     host_ip: str = ""
+    host_ips: list[HostIP] = field(default_factory=list)
     pod_ip: str = ""
     pod_ips: list[PodIP] = field(default_factory=list)
     start_time: float | None = field(default=None, metadata=TIME)
@@ -292,7 +302,7 @@ class PodStatus:
     init_container_statuses: list[ContainerStatus] = field(default_factory=list)
     qos_class: str = ""
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "ephemeralContainerStatuses", "hostIPs", "nominatedNodeName",
+        "ephemeralContainerStatuses", "nominatedNodeName",
         "resize", "resourceClaimStatuses"})
 
     def condition(self, type_: str) -> PodCondition | None:
@@ -315,3 +325,29 @@ class Pod(KubeObject):
     def container(self, name: str) -> Container | None:
         """The container or init container called name."""
         return next((c for c in [*self.spec.containers, *self.spec.init_containers] if c.name == name), None)
+
+
+def qos_class(pod: Pod) -> str:
+    """The pod's QoS class, as the API server writes it in status.qosClass at create (qos.ComputePodQOS).
+
+    Only cpu and memory count, and only amounts above zero, summed over containers and init containers:
+    none at all is BestEffort; limits for both on every container, with the sums of requests equal to the
+    sums of limits, is Guaranteed (defaulting has copied limits into missing requests); anything else is
+    Burstable."""
+    requests: dict[str, Any] = {}
+    limits: dict[str, Any] = {}
+    guaranteed = True
+    for c in [*pod.spec.containers, *pod.spec.init_containers]:
+        for total, given in ((requests, c.resources.requests), (limits, c.resources.limits)):
+            for name, value in given.items():
+                if name in ("cpu", "memory") and parse_quantity(value) > 0:
+                    total[name] = total.get(name, 0) + parse_quantity(value)
+        if not all(name in c.resources.limits and parse_quantity(c.resources.limits[name]) > 0
+                   for name in ("cpu", "memory")):
+            guaranteed = False
+    if not requests and not limits:
+        return "BestEffort"
+    if guaranteed and all(limits.get(name) == amount for name, amount in requests.items()) \
+            and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from k8slite.api.meta import TIME, KubeObject, LabelSelector
+from k8slite.api.meta import OMITEMPTY, TIME_OR_NULL, KubeObject, LabelSelector
 from k8slite.api.pod import PodTemplateSpec
 
 
@@ -28,7 +28,7 @@ class ReplicaSetCondition:
     type: str = ""
     """ReplicaFailure: a create or delete was refused (reason FailedCreate or FailedDelete)."""
     status: str = ""
-    last_transition_time: float | None = field(default=None, metadata=TIME)
+    last_transition_time: float | None = field(default=None, metadata=TIME_OR_NULL)
     reason: str = ""
     message: str = ""
 
@@ -36,9 +36,9 @@ class ReplicaSetCondition:
 @dataclass(slots=True)
 class ReplicaSetStatus:
     replicas: int = field(default=0, metadata={"keep_empty": True})
-    fully_labeled_replicas: int = 0
-    ready_replicas: int = 0
-    available_replicas: int = 0
+    fully_labeled_replicas: int = field(default=0, metadata=OMITEMPTY)
+    ready_replicas: int = field(default=0, metadata=OMITEMPTY)
+    available_replicas: int = field(default=0, metadata=OMITEMPTY)
     observed_generation: int | None = None
     conditions: list[ReplicaSetCondition] = field(default_factory=list)
 

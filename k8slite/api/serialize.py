@@ -136,14 +136,22 @@ def fields_of(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any, str], ...]:
 # ---------------------------------------------------------------- to dict
 
 def to_dict(obj: Any) -> Any:
-    """The Kubernetes-shaped (camelCase) form of an object, empty values left out."""
+    """The Kubernetes-shaped (camelCase) form of an object, empty values left out, as Go's encoding/json
+    writes them: a number tagged omitempty (metadata `omitempty`) is left out when 0, one that is not is
+    written; a metav1.Time (metadata `time`) that is a struct in Go, not a pointer (metadata `null`), is
+    written `null` when unset (`creationTimestamp: null` in a pod template, a condition's `lastProbeTime`)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out: dict[str, Any] = {}
         for f, _, name in fields_of(type(obj)):
             value = getattr(obj, f.name)
             if value is None or value == "" or value == [] or value == {}:
+                if value is None and f.metadata.get("null"):
+                    out[name] = None
+                    continue
                 if not f.metadata.get("keep_empty") and not (value == "" and f.metadata.get("empty_string")):
                     continue
+            elif value == 0 and f.metadata.get("omitempty"):
+                continue
             out[name] = format_time(value, f.metadata.get("micro", False)) if f.metadata.get("time") \
                 else to_dict(value)
         return out

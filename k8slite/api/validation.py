@@ -34,6 +34,7 @@ POD_UPDATE_FORBIDDEN = (
     "(allow it to be set to 1 if it was previously negative)")
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
+TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
 PREEMPTION_POLICIES = ["Never", "PreemptLowerPriority"]
 
 
@@ -125,6 +126,9 @@ def validate_container(c: Container, path: str, volumes: list[str], seen: list[s
         errors.append(required(f"{path}.image"))
     if c.image_pull_policy and c.image_pull_policy not in PULL_POLICIES:
         errors.append(unsupported(f"{path}.imagePullPolicy", c.image_pull_policy, PULL_POLICIES))
+    if c.termination_message_policy and c.termination_message_policy not in TERMINATION_MESSAGE_POLICIES:
+        errors.append(unsupported(f"{path}.terminationMessagePolicy", c.termination_message_policy,
+                                  TERMINATION_MESSAGE_POLICIES))
     for i, port in enumerate(c.ports):
         if not 1 <= port.container_port <= 65535:
             errors.append(invalid(f"{path}.ports[{i}].containerPort", port.container_port,

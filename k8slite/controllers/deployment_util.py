@@ -31,11 +31,12 @@ from k8slite.api.pod import PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet
 
 SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+LATER_DEFAULTS = {"terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}
 
 
 def compute_hash(template: PodTemplateSpec, collision_count: int | None = None) -> str:
     """pod-template-hash: FNV-1a (32 bit) of the template, its decimal digits mapped onto SAFE_ALPHABET."""
-    text = json.dumps(template_without_hash(template), sort_keys=True) + str(collision_count or "")
+    text = json.dumps(hashed(template), sort_keys=True) + str(collision_count or "")
     h = 0x811C9DC5
     for byte in text.encode():
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
@@ -46,10 +47,29 @@ def template_without_hash(template: PodTemplateSpec) -> Any:
     """The template as a dict, without the pod-template-hash label (EqualIgnoreHash compares these)."""
     from k8slite.api.serialize import to_dict
     data = to_dict(template)
+    data.get("metadata", {}).pop("creationTimestamp", None)  # always null in a template
     labels = data.get("metadata", {}).get("labels", {})
     labels.pop(POD_TEMPLATE_HASH, None)
     if not labels:
         data.get("metadata", {}).pop("labels", None)
+    return data
+
+
+def hashed(template: PodTemplateSpec) -> Any:
+    """What compute_hash hashes: the template without the hash label, written as k8slite wrote templates when
+    the names the book shows were made: without the container fields it came to model later while they hold
+    their defaults, and with a probe's `initialDelaySeconds: 0` (now left out, as Go's omitempty does). kube's
+    own hash is of Go's in-memory struct, which no JSON reproduces; what matters is that the same template
+    always gives the same hash and a changed value a new one."""
+    data = template_without_hash(template)
+    spec = data.get("spec", {})
+    for container in [*spec.get("initContainers", []), *spec.get("containers", [])]:
+        for key, default in LATER_DEFAULTS.items():
+            if container.get(key) == default:
+                del container[key]
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            if probe in container:
+                container[probe].setdefault("initialDelaySeconds", 0)
     return data
 
 

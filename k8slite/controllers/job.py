@@ -34,7 +34,7 @@ from __future__ import annotations
 import copy
 from contextlib import suppress
 
-from k8slite.api.job import COMPLETION_INDEX, Job, JobCondition, JobStatus
+from k8slite.api.job import COMPLETION_INDEX, Job, JobCondition, JobStatus, UncountedTerminatedPods
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.pod import EnvVar, Pod
 from k8slite.apiserver import APIServer
@@ -119,12 +119,15 @@ class JobController(Controller):
                 target = SUCCESS_CRITERIA_MET, "CompletionsReached", "Reached expected number of succeeded pods"
             else:
                 self.follow_suspend(job, status)
+        terminating = [p for p in pods if is_terminating(p)]
         if target is not None:
-            terminating = self.delete_pods(job, active, errors) + [p for p in pods if is_terminating(p)]
+            terminating += self.delete_pods(job, active, errors)
             active = []
             self.conclude(job, status, target, terminating)
         status.active = sum(1 for p in active if is_active(p))
         status.ready = sum(1 for p in active if p.is_ready())
+        status.terminating = len(terminating)
+        status.uncounted_terminated_pods = status.uncounted_terminated_pods or UncountedTerminatedPods()
         self.write_status(job, status)
         self.tracker.remember(job, found)
         errors.raise_first()

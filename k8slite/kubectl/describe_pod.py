@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from k8slite.api.pod import Pod
+from k8slite.api.pod import Pod, qos_class
 from k8slite.kubectl.describe_containers import describe_containers, describe_volumes
 from k8slite.kubectl.describe_writer import (
     PrefixWriter,
@@ -84,13 +84,3 @@ def describe_pod_status(w: PrefixWriter, pod: Pod, now: float) -> None:
     owner = pod.metadata.controller_ref()
     if owner is not None:
         w.write(0, f"Controlled By:\t{owner.kind}/{owner.name}\n")
-
-
-def qos_class(pod: Pod) -> str:
-    """Guaranteed when every container's (and init container's) requests equal its limits; BestEffort with none."""
-    resources = [c.resources for c in [*pod.spec.init_containers, *pod.spec.containers]]
-    if not any(r.requests or r.limits for r in resources):
-        return "BestEffort"
-    guaranteed = all(set(r.limits) >= {"cpu", "memory"} and all(r.requests.get(k, r.limits[k]) == r.limits[k]
-                     for k in ("cpu", "memory")) for r in resources)
-    return "Guaranteed" if guaranteed else "Burstable"

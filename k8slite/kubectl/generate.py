@@ -229,8 +229,13 @@ def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str =
     obj = decode(stored)
     if not obj.namespace and kind_of(obj).namespaced:
         obj.metadata.namespace = cmd.namespace
-    if dry_run == "server":
-        cluster.applier.dry_run([obj])
+    if dry_run == "server":  # the server's answer: defaulted, admitted, with a uid and a creation time
+        with dryrun.dry(cluster):
+            try:
+                obj = cluster.api.create(obj)
+            except AlreadyExists as e:
+                return f"Error from server (AlreadyExists): {e.message}\n"
+        obj.metadata.resource_version = ""  # never stored
     elif dry_run == "none":
         try:
             obj = cluster.api.create(obj)

@@ -3,8 +3,10 @@
 Mirrors the kubelet's convertToAPIContainerStatuses and
 generateAPIPodStatus: each container is Waiting (ContainerCreating,
 CrashLoopBackOff), Running (since startedAt) or Terminated (exit code,
-reason Completed/Error); the previous run stays in lastState, so
-`kubectl describe` can show why it last died. Then the pod's phase and its
+reason Completed/Error, and the message the container left in its
+terminationMessagePath, or with FallbackToLogsOnError its log's tail); the
+previous run stays in lastState, so `kubectl describe` can show why it last
+died. Then the pod's phase and its
 PodReadyToStartContainers, Initialized, Ready, ContainersReady and
 PodScheduled conditions follow, in that order (kubectl describe's order in
 1.32). Init containers get the same statuses, in initContainerStatuses.
@@ -25,6 +27,7 @@ from k8slite.api.pod import (
     ContainerStateTerminated,
     ContainerStateWaiting,
     ContainerStatus,
+    HostIP,
     Pod,
     PodIP,
     PodStatus,
@@ -46,21 +49,34 @@ if TYPE_CHECKING:
     from k8slite.kubelet.agent import ContainerRecord
 
 # the order kubectl describe shows a pod's conditions in (the kubelet writes them so in 1.32)
+MAX_LOG_LINES, MAX_LOG_BYTES = 80, 2048  # kubecontainer.MaxContainerTerminationMessageLog{Lines,Length}
 CONDITION_ORDER = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2, "ContainersReady": 3,
                    "PodScheduled": 4}
 
 
-def terminated(info: ContainerInfo) -> ContainerState:
+def terminated(runtime: ContainerRuntime, container: Container, info: ContainerInfo) -> ContainerState:
     return ContainerState(terminated=ContainerStateTerminated(
-        exit_code=info.exit_code, reason=info.reason, started_at=info.started_at,
-        finished_at=info.finished_at, container_id=f"k8slite://{info.id}"))
+        exit_code=info.exit_code, reason=info.reason, message=termination_message(runtime, container, info),
+        started_at=info.started_at, finished_at=info.finished_at, container_id=f"k8slite://{info.id}"))
+
+
+def termination_message(runtime: ContainerRuntime, container: Container, info: ContainerInfo) -> str:
+    """The message of an exited container, as kuberuntime's getTerminationMessage finds it: what the container
+    wrote to its terminationMessagePath (the last 4,096 bytes); with FallbackToLogsOnError, a failure and no
+    such text, the last 80 lines of its log (at most their last 2,048 bytes)."""
+    text = runtime.termination_message(info.id) if container.termination_message_path else None
+    if text or container.termination_message_policy != "FallbackToLogsOnError" or info.exit_code == 0:
+        return text or ""
+    tail = "".join(runtime.logs(info.id).splitlines(keepends=True)[-MAX_LOG_LINES:]).encode()
+    return tail[-MAX_LOG_BYTES:].decode(errors="replace")
 
 
 def container_status(runtime: ContainerRuntime, container: Container, rec: ContainerRecord,
                      prober: Prober, pod: Pod, init: bool = False) -> ContainerStatus:
-    status = ContainerStatus(name=container.name, image=container.image, restart_count=rec.restart_count)
+    status = ContainerStatus(name=container.name, image=container.image, restart_count=rec.restart_count,
+                             started=False)  # the prober manager sets it on every status, true once running
     if rec.previous_id:
-        status.last_state = terminated(runtime.container_status(rec.previous_id))
+        status.last_state = terminated(runtime, container, runtime.container_status(rec.previous_id))
     if not rec.current_id:
         status.state = ContainerState(waiting=ContainerStateWaiting(rec.waiting_reason, rec.waiting_message))
         return status
@@ -77,10 +93,10 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
     elif info.state == EXITED and rec.waiting_reason == "CrashLoopBackOff" and \
             should_restart(restart_policy_for(pod.spec.restart_policy, container, init), info.exit_code):
         status.state = ContainerState(waiting=ContainerStateWaiting(rec.waiting_reason, rec.waiting_message))
-        status.last_state = terminated(info)
+        status.last_state = terminated(runtime, container, info)
         status.started = False
     else:
-        status.state = terminated(info)
+        status.state = terminated(runtime, container, info)
         status.started = False
         status.ready = init and not container.is_sidecar() and info.exit_code == 0
     return status
@@ -97,6 +113,7 @@ def pod_status(pod: Pod, statuses: list[ContainerStatus], pod_ip: str, host_ip: 
         pod_phase(sidecars + statuses, pod.spec.restart_policy)
     status.container_statuses, status.init_container_statuses = statuses, inits
     status.pod_ip, status.pod_ips, status.host_ip = pod_ip, [PodIP(pod_ip)] if pod_ip else [], host_ip
+    status.host_ips = [HostIP(host_ip)] if host_ip else []
     if status.start_time is None:
         status.start_time = now
     set_conditions(status, pod, sidecars + statuses, now)

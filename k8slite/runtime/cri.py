@@ -118,6 +118,11 @@ class ContainerRuntime(Protocol):
 
     def logs(self, container_id: str) -> str: ...
 
+    def termination_message(self, container_id: str) -> str | None:
+        """The file bound at the container's terminationMessagePath, its last 4,096 bytes (None if it has none).
+        A real kubelet makes that file in the pod's folder, has the runtime bind it, and reads it itself."""
+        ...
+
     def crash(self) -> None:
         """The machine stops: every process dies at once."""
         ...

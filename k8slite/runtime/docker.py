@@ -66,6 +66,7 @@ from k8slite.runtime.docker_exec import exec_with_stdin
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
 from k8slite.runtime.registry import NotInRegistry, Registry
+from k8slite.runtime.termination import message_file, read_message
 
 POLL_PERIOD = 1.0
 WORKERS = 8  # engine calls in flight at once: a start waiting for its pod's pause container holds one
@@ -98,6 +99,7 @@ class DockerRuntime(DockerVolumes):
         self.down = False
         self.image_ids: dict[str, str] = {}
         self.memory_limited: set[str] = set()  # containers the kernel's OOM killer may end
+        self.message_files: dict[str, Path | None] = {}  # container -> its termination-message file
         self.killed: set[str] = set()  # containers this runtime sent SIGKILL
         self.oom_checks: dict[str, int] = {}  # exits at 137 still waiting for the engine's oom event
         self.workers = ThreadPoolExecutor(WORKERS, thread_name_prefix=f"k8slite-{node_name}")
@@ -226,10 +228,12 @@ class DockerRuntime(DockerVolumes):
     # ------------------------------------------------------------ containers
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
         box = self.sandboxes[sandbox_id]
+        message = message_file(self.root / "pods" / box.uid, container.name) \
+            if container.termination_message_path else None
         options: dict[str, Any] = {
             "labels": self.labels(pod, "app", container.name),
             "environment": {e.name: e.value or "" for e in container.env if e.value is not None},
-            "host_config": self.host_config(box, pod, container),
+            "host_config": self.host_config(box, pod, container, message),
         }
         if container.command:
             options["entrypoint"] = container.command
@@ -239,19 +243,21 @@ class DockerRuntime(DockerVolumes):
             options["working_dir"] = container.working_dir
         created = self.client.api.create_container(container.image, **options)  # one call, no inspect
         cid = str(created["Id"])
+        self.message_files[cid] = message
         if "memory" in container.resources.limits:
             self.memory_limited.add(cid)
         self.containers[cid] = ContainerInfo(cid, container.name, sandbox_id, container.image,
                                              image_id=self.image_ids.get(container.image, ""))
         return cid
 
-    def host_config(self, box: DockerSandbox, pod: Pod, container: Container) -> Any:
-        """Join the pause container's namespaces; bind the pod's volumes; limits from resources."""
+    def host_config(self, box: DockerSandbox, pod: Pod, container: Container, message: Path | None = None) -> Any:
+        """Join the pause container's namespaces; bind the pod's volumes and the termination-message file;
+        limits from resources."""
         shared = f"container:{box.id}"
-        options: dict[str, Any] = {
-            "network_mode": shared, "ipc_mode": shared,
-            "binds": [bind_spec(box, m) for m in container.volume_mounts],
-        }
+        binds = [bind_spec(box, m) for m in container.volume_mounts]
+        if message is not None:
+            binds.append(f"{message}:{container.termination_message_path}:rw")
+        options: dict[str, Any] = {"network_mode": shared, "ipc_mode": shared, "binds": binds}
         if pod.spec.share_process_namespace:
             options["pid_mode"] = shared
         limits = container.resources.limits
@@ -324,6 +330,7 @@ class DockerRuntime(DockerVolumes):
 
     def remove_container(self, container_id: str) -> None:
         self.containers.pop(container_id, None)
+        self.message_files.pop(container_id, None)
         self.memory_limited.discard(container_id)
         self.killed.discard(container_id)
         self.oom_checks.pop(container_id, None)
@@ -387,6 +394,9 @@ class DockerRuntime(DockerVolumes):
     def logs(self, container_id: str) -> str:
         data: bytes = self.client.api.logs(container_id, stdout=True, stderr=True)
         return data.decode(errors="replace")
+
+    def termination_message(self, container_id: str) -> str | None:
+        return read_message(self.message_files.get(container_id))
 
     def crash(self) -> None:
         """The machine stops: kill every container of this node, pause containers too."""

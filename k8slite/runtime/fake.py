@@ -47,6 +47,7 @@ from k8slite.runtime.shell.jobs import Process
 from k8slite.runtime.shell.traps import SIGTERM, Signals
 from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed, tmpfs_size
 from k8slite.runtime.terminal import TerminalSession
+from k8slite.runtime.termination import MAX_MESSAGE_BYTES
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 # servers that stop on SIGTERM; busybox httpd does not, nor does the kubernetes-bootcamp image's PID 1 (the
@@ -94,6 +95,9 @@ class Sandbox:
     shm: Volume = field(default_factory=Volume)
 
 
+TERMINATION_FILE = "termination-log"
+
+
 def sub_path_mount(volume: Volume, sub_path: str) -> Volume | tuple[Volume, str]:
     """The volume, or with `subPath` one folder of it (made if missing, as the kubelet does) or one file. A file
     is bound as it is when the container starts: a ConfigMap update, which replaces the file, never reaches it."""
@@ -121,6 +125,8 @@ class FakeContainer:
     """PID 1's traps and the signals sent to it (runtime/shell/traps.py)."""
     slept_at: float = 0.0
     """When the process last went to sleep: a signal that wakes it early says how long it slept."""
+    termination: Volume | None = None
+    """The file at its terminationMessagePath (the kubelet's, bound in; it outlives the container)."""
 
 
 def memory_limit(container: Container) -> int:
@@ -262,6 +268,9 @@ class FakeRuntime:
         mounts: dict[str, Volume | tuple[Volume, str]] = {"/dev/shm": box.shm}
         mounts.update({m.mount_path: sub_path_mount(box.volumes[m.name], m.sub_path)
                        for m in container.volume_mounts})
+        termination = Volume(files={TERMINATION_FILE: ""}) if container.termination_message_path else None
+        if termination is not None:
+            mounts[container.termination_message_path] = (termination, TERMINATION_FILE)
         env = dict(image.env)
         env.update({"HOSTNAME": pod.spec.hostname or pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})
@@ -273,7 +282,7 @@ class FakeRuntime:
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
             FileSystem(files, mounts), env, container.working_dir or image.working_dir,
-            memory_limit(container))
+            memory_limit(container), termination=termination)
         return info.id
 
     def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
@@ -417,6 +426,11 @@ class FakeRuntime:
 
     def logs(self, container_id: str) -> str:
         return "".join(self.containers[container_id].log)
+
+    def termination_message(self, container_id: str) -> str | None:
+        termination = self.containers[container_id].termination
+        text = termination.files.get(TERMINATION_FILE) if termination is not None else None
+        return None if text is None else text.encode()[-MAX_MESSAGE_BYTES:].decode(errors="replace")
 
     def crash(self) -> None:
         for c in list(self.containers.values()):

@@ -90,7 +90,7 @@ def test_a_create_answers_the_admitted_object_and_stores_nothing(server: Server)
     spec = pod["spec"]
     assert (spec["serviceAccountName"], spec["priority"], spec["restartPolicy"]) == ("default", 0, "Always")
     assert spec["volumes"][0]["name"].startswith("kube-api-access-")  # the ServiceAccount plugin's token
-    assert pod["status"] == {"phase": "Pending"}
+    assert pod["status"] == {"phase": "Pending", "qosClass": "BestEffort"}  # podStrategy.PrepareForCreate
     bad = pod_body("dry-bad")
     bad["spec"]["containers"][0]["image"] = ""
     with unchanged(server):  # validation runs as it would: the same 422, with its causes

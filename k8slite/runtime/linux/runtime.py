@@ -50,6 +50,7 @@ from k8slite.runtime.linux.nodenet import NodeNetwork
 from k8slite.runtime.linux.oci import OciRuntime
 from k8slite.runtime.linux.rootfs import LinuxImages, busybox_image, mount_overlay, unmount_overlay
 from k8slite.runtime.linux.volumes import LinuxVolumes
+from k8slite.runtime.termination import message_file, read_message
 
 POLL_PERIOD = 0.2
 PodFiles = Callable[[str, str, str], dict[str, str]]
@@ -69,6 +70,8 @@ class LinuxContainer:
     process: subprocess.Popen[bytes] | None = None
     pid: int = 0
     memory_limited: bool = False
+    message: Path | None = None
+    """Its termination-message file (runtime/termination.py)."""
 
 
 class LinuxRuntime(LinuxImages, LinuxVolumes):
@@ -160,15 +163,21 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
             joins["pid"] = f"/proc/{pause.pid}/ns/pid"
         limits, requests = container.resources.limits, container.resources.requests
         cpu_request = requests.get("cpu", limits.get("cpu"))
+        mounts = self.bind_mounts(sandbox_id, container)
+        message = message_file(self.pod_dir(pod), container.name) \
+            if container.termination_message_path else None
+        if message is not None:
+            mounts.append({"destination": container.termination_message_path, "type": "bind",
+                           "source": str(message), "options": ["rbind", "rw"]})
         iso = Isolation([*container.command, *container.args] or ["sh"], joins=joins,
                         env=[f"HOSTNAME={pod.name}", *(f"{e.name}={e.value}" for e in container.env
                                                        if e.value is not None)],
-                        cwd=container.working_dir or "/", volumes=self.bind_mounts(sandbox_id, container),
+                        cwd=container.working_dir or "/", volumes=mounts,
                         memory=bytes_of(limits["memory"]) if "memory" in limits else None,
                         cpu_millis=millicores(limits["cpu"]) if "cpu" in limits else None,
                         cpu_shares=max(2, millicores(cpu_request) * 1024 // 1000) if cpu_request else None)
         box = self.bundle(pod, container.name, iso, container.image)
-        box.info.sandbox_id, box.memory_limited = sandbox_id, iso.memory is not None
+        box.info.sandbox_id, box.memory_limited, box.message = sandbox_id, iso.memory is not None, message
         if self.pod_files is not None:  # the kubelet's DNS files, written through the container's overlay
             for path, text in self.pod_files(pod.namespace, pod.name[:63], self.sandbox_ips[sandbox_id]).items():
                 (box.layer / "rootfs" / path.lstrip("/")).write_text(text)
@@ -243,6 +252,9 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
     def logs(self, container_id: str) -> str:
         box = self.containers[container_id]
         return box.log.read_text(errors="replace") if box.log.exists() else ""
+
+    def termination_message(self, container_id: str) -> str | None:
+        return read_message(self.containers[container_id].message)
 
     def crash(self) -> None:
         """The machine stops: every process of this node dies at once."""

@@ -23,7 +23,7 @@ metadata: {name: hello}
 spec:
   restartPolicy: Never
   containers:
-  - {name: main, image: busybox, command: ["sh", "-c", "echo hello from $(hostname)"]}
+  - {name: main, image: busybox, command: ["sh", "-c", "echo hello from $(hostname); echo bye > /dev/termination-log"]}
 ---
 apiVersion: v1
 kind: Pod
@@ -60,6 +60,8 @@ def test_pods_run_to_completion_and_oom_under_the_kubelet(cluster: Cluster) -> N
     done = ("Succeeded", "Failed")
     cluster.run_until(lambda c: all(c.get("pod", p).status.phase in done for p in ("hello", "hog")), timeout=30)
     assert cluster.logs("hello") == "hello from hello\n"
+    # the kubelet's termination-message file, bound at /dev/termination-log, outlives the container
+    assert cluster.get("pod", "hello").status.container_statuses[0].state.terminated.message == "bye\n"
     table = cluster.kubectl("get pods")
     status = {line.split()[0]: line.split()[2] for line in table.splitlines()[1:]}
     assert (status["hello"], status["hog"], status["never"]) == ("Completed", "OOMKilled", "ErrImageNeverPull"), table
