@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -718,3 +719,27 @@ def test_demo_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.count("web-") == 3 and "READINESS GATES" in out
     assert main([]) == 2 and main(["nosuch"]) == 2
     assert "k8slite registry" in capsys.readouterr().err
+
+
+def test_create_and_apply_with_o_print_what_they_wrote(tmp_path: Path) -> None:
+    c = Cluster(nodes=1)
+    two = tmp_path / "two.yaml"
+    two.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n---\n"
+                   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {answer: 'y'}\n")
+    assert c.kubectl(f"create -f {two} --dry-run=client -o yaml") == (
+        'apiVersion: v1\ndata:\n  x: "1"\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\n---\n'
+        'apiVersion: v1\ndata:\n  answer: "y"\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: default\n')
+    assert c.kubectl(f"create -f {two} -o name") == "configmap/a\nconfigmap/b\n"
+    listed = yaml.safe_load(c.kubectl(f"apply -f {two} -o yaml"))
+    assert (listed["kind"], listed["metadata"], [i["metadata"]["name"] for i in listed["items"]]) == \
+        ("List", {}, ["a", "b"])
+    assert c.get("configmaps", "b").data == {"answer": "y"}  # quoted: the letter
+
+
+def test_yaml_reads_y_and_n_as_go_yaml_v2_does() -> None:
+    c = Cluster(nodes=1)
+    c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keys}\ndata: {true: a, 3: b, n: c}\n")
+    assert c.get("configmaps", "keys").data == {"true": "a", "3": "b", "false": "c"}
+    assert c.kubectl("get cm keys -o jsonpath={.data}") == '{"3":"b","false":"c","true":"a"}'
+    c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: quoted}\ndata: {answer: 'n'}\n")
+    assert 'data:\n  answer: "n"\n' in c.kubectl("get cm quoted -o yaml")  # quoted, as sigs.k8s.io/yaml writes it

@@ -5,12 +5,15 @@ flow-style YAML), several documents separated by `---` and ended by `...`,
 and `kind: List` wrappers. A YAML syntax error names the line, as kubectl
 does; nothing is stored unless every document decodes. A value that looks
 like a timestamp (`2024-01-01`) stays the text it was written as, as
-sigs.k8s.io/yaml (go-yaml v2) decodes it, so a ConfigMap may hold a date.
+sigs.k8s.io/yaml (go-yaml v2) decodes it, so a ConfigMap may hold a date;
+`y` and `n` are booleans, as YAML 1.1 has them (quote them to mean the
+letter), and keys that are not text become text (`true:` is "true").
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +23,20 @@ from k8slite.api.meta import KubeObject
 from k8slite.errors import Invalid, NotFound
 
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BOOL = "tag:yaml.org,2002:bool"
 
 
 class KubeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, with timestamps read as go-yaml v2 reads them into an interface{}: as their
-    text ("for backward compatibility reasons we set it as a string", decode.go)."""
+    """PyYAML's safe loader, read as go-yaml v2 reads YAML into an interface{}: timestamps as their text ("for
+    backward compatibility reasons we set it as a string", decode.go), and `y`, `Y`, `n`, `N` as booleans,
+    which YAML 1.1 allows and go-yaml's resolve table has (`answer: y` is `true`)."""
 
 
 KubeLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+GO_YAML_BOOLS = {"y": True, "Y": True, "n": False, "N": False}
+KubeLoader.add_implicit_resolver(BOOL, re.compile(r"^(?:y|Y|n|N)$"), list(GO_YAML_BOOLS))
 
 
 def timestamp_text(loader: KubeLoader, node: yaml.Node) -> str:
@@ -37,17 +44,39 @@ def timestamp_text(loader: KubeLoader, node: yaml.Node) -> str:
     return str(loader.construct_scalar(node))  # type: ignore[arg-type]  # a timestamp is a scalar
 
 
+def go_yaml_bool(loader: KubeLoader, node: yaml.ScalarNode) -> bool:
+    text = str(loader.construct_scalar(node))
+    return GO_YAML_BOOLS[text] if text in GO_YAML_BOOLS else bool(loader.construct_yaml_bool(node))
+
+
 KubeLoader.add_constructor(TIMESTAMP, timestamp_text)
+KubeLoader.add_constructor(BOOL, go_yaml_bool)
+
+
+def json_keys(data: Any) -> Any:
+    """The document with every mapping's keys as JSON has them, as sigs.k8s.io/yaml turns YAML into JSON:
+    `true: x` has the key "true", `3: x` the key "3"."""
+    if isinstance(data, dict):
+        return {key_text(k): json_keys(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [json_keys(v) for v in data]
+    return data
+
+
+def key_text(key: Any) -> Any:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key) if isinstance(key, (int, float)) else key
 
 
 def load_yaml(text: Any) -> Any:
     """One YAML document (text or a stream), as Kubernetes reads it."""
-    return yaml.load(text, Loader=KubeLoader)  # noqa: S506  # KubeLoader is a SafeLoader
+    return json_keys(yaml.load(text, Loader=KubeLoader))  # noqa: S506  # KubeLoader is a SafeLoader
 
 
 def load_yaml_all(text: Any) -> list[Any]:
     """Every YAML document (text or a stream), as Kubernetes reads them."""
-    return list(yaml.load_all(text, Loader=KubeLoader))  # noqa: S506
+    return [json_keys(doc) for doc in yaml.load_all(text, Loader=KubeLoader)]  # noqa: S506
 
 
 def read_documents(src: Any) -> list[Any]:

@@ -70,6 +70,7 @@ class Command:
     rest: list[str] = field(default_factory=list)  # after `--`, for exec
     context_namespace: str = "default"  # the kubeconfig's current context's (kubectl config set-context)
     words: list[str] = field(default_factory=list)  # the command line as given (which spelling of a flag)
+    written: list[Any] = field(default_factory=list)  # what `create -f` and `apply` wrote, for -o (write_output)
 
     @property
     def namespace(self) -> str:

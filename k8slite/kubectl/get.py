@@ -23,7 +23,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.kubectl import gotemplate, jsonpath
 from k8slite.kubectl.command import Command, Refusal
 from k8slite.kubectl.generic_rows import generic_header, generic_row
-from k8slite.kubectl.output import as_list, names, printed, structured
+from k8slite.kubectl.output import as_list, names, printed, structured, to_json, to_yaml
 from k8slite.kubectl.policy import HEADERS as POLICY_HEADERS
 from k8slite.kubectl.policy import ROWS as POLICY_ROWS
 from k8slite.kubectl.resources import fetch, resource_name, resources
@@ -98,14 +98,9 @@ def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[s
     objects = [o for _, objs in blocks for o in objs]
     if output == "custom-columns":
         raise ValueError("custom-columns format specified but no custom columns given")
-    template = templated(output, flags)
-    if template is not None:
+    if templated(output, flags) is not None:
         dicts = [printed(o, bool(flags.get("show_managed_fields"))) for o in objects]
-        data = dicts[0] if single and len(objects) == 1 else as_list(dicts)
-        language, text = template
-        if language == "go-template":
-            return gotemplate.render(text, data)
-        return jsonpath.render(text, data, as_json=output.startswith("jsonpath-as-json"))
+        return render_data(dicts[0] if single and len(objects) == 1 else as_list(dicts), flags)
     if output.startswith(("custom-columns=", "custom-columns-file=")):
         spec = columns_spec(output)
         return tabwrite(jsonpath.custom_columns(spec, [o.to_dict() for o in objects], not flags.get("no_headers")))
@@ -115,6 +110,20 @@ def render(now: float, blocks: list[tuple[Any, list[KubeObject]]], flags: dict[s
                          "jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
     texts = [table_for(now, kind, objs, flags, with_kind) for kind, objs in blocks if objs]
     return "\n".join(texts)
+
+
+def render_data(data: dict[str, Any], flags: dict[str, Any]) -> str:
+    """One object's (or List's) JSON in the format -o asks for: yaml, json, jsonpath or a Go template."""
+    output = str(flags.get("output", ""))
+    if output in ("yaml", "json"):
+        return to_json(data) if output == "json" else to_yaml(data)
+    template = templated(output, flags)
+    if template is None:
+        raise ValueError(f'unable to match a printer suitable for the output format "{output}"')
+    language, text = template
+    if language == "go-template":
+        return gotemplate.render(text, data)
+    return jsonpath.render(text, data, as_json=output.startswith("jsonpath-as-json"))
 
 
 TEMPLATES = {"jsonpath": "jsonpath", "jsonpath-file": "jsonpath", "jsonpath-as-json": "jsonpath",

@@ -11,6 +11,7 @@ custom-columns.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -33,6 +34,8 @@ def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 KubectlDumper.add_representer(str, represent_str)
+# go-yaml v2 reads y, Y, n and N as booleans, so sigs.k8s.io/yaml quotes them as strings (`x: "y"`)
+KubectlDumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
 
 
 def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:

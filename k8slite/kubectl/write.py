@@ -18,6 +18,7 @@ delete.go waits with `--for=delete`; `--timeout=0` (the default) is a week;
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.errors import AlreadyExists, BadRequest, NotFound, not_found
+from k8slite.kubectl import dryrun
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.generate import GENERATORS, create_generated
 from k8slite.kubectl.resources import NO_RESOURCES, fetch, kind_name, resource_name, resources
@@ -58,12 +60,17 @@ def one_object(cluster: Cluster, cmd: Command, args: list[str]) -> tuple[Kind, K
 
 def manifests(cmd: Command) -> tuple[list[KubeObject], list[str]]:
     """The objects in the -f file (or the .yaml, .yml and .json files of a -f directory), and ignored fields."""
+    ignored: list[str] = []
+    return [decode(d, ignored) for d in documents(cmd)], ignored
+
+
+def documents(cmd: Command) -> list[Any]:
+    """The documents of the -f file, or of the .yaml, .yml and .json files of a -f directory, as read."""
     if "filename" not in cmd.flags:
         raise UsageError("must specify one of -f and -k")
-    ignored: list[str] = []
     path = Path(cmd.flags["filename"])
     paths = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json")) if path.is_dir() else [path]
-    return [decode(d, ignored) for p in paths for d in read_documents(p)], ignored
+    return [d for p in paths for d in read_documents(p)]
 
 
 def delete(cluster: Cluster, cmd: Command) -> str:
@@ -173,6 +180,8 @@ def apply(cluster: Cluster, cmd: Command) -> str:
     for obj in objects:
         kind = kind_of(obj)
         lines.append(f"{resource_name(kind, obj.name)} {apply_one(cluster, cmd, kind, obj)}\n")
+        cmd.written.append(cluster.api.get(kind.plural, obj.name, (obj.namespace or cmd.namespace)
+                                           if kind.namespaced else ""))
     cluster.run(0)
     return "".join(lines)
 
@@ -212,10 +221,18 @@ def create(cluster: Cluster, cmd: Command) -> str:
     except BadRequest as e:
         return refused(cmd, e)
     lines = []
-    for obj in objects:
+    client = dryrun.mode(cmd) == "client"
+    read = documents(cmd) if client else []
+    for i, obj in enumerate(objects):
         kind = kind_of(obj)
         try:
-            cluster.api.create(obj)
+            if client:  # kubectl sends nothing: it prints the document as read, in the namespace it would use
+                document = copy.deepcopy(read[i])
+                if kind.namespaced:
+                    document["metadata"]["namespace"] = obj.namespace or cmd.namespace
+                cmd.written.append(document)
+            else:
+                cmd.written.append(cluster.api.create(obj))
             lines.append(f"{resource_name(kind, obj.name)} created\n")
         except AlreadyExists as e:
             lines.append(f'Error from server (AlreadyExists): error when creating "{cmd.flags["filename"]}": '

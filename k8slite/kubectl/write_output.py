@@ -5,18 +5,22 @@ format asked for, instead of saying what they did (cli-runtime's PrintFlags on e
 `json`, `jsonpath=` or `go-template=` print the object as the command left it (a dry run's object
 as the dry run left it; `scale` prints it as it was before, as kubectl does). `delete -o name`
 prints the names of what it deleted. cordon, uncordon and drain have no -o: cobra refuses it.
-Left out: `delete -o yaml` (kubectl prints the deleted objects' last state), and the `---`
-kubectl puts between several objects' YAML.
+`create -f` and `apply -f` print what they wrote: create each object in turn (YAML documents apart
+by `---`), apply one object, or a `kind: List` of several. Left out: `delete -o yaml` (kubectl prints
+the deleted objects' last state), and apply's last-applied annotation (k8slite keeps it beside the
+store, k8slite/apply.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from k8slite.api.kinds import decode, kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.errors import NotFound
 from k8slite.kubectl import get
 from k8slite.kubectl.command import Command, FlagError, UsageError, unknown_flag
+from k8slite.kubectl.output import printed as printed_dict
 from k8slite.kubectl.resources import fetch, resource_name, resources
 
 if TYPE_CHECKING:
@@ -53,6 +57,8 @@ def before(cluster: Cluster, cmd: Command) -> dict[str, KubeObject]:
 def printed(cluster: Cluster, cmd: Command, out: str, earlier: dict[str, KubeObject] | None = None) -> str:
     """What the command prints with -o: its objects in that format (`earlier`: as they were before it);
     errors and warnings as they were."""
+    if cmd.verb in ("create", "apply") and "filename" in cmd.flags and "output" in cmd.flags:
+        return written(cluster, cmd, out)
     if cmd.verb not in VERBS or "output" not in cmd.flags:
         return out
     names, kept = [], []
@@ -75,6 +81,21 @@ def printed(cluster: Cluster, cmd: Command, out: str, earlier: dict[str, KubeObj
             continue
         texts.append(get.render(cluster.now, [(kind, [obj])], cmd.flags, True, False))
     return "".join(texts) + "".join(kept)
+
+
+def written(cluster: Cluster, cmd: Command, out: str) -> str:
+    """`create -f` and `apply -f` with -o: the objects the server answered with (with --dry-run=client, create's
+    objects as read). create prints each in turn, YAML documents apart by `---` (one printer for all); apply
+    prints one object as itself and several as a `kind: List`, as its printObjects does."""
+    kept = "".join(line for line in out.splitlines(keepends=True) if changed(line) is None)
+    dicts = [printed_dict(o) if isinstance(o, KubeObject) else o for o in cmd.written]  # documents: as read
+    output = str(cmd.flags["output"])
+    if output == "name":
+        return "".join(f"{resource_name(kind_of(decode(d)), d['metadata']['name'])}\n" for d in dicts) + kept
+    if cmd.verb == "apply" and len(dicts) > 1:
+        data = {"apiVersion": "v1", "items": dicts, "kind": "List", "metadata": {}}
+        return get.render_data(data, cmd.flags) + kept
+    return ("---\n" if output == "yaml" else "").join(get.render_data(d, cmd.flags) for d in dicts) + kept
 
 
 def changed(line: str) -> str | None:

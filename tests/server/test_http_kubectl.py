@@ -832,6 +832,35 @@ def test_writes_print_their_objects_with_o_as_the_real_kubectl(server: Server) -
     assert same(server, "label pods -l app=outweb tier=web --dry-run=server -o name")[1].count("pod/outweb-") == 2
 
 
+TWO_CONFIGMAPS = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: outa}
+data: {x: "1"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: outb}
+data: {"y": "2"}
+"""
+
+
+def test_create_and_apply_print_what_they_wrote_with_o_as_the_real_kubectl(server: Server, tmp_path: Path) -> None:
+    """create -f: each object (YAML documents apart by `---`; with --dry-run=client the documents as read);
+    apply -f: one object, or a List of several. And go-yaml v2's booleans: an unquoted `n` is false."""
+    two, yn = tmp_path / "two.yaml", tmp_path / "yn.yaml"
+    two.write_text(TWO_CONFIGMAPS)
+    yn.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: yn}\ndata: {answer: n}\n")
+    for command in (f"create -f {two} -o yaml --dry-run=client", f"create -f {two} -o json --dry-run=client",
+                    f"create -f {two} -o name --dry-run=server", f"apply -f {two} -o name --dry-run=server",
+                    f"apply -f {two} -o go-template={{{{range.items}}}}{{{{.metadata.name}}}}{{{{end}}}}"
+                    " --dry-run=server", f"apply -f {yn}"):
+        real, expected = same(server, command)
+        assert real == expected, command
+    assert same(server, f"create -f {two} -o yaml --dry-run=client")[1].count("\n---\n") == 1
+    assert "Go struct field ConfigMap.data of type string" in same(server, f"apply -f {yn}")[1]
+
+
 def test_logs_of_selected_pods_and_all_containers_as_the_real_kubectl(server: Server) -> None:
     echo = "sh -c 'echo {0} 1; echo {0} 2; sleep 3600'"
     containers = [{"name": name, "image": "busybox", "command": ["sh", "-c", f"echo {name}; sleep 3600"]}
