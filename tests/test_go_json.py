@@ -113,6 +113,10 @@ def test_a_pod_has_its_qos_class_host_ips_and_null_probe_times(cluster: Cluster)
     assert qos == {"web": "BestEffort", "pi": "BestEffort", "sized": "Guaranteed", "half": "Burstable"}
     pod = cluster.get("pods", "sized").to_dict()
     assert pod["status"]["hostIPs"] == [{"ip": pod["status"]["hostIP"]}]
+    assert pod["spec"]["enableServiceLinks"] is True  # SetDefaults_PodSpec
+    # once running, the image as the runtime names it (containerd: the image's first repo tag)
+    assert {cs.image for p in cluster.get("pods") for cs in p.status.container_statuses if p.name.startswith("web")} \
+        == {"docker.io/library/nginx:1.27"}
     assert all(c["lastProbeTime"] is None for c in pod["status"]["conditions"])
     assert cluster.kubectl("get events -o yaml").count("eventTime: null") == len(cluster.get("events"))
 
@@ -122,5 +126,5 @@ def test_a_waiting_container_has_an_empty_image_id_and_has_not_started() -> None
     c.kubectl("run p --image=nginx")
     c.run(1)
     status = c.get("pods", "p").to_dict()["status"]["containerStatuses"][0]
-    assert (status["imageID"], status["started"], status["state"]) == \
-        ("", False, {"waiting": {"reason": "ContainerCreating"}})
+    assert (status["image"], status["imageID"], status["started"], status["state"]) == \
+        ("nginx", "", False, {"waiting": {"reason": "ContainerCreating"}})  # the pod's own image, until created

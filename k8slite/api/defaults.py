@@ -49,6 +49,8 @@ def default_pull_policy(image: str) -> str:
 
 
 def default_pod_spec(spec: PodSpec) -> None:
+    if spec.enable_service_links is None:
+        spec.enable_service_links = True
     for container in [*spec.init_containers, *spec.containers]:
         if not container.image_pull_policy:
             container.image_pull_policy = default_pull_policy(container.image)

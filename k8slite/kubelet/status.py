@@ -81,6 +81,7 @@ def container_status(runtime: ContainerRuntime, container: Container, rec: Conta
         status.state = ContainerState(waiting=ContainerStateWaiting(rec.waiting_reason, rec.waiting_message))
         return status
     info = runtime.container_status(rec.current_id)
+    status.image = info.image  # the runtime's name for it: containerd's is docker.io/library/nginx:1.27
     if info.state == CREATED:  # a real runtime is still starting it
         status.state = ContainerState(waiting=ContainerStateWaiting("ContainerCreating"))
         return status

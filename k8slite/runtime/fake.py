@@ -277,7 +277,7 @@ class FakeRuntime:
         files = dict(image.files)
         if self.network.services is not None:  # the kubelet's /etc/resolv.conf and /etc/hosts
             files.update(self.network.services.pod_files(pod.namespace, box.pod_name, box.ip))
-        info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, container.image,
+        info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, str(registry.parse(container.image)),
                              image_id=pulled.image_id if pulled is not None else "")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
