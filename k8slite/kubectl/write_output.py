@@ -58,7 +58,7 @@ def printed(cluster: Cluster, cmd: Command, out: str, earlier: dict[str, KubeObj
     """What the command prints with -o: its objects in that format (`earlier`: as they were before it);
     errors and warnings as they were."""
     if cmd.verb in ("create", "apply") and "filename" in cmd.flags and "output" in cmd.flags:
-        return written(cluster, cmd, out)
+        return written(cmd, out)
     if cmd.verb not in VERBS or "output" not in cmd.flags:
         return out
     names, kept = [], []
@@ -83,7 +83,7 @@ def printed(cluster: Cluster, cmd: Command, out: str, earlier: dict[str, KubeObj
     return "".join(texts) + "".join(kept)
 
 
-def written(cluster: Cluster, cmd: Command, out: str) -> str:
+def written(cmd: Command, out: str) -> str:
     """`create -f` and `apply -f` with -o: the objects the server answered with (with --dry-run=client, create's
     objects as read). create prints each in turn, YAML documents apart by `---` (one printer for all); apply
     prints one object as itself and several as a `kind: List`, as its printObjects does."""

@@ -48,8 +48,8 @@ from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, Contain
 if TYPE_CHECKING:
     from k8slite.kubelet.agent import ContainerRecord
 
-# the order kubectl describe shows a pod's conditions in (the kubelet writes them so in 1.32)
 MAX_LOG_LINES, MAX_LOG_BYTES = 80, 2048  # kubecontainer.MaxContainerTerminationMessageLog{Lines,Length}
+# the order kubectl describe shows a pod's conditions in (the kubelet writes them so in 1.32)
 CONDITION_ORDER = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2, "ContainersReady": 3,
                    "PodScheduled": 4}
 
