@@ -40,7 +40,7 @@ def image_tag(image: str) -> str:
     return "" if digest else "latest"
 
 
-TERMINATION_MESSAGE_PATH = "/dev/termination-log"
+TERMINATION_MESSAGE_PATH, TERMINATION_MESSAGE_POLICY = "/dev/termination-log", "File"
 
 
 def default_pull_policy(image: str) -> str:
@@ -55,7 +55,7 @@ def default_pod_spec(spec: PodSpec) -> None:
         if not container.image_pull_policy:
             container.image_pull_policy = default_pull_policy(container.image)
         container.termination_message_path = container.termination_message_path or TERMINATION_MESSAGE_PATH
-        container.termination_message_policy = container.termination_message_policy or "File"
+        container.termination_message_policy = container.termination_message_policy or TERMINATION_MESSAGE_POLICY
 
 
 def default_requests(spec: PodSpec) -> None:

@@ -26,17 +26,24 @@ TIMESTAMP = "tag:yaml.org,2002:timestamp"
 BOOL = "tag:yaml.org,2002:bool"
 
 
+GO_YAML_BOOLS = {"y": True, "Y": True, "n": False, "N": False}  # booleans go-yaml v2 has and PyYAML has not
+GO_YAML_BOOL_WORDS = re.compile(r"^(?:y|Y|n|N)$")
+
+
 class KubeLoader(yaml.SafeLoader):
     """PyYAML's safe loader, read as go-yaml v2 reads YAML into an interface{}: timestamps as their text ("for
     backward compatibility reasons we set it as a string", decode.go), and `y`, `Y`, `n`, `N` as booleans,
-    which YAML 1.1 allows and go-yaml's resolve table has (`answer: y` is `true`)."""
+    which YAML 1.1 allows and go-yaml's resolve table has (`answer: y` is `true`). Keys are made text as
+    sigs.k8s.io/yaml turns YAML into JSON: `true: x` has the key "true", `3: x` the key "3"."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        return {key_text(k): v for k, v in super().construct_mapping(node, deep).items()}
 
 
 KubeLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-GO_YAML_BOOLS = {"y": True, "Y": True, "n": False, "N": False}
-KubeLoader.add_implicit_resolver(BOOL, re.compile(r"^(?:y|Y|n|N)$"), list(GO_YAML_BOOLS))
+KubeLoader.add_implicit_resolver(BOOL, GO_YAML_BOOL_WORDS, list(GO_YAML_BOOLS))
 
 
 def timestamp_text(loader: KubeLoader, node: yaml.Node) -> str:
@@ -53,17 +60,8 @@ KubeLoader.add_constructor(TIMESTAMP, timestamp_text)
 KubeLoader.add_constructor(BOOL, go_yaml_bool)
 
 
-def json_keys(data: Any) -> Any:
-    """The document with every mapping's keys as JSON has them, as sigs.k8s.io/yaml turns YAML into JSON:
-    `true: x` has the key "true", `3: x` the key "3"."""
-    if isinstance(data, dict):
-        return {key_text(k): json_keys(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [json_keys(v) for v in data]
-    return data
-
-
 def key_text(key: Any) -> Any:
+    """A mapping key as JSON has it: text."""
     if isinstance(key, bool):
         return "true" if key else "false"
     return str(key) if isinstance(key, (int, float)) else key
@@ -71,12 +69,12 @@ def key_text(key: Any) -> Any:
 
 def load_yaml(text: Any) -> Any:
     """One YAML document (text or a stream), as Kubernetes reads it."""
-    return json_keys(yaml.load(text, Loader=KubeLoader))  # noqa: S506  # KubeLoader is a SafeLoader
+    return yaml.load(text, Loader=KubeLoader)  # noqa: S506  # KubeLoader is a SafeLoader
 
 
 def load_yaml_all(text: Any) -> list[Any]:
     """Every YAML document (text or a stream), as Kubernetes reads them."""
-    return [json_keys(doc) for doc in yaml.load_all(text, Loader=KubeLoader)]  # noqa: S506
+    return list(yaml.load_all(text, Loader=KubeLoader))  # noqa: S506
 
 
 def read_documents(src: Any) -> list[Any]:

@@ -339,12 +339,12 @@ def qos_class(pod: Pod) -> str:
     guaranteed = True
     for c in [*pod.spec.containers, *pod.spec.init_containers]:
         for total, given in ((requests, c.resources.requests), (limits, c.resources.limits)):
-            for name, value in given.items():
-                if name in ("cpu", "memory") and parse_quantity(value) > 0:
-                    total[name] = total.get(name, 0) + parse_quantity(value)
-        if not all(name in c.resources.limits and parse_quantity(c.resources.limits[name]) > 0
-                   for name in ("cpu", "memory")):
-            guaranteed = False
+            for name in ("cpu", "memory"):
+                amount = parse_quantity(given[name]) if name in given else 0
+                if amount > 0:
+                    total[name] = total.get(name, 0) + amount
+                elif total is limits:
+                    guaranteed = False  # a container without both limits
     if not requests and not limits:
         return "BestEffort"
     if guaranteed and all(limits.get(name) == amount for name, amount in requests.items()) \

@@ -20,6 +20,7 @@ import json
 import math
 from typing import Any
 
+from k8slite.api.defaults import TERMINATION_MESSAGE_PATH, TERMINATION_MESSAGE_POLICY
 from k8slite.api.deployment import (
     POD_TEMPLATE_HASH,
     REVISION,
@@ -31,7 +32,8 @@ from k8slite.api.pod import PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet
 
 SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-LATER_DEFAULTS = {"terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File"}
+LATER_DEFAULTS = {"terminationMessagePath": TERMINATION_MESSAGE_PATH,
+                  "terminationMessagePolicy": TERMINATION_MESSAGE_POLICY}
 
 
 def compute_hash(template: PodTemplateSpec, collision_count: int | None = None) -> str:

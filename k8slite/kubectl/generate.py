@@ -28,6 +28,7 @@ With `--dry-run=client` it stores nothing and prints that object instead
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -229,19 +230,16 @@ def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str =
     obj = decode(stored)
     if not obj.namespace and kind_of(obj).namespaced:
         obj.metadata.namespace = cmd.namespace
-    if dry_run == "server":  # the server's answer: defaulted, admitted, with a uid and a creation time
-        with dryrun.dry(cluster):
+    if dry_run != "client":  # the server's answer: defaulted, admitted, with a uid and a creation time
+        with dryrun.dry(cluster) if dry_run == "server" else contextlib.nullcontext():
             try:
                 obj = cluster.api.create(obj)
             except AlreadyExists as e:
                 return f"Error from server (AlreadyExists): {e.message}\n"
-        obj.metadata.resource_version = ""  # never stored
-    elif dry_run == "none":
-        try:
-            obj = cluster.api.create(obj)
-        except AlreadyExists as e:
-            return f"Error from server (AlreadyExists): {e.message}\n"
-        cluster.run(0)
+        if dry_run == "server":
+            obj.metadata.resource_version = ""  # never stored
+        else:
+            cluster.run(0)
     if output in ("yaml", "json"):  # the client's object, or the server's answer
         data = manifest if dry_run == "client" else obj.to_dict()
         return to_yaml(data) if output == "yaml" else to_json(data)

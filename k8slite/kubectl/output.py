@@ -11,11 +11,11 @@ custom-columns.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
+from k8slite.api.manifest import BOOL, GO_YAML_BOOL_WORDS, GO_YAML_BOOLS
 from k8slite.api.meta import KubeObject
 from k8slite.api.serialize import go_json
 from k8slite.kubectl.resources import resource_name
@@ -35,7 +35,7 @@ def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 KubectlDumper.add_representer(str, represent_str)
 # go-yaml v2 reads y, Y, n and N as booleans, so sigs.k8s.io/yaml quotes them as strings (`x: "y"`)
-KubectlDumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+KubectlDumper.add_implicit_resolver(BOOL, GO_YAML_BOOL_WORDS, list(GO_YAML_BOOLS))
 
 
 def as_list(items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -217,17 +217,17 @@ def create(cluster: Cluster, cmd: Command) -> str:
     if cmd.args and "filename" not in cmd.flags:  # no subcommand of that name, and no -f
         raise UsageError(f"Unexpected args: [{' '.join(cmd.args)}]\nSee 'kubectl create -h' for help and examples")
     try:
-        objects, _ = manifests(cmd)
+        read = documents(cmd)
+        objects = [decode(d) for d in read]
     except BadRequest as e:
         return refused(cmd, e)
     lines = []
     client = dryrun.mode(cmd) == "client"
-    read = documents(cmd) if client else []
-    for i, obj in enumerate(objects):
+    for document, obj in zip(read, objects):
         kind = kind_of(obj)
         try:
             if client:  # kubectl sends nothing: it prints the document as read, in the namespace it would use
-                document = copy.deepcopy(read[i])
+                document = copy.deepcopy(document)
                 if kind.namespaced:
                     document["metadata"]["namespace"] = obj.namespace or cmd.namespace
                 cmd.written.append(document)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from k8slite.api.kinds import decode, kind_of
+from k8slite.api.kinds import BY_KIND
 from k8slite.api.meta import KubeObject
 from k8slite.errors import NotFound
 from k8slite.kubectl import get
@@ -91,7 +91,7 @@ def written(cmd: Command, out: str) -> str:
     dicts = [printed_dict(o) if isinstance(o, KubeObject) else o for o in cmd.written]  # documents: as read
     output = str(cmd.flags["output"])
     if output == "name":
-        return "".join(f"{resource_name(kind_of(decode(d)), d['metadata']['name'])}\n" for d in dicts) + kept
+        return "".join(f"{resource_name(BY_KIND[d['kind']], d['metadata']['name'])}\n" for d in dicts) + kept
     if cmd.verb == "apply" and len(dicts) > 1:
         data = {"apiVersion": "v1", "items": dicts, "kind": "List", "metadata": {}}
         return get.render_data(data, cmd.flags) + kept

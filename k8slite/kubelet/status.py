@@ -44,6 +44,7 @@ from k8slite.kubelet.phase import (
 )
 from k8slite.kubelet.prober import Prober
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ContainerRuntime
+from k8slite.runtime.termination import last_bytes
 
 if TYPE_CHECKING:
     from k8slite.kubelet.agent import ContainerRecord
@@ -67,8 +68,8 @@ def termination_message(runtime: ContainerRuntime, container: Container, info: C
     text = runtime.termination_message(info.id) if container.termination_message_path else None
     if text or container.termination_message_policy != "FallbackToLogsOnError" or info.exit_code == 0:
         return text or ""
-    tail = "".join(runtime.logs(info.id).splitlines(keepends=True)[-MAX_LOG_LINES:]).encode()
-    return tail[-MAX_LOG_BYTES:].decode(errors="replace")
+    tail = "".join(runtime.logs(info.id).splitlines(keepends=True)[-MAX_LOG_LINES:])
+    return last_bytes(tail.encode(), MAX_LOG_BYTES)
 
 
 def container_status(runtime: ContainerRuntime, container: Container, rec: ContainerRecord,

@@ -47,7 +47,7 @@ from k8slite.runtime.shell.jobs import Process
 from k8slite.runtime.shell.traps import SIGTERM, Signals
 from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed, tmpfs_size
 from k8slite.runtime.terminal import TerminalSession
-from k8slite.runtime.termination import MAX_MESSAGE_BYTES
+from k8slite.runtime.termination import MAX_MESSAGE_BYTES, last_bytes
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 # servers that stop on SIGTERM; busybox httpd does not, nor does the kubernetes-bootcamp image's PID 1 (the
@@ -430,7 +430,7 @@ class FakeRuntime:
     def termination_message(self, container_id: str) -> str | None:
         termination = self.containers[container_id].termination
         text = termination.files.get(TERMINATION_FILE) if termination is not None else None
-        return None if text is None else text.encode()[-MAX_MESSAGE_BYTES:].decode(errors="replace")
+        return None if text is None else last_bytes(text.encode(), MAX_MESSAGE_BYTES)
 
     def crash(self) -> None:
         for c in list(self.containers.values()):

@@ -31,4 +31,9 @@ def read_message(path: Path | None) -> str | None:
     """The file's last 4,096 bytes as text; None if there is no file."""
     if path is None or not path.is_file():
         return None
-    return path.read_bytes()[-MAX_MESSAGE_BYTES:].decode(errors="replace")
+    return last_bytes(path.read_bytes(), MAX_MESSAGE_BYTES)
+
+
+def last_bytes(data: bytes, limit: int) -> str:
+    """The last `limit` bytes as text (tail.ReadAtMost; a character cut in two is replaced)."""
+    return data[-limit:].decode(errors="replace")
