@@ -8,7 +8,7 @@ the HTTP server uses (`.status.phase`, `.is_ready()`, `.to_dict()` ...).
 Three differences are bridged, and said here because they are simplifications:
 
 - Fields. A real server sends fields k8slite does not model
-  (`status.nominatedNodeName`, `spec.containers[0].securityContext` ...).
+  (`status.nominatedNodeName`, `spec.containers[0].stdin` ...).
   Decoding is strict, as `kubectl apply` is, so they are pruned first: each
   key that the dataclass at that place has no field for is left out. The
   objects read are therefore a subset of what the server holds.

@@ -9,7 +9,8 @@ before they are evicted. A Deployment's RollingUpdate gets maxSurge and
 maxUnavailable of 25%; a Job gets completions and parallelism 1 and
 backoffLimit 6, and at creation a selector made from its uid
 (`job_selector`). A pod's container with a limit and no request for a
-resource requests its limit. Other defaults (restartPolicy Always, probe timings,
+resource requests its limit; a pod spec without a securityContext gets an
+empty one. Other defaults (restartPolicy Always, probe timings,
 revisionHistoryLimit 10, progressDeadlineSeconds 600) are the dataclasses' own.
 """
 
@@ -22,6 +23,7 @@ from k8slite.api.node import NOT_READY, UNREACHABLE
 from k8slite.api.pod import Pod, PodSpec, Toleration
 from k8slite.api.policy import LimitRange, default_limit_range
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.security import PodSecurityContext
 from k8slite.api.service import Service
 from k8slite.api.storage import default_storage
 from k8slite.api.validation_service import default_service
@@ -51,6 +53,8 @@ def default_pull_policy(image: str) -> str:
 def default_pod_spec(spec: PodSpec) -> None:
     if spec.enable_service_links is None:
         spec.enable_service_links = True
+    if spec.security_context is None:
+        spec.security_context = PodSecurityContext()
     for container in [*spec.init_containers, *spec.containers]:
         if not container.image_pull_policy:
             container.image_pull_policy = default_pull_policy(container.image)

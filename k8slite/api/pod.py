@@ -2,11 +2,11 @@
 
 Mirrors k8s.io/api/core/v1 Pod, PodSpec, Container and PodStatus, with the
 fields the course uses: containers and init containers (sidecars too) with command, args, env, ports,
-resources, volume mounts and probes; volumes; restartPolicy; nodeName,
-nodeSelector, affinity and topologySpreadConstraints (api/affinity.py);
+resources, volume mounts, probes and security contexts (api/security.py); volumes; restartPolicy;
+nodeName, nodeSelector, affinity and topologySpreadConstraints (api/affinity.py);
 tolerations. Defaults are Kubernetes' (restartPolicy Always,
 terminationGracePeriodSeconds 30, probe timings 1/10/1/3). Fields that real
-pods may carry but k8slite does not model (securityContext, runtimeClassName, ...)
+pods may carry but k8slite does not model (runtimeClassName, hostNetwork, ...)
 are listed in IGNORED: accepted, reported once, not acted on.
 """
 
@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from k8slite.api.affinity import Affinity, TopologySpreadConstraint
 from k8slite.api.meta import OMITEMPTY, TIME, TIME_OR_NULL, KubeObject, ObjectMeta
 from k8slite.api.quantity import parse_quantity
+from k8slite.api.security import PodSecurityContext, SecurityContext
 
 
 @dataclass(slots=True)
@@ -107,8 +108,9 @@ class Container:
     """The file whose text becomes the terminated state's message (defaulted to /dev/termination-log)."""
     termination_message_policy: str = ""
     """`File` (the default), or `FallbackToLogsOnError`: with the file empty and a failure, the log's tail."""
+    security_context: SecurityContext | None = None
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "securityContext", "stdin", "stdinOnce", "tty", "lifecycle", "volumeDevices", "resizePolicy"})
+        "stdin", "stdinOnce", "tty", "lifecycle", "volumeDevices", "resizePolicy"})
 
     def is_sidecar(self) -> bool:
         """podutil.IsRestartableInitContainer: an init container with restartPolicy Always."""
@@ -213,8 +215,10 @@ class PodSpec:
     priority: int | None = None
     """Set from the PriorityClass (0 without one) by the Priority admission plugin (admission/priority.py)."""
     preemption_policy: str | None = None
+    security_context: PodSecurityContext | None = None
+    """Set to an empty one (`securityContext: {}`) by the API server when a pod has none."""
     IGNORED: ClassVar[frozenset[str]] = frozenset({
-        "ephemeralContainers", "securityContext", "dnsConfig", "hostNetwork",
+        "ephemeralContainers", "dnsConfig", "hostNetwork",
         "hostPID", "hostIPC", "imagePullSecrets", "runtimeClassName", "overhead",
         "readinessGates", "setHostnameAsFQDN", "os",
         "hostAliases", "schedulingGates", "resourceClaims", "hostUsers"})

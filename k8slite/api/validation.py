@@ -20,6 +20,7 @@ from k8slite.api.policy import LimitRange, ResourceQuota, validate_limit_range, 
 from k8slite.api.quantity import MESSAGE as QUANTITY_MESSAGE
 from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.security import validate_pod_security_context, validate_security_context
 from k8slite.api.service import Service
 from k8slite.api.validation_names import check_name
 from k8slite.api.validation_service import validate_service
@@ -88,6 +89,7 @@ def validate_pod_spec(spec: PodSpec, path: str) -> list[FieldError]:
     errors += validate_init_containers(spec.init_containers, f"{path}.initContainers", volumes, names)
     if spec.restart_policy not in RESTART_POLICIES:
         errors.append(unsupported(f"{path}.restartPolicy", spec.restart_policy, RESTART_POLICIES))
+    errors += validate_pod_security_context(spec.security_context, f"{path}.securityContext")
     if spec.preemption_policy is not None and spec.preemption_policy not in PREEMPTION_POLICIES:
         errors.append(unsupported(f"{path}.preemptionPolicy", spec.preemption_policy, PREEMPTION_POLICIES))
     for i, t in enumerate(spec.tolerations):
@@ -143,6 +145,7 @@ def validate_container(c: Container, path: str, volumes: list[str], seen: list[s
         probe = getattr(c, probe_name)
         if probe is not None:
             errors += validate_probe(probe, f"{path}.{probe_name.replace('_p', 'P')}")
+    errors += validate_security_context(c.security_context, f"{path}.securityContext")
     return errors
 
 

@@ -60,14 +60,16 @@ def template_without_hash(template: PodTemplateSpec) -> Any:
 def hashed(template: PodTemplateSpec) -> Any:
     """What compute_hash hashes: the template without the hash label, written as k8slite wrote templates when
     the names the book shows were made: without the fields it came to default later while they hold their
-    defaults (enableServiceLinks, a container's terminationMessagePath and Policy), and with a probe's
-    `initialDelaySeconds: 0` (now left out, as Go's omitempty does). kube's own hash is of Go's in-memory
-    struct, which no JSON reproduces; what matters is that the same template always gives the same hash and
-    a changed value a new one."""
+    defaults (enableServiceLinks, an empty securityContext, a container's terminationMessagePath and Policy),
+    and with a probe's `initialDelaySeconds: 0` (now left out, as Go's omitempty does). kube's own hash is of
+    Go's in-memory struct, which no JSON reproduces; what matters is that the same template always gives the
+    same hash and a changed value a new one."""
     data = template_without_hash(template)
     spec = data.get("spec", {})
     if spec.get("enableServiceLinks") is True:
         del spec["enableServiceLinks"]
+    if spec.get("securityContext") == {}:
+        del spec["securityContext"]
     for container in [*spec.get("initContainers", []), *spec.get("containers", [])]:
         for key, default in LATER_DEFAULTS.items():
             if container.get(key) == default:

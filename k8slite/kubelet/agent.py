@@ -34,6 +34,7 @@ from k8slite.kubelet.init_containers import stop_group, stop_order, sync_contain
 from k8slite.kubelet.node_lease import NodeLease
 from k8slite.kubelet.phase import restart_policy_for, should_restart
 from k8slite.kubelet.prober import Prober, ProbeWorker
+from k8slite.kubelet.security_context import verify_run_as_non_root
 from k8slite.kubelet.status import container_status, pod_status, sandbox_failed_status
 from k8slite.kubelet.volume_manager import VolumeManager
 from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
@@ -375,6 +376,10 @@ class Kubelet:
         if isinstance(config, str):
             self.config_error(pod, rec, config)
             return
+        refused = verify_run_as_non_root(pod, container, lambda: self.image_user(container.image))
+        if refused:
+            self.config_error(pod, rec, refused)
+            return
         rec.current_id = self.runtime.create_container(record.sandbox_id, pod, config)
         rec.restart_count += bool(rec.previous_id)  # counted when the new container exists, after its pull
         self.recorder.normal(pod, "Created", f"Created container {container.name}")
@@ -391,9 +396,14 @@ class Kubelet:
         if self.runtime.container_status(rec.current_id).state == RUNNING:
             record.prober.start(container, rec.current_id)
 
+    def image_user(self, image: str) -> str:
+        """getImageUser: the image's USER, as the runtime's image status gives it."""
+        status = self.runtime.image_status(image)
+        return status.user if status is not None else ""
+
     def config_error(self, pod: Pod, rec: ContainerRecord, message: str) -> None:
-        if rec.waiting_message != message:
-            self.recorder.warning(pod, "Failed", f"Error: {message}")
+        """startContainer's generateContainerConfig failed: said at every attempt (the events fold, `x3 over`)."""
+        self.recorder.warning(pod, "Failed", f"Error: {message}")
         rec.waiting_reason, rec.waiting_message = "CreateContainerConfigError", message
         self.queue.add_after(object_key(pod), WORKER_BACKOFF_PERIOD)
 

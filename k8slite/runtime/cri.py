@@ -8,7 +8,9 @@ asks for their status and for exec and logs. The kubelet never learns how
 a runtime does this, which is why the same kubelet runs simulated or real
 containers. Images follow the ImageService: `image_status` says whether an
 image is on the node, `pull_image` fetches it; the kubelet decides from
-imagePullPolicy whether to pull. Simplified: no pull secrets, and a runtime
+imagePullPolicy whether to pull. A container's user and privileges travel
+as the CRI's LinuxContainerSecurityContext (`LinuxSecurity`, made from the
+pod's and the container's securityContext). Simplified: no pull secrets, and a runtime
 tells the kubelet when a container exits (instead of the kubelet relisting).
 """
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from k8slite.api.pod import Container, Pod
+from k8slite.api.security import Capabilities, SecurityContext, effective
 
 CREATED, RUNNING, EXITED = "created", "running", "exited"
 PLEG_RELIST_PERIOD = 1.0  # pkg/kubelet/pleg: how soon after a failure the kubelet's next sync of the pod comes
@@ -56,6 +59,8 @@ class PulledImage:
     """How long the pull itself took (0 for an image already present)."""
     image_id: str = ""
     """The image by digest, as a container's imageID says: docker.io/library/busybox@sha256:..."""
+    user: str = ""
+    """The image config's User (`1000`, `1000:3000`, `nginx`; "" is root): CRI's uid or username."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -65,6 +70,37 @@ class ImageInfo:
     repo_tags: tuple[str, ...]
     repo_digests: tuple[str, ...]
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinuxSecurity:
+    """The user and privileges a container gets (CRI LinuxContainerSecurityContext, the fields k8slite models)."""
+
+    run_as_user: int | None = None
+    """None: the image's USER (root without one)."""
+    run_as_group: int | None = None
+    """None: that user's group (from the image's /etc/passwd, else 0)."""
+    supplemental_groups: tuple[int, ...] = ()
+    """The pod's fsGroup, then its supplementalGroups."""
+    readonly_rootfs: bool = False
+    privileged: bool = False
+    no_new_privs: bool = False
+    """allowPrivilegeEscalation: false (the process's no_new_privs flag)."""
+    add_capabilities: tuple[str, ...] = ()
+    drop_capabilities: tuple[str, ...] = ()
+
+
+def linux_security(pod: Pod, container: Container) -> LinuxSecurity:
+    """kuberuntime's determineEffectiveSecurityContext: the container's effective securityContext, the pod's
+    fsGroup and supplementalGroups as supplemental groups, no_new_privs from allowPrivilegeEscalation."""
+    sc = effective(pod, container) or SecurityContext()
+    pod_sc, caps = pod.spec.security_context, sc.capabilities or Capabilities()
+    groups: list[int] = []
+    if pod_sc is not None:
+        groups = ([pod_sc.fs_group] if pod_sc.fs_group is not None else []) + pod_sc.supplemental_groups
+    return LinuxSecurity(sc.run_as_user, sc.run_as_group, tuple(groups), bool(sc.read_only_root_filesystem),
+                         bool(sc.privileged), sc.allow_privilege_escalation is False, tuple(caps.add),
+                         tuple(caps.drop))
 
 
 class ContainerRuntime(Protocol):

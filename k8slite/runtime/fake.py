@@ -36,7 +36,16 @@ from k8slite.clock import Timer, VirtualClock
 from k8slite.errors import dial_tcp
 from k8slite.images.runtime_image import to_runtime_image
 from k8slite.runtime import registry
-from k8slite.runtime.cri import EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
+from k8slite.runtime.cri import (
+    EXITED,
+    RUNNING,
+    ContainerInfo,
+    ImageInfo,
+    ImagePullError,
+    LinuxSecurity,
+    PulledImage,
+    linux_security,
+)
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import Image as RuntimeImage
 from k8slite.runtime.images import lookup, resolve_argv
@@ -48,6 +57,7 @@ from k8slite.runtime.shell.traps import SIGTERM, Signals
 from k8slite.runtime.storage import NetworkStorage, VolumeSource, memory_backed, tmpfs_size
 from k8slite.runtime.terminal import TerminalSession
 from k8slite.runtime.termination import MAX_MESSAGE_BYTES, last_bytes
+from k8slite.runtime.users import ROOT, ProcessUser, process_user
 
 HttpHandler = Callable[[str], "tuple[int, str]"]
 # servers that stop on SIGTERM; busybox httpd does not, nor does the kubernetes-bootcamp image's PID 1 (the
@@ -127,6 +137,16 @@ class FakeContainer:
     """When the process last went to sleep: a signal that wakes it early says how long it slept."""
     termination: Volume | None = None
     """The file at its terminationMessagePath (the kubelet's, bound in; it outlives the container)."""
+    user: ProcessUser = ROOT
+    """Who its processes run as (runAsUser, runAsGroup, fsGroup ...: runtime/users.py)."""
+
+
+def read_only_paths(pod: Pod, container: Container, security: LinuxSecurity) -> frozenset[str]:
+    """Where the container may not write: its root with readOnlyRootFilesystem, a mount with readOnly, and
+    the kubelet's configMap, secret and projected volumes, which it always mounts read-only."""
+    kubelet_files = {v.name for v in pod.spec.volumes if v.config_map or v.secret or v.projected}
+    mounts = {m.mount_path for m in container.volume_mounts if m.read_only or m.name in kubelet_files}
+    return frozenset(mounts | ({"/"} if security.readonly_rootfs else set()))
 
 
 def memory_limit(container: Container) -> int:
@@ -177,7 +197,12 @@ class FakeRuntime:
     def image_status(self, image: str) -> PulledImage | None:
         found = self.node_image(image)
         return None if found is None else PulledImage(str(registry.parse(image)), found.manifest.size,
-                                                      image_id=found.image_id)
+                                                      image_id=found.image_id, user=self.config(image, found).user)
+
+    @staticmethod
+    def config(image: str, found: NodeImage | None) -> RuntimeImage:
+        """What a container of the image starts from: a built image's own config, else the image k8slite knows."""
+        return found.runtime_image if found is not None and found.runtime_image else lookup(image)
 
     def list_images(self) -> list[ImageInfo]:
         tags: dict[str, list[str]] = {}
@@ -210,7 +235,8 @@ class FakeRuntime:
                 to_runtime_image(built, ref.path.rpartition("/")[2]) if built is not None else None)
         if ref.tag:
             self.tags[str(ref)] = manifest.digest
-        return PulledImage(str(ref), manifest.size, registry.pull_seconds(missing), found.image_id)
+        return PulledImage(str(ref), manifest.size, registry.pull_seconds(missing), found.image_id,
+                           self.config(image, found).user)
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
         box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip)  # the UTS namespace
@@ -264,7 +290,7 @@ class FakeRuntime:
     def create_container(self, sandbox_id: str, pod: Pod, container: Container) -> str:
         box = self.sandboxes[sandbox_id]
         pulled = self.node_image(container.image)
-        image = pulled.runtime_image if pulled is not None and pulled.runtime_image else lookup(container.image)
+        image, security = self.config(container.image, pulled), linux_security(pod, container)
         mounts: dict[str, Volume | tuple[Volume, str]] = {"/dev/shm": box.shm}
         mounts.update({m.mount_path: sub_path_mount(box.volumes[m.name], m.sub_path)
                        for m in container.volume_mounts})
@@ -281,8 +307,9 @@ class FakeRuntime:
                              image_id=pulled.image_id if pulled is not None else "")
         self.containers[info.id] = FakeContainer(
             info, resolve_argv(image, container.command or None, container.args or None),
-            FileSystem(files, mounts), env, container.working_dir or image.working_dir,
-            memory_limit(container), termination=termination)
+            FileSystem(files, mounts, read_only_paths(pod, container, security)), env,
+            container.working_dir or image.working_dir, memory_limit(container), termination=termination,
+            user=process_user(security, image.user, image.files.get("/etc/passwd", "")))
         return info.id
 
     def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
@@ -297,7 +324,7 @@ class FakeRuntime:
 
         return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
                               http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit,
-                              clock=lambda: EPOCH.timestamp() + self.clock.now)
+                              clock=lambda: EPOCH.timestamp() + self.clock.now, user=c.user)
 
     def pod_context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
         """context(), plus the cluster's Services: names through cluster DNS, connections through

@@ -8,6 +8,8 @@ different: it is one directory tree that several containers mount, the way an
 emptyDir volume is shared by the containers of a pod. A path is looked up in the
 mount with the longest matching prefix, falling back to the container's own root.
 A mount may show only part of a volume (a `subPath`): one folder, or one file.
+A mount may be read-only (a volumeMount's `readOnly`), and so may the root itself
+(readOnlyRootFilesystem): writing there fails with EROFS, "Read-only file system".
 
 Paths given here are absolute; the shell resolves relative ones against its working
 directory first. ``normpath`` tidies "..", "." and repeated or trailing slashes.
@@ -95,8 +97,11 @@ class FileSystem:
     """The files one container sees: its own root plus shared mounts."""
 
     def __init__(
-        self, base: dict[str, str] | None = None, mounts: dict[str, Volume | tuple[Volume, str]] | None = None
+        self, base: dict[str, str] | None = None, mounts: dict[str, Volume | tuple[Volume, str]] | None = None,
+        read_only: frozenset[str] = frozenset(),
     ) -> None:
+        self.read_only = frozenset(normpath(p) for p in read_only)
+        """The mount points (and "/" for the root) where nothing may be written."""
         self.root = Volume(files={DEV_NULL[1:]: ""})
         made: set[str] = set()
         for path, content in (base or {}).items():
@@ -107,14 +112,26 @@ class FileSystem:
         made.update(_parent(mount[1:]) for mount in self.mounts)  # a mount point's parents exist in the root
         self.root.dirs = root_dirs(frozenset(made - {""}))
 
+    def mount_point(self, path: str) -> str:
+        """The mount that holds the tidy absolute ``path``: the longest that is a prefix, or "/" for the root."""
+        for mount in sorted(self.mounts, key=len, reverse=True):
+            if path == mount or path.startswith(mount.rstrip("/") + "/"):
+                return mount
+        return "/"
+
     def locate(self, path: str) -> tuple[Volume, str]:
         """The volume holding ``path`` and the path relative to that volume."""
         path = normpath(path)
-        for mount in sorted(self.mounts, key=len, reverse=True):
-            if path == mount or path.startswith(mount.rstrip("/") + "/"):
-                volume, sub_path = self.mounts[mount]  # a subPath mount shows one folder or file of the volume
-                return volume, "/".join(p for p in (sub_path, path[len(mount):].strip("/")) if p)
-        return self.root, path[1:]
+        mount = self.mount_point(path)
+        if mount == "/":
+            return self.root, path[1:]
+        volume, sub_path = self.mounts[mount]  # a subPath mount shows one folder or file of the volume
+        return volume, "/".join(p for p in (sub_path, path[len(mount):].strip("/")) if p)
+
+    def writable(self, path: str) -> None:
+        """Raise EROFS when ``path`` is on a read-only mount (or a read-only root)."""
+        if self.read_only and self.mount_point(normpath(path)) in self.read_only:
+            raise _error(OSError, 30, "Read-only file system", path)
 
     def read(self, path: str) -> str:
         volume, rel = self.locate(path)
@@ -130,6 +147,7 @@ class FileSystem:
         volume, rel = self.locate(path)
         if volume.is_dir(rel):
             raise _error(IsADirectoryError, 21, "Is a directory", path)
+        self.writable(path)
         if not volume.is_dir(_parent(rel)):
             raise _error(FileNotFoundError, 2, "No such file or directory", path)
         old = volume.files.get(rel, "") if append else ""
@@ -158,11 +176,14 @@ class FileSystem:
             raise _error(FileNotFoundError, 2, "No such file or directory", path)
         if parents and parent != "/":
             self.mkdir(parent, parents=True)
+        self.writable(path)
         volume, rel = self.locate(path)
         volume.add_dir(rel)
 
     def remove(self, path: str, recursive: bool = False) -> None:
         volume, rel = self.locate(path)
+        if rel in volume.files or (volume.is_dir(rel) and rel):
+            self.writable(path)
         if rel in volume.files:
             del volume.files[rel]
             if _parent(rel):  # the directory stays when its last file goes

@@ -88,13 +88,15 @@ class Image:
     """Absolute path -> content: the image's filesystem (the interesting files only)."""
     working_dir: str = "/"
     env: dict[str, str] = field(default_factory=lambda: {"PATH": DEFAULT_PATH})
+    user: str = ""
+    """Like Docker's USER: `1000`, `1000:3000` or a name in /etc/passwd; "" runs as root."""
 
 
 def _image(name: str, cmd: list[str], files: dict[str, str] | None = None,
            entrypoint: list[str] | None = None, working_dir: str = "/",
-           env: dict[str, str] | None = None) -> Image:
+           env: dict[str, str] | None = None, user: str = "") -> Image:
     return Image(name, entrypoint or [], cmd, {"/etc/passwd": PASSWD, **(files or {})},
-                 working_dir, {"PATH": DEFAULT_PATH, **(env or {})})
+                 working_dir, {"PATH": DEFAULT_PATH, **(env or {})}, user)
 
 
 KNOWN: dict[str, Image] = {
@@ -112,7 +114,7 @@ KNOWN: dict[str, Image] = {
         _image("perl", ["perl"], dict(CURL)),
         _image("python", ["python3"], dict(CURL)),
         _image("hello-go-gke", ["/hello"]),
-        _image("pause", [], entrypoint=["/pause"]),
+        _image("pause", [], entrypoint=["/pause"], user="65535:65535"),  # registry.k8s.io/pause's USER
         bootcamp(1),
         _image("agnhost", ["pause"], entrypoint=["/agnhost"]),  # Kubernetes' test image (Hello Minikube's)
         _image("goproxy", ["/goproxy"]),  # an HTTP proxy on 8080: the docs' tcpSocket probe example

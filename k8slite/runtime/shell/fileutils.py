@@ -59,10 +59,12 @@ def touch(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     for name in options(argv[1:])[1]:
         path = abspath(ctx, name)
         try:
-            if not ctx.fs.exists(path):
+            if ctx.fs.exists(path):
+                ctx.fs.writable(path)  # its times would change
+            else:
                 ctx.fs.write(path, "")
-        except FileNotFoundError:
-            io.err(f"touch: {name}: No such file or directory\n")
+        except OSError as error:
+            io.err(f"touch: {name}: {error.strerror}\n")
             status = 1
     return status
 

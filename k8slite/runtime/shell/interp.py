@@ -35,6 +35,7 @@ from k8slite.runtime.shell.lexer import ShellSyntaxError
 from k8slite.runtime.shell.parse import parse
 from k8slite.runtime.shell.shell import OutOfMemory, Shell
 from k8slite.runtime.shell.traps import Signals
+from k8slite.runtime.users import ROOT, ProcessUser
 
 Handler = Callable[[str], "tuple[int, str]"]
 DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024
@@ -66,6 +67,8 @@ class ProcessContext:
     memory_limit: int = DEFAULT_MEMORY_LIMIT
     """Bytes a shell variable may hold before the process is OOM-killed (OutOfMemory is raised
     out of the program: the runtime, like the kernel, ends it with 137 and reason OOMKilled)."""
+    user: ProcessUser = ROOT
+    """The uid, gid and groups it runs as (``id`` prints them; files have no owners here)."""
 
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from k8slite.runtime.shell.arith import ArithError, apply
 from k8slite.runtime.shell.commands import Stdio, instant, options
+from k8slite.runtime.users import names
 
 if TYPE_CHECKING:
     from k8slite.runtime.shell.interp import ProcessContext
@@ -79,15 +80,37 @@ def pwd(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
     return 0
 
 
+def account_names(ctx: ProcessContext) -> tuple[dict[int, str], dict[int, str]]:
+    """Users by uid from the container's /etc/passwd (root without one); groups by gid from /etc/group, else
+    (k8slite's images have none) each passwd user's primary group under the user's name."""
+    def text(path: str) -> str:
+        return ctx.fs.read(path) if ctx.fs.exists(path) else ""
+
+    passwd, groups = text("/etc/passwd") or "root:x:0:0:root:/root:/bin/sh\n", text("/etc/group")
+    return names(passwd), names(groups) if groups else names(passwd, field=3)
+
+
 @instant
 def whoami(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
-    io.out("root\n")
+    name = account_names(ctx)[0].get(ctx.user.uid)
+    if name is None:
+        io.err(f"whoami: unknown uid {ctx.user.uid}\n")
+        return 1
+    io.out(name + "\n")
     return 0
 
 
 @instant
 def id_(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
-    io.out("uid=0(root) gid=0(root) groups=0(root)\n")
+    """busybox id: numbers, each with its name in parentheses where the container's files give one."""
+    users, groups = account_names(ctx)
+    user = ctx.user
+
+    def named(number: int, known: dict[int, str]) -> str:
+        return f"{number}({known[number]})" if number in known else str(number)
+
+    io.out(f"uid={named(user.uid, users)} gid={named(user.gid, groups)} "
+           f"groups={','.join(named(g, groups) for g in user.groups)}\n")
     return 0
 
 

@@ -169,8 +169,8 @@ class Expander:
         except IsADirectoryError:
             io.err(f"sh: can't create {target}: Is a directory\n")
             return None
-        except OSError:
-            io.err(f"sh: can't create {target}: nonexistent directory\n")
+        except OSError as error:  # busybox ash says "nonexistent directory" for ENOENT, else strerror
+            io.err(f"sh: can't create {target}: {'nonexistent directory' if error.errno == 2 else error.strerror}\n")
             return None
 
         def write(text: str) -> None:
