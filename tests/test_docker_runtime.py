@@ -157,3 +157,49 @@ def test_an_image_built_by_k8slite_and_pushed_runs_on_the_engine(c, tmp_path):
         c.delete("pod", "hello", grace_period=0)
         c.run(1)
         c.engine.client.images.remove(reference, force=True)
+
+
+SECURITY_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: secure}
+spec:
+  nodeName: node-1
+  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000}
+  volumes: [{name: data, emptyDir: {}}]
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, "echo hi > /hello; sleep 3600"]
+    volumeMounts: [{name: data, mountPath: /data}]
+    securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nonroot}
+spec:
+  nodeName: node-1
+  containers:
+  - name: app
+    image: busybox
+    command: [sleep, "3600"]
+    securityContext: {runAsNonRoot: true}
+"""
+
+
+def test_a_security_context_sets_the_user_groups_and_a_read_only_root(c):
+    """The docs' "Configure a Security Context" on the engine: the same `id` as the fake runtime's, the emptyDir
+    given to the fsGroup (drwxrwsrwx root 2000), no capabilities left, and the kubelet's runAsNonRoot refusal
+    from the image's (empty) USER."""
+    c.apply(SECURITY_POD)
+    c.run_until(lambda c: c.ready("pod/secure"), timeout=30)
+    c.run(1)
+    assert c.exec("secure", "id") == "uid=1000 gid=3000 groups=2000,3000\n"
+    assert c.kubectl("logs secure") == "sh: can't create /hello: Read-only file system\n"
+    listed = c.exec("secure", "echo ok > /data/f; ls -ld /data; ls -ln /data/f").split()
+    assert listed[0] == "drwxrwsrwx" and listed[2:4] == ["root", "2000"]
+    assert listed[9] == "-rw-r--r--" and listed[11:13] == ["1000", "2000"]
+    assert "CapEff:\t0000000000000000" in c.exec("secure", "grep CapEff /proc/self/status")
+    waiting = c.get("pod", "nonroot").status.container_statuses[0].state.waiting
+    assert waiting.reason == "CreateContainerConfigError"
+    assert waiting.message.startswith("container has runAsNonRoot and image will run as root")

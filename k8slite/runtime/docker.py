@@ -32,7 +32,8 @@ run` (benchmarks/pod_startup.py measures both).
 Reaching the engine and removing what dead clusters left is in
 `docker_engine`; the volume directories are in `docker_volumes`; naming an
 exit's reason (OOMKilled even when the engine's flag lost a race) is in
-`docker_exit`.
+`docker_exit`; the user and privileges a securityContext asks for are in
+`docker_security`.
 
 Simplified: every simulated node shares the one engine; the runtime relists
 the engine's containers every second (like the kubelet's PLEG) to notice
@@ -60,10 +61,21 @@ from k8slite.clock import RealClock
 from k8slite.errors import dial_tcp
 from k8slite.images.docker_context import build_context
 from k8slite.images.image import Image
-from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, ImageInfo, ImagePullError, PulledImage
+from k8slite.runtime.cri import (
+    CREATED,
+    EXITED,
+    RUNNING,
+    ContainerInfo,
+    ImageInfo,
+    ImagePullError,
+    LinuxSecurity,
+    PulledImage,
+    linux_security,
+)
 from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
 from k8slite.runtime.docker_exec import exec_with_stdin
 from k8slite.runtime.docker_exit import OOM_CHECKS, exit_reason, parse_stamp
+from k8slite.runtime.docker_security import docker_user, security_options
 from k8slite.runtime.docker_volumes import DockerVolumes, bind_spec
 from k8slite.runtime.registry import NotInRegistry, Registry
 from k8slite.runtime.termination import message_file, read_message
@@ -131,7 +143,8 @@ class DockerRuntime(DockerVolumes):
         except docker.errors.ImageNotFound:
             return None
         self.image_ids[image] = str(found.id)
-        return PulledImage(str(found.id), int(found.attrs.get("Size", 0)))
+        return PulledImage(str(found.id), int(found.attrs.get("Size", 0)),
+                           user=str((found.attrs.get("Config") or {}).get("User") or ""))
 
     def list_images(self) -> list[ImageInfo]:
         """Left out on Docker: the engine's images are shared by every simulated node of the machine."""
@@ -184,16 +197,7 @@ class DockerRuntime(DockerVolumes):
 
     # ------------------------------------------------------------ sandboxes
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
-        pod_dir = self.root / "pods" / pod.metadata.uid
-        dirs: dict[str, Path] = {}
-        for volume in pod.spec.volumes:
-            if volume.host_path is not None:
-                path = self.root / "nodes" / self.node_name / volume.host_path.path.lstrip("/")
-            else:
-                path = pod_dir / "volumes" / volume.name
-            path.mkdir(parents=True, exist_ok=True)
-            path.chmod(0o777)
-            dirs[volume.name] = path
+        dirs = self.make_volume_dirs(pod, self.root / "pods" / pod.metadata.uid)
         pause = self.client.api.create_container(
             "busybox:latest", PAUSE_COMMAND, hostname=pod.name[:63], labels=self.labels(pod, "pause"),
             host_config=self.client.api.create_host_config(ipc_mode="shareable"),
@@ -230,11 +234,14 @@ class DockerRuntime(DockerVolumes):
         box = self.sandboxes[sandbox_id]
         message = message_file(self.root / "pods" / box.uid, container.name) \
             if container.termination_message_path else None
+        security = linux_security(pod, container)
         options: dict[str, Any] = {
             "labels": self.labels(pod, "app", container.name),
             "environment": {e.name: e.value or "" for e in container.env if e.value is not None},
-            "host_config": self.host_config(box, pod, container, message),
+            "host_config": self.host_config(box, pod, container, message, security),
         }
+        if security.run_as_user is not None or security.run_as_group is not None:
+            options["user"] = docker_user(security, lambda: self.image_user(container.image))
         if container.command:
             options["entrypoint"] = container.command
         if container.args or container.command:
@@ -250,9 +257,14 @@ class DockerRuntime(DockerVolumes):
                                              image_id=self.image_ids.get(container.image, ""))
         return cid
 
-    def host_config(self, box: DockerSandbox, pod: Pod, container: Container, message: Path | None = None) -> Any:
+    def image_user(self, image: str) -> str:
+        status = self.image_status(image)
+        return status.user if status is not None else ""
+
+    def host_config(self, box: DockerSandbox, pod: Pod, container: Container, message: Path | None = None,
+                    security: LinuxSecurity | None = None) -> Any:
         """Join the pause container's namespaces; bind the pod's volumes and the termination-message file;
-        limits from resources."""
+        limits from resources; groups, privileges and a read-only root from the security context."""
         shared = f"container:{box.id}"
         binds = [bind_spec(box, m) for m in container.volume_mounts]
         if message is not None:
@@ -265,6 +277,7 @@ class DockerRuntime(DockerVolumes):
             options["mem_limit"] = bytes_of(limits["memory"])
         if "cpu" in limits:
             options["nano_cpus"] = millicores(limits["cpu"]) * 1_000_000
+        options.update(security_options(security or LinuxSecurity()))
         return self.client.api.create_host_config(**options)
 
     def start_container(self, container_id: str) -> None:

@@ -10,7 +10,11 @@ the sandbox's network, IPC and UTS namespaces) and `linux.resources`
 (memory limit, CPU shares and CFS quota, pids limit) under
 `linux.cgroupsPath`. `runc spec` prints the same shape.
 
-`process.capabilities` is containerd's default set. Simplified: no seccomp
+`process.capabilities` is containerd's default set, changed by the container's
+securityContext (`capabilities` add and drop, `privileged`: all of them), as
+are `process.user` (runAsUser, runAsGroup, fsGroup and supplementalGroups as
+`additionalGids`), `root.readonly` (readOnlyRootFilesystem) and
+`process.noNewPrivileges` (allowPrivilegeEscalation: false). Simplified: no seccomp
 profile, no masked or read-only paths, no user namespace, so a container's root is the host's root with fewer
 things in sight; the same file runs under runc, crun and minirunc.
 """
@@ -21,6 +25,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from k8slite.runtime.linux.syscalls import CAPABILITIES as ALL_CAPABILITIES
 
 OCI_VERSION = "1.0.2"
 PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -57,6 +63,11 @@ class Isolation:
     cwd: str = "/"
     uid: int = 0
     gid: int = 0
+    groups: list[int] = field(default_factory=list)
+    """Supplementary groups (`additionalGids`), the primary one among them when there are any."""
+    readonly_root: bool = False
+    no_new_privileges: bool = False
+    capabilities: list[str] = field(default_factory=lambda: list(CAPABILITIES))
     joins: dict[str, str] = field(default_factory=dict)
     """Namespace kind -> the path to join, e.g. {"network": "/proc/4242/ns/net"}; the rest are new."""
     memory: int | None = None
@@ -69,6 +80,17 @@ class Isolation:
     cgroups_path: str = ""
     volumes: list[dict[str, Any]] = field(default_factory=list)
     """OCI bind mounts of the pod's volumes, after the standard mounts."""
+
+
+def capabilities(add: tuple[str, ...], drop: tuple[str, ...], privileged: bool) -> list[str]:
+    """containerd's set for a container: every capability when privileged, else its default set with `ALL` added
+    or dropped first, then each named one (`NET_ADMIN` is CAP_NET_ADMIN)."""
+    every = [f"CAP_{name}" for name in ALL_CAPABILITIES]
+    if privileged:
+        return every
+    names = list(every) if "ALL" in add else [] if "ALL" in drop else list(CAPABILITIES)
+    names += [f"CAP_{a}" for a in add if a != "ALL" and f"CAP_{a}" not in names]
+    return [n for n in names if n.removeprefix("CAP_") not in drop]
 
 
 def resources(iso: Isolation) -> dict[str, Any]:
@@ -91,10 +113,12 @@ def config(iso: Isolation) -> dict[str, Any]:
     """config.json for `iso`, per the OCI runtime spec."""
     spec: dict[str, Any] = {
         "ociVersion": OCI_VERSION,
-        "process": {"terminal": False, "user": {"uid": iso.uid, "gid": iso.gid}, "args": iso.args,
-                    "env": [PATH, *iso.env], "cwd": iso.cwd, "noNewPrivileges": True,
-                    "capabilities": {kind: list(CAPABILITIES) for kind in ("bounding", "effective", "permitted")}},
-        "root": {"path": "rootfs", "readonly": False},
+        "process": {"terminal": False,
+                    "user": {"uid": iso.uid, "gid": iso.gid, **({"additionalGids": iso.groups} if iso.groups else {})},
+                    "args": iso.args, "env": [PATH, *iso.env], "cwd": iso.cwd,
+                    "noNewPrivileges": iso.no_new_privileges,
+                    "capabilities": {kind: list(iso.capabilities) for kind in ("bounding", "effective", "permitted")}},
+        "root": {"path": "rootfs", "readonly": iso.readonly_root},
         "mounts": [dict(m) for m in MOUNTS] + iso.volumes,
         "linux": {"namespaces": [{"type": kind, **({"path": iso.joins[kind]} if kind in iso.joins else {})}
                                  for kind in NAMESPACES],

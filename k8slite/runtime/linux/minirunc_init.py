@@ -6,8 +6,8 @@ from reaching the host (make / private), turn the rootfs into a mount point,
 mount what config.json lists inside it (/proc of the new PID namespace, a
 tmpfs /dev with the device files bound from the host's, sysfs, the
 container's own cgroup directories at /sys/fs/cgroup), set the hostname,
-bring up loopback, pivot_root into the rootfs and detach the old root, then
-become the configured user in the configured directory with the configured
+bring up loopback, pivot_root into the rootfs and detach the old root (and make
+it read-only if asked), then become the configured user in the configured directory with the configured
 capabilities, wait at the exec
 FIFO for `start`, and execve the program. After execve nothing of Python
 is left: the container is just that process.
@@ -31,11 +31,14 @@ from k8slite.runtime.linux.syscalls import (
     MS_REC,
     MS_REMOUNT,
     NAMESPACE_FLAGS,
-    keep_capabilities,
+    drop_bounding,
+    keep_capabilities_across_setuid,
     loopback_up,
     mount,
     mount_flags,
+    no_new_privileges,
     pivot_root,
+    set_capabilities,
     sethostname,
     setns,
     umount,
@@ -105,20 +108,24 @@ def enter_rootfs(rootfs: str) -> None:
     os.rmdir("/.oldroot")
 
 
-def drop_capabilities(process: dict[str, Any]) -> None:
-    """Keep only the capabilities config.json lists (all of them when it lists none)."""
+def become(process: dict[str, Any]) -> None:
+    """The configured directory, capabilities, user and no_new_privs flag, in runc's order (finalizeNamespace):
+    the bounding set first, then the user while keeping the permitted set (a setuid away from root would
+    clear it), then the effective and permitted sets, then no_new_privs."""
+    os.chdir(process.get("cwd", "/"))
     caps = process.get("capabilities")
     if caps is not None:
-        keep_capabilities(caps.get("bounding", []), caps.get("effective", []), caps.get("permitted", []))
-
-
-def become(process: dict[str, Any]) -> None:
-    """The configured directory, capabilities and user (capabilities first: a non-root uid loses them all)."""
-    os.chdir(process.get("cwd", "/"))
-    drop_capabilities(process)
-    os.setgroups([])
-    os.setgid(process.get("user", {}).get("gid", 0))
-    os.setuid(process.get("user", {}).get("uid", 0))
+        drop_bounding(caps.get("bounding", []))
+    keep_capabilities_across_setuid(True)
+    user = process.get("user", {})
+    os.setgroups(user.get("additionalGids", []))
+    os.setgid(user.get("gid", 0))
+    os.setuid(user.get("uid", 0))
+    keep_capabilities_across_setuid(False)
+    if caps is not None:
+        set_capabilities(caps.get("effective", []), caps.get("permitted", []))
+    if process.get("noNewPrivileges"):
+        no_new_privileges()
 
 
 def init(spec: dict[str, Any], bundle: Path, fifo: str, report: int) -> None:
@@ -131,6 +138,8 @@ def init(spec: dict[str, Any], bundle: Path, fifo: str, report: int) -> None:
         if any(ns["type"] == "network" and "path" not in ns for ns in spec["linux"]["namespaces"]):
             loopback_up()  # a new network namespace starts with lo down; the host's or a joined one is as it is
         enter_rootfs(rootfs)
+        if spec["root"].get("readonly"):  # runc's setReadonly: the root only; what is mounted on it stays as it is
+            mount("", "/", "", MS_BIND | MS_REMOUNT | MS_RDONLY)
         process = spec["process"]
         become(process)
     except OSError as e:

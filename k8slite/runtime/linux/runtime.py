@@ -43,14 +43,16 @@ from pathlib import Path
 from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
-from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo
+from k8slite.runtime.busybox import ETC
+from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, linux_security
 from k8slite.runtime.linux import cgroups, probes
-from k8slite.runtime.linux.bundle import Isolation, write_bundle
+from k8slite.runtime.linux.bundle import Isolation, capabilities, write_bundle
 from k8slite.runtime.linux.nodenet import NodeNetwork
 from k8slite.runtime.linux.oci import OciRuntime
 from k8slite.runtime.linux.rootfs import LinuxImages, busybox_image, mount_overlay, unmount_overlay
 from k8slite.runtime.linux.volumes import LinuxVolumes
 from k8slite.runtime.termination import message_file, read_message
+from k8slite.runtime.users import ROOT, process_user
 
 POLL_PERIOD = 0.2
 PodFiles = Callable[[str, str, str], dict[str, str]]
@@ -169,13 +171,19 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
         if message is not None:
             mounts.append({"destination": container.termination_message_path, "type": "bind",
                            "source": str(message), "options": ["rbind", "rw"]})
+        security = linux_security(pod, container)
+        user = process_user(security, "", ETC["etc/passwd"])  # the busybox image has no USER
         iso = Isolation([*container.command, *container.args] or ["sh"], joins=joins,
                         env=[f"HOSTNAME={pod.name}", *(f"{e.name}={e.value}" for e in container.env
                                                        if e.value is not None)],
                         cwd=container.working_dir or "/", volumes=mounts,
                         memory=bytes_of(limits["memory"]) if "memory" in limits else None,
                         cpu_millis=millicores(limits["cpu"]) if "cpu" in limits else None,
-                        cpu_shares=max(2, millicores(cpu_request) * 1024 // 1000) if cpu_request else None)
+                        cpu_shares=max(2, millicores(cpu_request) * 1024 // 1000) if cpu_request else None,
+                        uid=user.uid, gid=user.gid, groups=list(user.groups) if user != ROOT else [],
+                        readonly_root=security.readonly_rootfs, no_new_privileges=security.no_new_privs,
+                        capabilities=capabilities(security.add_capabilities, security.drop_capabilities,
+                                                  security.privileged))
         box = self.bundle(pod, container.name, iso, container.image)
         box.info.sandbox_id, box.memory_limited, box.message = sandbox_id, iso.memory is not None, message
         if self.pod_files is not None:  # the kubelet's DNS files, written through the container's overlay

@@ -34,6 +34,8 @@ MOUNT_OPTIONS = {"ro": MS_RDONLY, "nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexe
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 SYS_CAPSET = {"x86_64": 126, "aarch64": 91}
 PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_KEEPCAPS = 8
 # <linux/capability.h>: a capability's number is its place in this list
 CAPABILITIES = ("CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE "
                 "NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO "
@@ -75,13 +77,16 @@ def pivot_root(new_root: str, put_old: str) -> None:
     check(libc.syscall(number, new_root.encode(), put_old.encode()), "pivot_root")
 
 
-def keep_capabilities(bounding: list[str], effective: list[str], permitted: list[str]) -> None:
-    """Drop every capability not named ("CAP_NET_RAW", ...): from the bounding set one by one (prctl),
-    then set the effective and permitted sets at once (capset, version 3: two 32-bit words each)."""
+def drop_bounding(bounding: list[str]) -> None:
+    """Drop from the bounding set, one by one (prctl), every capability not named ("CAP_NET_RAW", ...)."""
     last = int(open("/proc/sys/kernel/cap_last_cap").read())
     for number, name in enumerate(CAPABILITIES[:last + 1]):
         if "CAP_" + name not in bounding:
             check(libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0), f"drop CAP_{name}")
+
+
+def set_capabilities(effective: list[str], permitted: list[str]) -> None:
+    """Set the effective and permitted sets at once (capset, version 3: two 32-bit words each)."""
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)
     data = (ctypes.c_uint32 * 6)()
     for words, names in ((0, effective), (1, permitted)):  # struct {effective, permitted, inheritable} x 2
@@ -89,6 +94,16 @@ def keep_capabilities(bounding: list[str], effective: list[str], permitted: list
             number = CAPABILITIES.index(name.removeprefix("CAP_"))
             data[3 * (number // 32) + words] |= 1 << (number % 32)
     check(libc.syscall(SYS_CAPSET[platform.machine()], header, data), "capset")
+
+
+def keep_capabilities_across_setuid(keep: bool) -> None:
+    """prctl(PR_SET_KEEPCAPS): whether the permitted set survives a setuid away from root."""
+    check(libc.prctl(PR_SET_KEEPCAPS, int(keep), 0, 0, 0), "keepcaps")
+
+
+def no_new_privileges() -> None:
+    """prctl(PR_SET_NO_NEW_PRIVS): from here on, no execve grants privileges (setuid bits, file capabilities)."""
+    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
 def sethostname(name: str) -> None:

@@ -38,13 +38,7 @@ class LinuxVolumes(NodeDisk):
     def make_volumes(self, sandbox_id: str, pod: Pod) -> None:
         """Every volume of the pod gets its directory before any container starts (emptyDirs stay empty)."""
         self.pod_dirs[sandbox_id] = self.pod_dir(pod)
-        dirs = self.volume_dirs[sandbox_id] = {}
-        for volume in pod.spec.volumes:
-            path = (self.host_dir(volume.host_path.path) if volume.host_path is not None
-                    else self.pod_dir(pod) / "volumes" / volume.name)
-            path.mkdir(parents=True, exist_ok=True)
-            path.chmod(0o777)
-            dirs[volume.name] = path
+        self.volume_dirs[sandbox_id] = self.make_volume_dirs(pod, self.pod_dir(pod))
 
     def mount_volume(self, sandbox_id: str, name: str, source: VolumeSource) -> None:
         """A host directory for the volume: the node's (hostPath), the network storage's, or files written here."""

@@ -8,7 +8,7 @@ import pytest
 
 from k8slite.runtime.cri import ImagePullError
 from k8slite.runtime.linux import cgroups
-from k8slite.runtime.linux.bundle import Isolation, config
+from k8slite.runtime.linux.bundle import CAPABILITIES, Isolation, capabilities, config
 from k8slite.runtime.linux.rootfs import BUSYBOX, LinuxImages
 from k8slite.runtime.linux.syscalls import MS_NODEV, MS_NOSUID, mount_flags
 
@@ -22,6 +22,21 @@ def test_a_new_container_gets_every_namespace_and_its_hostname() -> None:
     assert spec["hostname"] == "web-1"
     assert spec["root"] == {"path": "rootfs", "readonly": False}
     assert spec["process"]["env"][0].startswith("PATH=")
+
+
+def test_a_security_context_becomes_user_groups_readonly_root_and_capabilities() -> None:
+    """containerd's spec options: additionalGids, root.readonly, noNewPrivileges, and its capability arithmetic
+    (privileged: all; ALL added or dropped first, then each name)."""
+    spec = config(Isolation(["sh"], uid=1000, gid=3000, groups=[2000, 3000], readonly_root=True,
+                            no_new_privileges=True, capabilities=capabilities((), ("ALL",), False)))
+    assert spec["process"]["user"] == {"uid": 1000, "gid": 3000, "additionalGids": [2000, 3000]}
+    assert spec["root"]["readonly"] is True and spec["process"]["noNewPrivileges"] is True
+    assert spec["process"]["capabilities"]["effective"] == []
+    assert config(Isolation(["sh"]))["process"]["noNewPrivileges"] is False  # allowPrivilegeEscalation's default
+    assert capabilities(("NET_BIND_SERVICE",), ("ALL",), False) == ["CAP_NET_BIND_SERVICE"]
+    assert capabilities(("NET_ADMIN", "SYS_TIME"), ("NET_RAW",), False) == [
+        *(c for c in CAPABILITIES if c != "CAP_NET_RAW"), "CAP_NET_ADMIN", "CAP_SYS_TIME"]
+    assert len(capabilities((), (), True)) == 41 and "CAP_SYS_ADMIN" in capabilities((), (), True)
 
 
 def test_an_app_container_joins_the_sandbox_namespaces_and_sets_no_hostname() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from linux_builders import need_linux, pod
 
+from k8slite.api.security import PodSecurityContext
 from k8slite.runtime.cri import EXITED, RUNNING
 from k8slite.runtime.linux.host import LinuxHost
 from k8slite.runtime.linux.runtime import LinuxRuntime
@@ -100,4 +101,21 @@ def test_sigterm_then_sigkill_when_the_grace_period_is_over(runtime: LinuxRuntim
     assert first.finished_at is not None and second.finished_at is not None
     assert first.finished_at < second.finished_at  # TERM ended the polite one; the other waited for KILL
     assert second.finished_at - stopped_at >= 1.0  # the grace period
+    runtime.remove_pod_sandbox(sandbox)
+
+
+def test_a_security_context_sets_user_groups_capabilities_and_a_read_only_root(runtime: LinuxRuntime) -> None:
+    """The CRI request's LinuxSecurity in config.json: process.user with additionalGids (the fsGroup among them),
+    root.readonly, no capabilities after drop ALL, and no_new_privs from allowPrivilegeEscalation: false."""
+    made = pod("secure", {"name": "app", "command": ["sh", "-c", "id; echo x > /x; grep -E '^(CapEff|NoNewPrivs)' "
+                                                                 "/proc/self/status"],
+                          "securityContext": {"readOnlyRootFilesystem": True, "allowPrivilegeEscalation": False,
+                                              "capabilities": {"drop": ["ALL"]}}})
+    made.spec.security_context = PodSecurityContext(run_as_user=1000, run_as_group=3000, fs_group=2000)
+    sandbox = runtime.run_pod_sandbox(made, "10.244.1.7")
+    cid = runtime.create_container(sandbox, made, made.spec.containers[0])
+    runtime.start_container(cid)
+    run_until(runtime, exited(runtime, cid))
+    assert runtime.logs(cid) == ("uid=1000 gid=3000 groups=2000,3000\nsh: can't create /x: Read-only file system\n"
+                                 "CapEff:\t0000000000000000\nNoNewPrivs:\t1\n")
     runtime.remove_pod_sandbox(sandbox)
