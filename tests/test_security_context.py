@@ -78,6 +78,12 @@ def test_the_docs_demo_runs_as_user_1000_group_3000_with_the_fs_group(demo: Clus
     assert demo.exec("security-context-demo", "echo hello > /data/demo/testfile; cat /data/demo/testfile") == "hello\n"
 
 
+def test_ps_shows_the_processes_running_as_user_1000(demo: Cluster) -> None:
+    """The docs' `ps`: sleep is PID 1 (sh -c ran it in its place), and the ps itself follows."""
+    assert demo.exec("security-context-demo", "ps") == (
+        "PID   USER     TIME  COMMAND\n    1 1000      0:00 sleep 1h\n    2 1000      0:00 ps\n")
+
+
 def test_a_containers_run_as_user_overrides_the_pods(demo: Cluster) -> None:
     assert demo.exec("security-context-demo-2", "id") == "uid=2000 gid=0(root) groups=0(root)\n"
 

@@ -49,6 +49,7 @@ from k8slite.runtime.cri import (
 from k8slite.runtime.filesystem import FileSystem, Volume
 from k8slite.runtime.images import Image as RuntimeImage
 from k8slite.runtime.images import lookup, resolve_argv
+from k8slite.runtime.processes import ProcessEntry, shown_command
 from k8slite.runtime.shell import OutOfMemory, ProcessContext, ShellSyntaxError, exec_sync, run_argv
 from k8slite.runtime.shell.interactive import InteractiveShell, is_interactive
 from k8slite.runtime.shell.interp import DEFAULT_MEMORY_LIMIT
@@ -103,9 +104,14 @@ class Sandbox:
     ip: str
     volumes: dict[str, Volume] = field(default_factory=dict)
     shm: Volume = field(default_factory=Volume)
+    shared_pids: bool = False
+    """shareProcessNamespace: one PID namespace for the pod, whose PID 1 is the pause container's."""
+    last_pid: int = 1
+    """The shared namespace's last PID given (1: /pause)."""
 
 
 TERMINATION_FILE = "termination-log"
+PAUSE_USER = process_user(LinuxSecurity(), lookup("pause").user, "")  # registry.k8s.io/pause's USER 65535:65535
 
 
 def sub_path_mount(volume: Volume, sub_path: str) -> Volume | tuple[Volume, str]:
@@ -139,6 +145,10 @@ class FakeContainer:
     """The file at its terminationMessagePath (the kubelet's, bound in; it outlives the container)."""
     user: ProcessUser = ROOT
     """Who its processes run as (runAsUser, runAsGroup, fsGroup ...: runtime/users.py)."""
+    pid: int = 1
+    """Its first process's PID, in its own namespace (1) or in the pod's shared one."""
+    last_pid: int = 1
+    """Its own PID namespace's last PID given."""
 
 
 def read_only_paths(pod: Pod, container: Container, security: LinuxSecurity) -> frozenset[str]:
@@ -239,7 +249,8 @@ class FakeRuntime:
                            self.config(image, found).user)
 
     def run_pod_sandbox(self, pod: Pod, ip: str) -> str:
-        box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip)  # the UTS namespace
+        box = Sandbox(self.new_id("sb-"), pod.spec.hostname or pod.name, pod.namespace, ip,  # the UTS namespace
+                      shared_pids=bool(pod.spec.share_process_namespace))
         for volume in pod.spec.volumes:
             if volume.host_path is not None:
                 box.volumes[volume.name] = self.host_paths.setdefault(volume.host_path.path, Volume())
@@ -324,7 +335,21 @@ class FakeRuntime:
 
         return ProcessContext(fs=c.fs, env=dict(c.env), hostname=box.pod_name, write=write,
                               http_get=http_get, listen=listen, cwd=c.working_dir, memory_limit=c.memory_limit,
-                              clock=lambda: EPOCH.timestamp() + self.clock.now, user=c.user)
+                              clock=lambda: EPOCH.timestamp() + self.clock.now, user=c.user,
+                              processes=lambda argv: self.processes(c, argv))
+
+    def processes(self, c: FakeContainer, argv: list[str]) -> list[ProcessEntry]:
+        """What `ps` (argv) run in c lists: the first processes of its PID namespace, then the ps, a new PID."""
+        box = self.sandboxes[c.info.sandbox_id]
+        if not box.shared_pids:
+            c.last_pid += 1
+            return [ProcessEntry(1, c.user, shown_command(c.argv)), ProcessEntry(c.last_pid, c.user, " ".join(argv))]
+        box.last_pid += 1
+        running = sorted((o for o in self.containers.values() if o.info.sandbox_id == box.id
+                          and o.info.state == RUNNING), key=lambda o: o.pid)
+        return [ProcessEntry(1, PAUSE_USER, "/pause"), *(ProcessEntry(o.pid, o.user, shown_command(o.argv))
+                                                        for o in running),
+                ProcessEntry(box.last_pid, c.user, " ".join(argv))]
 
     def pod_context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:
         """context(), plus the cluster's Services: names through cluster DNS, connections through
@@ -352,6 +377,10 @@ class FakeRuntime:
     def start_container(self, container_id: str) -> None:
         c = self.containers[container_id]
         c.info.state, c.info.started_at = RUNNING, self.clock.now
+        box = self.sandboxes[c.info.sandbox_id]
+        if box.shared_pids:  # its first process gets the shared namespace's next PID
+            box.last_pid += 1
+            c.pid = box.last_pid
         write = c.log.append
         try:
             c.process = run_argv(c.argv, self.pod_context(c, write), c.signals)

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from k8slite.runtime.filesystem import FileSystem
+from k8slite.runtime.processes import ProcessEntry
 from k8slite.runtime.shell.commands import Program, Stdio
 from k8slite.runtime.shell.jobs import Process, supervise
 from k8slite.runtime.shell.lexer import ShellSyntaxError
@@ -69,6 +70,8 @@ class ProcessContext:
     out of the program: the runtime, like the kernel, ends it with 137 and reason OOMKilled)."""
     user: ProcessUser = ROOT
     """The uid, gid and groups it runs as (``id`` prints them; files have no owners here)."""
+    processes: Callable[[list[str]], list[ProcessEntry]] | None = None
+    """What ``ps`` (argv given) lists: the processes of the container's PID namespace, the ``ps`` last."""
 
 
 

@@ -22,7 +22,7 @@ PROGRAMS: dict[str, Command] = {
     "grep": fileutils.grep, "tee": fileutils.tee, "sort": fileutils.sort,
     "hostname": system.hostname, "date": system.date, "env": system.env,
     "printenv": system.printenv, "pwd": system.pwd, "whoami": system.whoami,
-    "id": system.id_, "uname": system.uname, "nproc": system.nproc, "free": system.free,
+    "id": system.id_, "ps": system.ps, "uname": system.uname, "nproc": system.nproc, "free": system.free,
     "kill": system.kill, "seq": system.seq, "expr": system.expr,
     "wget": network.wget, "nslookup": network.nslookup, "redis-cli": redis.redis_cli,
     "httpd": network.busybox_httpd, "httpd-foreground": network.apache_httpd,

@@ -1,6 +1,8 @@
-"""The busybox programs that describe the system (hostname, date, env, uname, id, free
+"""The busybox programs that describe the system (hostname, date, env, uname, id, ps, free
 ...) plus seq and expr, as k8slite's fake runtime runs them; they leave out most
 options, and report a fixed, made-up machine so that output is deterministic.
+`id`, `whoami` and `ps` say who a process runs as (the securityContext's user, runtime/users.py),
+by name where the container's /etc/passwd has one.
 
 The clock is virtual: ``date`` asks the context's ``clock`` (the fake runtime
 passes the cluster clock, as seconds since 1970), else reads the environment
@@ -111,6 +113,17 @@ def id_(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
 
     io.out(f"uid={named(user.uid, users)} gid={named(user.gid, groups)} "
            f"groups={','.join(named(g, groups) for g in user.groups)}\n")
+    return 0
+
+
+@instant
+def ps(argv: list[str], ctx: ProcessContext, io: Stdio) -> int:
+    """busybox ps: the processes of the container's PID namespace (runtime/processes.py), each with its user's
+    name from the container's /etc/passwd (or the number); options (`aux`, `-ef`) are accepted and ignored."""
+    users = account_names(ctx)[0]
+    rows = ctx.processes(argv) if ctx.processes is not None else []
+    io.out("PID   USER     TIME  COMMAND\n" + "".join(
+        f"{p.pid:>5} {users.get(p.user.uid, str(p.user.uid)):<8.8} {'0:00':>5} {p.command}\n" for p in rows))
     return 0
 
 
