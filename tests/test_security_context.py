@@ -217,3 +217,30 @@ def test_a_read_only_root_filesystem_and_read_only_mounts_refuse_writes() -> Non
         "sh: can't create /etc/settings/color: Read-only file system\n")  # the kubelet mounts configMaps read-only
     assert c.exec_code("ro", "touch /var/run/secrets/kubernetes.io/serviceaccount/x")[0] == 1
     assert c.kubectl("logs rw") == "" and c.exec("rw", "cat /hello") == "hi\n"
+
+
+def test_the_capability_sets_are_the_docs_bitmaps() -> None:
+    """The docs' task "Set capabilities for a Container": containerd's default set is 00000000a80425fb, adding
+    NET_ADMIN (bit 12) and SYS_TIME (bit 25) makes 00000000aa0435fb; a process that is not root holds none of
+    them (its bounding set stays), and allowPrivilegeEscalation: false sets NoNewPrivs."""
+    c = Cluster(nodes=1)
+    c.apply(pod("plain"))
+    c.apply(pod("more", {"securityContext": {"capabilities": {"add": ["NET_ADMIN", "SYS_TIME"]}}}))
+    c.apply(pod("none", {"securityContext": {"capabilities": {"drop": ["ALL"]}}}))
+    c.apply(pod("user", {"securityContext": {"runAsUser": 1000, "allowPrivilegeEscalation": False}}))
+    c.apply(pod("privileged", {"securityContext": {"privileged": True}}))
+    c.run(15)
+
+    def sets(name: str) -> dict[str, str]:
+        lines = c.exec(name, "cd /proc/1; grep -E '^(Cap|NoNewPrivs)' status").splitlines()
+        return dict(line.split(":\t") for line in lines)
+
+    assert sets("plain") == {"CapInh": "0000000000000000", "CapPrm": "00000000a80425fb", "CapEff": "00000000a80425fb",
+                             "CapBnd": "00000000a80425fb", "CapAmb": "0000000000000000", "NoNewPrivs": "0"}
+    assert sets("more")["CapEff"] == "00000000aa0435fb"
+    assert sets("none")["CapBnd"] == "0000000000000000"
+    assert (sets("user")["CapEff"], sets("user")["CapBnd"], sets("user")["NoNewPrivs"]) == (
+        "0000000000000000", "00000000a80425fb", "1")
+    assert sets("privileged")["CapEff"] == "000001ffffffffff"
+    assert c.exec("user", "grep -E '^(Uid|Gid)' /proc/self/status") == (
+        "Uid:\t1000\t1000\t1000\t1000\nGid:\t0\t0\t0\t0\n")

@@ -36,6 +36,7 @@ from k8slite.clock import Timer, VirtualClock
 from k8slite.errors import dial_tcp
 from k8slite.images.runtime_image import to_runtime_image
 from k8slite.runtime import registry
+from k8slite.runtime.capabilities import container_capabilities, proc_status
 from k8slite.runtime.cri import (
     EXITED,
     RUNNING,
@@ -312,15 +313,19 @@ class FakeRuntime:
         env.update({"HOSTNAME": pod.spec.hostname or pod.name})
         env.update({e.name: e.value or "" for e in container.env if e.value is not None})
         files = dict(image.files)
+        user = process_user(security, image.user, image.files.get("/etc/passwd", ""))
+        argv = resolve_argv(image, container.command or None, container.args or None)
+        status = proc_status(shown_command(argv).partition(" ")[0].rpartition("/")[2], user,
+                             container_capabilities(security.add_capabilities, security.drop_capabilities,
+                                                    security.privileged), security.no_new_privs)
+        files.update({"/proc/1/status": status, "/proc/self/status": status})  # every process has PID 1's creds
         if self.network.services is not None:  # the kubelet's /etc/resolv.conf and /etc/hosts
             files.update(self.network.services.pod_files(pod.namespace, box.pod_name, box.ip))
         info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, str(registry.parse(container.image)),
                              image_id=pulled.image_id if pulled is not None else "")
         self.containers[info.id] = FakeContainer(
-            info, resolve_argv(image, container.command or None, container.args or None),
-            FileSystem(files, mounts, read_only_paths(pod, container, security)), env,
-            container.working_dir or image.working_dir, memory_limit(container), termination=termination,
-            user=process_user(security, image.user, image.files.get("/etc/passwd", "")))
+            info, argv, FileSystem(files, mounts, read_only_paths(pod, container, security)), env,
+            container.working_dir or image.working_dir, memory_limit(container), termination=termination, user=user)
         return info.id
 
     def context(self, c: FakeContainer, write: Callable[[str], None]) -> ProcessContext:

@@ -34,6 +34,10 @@ DEFAULT_ROOT_DIRS = frozenset(d[1:] for d in DEFAULT_DIRS)
 
 def normpath(path: str) -> str:
     """The absolute, tidy form of ``path``: "//a/./b/../c/" -> "/a/c"."""
+    if path[:1] == "/" and path[-1:] != "/" and "//" not in path and "/." not in path:
+        return path  # tidy already (most are)
+    if path == "/":
+        return path
     parts: list[str] = []
     for part in path.split("/"):
         if part == "..":

@@ -18,6 +18,7 @@ after it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -138,8 +139,10 @@ def repository(image: str) -> str:
     return "/".join(parts)
 
 
+@lru_cache(maxsize=256)
 def lookup(image: str) -> Image:
-    """The known image for a reference, or a generic one with no command."""
+    """The known image for a reference, or a generic one with no command (the same object for the same
+    reference: nobody changes an Image)."""
     name = repository(image)
     last, tag = name.rpartition("/")[2], image.split("@", 1)[0].rpartition(":")[2]
     known = KNOWN.get(f"{last}:{tag}") or KNOWN.get(name) or KNOWN.get(last)

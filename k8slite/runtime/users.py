@@ -12,6 +12,7 @@ primary group plus the request's (fsGroup and supplementalGroups), as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def passwd_user(passwd: str, name_or_uid: str) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def process_user(security: LinuxSecurity, image_user: str, passwd: str) -> ProcessUser:
     """The user the runtime starts the container's process as (containerd's WithUser/WithAdditionalGIDs).
     Simplified: an image USER that names nobody in /etc/passwd runs as root here (runc refuses to start it)."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from k8slite.runtime.linux.syscalls import CAPABILITIES as ALL_CAPABILITIES
+from k8slite.runtime.capabilities import DEFAULT
 
 OCI_VERSION = "1.0.2"
 PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -45,10 +45,6 @@ MOUNTS: list[dict[str, Any]] = [
      "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]},
 ]
 NAMESPACES = ("pid", "ipc", "uts", "mount", "network")
-# containerd's default set (oci.defaultUnixCaps): root in a container may bind port 80 or ping, not mount
-CAPABILITIES = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-                "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-                "CAP_KILL", "CAP_AUDIT_WRITE"]
 
 
 @dataclass
@@ -67,7 +63,8 @@ class Isolation:
     """Supplementary groups (`additionalGids`), the primary one among them when there are any."""
     readonly_root: bool = False
     no_new_privileges: bool = False
-    capabilities: list[str] = field(default_factory=lambda: list(CAPABILITIES))
+    capabilities: list[str] = field(default_factory=lambda: list(DEFAULT))
+    """containerd's default set (runtime/capabilities.py), or what the securityContext makes of it."""
     joins: dict[str, str] = field(default_factory=dict)
     """Namespace kind -> the path to join, e.g. {"network": "/proc/4242/ns/net"}; the rest are new."""
     memory: int | None = None
@@ -80,17 +77,6 @@ class Isolation:
     cgroups_path: str = ""
     volumes: list[dict[str, Any]] = field(default_factory=list)
     """OCI bind mounts of the pod's volumes, after the standard mounts."""
-
-
-def capabilities(add: tuple[str, ...], drop: tuple[str, ...], privileged: bool) -> list[str]:
-    """containerd's set for a container: every capability when privileged, else its default set with `ALL` added
-    or dropped first, then each named one (`NET_ADMIN` is CAP_NET_ADMIN)."""
-    every = [f"CAP_{name}" for name in ALL_CAPABILITIES]
-    if privileged:
-        return every
-    names = list(every) if "ALL" in add else [] if "ALL" in drop else list(CAPABILITIES)
-    names += [f"CAP_{a}" for a in add if a != "ALL" and f"CAP_{a}" not in names]
-    return [n for n in names if n.removeprefix("CAP_") not in drop]
 
 
 def resources(iso: Isolation) -> dict[str, Any]:

@@ -44,9 +44,10 @@ from k8slite.api.pod import Container, Pod
 from k8slite.api.quantity import bytes_of, millicores
 from k8slite.clock import RealClock
 from k8slite.runtime.busybox import ETC
+from k8slite.runtime.capabilities import container_capabilities
 from k8slite.runtime.cri import CREATED, EXITED, RUNNING, ContainerInfo, linux_security
 from k8slite.runtime.linux import cgroups, probes
-from k8slite.runtime.linux.bundle import Isolation, capabilities, write_bundle
+from k8slite.runtime.linux.bundle import Isolation, write_bundle
 from k8slite.runtime.linux.nodenet import NodeNetwork
 from k8slite.runtime.linux.oci import OciRuntime
 from k8slite.runtime.linux.rootfs import LinuxImages, busybox_image, mount_overlay, unmount_overlay
@@ -182,8 +183,8 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
                         cpu_shares=max(2, millicores(cpu_request) * 1024 // 1000) if cpu_request else None,
                         uid=user.uid, gid=user.gid, groups=list(user.groups) if user != ROOT else [],
                         readonly_root=security.readonly_rootfs, no_new_privileges=security.no_new_privs,
-                        capabilities=capabilities(security.add_capabilities, security.drop_capabilities,
-                                                  security.privileged))
+                        capabilities=list(container_capabilities(security.add_capabilities,
+                                                                 security.drop_capabilities, security.privileged)))
         box = self.bundle(pod, container.name, iso, container.image)
         box.info.sandbox_id, box.memory_limited, box.message = sandbox_id, iso.memory is not None, message
         if self.pod_files is not None:  # the kubelet's DNS files, written through the container's overlay

@@ -16,6 +16,8 @@ import platform
 import socket
 import struct
 
+from k8slite.runtime.capabilities import ALL
+
 libc = ctypes.CDLL(None, use_errno=True)
 
 # <sched.h>: one flag per namespace kind, as unshare(2) and setns(2) take them
@@ -37,11 +39,6 @@ PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_KEEPCAPS = 8
 # <linux/capability.h>: a capability's number is its place in this list
-CAPABILITIES = ("CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP LINUX_IMMUTABLE "
-                "NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER SYS_MODULE SYS_RAWIO "
-                "SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG "
-                "MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM "
-                "BLOCK_SUSPEND AUDIT_READ PERFMON BPF CHECKPOINT_RESTORE").split()
 
 
 def check(result: int, what: str) -> None:
@@ -80,7 +77,7 @@ def pivot_root(new_root: str, put_old: str) -> None:
 def drop_bounding(bounding: list[str]) -> None:
     """Drop from the bounding set, one by one (prctl), every capability not named ("CAP_NET_RAW", ...)."""
     last = int(open("/proc/sys/kernel/cap_last_cap").read())
-    for number, name in enumerate(CAPABILITIES[:last + 1]):
+    for number, name in enumerate(ALL[:last + 1]):
         if "CAP_" + name not in bounding:
             check(libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0), f"drop CAP_{name}")
 
@@ -91,7 +88,7 @@ def set_capabilities(effective: list[str], permitted: list[str]) -> None:
     data = (ctypes.c_uint32 * 6)()
     for words, names in ((0, effective), (1, permitted)):  # struct {effective, permitted, inheritable} x 2
         for name in names:
-            number = CAPABILITIES.index(name.removeprefix("CAP_"))
+            number = ALL.index(name.removeprefix("CAP_"))
             data[3 * (number // 32) + words] |= 1 << (number % 32)
     check(libc.syscall(SYS_CAPSET[platform.machine()], header, data), "capset")
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from k8slite.runtime.capabilities import DEFAULT, container_capabilities
 from k8slite.runtime.cri import ImagePullError
 from k8slite.runtime.linux import cgroups
-from k8slite.runtime.linux.bundle import CAPABILITIES, Isolation, capabilities, config
+from k8slite.runtime.linux.bundle import Isolation, config
 from k8slite.runtime.linux.rootfs import BUSYBOX, LinuxImages
 from k8slite.runtime.linux.syscalls import MS_NODEV, MS_NOSUID, mount_flags
 
@@ -28,15 +29,16 @@ def test_a_security_context_becomes_user_groups_readonly_root_and_capabilities()
     """containerd's spec options: additionalGids, root.readonly, noNewPrivileges, and its capability arithmetic
     (privileged: all; ALL added or dropped first, then each name)."""
     spec = config(Isolation(["sh"], uid=1000, gid=3000, groups=[2000, 3000], readonly_root=True,
-                            no_new_privileges=True, capabilities=capabilities((), ("ALL",), False)))
+                            no_new_privileges=True, capabilities=list(container_capabilities((), ("ALL",), False))))
     assert spec["process"]["user"] == {"uid": 1000, "gid": 3000, "additionalGids": [2000, 3000]}
     assert spec["root"]["readonly"] is True and spec["process"]["noNewPrivileges"] is True
     assert spec["process"]["capabilities"]["effective"] == []
     assert config(Isolation(["sh"]))["process"]["noNewPrivileges"] is False  # allowPrivilegeEscalation's default
-    assert capabilities(("NET_BIND_SERVICE",), ("ALL",), False) == ["CAP_NET_BIND_SERVICE"]
-    assert capabilities(("NET_ADMIN", "SYS_TIME"), ("NET_RAW",), False) == [
-        *(c for c in CAPABILITIES if c != "CAP_NET_RAW"), "CAP_NET_ADMIN", "CAP_SYS_TIME"]
-    assert len(capabilities((), (), True)) == 41 and "CAP_SYS_ADMIN" in capabilities((), (), True)
+    assert container_capabilities(("NET_BIND_SERVICE",), ("ALL",), False) == ("CAP_NET_BIND_SERVICE",)
+    assert container_capabilities(("NET_ADMIN", "SYS_TIME"), ("NET_RAW",), False) == (
+        *(c for c in DEFAULT if c != "CAP_NET_RAW"), "CAP_NET_ADMIN", "CAP_SYS_TIME")
+    privileged = container_capabilities((), (), True)
+    assert len(privileged) == 41 and "CAP_SYS_ADMIN" in privileged
 
 
 def test_an_app_container_joins_the_sandbox_namespaces_and_sets_no_hostname() -> None:
