@@ -38,7 +38,7 @@ from k8slite.kubelet.security_context import verify_run_as_non_root
 from k8slite.kubelet.status import container_status, pod_status, sandbox_failed_status
 from k8slite.kubelet.volume_manager import VolumeManager
 from k8slite.network.ipam import HostLocalIPAM, RangeExhausted
-from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime, ImageInfo
+from k8slite.runtime.cri import EXITED, PLEG_RELIST_PERIOD, RUNNING, ContainerRuntime, ImageInfo, image_user
 from k8slite.store import FieldMatch
 
 STATUS_UPDATE_PERIOD = 10.0  # --node-status-update-frequency: how often the kubelet looks at its node's status
@@ -376,7 +376,7 @@ class Kubelet:
         if isinstance(config, str):
             self.config_error(pod, rec, config)
             return
-        refused = verify_run_as_non_root(pod, container, lambda: self.image_user(container.image))
+        refused = verify_run_as_non_root(pod, container, lambda: image_user(self.runtime, container.image))
         if refused:
             self.config_error(pod, rec, refused)
             return
@@ -395,11 +395,6 @@ class Kubelet:
         self.recorder.normal(pod, "Started", f"Started container {container.name}")
         if self.runtime.container_status(rec.current_id).state == RUNNING:
             record.prober.start(container, rec.current_id)
-
-    def image_user(self, image: str) -> str:
-        """getImageUser: the image's USER, as the runtime's image status gives it."""
-        status = self.runtime.image_status(image)
-        return status.user if status is not None else ""
 
     def config_error(self, pod: Pod, rec: ContainerRecord, message: str) -> None:
         """startContainer's generateContainerConfig failed: said at every attempt (the events fold, `x3 over`)."""

@@ -103,6 +103,12 @@ def linux_security(pod: Pod, container: Container) -> LinuxSecurity:
                          tuple(caps.drop))
 
 
+def image_user(runtime: ContainerRuntime, image: str) -> str:
+    """kuberuntime's getImageUser: the image's USER as the runtime's image status gives it ("" when absent)."""
+    status = runtime.image_status(image)
+    return status.user if status is not None else ""
+
+
 class ContainerRuntime(Protocol):
     """What a kubelet needs from a runtime."""
 

@@ -70,6 +70,7 @@ from k8slite.runtime.cri import (
     ImagePullError,
     LinuxSecurity,
     PulledImage,
+    image_user,
     linux_security,
 )
 from k8slite.runtime.docker_engine import HOW_TO_START, RuntimeUnavailable, available, connect
@@ -241,7 +242,7 @@ class DockerRuntime(DockerVolumes):
             "host_config": self.host_config(box, pod, container, message, security),
         }
         if security.run_as_user is not None or security.run_as_group is not None:
-            options["user"] = docker_user(security, lambda: self.image_user(container.image))
+            options["user"] = docker_user(security, lambda: image_user(self, container.image))
         if container.command:
             options["entrypoint"] = container.command
         if container.args or container.command:
@@ -256,10 +257,6 @@ class DockerRuntime(DockerVolumes):
         self.containers[cid] = ContainerInfo(cid, container.name, sandbox_id, container.image,
                                              image_id=self.image_ids.get(container.image, ""))
         return cid
-
-    def image_user(self, image: str) -> str:
-        status = self.image_status(image)
-        return status.user if status is not None else ""
 
     def host_config(self, box: DockerSandbox, pod: Pod, container: Container, message: Path | None = None,
                     security: LinuxSecurity | None = None) -> Any:

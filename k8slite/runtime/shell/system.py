@@ -15,6 +15,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from k8slite.runtime.images import PASSWD
 from k8slite.runtime.shell.arith import ArithError, apply
 from k8slite.runtime.shell.commands import Stdio, instant, options
 from k8slite.runtime.users import names
@@ -88,7 +89,7 @@ def account_names(ctx: ProcessContext) -> tuple[dict[int, str], dict[int, str]]:
     def text(path: str) -> str:
         return ctx.fs.read(path) if ctx.fs.exists(path) else ""
 
-    passwd, groups = text("/etc/passwd") or "root:x:0:0:root:/root:/bin/sh\n", text("/etc/group")
+    passwd, groups = text("/etc/passwd") or PASSWD, text("/etc/group")
     return names(passwd), names(groups) if groups else names(passwd, field=3)
 
 
