@@ -112,13 +112,15 @@ class FileSystem:
             rel = normpath(path)[1:]
             self.root.files[rel] = content
             made.add(_parent(rel))
-        self.mounts = {normpath(p): v if isinstance(v, tuple) else (v, "") for p, v in (mounts or {}).items()}
+        tidy = {normpath(p): v if isinstance(v, tuple) else (v, "") for p, v in (mounts or {}).items()}
+        self.mounts = dict(sorted(tidy.items(), key=lambda item: len(item[0]), reverse=True))
+        """Mount point -> (volume, subPath), the longest first: the first that holds a path is its mount."""
         made.update(_parent(mount[1:]) for mount in self.mounts)  # a mount point's parents exist in the root
         self.root.dirs = root_dirs(frozenset(made - {""}))
 
     def mount_point(self, path: str) -> str:
         """The mount that holds the tidy absolute ``path``: the longest that is a prefix, or "/" for the root."""
-        for mount in sorted(self.mounts, key=len, reverse=True):
+        for mount in self.mounts:
             if path == mount or path.startswith(mount.rstrip("/") + "/"):
                 return mount
         return "/"
