@@ -29,8 +29,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from k8slite.admission import Admission, priority
+from k8slite.api import daemonset
 from k8slite.api.coordination import NODE_LEASE_NAMESPACE
 from k8slite.api.core import Namespace
+from k8slite.api.daemonset import DaemonSet
 from k8slite.api.defaults import apply_defaults, job_selector
 from k8slite.api.job import Job
 from k8slite.api.kinds import Kind, kind_of, lookup
@@ -131,6 +133,8 @@ class APIServer:
         kind = kind_of(obj)
         new = self.prepare(obj, kind, owned)
         prepare_for_create(new)
+        if isinstance(new, DaemonSet):
+            daemonset.prepare_for_create(new)
         self.admit(new, kind)
         if isinstance(new, Pod):  # podStrategy.PrepareForCreate, after the admission plugins' defaults
             new.status.qos_class = qos_class(new)
@@ -201,6 +205,8 @@ class APIServer:
             errors = keep_allocations(self, current, new, self.rng)
             if errors:
                 raise invalid_object("Service", new.name, errors)
+        if isinstance(new, DaemonSet) and isinstance(current, DaemonSet):
+            daemonset.prepare_for_update(current, new)
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
         if kind.generation and desired_state(new) != desired_state(current):

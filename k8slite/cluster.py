@@ -20,6 +20,7 @@ from typing import Any
 
 from k8slite import heap, progress
 from k8slite.api.core import Event, Namespace
+from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
 from k8slite.api.kinds import decode, lookup
@@ -228,7 +229,8 @@ class Cluster:
         return sorted(events, key=lambda e: (e.time, int(e.metadata.resource_version)))
 
     def ready(self, ref: str, namespace: str = "default") -> bool:
-        """Whether `pod/x`, `replicaset/x`, `node/x` is ready, `deployment/x` rolled out, `job/x` complete."""
+        """Whether `pod/x`, `replicaset/x`, `node/x` is ready, `deployment/x` or `daemonset/x` rolled out, `job/x`
+        complete."""
         kind_name, _, name = ref.partition("/")
         obj = self.get(kind_name, name, namespace)
         if isinstance(obj, Pod | Node):
@@ -237,6 +239,10 @@ class Cluster:
             return deployment_complete(obj, obj.status)
         if isinstance(obj, Job):
             return obj.status.finished() == "Complete"
+        if isinstance(obj, DaemonSet):  # what `kubectl rollout status` waits for
+            s = obj.status
+            return (s.observed_generation or 0) >= (obj.metadata.generation or 0) and \
+                min(s.updated_number_scheduled, s.number_available) >= s.desired_number_scheduled
         status = getattr(obj, "status", None)
         if status is not None and hasattr(status, "ready_replicas"):
             return bool(status.ready_replicas == obj.spec.replicas)

@@ -7,13 +7,13 @@ cache of pods for all of them, controllers/__init__.py), and kube-scheduler. Eve
 started and left alone; they talk only through the API server.
 
 The controllers come in groups, each met in its chapter: `controllers`
-(07: ReplicaSets, node lifecycle, taint eviction, garbage collection; 10:
+(07: ReplicaSets, DaemonSets, node lifecycle, taint eviction, garbage collection; 10:
 PersistentVolumes, attach/detach and in-use protection), `workload_controllers` (08 and 09:
 Deployments and Jobs), `namespace_controllers` (11: namespaces, quotas,
 and each namespace's ServiceAccount `default` and CA ConfigMap),
 `network_controllers` (12: Endpoints and EndpointSlices).
 Simplified: no leader election (one copy of each), no cloud, token,
-certificate-signing or DaemonSet/StatefulSet controllers.
+certificate-signing or StatefulSet controllers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 
 from k8slite.apiserver import APIServer
 from k8slite.controllers.attach_detach import AttachDetachController
+from k8slite.controllers.daemonset import DaemonSetController
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.endpoints import EndpointsController
 from k8slite.controllers.endpointslice import EndpointSliceController
@@ -60,7 +61,8 @@ def start_control_plane(api: APIServer, storage: NetworkStorage, rng: random.Ran
         plane.workload_controllers = started([DeploymentController(api), JobController(api)])
         plane.namespace_controllers = started([NamespaceController(api), ResourceQuotaController(api),
                                                ServiceAccountsController(api), RootCACertPublisher(api)])
-        plane.controllers = [ReplicaSetController(api), NodeLifecycleController(api, node_monitor_grace_period),
+        plane.controllers = [ReplicaSetController(api), DaemonSetController(api),
+                             NodeLifecycleController(api, node_monitor_grace_period),
                              TaintEvictionController(api), GarbageCollector(api),
                              PersistentVolumeController(api, storage), AttachDetachController(api),
                              StorageProtectionController(api)]

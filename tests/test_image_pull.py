@@ -104,7 +104,8 @@ def test_references_are_normalised_as_containerd_does(reference: str, full: str)
 # repositories that publish only versions, as the real ones do: the tutorials' apps and Kubernetes' test images
 ONLY_VERSIONS = {"gcr.io/google-samples/kubernetes-bootcamp", "docker.io/jocatalin/kubernetes-bootcamp",
                  "gcr.io/google-samples/hello-app", "registry.k8s.io/goproxy",
-                 "registry.k8s.io/e2e-test-images/agnhost", "registry.k8s.io/e2e-test-images/jessie-dnsutils"}
+                 "registry.k8s.io/e2e-test-images/agnhost", "registry.k8s.io/e2e-test-images/jessie-dnsutils",
+                 "quay.io/fluentd_elasticsearch/fluentd"}
 
 
 def test_every_repository_has_latest_but_those_that_publish_only_versions() -> None:

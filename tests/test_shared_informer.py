@@ -66,9 +66,11 @@ def test_the_controller_manager_caches_each_pod_once_except_where_a_controller_a
     shared = INFORMERS[c.api].informers["pods"]
     replicasets = c.controllers[0]
     assert replicasets.pods.cache is not shared.cache  # it puts the pods it creates in its cache at once
+    daemonsets = c.controllers[1]  # so does the DaemonSet controller, which caches only daemon and ownerless pods
+    assert type(daemonsets).__name__ == "DaemonSetController" and daemonsets.pods.cache is not shared.cache
     assert c.workload_controllers[1].pods.cache is shared.cache  # the Job controller keeps its own apart
     listening = {type(getattr(listener.handler, "__self__", None)).__name__ for listener in shared.listeners}
     assert {"EndpointsController", "NamespaceController", "GarbageCollector", "TaintEvictionController",
             "StorageProtectionController", "AttachDetachController", "DeploymentController"} <= listening
     pod_watches = c.api.store._watches["/registry/pods/"]
-    assert len(pod_watches) <= 4, [w.notify for w in pod_watches]  # was one per controller (14)
+    assert len(pod_watches) <= 5, [w.notify for w in pod_watches]  # was one per controller (14)

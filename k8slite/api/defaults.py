@@ -6,7 +6,7 @@ DefaultTolerationSeconds admission plugin. imagePullPolicy is Always for
 `node.kubernetes.io/not-ready` and `node.kubernetes.io/unreachable`
 (NoExecute) for 300 s, which is why pods on a dead node wait five minutes
 before they are evicted. A Deployment's RollingUpdate gets maxSurge and
-maxUnavailable of 25%; a Job gets completions and parallelism 1 and
+maxUnavailable of 25%, a DaemonSet's maxUnavailable 1 and maxSurge 0; a Job gets completions and parallelism 1 and
 backoffLimit 6, and at creation a selector made from its uid
 (`job_selector`). A pod's container with a limit and no request for a
 resource requests its limit; a pod spec without a securityContext gets an
@@ -16,6 +16,7 @@ revisionHistoryLimit 10, progressDeadlineSeconds 600) are the dataclasses' own.
 
 from __future__ import annotations
 
+from k8slite.api.daemonset import DaemonSet, RollingUpdateDaemonSet
 from k8slite.api.deployment import Deployment, RollingUpdateDeployment
 from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME, Job
 from k8slite.api.meta import KubeObject, LabelSelector
@@ -88,6 +89,19 @@ def default_deployment(d: Deployment) -> None:
         rolling.max_unavailable = "25%" if rolling.max_unavailable is None else rolling.max_unavailable
 
 
+def default_daemonset(ds: DaemonSet) -> None:
+    """SetDefaults_DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0; 10 revisions kept."""
+    default_pod_spec(ds.spec.template.spec)
+    strategy = ds.spec.update_strategy
+    strategy.type = strategy.type or "RollingUpdate"
+    if strategy.type == "RollingUpdate":
+        rolling = strategy.rolling_update = strategy.rolling_update or RollingUpdateDaemonSet()
+        rolling.max_unavailable = 1 if rolling.max_unavailable is None else rolling.max_unavailable
+        rolling.max_surge = 0 if rolling.max_surge is None else rolling.max_surge
+    if ds.spec.revision_history_limit is None:
+        ds.spec.revision_history_limit = 10
+
+
 def default_job(job: Job) -> None:
     default_pod_spec(job.spec.template.spec)
     spec = job.spec
@@ -120,6 +134,8 @@ def apply_defaults(obj: KubeObject) -> None:
         default_pod_spec(obj.spec.template.spec)
     elif isinstance(obj, Deployment):
         default_deployment(obj)
+    elif isinstance(obj, DaemonSet):
+        default_daemonset(obj)
     elif isinstance(obj, Job):
         default_job(obj)
     elif isinstance(obj, LimitRange):

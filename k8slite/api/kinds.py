@@ -24,6 +24,7 @@ from typing import Any
 from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.coordination import Lease
 from k8slite.api.core import Event, Namespace
+from k8slite.api.daemonset import ControllerRevision, DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.generic import GenericObject
 from k8slite.api.job import Job
@@ -84,9 +85,9 @@ class Kind:
 
 # The kinds whose strategy's PrepareForCreate sets Generation = 1 (pkg/registry/*/strategy.go): of those
 # k8slite has, the workloads and EndpointSlice (whose generation counts changes to anything but its
-# metadata); also StatefulSet, DaemonSet, CronJob, ReplicationController, Ingress, NetworkPolicy,
+# metadata); also StatefulSet, CronJob, ReplicationController, Ingress, NetworkPolicy,
 # PodDisruptionBudget and custom resources, which k8slite does not serve.
-GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "Job", "EndpointSlice"})
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "Job", "EndpointSlice"})
 
 KINDS: list[Kind] = [
     Kind("Pod", "pods", ("po",), Pod),
@@ -95,6 +96,8 @@ KINDS: list[Kind] = [
     Kind("Event", "events", ("ev",), Event),
     Kind("ReplicaSet", "replicasets", ("rs",), ReplicaSet),
     Kind("Deployment", "deployments", ("deploy",), Deployment),
+    Kind("DaemonSet", "daemonsets", ("ds",), DaemonSet),
+    Kind("ControllerRevision", "controllerrevisions", (), ControllerRevision),
     Kind("Job", "jobs", (), Job),
     Kind("Service", "services", ("svc",), Service),
     Kind("Endpoints", "endpoints", ("ep",), Endpoints),

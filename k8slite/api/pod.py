@@ -126,7 +126,8 @@ class EmptyDirVolumeSource:
 @dataclass(slots=True)
 class HostPathVolumeSource:
     path: str = ""
-    type: str = ""
+    type: str = field(default="", metadata={"empty_string": True})
+    """SetDefaults_HostPathVolumeSource makes the pointer "" (HostPathUnset: no check), so it is written `type: ""`."""
 
 
 @dataclass(slots=True)

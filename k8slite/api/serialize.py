@@ -38,7 +38,7 @@ class DecodeError(Exception):
 # The integer fields that are int64 in Go (every other integer field of the kinds k8slite has is an int32)
 INT64_FIELDS = frozenset({"termination_grace_period_seconds", "active_deadline_seconds", "run_as_user",
                           "run_as_group", "fs_group", "toleration_seconds", "expiration_seconds",
-                          "deletion_grace_period_seconds", "generation", "observed_generation"})
+                          "deletion_grace_period_seconds", "generation", "observed_generation", "revision"})
 
 
 class TypeMismatch(DecodeError):

@@ -11,6 +11,7 @@ bad field. Simplified: only the rules the course's objects meet.
 
 from __future__ import annotations
 
+from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
 from k8slite.api.kinds import kind_of
@@ -25,7 +26,12 @@ from k8slite.api.service import Service
 from k8slite.api.validation_names import check_name
 from k8slite.api.validation_service import validate_service
 from k8slite.api.validation_storage import validate_storage_kind
-from k8slite.api.validation_workloads import validate_deployment, validate_job, validate_replicaset
+from k8slite.api.validation_workloads import (
+    validate_daemonset,
+    validate_deployment,
+    validate_job,
+    validate_replicaset,
+)
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
 POD_UPDATE_FORBIDDEN = (
@@ -58,6 +64,8 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_replicaset(obj, validate_pod_spec)
     elif isinstance(obj, Deployment):
         errors += validate_deployment(obj, validate_pod_spec)
+    elif isinstance(obj, DaemonSet):
+        errors += validate_daemonset(obj, validate_pod_spec)
     elif isinstance(obj, Job):
         errors += validate_job(obj, validate_pod_spec)
     elif isinstance(obj, ResourceQuota):

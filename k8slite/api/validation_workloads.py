@@ -1,10 +1,12 @@
-"""Validation of the workload kinds: ReplicaSet, Deployment and Job, with field paths.
+"""Validation of the workload kinds: ReplicaSet, Deployment, DaemonSet and Job, with field paths.
 
 Mirrors pkg/apis/apps/validation and pkg/apis/batch/validation. A
 selector is required and must match the template's labels; counts may not
 be negative; a Deployment's maxSurge and maxUnavailable are a number or a
 percentage (at most 100% for maxUnavailable) and may not both be 0; a
-Deployment's pods must restart Always, a Job's OnFailure or Never (Always
+DaemonSet's likewise, but exactly one of them is non-zero; a Deployment's
+or a DaemonSet's pods must restart Always (a DaemonSet's have no
+activeDeadlineSeconds), a Job's OnFailure or Never (Always
 would never let a Job finish); a Job's podFailurePolicy needs restartPolicy
 Never, and each rule a known action and exactly one of onExitCodes (an
 operator, ordered unique values, no 0 for In) and onPodConditions. Simplified: no immutability checks on
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyRule
 from k8slite.api.meta import LabelSelector
@@ -80,13 +83,66 @@ def validate_strategy(d: Deployment) -> list[FieldError]:
     where = f"{path}.rollingUpdate"
     errors = int_or_percent(f"{where}.maxUnavailable", rolling.max_unavailable)
     errors += int_or_percent(f"{where}.maxSurge", rolling.max_surge)
-    if isinstance(rolling.max_unavailable, str) and PERCENT.match(rolling.max_unavailable) \
-            and int(rolling.max_unavailable[:-1]) > 100:
-        errors.append(invalid(f"{where}.maxUnavailable", rolling.max_unavailable, "must not be greater than 100%"))
+    errors += over_100_percent(f"{where}.maxUnavailable", rolling.max_unavailable)
     if is_zero(rolling.max_surge) and is_zero(rolling.max_unavailable):
         errors.append(invalid(f"{where}.maxUnavailable", rolling.max_unavailable,
                               "may not be 0 when `maxSurge` is 0"))
     return errors
+
+
+def over_100_percent(path: str, value: int | str | None) -> list[FieldError]:
+    if isinstance(value, str) and PERCENT.match(value) and int(value[:-1]) > 100:
+        return [invalid(path, value, "must not be greater than 100%")]
+    return []
+
+
+class GoStruct:
+    """A value printed as it is: a Go struct as %#v shows it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def validate_update_strategy(ds: DaemonSet) -> list[FieldError]:
+    """ValidateDaemonSetUpdateStrategy: OnDelete, or RollingUpdate with exactly one of maxUnavailable and
+    maxSurge non-zero."""
+    strategy, path = ds.spec.update_strategy, "spec.updateStrategy"
+    if strategy.type == "OnDelete":
+        return []
+    if strategy.type != "RollingUpdate":  # the value is the whole strategy, as %#v prints the Go struct
+        shown = GoStruct(f'apps.DaemonSetUpdateStrategy{{Type:"{strategy.type}", RollingUpdate:'
+                         f'(*apps.RollingUpdateDaemonSet)({"nil" if strategy.rolling_update is None else "0xc000"})}}')
+        return [unsupported(path, shown, ["RollingUpdate", "OnDelete"])]
+    rolling, where = strategy.rolling_update, f"{path}.rollingUpdate"
+    if rolling is None:
+        return [required(where)]
+    errors = int_or_percent(f"{where}.maxUnavailable", rolling.max_unavailable)
+    errors += int_or_percent(f"{where}.maxSurge", rolling.max_surge)
+    errors += over_100_percent(f"{where}.maxUnavailable", rolling.max_unavailable)
+    errors += over_100_percent(f"{where}.maxSurge", rolling.max_surge)
+    unavailable, surge = not is_zero(rolling.max_unavailable), not is_zero(rolling.max_surge)
+    if unavailable and surge:
+        errors.append(invalid(f"{where}.maxSurge", rolling.max_surge, "may not be set when maxUnavailable is non-zero"))
+    elif not unavailable and not surge:
+        errors.append(FieldError(f"{where}.maxUnavailable", "Required value", "cannot be 0 when maxSurge is 0"))
+    return errors
+
+
+def validate_daemonset(ds: DaemonSet, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
+    """ValidateDaemonSetSpec."""
+    spec = ds.spec
+    errors = validate_selector(spec.selector, spec.template)
+    errors += validate_pod_spec(spec.template.spec, "spec.template.spec")
+    errors += validate_always(spec.template)
+    if spec.template.spec.active_deadline_seconds is not None:
+        errors.append(forbidden("spec.template.spec.activeDeadlineSeconds",
+                                "activeDeadlineSeconds in DaemonSet is not Supported"))
+    errors += non_negative("spec.minReadySeconds", spec.min_ready_seconds)
+    errors += validate_update_strategy(ds)
+    return errors + non_negative("spec.revisionHistoryLimit", spec.revision_history_limit)
 
 
 def validate_deployment(d: Deployment, validate_pod_spec: PodSpecCheck) -> list[FieldError]:

@@ -2,7 +2,8 @@
 
 Mirrors pkg/controller/garbagecollector. Controllers put an ownerReference
 (the owner's kind, name and uid) on everything they create: a Deployment
-owns ReplicaSets, a ReplicaSet or a Job owns pods. Deleting an owner
+owns ReplicaSets, a ReplicaSet or a Job owns pods, a DaemonSet its pods and
+ControllerRevisions. Deleting an owner
 cascades, in one of three ways (`c.delete(..., propagation_policy=...)`,
 `kubectl delete --cascade=...`):
 
@@ -30,8 +31,9 @@ from k8slite.controllers import Controller
 from k8slite.errors import Aggregate, NotFound
 from k8slite.informer import object_key
 
-OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets", "Node": "nodes"}
-DEPENDENT_KINDS = ("replicasets", "pods", "leases")  # a Node owns its Lease
+OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets", "DaemonSet": "daemonsets",
+               "Node": "nodes"}
+DEPENDENT_KINDS = ("replicasets", "pods", "controllerrevisions", "leases")  # a Node owns its Lease
 
 
 class GarbageCollector(Controller):

@@ -23,7 +23,7 @@ from k8slite.kubectl.selectors import fields_match, selector_matches
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
-ALL = ("pods", "services", "deployments", "replicasets", "jobs")  # kubectl's "all" category, in its order
+ALL = ("pods", "services", "daemonsets", "deployments", "replicasets", "jobs")  # kubectl's "all" category, in its order
 # what delete and wait say when given nothing to act on
 NO_RESOURCES = ("You must provide one or more resources by argument or filename.\nExample resource specifications "
                 "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")

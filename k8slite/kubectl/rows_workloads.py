@@ -1,6 +1,8 @@
-"""kubectl get's columns for Deployments and Jobs, from pkg/printers/internalversion/printers.go.
+"""kubectl get's columns for Deployments, DaemonSets and Jobs, from pkg/printers/internalversion/printers.go.
 
 Deployments: NAME READY UP-TO-DATE AVAILABLE AGE (READY is ready/desired);
+DaemonSets: NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE,
+counted in nodes; ControllerRevisions: NAME CONTROLLER REVISION AGE;
 Jobs: NAME STATUS COMPLETIONS DURATION AGE, where STATUS is the finished
 condition (Complete, Failed), Terminating, Suspended, the interim condition
 (FailureTarget, SuccessCriteriaMet) or Running, COMPLETIONS is `succeeded/completions`
@@ -13,11 +15,12 @@ from __future__ import annotations
 
 import math
 
+from k8slite.api.daemonset import ControllerRevision, DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
 from k8slite.kubectl.durations import human_duration, since
 from k8slite.kubectl.rows import Row, containers_images
-from k8slite.kubectl.selectors import format_selector
+from k8slite.kubectl.selectors import format_selector, labels_cell
 
 
 def deployment_row(d: Deployment, now: float, wide: bool) -> Row:
@@ -27,6 +30,24 @@ def deployment_row(d: Deployment, now: float, wide: bool) -> Row:
     if wide:
         row += [*containers_images(d.spec.template.spec), format_selector(d.spec.selector)]
     return row
+
+
+def daemonset_row(ds: DaemonSet, now: float, wide: bool) -> Row:
+    s = ds.status
+    row = [ds.name, *map(str, (s.desired_number_scheduled, s.current_number_scheduled, s.number_ready,
+                                s.updated_number_scheduled, s.number_available)),
+           labels_cell(ds.spec.template.spec.node_selector), since(now, ds.metadata.creation_timestamp)]
+    if wide:
+        row += [*containers_images(ds.spec.template.spec), format_selector(ds.spec.selector)]
+    return row
+
+
+def controllerrevision_row(revision: ControllerRevision, now: float, wide: bool) -> Row:
+    """printControllerRevision: CONTROLLER is `daemonset.apps/name`, the controller's group kind and name."""
+    ref = revision.metadata.controller_ref()
+    group = ref.api_version.rpartition("/")[0] if ref else ""
+    controller = f"{ref.kind.lower()}{'.' + group if group else ''}/{ref.name}" if ref else "<none>"
+    return [revision.name, controller, str(revision.revision), since(now, revision.metadata.creation_timestamp)]
 
 
 def job_status(job: Job) -> str:

@@ -64,7 +64,7 @@ from k8slite.runtime.users import ROOT, ProcessUser, process_user
 HttpHandler = Callable[[str], "tuple[int, str]"]
 # servers that stop on SIGTERM; busybox httpd does not, nor does the kubernetes-bootcamp image's PID 1 (the
 # `sh -c "node server.js"` of its shell-form CMD)
-SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello", "/hello-app", "/agnhost", "/goproxy")
+SERVERS = ("nginx", "httpd-foreground", "redis-server", "/hello", "/hello-app", "/agnhost", "/goproxy", "fluentd")
 
 
 class FakeNetwork:

@@ -120,6 +120,7 @@ KNOWN: dict[str, Image] = {
         _image("agnhost", ["pause"], entrypoint=["/agnhost"]),  # Kubernetes' test image (Hello Minikube's)
         _image("goproxy", ["/goproxy"]),  # an HTTP proxy on 8080: the docs' tcpSocket probe example
         _image("jessie-dnsutils", ["bash"]),  # Debian with nslookup and dig: the DNS debugging page's dnsutils
+        _image("fluentd", ["fluentd"]),  # quay.io/fluentd_elasticsearch/fluentd: the docs' DaemonSet
     )
 }
 KNOWN["kubernetes-bootcamp:v2"] = bootcamp(2)  # a tag with other files: looked up by repository:tag first

@@ -31,11 +31,12 @@ The rules, as this module reads them:
   inlined in JSON (a Volume's VolumeSource) is merged into its parent.
 - A few messages are read by hand, as their JSON is not their fields: Time
   and MicroTime (seconds and nanos, to RFC 3339), IntOrString (a number or
-  a string), Quantity (its string) and FieldsV1 (raw JSON bytes).
+  a string), Quantity (its string), FieldsV1 and RawExtension (raw JSON
+  bytes: a ControllerRevision's data).
 
 Bytes fields (a Secret's data) become base64, as in JSON. Left out:
 writing protobuf (the server answers JSON, which kubectl's Accept
-allows), Duration and RawExtension (no kind k8slite serves has one), and
+allows), Duration (no kind k8slite serves has one), and
 a body in any encoding but plain (Unknown's contentEncoding).
 """
 
@@ -258,11 +259,20 @@ def fields_v1(raw: bytes, path: str) -> Any:
         raise ProtobufError(f"{path}: FieldsV1 that is not JSON") from None
 
 
+def raw_extension(raw: bytes, path: str) -> Any:
+    """runtime.RawExtension {1 raw}: an embedded object as JSON text (a ControllerRevision's data)."""
+    try:
+        return json.loads(parts(raw, path, {1: "string"}).get(1) or "null")
+    except ValueError:
+        raise ProtobufError(f"{path}: a RawExtension that is not JSON") from None
+
+
 SPECIAL: dict[str, Callable[[bytes, str], Any]] = {
     "apis.meta.v1.Time": time,
     "apis.meta.v1.MicroTime": lambda raw, path: time(raw, path, micro=True),
     "util.intstr.IntOrString": int_or_string,
     "api.resource.Quantity": quantity,
     "apis.meta.v1.FieldsV1": fields_v1,
+    "runtime.RawExtension": raw_extension,
 }
 """Messages read by hand, as their JSON is not their fields; protoschema_gen.py stops at them."""

@@ -216,9 +216,12 @@ def draw_deployments(ax: Axes, graph: nx.DiGraph, where: Layout) -> None:
 
 
 def owner_summary(owner: Any) -> str:
-    """`· 3/3 ready` for a ReplicaSet-like owner (replicas wanted vs ready); empty otherwise."""
+    """`· 3/3 ready` for a ReplicaSet-like owner (replicas wanted vs ready) or a DaemonSet (nodes that should
+    run its pod vs nodes whose pod is ready); empty otherwise."""
     spec, status = getattr(owner, "spec", None), getattr(owner, "status", None)
     wanted, ready = getattr(spec, "replicas", None), getattr(status, "ready_replicas", None)
+    if wanted is None and status is not None and hasattr(status, "desired_number_scheduled"):
+        wanted, ready = status.desired_number_scheduled, status.number_ready
     if wanted is None or ready is None:
         return ""
     return f"· {ready}/{wanted} ready"

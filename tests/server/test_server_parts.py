@@ -44,7 +44,8 @@ def test_wall_clock_shifts_every_timestamp() -> None:
 def test_discovery_lists_resources_alphabetically_with_subresources() -> None:
     apps = discovery.resource_list("apps/v1")
     assert apps is not None
-    assert [r["name"] for r in apps["resources"]] == ["deployments", "deployments/scale", "deployments/status",
+    assert [r["name"] for r in apps["resources"]] == ["controllerrevisions", "daemonsets", "daemonsets/status",
+                                                      "deployments", "deployments/scale", "deployments/status",
                                                      "replicasets", "replicasets/scale", "replicasets/status"]
     assert discovery.resource_list("apps/v2") is None
 

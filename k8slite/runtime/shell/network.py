@@ -191,6 +191,13 @@ def pause(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
     return 0
 
 
+def fluentd(argv: list[str], ctx: ProcessContext, io: Stdio) -> Program:
+    """quay.io/fluentd_elasticsearch/fluentd, the docs' DaemonSet example: a log collector that would tail
+    the node's /var/log and ship it to Elasticsearch; here it runs, quietly, until it is stopped."""
+    yield math.inf
+    return 0
+
+
 def parse_url(url: str) -> tuple[str, int, str]:
     """"http://web:8080/x" -> ("web", 8080, "/x"); localhost names become "localhost"."""
     scheme, _, rest = url.rpartition("://")

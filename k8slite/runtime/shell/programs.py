@@ -29,7 +29,7 @@ PROGRAMS: dict[str, Command] = {
     "nginx": network.nginx, "redis-server": redis.redis_server,
     "/hello": network.hello, "/hello-app": network.hello_app, "/goproxy": network.goproxy,
     "/pause": network.pause, "pause": network.pause, "ping": ping.ping, "curl": network.curl,
-    "node": network.node, "/agnhost": agnhost.agnhost,
+    "node": network.node, "/agnhost": agnhost.agnhost, "fluentd": network.fluentd,
 }
 SHIPPED = {"curl", "node"}  # only in the images whose filesystem has them (/usr/bin/curl): busybox has no curl
 
