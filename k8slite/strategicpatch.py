@@ -12,9 +12,13 @@ item, and keeps their order:
   sends), with the items only the server has slid in where the live list
   had them (mergeSortedSlice). So patching container `a` of [a, b] keeps
   [a, b]; a patch with only a new item `c` gives [c, a, b] (the server-only
-  items come after a patch item they cannot be compared with).
+  items come after a patch item they cannot be compared with);
+- `"$patch": "replace"` in a map makes the map the patch's, not a merge
+  (what `kubectl rollout undo` of a DaemonSet sends for spec.template, the
+  ControllerRevision's data); in a map, `"$patch": "delete"` empties it; a
+  list item `{"$patch": "replace"}` makes the list the patch's other items.
 
-Left out: `$retainKeys`, `$deleteFromPrimitiveList`, `$patch: replace`,
+Left out: `$retainKeys`, `$deleteFromPrimitiveList`, the error for an unknown directive,
 merge keys read from the OpenAPI schema (here a small table by field name),
 and lists of scalars with the merge strategy (they are replaced).
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 ORDER = "$setElementOrder/"
+DIRECTIVE = "$patch"
 MERGE_KEYS = {"volumeMounts": "mountPath", "volumeDevices": "devicePath", "conditions": "type"}
 
 
@@ -41,6 +46,10 @@ def merge(base: Any, patch: Any) -> Any:
     """`patch` applied to `base` (neither is changed): maps key by key, None deletes, keyed lists by key."""
     if not isinstance(patch, dict):
         return patch
+    if patch.get(DIRECTIVE) == "replace":  # handleDirectiveInMergeMap: the patch, without the directive
+        return {k: v for k, v in patch.items() if k != DIRECTIVE}
+    if patch.get(DIRECTIVE) == "delete":
+        return {}
     base = base if isinstance(base, dict) else {}  # as RFC 7386 does: a map patches an empty map
     merged = dict(base)
     for field, value in patch.items():
@@ -61,6 +70,8 @@ def merge(base: Any, patch: Any) -> Any:
 
 def merge_list(field: str, live: list[Any], patch: list[Any], order: list[Any] | None = None) -> list[Any]:
     """mergeSlice: merge the patch's items into the live ones by merge key, then normalizeElementOrder."""
+    if {DIRECTIVE: "replace"} in patch:  # mergeSliceWithSpecialElements: the live items are dropped
+        return [i for i in patch if i != {DIRECTIVE: "replace"}]
     key = merge_key(field, live, patch, order or [])
     if not key:
         return patch

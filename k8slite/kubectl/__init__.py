@@ -30,7 +30,7 @@ One module per part of kubectl, to read in this order:
 - policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
 - generate:      `run`, `create deployment|namespace|quota`: objects made from flags, and --dry-run
 - attach:        `run -i/-t/--rm`: the pod's output, then the pod deleted
-- rollout:       rollout status, history, undo, pause, resume (Deployments)
+- rollout:       rollout status, history, undo, restart, pause, resume (Deployments; DaemonSets but pause and resume)
 - set_image:     set image
 - expose:        expose (a Service for a Deployment, ReplicaSet or pod)
 - containers:    logs and exec

@@ -1,12 +1,14 @@
 """kubectl describe for ReplicaSets (describe.go's ReplicaSetDescriber) and for every other kind (genericDescriber).
 
 A ReplicaSet shows its selector, `Replicas: 3 current / 3 desired`, how
-many of the pods it controls are in each phase, and its pod template
-through the same sections a pod uses. Kinds without a describer of their
-own get kubectl's generic one: every field of the object, nested by
-indentation, with keys title-cased by smartLabelFor (`clusterIP` ->
-`Cluster IP`). Left out: the describers for Deployments, Services, Jobs and
-the other kinds k8slite only stores (kubectl has one for each).
+many of the pods it controls are in each phase (`pods_status`, which the
+DaemonSet describer uses too), and its pod template through the same
+sections a pod uses (`describe_template`, shared by every workload and by
+`rollout history --revision`). Kinds without a describer of their own get
+kubectl's generic one: every field of the object, nested by indentation,
+with keys title-cased by smartLabelFor (`clusterIP` -> `Cluster IP`).
+Left out: the describers of the kinds k8slite only stores (kubectl has
+one for each), and a pod template's topology spread constraints.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from k8slite.api.meta import KubeObject
+from k8slite.api.meta import KubeObject, LabelSelector
 from k8slite.api.pod import Pod, PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.kubectl.describe_containers import describe_containers, describe_volumes
@@ -47,11 +49,7 @@ def describe_replicaset(cluster: Cluster, rs: ReplicaSet) -> str:
     if owner is not None:
         w.write(0, f"Controlled By:\t{owner.kind}/{owner.name}\n")
     w.write(0, f"Replicas:\t{rs.status.replicas} current / {rs.spec.replicas} desired\n")
-    pods = [p for p in cluster.api.list("pods", rs.namespace) if isinstance(p, Pod)
-            and rs.spec.selector.matches(p.metadata.labels)
-            and (ref := p.metadata.controller_ref()) is not None and ref.uid == rs.metadata.uid]
-    counts = [sum(p.status.phase == phase for p in pods) for phase in ("Running", "Pending", "Succeeded", "Failed")]
-    w.write(0, "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed\n".format(*counts))
+    pods_status(w, cluster, rs, rs.spec.selector)
     describe_template(w, rs.spec.template)
     if rs.status.conditions:
         w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
@@ -62,14 +60,30 @@ def describe_replicaset(cluster: Cluster, rs: ReplicaSet) -> str:
     return w.result()
 
 
+def pods_status(w: PrefixWriter, cluster: Cluster, owner: KubeObject, selector: LabelSelector) -> None:
+    """getPodStatusForController: `Pods Status:  3 Running / 0 Waiting / 0 Succeeded / 0 Failed`, counting the
+    pods the selector matches that `owner` controls."""
+    pods = [p for p in cluster.api.list("pods", owner.namespace) if isinstance(p, Pod)
+            and selector.matches(p.metadata.labels)
+            and (ref := p.metadata.controller_ref()) is not None and ref.uid == owner.metadata.uid]
+    counts = [sum(p.status.phase == phase for p in pods) for phase in ("Running", "Pending", "Succeeded", "Failed")]
+    w.write(0, "Pods Status:\t{} Running / {} Waiting / {} Succeeded / {} Failed\n".format(*counts))
+
+
 def describe_template(w: PrefixWriter, template: PodTemplateSpec) -> None:
-    """Pod Template: the pod's sections, indented, without anything a status would say."""
+    """DescribePodTemplate: the pod's sections, indented, without anything a status would say."""
     w.write(0, "Pod Template:\n")
     labels_multiline(w, "Labels", template.metadata.labels, "  ")
     if template.metadata.annotations:
         annotations_multiline(w, "Annotations", template.metadata.annotations, "  ")
+    if template.spec.service_account_name:
+        w.write(1, f"Service Account:\t{template.spec.service_account_name}\n")
+    if template.spec.init_containers:
+        describe_containers(w, template.spec.init_containers, None, "  ", "Init Containers")
     describe_containers(w, template.spec.containers, None, "  ")
     describe_volumes(w, template.spec.volumes, "  ")
+    if template.spec.priority_class_name:
+        w.write(1, f"Priority Class Name:\t{template.spec.priority_class_name}\n")
     labels_multiline(w, "Node-Selectors", template.spec.node_selector, "  ")
     tolerations_multiline(w, template.spec.tolerations, "  ")
 

@@ -1,12 +1,18 @@
-"""kubectl describe for Deployments and Jobs (describe.go's DeploymentDescriber and JobDescriber).
+"""kubectl describe for Deployments, DaemonSets and Jobs (describe.go's DeploymentDescriber, DaemonSetDescriber
+and JobDescriber).
 
 A Deployment shows `Replicas: 3 desired | 3 updated | 3 total | 3 available
 | 0 unavailable`, its strategy (`25% max unavailable, 25% max surge`), the
 pod template, the Available and Progressing conditions, and its old and new
-ReplicaSets (`web-7d9f8c6b5d (3/3 replicas created)`). A Job shows
-parallelism, completions, backoff limit, when it started and finished, and
-`Pods Statuses: 0 Active (0 Ready) / 1 Succeeded / 0 Failed`. Both end with
-their events. Left out: a Job's podFailurePolicy and suspend details.
+ReplicaSets (`web-7d9f8c6b5d (3/3 replicas created)`). A DaemonSet shows
+its selector and the template's nodeSelector, then the node counts of its
+status, each on a line without a tab (`Desired Number of Nodes Scheduled:
+3`, so they are not lined up), `Pods Status:  3 Running / 0 Waiting / 0
+Succeeded / 0 Failed` and the pod template; like kubectl's, it has no
+Namespace line. A Job shows parallelism, completions, backoff limit, when
+it started and finished, and `Pods Statuses: 0 Active (0 Ready) / 1
+Succeeded / 0 Failed`. All end with their events. Left out: a Job's
+podFailurePolicy and suspend details.
 """
 
 from __future__ import annotations
@@ -14,11 +20,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.controllers.deployment_util import find_new_replicaset
-from k8slite.kubectl.describe_other import describe_template
+from k8slite.kubectl.describe_other import describe_template, pods_status
 from k8slite.kubectl.describe_writer import (
     PrefixWriter,
     annotations_multiline,
@@ -28,7 +35,7 @@ from k8slite.kubectl.describe_writer import (
     rfc1123,
 )
 from k8slite.kubectl.durations import human_duration
-from k8slite.kubectl.selectors import format_selector
+from k8slite.kubectl.selectors import format_selector, labels_cell
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -69,6 +76,23 @@ def describe_deployment(cluster: Cluster, d: Deployment) -> str:
     w.write(0, f"OldReplicaSets:\t{rs_summary(old)}\n")
     w.write(0, f"NewReplicaSet:\t{rs_summary([new_rs] if new_rs else [])}\n")
     describe_events(w, events_for(cluster, d), cluster.now)
+    return w.result()
+
+
+def describe_daemonset(cluster: Cluster, ds: DaemonSet) -> str:
+    w, s = PrefixWriter(), ds.status
+    w.write(0, f"Name:\t{ds.name}\nSelector:\t{format_selector(ds.spec.selector)}\n")
+    w.write(0, f"Node-Selector:\t{labels_cell(ds.spec.template.spec.node_selector)}\n")
+    labels_multiline(w, "Labels", ds.metadata.labels)
+    annotations_multiline(w, "Annotations", ds.metadata.annotations)
+    w.write(0, f"Desired Number of Nodes Scheduled: {s.desired_number_scheduled}\n"
+               f"Current Number of Nodes Scheduled: {s.current_number_scheduled}\n"
+               f"Number of Nodes Scheduled with Up-to-date Pods: {s.updated_number_scheduled}\n"
+               f"Number of Nodes Scheduled with Available Pods: {s.number_available}\n"
+               f"Number of Nodes Misscheduled: {s.number_misscheduled}\n")
+    pods_status(w, cluster, ds, ds.spec.selector)
+    describe_template(w, ds.spec.template)
+    describe_events(w, events_for(cluster, ds), cluster.now)
     return w.result()
 
 

@@ -83,12 +83,12 @@ def annotations_multiline(w: PrefixWriter, title: str, annotations: dict[str, st
         w.write(0, "<none>\n")
     for i, key in enumerate(keys):
         if i:
-            w.write(0, f"{indent}\t")
+            w.write(0, "\t")  # kubectl 1.32: no indent before the tab (seen where the tabs are not lined up)
         value = annotations[key].removesuffix("\n")
         if len(value) + len(key) + 2 > 140 or "\n" in value:
             w.write(0, f"{key}:\n")
             for part in value.split("\n"):
-                w.write(0, f"{indent}\t  {part[:138] + '...' if len(part) > 138 else part}\n")
+                w.write(0, f"\t  {part[:138] + '...' if len(part) > 138 else part}\n")
         else:
             w.write(0, f"{key}: {value}\n")
 
@@ -105,7 +105,7 @@ def tolerations_multiline(w: PrefixWriter, tolerations: list[Toleration], indent
     if not tolerations:
         w.write(0, "<none>\n")
     for i, t in enumerate(sorted(tolerations, key=lambda t: t.key)):
-        text = ("" if i == 0 else f"{indent}\t") + t.key + (f"={t.value}" if t.value else "")
+        text = ("" if i == 0 else "\t") + t.key + (f"={t.value}" if t.value else "")  # no indent, as for labels
         text += f":{t.effect}" if t.effect else ""
         if t.operator == "Exists" and not t.value:
             text += " op=Exists" if (t.key or t.effect) else "op=Exists"

@@ -80,6 +80,8 @@ def run_dry(cluster: Any, cmd: Command, handler: Callable[[Any, Command], str]) 
         out = write_output.printed(cluster, cmd, handler(cluster, cmd), earlier)  # -o: as the dry run left them
     if cmd.flags.get("output") or cmd.verb in SILENT:
         return out
-    note = NOTES[mode(cmd)]
-    return "".join(line if not line.strip() or line.startswith(("Error", "error:", "Warning:", "See "))
-                   else line.rstrip("\n") + note + "\n" for line in out.splitlines(keepends=True))
+    note, lines = NOTES[mode(cmd)], out.splitlines(keepends=True)
+    refused = next((i for i, line in enumerate(lines) if line.startswith("error:")), len(lines))
+    return "".join(line if i >= refused or not line.strip() or line.startswith(("Error", "Warning:", "See "))
+                   else line.rstrip("\n") + note + "\n" for i, line in enumerate(lines))
+
