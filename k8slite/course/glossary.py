@@ -154,6 +154,8 @@ TERMS: tuple[Term, ...] = (
     Term("self-healing", "自愈", "07", "Controllers replacing what failed until the declared state holds again."),
     Term("ReplicaSet", "ReplicaSet（副本集）", "07",
          "Keeps a given number of identical pods running, replacing those that go."),
+    Term("DaemonSet", "DaemonSet（守护进程集）", "07",
+         "Runs one copy of a pod on every node that may take it, following nodes as they come and go."),
     Term("owner reference", "属主引用", "07",
          "metadata.ownerReferences: the object (a ReplicaSet, a Job) that a pod belongs to."),
     Term("toleration", "容忍度", "07",

@@ -8,6 +8,8 @@ replacement of a pod on a failed machine appears, compared with the
 SuccessfulCreate event of real clusters whose node fails at a random time.
 07.3 `silent_nodes(url, token, ca, now, grace)`: the nodes whose Lease has gone
 stale, read over HTTPS (ch07_http.py).
+07.4 `daemon_nodes(ds, nodes)`: the nodes a DaemonSet wants a pod on, compared with
+the real controller's choice on clusters in random states (ch07_daemon.py).
 """
 
 from __future__ import annotations
@@ -238,4 +240,4 @@ def check_07_2(replacement_time: Callable[..., Any]) -> str:
     return f"{len(cases)} node failures on real clusters."
 
 
-from k8slite.course.checks import ch07_http  # noqa: E402,F401  (07.3, nodes' Leases over HTTPS, lives there)
+from k8slite.course.checks import ch07_daemon, ch07_http  # noqa: E402,F401,I001  (07.3 and 07.4 live there)

@@ -35,6 +35,24 @@ return sorted(lease["spec"]["holderIdentity"] for lease in leases
               if dt.datetime.strptime(lease["spec"]["renewTime"], "%Y-%m-%dT%H:%M:%S.%fZ")
               .replace(tzinfo=dt.timezone.utc) < cutoff)
 """,
+    "07.4": """
+daemon = {("node.kubernetes.io/not-ready", "NoExecute"), ("node.kubernetes.io/unreachable", "NoExecute"),
+          ("node.kubernetes.io/disk-pressure", "NoSchedule"), ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+          ("node.kubernetes.io/pid-pressure", "NoSchedule"), ("node.kubernetes.io/unschedulable", "NoSchedule")}
+spec = ds.spec.template.spec
+
+def fits(node):
+    if not all(node.metadata.labels.get(k) == v for k, v in spec.node_selector.items()):
+        return False
+    for taint in node.spec.taints:
+        if taint.effect == "PreferNoSchedule" or (taint.key, taint.effect) in daemon:
+            continue
+        if not any(t.tolerates(taint) for t in spec.tolerations):
+            return False
+    return True
+
+return sorted(n.name for n in nodes if fits(n))
+""",
 }
 
 # The ranking the book asks for, with one rule changed in each wrong answer below.
@@ -131,6 +149,53 @@ request = urllib.request.Request(url + "/apis/coordination.k8s.io/v1/namespaces/
 leases = json.load(urllib.request.urlopen(request, context=context))["items"]
 return sorted(lease["metadata"]["name"] for lease in leases if (now - dt.datetime.fromisoformat(
     lease["metadata"]["creationTimestamp"].replace("Z", "+00:00"))).total_seconds() > grace)
+"""),
+    ],
+    "07.4": [
+        ("ignores taints: a nodeSelector is not the only thing that keeps a daemon pod off a node", """
+spec = ds.spec.template.spec
+return sorted(n.name for n in nodes if all(n.metadata.labels.get(k) == v for k, v in spec.node_selector.items()))
+"""),
+        ("leaves out cordoned nodes (a daemon pod tolerates node.kubernetes.io/unschedulable)", """
+spec = ds.spec.template.spec
+daemon = [Toleration(key="node.kubernetes.io/" + k, operator="Exists", effect=e) for k, e in (
+    ("not-ready", "NoExecute"), ("unreachable", "NoExecute"), ("disk-pressure", "NoSchedule"),
+    ("memory-pressure", "NoSchedule"), ("pid-pressure", "NoSchedule"), ("unschedulable", "NoSchedule"))]
+return sorted(n.name for n in nodes if not n.spec.unschedulable
+              and all(n.metadata.labels.get(k) == v for k, v in spec.node_selector.items())
+              and not any(t.effect in ("NoSchedule", "NoExecute") and not any(x.tolerates(t) for x in
+                          spec.tolerations + daemon) for t in n.spec.taints))
+"""),
+        ("lets PreferNoSchedule keep the pod off (it only discourages the scheduler)", """
+spec = ds.spec.template.spec
+daemon = [Toleration(key="node.kubernetes.io/" + k, operator="Exists", effect=e) for k, e in (
+    ("not-ready", "NoExecute"), ("unreachable", "NoExecute"), ("disk-pressure", "NoSchedule"),
+    ("memory-pressure", "NoSchedule"), ("pid-pressure", "NoSchedule"), ("unschedulable", "NoSchedule"))]
+return sorted(n.name for n in nodes if all(n.metadata.labels.get(k) == v for k, v in spec.node_selector.items())
+              and not any(t.effect != "" and not any(x.tolerates(t) for x in spec.tolerations + daemon)
+                          for t in n.spec.taints))
+"""),
+        ("only the template's own tolerations (forgets the ones every daemon pod gets)", """
+spec = ds.spec.template.spec
+return sorted(n.name for n in nodes if all(n.metadata.labels.get(k) == v for k, v in spec.node_selector.items())
+              and not any(t.effect in ("NoSchedule", "NoExecute") and not any(x.tolerates(t) for x in
+                          spec.tolerations) for t in n.spec.taints))
+"""),
+        ("tolerates every node.kubernetes.io/ taint: a failed node's unreachable:NoSchedule is not tolerated", """
+spec = ds.spec.template.spec
+return sorted(n.name for n in nodes if all(n.metadata.labels.get(k) == v for k, v in spec.node_selector.items())
+              and not any(t.effect in ("NoSchedule", "NoExecute") and not t.key.startswith("node.kubernetes.io/")
+                          and not any(x.tolerates(t) for x in spec.tolerations) for t in n.spec.taints))
+"""),
+        ("forgets to sort the names", """
+spec = ds.spec.template.spec
+daemon = [Toleration(key="node.kubernetes.io/" + k, operator="Exists", effect=e) for k, e in (
+    ("not-ready", "NoExecute"), ("unreachable", "NoExecute"), ("disk-pressure", "NoSchedule"),
+    ("memory-pressure", "NoSchedule"), ("pid-pressure", "NoSchedule"), ("unschedulable", "NoSchedule"))]
+found = [n.name for n in nodes if all(n.metadata.labels.get(k) == v for k, v in spec.node_selector.items())
+         and not any(t.effect in ("NoSchedule", "NoExecute") and not any(x.tolerates(t) for x in
+                     spec.tolerations + daemon) for t in n.spec.taints)]
+return found[::-1]
 """),
     ],
 }
