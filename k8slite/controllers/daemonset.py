@@ -52,7 +52,14 @@ from k8slite.api.serialize import to_dict
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.controllers.deployment_util import compute_hash
-from k8slite.controllers.replicaset import CONTROLLER_UID, controller_ref, controller_uid, orphans_of
+from k8slite.controllers.replicaset import (
+    CONTROLLER_UID,
+    controller_ref,
+    controller_uid,
+    create_controlled_pod,
+    delete_controlled_pod,
+    orphans_of,
+)
 from k8slite.errors import Aggregate, ApiError, NotFound
 from k8slite.informer import Informer, object_key
 from k8slite.scheduler.plugins.node_affinity import required_matches
@@ -422,28 +429,10 @@ class DaemonSetController(Controller):
     def create_pod(self, ds: DaemonSet, template: PodTemplateSpec, node: str) -> None:
         spec = copy.deepcopy(template.spec)
         spec.affinity = node_name_affinity(spec.affinity, node)
-        pod = Pod(metadata=ObjectMeta(generate_name=f"{ds.name}-", namespace=ds.namespace,
-                                      labels=dict(template.metadata.labels),
-                                      annotations=dict(template.metadata.annotations),
-                                      owner_references=[controller_ref(ds)]), spec=spec)
-        try:
-            created = self.api.create(pod)
-        except ApiError as e:
-            self.recorder.warning(ds, "FailedCreate", f"Error creating: {e}")
-            raise
-        self.pods.cache[object_key(created)] = created
-        self.recorder.normal(ds, "SuccessfulCreate", f"Created pod: {created.name}")
+        create_controlled_pod(self, self.pods, ds, template, spec)
 
     def delete_pod(self, ds: DaemonSet, name: str) -> None:
-        try:
-            deleted = self.api.delete("pods", name, ds.namespace)
-        except NotFound:
-            return
-        if deleted.metadata.deletion_timestamp is not None:
-            self.pods.cache[object_key(deleted)] = deleted
-        else:
-            self.pods.cache.pop(object_key(deleted), None)
-        self.recorder.normal(ds, "SuccessfulDelete", f"Deleted pod: {name}")
+        delete_controlled_pod(self, self.pods, ds, name)
 
     # ------------------------------------------------------------ rolling update
     @staticmethod

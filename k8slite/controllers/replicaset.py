@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from sortedcontainers import SortedList
 
 from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
-from k8slite.api.pod import Pod
+from k8slite.api.pod import Pod, PodSpec, PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet, ReplicaSetCondition
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
 from k8slite.errors import Aggregate, ApiError, NotFound
-from k8slite.informer import object_key
+from k8slite.informer import Informer, object_key
 
 REPLICA_FAILURE = "ReplicaFailure"  # the status condition of a sync whose create or delete was refused
 CONTROLLER_UID = "controllerUID"  # the pod informer's index: controller's uid, or the namespace's orphan key
@@ -211,30 +211,10 @@ class ReplicaSetController(Controller):
             errors.raise_first()
 
     def create_pod(self, rs: ReplicaSet) -> None:
-        template = rs.spec.template
-        pod = Pod(metadata=ObjectMeta(generate_name=f"{rs.name}-", namespace=rs.namespace,
-                                      labels=dict(template.metadata.labels),
-                                      annotations=dict(template.metadata.annotations),
-                                      owner_references=[controller_ref(rs)]),
-                  spec=template.spec)
-        try:
-            created = self.api.create(pod)
-        except ApiError as e:
-            self.recorder.warning(rs, "FailedCreate", f"Error creating: {e}")
-            raise
-        self.pods.cache[object_key(created)] = created
-        self.recorder.normal(rs, "SuccessfulCreate", f"Created pod: {created.name}")
+        create_controlled_pod(self, self.pods, rs, rs.spec.template, rs.spec.template.spec)
 
     def delete_pod(self, rs: ReplicaSet, pod: Pod) -> None:
-        try:
-            deleted = self.api.delete("pods", pod.name, pod.namespace)
-        except NotFound:
-            return  # gone already
-        if deleted.metadata.deletion_timestamp is not None:
-            self.pods.cache[object_key(deleted)] = deleted
-        else:
-            self.pods.cache.pop(object_key(deleted), None)
-        self.recorder.normal(rs, "SuccessfulDelete", f"Deleted pod: {pod.name}")
+        delete_controlled_pod(self, self.pods, rs, pod.name)
 
     def update_status(self, rs: ReplicaSet, pods: PodCounts, failure: ApiError | None = None) -> None:
         """calculateStatus from the pods as the sync found them, and write it if it changed (a Conflict
@@ -262,6 +242,36 @@ def failure_conditions(rs: ReplicaSet, active: int, failure: ApiError | None,
         return list(rs.status.conditions)  # set once, kept until a sync succeeds
     reason = "FailedCreate" if active < rs.spec.replicas else "FailedDelete"
     return [*others, ReplicaSetCondition(REPLICA_FAILURE, "True", now, reason, str(failure))]
+
+
+def create_controlled_pod(controller: Controller, pods: Informer, owner: KubeObject, template: PodTemplateSpec,
+                          spec: PodSpec) -> None:
+    """RealPodControl.CreatePods: a pod `<owner>-xxxxx` from the template's metadata and `spec`, owned by `owner`,
+    put in the controller's pod cache at once (assumed); an Event either way (a refusal raises)."""
+    pod = Pod(metadata=ObjectMeta(generate_name=f"{owner.name}-", namespace=owner.namespace,
+                                  labels=dict(template.metadata.labels),
+                                  annotations=dict(template.metadata.annotations),
+                                  owner_references=[controller_ref(owner)]), spec=spec)
+    try:
+        created = controller.api.create(pod)
+    except ApiError as e:
+        controller.recorder.warning(owner, "FailedCreate", f"Error creating: {e}")
+        raise
+    pods.cache[object_key(created)] = created
+    controller.recorder.normal(owner, "SuccessfulCreate", f"Created pod: {created.name}")
+
+
+def delete_controlled_pod(controller: Controller, pods: Informer, owner: KubeObject, name: str) -> None:
+    """RealPodControl.DeletePod: delete one of `owner`'s pods (one already gone is fine), keep the cache current."""
+    try:
+        deleted = controller.api.delete("pods", name, owner.namespace)
+    except NotFound:
+        return  # gone already
+    if deleted.metadata.deletion_timestamp is not None:
+        pods.cache[object_key(deleted)] = deleted
+    else:
+        pods.cache.pop(object_key(deleted), None)
+    controller.recorder.normal(owner, "SuccessfulDelete", f"Deleted pod: {name}")
 
 
 def controller_ref(owner: KubeObject) -> OwnerReference:
