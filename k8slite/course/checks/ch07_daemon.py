@@ -1,7 +1,7 @@
 """Check for notebook 07's exercise 07.4, `daemon_nodes(ds, nodes)`: which nodes a DaemonSet wants a pod on.
 
 Clusters of five nodes are put in random states (labels, taints of each
-effect, a cordoned node, a failed one), a DaemonSet with a random
+effect, a cordoned node, a failed one, one under disk pressure), a DaemonSet with a random
 nodeSelector and random tolerations is applied, and the answer is compared
 with the nodes the real controller makes pods for (each pod names its node
 in its node affinity). The DaemonSets use no node affinity of their own.
@@ -20,6 +20,7 @@ from k8slite.cluster import Cluster
 from k8slite.controllers.daemonset import target_node
 from k8slite.course.checks import exercise
 
+DISK_PRESSURE = "node.kubernetes.io/disk-pressure"
 TAINTS = [Taint("dedicated", "gpu", "NoSchedule"), Taint("maintenance", "", "NoExecute"),
           Taint("spot", "true", "PreferNoSchedule"), Taint("dedicated", "gpu", "NoExecute")]
 TOLERATIONS = ["{key: dedicated, operator: Exists}", "{key: dedicated, value: gpu, effect: NoSchedule}",
@@ -61,9 +62,14 @@ def prepared_cluster(rng: random.Random, seed: int) -> tuple[Cluster, list[str]]
         c.api.update(new)
         story.append(f"{node.name}: {', '.join(said) or 'nothing special'}")
     names = [n.name for n in c.get("nodes")]
-    cordoned, failed = rng.sample(names, 2)
+    cordoned, failed, pressed = rng.sample(names, 3)
     c.kubectl(f"cordon {cordoned}")
     story.append(f"{cordoned} cordoned")
+    if rng.random() < 0.6:  # the taint the node lifecycle controller gives a node whose DiskPressure is True
+        node = c.get("nodes", pressed).copy()
+        node.spec.taints.append(Taint(DISK_PRESSURE, "", "NoSchedule"))
+        c.api.update(node)
+        story.append(f"{pressed} under disk pressure (taint {DISK_PRESSURE}:NoSchedule)")
     if rng.random() < 0.7:
         c.node(failed).fail()
         story.append(f"{failed} failed (NotReady after 50 s)")
