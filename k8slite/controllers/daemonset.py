@@ -54,6 +54,7 @@ from k8slite.controllers import Controller
 from k8slite.controllers.deployment_util import compute_hash
 from k8slite.controllers.replicaset import (
     CONTROLLER_UID,
+    adopt,
     controller_ref,
     controller_uid,
     create_controlled_pod,
@@ -249,10 +250,7 @@ class DaemonSetController(Controller):
             if isinstance(pod, Pod) and pod.metadata.deletion_timestamp is None and \
                     ds.spec.selector.matches(pod.metadata.labels):
                 with errors, suppress(NotFound):
-                    new = pod.copy()
-                    new.metadata.owner_references.append(controller_ref(ds))
-                    adopted = self.api.update(new)
-                    self.pods.cache[object_key(adopted)] = adopted
+                    adopt(self.api, self.pods, ds, pod)
         errors.raise_first()
 
     def daemon_pods(self, ds: DaemonSet) -> dict[str, list[Pod]]:
@@ -289,11 +287,8 @@ class DaemonSetController(Controller):
         of a DaemonSet deleted with --cascade=orphan, whose pods the new one adopts too)."""
         for revision in self.revisions.by_index(CONTROLLER_UID, orphans_of(ds.namespace)):
             if isinstance(revision, ControllerRevision) and ds.spec.selector.matches(revision.metadata.labels):
-                new = revision.copy()
-                new.metadata.owner_references.append(controller_ref(ds))
                 with suppress(NotFound):
-                    adopted = self.api.update(new)
-                    self.revisions.cache[object_key(adopted)] = adopted
+                    adopt(self.api, self.revisions, ds, revision)
 
     def snapshot(self, ds: DaemonSet, patch: dict[str, Any], revision: int) -> ControllerRevision:
         hash_ = compute_hash(ds.spec.template, ds.status.collision_count)

@@ -186,10 +186,7 @@ class ReplicaSetController(Controller):
         errors.raise_first()
 
     def adopt(self, rs: ReplicaSet, pod: Pod) -> None:
-        new = pod.copy()
-        new.metadata.owner_references.append(controller_ref(rs))
-        adopted = self.api.update(new)
-        self.pods.cache[object_key(adopted)] = adopted  # assumed: counted as its own from now on
+        adopt(self.api, self.pods, rs, pod)
 
     def active_pods(self, rs: ReplicaSet) -> list[Pod]:
         """The pods it controls that count (not finished, not being deleted), sorted by name."""
@@ -242,6 +239,15 @@ def failure_conditions(rs: ReplicaSet, active: int, failure: ApiError | None,
         return list(rs.status.conditions)  # set once, kept until a sync succeeds
     reason = "FailedCreate" if active < rs.spec.replicas else "FailedDelete"
     return [*others, ReplicaSetCondition(REPLICA_FAILURE, "True", now, reason, str(failure))]
+
+
+def adopt(api: APIServer, cache: Informer, owner: KubeObject, obj: KubeObject) -> None:
+    """ControllerRefManager's adoption: `owner` becomes the controller of an orphan (a pod, a ControllerRevision),
+    which goes into the controller's cache at once (assumed: counted as its own from now on)."""
+    new = obj.copy()
+    new.metadata.owner_references.append(controller_ref(owner))
+    adopted = api.update(new)
+    cache.cache[object_key(adopted)] = adopted
 
 
 def create_controlled_pod(controller: Controller, pods: Informer, owner: KubeObject, template: PodTemplateSpec,
