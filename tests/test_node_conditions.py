@@ -72,3 +72,15 @@ def test_a_pod_that_tolerates_a_taint_twice_goes_when_the_shorter_toleration_run
     other = Taint("other", "", "NoExecute", time_added=50.0)
     pod.spec.tolerations.append(Toleration(key="other", operator="Exists", toleration_seconds=20))
     assert eviction_time(pod, [taint, other]) == 70.0  # the earliest of the taints' deadlines
+
+
+def test_a_cordoned_node_gets_the_unschedulable_taint_until_uncordoned():
+    c = Cluster(nodes=2)
+    c.kubectl("cordon node-1")
+    c.run(1)
+    node = c.get("node", "node-1")
+    assert [(t.key, t.effect) for t in node.spec.taints] == [("node.kubernetes.io/unschedulable", "NoSchedule")]
+    assert "Taints:             node.kubernetes.io/unschedulable:NoSchedule" in c.kubectl("describe node node-1")
+    c.kubectl("uncordon node-1")
+    c.run(1)
+    assert c.get("node", "node-1").spec.taints == []

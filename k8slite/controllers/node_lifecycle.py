@@ -9,7 +9,9 @@ its Ready condition, and MemoryPressure, DiskPressure and PIDPressure, set
 to Unknown (reason NodeStatusUnknown, "Kubelet stopped posting node
 status."), its pods marked not Ready, and the taints
 `node.kubernetes.io/unreachable` NoSchedule and NoExecute. When the kubelet
-posts again, the taints go. It does not delete pods itself: the NoExecute
+posts again, the taints go. A cordoned node (spec.unschedulable, `kubectl
+cordon`) gets `node.kubernetes.io/unschedulable` NoSchedule until it is
+uncordoned (TaintNodesByCondition). It does not delete pods itself: the NoExecute
 taint hands that to the taint eviction controller, which waits out each
 pod's toleration (300 s by default). That is why pods on a dead node are
 replaced only after about five minutes. Simplified: the silence is counted
@@ -26,7 +28,7 @@ from contextlib import suppress
 
 from k8slite.api.coordination import NODE_LEASE_NAMESPACE, Lease
 from k8slite.api.meta import KubeObject
-from k8slite.api.node import NOT_READY, UNREACHABLE, Node
+from k8slite.api.node import NOT_READY, UNREACHABLE, UNSCHEDULABLE, Node
 from k8slite.api.pod import Pod, Taint
 from k8slite.apiserver import APIServer, set_pod_condition
 from k8slite.controllers import Controller
@@ -106,10 +108,13 @@ class NodeLifecycleController(Controller):
         errors.raise_first()
 
     def update_taints(self, node: Node, ready: str) -> None:
-        """unreachable for Unknown, not-ready for False, none for True; NoSchedule and NoExecute."""
+        """doNoScheduleTaintingPass and doNoExecuteTaintingPass: unreachable for Unknown, not-ready for False,
+        none for True, NoSchedule and NoExecute; and unschedulable NoSchedule while the node is cordoned."""
         key = {"Unknown": UNREACHABLE, "False": NOT_READY}.get(ready)
         wanted = {(key, effect) for effect in ("NoSchedule", "NoExecute")} if key else set()
-        ours = {UNREACHABLE, NOT_READY}
+        if node.spec.unschedulable:
+            wanted.add((UNSCHEDULABLE, "NoSchedule"))
+        ours = {UNREACHABLE, NOT_READY, UNSCHEDULABLE}
         have = {(t.key, t.effect) for t in node.spec.taints if t.key in ours}
         if have == wanted:
             return
