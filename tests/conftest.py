@@ -6,11 +6,14 @@ engine must be there; `docker_cluster` is a two-node cluster on it that must
 leave no container behind. Tests marked `browser` (tests/browser/) need Playwright
 and Chromium in the same way, with K8SLITE_REQUIRE_BROWSER=1 in CI. Tests that read the
 Kubernetes docs' example manifests call `builders.example(name)`, which skips them where the
-examples are absent and fails them under K8SLITE_REQUIRE_EXAMPLES=1 (CI).
+examples are absent and fails them under K8SLITE_REQUIRE_EXAMPLES=1 (CI). Tests that compare with the
+real kubectl 1.32 skip where it is not installed; under K8SLITE_REQUIRE_KUBECTL=1 (CI) the session stops
+at once instead, so none of them can skip there.
 """
 
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +43,11 @@ def browser_problem() -> str:
     from browser.lab import browser_problem as problem
 
     return problem()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("K8SLITE_REQUIRE_KUBECTL") == "1" and shutil.which("kubectl") is None:
+        pytest.exit("K8SLITE_REQUIRE_KUBECTL=1 but the real kubectl is not installed (on PATH)", returncode=1)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
