@@ -9,7 +9,7 @@ started and left alone; they talk only through the API server.
 The controllers come in groups, each met in its chapter: `controllers`
 (07: ReplicaSets, DaemonSets, node lifecycle, taint eviction, garbage collection; 10:
 PersistentVolumes, attach/detach and in-use protection), `workload_controllers` (08 and 09:
-Deployments and Jobs), `namespace_controllers` (11: namespaces, quotas,
+Deployments, Jobs and CronJobs), `namespace_controllers` (11: namespaces, quotas,
 and each namespace's ServiceAccount `default` and CA ConfigMap),
 `network_controllers` (12: Endpoints and EndpointSlices).
 Simplified: no leader election (one copy of each), no cloud, token,
@@ -24,6 +24,7 @@ from typing import Any
 
 from k8slite.apiserver import APIServer
 from k8slite.controllers.attach_detach import AttachDetachController
+from k8slite.controllers.cronjob import CronJobController
 from k8slite.controllers.daemonset import DaemonSetController
 from k8slite.controllers.deployment import DeploymentController
 from k8slite.controllers.endpoints import EndpointsController
@@ -58,7 +59,7 @@ def start_control_plane(api: APIServer, storage: NetworkStorage, rng: random.Ran
     plane = ControlPlane()
     if controllers:
         plane.network_controllers = started([EndpointsController(api), EndpointSliceController(api)])
-        plane.workload_controllers = started([DeploymentController(api), JobController(api)])
+        plane.workload_controllers = started([DeploymentController(api), JobController(api), CronJobController(api)])
         plane.namespace_controllers = started([NamespaceController(api), ResourceQuotaController(api),
                                                ServiceAccountsController(api), RootCACertPublisher(api)])
         plane.controllers = [ReplicaSetController(api), DaemonSetController(api),

@@ -25,8 +25,8 @@ GO: dict[str, dict[str, list[Any]]] = json.loads(
     (Path(__file__).resolve().parent / "golden" / "go_json_tags.json").read_text())
 # strings Go always writes that validation never lets be empty (a name, a key, a condition's type ...)
 REQUIRED = {"AttachedVolume.name", "CSIPersistentVolumeSource.driver", "CSIPersistentVolumeSource.volumeHandle",
-            "Container.name", "ContainerStatus.image", "ContainerStatus.name", "DaemonSetCondition.status",
-            "DaemonSetCondition.type", "DeploymentCondition.status",
+            "Container.name", "ContainerStatus.image", "ContainerStatus.name", "CronJobSpec.schedule",
+            "DaemonSetCondition.status", "DaemonSetCondition.type", "DeploymentCondition.status",
             "DeploymentCondition.type", "EndpointAddress.ip", "EnvVar.name", "HostIP.ip",
             "HostPathVolumeSource.path", "JobCondition.status", "JobCondition.type", "LimitRangeItem.type",
             "NFSVolumeSource.path", "NFSVolumeSource.server", "NodeAddress.address", "NodeAddress.type",

@@ -8,7 +8,9 @@ DefaultTolerationSeconds admission plugin. imagePullPolicy is Always for
 before they are evicted. A Deployment's RollingUpdate gets maxSurge and
 maxUnavailable of 25%, a DaemonSet's maxUnavailable 1 and maxSurge 0; a Job gets completions and parallelism 1 and
 backoffLimit 6, and at creation a selector made from its uid
-(`job_selector`). A pod's container with a limit and no request for a
+(`job_selector`); a CronJob gets concurrencyPolicy Allow, suspend false and
+keeps 3 successful and 1 failed Job (its jobTemplate's Job spec gets no
+defaults: the Jobs made from it get theirs when they are created). A pod's container with a limit and no request for a
 resource requests its limit; a pod spec without a securityContext gets an
 empty one. Other defaults (restartPolicy Always, probe timings,
 revisionHistoryLimit 10, progressDeadlineSeconds 600) are the dataclasses' own.
@@ -16,6 +18,7 @@ revisionHistoryLimit 10, progressDeadlineSeconds 600) are the dataclasses' own.
 
 from __future__ import annotations
 
+from k8slite.api.cronjob import CronJob
 from k8slite.api.daemonset import DaemonSet, RollingUpdateDaemonSet
 from k8slite.api.deployment import Deployment, RollingUpdateDeployment
 from k8slite.api.job import CONTROLLER_UID, JOB_NAME, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME, Job
@@ -113,6 +116,17 @@ def default_job(job: Job) -> None:
     spec.suspend = bool(spec.suspend)
 
 
+def default_cronjob(cj: CronJob) -> None:
+    """SetDefaults_CronJob: Allow, not suspended, 3 successful and 1 failed Job kept."""
+    default_pod_spec(cj.spec.job_template.spec.template.spec)
+    spec = cj.spec
+    spec.concurrency_policy = spec.concurrency_policy or "Allow"
+    spec.suspend = bool(spec.suspend)
+    spec.successful_jobs_history_limit = 3 if spec.successful_jobs_history_limit is None \
+        else spec.successful_jobs_history_limit
+    spec.failed_jobs_history_limit = 1 if spec.failed_jobs_history_limit is None else spec.failed_jobs_history_limit
+
+
 def job_selector(job: Job) -> None:
     """At creation: select the Job's pods by its uid, and label the template to match (unless manualSelector)."""
     if job.spec.manual_selector:
@@ -138,6 +152,8 @@ def apply_defaults(obj: KubeObject) -> None:
         default_daemonset(obj)
     elif isinstance(obj, Job):
         default_job(obj)
+    elif isinstance(obj, CronJob):
+        default_cronjob(obj)
     elif isinstance(obj, LimitRange):
         default_limit_range(obj)
     elif isinstance(obj, Service):

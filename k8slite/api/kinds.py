@@ -24,6 +24,7 @@ from typing import Any
 from k8slite.api.config import ConfigMap, Secret
 from k8slite.api.coordination import Lease
 from k8slite.api.core import Event, Namespace
+from k8slite.api.cronjob import CronJob
 from k8slite.api.daemonset import ControllerRevision, DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.generic import GenericObject
@@ -85,9 +86,9 @@ class Kind:
 
 # The kinds whose strategy's PrepareForCreate sets Generation = 1 (pkg/registry/*/strategy.go): of those
 # k8slite has, the workloads and EndpointSlice (whose generation counts changes to anything but its
-# metadata); also StatefulSet, CronJob, ReplicationController, Ingress, NetworkPolicy,
+# metadata); also StatefulSet, ReplicationController, Ingress, NetworkPolicy,
 # PodDisruptionBudget and custom resources, which k8slite does not serve.
-GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "Job", "EndpointSlice"})
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob", "EndpointSlice"})
 
 KINDS: list[Kind] = [
     Kind("Pod", "pods", ("po",), Pod),
@@ -99,6 +100,7 @@ KINDS: list[Kind] = [
     Kind("DaemonSet", "daemonsets", ("ds",), DaemonSet),
     Kind("ControllerRevision", "controllerrevisions", (), ControllerRevision),
     Kind("Job", "jobs", (), Job),
+    Kind("CronJob", "cronjobs", ("cj",), CronJob),
     Kind("Service", "services", ("svc",), Service),
     Kind("Endpoints", "endpoints", ("ep",), Endpoints),
     Kind("EndpointSlice", "endpointslices", (), EndpointSlice),

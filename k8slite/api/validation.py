@@ -11,6 +11,7 @@ bad field. Simplified: only the rules the course's objects meet.
 
 from __future__ import annotations
 
+from k8slite.api.cronjob import CronJob
 from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -27,6 +28,7 @@ from k8slite.api.validation_names import check_name
 from k8slite.api.validation_service import validate_service
 from k8slite.api.validation_storage import validate_storage_kind
 from k8slite.api.validation_workloads import (
+    validate_cronjob,
     validate_daemonset,
     validate_deployment,
     validate_job,
@@ -68,6 +70,8 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_daemonset(obj, validate_pod_spec)
     elif isinstance(obj, Job):
         errors += validate_job(obj, validate_pod_spec)
+    elif isinstance(obj, CronJob):
+        errors += validate_cronjob(obj, validate_pod_spec)
     elif isinstance(obj, ResourceQuota):
         errors += validate_resource_quota(obj)
     elif isinstance(obj, LimitRange):

@@ -1,4 +1,4 @@
-"""Validation of the workload kinds: ReplicaSet, Deployment, DaemonSet and Job, with field paths.
+"""Validation of the workload kinds: ReplicaSet, Deployment, DaemonSet, Job and CronJob, with field paths.
 
 Mirrors pkg/apis/apps/validation and pkg/apis/batch/validation. A
 selector is required and must match the template's labels; counts may not
@@ -9,7 +9,10 @@ or a DaemonSet's pods must restart Always (a DaemonSet's have no
 activeDeadlineSeconds), a Job's OnFailure or Never (Always
 would never let a Job finish); a Job's podFailurePolicy needs restartPolicy
 Never, and each rule a known action and exactly one of onExitCodes (an
-operator, ordered unique values, no 0 for In) and onPodConditions. Simplified: no immutability checks on
+operator, ordered unique values, no 0 for In) and onPodConditions. A CronJob's
+schedule must parse (robfig/cron's message) and name no time zone (that is
+`timeZone`'s job, which must be a known IANA zone), its name is at most 52
+characters, and its jobTemplate is a Job spec without a selector. Simplified: no immutability checks on
 updates (Kubernetes refuses a changed Job template or selector).
 """
 
@@ -18,10 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from k8slite.api import cron
+from k8slite.api.cronjob import CONCURRENCY_POLICIES, MAX_NAME_LENGTH, CronJob
 from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyRule
-from k8slite.api.meta import LabelSelector
+from k8slite.api.meta import LabelSelector, ObjectMeta
 from k8slite.api.pod import PodSpec, PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
@@ -261,4 +266,74 @@ def validate_on_exit_codes(req: PodFailurePolicyOnExitCodesRequirement, path: st
             errors.append(FieldError(f"{path}.values[{j}]", "Duplicate value", str(value)))
     if any(a > b for a, b in zip(req.values, req.values[1:])):
         errors.append(ShownFieldError(f"{path}.values", go_int32s(req.values), "must be ordered"))
+    return errors
+
+
+# ---------------------------------------------------------------- CronJob (ValidateCronJobCreate / Spec)
+def validate_cronjob(cj: CronJob, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
+    spec = cj.spec
+    errors: list[FieldError] = []
+    if len(cj.name) > MAX_NAME_LENGTH:
+        errors.append(invalid("metadata.name", cj.name, f"must be no more than {MAX_NAME_LENGTH} characters"))
+    errors += validate_schedule(spec.schedule, spec.time_zone)
+    errors += non_negative("spec.startingDeadlineSeconds", spec.starting_deadline_seconds)
+    errors += validate_time_zone(spec.time_zone)
+    if not spec.concurrency_policy:
+        errors.append(required("spec.concurrencyPolicy"))
+    elif spec.concurrency_policy not in CONCURRENCY_POLICIES:
+        errors.append(unsupported("spec.concurrencyPolicy", spec.concurrency_policy, CONCURRENCY_POLICIES))
+    errors += validate_job_template(cj, validate_pod_spec)
+    errors += non_negative("spec.successfulJobsHistoryLimit", spec.successful_jobs_history_limit)
+    return errors + non_negative("spec.failedJobsHistoryLimit", spec.failed_jobs_history_limit)
+
+
+def validate_schedule(schedule: str, time_zone: str | None) -> list[FieldError]:
+    """validateScheduleFormat: robfig/cron must parse it; a time zone belongs in spec.timeZone."""
+    if not schedule:
+        return [required("spec.schedule")]
+    errors: list[FieldError] = []
+    try:
+        cron.parse_standard(schedule)
+    except cron.CronError as e:
+        errors.append(invalid("spec.schedule", schedule, str(e)))
+    if "TZ" in schedule:
+        detail = "cannot use both timeZone field and TZ or CRON_TZ in schedule" if time_zone is not None \
+            else "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
+        errors.append(invalid("spec.schedule", schedule, detail))
+    return errors
+
+
+def validate_time_zone(time_zone: str | None) -> list[FieldError]:
+    if time_zone is None:
+        return []
+    if not time_zone:
+        return [invalid("spec.timeZone", time_zone, "timeZone must be nil or non-empty string")]
+    if any(part in (".", "..") or part.startswith("-") or not re.fullmatch(r"[A-Za-z._+\-0-9]+", part)
+           for part in time_zone.split("/")):
+        return [invalid("spec.timeZone", time_zone, f"unknown time zone {time_zone}")]
+    if time_zone.lower() == "local":
+        return [invalid("spec.timeZone", time_zone,
+                        "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones")]
+    try:
+        cron.zone(time_zone)
+    except cron.CronError as e:
+        return [invalid("spec.timeZone", time_zone, str(e))]
+    return []
+
+
+def validate_job_template(cj: CronJob, validate_pod_spec: PodSpecCheck) -> list[FieldError]:
+    """ValidateJobTemplateSpec: the template's spec as a Job's (paths under spec.jobTemplate), with no
+    selector or manualSelector: the Jobs made from it get theirs when they are created."""
+    template = cj.spec.job_template
+    as_job = Job(metadata=ObjectMeta(name=cj.name, namespace=cj.namespace), spec=template.spec)
+    errors = validate_job(as_job, validate_pod_spec)
+    for e in errors:
+        e.path = "spec.jobTemplate." + e.path if e.path.startswith("spec.") else e.path
+    if template.spec.selector is not None:  # printed as Go's %#v of a v1.LabelSelector
+        labels = ", ".join(f'"{k}":"{v}"' for k, v in sorted(template.spec.selector.match_labels.items()))
+        shown = f"v1.LabelSelector{{MatchLabels:map[string]string{{{labels}}}, MatchExpressions:[]v1." \
+                "LabelSelectorRequirement(nil)}"
+        errors.append(ShownFieldError("spec.jobTemplate.spec.selector", shown, "`selector` will be auto-generated"))
+    if template.spec.manual_selector:
+        errors.append(unsupported("spec.jobTemplate.spec.manualSelector", True, ["nil", "false"]))
     return errors

@@ -3,7 +3,7 @@
 Mirrors pkg/controller/garbagecollector. Controllers put an ownerReference
 (the owner's kind, name and uid) on everything they create: a Deployment
 owns ReplicaSets, a ReplicaSet or a Job owns pods, a DaemonSet its pods and
-ControllerRevisions. Deleting an owner
+ControllerRevisions, a CronJob its Jobs. Deleting an owner
 cascades, in one of three ways (`c.delete(..., propagation_policy=...)`,
 `kubectl delete --cascade=...`):
 
@@ -32,8 +32,8 @@ from k8slite.errors import Aggregate, NotFound
 from k8slite.informer import object_key
 
 OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets", "DaemonSet": "daemonsets",
-               "Node": "nodes"}
-DEPENDENT_KINDS = ("replicasets", "pods", "controllerrevisions", "leases")  # a Node owns its Lease
+               "CronJob": "cronjobs", "Node": "nodes"}
+DEPENDENT_KINDS = ("replicasets", "pods", "controllerrevisions", "jobs", "leases")  # a Node owns its Lease
 
 
 class GarbageCollector(Controller):

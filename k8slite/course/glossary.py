@@ -179,6 +179,8 @@ TERMS: tuple[Term, ...] = (
     Term("parallelism", "并行性", "09", "How many pods of a Job may run at once."),
     Term("backoffLimit", "回退限制", "09", "How many failed pods a Job accepts before it fails (6 by default)."),
     Term("Indexed Job", "带索引的 Job", "09", "A Job whose pods each get an index 0 .. completions-1."),
+    Term("CronJob", "CronJob（定时任务）", "09",
+         "Makes a Job at each time of a cron schedule; concurrencyPolicy says what to do while the last one runs."),
     Term("volume", "卷", "10", "A directory a pod's containers can mount; it outlives container restarts."),
     Term("emptyDir", "emptyDir（临时目录卷）", "10",
          "A volume made empty when the pod starts on a node and deleted with the pod."),

@@ -6,7 +6,8 @@ first) and then by name, as kubectl sorts them; `--sort-by=name|kind`
 sorts by that, then by name. `-o wide` adds VERBS and CATEGORIES; `-o name`
 prints `pods`, `deployments.apps`. Filters: `--namespaced=true|false`,
 `--api-group=apps` (`--api-group=` the core group), `--verbs=list,get`
-(every one of them supported); `--no-headers`. The rows come from the
+(every one of them supported), `--categories=all` (in every one of them);
+`--no-headers`. The rows come from the
 discovery documents `k8slite serve` answers kubectl with
 (k8slite.server.discovery), so both print the same. `kubectl api-versions`
 prints the group/versions they come in, sorted (`apps/v1` ... `v1`).
@@ -52,9 +53,10 @@ def api_resources(cluster: Any, cmd: Command) -> str:
 
 
 def selected(cmd: Command) -> list[tuple[Kind, dict[str, Any]]]:
-    """Each kind with its APIResource, kept by the --namespaced, --api-group and --verbs filters."""
+    """Each kind with its APIResource, kept by the --namespaced, --api-group, --verbs and --categories filters."""
     namespaced, group = cmd.flags.get("namespaced"), cmd.flags.get("api_group")
     verbs = [v for v in str(cmd.flags.get("verbs", "")).split(",") if v]
+    categories = {c for given in cmd.flags.get("categories", []) for c in given.split(",") if c}
     found = []
     for kind in KINDS:
         main = resource_entries(kind)[0]
@@ -62,7 +64,7 @@ def selected(cmd: Command) -> list[tuple[Kind, dict[str, Any]]]:
             continue
         if group is not None and kind.group != group:
             continue
-        if not set(verbs) <= set(main["verbs"]):
+        if not set(verbs) <= set(main["verbs"]) or not categories <= set(main.get("categories", [])):
             continue
         found.append((kind, main))
     return found

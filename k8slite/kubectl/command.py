@@ -29,9 +29,11 @@ VALUE_FLAGS = {"-n": "namespace", "--namespace": "namespace", "-o": "output", "-
                "--types": "types", "--image-pull-policy": "image_pull_policy", "--annotations": "annotations",
                "-L": "label_columns", "--label-columns": "label_columns", "--template": "template",
                "--cluster": "cluster", "--user": "user", "--request-timeout": "request_timeout",
-               "--max-log-requests": "max_log_requests", "--since": "since", "--since-time": "since_time"}
+               "--max-log-requests": "max_log_requests", "--since": "since", "--since-time": "since_time",
+               "--schedule": "schedule", "--from": "from", "--categories": "categories"}
 # may be given more than once
-REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations", "label_columns"}
+REPEATED = {"image", "env", "from_literal", "from_file", "from_env_file", "tcp", "annotations", "label_columns",
+            "categories"}
 BOOL_FLAGS = {"-A": "all_namespaces", "--all-namespaces": "all_namespaces", "--show-labels": "show_labels",
               "-p": "previous", "--previous": "previous", "--overwrite": "overwrite", "--all": "all",
               "--no-headers": "no_headers", "-i": "stdin", "-t": "tty", "-it": "stdin_tty", "-ti": "stdin_tty",

@@ -1,5 +1,5 @@
-"""kubectl describe for Deployments, DaemonSets and Jobs (describe.go's DeploymentDescriber, DaemonSetDescriber
-and JobDescriber).
+"""kubectl describe for Deployments, DaemonSets, Jobs and CronJobs (describe.go's DeploymentDescriber,
+DaemonSetDescriber, JobDescriber and CronJobDescriber).
 
 A Deployment shows `Replicas: 3 desired | 3 updated | 3 total | 3 available
 | 0 unavailable`, its strategy (`25% max unavailable, 25% max surge`), the
@@ -11,8 +11,11 @@ status, each on a line without a tab (`Desired Number of Nodes Scheduled:
 Succeeded / 0 Failed` and the pod template; like kubectl's, it has no
 Namespace line. A Job shows parallelism, completions, backoff limit, when
 it started and finished, and `Pods Statuses: 0 Active (0 Ready) / 1
-Succeeded / 0 Failed`. All end with their events. Left out: a Job's
-podFailurePolicy and suspend details.
+Succeeded / 0 Failed`. A CronJob shows its schedule, policy and history
+limits, its jobTemplate as a Job's (Selector, Parallelism and Completions,
+`<unset>` as a template has them, then the pod template), the last
+scheduled time and its active Jobs by name. All end with their events.
+Left out: a Job's podFailurePolicy and suspend details.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from k8slite.api.cronjob import CronJob, JobTemplateSpec
 from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -35,6 +39,7 @@ from k8slite.kubectl.describe_writer import (
     rfc1123,
 )
 from k8slite.kubectl.durations import human_duration
+from k8slite.kubectl.rows_workloads import bool_ptr
 from k8slite.kubectl.selectors import format_selector, labels_cell
 
 if TYPE_CHECKING:
@@ -101,6 +106,8 @@ def describe_job(cluster: Cluster, job: Job) -> str:
     w.write(0, f"Name:\t{job.name}\nNamespace:\t{job.namespace}\nSelector:\t{format_selector(spec.selector)}\n")
     labels_multiline(w, "Labels", job.metadata.labels)
     annotations_multiline(w, "Annotations", job.metadata.annotations)
+    if (owner := job.metadata.controller_ref()) is not None:  # a CronJob's Jobs: `CronJob/hello`
+        w.write(0, f"Controlled By:\t{owner.kind}/{owner.name}\n")
     w.write(0, f"Parallelism:\t{spec.parallelism}\n")
     w.write(0, f"Completions:\t{'<unset>' if spec.completions is None else spec.completions}\n")
     w.write(0, f"Completion Mode:\t{spec.completion_mode}\nSuspend:\t{str(bool(spec.suspend)).lower()}\n")
@@ -121,3 +128,35 @@ def describe_job(cluster: Cluster, job: Job) -> str:
     describe_template(w, spec.template)
     describe_events(w, events_for(cluster, job), cluster.now)
     return w.result()
+
+
+def unset(value: int | None, unit: str = "") -> str:
+    return "<unset>" if value is None else f"{value}{unit}"
+
+
+def describe_cronjob(cluster: Cluster, cj: CronJob) -> str:
+    w, spec = PrefixWriter(), cj.spec
+    w.write(0, f"Name:\t{cj.name}\nNamespace:\t{cj.namespace}\n")
+    labels_multiline(w, "Labels", cj.metadata.labels)
+    annotations_multiline(w, "Annotations", cj.metadata.annotations)
+    w.write(0, f"Schedule:\t{spec.schedule}\nConcurrency Policy:\t{spec.concurrency_policy}\n")
+    w.write(0, f"Suspend:\t{bool_ptr(spec.suspend)}\n")
+    w.write(0, f"Successful Job History Limit:\t{unset(spec.successful_jobs_history_limit)}\n")
+    w.write(0, f"Failed Job History Limit:\t{unset(spec.failed_jobs_history_limit)}\n")
+    w.write(0, f"Starting Deadline Seconds:\t{unset(spec.starting_deadline_seconds, 's')}\n")
+    describe_job_template(w, spec.job_template)
+    last = cj.status.last_schedule_time
+    w.write(0, f"Last Schedule Time:\t{'<unset>' if last is None else rfc1123(last)}\n")
+    w.write(0, f"Active Jobs:\t{', '.join(ref.name for ref in cj.status.active) or '<none>'}\n")
+    describe_events(w, events_for(cluster, cj), cluster.now)
+    return w.result()
+
+
+def describe_job_template(w: PrefixWriter, template: JobTemplateSpec) -> None:
+    """describeJobTemplate: the Job spec's counts as the template has them (no defaults), then its pod template."""
+    spec = template.spec
+    w.write(0, f"Selector:\t{'<unset>' if spec.selector is None else format_selector(spec.selector)}\n")
+    w.write(0, f"Parallelism:\t{unset(spec.parallelism)}\nCompletions:\t{unset(spec.completions)}\n")
+    if spec.active_deadline_seconds is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec.active_deadline_seconds}s\n")
+    describe_template(w, spec.template)

@@ -5,8 +5,10 @@ by the object's selector (a pod's own labels), and forwards --port to
 --target-port (by default the same number). Without --port, kubectl takes
 the first containerPort of the pod template ("introspection"). --type
 chooses ClusterIP (the default), NodePort or LoadBalancer. --dry-run and
--o show the Service as kubectl generates it, as `create` does. Left out:
---external-ip, --session-affinity, --overrides, generators.
+-o show the Service as kubectl generates it, as `create` does. Other kinds
+are refused as canBeExposed refuses them (`cannot expose a CronJob.batch`).
+Left out: exposing a Service, --external-ip, --session-affinity, --overrides,
+generators.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from k8slite.kubectl.resources import resources
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
+
+EXPOSABLE = ("Pod", "Service", "ReplicationController", "Deployment", "ReplicaSet")  # polymorphichelpers.canBeExposed
 
 
 def selector_and_spec(obj: Any) -> tuple[dict[str, str], PodSpec]:
@@ -38,6 +42,8 @@ def expose(cluster: Cluster, cmd: Command) -> str:
         raise UsageError("You must provide one resource and name to expose, e.g. `expose deployment web --port 80`")
     kind, (name,) = groups[0]
     obj = cluster.api.get(kind.plural, name, cmd.namespace)
+    if kind.kind not in EXPOSABLE:
+        raise UsageError(f"cannot expose a {kind.group_kind}")
     selector, pod_spec = selector_and_spec(obj)
     declared = [p.container_port for c in pod_spec.containers for p in c.ports]
     port = int(cmd.flags["port"]) if "port" in cmd.flags else (declared[0] if declared else None)

@@ -21,8 +21,13 @@ With `--dry-run=client` it stores nothing and prints that object instead
   per file) and `--from-env-file=path` (repeatable); a Secret's values are
   base64-encoded, `--type` sets its type.
 - `create namespace NAME`; `create quota NAME --hard=pods=2,requests.cpu=1`.
-- `create service clusterip` and `create job`: create_service_job.py.
-`run -i/-t/--rm` (an attached session) is attach.py. Left out: `--overrides`, quota `--scopes`.
+- `create service clusterip`, `create job` (also `--from=cronjob/NAME`) and
+  `create cronjob`: create_service_job.py.
+A create subcommand's refusal by the server is kubectl's error around the
+server's words (`error: failed to create deployment: deployments.apps "web"
+already exists`); `create namespace`, `run` and `expose` print the server's
+error as it is. `run -i/-t/--rm` (an attached session) is attach.py. Left
+out: `--overrides`, quota `--scopes`.
 """
 
 from __future__ import annotations
@@ -30,15 +35,22 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from k8slite.api.kinds import decode, kind_of
 from k8slite.api.validation import RESTART_POLICIES
-from k8slite.errors import AlreadyExists
+from k8slite.errors import AlreadyExists, ApiError
 from k8slite.kubectl import dryrun
 from k8slite.kubectl.command import Command, UsageError, unknown_flag
-from k8slite.kubectl.create_service_job import job_manifest, service_manifest
+from k8slite.kubectl.create_config import literal_data
+from k8slite.kubectl.create_service_job import (
+    check_job_flags,
+    cronjob_manifest,
+    job_from_cronjob,
+    job_manifest,
+    service_manifest,
+    source_cronjob,
+)
 from k8slite.kubectl.output import to_json, to_yaml
 from k8slite.kubectl.resources import resource_name
 
@@ -48,7 +60,13 @@ if TYPE_CHECKING:
 GENERATORS = {"namespace": "namespace", "ns": "namespace", "quota": "quota", "resourcequota": "quota",
               "deployment": "deployment", "deploy": "deployment", "configmap": "configmap", "cm": "configmap",
               "secret": "secret", "service": "service", "svc": "service", "job": "job",
-              "serviceaccount": "serviceaccount", "sa": "serviceaccount"}
+              "serviceaccount": "serviceaccount", "sa": "serviceaccount", "cronjob": "cronjob", "cj": "cronjob"}
+OWN_FLAGS = {"restart": ("cronjob",), "schedule": ("cronjob",), "from": ("job",)}  # flags only these subcommands have
+# what a subcommand says around the server's refusal (`namespace` says nothing: the server's error is printed as is)
+FAILED = {"deployment": "failed to create deployment: ", "configmap": "failed to create configmap: ",
+          "cronjob": "failed to create cronjob: ", "job": "failed to create job: ", "quota": "failed to create quota: ",
+          "secret": "failed to create secret ", "service": "failed to create ClusterIP service: ",
+          "serviceaccount": "failed to create serviceaccount: "}
 
 
 def hard_limits(text: str) -> dict[str, str | int | float]:
@@ -74,18 +92,25 @@ def meta(cmd: Command, name: str, labels: dict[str, str] | None = None) -> dict[
     return data
 
 
-def one_name(cmd: Command, skip: int) -> str:
+def one_name(cmd: Command, skip: int, command: str = "") -> str:
+    """NameFromCommandArgs: the one word before `--`; `command` (`create cronjob`) names the help kubectl points at."""
     names = cmd.args[skip:]
     if len(names) != 1:
-        raise UsageError(f"exactly one NAME is required, got {len(names)}")
+        hint = f"\nSee 'kubectl {command} -h' for help and examples" if command else ""
+        raise UsageError(f"exactly one NAME is required, got {len(names)}{hint}")
     return names[0]
 
 
+def required(cmd: Command, *flags: str) -> None:
+    """cobra's check of the flags a command marks required, before the command runs (in the flags' sorted order)."""
+    missing = ", ".join(f'"{flag}"' for flag in sorted(flags) if not cmd.flags.get(flag))
+    if missing:
+        raise UsageError(f"required flag(s) {missing} not set")
+
+
 def images(cmd: Command) -> list[str]:
-    given = cmd.flags.get("image", [])
-    if not given:
-        raise UsageError('required flag(s) "image" not set')
-    return list(given)
+    required(cmd, "image")
+    return list(cmd.flags["image"])
 
 
 def container_name(image: str) -> str:
@@ -153,52 +178,34 @@ def deployment_manifest(cmd: Command, name: str) -> dict[str, Any]:
             "status": {}}
 
 
-def literal_data(cmd: Command) -> dict[str, str]:
-    """--from-literal=k=v, --from-file=[key=]path (a folder: each file in it) and --from-env-file=path."""
-    data: dict[str, str] = {}
-    for item in cmd.flags.get("from_literal", []):
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"invalid literal source {item}, expected key=value")
-        data[key] = value
-    for item in cmd.flags.get("from_file", []):
-        key, sep, path = item.partition("=")
-        source = Path(path if sep else item)
-        files = sorted(f for f in source.iterdir() if f.is_file()) if source.is_dir() else [source]
-        for file in files:
-            try:
-                data[key if sep and not source.is_dir() else file.name] = file.read_text()
-            except OSError:
-                raise UsageError(f"error reading {file}: no such file or directory") from None
-    for path in cmd.flags.get("from_env_file", []):
-        for line in Path(path).read_text().splitlines():
-            if line.strip() and not line.lstrip().startswith("#"):
-                key, _, value = line.partition("=")
-                data[key.strip()] = value
-    return data
+def subcommand(cmd: Command) -> str:
+    """How kubectl names the create subcommand in its hints: `create cronjob` (for cj), `create secret generic`."""
+    what = GENERATORS[cmd.args[0]]
+    return f"create {what} {cmd.args[1]}" if what in ("secret", "service") and len(cmd.args) > 1 else f"create {what}"
 
 
 def created_manifest(cmd: Command) -> dict[str, Any]:
-    """The object `create namespace|quota|deployment|configmap|secret generic NAME ...` stands for."""
+    """The object `create namespace|quota|deployment|configmap|secret generic|cronjob NAME ...` stands for."""
     what = GENERATORS[cmd.args[0]]
-    if "restart" in cmd.flags:  # `run`'s flag: no `create` subcommand has it
-        raise unknown_flag("--restart", f"create {cmd.args[0]}")
     if what == "secret":
         if cmd.args[1:2] != ["generic"]:
             raise UsageError("k8slite knows `create secret generic NAME` (not docker-registry or tls)")
         data = {k: base64.b64encode(v.encode()).decode() for k, v in literal_data(cmd).items()}
-        secret = {"apiVersion": "v1", "data": data, "kind": "Secret", "metadata": meta(cmd, one_name(cmd, 2))}
+        secret = {"apiVersion": "v1", "data": data, "kind": "Secret",
+                  "metadata": meta(cmd, one_name(cmd, 2, subcommand(cmd)))}
         return {**secret, "type": str(cmd.flags["type"])} if "type" in cmd.flags else secret
     if what == "service":
         if cmd.args[1:2] != ["clusterip"]:
             raise UsageError("k8slite knows `create service clusterip NAME` (not nodeport or loadbalancer)")
-        name = one_name(cmd, 2)
+        name = one_name(cmd, 2, subcommand(cmd))
         return service_manifest(cmd, meta(cmd, name, {"app": name}), name)
-    if what == "deployment":
-        images(cmd)  # a required flag: cobra checks it before the command looks at its arguments
-    name = one_name(cmd, 1)
+    if what in ("deployment", "cronjob"):  # required flags: cobra checks them before the command reads its arguments
+        required(cmd, "image", *(["schedule"] if what == "cronjob" else []))
+    name = one_name(cmd, 1, subcommand(cmd))
     if what == "job":
         return job_manifest(cmd, meta(cmd, name), name)
+    if what == "cronjob":
+        return cronjob_manifest(cmd, meta(cmd, name), name)
     if what == "configmap":
         return {"apiVersion": "v1", "data": literal_data(cmd), "kind": "ConfigMap", "metadata": meta(cmd, name)}
     if what == "namespace":
@@ -212,16 +219,27 @@ def created_manifest(cmd: Command) -> dict[str, Any]:
 
 
 def create_generated(cluster: Cluster, cmd: Command) -> str:
-    return submit(cluster, cmd, created_manifest(cmd))
+    what = GENERATORS[cmd.args[0]]
+    for flag, owners in OWN_FLAGS.items():
+        if flag in cmd.flags and what not in owners:  # `run`'s --restart, `create cronjob`'s, `create job`'s --from
+            raise unknown_flag(f"--{flag}", subcommand(cmd))
+    if what == "job" and cmd.flags.get("from"):
+        name = one_name(cmd, 1, subcommand(cmd))
+        check_job_flags(cmd)
+        manifest = job_from_cronjob(meta(cmd, name), source_cronjob(cluster, cmd))
+    else:
+        manifest = created_manifest(cmd)
+    return submit(cluster, cmd, manifest, failed=FAILED.get(what, ""))
 
 
 def run(cluster: Cluster, cmd: Command) -> str:
     return submit(cluster, cmd, pod_manifest(cmd))
 
 
-def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str = "created") -> str:
+def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str = "created", failed: str = "") -> str:
     """Create the object, or with --dry-run only show (client) or check (server) it; `done` is what kubectl
-    says it did (`created`, `exposed`)."""
+    says it did (`created`, `exposed`), `failed` what it says before the server's refusal (else it prints the
+    server's error)."""
     dry_run = dryrun.mode(cmd)
     output = str(cmd.flags.get("output", ""))
     stored = {k: v for k, v in copy.deepcopy(manifest).items() if k != "status"}
@@ -234,8 +252,12 @@ def submit(cluster: Cluster, cmd: Command, manifest: dict[str, Any], done: str =
         with dryrun.dry(cluster) if dry_run == "server" else contextlib.nullcontext():
             try:
                 obj = cluster.api.create(obj)
-            except AlreadyExists as e:
-                return f"Error from server (AlreadyExists): {e.message}\n"
+            except ApiError as e:
+                if failed:
+                    raise UsageError(failed + e.message) from None
+                if isinstance(e, AlreadyExists):
+                    return f"Error from server (AlreadyExists): {e.message}\n"
+                raise
         if dry_run == "server":
             obj.metadata.resource_version = ""  # never stored
         else:

@@ -30,7 +30,13 @@ from k8slite.kubectl.resources import fetch, resource_name, resources
 from k8slite.kubectl.rows import Row, event_row, node_row, ns_row, pod_row, rs_row
 from k8slite.kubectl.rows_network import HEADERS as NETWORK_HEADERS
 from k8slite.kubectl.rows_network import ROWS as NETWORK_ROWS
-from k8slite.kubectl.rows_workloads import controllerrevision_row, daemonset_row, deployment_row, job_row
+from k8slite.kubectl.rows_workloads import (
+    controllerrevision_row,
+    cronjob_row,
+    daemonset_row,
+    deployment_row,
+    job_row,
+)
 from k8slite.kubectl.selectors import labels_cell
 from k8slite.kubectl.tabwriter import tabwrite
 
@@ -48,6 +54,8 @@ HEADERS: dict[str, tuple[Row, Row]] = {  # kind: (columns, what -o wide adds)
                   ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "ControllerRevision": (["NAME", "CONTROLLER", "REVISION", "AGE"], []),
     "Job": (["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
+    "CronJob": (["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"],
+                ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], []),
     **NETWORK_HEADERS,
 }
@@ -56,7 +64,7 @@ WIDE_EVENT_HEADER = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOUR
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
     "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row,
     "Deployment": deployment_row, "DaemonSet": daemonset_row, "ControllerRevision": controllerrevision_row,
-    "Job": job_row, **NETWORK_ROWS}
+    "Job": job_row, "CronJob": cronjob_row, **NETWORK_ROWS}
 HEADERS.update(POLICY_HEADERS)  # ResourceQuota and LimitRange (k8slite.kubectl.policy)
 ROWS.update(POLICY_ROWS)
 

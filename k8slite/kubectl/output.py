@@ -2,8 +2,10 @@
 
 One object asked for by name prints as itself; anything else prints as a
 `kind: List` holding the objects, as kubectl wraps them. YAML follows
-sigs.k8s.io/yaml: keys sorted, strings that need quotes in double quotes,
-multi-line strings as `|` blocks, no line wrapping. JSON follows Go's
+sigs.k8s.io/yaml (go-yaml v2): keys sorted, a string that would read as
+something else (`"21"`, `"true"`, `""`, a time) in double quotes, one that
+only cannot be written plain (`'*/1 * * * *'`, `'@hourly'`, `'a: b'`) in
+single quotes, multi-line strings as `|` blocks, no line wrapping. JSON follows Go's
 json.MarshalIndent: four spaces, keys sorted, and <, > and & escaped as
 \\u003c, \\u003e and \\u0026. Left out: -o jsonpath, go-template and
 custom-columns.
@@ -22,11 +24,14 @@ from k8slite.kubectl.resources import resource_name
 
 
 class KubectlDumper(yaml.SafeDumper):
-    """sigs.k8s.io/yaml's style: keys sorted, quoted strings in double quotes, multi-line text literal."""
+    """sigs.k8s.io/yaml's style: keys sorted, quoted strings as go-yaml v2 quotes them, multi-line text literal."""
 
     def choose_scalar_style(self) -> Any:
+        """go-yaml's encoder asks for double quotes when the plain text would resolve to another type
+        (`"21"`, `"true"`); otherwise its emitter, like PyYAML's, falls back from plain to single quotes."""
         style = super().choose_scalar_style()
-        return '"' if style == "'" else style
+        reads_as_text = isinstance(self.event, yaml.ScalarEvent) and self.event.implicit[0]  # plain, it stays a str
+        return '"' if style == "'" and not reads_as_text else style
 
 
 def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -23,7 +23,8 @@ from k8slite.kubectl.selectors import fields_match, selector_matches
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
-ALL = ("pods", "services", "daemonsets", "deployments", "replicasets", "jobs")  # kubectl's "all" category, in its order
+# kubectl's "all" category, in the order it prints it: discovery's groups in turn, each one's resources by name
+ALL = ("pods", "services", "daemonsets", "deployments", "replicasets", "cronjobs", "jobs")
 # what delete and wait say when given nothing to act on
 NO_RESOURCES = ("You must provide one or more resources by argument or filename.\nExample resource specifications "
                 "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")
@@ -34,12 +35,26 @@ def resources(args: list[str]) -> list[tuple[Kind, list[str]]]:
     if not args:
         raise UsageError("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed "
                          "description of that resource (e.g. kubectl explain pods).")
-    if "/" in args[0]:
-        pairs = [a.split("/", 1) for a in args]
-        return [(lookup(k), [n]) for k, n in pairs]
+    slashed = sum("/" in a for a in args)
+    if slashed and slashed != len(args):  # hasCombinedTypeArgs
+        raise UsageError("there is no need to specify a resource type as a separate argument when passing "
+                         "arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of "
+                         "'kubectl get resource resource/<resource_name>'")
+    if slashed:
+        return [(lookup(k), [n]) for k, n in map(resource_and_name, args)]
     if args[0] == "all":
         return [(lookup(k), args[1:]) for k in ALL]
     return [(lookup(k), args[1:]) for k in args[0].split(",")]
+
+
+def resource_and_name(arg: str) -> tuple[str, str]:
+    """cli-runtime's splitResourceTypeName: `pod/web` -> ("pod", "web"), one resource and one name."""
+    parts = arg.split("/")
+    if len(parts) != 2:
+        raise UsageError("arguments in resource/name form may not have more than one slash")
+    if not all(parts) or "," in parts[0]:
+        raise UsageError("arguments in resource/name form must have a single resource and name")
+    return parts[0], parts[1]
 
 
 def kind_name(kind: Any) -> str:

@@ -41,9 +41,12 @@ A DaemonSet (DaemonSetStatusViewer, DaemonSetHistoryViewer, DaemonSetRollbacker)
   `--dry-run=client` prints `will roll back to` and the template.
 - `pause` and `resume` are refused (only Deployments pause); `restart` is
   the same as a Deployment's.
-Left out: StatefulSets, `--revision` of `rollout status`, `-o` of history, and
-for a Deployment, `status` following each write (it looks once a second and
-prints what changed).
+Any other kind (a Job, a CronJob, a pod) is refused in polymorphichelpers'
+words: `no status viewer has been implemented for CronJob.batch`,
+`cronjobs.batch "x" restarting is not supported`. Left out: StatefulSets,
+`--revision` of `rollout status`, `-o` of history, and for a Deployment,
+`status` following each write (it looks once a second and prints what
+changed).
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ from typing import TYPE_CHECKING, cast
 from k8slite import strategicpatch
 from k8slite.api.daemonset import ControllerRevision, DaemonSet
 from k8slite.api.deployment import CHANGE_CAUSE, POD_TEMPLATE_HASH, Deployment
-from k8slite.api.kinds import decode
+from k8slite.api.kinds import Kind, decode, kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import PodTemplateSpec
 from k8slite.api.serialize import format_time
@@ -92,8 +95,17 @@ def rollout(cluster: Cluster, cmd: Command) -> str:
     if isinstance(d, DaemonSet):
         return DAEMONSET_HANDLERS[sub](cluster, cmd, d)
     if not isinstance(d, Deployment):
-        raise UsageError(f"no {sub} viewer has been implemented for {kind.plural}")
+        raise ValueError(not_implemented(sub, kind, d.name))
     return handlers[sub](cluster, cmd, d)
+
+
+def not_implemented(sub: str, kind: Kind, name: str) -> str:
+    """polymorphichelpers' refusal of a kind it has no status viewer, history viewer, rollbacker, pauser,
+    resumer or restarter for (`pausing`, `resuming`, `restarting`)."""
+    refusals = {"status": f"no status viewer has been implemented for {kind.group_kind}",
+                "history": f'no history viewer has been implemented for "{kind.group_kind}"',
+                "undo": f'no rollbacker has been implemented for "{kind.group_kind}"'}
+    return refusals.get(sub, f'{kind.resource} "{name}" {sub.removesuffix("e")}ing is not supported')
 
 
 def status_message(d: Deployment) -> tuple[str, bool]:
@@ -340,8 +352,7 @@ def daemonset_undo(cluster: Cluster, cmd: Command, ds: DaemonSet) -> str:
 
 def not_paused(cluster: Cluster, cmd: Command, ds: DaemonSet) -> str:
     """defaultObjectPauser and defaultObjectResumer: only a Deployment pauses."""
-    raise ValueError(f'daemonsets.apps "{ds.name}" {"pausing" if cmd.args[0] == "pause" else "resuming"} '
-                     "is not supported")
+    raise ValueError(not_implemented(cmd.args[0], kind_of(ds), ds.name))
 
 
 DAEMONSET_HANDLERS: dict[str, Callable[[Cluster, Command, DaemonSet], str]] = {

@@ -1,4 +1,4 @@
-"""kubectl get's columns for Deployments, DaemonSets and Jobs, from pkg/printers/internalversion/printers.go.
+"""kubectl get's columns for Deployments, DaemonSets, Jobs and CronJobs, from pkg/printers/internalversion/printers.go.
 
 Deployments: NAME READY UP-TO-DATE AVAILABLE AGE (READY is ready/desired);
 DaemonSets: NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE,
@@ -7,14 +7,18 @@ Jobs: NAME STATUS COMPLETIONS DURATION AGE, where STATUS is the finished
 condition (Complete, Failed), Terminating, Suspended, the interim condition
 (FailureTarget, SuccessCriteriaMet) or Running, COMPLETIONS is `succeeded/completions`
 (`1/1 of 3` for a work queue with parallelism 3) and DURATION runs from the
-start until completion, or until now. -o wide adds CONTAINERS, IMAGES and
-SELECTOR for both.
+start until completion, or until now; CronJobs: NAME SCHEDULE TIMEZONE
+SUSPEND ACTIVE LAST SCHEDULE AGE, where TIMEZONE is `<none>` when unset,
+ACTIVE counts the Jobs in status.active and LAST SCHEDULE is the age of the
+last scheduled time. -o wide adds CONTAINERS, IMAGES and SELECTOR (of a
+CronJob's jobTemplate: `<none>`, as the template has none).
 """
 
 from __future__ import annotations
 
 import math
 
+from k8slite.api.cronjob import CronJob
 from k8slite.api.daemonset import ControllerRevision, DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
@@ -80,4 +84,20 @@ def job_row(job: Job, now: float, wide: bool) -> Row:
            since(now, job.metadata.creation_timestamp)]
     if wide:
         row += [*containers_images(job.spec.template.spec), format_selector(job.spec.selector)]
+    return row
+
+
+def bool_ptr(value: bool | None) -> str:
+    """printBoolPtr: True, False or <unset>."""
+    return "<unset>" if value is None else str(value)
+
+
+def cronjob_row(cj: CronJob, now: float, wide: bool) -> Row:
+    spec, last = cj.spec, cj.status.last_schedule_time
+    row = [cj.name, spec.schedule, "<none>" if spec.time_zone is None else spec.time_zone, bool_ptr(spec.suspend),
+           str(len(cj.status.active)), "<none>" if last is None else since(now, last),
+           since(now, cj.metadata.creation_timestamp)]
+    if wide:
+        job_spec = spec.job_template.spec
+        row += [*containers_images(job_spec.template.spec), format_selector(job_spec.selector)]
     return row

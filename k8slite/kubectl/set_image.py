@@ -3,15 +3,17 @@
 `set image deployment/web app=busybox:2` (or `*=busybox:2` for every
 container) reads the object, changes the images in a copy and updates it;
 for a Deployment that is a new pod template, so a rollout starts. Works on
-Deployments, ReplicaSets and Jobs (their templates) and on pods (whose image
-is one of the few fields a pod may change). Left out: init containers,
---local and -f.
+Deployments, ReplicaSets, DaemonSets and Jobs (their templates), CronJobs
+(their jobTemplate's: the next Jobs get the image) and on pods (whose image
+is one of the few fields a pod may change), as polymorphichelpers'
+updatePodSpecForObject finds them. Left out: init containers, --local and -f.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from k8slite.api.cronjob import CronJob
 from k8slite.api.pod import Pod
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.resources import resource_name
@@ -31,9 +33,7 @@ def set_cmd(cluster: Cluster, cmd: Command) -> str:
     if not changes:
         raise UsageError("at least one image update is required")
     new = obj.copy()
-    template = getattr(getattr(new, "spec", None), "template", None)
-    pod_spec = new.spec if isinstance(new, Pod) else getattr(template, "spec", None)
-    containers = getattr(pod_spec, "containers", None)
+    containers = getattr(pod_spec_of(new), "containers", None)
     if containers is None:
         raise UsageError(f"{kind.plural} have no pod template to set an image in")
     for name, image in changes.items():
@@ -45,3 +45,12 @@ def set_cmd(cluster: Cluster, cmd: Command) -> str:
     if new != obj:
         write(cluster, new)
     return f"{resource_name(kind, obj.name)} image updated\n"
+
+
+def pod_spec_of(obj: Any) -> Any:
+    """updatePodSpecForObject: a pod's own spec, a CronJob's jobTemplate's pod spec, else the template's (or None)."""
+    if isinstance(obj, Pod):
+        return obj.spec
+    if isinstance(obj, CronJob):
+        return obj.spec.job_template.spec.template.spec
+    return getattr(getattr(getattr(obj, "spec", None), "template", None), "spec", None)

@@ -152,8 +152,8 @@ def scale(cluster: Cluster, cmd: Command) -> str:
         new.spec.parallelism = replicas  # type: ignore[attr-defined]
     elif kind.kind == "StatefulSet":
         new.body.setdefault("spec", {})["replicas"] = replicas  # type: ignore
-    else:
-        raise UsageError(f'cannot scale {kind.plural} "{obj.name}": it has no /scale subresource')
+    else:  # the scale client asks for the kind's /scale subresource, which the server does not have
+        raise NotFound("the server could not find the requested resource")
     write(cluster, new)
     return f"{resource_name(kind, obj.name)} scaled\n"
 

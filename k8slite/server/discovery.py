@@ -26,10 +26,10 @@ from k8slite.api.kinds import KINDS, Kind
 
 GIT_VERSION = "v1.32.0-k8slite"  # what k8slite's kubelets report as kubeletVersion (k8slite/kubelet/agent.py)
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-ALL_CATEGORY = {"pods", "services", "daemonsets", "deployments", "replicasets", "jobs"}  # kubectl's "all"
+ALL_CATEGORY = {"pods", "services", "daemonsets", "deployments", "replicasets", "cronjobs", "jobs"}  # kubectl's "all"
 SCALABLE = {"deployments", "replicasets"}
-WITH_STATUS = {"pods", "nodes", "namespaces", "deployments", "replicasets", "daemonsets", "jobs", "services",
-               "persistentvolumes", "persistentvolumeclaims", "resourcequotas"}
+WITH_STATUS = {"pods", "nodes", "namespaces", "deployments", "replicasets", "daemonsets", "jobs", "cronjobs",
+               "services", "persistentvolumes", "persistentvolumeclaims", "resourcequotas"}
 
 
 def version() -> dict[str, str]:

@@ -30,6 +30,14 @@ COMMANDS = [
     f"create secret generic t --from-literal=a=b --type=kubernetes.io/basic-auth {DRY}",
     f"create configmap x --from-literal=a {DRY}",
     "create namespace team-a --dry-run=maybe",
+    f"create cronjob hello --image=busybox --schedule='*/1 * * * *' {DRY} -- sh -c 'date; echo Hello'",
+    f"create cj nightly --image=busybox:1.36 --schedule=@daily --restart=Never -n batch {DRY}",
+    "create cronjob hello --image=busybox --schedule='*/1 * * * *' --dry-run=client",
+    f"create cronjob hello --image=busybox --schedule='0 9 * * 1-5' {DRY.replace('yaml', 'name')}",
+    "create cj --image=busybox --schedule=@hourly --dry-run=client",
+    "create cronjob a b --image=busybox --schedule=@hourly --dry-run=client",
+    "create job pi --image=busybox --from=cronjob/hello --dry-run=client",
+    "create job pi --from=cronjob/hello --dry-run=client -- date",
 ]
 
 

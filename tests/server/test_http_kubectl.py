@@ -470,6 +470,10 @@ CREATED = [
     ("create job pbjob --image=busybox -- echo hi", "job.batch/pbjob created",
      {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [
          {"name": "pbjob", "image": "busybox", "command": ["echo", "hi"]}]}}}}),
+    ("create cronjob pbcj --image=busybox --schedule=@hourly -- echo hi", "cronjob.batch/pbcj created",
+     {"spec": {"schedule": "@hourly", "jobTemplate": {"metadata": {"name": "pbcj"}, "spec": {"template": {"spec": {
+         "restartPolicy": "OnFailure",
+         "containers": [{"name": "pbcj", "image": "busybox", "command": ["echo", "hi"]}]}}}}}}),
     ("create serviceaccount pbsa", "serviceaccount/pbsa created", {}),
     ("create quota pbquota --hard=persistentvolumeclaims=5,requests.storage=10Gi", "resourcequota/pbquota created",
      {"spec": {"hard": {"persistentvolumeclaims": "5", "requests.storage": "10Gi"}}}),  # Quantities; no pod's limit
@@ -480,7 +484,8 @@ GENERATED = ["create deployment gen --image=nginx --replicas=3 --port=80", "run 
              "--labels=a=b --env=X=1 -- echo hi", "create job gen --image=busybox -- echo hi",
              "create configmap gen --from-literal=a=b", "create secret generic gen --from-literal=pw=x",
              "create namespace gen", "create service clusterip gen --tcp=80:8080", "create serviceaccount gen",
-             "create quota gen --hard=pods=3", "expose deployment gen-exposed --port=80 --target-port=8080 --name=gen",
+             "create quota gen --hard=pods=3", "create cronjob gen --image=busybox --schedule=@hourly -- echo hi",
+             "expose deployment gen-exposed --port=80 --target-port=8080 --name=gen",
              "run gen --image=nginx --image-pull-policy=IfNotPresent --annotations=a=b --annotations=c=d",
              "run gen --image=nginx --image-pull-policy=Sometimes", "run gen -it --image=busybox -- sh",
              "run gen --rm --image=busybox"]
@@ -558,8 +563,8 @@ def test_a_protobuf_body_that_cannot_be_read_is_a_bad_request(server: Server) ->
                                          "the body: field 1 runs past the end of its message"),
         (envelope("apps/v1", "Deployment", nested(1, number(1, 5))), "the object provided is unrecognized "
          "(must be of type Deployment): metadata.name: a string sent with wire type 0"),
-        (envelope("batch/v1", "CronJob", nested(1, string(1, "pbwrong"))), "the object provided is unrecognized "
-         "(must be of type Deployment): no protobuf message is known for kind 'CronJob'"),
+        (envelope("apps/v1", "StatefulSet", nested(1, string(1, "pbwrong"))), "the object provided is unrecognized "
+         "(must be of type Deployment): no protobuf message is known for kind 'StatefulSet'"),
         (namespace, 'Namespace in version "v1" cannot be handled as a Deployment: the request takes a Deployment'),
     ]:
         with server.lock:
@@ -688,7 +693,8 @@ def test_a_watch_that_allows_bookmarks_gets_one_before_its_timeout(server: Serve
 
 
 @pytest.mark.parametrize("flags", ["", "-o wide", "-o name", "--namespaced=false", "--api-group=apps --no-headers",
-                                   "--api-group=", "--sort-by=kind", "--verbs=list,get --namespaced=true"])
+                                   "--api-group=", "--sort-by=kind", "--verbs=list,get --namespaced=true",
+                                   "--categories=all -o wide"])
 def test_api_resources_prints_what_the_real_kubectl_prints(server: Server, flags: str) -> None:
     real, expected = same(server, f"api-resources {flags}".strip())
     assert real == expected

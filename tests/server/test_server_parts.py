@@ -48,6 +48,16 @@ def test_discovery_lists_resources_alphabetically_with_subresources() -> None:
                                                       "deployments", "deployments/scale", "deployments/status",
                                                      "replicasets", "replicasets/scale", "replicasets/status"]
     assert discovery.resource_list("apps/v2") is None
+    batch = discovery.resource_list("batch/v1")
+    assert batch is not None
+    cronjobs, status = batch["resources"][:2]
+    assert [r["name"] for r in batch["resources"]] == ["cronjobs", "cronjobs/status", "jobs", "jobs/status"]
+    assert (cronjobs["shortNames"], cronjobs["categories"], cronjobs["verbs"]) == (["cj"], ["all"], discovery.VERBS)
+    assert (status["kind"], status["verbs"]) == ("CronJob", ["get", "patch", "update"])
+    (batch_group,) = [g for g in discovery.aggregated(core=False)["items"] if g["metadata"]["name"] == "batch"]
+    (aggregated,) = [r for r in batch_group["versions"][0]["resources"] if r["resource"] == "cronjobs"]
+    assert aggregated["subresources"] == [{"subresource": "status", "verbs": ["get", "patch", "update"],
+                                           "responseKind": {"group": "batch", "version": "v1", "kind": "CronJob"}}]
 
 
 def test_openapi_says_patch_takes_field_validation() -> None:
@@ -132,7 +142,7 @@ def test_protobuf_bytes_packed_numbers_and_inlined_structs() -> None:
     (b'{"kind": "Pod"}', "does not start with k8s"),
     (protobuf.MAGIC + b"\x0a\x05ab", "field 1 runs past the end of its message"),
     (protobuf.MAGIC + b"\x0a\x80", "a varint runs past the end"),
-    (envelope("batch/v1", "CronJob", b""), "no protobuf message is known for kind 'CronJob'"),
+    (envelope("apps/v1", "StatefulSet", b""), "no protobuf message is known for kind 'StatefulSet'"),
     (envelope("v1", "Pod", nested(1, number(1, 5))), "metadata.name: a string sent with wire type 0"),
     (envelope("v1", "Pod", nested(1, nested(1, b"\xff"))), "metadata.name: a string that is not UTF-8"),
     (envelope("v1", "Pod", b"\x0b"), "field 1 has wire type 3"),

@@ -8,6 +8,10 @@ whose command fails after a random time, on small clusters.
 program fails `fails` times and then exits 0 ends ("Complete" or "Failed") and
 how many pods it created, compared with Jobs run on one-node clusters (a
 hostPath file counts the attempts, so every pod of the Job sees the count).
+09.3 `due_time(created, last_scheduled, now, deadline)`: the scheduled time a
+CronJob `* * * * *` makes a Job for when its controller syncs at `now` (or
+None), compared with the controller's own function on random times, and with
+CronJobs that were suspended and are resumed at random times on clusters.
 """
 
 from __future__ import annotations
@@ -16,9 +20,14 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from k8slite.api import cron
+from k8slite.api.cronjob import SCHEDULED_TIMESTAMP, CronJob
 from k8slite.api.job import Job
+from k8slite.api.meta import ObjectMeta
 from k8slite.api.pod import Pod
+from k8slite.api.serialize import parse_time
 from k8slite.cluster import Cluster
+from k8slite.controllers.cronjob import most_recent_schedule_time
 from k8slite.controllers.job_util import backoff_delay, finish_time
 from k8slite.course.checks import exercise
 
@@ -166,3 +175,87 @@ def check_09_2(job_outcome: Any) -> str:
             f"exits 0: the cluster's Job ended {truth[0]} after creating {truth[1]} pod(s); you said "
             f"({condition!r}, {pods!r}).\n{HINT[policy]}")
     return f"{len(cases)} Jobs run on clusters."
+
+
+# ---------------------------------------------------------------- 09.3
+EVERY_MINUTE = cron.parse_standard("* * * * *")
+
+
+def expected_due(created: float, last_scheduled: float | None, now: float, deadline: int | None) -> float | None:
+    """What the CronJob controller's nextScheduleTime says, for a CronJob `* * * * *`."""
+    cj = CronJob(metadata=ObjectMeta(name="x", creation_timestamp=created))
+    cj.status.last_schedule_time, cj.spec.starting_deadline_seconds = last_scheduled, deadline
+    return most_recent_schedule_time(cj, now, EVERY_MINUTE, include_deadline=True)[1]
+
+
+def call_due(f: Callable[..., Any], created: float, last: float | None, now: float, deadline: int | None,
+             context: str) -> None:
+    call = f"due_time({created:g}, {last if last is None else f'{last:g}'}, {now:g}, {deadline})"
+    result = f(created, last, now, deadline)
+    assert result is None or (isinstance(result, (int, float)) and not isinstance(result, bool)), (
+        f"{call} must return a time in seconds (a multiple of 60) or None, not {result!r}")
+    want = expected_due(created, last, now, deadline)
+    if result != want:
+        said = "None" if result is None else f"{result:g}"
+        wanted = "None (no Job)" if want is None else f"{want:g}"
+        raise AssertionError(
+            f"{context}{call}: the CronJob controller makes a Job for {wanted}; you said {said}.\n"
+            "Only times AFTER the last scheduled one (or, if none, after the creation) count, never one after now; "
+            "of those, only the MOST RECENT is started, however many were missed; and with a deadline, times more "
+            "than `deadline` seconds before now are not looked at.")
+
+
+def random_case(rng: random.Random) -> tuple[float, float | None, float, int | None]:
+    created = round(rng.uniform(0, 600), 1)
+    last = None if rng.random() < 0.4 else 60.0 * rng.randint(int(created // 60) + 1, int(created // 60) + 5)
+    now = round((last if last is not None else created) + rng.uniform(-20, 900), 1)
+    deadline = None if rng.random() < 0.4 else rng.choice([0, 10, 30, 59, 60, 100, 200, 600])
+    return created, last, max(now, created), deadline
+
+
+SUSPENDED = """
+apiVersion: batch/v1
+kind: CronJob
+metadata: {{name: nightly}}
+spec:
+  schedule: "* * * * *"
+  suspend: true
+{deadline}  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - {{name: work, image: busybox, command: [sleep, "5"]}}
+          restartPolicy: Never
+"""
+
+
+def resumed_job(created: float, resumed: float, deadline: int | None) -> float | None:
+    """Create a suspended CronJob at `created`, resume it at `resumed`: the scheduled time of the Job it makes."""
+    c = Cluster(nodes=1, seed=0)
+    c.run(created)
+    c.apply(SUSPENDED.format(deadline="" if deadline is None else f"  startingDeadlineSeconds: {deadline}\n"))
+    c.run(resumed - c.now)
+    c.kubectl("""patch cronjob nightly -p '{"spec":{"suspend":false}}'""")
+    c.run(1)
+    stamps = [parse_time(j.metadata.annotations[SCHEDULED_TIMESTAMP], SCHEDULED_TIMESTAMP) for j in c.get("jobs")]
+    assert len(stamps) <= 1, "a resumed CronJob makes at most one Job at once"
+    return stamps[0] if stamps else None
+
+
+@exercise("09.3")
+def check_09_3(due_time: Any) -> str:
+    assert callable(due_time), "define due_time(created, last_scheduled, now, deadline) -> float | None"
+    rng = random.Random(903)
+    for created, last, now, deadline in [(0, None, 59, None), (0, None, 61, None), (5, 60, 90, None),
+                                         (0, None, 605, None), (0, None, 605, 30), (0, None, 630, 20)]:
+        call_due(due_time, created, last, now, deadline, "")
+    for _ in range(40):
+        call_due(due_time, *random_case(rng), "")
+    for created, resumed, deadline in ((12, 200, None), (30, 400, 100), (7, 575, 20), (45, 100, 10)):
+        made = resumed_job(created, resumed, deadline)
+        assert made == expected_due(created, None, resumed, deadline), "the controller disagrees with its function"
+        call_due(due_time, created, None, resumed, deadline,
+                 f"A CronJob `* * * * *` created at {created} s, suspended, resumed at {resumed} s, "
+                 f"startingDeadlineSeconds {deadline}: ")
+    return "46 times, and 4 CronJobs resumed on clusters."

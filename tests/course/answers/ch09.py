@@ -15,6 +15,16 @@ if fails <= backoff_limit:
     return ("Complete", fails + 1)
 return ("Failed", backoff_limit + 1)
 """,
+    "09.3": """
+import math
+start = last_scheduled if last_scheduled is not None else created
+if deadline is not None and now - deadline > start:
+    start = now - deadline
+t = math.floor(now / 60) * 60
+if t <= start:
+    return None
+return t
+""",
 }
 
 WRONG = {
@@ -64,6 +74,41 @@ if restart_policy == "Never":
     return ("Failed", fails + 1) if fails > backoff_limit else ("Complete", fails + 1)
 failed = fails > 0 if backoff_limit == 0 else fails >= backoff_limit
 return ("Failed" if failed else "Complete"), 1
+"""),
+    ],
+    "09.3": [
+        ("every missed time counts, not only after the last scheduled one", """
+latest = now // 60 * 60
+return latest if latest > created else None
+"""),
+        ("the first missed time, not the most recent", """
+earliest = created if last_scheduled is None else last_scheduled
+if deadline is not None:
+    earliest = max(earliest, now - deadline)
+first = (earliest // 60 + 1) * 60
+return first if first <= now else None
+"""),
+        ("the next time, after now", """
+return (now // 60 + 1) * 60
+"""),
+        ("the deadline ignored", """
+earliest = created if last_scheduled is None else last_scheduled
+latest = now // 60 * 60
+return latest if latest > earliest else None
+"""),
+        ("the deadline counted from the scheduled time of the last Job", """
+earliest = created if last_scheduled is None else last_scheduled
+latest = now // 60 * 60
+if deadline is not None and latest > earliest + deadline:
+    return None
+return latest if latest > earliest else None
+"""),
+        ("the last scheduled time counted again (>= instead of >)", """
+earliest = created if last_scheduled is None else last_scheduled
+if deadline is not None:
+    earliest = max(earliest, now - deadline)
+latest = now // 60 * 60
+return latest if latest >= earliest else None
 """),
     ],
 }
