@@ -12,8 +12,10 @@ an app may serve the same named port on different numbers. Pods that serve
 the same ports share a subset.
 
 Level-based as every controller here: `sync` recomputes a Service's
-Endpoints from the caches, whatever changed. Simplified: no
-publishNotReadyAddresses tolerance timers, no hostname/subdomain records.
+Endpoints from the caches, whatever changed. A pod whose spec.subdomain
+names the Service is listed with its spec.hostname (the DNS then answers
+`<hostname>.<service>.<namespace>.svc.cluster.local` with its IP).
+Simplified: no publishNotReadyAddresses tolerance timers.
 """
 
 from __future__ import annotations
@@ -54,9 +56,12 @@ def serves(pod: Pod) -> bool:
         and pod.status.phase not in ("Succeeded", "Failed")
 
 
-def address_of(pod: Pod) -> EndpointAddress:
+def address_of(pod: Pod, svc: Service) -> EndpointAddress:
+    """The pod as an endpoint of svc, with its hostname when its spec.subdomain names svc (ShouldSetHostname)."""
     ref = ObjectReference(kind="Pod", namespace=pod.namespace, name=pod.name, uid=pod.metadata.uid)
-    return EndpointAddress(ip=pod.status.pod_ip, node_name=pod.spec.node_name or None, target_ref=ref)
+    hostname = pod.spec.hostname if pod.spec.subdomain == svc.name and pod.namespace == svc.namespace else ""
+    return EndpointAddress(ip=pod.status.pod_ip, hostname=hostname, node_name=pod.spec.node_name or None,
+                           target_ref=ref)
 
 
 def endpoint_subsets(svc: Service, pods: list[Pod]) -> list[EndpointSubset]:
@@ -71,7 +76,7 @@ def endpoint_subsets(svc: Service, pods: list[Pod]) -> list[EndpointSubset]:
             continue  # none of its ports resolve: nothing to send it
         subset = groups.setdefault(ports, EndpointSubset(ports=[EndpointPort(n, p, proto) for n, p, proto in ports]))
         ready = pod.is_ready() or bool(svc.spec.publish_not_ready_addresses)
-        (subset.addresses if ready else subset.not_ready_addresses).append(address_of(pod))
+        (subset.addresses if ready else subset.not_ready_addresses).append(address_of(pod, svc))
     return list(groups.values())
 
 

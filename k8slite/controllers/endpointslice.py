@@ -36,7 +36,7 @@ def desired_slices(svc: Service, pods: list[Pod]) -> list[EndpointSlice]:
     for subset in endpoint_subsets(svc, pods):
         endpoints = [Endpoint(addresses=[a.ip], conditions=EndpointConditions(ready=ready, serving=ready,
                                                                               terminating=False),
-                              target_ref=a.target_ref, node_name=a.node_name)
+                              hostname=a.hostname, target_ref=a.target_ref, node_name=a.node_name)
                      for ready, group in ((True, subset.addresses), (False, subset.not_ready_addresses))
                      for a in group]
         ports = [EndpointSlicePort(p.name, p.port, p.protocol, p.app_protocol) for p in subset.ports]

@@ -5,7 +5,12 @@ Mirrors the DNS specification for Services and Pods
 pod's /etc/resolv.conf. A Service `web` in namespace `shop` is
 `web.shop.svc.cluster.local`, whose A record is its clusterIP; for a
 headless Service (`clusterIP: None`) it is the IPs of its ready pods,
-one record each. Any pod IP has the record `10-244-1-5.shop.pod.cluster.local`.
+one record each, and each of those pods has a name of its own under the
+Service: `db-0.db.shop.svc.cluster.local` when the pod's spec.hostname is
+`db-0` and its spec.subdomain names the Service (the endpoint controllers
+copy the hostname into the endpoint; a StatefulSet's or an Indexed Job's
+pods are found so), else its IP with dashes, `10-244-1-5.db.shop.svc...`.
+Any pod IP has the record `10-244-1-5.shop.pod.cluster.local`.
 
 A pod's resolv.conf names the cluster DNS Service (10.96.0.10) and a search
 path from the pod's own namespace, `shop.svc.cluster.local svc.cluster.local
@@ -15,14 +20,15 @@ while `web.shop` and `web.shop.svc` work from anywhere.
 
 Like CoreDNS, it learns Services and EndpointSlices through watches on the
 API server. Simplified: A records only (no SRV, PTR, CNAME, AAAA), no
-hostname/subdomain records, no upstream resolvers: other names are NXDOMAIN.
+upstream resolvers: other names are NXDOMAIN.
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from k8slite.api.service import SERVICE_NAME_LABEL, EndpointSlice, Service
+from k8slite.api.pod import Pod
+from k8slite.api.service import SERVICE_NAME_LABEL, Endpoint, EndpointSlice, Service
 from k8slite.apiserver import APIServer
 from k8slite.informer import Informer
 from k8slite.network.clusterip import DNS_SERVICE_IP
@@ -47,6 +53,16 @@ def candidates(name: str, namespace: str) -> list[str]:
         return [name[:-1]]
     expanded = [f"{name}.{suffix}" for suffix in search_path(namespace)]
     return expanded + [name] if name.count(".") < NDOTS else [name, *expanded]
+
+
+def pod_hostname(pod: Pod) -> str:
+    """The pod's hostname: spec.hostname, else its name cut to 63 characters (GeneratePodHostNameAndDomain)."""
+    return pod.spec.hostname or pod.name[:63]
+
+
+def endpoint_name(endpoint: Endpoint) -> str:
+    """CoreDNS's name of a headless Service's endpoint: its hostname, else its IP with dashes."""
+    return endpoint.hostname or (endpoint.addresses[0].replace(".", "-") if endpoint.addresses else "")
 
 
 def pod_record(labels: list[str]) -> list[str] | None:
@@ -76,6 +92,8 @@ class ClusterDNS:
             return pod_record(labels[:-2])
         if len(labels) == 3 and labels[-1] == "svc":
             return self.service_record(labels[1], labels[0])
+        if len(labels) == 4 and labels[-1] == "svc":
+            return self.endpoint_record(labels[2], labels[1], labels[0])
         return None
 
     def service_record(self, namespace: str, name: str) -> list[str] | None:
@@ -84,10 +102,20 @@ class ClusterDNS:
             return None
         if not svc.spec.headless():
             return [svc.spec.cluster_ip]
-        ips = {a for s in self.slices.list() if isinstance(s, EndpointSlice) and s.namespace == namespace
-               and s.metadata.labels.get(SERVICE_NAME_LABEL) == name
-               for e in s.endpoints if e.conditions.ready for a in e.addresses}
+        ips = {a for e in self.ready_endpoints(namespace, name) for a in e.addresses}
         return sorted(ips, key=ipaddress.IPv4Address) or None
+
+    def endpoint_record(self, namespace: str, service: str, endpoint: str) -> list[str] | None:
+        """`db-0.db.shop.svc.cluster.local`: one ready endpoint of a headless Service, by its name."""
+        svc = self.services.get(f"{namespace}/{service}")
+        if not isinstance(svc, Service) or not svc.spec.headless():
+            return None
+        ips = {a for e in self.ready_endpoints(namespace, service) if endpoint_name(e) == endpoint for a in e.addresses}
+        return sorted(ips, key=ipaddress.IPv4Address) or None
+
+    def ready_endpoints(self, namespace: str, service: str) -> list[Endpoint]:
+        return [e for s in self.slices.list() if isinstance(s, EndpointSlice) and s.namespace == namespace
+                and s.metadata.labels.get(SERVICE_NAME_LABEL) == service for e in s.endpoints if e.conditions.ready]
 
     def resolve(self, name: str, namespace: str) -> tuple[str, list[str]] | None:
         """What a pod in `namespace` gets for `name`: (the name that answered, its addresses), or None."""

@@ -24,7 +24,7 @@ from k8slite.api.node import Node
 from k8slite.api.pod import Pod
 from k8slite.apiserver import APIServer
 from k8slite.network.clusterip import SERVICE_CIDR
-from k8slite.network.dns import ClusterDNS, resolv_conf
+from k8slite.network.dns import CLUSTER_DOMAIN, ClusterDNS, pod_hostname, resolv_conf
 from k8slite.network.proxy import Backend, KubeProxy
 
 HttpGet = Callable[[str, int, str], "tuple[int, str]"]
@@ -87,8 +87,13 @@ class ServiceNetwork:
         return None
 
     @staticmethod
-    def pod_files(namespace: str, hostname: str, ip: str) -> dict[str, str]:
-        """/etc/resolv.conf and /etc/hosts, as the kubelet writes them into every container of a pod."""
+    def pod_files(pod: Pod, ip: str) -> dict[str, str]:
+        """/etc/resolv.conf and /etc/hosts, as the kubelet writes them into every container of a pod: the pod's
+        line is `<ip> <hostname>`, or, with spec.subdomain, `<ip> <hostname>.<subdomain>.<ns>.svc.cluster.local
+        <hostname>` (managedHostsFileContent); the hostname is spec.hostname, else the pod's name."""
+        hostname = pod_hostname(pod)
+        names = f"{hostname}.{pod.spec.subdomain}.{pod.namespace}.svc.{CLUSTER_DOMAIN}\t{hostname}" \
+            if pod.spec.subdomain else hostname
         hosts = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                 f"{ip}\t{hostname}\n")
-        return {"/etc/resolv.conf": resolv_conf(namespace), "/etc/hosts": hosts}
+                 f"{ip}\t{names}\n")
+        return {"/etc/resolv.conf": resolv_conf(pod.namespace), "/etc/hosts": hosts}

@@ -320,7 +320,7 @@ class FakeRuntime:
                                                     security.privileged), security.no_new_privs)
         files.update({"/proc/1/status": status, "/proc/self/status": status})  # every process has PID 1's creds
         if self.network.services is not None:  # the kubelet's /etc/resolv.conf and /etc/hosts
-            files.update(self.network.services.pod_files(pod.namespace, box.pod_name, box.ip))
+            files.update(self.network.services.pod_files(pod, box.ip))
         info = ContainerInfo(self.new_id("c-"), container.name, sandbox_id, str(registry.parse(container.image)),
                              image_id=pulled.image_id if pulled is not None else "")
         self.containers[info.id] = FakeContainer(

@@ -8,8 +8,8 @@ Mirrors the three pieces that make `wget http://web` work in a real pod:
   (runtime.py writes them into the container's root);
 - CoreDNS, which watches Services and EndpointSlices: here the cluster
   process keeps `records.json` (every Service's name to its ClusterIP, a
-  headless Service's to its ready endpoints: k8slite.network.dns's
-  answers) 0.2 s after a change, and a small server process, dnsd.py,
+  headless Service's to its ready endpoints, and each of those endpoints'
+  own name: k8slite.network.dns's answers) 0.2 s after a change, and a small server process, dnsd.py,
   answers from it on UDP port 53;
 - kube-proxy, which sends 10.96.0.10:53 to CoreDNS: the server runs in the
   lan's network namespace at 172.18.0.1 (the machine that plays the API
@@ -44,7 +44,7 @@ from k8slite.api.service import (
 from k8slite.apiserver import APIServer
 from k8slite.errors import AlreadyExists
 from k8slite.informer import Informer
-from k8slite.network.dns import CLUSTER_DOMAIN, ClusterDNS
+from k8slite.network.dns import CLUSTER_DOMAIN, ClusterDNS, endpoint_name
 from k8slite.runtime.linux.nodenet import LAN_GATEWAY, NodeNetwork
 
 DNSD = Path(__file__).with_name("dnsd.py")
@@ -96,9 +96,12 @@ class LinuxClusterDNS:
         for svc in self.dns.services.list():
             if isinstance(svc, Service):
                 fqdn = f"{svc.name}.{svc.namespace}.svc.{CLUSTER_DOMAIN}"
-                found = self.dns.lookup(fqdn)
-                if found:
-                    names[fqdn] = found
+                endpoints = [f"{endpoint_name(e)}.{fqdn}" for e in self.dns.ready_endpoints(svc.namespace, svc.name)
+                             if svc.spec.headless()]  # a headless Service's pods, by hostname or dashed IP
+                for name in [fqdn, *endpoints]:
+                    found = self.dns.lookup(name)
+                    if found:
+                        names[name] = found
         staged = self.records.with_suffix(".new")
         staged.write_text(json.dumps(names, sort_keys=True))
         os.replace(staged, self.records)

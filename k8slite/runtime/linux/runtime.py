@@ -56,7 +56,7 @@ from k8slite.runtime.termination import message_file, read_message
 from k8slite.runtime.users import ROOT, process_user
 
 POLL_PERIOD = 0.2
-PodFiles = Callable[[str, str, str], dict[str, str]]
+PodFiles = Callable[[Pod, str], dict[str, str]]
 PAUSE_COMMAND = ["/bin/busybox", "sleep", "2147483647"]
 SHARED = {"network": "net", "ipc": "ipc", "uts": "uts"}  # what every container of a pod joins
 _serial = itertools.count(1)
@@ -84,7 +84,7 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
                  network: NodeNetwork | None = None, pod_files: PodFiles | None = None) -> None:
         self.clock, self.node_name, self.cluster_id, self.root = clock, node_name, cluster_id, root
         self.network = network  # nodes as network namespaces, or None: pods have loopback only
-        self.pod_files = pod_files  # (namespace, hostname, ip) -> /etc/resolv.conf and /etc/hosts, in a Cluster
+        self.pod_files = pod_files  # (pod, ip) -> /etc/resolv.conf and /etc/hosts, in a Cluster
         self.oci = OciRuntime(oci, root / "state" / oci)
         self.on_exit: Callable[[str], None] | None = None
         self.on_started: Callable[[str], None] | None = None
@@ -188,7 +188,7 @@ class LinuxRuntime(LinuxImages, LinuxVolumes):
         box = self.bundle(pod, container.name, iso, container.image)
         box.info.sandbox_id, box.memory_limited, box.message = sandbox_id, iso.memory is not None, message
         if self.pod_files is not None:  # the kubelet's DNS files, written through the container's overlay
-            for path, text in self.pod_files(pod.namespace, pod.name[:63], self.sandbox_ips[sandbox_id]).items():
+            for path, text in self.pod_files(pod, self.sandbox_ips[sandbox_id]).items():
                 (box.layer / "rootfs" / path.lstrip("/")).write_text(text)
         self.containers[box.info.id] = box
         return box.info.id
