@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from k8slite.admission import Admission, priority
-from k8slite.api import daemonset
+from k8slite.api import daemonset, statefulset
 from k8slite.api.coordination import NODE_LEASE_NAMESPACE
 from k8slite.api.core import Namespace
 from k8slite.api.daemonset import DaemonSet
@@ -40,6 +40,7 @@ from k8slite.api.meta import KubeObject, clone, shallow
 from k8slite.api.namespace_strategy import awaits_finalize, prepare_for_create, terminating
 from k8slite.api.pod import Pod, PodCondition, qos_class
 from k8slite.api.service import Service
+from k8slite.api.statefulset import StatefulSet
 from k8slite.api.storage_admission import add_protection, admit_default_class
 from k8slite.api.validation import POD_UPDATE_FORBIDDEN, validate
 from k8slite.clock import VirtualClock
@@ -207,6 +208,10 @@ class APIServer:
                 raise invalid_object("Service", new.name, errors)
         if isinstance(new, DaemonSet) and isinstance(current, DaemonSet):
             daemonset.prepare_for_update(current, new)
+        if isinstance(new, StatefulSet) and isinstance(current, StatefulSet) and \
+                not statefulset.spec_update_allowed(current, new):
+            raise invalid_object("StatefulSet.apps", new.name, [FieldError("spec", "Forbidden",
+                                                                           statefulset.UPDATE_FORBIDDEN)])
         if hasattr(current, "status"):
             new.status = current.status  # type: ignore[attr-defined]
         if kind.generation and desired_state(new) != desired_state(current):

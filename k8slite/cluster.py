@@ -28,6 +28,7 @@ from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject, ObjectMeta
 from k8slite.api.node import Node, NodeAddress, NodeStatus
 from k8slite.api.pod import Pod
+from k8slite.api.statefulset import StatefulSet, statefulset_rolled_out
 from k8slite.apiserver import APIServer
 from k8slite.apply import Applier
 from k8slite.cluster_handles import NodeHandle, PodHandle
@@ -229,8 +230,8 @@ class Cluster:
         return sorted(events, key=lambda e: (e.time, int(e.metadata.resource_version)))
 
     def ready(self, ref: str, namespace: str = "default") -> bool:
-        """Whether `pod/x`, `replicaset/x`, `node/x` is ready, `deployment/x` or `daemonset/x` rolled out, `job/x`
-        complete."""
+        """Whether `pod/x`, `replicaset/x`, `node/x` is ready, `deployment/x`, `daemonset/x` or `statefulset/x`
+        rolled out, `job/x` complete."""
         kind_name, _, name = ref.partition("/")
         obj = self.get(kind_name, name, namespace)
         if isinstance(obj, Pod | Node):
@@ -239,6 +240,8 @@ class Cluster:
             return deployment_complete(obj, obj.status)
         if isinstance(obj, Job):
             return obj.status.finished() == "Complete"
+        if isinstance(obj, StatefulSet):  # kubectl's StatefulSetStatusViewer
+            return statefulset_rolled_out(obj)
         if isinstance(obj, DaemonSet):  # what `kubectl rollout status` waits for
             s = obj.status
             return (s.observed_generation or 0) >= (obj.metadata.generation or 0) and \

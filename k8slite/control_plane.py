@@ -7,13 +7,13 @@ cache of pods for all of them, controllers/__init__.py), and kube-scheduler. Eve
 started and left alone; they talk only through the API server.
 
 The controllers come in groups, each met in its chapter: `controllers`
-(07: ReplicaSets, DaemonSets, node lifecycle, taint eviction, garbage collection; 10:
+(07: ReplicaSets, DaemonSets, StatefulSets, node lifecycle, taint eviction, garbage collection; 10:
 PersistentVolumes, attach/detach and in-use protection), `workload_controllers` (08 and 09:
 Deployments, Jobs and CronJobs), `namespace_controllers` (11: namespaces, quotas,
 and each namespace's ServiceAccount `default` and CA ConfigMap),
 `network_controllers` (12: Endpoints and EndpointSlices).
 Simplified: no leader election (one copy of each), no cloud, token,
-certificate-signing or StatefulSet controllers.
+certificate-signing controllers.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from k8slite.controllers.persistentvolume import PersistentVolumeController
 from k8slite.controllers.replicaset import ReplicaSetController
 from k8slite.controllers.resourcequota import ResourceQuotaController
 from k8slite.controllers.serviceaccount import RootCACertPublisher, ServiceAccountsController
+from k8slite.controllers.statefulset import StatefulSetController
 from k8slite.controllers.storage_protection import StorageProtectionController
 from k8slite.controllers.taint_eviction import TaintEvictionController
 from k8slite.runtime.storage import NetworkStorage
@@ -62,7 +63,7 @@ def start_control_plane(api: APIServer, storage: NetworkStorage, rng: random.Ran
         plane.workload_controllers = started([DeploymentController(api), JobController(api), CronJobController(api)])
         plane.namespace_controllers = started([NamespaceController(api), ResourceQuotaController(api),
                                                ServiceAccountsController(api), RootCACertPublisher(api)])
-        plane.controllers = [ReplicaSetController(api), DaemonSetController(api),
+        plane.controllers = [ReplicaSetController(api), DaemonSetController(api), StatefulSetController(api),
                              NodeLifecycleController(api, node_monitor_grace_period),
                              TaintEvictionController(api), GarbageCollector(api),
                              PersistentVolumeController(api, storage), AttachDetachController(api),

@@ -35,7 +35,8 @@ REQUIRED = {"AttachedVolume.name", "CSIPersistentVolumeSource.driver", "CSIPersi
             "PodAffinityTerm.topologyKey", "PodCondition.status", "PodCondition.type",
             "PodFailurePolicyOnExitCodesRequirement.operator", "PodFailurePolicyOnPodConditionsPattern.status",
             "PodFailurePolicyOnPodConditionsPattern.type", "PodFailurePolicyRule.action", "PodIP.ip",
-            "ReplicaSetCondition.status", "ReplicaSetCondition.type", "StorageClass.provisioner", "Taint.effect",
+            "ReplicaSetCondition.status", "ReplicaSetCondition.type", "StatefulSetCondition.status",
+            "StatefulSetCondition.type", "StorageClass.provisioner", "Taint.effect",
             "Taint.key", "TopologySpreadConstraint.topologyKey", "Volume.name", "VolumeMount.mountPath",
             "VolumeMount.name"}
 

@@ -105,7 +105,7 @@ def test_references_are_normalised_as_containerd_does(reference: str, full: str)
 ONLY_VERSIONS = {"gcr.io/google-samples/kubernetes-bootcamp", "docker.io/jocatalin/kubernetes-bootcamp",
                  "gcr.io/google-samples/hello-app", "registry.k8s.io/goproxy",
                  "registry.k8s.io/e2e-test-images/agnhost", "registry.k8s.io/e2e-test-images/jessie-dnsutils",
-                 "quay.io/fluentd_elasticsearch/fluentd"}
+                 "quay.io/fluentd_elasticsearch/fluentd", "registry.k8s.io/nginx-slim"}
 
 
 def test_every_repository_has_latest_but_those_that_publish_only_versions() -> None:

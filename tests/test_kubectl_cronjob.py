@@ -75,7 +75,7 @@ def test_api_resources_and_the_all_category() -> None:
     line = [row.split() for row in c.kubectl("api-resources --api-group=batch").splitlines()][1]
     assert line == ["cronjobs", "cj", "batch/v1", "true", "CronJob"]
     assert c.kubectl("api-resources --categories=all -o name") == (
-        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\ncronjobs.batch\njobs.batch\n")
+        "pods\nservices\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps\ncronjobs.batch\njobs.batch\n")
 
 
 def test_yaml_quotes_a_string_as_go_yaml_does(c: Cluster) -> None:

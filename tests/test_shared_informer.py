@@ -73,4 +73,6 @@ def test_the_controller_manager_caches_each_pod_once_except_where_a_controller_a
     assert {"EndpointsController", "NamespaceController", "GarbageCollector", "TaintEvictionController",
             "StorageProtectionController", "AttachDetachController", "DeploymentController"} <= listening
     pod_watches = c.api.store._watches["/registry/pods/"]
-    assert len(pod_watches) <= 5, [w.notify for w in pod_watches]  # was one per controller (14)
+    statefulsets = c.controllers[2]  # and the StatefulSet controller, which caches its pods and ownerless ones
+    assert type(statefulsets).__name__ == "StatefulSetController" and statefulsets.pods.cache is not shared.cache
+    assert len(pod_watches) <= 6, [w.notify for w in pod_watches]  # was one per controller (14)

@@ -6,7 +6,8 @@ DefaultTolerationSeconds admission plugin. imagePullPolicy is Always for
 `node.kubernetes.io/not-ready` and `node.kubernetes.io/unreachable`
 (NoExecute) for 300 s, which is why pods on a dead node wait five minutes
 before they are evicted. A Deployment's RollingUpdate gets maxSurge and
-maxUnavailable of 25%, a DaemonSet's maxUnavailable 1 and maxSurge 0; a Job gets completions and parallelism 1 and
+maxUnavailable of 25%, a DaemonSet's maxUnavailable 1 and maxSurge 0, a
+StatefulSet OrderedReady pods, partition 0 and its claims retained; a Job gets completions and parallelism 1 and
 backoffLimit 6, and at creation a selector made from its uid
 (`job_selector`); a CronJob gets concurrencyPolicy Allow, suspend false and
 keeps 3 successful and 1 failed Job (its jobTemplate's Job spec gets no
@@ -29,6 +30,11 @@ from k8slite.api.policy import LimitRange, default_limit_range
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.security import PodSecurityContext
 from k8slite.api.service import Service
+from k8slite.api.statefulset import (
+    RollingUpdateStatefulSetStrategy,
+    StatefulSet,
+    StatefulSetPersistentVolumeClaimRetentionPolicy,
+)
 from k8slite.api.storage import default_storage
 from k8slite.api.validation_service import default_service
 
@@ -105,6 +111,29 @@ def default_daemonset(ds: DaemonSet) -> None:
         ds.spec.revision_history_limit = 10
 
 
+def default_statefulset(sts: StatefulSet) -> None:
+    """SetDefaults_StatefulSet: OrderedReady, RollingUpdate with partition 0, claims retained, 1 replica,
+    10 revisions; the claim templates get a claim's defaults."""
+    default_pod_spec(sts.spec.template.spec)
+    spec = sts.spec
+    spec.pod_management_policy = spec.pod_management_policy or "OrderedReady"
+    strategy = spec.update_strategy
+    if not strategy.type:
+        strategy.type = "RollingUpdate"
+        strategy.rolling_update = strategy.rolling_update or RollingUpdateStatefulSetStrategy()
+    if strategy.type == "RollingUpdate" and strategy.rolling_update is not None:
+        strategy.rolling_update.max_unavailable = None  # MaxUnavailableStatefulSet: alpha, off in 1.32
+        if strategy.rolling_update.partition is None:
+            strategy.rolling_update.partition = 0
+    policy = spec.persistent_volume_claim_retention_policy = \
+        spec.persistent_volume_claim_retention_policy or StatefulSetPersistentVolumeClaimRetentionPolicy()
+    policy.when_deleted, policy.when_scaled = policy.when_deleted or "Retain", policy.when_scaled or "Retain"
+    spec.replicas = 1 if spec.replicas is None else spec.replicas
+    spec.revision_history_limit = 10 if spec.revision_history_limit is None else spec.revision_history_limit
+    for claim in spec.volume_claim_templates:
+        default_storage(claim)
+
+
 def default_job(job: Job) -> None:
     default_pod_spec(job.spec.template.spec)
     spec = job.spec
@@ -150,6 +179,8 @@ def apply_defaults(obj: KubeObject) -> None:
         default_deployment(obj)
     elif isinstance(obj, DaemonSet):
         default_daemonset(obj)
+    elif isinstance(obj, StatefulSet):
+        default_statefulset(obj)
     elif isinstance(obj, Job):
         default_job(obj)
     elif isinstance(obj, CronJob):

@@ -39,6 +39,7 @@ from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.serialize import DecodeError, TypeMismatch, from_dict, key_sorted
 from k8slite.api.service import Endpoints, EndpointSlice, Service
 from k8slite.api.serviceaccount import ServiceAccount
+from k8slite.api.statefulset import StatefulSet
 from k8slite.api.storage import PersistentVolume, PersistentVolumeClaim, StorageClass
 from k8slite.errors import BadRequest, Invalid, NotFound
 
@@ -86,9 +87,10 @@ class Kind:
 
 # The kinds whose strategy's PrepareForCreate sets Generation = 1 (pkg/registry/*/strategy.go): of those
 # k8slite has, the workloads and EndpointSlice (whose generation counts changes to anything but its
-# metadata); also StatefulSet, ReplicationController, Ingress, NetworkPolicy,
+# metadata); also ReplicationController, Ingress, NetworkPolicy,
 # PodDisruptionBudget and custom resources, which k8slite does not serve.
-GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob", "EndpointSlice"})
+GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob",
+                              "EndpointSlice"})
 
 KINDS: list[Kind] = [
     Kind("Pod", "pods", ("po",), Pod),
@@ -98,6 +100,7 @@ KINDS: list[Kind] = [
     Kind("ReplicaSet", "replicasets", ("rs",), ReplicaSet),
     Kind("Deployment", "deployments", ("deploy",), Deployment),
     Kind("DaemonSet", "daemonsets", ("ds",), DaemonSet),
+    Kind("StatefulSet", "statefulsets", ("sts",), StatefulSet),
     Kind("ControllerRevision", "controllerrevisions", (), ControllerRevision),
     Kind("Job", "jobs", (), Job),
     Kind("CronJob", "cronjobs", ("cj",), CronJob),

@@ -24,6 +24,7 @@ from k8slite.api.quantity import parse_quantity
 from k8slite.api.replicaset import ReplicaSet
 from k8slite.api.security import validate_pod_security_context, validate_security_context
 from k8slite.api.service import Service
+from k8slite.api.statefulset import StatefulSet
 from k8slite.api.validation_names import check_name
 from k8slite.api.validation_service import validate_service
 from k8slite.api.validation_storage import validate_storage_kind
@@ -33,6 +34,7 @@ from k8slite.api.validation_workloads import (
     validate_deployment,
     validate_job,
     validate_replicaset,
+    validate_statefulset,
 )
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
@@ -68,6 +70,8 @@ def validate(obj: KubeObject) -> list[FieldError]:
         errors += validate_deployment(obj, validate_pod_spec)
     elif isinstance(obj, DaemonSet):
         errors += validate_daemonset(obj, validate_pod_spec)
+    elif isinstance(obj, StatefulSet):
+        errors += validate_statefulset(obj)
     elif isinstance(obj, Job):
         errors += validate_job(obj, validate_pod_spec)
     elif isinstance(obj, CronJob):

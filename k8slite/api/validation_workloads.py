@@ -1,4 +1,5 @@
-"""Validation of the workload kinds: ReplicaSet, Deployment, DaemonSet, Job and CronJob, with field paths.
+"""Validation of the workload kinds: ReplicaSet, Deployment, DaemonSet, StatefulSet, Job and CronJob, with
+field paths.
 
 Mirrors pkg/apis/apps/validation and pkg/apis/batch/validation. A
 selector is required and must match the template's labels; counts may not
@@ -29,6 +30,7 @@ from k8slite.api.job import Job, PodFailurePolicyOnExitCodesRequirement, PodFail
 from k8slite.api.meta import LabelSelector, ObjectMeta
 from k8slite.api.pod import PodSpec, PodTemplateSpec
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.statefulset import POD_MANAGEMENT_POLICIES, RETENTION_POLICIES, StatefulSet
 from k8slite.errors import FieldError, forbidden, invalid, required, unsupported
 
 PERCENT = re.compile(r"^[0-9]+%$")
@@ -148,6 +150,50 @@ def validate_daemonset(ds: DaemonSet, validate_pod_spec: PodSpecCheck) -> list[F
     errors += non_negative("spec.minReadySeconds", spec.min_ready_seconds)
     errors += validate_update_strategy(ds)
     return errors + non_negative("spec.revisionHistoryLimit", spec.revision_history_limit)
+
+
+def validate_statefulset(sts: StatefulSet) -> list[FieldError]:
+    """ValidateStatefulSetSpec: the pod management policy, the update strategy, the claims' retention, counts,
+    the selector and a template whose pods restart Always."""
+    spec = sts.spec
+    errors: list[FieldError] = []
+    if not spec.pod_management_policy:
+        errors.append(required("spec.podManagementPolicy"))
+    elif spec.pod_management_policy not in POD_MANAGEMENT_POLICIES:
+        errors.append(invalid("spec.podManagementPolicy", spec.pod_management_policy,
+                              "must be 'OrderedReady' or 'Parallel'"))
+    strategy, where = spec.update_strategy, "spec.updateStrategy"
+    if strategy.type == "RollingUpdate" and strategy.rolling_update is not None:
+        errors += non_negative(f"{where}.rollingUpdate.partition", strategy.rolling_update.partition)
+    elif strategy.type == "OnDelete" and strategy.rolling_update is not None:
+        shown = f"&apps.RollingUpdateStatefulSetStrategy{{Partition:{strategy.rolling_update.partition or 0}, " \
+                "MaxUnavailable:<nil>}"
+        errors.append(ShownFieldError(f"{where}.rollingUpdate", shown, "only allowed for updateStrategy "
+                                      "'RollingUpdate'"))
+    elif not strategy.type:
+        errors.append(required(where))
+    elif strategy.type not in ("RollingUpdate", "OnDelete"):
+        shown = f'apps.StatefulSetUpdateStrategy{{Type:"{strategy.type}", RollingUpdate:' \
+                f'(*apps.RollingUpdateStatefulSetStrategy)({"nil" if strategy.rolling_update is None else "0xc000"})}}'
+        errors.append(ShownFieldError(where, shown, "must be 'RollingUpdate' or 'OnDelete'"))
+    policy = spec.persistent_volume_claim_retention_policy
+    if policy is not None:
+        for name, value in (("whenDeleted", policy.when_deleted), ("whenScaled", policy.when_scaled)):
+            if value not in RETENTION_POLICIES:
+                errors.append(unsupported(f"spec.persistentVolumeClaimRetentionPolicy.{name}", value,
+                                          RETENTION_POLICIES))
+    errors += non_negative("spec.replicas", spec.replicas)
+    errors += non_negative("spec.minReadySeconds", spec.min_ready_seconds)
+    if spec.ordinals is not None:
+        errors += non_negative("spec.ordinals.start", spec.ordinals.start)
+    errors += validate_selector(spec.selector, spec.template)
+    # ValidatePodTemplateSpecForStatefulSet checks the template's labels, not its pod spec (whose volumeMounts
+    # may name claim templates): a bad pod spec is refused only when the controller creates the pod
+    errors += validate_always(spec.template)
+    if spec.template.spec.active_deadline_seconds is not None:
+        errors.append(forbidden("spec.template.spec.activeDeadlineSeconds",
+                                "activeDeadlineSeconds in StatefulSet is not Supported"))
+    return errors
 
 
 def validate_deployment(d: Deployment, validate_pod_spec: PodSpecCheck) -> list[FieldError]:

@@ -3,7 +3,9 @@
 Mirrors pkg/controller/garbagecollector. Controllers put an ownerReference
 (the owner's kind, name and uid) on everything they create: a Deployment
 owns ReplicaSets, a ReplicaSet or a Job owns pods, a DaemonSet its pods and
-ControllerRevisions, a CronJob its Jobs. Deleting an owner
+ControllerRevisions, a StatefulSet its pods and ControllerRevisions (and
+its claims, or a pod its claims, when their retention policy is Delete), a
+CronJob its Jobs. Deleting an owner
 cascades, in one of three ways (`c.delete(..., propagation_policy=...)`,
 `kubectl delete --cascade=...`):
 
@@ -32,8 +34,9 @@ from k8slite.errors import Aggregate, NotFound
 from k8slite.informer import object_key
 
 OWNER_KINDS = {"Deployment": "deployments", "Job": "jobs", "ReplicaSet": "replicasets", "DaemonSet": "daemonsets",
-               "CronJob": "cronjobs", "Node": "nodes"}
-DEPENDENT_KINDS = ("replicasets", "pods", "controllerrevisions", "jobs", "leases")  # a Node owns its Lease
+               "StatefulSet": "statefulsets", "CronJob": "cronjobs", "Node": "nodes", "Pod": "pods"}
+# a Node owns its Lease; a StatefulSet or one of its pods may own claims (persistentVolumeClaimRetentionPolicy)
+DEPENDENT_KINDS = ("replicasets", "pods", "controllerrevisions", "jobs", "persistentvolumeclaims", "leases")
 
 
 class GarbageCollector(Controller):
@@ -41,8 +44,9 @@ class GarbageCollector(Controller):
 
     def __init__(self, api: APIServer) -> None:
         super().__init__(api)
-        self.owners = {kind: self.informer(plural, self.owner_changed) for kind, plural in OWNER_KINDS.items()}
+        # the dependents first: an owner's informer, listing a restarted cluster's objects, asks for them
         self.dependents = {kind: self.informer(kind, self.dependent_changed) for kind in DEPENDENT_KINDS}
+        self.owners = {kind: self.informer(plural, self.owner_changed) for kind, plural in OWNER_KINDS.items()}
 
     # ------------------------------------------------------------ what wakes it
     def owner_changed(self, event_type: str, obj: KubeObject) -> None:

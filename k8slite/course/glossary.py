@@ -198,6 +198,8 @@ TERMS: tuple[Term, ...] = (
          "Configuration as key/value pairs, given to pods as files or environment variables."),
     Term("Secret", "Secret（保密字典）", "10",
          "Like a ConfigMap, for passwords, tokens and keys (base64, not encrypted by default)."),
+    Term("StatefulSet", "StatefulSet（有状态副本集）", "10",
+         "Runs numbered pods (web-0, web-1 ...), each with its own claims and DNS name, kept when it is replaced."),
     Term("Namespace (Kubernetes)", "名字空间（命名空间）", "11",
          "A scope for names inside a cluster; quotas and access rules apply per namespace."),
     Term("ResourceQuota", "资源配额", "11",

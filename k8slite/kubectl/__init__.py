@@ -22,7 +22,7 @@ One module per part of kubectl, to read in this order:
                  (Go's text/template); gofmt: Go's %v and printf for all three
 - describe:      the `describe` verb (describe_writer, describe_containers, describe_pod,
                  describe_node, describe_other)
-- write:         delete, scale, apply, create, label, taint, cordon
+- write:         delete, scale, create, label, taint, cordon; apply: apply -f
 - diff:          diff -f: what apply would change (a server-side dry run), as `diff -u`
 - drain:         drain (cordon, kubectl's filters, evict, wait)
 - wait:          wait --for=condition=Ready|delete|jsonpath=...
@@ -30,7 +30,8 @@ One module per part of kubectl, to read in this order:
 - policy:        get and describe for ResourceQuotas, LimitRanges and Namespaces
 - generate:      `run`, `create deployment|namespace|quota`: objects made from flags, and --dry-run
 - attach:        `run -i/-t/--rm`: the pod's output, then the pod deleted
-- rollout:       rollout status, history, undo, restart, pause, resume (Deployments; DaemonSets but pause and resume)
+- rollout:       rollout status, history, undo, restart, pause, resume of Deployments; rollout_revisions:
+                 of DaemonSets and StatefulSets (their ControllerRevisions; pause and resume refused)
 - set_image:     set image
 - expose:        expose (a Service for a Deployment, ReplicaSet or pod)
 - containers:    logs and exec
@@ -50,6 +51,7 @@ from k8slite.api.manifest import MissingPath
 from k8slite.errors import ApiError, Invalid, NotFound
 from k8slite.kubectl import dryrun, write_output
 from k8slite.kubectl.api_resources import api_resources, api_versions
+from k8slite.kubectl.apply import apply
 from k8slite.kubectl.attach import run
 from k8slite.kubectl.command import Command, FlagError, Refusal, UsageError, parse
 from k8slite.kubectl.config import UNREACHABLE, config, kubeconfig_of
@@ -66,7 +68,8 @@ from k8slite.kubectl.rollout import rollout
 from k8slite.kubectl.set_image import set_cmd
 from k8slite.kubectl.version import cluster_info, top, version
 from k8slite.kubectl.wait import wait
-from k8slite.kubectl.write import apply, cordon, create, delete, label, scale, taint
+from k8slite.kubectl.write import cordon, create, delete, label, scale, taint
+from k8slite.server.status import INVALID, causes
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -114,6 +117,18 @@ def run_kubectl(cluster: Cluster, command: str) -> str:
             return f"error: {e.message}\n"
         return f"Error from server (NotFound): {e.message}\n"
     except Invalid as e:
-        return f"The {e.message}\n" if " is invalid: " in e.message else f"error: {e.message}\n"
+        return invalid_text(e)
     except ApiError as e:
         return f"Error from server ({e.reason}): {e.message}\n"
+
+
+def invalid_text(error: Invalid) -> str:
+    """checkErr's words for the server's Invalid: `The Deployment "web" is invalid: ` (the Status' details.kind,
+    without its group), then the causes as `field: message`, on that line if there is one, else one per line
+    after `* ` (MultilineError)."""
+    found = INVALID.fullmatch(error.message)
+    if found is None:
+        return f"The {error.message}\n" if " is invalid: " in error.message else f"error: {error.message}\n"
+    head = f'The {found["kind"].split(".")[0]} "{found["name"]}" is invalid: '
+    lines = list(dict.fromkeys(f'{c.get("field", "")}: {c["message"]}' for c in causes(found["detail"])))
+    return head + (f"{lines[0]}\n" if len(lines) == 1 else "\n" + "".join(f"* {line}\n" for line in lines))

@@ -1,6 +1,6 @@
 """kubectl describe (k8s.io/kubectl/pkg/cmd/describe): each object asked for, as its kind's describer writes it.
 
-Pods, nodes, ReplicaSets, Deployments, DaemonSets, Jobs, CronJobs, Services, Endpoints,
+Pods, nodes, ReplicaSets, Deployments, DaemonSets, StatefulSets, Jobs, CronJobs, Services, Endpoints,
 EndpointSlices, ConfigMaps, Secrets, ServiceAccounts, volumes, claims and
 StorageClasses have describers of their own (and ResourceQuotas,
 LimitRanges and Namespaces, in k8slite.kubectl.policy); every other kind
@@ -30,6 +30,7 @@ from k8slite.kubectl.describe_workloads import (
     describe_daemonset,
     describe_deployment,
     describe_job,
+    describe_statefulset,
 )
 from k8slite.kubectl.policy import DESCRIBERS as POLICY_DESCRIBERS
 from k8slite.kubectl.resources import fetch, resources
@@ -60,7 +61,7 @@ def describe_cmd(cluster: Cluster, cmd: Command) -> str:
 DESCRIBERS: dict[str, Callable[[Any, Any], str]] = {
     "Pod": describe_pod, "Node": describe_node, "ReplicaSet": describe_replicaset,
     "Deployment": describe_deployment, "DaemonSet": describe_daemonset, "Job": describe_job,
-    "CronJob": describe_cronjob,
+    "StatefulSet": describe_statefulset, "CronJob": describe_cronjob,
     "PersistentVolumeClaim": describe_pvc, "PersistentVolume": describe_pv, "Service": describe_service,
     "ConfigMap": describe_configmap, "Secret": describe_secret, "ServiceAccount": describe_serviceaccount,
     "Endpoints": describe_endpoints, "EndpointSlice": describe_endpointslice, "StorageClass": describe_storageclass,

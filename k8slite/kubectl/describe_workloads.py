@@ -1,5 +1,5 @@
-"""kubectl describe for Deployments, DaemonSets, Jobs and CronJobs (describe.go's DeploymentDescriber,
-DaemonSetDescriber, JobDescriber and CronJobDescriber).
+"""kubectl describe for Deployments, DaemonSets, StatefulSets, Jobs and CronJobs (describe.go's
+DeploymentDescriber, DaemonSetDescriber, StatefulSetDescriber, JobDescriber and CronJobDescriber).
 
 A Deployment shows `Replicas: 3 desired | 3 updated | 3 total | 3 available
 | 0 unavailable`, its strategy (`25% max unavailable, 25% max surge`), the
@@ -9,9 +9,12 @@ its selector and the template's nodeSelector, then the node counts of its
 status, each on a line without a tab (`Desired Number of Nodes Scheduled:
 3`, so they are not lined up), `Pods Status:  3 Running / 0 Waiting / 0
 Succeeded / 0 Failed` and the pod template; like kubectl's, it has no
-Namespace line. A Job shows parallelism, completions, backoff limit, when
-it started and finished, and `Pods Statuses: 0 Active (0 Ready) / 1
-Succeeded / 0 Failed`. A CronJob shows its schedule, policy and history
+Namespace line. A StatefulSet shows `Replicas: 2 desired | 2 total`, its
+update strategy (and the partition under it), the pods' phases as a
+DaemonSet's, the pod template, then each claim template (`Volume Claims:`
+name, storage class, labels, capacity and `[ReadWriteOnce]`). A Job shows
+parallelism, completions, backoff limit, when it started and finished, and
+`Pods Statuses: 0 Active (0 Ready) / 1 Succeeded / 0 Failed`. A CronJob shows its schedule, policy and history
 limits, its jobTemplate as a Job's (Selector, Parallelism and Completions,
 `<unset>` as a template has them, then the pod template), the last
 scheduled time and its active Jobs by name. All end with their events.
@@ -27,7 +30,10 @@ from k8slite.api.cronjob import CronJob, JobTemplateSpec
 from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
+from k8slite.api.quantity import canonical
 from k8slite.api.replicaset import ReplicaSet
+from k8slite.api.statefulset import StatefulSet
+from k8slite.api.storage import PersistentVolumeClaim
 from k8slite.controllers.deployment_util import find_new_replicaset
 from k8slite.kubectl.describe_other import describe_template, pods_status
 from k8slite.kubectl.describe_writer import (
@@ -44,6 +50,8 @@ from k8slite.kubectl.selectors import format_selector, labels_cell
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
+
+BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"  # v1.BetaStorageClassAnnotation
 
 
 def owned_replicasets(cluster: Cluster, d: Deployment) -> list[ReplicaSet]:
@@ -99,6 +107,54 @@ def describe_daemonset(cluster: Cluster, ds: DaemonSet) -> str:
     describe_template(w, ds.spec.template)
     describe_events(w, events_for(cluster, ds), cluster.now)
     return w.result()
+
+
+def describe_statefulset(cluster: Cluster, sts: StatefulSet) -> str:
+    w, spec = PrefixWriter(), sts.spec
+    w.write(0, f"Name:\t{sts.name}\nNamespace:\t{sts.namespace}\n")
+    w.write(0, f"CreationTimestamp:\t{rfc1123(sts.metadata.creation_timestamp)}\n")
+    w.write(0, f"Selector:\t{format_selector(spec.selector)}\n")
+    labels_multiline(w, "Labels", sts.metadata.labels)
+    annotations_multiline(w, "Annotations", sts.metadata.annotations)
+    w.write(0, f"Replicas:\t{spec.replicas or 0} desired | {sts.status.replicas} total\n")
+    w.write(0, f"Update Strategy:\t{spec.update_strategy.type}\n")
+    rolling = spec.update_strategy.rolling_update
+    if rolling is not None and rolling.partition is not None:
+        w.write(1, f"Partition:\t{rolling.partition}\n")
+    pods_status(w, cluster, sts, spec.selector)
+    describe_template(w, spec.template)
+    describe_claim_templates(w, spec.volume_claim_templates)
+    describe_events(w, events_for(cluster, sts), cluster.now)
+    return w.result()
+
+
+def describe_claim_templates(w: PrefixWriter, templates: list[PersistentVolumeClaim]) -> None:
+    """describeVolumeClaimTemplates: each claim template's class (the beta annotation first), its labels and
+    annotations (both `key=value`, continued under a tab), the storage it requests and its access modes."""
+    if not templates:
+        w.write(0, "Volume Claims:\t<none>\n")
+        return
+    w.write(0, "Volume Claims:\n")
+    for claim in templates:
+        annotations = claim.metadata.annotations
+        storage_class = annotations.get(BETA_STORAGE_CLASS, claim.spec.storage_class_name or "")
+        w.write(1, f"Name:\t{claim.name}\n")
+        w.write(1, f"StorageClass:\t{storage_class}\n")
+        indented_pairs(w, "Labels", claim.metadata.labels)
+        indented_pairs(w, "Annotations", annotations)
+        requested = claim.spec.resources.requests.get("storage")
+        w.write(1, f"Capacity:\t{'<default>' if requested is None else canonical(requested)}\n")
+        w.write(1, f"Access Modes:\t[{' '.join(claim.spec.access_modes)}]\n")
+
+
+def indented_pairs(w: PrefixWriter, title: str, pairs: dict[str, str]) -> None:
+    """printLabelsMultilineWithIndent: `  Labels:<TAB>a=b`, each further pair on a line of its own that
+    starts with the indent and the tab."""
+    w.write(0, f"  {title}:\t")
+    if not pairs:
+        w.write(0, "<none>\n")
+    for i, key in enumerate(sorted(pairs)):
+        w.write(0, ("  \t" if i else "") + f"{key}={pairs[key]}\n")
 
 
 def describe_job(cluster: Cluster, job: Job) -> str:

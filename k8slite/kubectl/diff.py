@@ -23,9 +23,10 @@ from k8slite.api.meta import KubeObject
 from k8slite.api.serialize import EPOCH
 from k8slite.errors import BadRequest, NotFound
 from k8slite.kubectl import dryrun
+from k8slite.kubectl.apply import apply
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.output import printed, to_yaml
-from k8slite.kubectl.write import apply, manifests
+from k8slite.kubectl.write import manifests
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster

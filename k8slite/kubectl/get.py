@@ -36,6 +36,7 @@ from k8slite.kubectl.rows_workloads import (
     daemonset_row,
     deployment_row,
     job_row,
+    statefulset_row,
 )
 from k8slite.kubectl.selectors import labels_cell
 from k8slite.kubectl.tabwriter import tabwrite
@@ -52,6 +53,7 @@ HEADERS: dict[str, tuple[Row, Row]] = {  # kind: (columns, what -o wide adds)
     "Deployment": (["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "DaemonSet": (["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
                   ["CONTAINERS", "IMAGES", "SELECTOR"]),
+    "StatefulSet": (["NAME", "READY", "AGE"], ["CONTAINERS", "IMAGES"]),
     "ControllerRevision": (["NAME", "CONTROLLER", "REVISION", "AGE"], []),
     "Job": (["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"], ["CONTAINERS", "IMAGES", "SELECTOR"]),
     "CronJob": (["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"],
@@ -63,7 +65,8 @@ WIDE_EVENT_HEADER = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOUR
                      "COUNT", "NAME"]  # -o wide reorders the events table rather than adding to its end
 ROWS: dict[str, Callable[[Any, float, bool], Row]] = {
     "Pod": pod_row, "Node": node_row, "ReplicaSet": rs_row, "Namespace": ns_row, "Event": event_row,
-    "Deployment": deployment_row, "DaemonSet": daemonset_row, "ControllerRevision": controllerrevision_row,
+    "Deployment": deployment_row, "DaemonSet": daemonset_row, "StatefulSet": statefulset_row,
+    "ControllerRevision": controllerrevision_row,
     "Job": job_row, "CronJob": cronjob_row, **NETWORK_ROWS}
 HEADERS.update(POLICY_HEADERS)  # ResourceQuota and LimitRange (k8slite.kubectl.policy)
 ROWS.update(POLICY_ROWS)

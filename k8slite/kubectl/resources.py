@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
 # kubectl's "all" category, in the order it prints it: discovery's groups in turn, each one's resources by name
-ALL = ("pods", "services", "daemonsets", "deployments", "replicasets", "cronjobs", "jobs")
+ALL = ("pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs", "jobs")
 # what delete and wait say when given nothing to act on
 NO_RESOURCES = ("You must provide one or more resources by argument or filename.\nExample resource specifications "
                 "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'")

@@ -1,5 +1,5 @@
 """kubectl rollout (k8s.io/kubectl/pkg/cmd/rollout and pkg/polymorphichelpers): status, history, undo, pause,
-resume and restart of a Deployment or a DaemonSet.
+resume and restart of a Deployment, a DaemonSet or a StatefulSet.
 
 - `rollout status deployment/web` watches the rollout as kubectl does: it
   lets cluster time pass one second at a time and prints each new state in
@@ -22,28 +22,11 @@ resume and restart of a Deployment or a DaemonSet.
   replaces every pod, with the same image and config (twice in the same
   second is refused: the second would change nothing).
 
-A DaemonSet (DaemonSetStatusViewer, DaemonSetHistoryViewer, DaemonSetRollbacker):
-- `status` prints the DaemonSet's state when it starts, then once more each
-  time the DaemonSet is written (status writes included), as kubectl's watch
-  does: `Waiting for daemon set "x" rollout to finish: 1 out of 3 new pods
-  have been updated...`, `... 2 of 3 updated pods are available...`, until
-  `daemon set "x" successfully rolled out`. An OnDelete DaemonSet has no
-  rollout to watch: `error: rollout status is only available for
-  RollingUpdate strategy type`. kubectl has no default --timeout; here the
-  wait stops after 10 minutes of cluster time unless --timeout says otherwise.
-- `history` lists its ControllerRevisions (those its selector matches and it
-  controls): the change-cause is the revision's annotation, which the
-  controller copied from the DaemonSet; `--revision=N` shows the template
-  the revision's patch gives.
-- `undo` applies the revision's data (`{"spec": {"template": {...,
-  "$patch": "replace"}}}`) to the DaemonSet as a strategic merge patch; it
-  is skipped when that patch is the one the current template would make;
-  `--dry-run=client` prints `will roll back to` and the template.
-- `pause` and `resume` are refused (only Deployments pause); `restart` is
-  the same as a Deployment's.
-Any other kind (a Job, a CronJob, a pod) is refused in polymorphichelpers'
-words: `no status viewer has been implemented for CronJob.batch`,
-`cronjobs.batch "x" restarting is not supported`. Left out: StatefulSets,
+DaemonSets and StatefulSets, whose versions are ControllerRevisions, are
+rollout_revisions.py's (their pause and resume are refused; restart is the
+one here). Any other kind (a Job, a CronJob, a pod) is refused in
+polymorphichelpers' words: `no status viewer has been implemented for
+CronJob.batch`, `cronjobs.batch "x" restarting is not supported`. Left out:
 `--revision` of `rollout status`, `-o` of history, and for a Deployment,
 `status` following each write (it looks once a second and prints what
 changed).
@@ -52,17 +35,15 @@ changed).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from k8slite import strategicpatch
-from k8slite.api.daemonset import ControllerRevision, DaemonSet
+from k8slite.api.daemonset import DaemonSet
 from k8slite.api.deployment import CHANGE_CAUSE, POD_TEMPLATE_HASH, Deployment
-from k8slite.api.kinds import Kind, decode, kind_of
+from k8slite.api.kinds import Kind, kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import PodTemplateSpec
 from k8slite.api.serialize import format_time
-from k8slite.controllers.daemonset import get_patch
+from k8slite.api.statefulset import StatefulSet
 from k8slite.controllers.deployment_util import equal_ignore_hash, revision
 from k8slite.kubectl import dryrun
 from k8slite.kubectl.command import Command, UsageError
@@ -77,7 +58,6 @@ if TYPE_CHECKING:
     from k8slite.cluster import Cluster
 
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
-DAEMONSET_WAIT = "10m"  # how long `rollout status` of a DaemonSet waits without --timeout (kubectl: for ever)
 
 
 def rollout(cluster: Cluster, cmd: Command) -> str:
@@ -92,8 +72,9 @@ def rollout(cluster: Cluster, cmd: Command) -> str:
     if not cmd.args[1:]:
         raise UsageError("required resource not specified")
     kind, d = one_object(cluster, cmd, cmd.args[1:])
-    if isinstance(d, DaemonSet):
-        return DAEMONSET_HANDLERS[sub](cluster, cmd, d)
+    if isinstance(d, (DaemonSet, StatefulSet)):
+        from k8slite.kubectl import rollout_revisions  # here: it imports this module's shared pieces
+        return rollout_revisions.HANDLERS[sub](cluster, cmd, d)
     if not isinstance(d, Deployment):
         raise ValueError(not_implemented(sub, kind, d.name))
     return handlers[sub](cluster, cmd, d)
@@ -222,7 +203,7 @@ def pause(cluster: Cluster, cmd: Command, d: Deployment) -> str:
     return f"{resource_name_of(d)} {'paused' if wanted else 'resumed'}\n"
 
 
-def restart(cluster: Cluster, cmd: Command, d: Deployment | DaemonSet) -> str:
+def restart(cluster: Cluster, cmd: Command, d: Deployment | DaemonSet | StatefulSet) -> str:
     if isinstance(d, Deployment) and d.spec.paused:
         raise ValueError(f'deployments.apps "{d.name}" can\'t restart paused deployment (run rollout resume first)')
     new = d.copy()
@@ -235,126 +216,4 @@ def restart(cluster: Cluster, cmd: Command, d: Deployment | DaemonSet) -> str:
 
 
 def resource_name_of(d: KubeObject) -> str:
-    from k8slite.api.kinds import kind_of
     return resource_name(kind_of(d), d.name)
-
-
-# ------------------------------------------------------------ DaemonSets
-def daemonset_status_message(ds: DaemonSet) -> tuple[str, bool]:
-    """kubectl's DaemonSetStatusViewer: (what to print, whether the rollout is done); ValueError for OnDelete."""
-    s, name = ds.status, ds.name
-    if ds.spec.update_strategy.type != "RollingUpdate":
-        raise ValueError("rollout status is only available for RollingUpdate strategy type")
-    if (ds.metadata.generation or 0) > (s.observed_generation or 0):
-        return "Waiting for daemon set spec update to be observed...\n", False
-    waiting, desired = f'Waiting for daemon set "{name}" rollout to finish: ', s.desired_number_scheduled
-    if s.updated_number_scheduled < desired:
-        return f"{waiting}{s.updated_number_scheduled} out of {desired} new pods have been updated...\n", False
-    if s.number_available < desired:
-        return f"{waiting}{s.number_available} of {desired} updated pods are available...\n", False
-    return f'daemon set "{name}" successfully rolled out\n', True
-
-
-class StatusWatch:
-    """watchtools.UntilWithSync as `rollout status` uses it: one line per state of the DaemonSet it is told
-    about (the listed one, then each change), until the viewer says done or fails."""
-
-    def __init__(self, watch: bool) -> None:
-        self.watch, self.lines, self.done = watch, list[str](), False
-
-    def show(self, ds: KubeObject | None) -> None:
-        if self.done:
-            return
-        if not isinstance(ds, DaemonSet):  # deleted: kubectl stops rather than watch a namesake
-            message, done = "error: object has been deleted\n", True
-        else:
-            try:
-                message, done = daemonset_status_message(ds)
-            except ValueError as e:
-                message, done = f"error: {e}\n", True
-        self.lines.append(message)
-        self.done = done or not self.watch
-
-
-def daemonset_status(cluster: Cluster, cmd: Command, ds: DaemonSet) -> str:
-    """Watch the DaemonSet from now on, running the cluster's clock, until the rollout is done or --timeout."""
-    limit = seconds(str(cmd.flags.get("timeout", DAEMONSET_WAIT)))
-    seen = StatusWatch(bool(cmd.flags.get("watch", True)))
-
-    def changed() -> None:
-        for event in stream.drain():
-            seen.show(None if event.type == "DELETED" else event.value)
-
-    stream = cluster.api.watch("daemonsets", ds.namespace, cluster.api.store.revision, changed,
-                               match=lambda o: o.name == ds.name)
-    try:
-        seen.show(ds)
-        if not seen.done:
-            cluster.run_until(lambda c: seen.done, timeout=limit or float("inf"))
-    except TimeoutError:
-        seen.lines.append("error: timed out waiting for the condition\n")
-    finally:
-        stream.stop()
-    return "".join(seen.lines)
-
-
-def controller_revisions(cluster: Cluster, ds: DaemonSet) -> list[ControllerRevision]:
-    """controlledHistory: the ControllerRevisions its selector matches that the DaemonSet controls, oldest first."""
-    return sorted((r for r in cluster.api.list("controllerrevisions", ds.namespace) if isinstance(r, ControllerRevision)
-                   and ds.spec.selector.matches(r.metadata.labels)
-                   and (ref := r.metadata.controller_ref()) is not None and ref.uid == ds.metadata.uid),
-                  key=lambda r: r.revision)
-
-
-def revision_template(ds: DaemonSet, history: ControllerRevision) -> PodTemplateSpec:
-    """applyDaemonSetHistory: the template of the DaemonSet once the revision's patch is applied to it."""
-    return cast(DaemonSet, decode(strategicpatch.merge(ds.to_dict(), history.data))).spec.template
-
-
-def daemonset_history(cluster: Cluster, cmd: Command, ds: DaemonSet) -> str:
-    history = {r.revision: r for r in controller_revisions(cluster, ds)}
-    wanted = int(cmd.flags.get("revision", 0) or 0)
-    if not history:
-        return f"{resource_name_of(ds)} \nNo rollout history found.\n"
-    if wanted:
-        if wanted not in history:
-            raise ValueError("unable to find the specified revision")
-        return with_revision(ds, wanted, revision_template(ds, history[wanted]))
-    rows = [["REVISION", "CHANGE-CAUSE"]] + [[str(n), r.metadata.annotations.get(CHANGE_CAUSE) or "<none>"]
-                                             for n, r in history.items()]
-    return f"{resource_name_of(ds)} \n{tabwrite(rows, minwidth=0, padding=2)}\n"
-
-
-def daemonset_undo(cluster: Cluster, cmd: Command, ds: DaemonSet) -> str:
-    """DaemonSetRollbacker: the chosen revision's data, sent as a strategic merge patch."""
-    wanted, mode, name = int(cmd.flags.get("to_revision", 0) or 0), dryrun.mode(cmd), resource_name_of(ds)
-    history = controller_revisions(cluster, ds)
-    if wanted == 0 and len(history) <= 1:
-        raise ValueError("no last revision to roll back to")
-    target = history[-2] if wanted == 0 else next((r for r in history if r.revision == wanted), None)
-    if target is None:
-        raise ValueError(f"unable to find specified revision {wanted} in history")
-    if mode == "client":
-        w = PrefixWriter()
-        describe_template(w, revision_template(ds, target))
-        return f"{name} will roll back to {w.text} (dry run)\n"  # printPodTemplate: tabs not lined up
-    note = dryrun.NOTES.get(mode, "")
-    if get_patch(ds) == target.data:  # daemonSetMatch; kubectl names the revision asked for (0 by default)
-        return f"{name} skipped rollback (current template already matches revision {wanted}){note}\n"
-    new = decode(strategicpatch.merge(ds.to_dict(), target.data))
-    if mode == "server":
-        with dryrun.dry(cluster):
-            write(cluster, new)
-    else:
-        write(cluster, new)
-    return f"{name} rolled back{note}\n"
-
-
-def not_paused(cluster: Cluster, cmd: Command, ds: DaemonSet) -> str:
-    """defaultObjectPauser and defaultObjectResumer: only a Deployment pauses."""
-    raise ValueError(not_implemented(cmd.args[0], kind_of(ds), ds.name))
-
-
-DAEMONSET_HANDLERS: dict[str, Callable[[Cluster, Command, DaemonSet], str]] = {
-    "status": daemonset_status, "history": daemonset_history, "undo": daemonset_undo, "pause": not_paused,
-    "resume": not_paused, "restart": restart}

@@ -1,8 +1,10 @@
-"""kubectl get's columns for Deployments, DaemonSets, Jobs and CronJobs, from pkg/printers/internalversion/printers.go.
+"""kubectl get's columns for Deployments, DaemonSets, StatefulSets, Jobs and CronJobs, from
+pkg/printers/internalversion/printers.go.
 
 Deployments: NAME READY UP-TO-DATE AVAILABLE AGE (READY is ready/desired);
 DaemonSets: NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE,
-counted in nodes; ControllerRevisions: NAME CONTROLLER REVISION AGE;
+counted in nodes; StatefulSets: NAME READY AGE (READY is readyReplicas/spec.replicas;
+-o wide adds CONTAINERS and IMAGES only); ControllerRevisions: NAME CONTROLLER REVISION AGE;
 Jobs: NAME STATUS COMPLETIONS DURATION AGE, where STATUS is the finished
 condition (Complete, Failed), Terminating, Suspended, the interim condition
 (FailureTarget, SuccessCriteriaMet) or Running, COMPLETIONS is `succeeded/completions`
@@ -22,6 +24,7 @@ from k8slite.api.cronjob import CronJob
 from k8slite.api.daemonset import ControllerRevision, DaemonSet
 from k8slite.api.deployment import Deployment
 from k8slite.api.job import Job
+from k8slite.api.statefulset import StatefulSet
 from k8slite.kubectl.durations import human_duration, since
 from k8slite.kubectl.rows import Row, containers_images
 from k8slite.kubectl.selectors import format_selector, labels_cell
@@ -43,6 +46,15 @@ def daemonset_row(ds: DaemonSet, now: float, wide: bool) -> Row:
            labels_cell(ds.spec.template.spec.node_selector), since(now, ds.metadata.creation_timestamp)]
     if wide:
         row += [*containers_images(ds.spec.template.spec), format_selector(ds.spec.selector)]
+    return row
+
+
+def statefulset_row(sts: StatefulSet, now: float, wide: bool) -> Row:
+    """printStatefulSet: no SELECTOR column, even with -o wide."""
+    ready = f"{sts.status.ready_replicas}/{sts.spec.replicas or 0}"
+    row = [sts.name, ready, since(now, sts.metadata.creation_timestamp)]
+    if wide:
+        row += containers_images(sts.spec.template.spec)
     return row
 
 

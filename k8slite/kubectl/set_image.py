@@ -3,10 +3,12 @@
 `set image deployment/web app=busybox:2` (or `*=busybox:2` for every
 container) reads the object, changes the images in a copy and updates it;
 for a Deployment that is a new pod template, so a rollout starts. Works on
-Deployments, ReplicaSets, DaemonSets and Jobs (their templates), CronJobs
+Deployments, ReplicaSets, DaemonSets, StatefulSets and Jobs (their templates), CronJobs
 (their jobTemplate's: the next Jobs get the image) and on pods (whose image
 is one of the few fields a pod may change), as polymorphichelpers'
-updatePodSpecForObject finds them. Left out: init containers, --local and -f.
+updatePodSpecForObject finds them. An image that is already the one set is
+an empty patch: nothing is written and nothing printed. Left out: init
+containers, --local and -f.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ def set_cmd(cluster: Cluster, cmd: Command) -> str:
             raise ValueError(f'unable to find container named "{name}"')
         for c in matching:
             c.image = image
-    if new != obj:
-        write(cluster, new)
+    if new == obj:
+        return ""  # an empty patch: kubectl sends nothing and says nothing
+    write(cluster, new)
     return f"{resource_name(kind, obj.name)} image updated\n"
 
 

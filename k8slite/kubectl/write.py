@@ -1,12 +1,13 @@
-"""kubectl's write verbs, k8s.io/kubectl/pkg/cmd/{delete,scale,apply,create,label,taint,drain}.
+"""kubectl's write verbs, k8s.io/kubectl/pkg/cmd/{delete,scale,create,label,taint,cordon} (apply is apply.py).
 
 Every change is made the way kubectl makes it: read the object, change a
 copy, send the copy as an update (the stored object is never touched), then
 let the cluster react before answering. The answers are kubectl's:
-`pod "x" deleted`, `replicaset.apps/web scaled`, `node/n tainted`,
-`configured` or `unchanged` from apply. Left out: server-side apply and
-three-way merges (apply compares the manifest's labels, annotations and
-spec with what is stored), drain, and `scale --current-replicas`.
+`pod "x" deleted`, `replicaset.apps/web scaled`, `node/n tainted`. An object
+named that does not exist is missing as cli-runtime's Info.Get says it (in a
+namespace that does not exist either, the namespace is missing); scale puts
+its own words first (`no objects passed to scale`). Left out: drain (drain.py)
+and `scale --current-replicas`.
 `delete --cascade` chooses the propagation policy (background, the default,
 sent explicitly; foreground or orphan) for what the object owns. `delete`
 prints `pod "x" deleted` as each delete is sent, then (`--wait=true`, the
@@ -26,12 +27,12 @@ from k8slite.api.kinds import Kind, decode, kind_of
 from k8slite.api.manifest import read_documents
 from k8slite.api.meta import KubeObject
 from k8slite.api.node import Node
-from k8slite.api.pod import Pod, Taint
-from k8slite.errors import AlreadyExists, BadRequest, NotFound, not_found
+from k8slite.api.pod import Taint
+from k8slite.errors import AlreadyExists, BadRequest, NotFound
 from k8slite.kubectl import dryrun
 from k8slite.kubectl.command import Command, UsageError
 from k8slite.kubectl.generate import GENERATORS, create_generated
-from k8slite.kubectl.resources import NO_RESOURCES, fetch, kind_name, resource_name, resources
+from k8slite.kubectl.resources import NO_RESOURCES, fetch, kind_name, missing, resource_name, resources
 
 if TYPE_CHECKING:
     from k8slite.cluster import Cluster
@@ -47,15 +48,17 @@ def write(cluster: Cluster, obj: KubeObject) -> KubeObject:
 
 
 def one_object(cluster: Cluster, cmd: Command, args: list[str]) -> tuple[Kind, KubeObject]:
-    """`pod x` or `pod/x` -> the object (NotFound as kubectl words it)."""
+    """`pod x` or `pod/x` -> the object (NotFound as cli-runtime's Info.Get words it: a missing namespace other
+    than default is named)."""
     pairs = resources(args)
     if len(pairs) != 1 or len(pairs[0][1]) != 1:
         raise UsageError("exactly one NAME is required")
     kind, (name,) = pairs[0]
+    namespace = cmd.namespace if kind.namespaced else ""
     try:
-        return kind, cluster.api.get(kind.plural, name, cmd.namespace if kind.namespaced else "")
+        return kind, cluster.api.get(kind.plural, name, namespace)
     except NotFound:
-        raise not_found(kind.resource, name) from None
+        raise NotFound(missing(cluster, kind, name, namespace)) from None
 
 
 def manifests(cmd: Command) -> tuple[list[KubeObject], list[str]]:
@@ -144,14 +147,15 @@ def scale(cluster: Cluster, cmd: Command) -> str:
         raise UsageError(f'invalid argument "{cmd.flags["replicas"]}" for "--replicas" flag: '
                          f'strconv.ParseInt: parsing "{cmd.flags["replicas"]}": invalid syntax')
     replicas = int(cmd.flags["replicas"])
-    kind, obj = one_object(cluster, cmd, cmd.args)
+    try:
+        kind, obj = one_object(cluster, cmd, cmd.args)
+    except NotFound as e:  # scale.go: the builder's error after its own words
+        raise ValueError(f"no objects passed to scale {e.message}") from None
     new = obj.copy()
-    if kind.kind in ("ReplicaSet", "Deployment"):
+    if kind.kind in ("ReplicaSet", "Deployment", "StatefulSet"):
         new.spec.replicas = replicas  # type: ignore[attr-defined]
     elif kind.kind == "Job":
         new.spec.parallelism = replicas  # type: ignore[attr-defined]
-    elif kind.kind == "StatefulSet":
-        new.body.setdefault("spec", {})["replicas"] = replicas  # type: ignore
     else:  # the scale client asks for the kind's /scale subresource, which the server does not have
         raise NotFound("the server could not find the requested resource")
     write(cluster, new)
@@ -163,52 +167,6 @@ def refused(cmd: Command, error: BadRequest) -> str:
 
     Simplified: kubectl sends each document on its own; k8slite refuses the whole file."""
     return f'Error from server (BadRequest): error when creating "{cmd.flags["filename"]}": {error.message}\n'
-
-
-def apply(cluster: Cluster, cmd: Command) -> str:
-    """Create what is new, update what changed, leave the rest: `created`, `configured`, `unchanged`."""
-    try:
-        objects, ignored = manifests(cmd)
-    except BadRequest as e:
-        return refused(cmd, e)
-    for obj in objects:  # -n places what names no namespace (before the dry run, which admits each object)
-        if "namespace" in cmd.flags and kind_of(obj).namespaced and not obj.namespace:
-            obj.metadata.namespace = cmd.namespace
-    cluster.applier.dry_run(objects)
-    cluster.applier.warn_ignored(objects, ignored)
-    lines = []
-    for obj in objects:
-        kind = kind_of(obj)
-        lines.append(f"{resource_name(kind, obj.name)} {apply_one(cluster, cmd, kind, obj)}\n")
-        cmd.written.append(cluster.api.get(kind.plural, obj.name, (obj.namespace or cmd.namespace)
-                                           if kind.namespaced else ""))
-    cluster.run(0)
-    return "".join(lines)
-
-
-def apply_one(cluster: Cluster, cmd: Command, kind: Kind, obj: KubeObject) -> str:
-    """Create or update one object from a manifest; what happened to it, in apply's words."""
-    try:
-        namespace = (obj.namespace or cmd.namespace) if kind.namespaced else ""
-        current = cluster.api.get(kind.plural, obj.name, namespace)
-    except NotFound:
-        cluster.applier.apply_one(obj)  # created, and what was applied remembered for the next apply
-        return "created"
-    prepared = cluster.api.admission.mutate(cluster.api.prepare(obj, kind), kind)  # what a create would store
-    if desired(prepared, current) == desired(current, current) and cluster.applier.applied(kind, current):
-        return "unchanged"
-    cluster.applier.apply_one(obj)  # an object no apply made gets its last-applied configuration: "configured"
-    return "configured"
-
-
-def desired(obj: KubeObject, current: KubeObject) -> dict[str, Any]:
-    """What a manifest declares: labels, annotations and everything but status (nodeName is the scheduler's)."""
-    data = obj.to_dict()
-    if isinstance(obj, Pod) and isinstance(current, Pod) and not obj.spec.node_name:
-        data["spec"]["nodeName"] = current.spec.node_name
-    meta = data.get("metadata", {})
-    return {"labels": meta.get("labels"), "annotations": meta.get("annotations"),
-            **{k: v for k, v in data.items() if k not in ("metadata", "status")}}
 
 
 def create(cluster: Cluster, cmd: Command) -> str:

@@ -121,6 +121,8 @@ KNOWN: dict[str, Image] = {
         _image("goproxy", ["/goproxy"]),  # an HTTP proxy on 8080: the docs' tcpSocket probe example
         _image("jessie-dnsutils", ["bash"]),  # Debian with nslookup and dig: the DNS debugging page's dnsutils
         _image("fluentd", ["fluentd"]),  # quay.io/fluentd_elasticsearch/fluentd: the docs' DaemonSet
+        _image("nginx-slim", ["nginx", "-g", "daemon off;"], {"/usr/share/nginx/html/index.html": NGINX_INDEX},
+               env={"NGINX_VERSION": "1.27.0"}),  # registry.k8s.io/nginx-slim: the docs' StatefulSet Basics
     )
 }
 KNOWN["kubernetes-bootcamp:v2"] = bootcamp(2)  # a tag with other files: looked up by repository:tag first

@@ -72,6 +72,7 @@ CATALOG: dict[str, dict[str, int]] = {  # repository -> tag -> size in bytes (es
     "docker.io/jocatalin/kubernetes-bootcamp": {"v1": 82_439_936, "v2": 82_440_057},
     "registry.k8s.io/pause": {"latest": 320_368, "3.10": 320_368, "3.9": 321_520},
     "quay.io/fluentd_elasticsearch/fluentd": {"v2.5.2": 143_416_410},  # the docs' DaemonSet (size estimated)
+    "registry.k8s.io/nginx-slim": {"0.21": 27_402_316, "0.24": 27_719_865},  # StatefulSet Basics (estimated)
 }
 
 

@@ -26,10 +26,11 @@ from k8slite.api.kinds import KINDS, Kind
 
 GIT_VERSION = "v1.32.0-k8slite"  # what k8slite's kubelets report as kubeletVersion (k8slite/kubelet/agent.py)
 VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-ALL_CATEGORY = {"pods", "services", "daemonsets", "deployments", "replicasets", "cronjobs", "jobs"}  # kubectl's "all"
-SCALABLE = {"deployments", "replicasets"}
-WITH_STATUS = {"pods", "nodes", "namespaces", "deployments", "replicasets", "daemonsets", "jobs", "cronjobs",
-               "services", "persistentvolumes", "persistentvolumeclaims", "resourcequotas"}
+ALL_CATEGORY = {"pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "cronjobs",
+                "jobs"}  # kubectl's "all"
+SCALABLE = {"deployments", "replicasets", "statefulsets"}
+WITH_STATUS = {"pods", "nodes", "namespaces", "deployments", "replicasets", "daemonsets", "statefulsets", "jobs",
+               "cronjobs", "services", "persistentvolumes", "persistentvolumeclaims", "resourcequotas"}
 
 
 def version() -> dict[str, str]:

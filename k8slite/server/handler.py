@@ -291,7 +291,7 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, code: int, body: Any, content_type: str = "application/json",
              headers: dict[str, str] | None = None) -> None:
         """An answer: a str as it is, anything else as JSON (timestamps shifted when wall_clock is on)."""
-        data = (body if isinstance(body, str) else json.dumps(self.times(body))).encode()
+        data = (body if isinstance(body, str) else wire.dumps(self.times(body))).encode()
         self.send_response(code)
         for name, value in {"Content-Type": content_type, **(headers or {})}.items():
             if value:

@@ -4,7 +4,7 @@
 autoscaling/v1 Scale: the workload's desired replicas in `spec`, what it
 has and its label selector in `status`. `kubectl scale` PATCHes it with
 `{"spec":{"replicas":3}}`; the server changes only spec.replicas of the
-Deployment or ReplicaSet, and its manager (`kubectl`, from kubectl's
+Deployment, ReplicaSet or StatefulSet, and its manager (`kubectl`, from kubectl's
 User-Agent) comes to own that field with subresource "scale", which a
 later server-side apply of another replicas conflicts with (apply.py). `/api/v1/namespaces/default/pods/web/log` is the
 container's log as plain text (`container`, `previous`, `tailLines`), with
@@ -38,7 +38,7 @@ FOLLOW_POLL = 0.2  # real seconds between looks at a followed log
 
 
 def scale_of(api: APIServer, target: Target) -> dict[str, Any]:
-    """The Scale of a Deployment or ReplicaSet."""
+    """The Scale of a Deployment, ReplicaSet or StatefulSet."""
     obj: Any = rest.get_object(api, target)
     meta = obj.to_dict()["metadata"]
     return {"kind": "Scale", "apiVersion": "autoscaling/v1",

@@ -26,7 +26,6 @@ of sendInitialEvents (WatchList).
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -95,7 +94,7 @@ class Stream:
     def bookmark(self) -> bytes:
         """A BOOKMARK: the kind and the store's revision, every change up to which has been sent."""
         kind = self.target.kind
-        return json.dumps({"type": "BOOKMARK", "object": {
+        return wire.dumps({"type": "BOOKMARK", "object": {
             "kind": kind.kind, "apiVersion": kind.api_version,
             "metadata": {"resourceVersion": str(self.cluster.api.store.revision)}}}).encode() + b"\n"
 
@@ -107,7 +106,7 @@ class Stream:
             self.first = False
         else:
             payload = wire.encode(obj)
-        return json.dumps({"type": type_, "object": self.times(payload)}).encode() + b"\n"
+        return wire.dumps({"type": type_, "object": self.times(payload)}).encode() + b"\n"
 
 
 def deleted_at(obj: KubeObject, revision: int) -> KubeObject:

@@ -563,8 +563,8 @@ def test_a_protobuf_body_that_cannot_be_read_is_a_bad_request(server: Server) ->
                                          "the body: field 1 runs past the end of its message"),
         (envelope("apps/v1", "Deployment", nested(1, number(1, 5))), "the object provided is unrecognized "
          "(must be of type Deployment): metadata.name: a string sent with wire type 0"),
-        (envelope("apps/v1", "StatefulSet", nested(1, string(1, "pbwrong"))), "the object provided is unrecognized "
-         "(must be of type Deployment): no protobuf message is known for kind 'StatefulSet'"),
+        (envelope("v1", "ReplicationController", nested(1, string(1, "pbwrong"))), "the object provided is "
+         "unrecognized (must be of type Deployment): no protobuf message is known for kind 'ReplicationController'"),
         (namespace, 'Namespace in version "v1" cannot be handled as a Deployment: the request takes a Deployment'),
     ]:
         with server.lock:

@@ -46,7 +46,8 @@ def test_discovery_lists_resources_alphabetically_with_subresources() -> None:
     assert apps is not None
     assert [r["name"] for r in apps["resources"]] == ["controllerrevisions", "daemonsets", "daemonsets/status",
                                                       "deployments", "deployments/scale", "deployments/status",
-                                                     "replicasets", "replicasets/scale", "replicasets/status"]
+                                                      "replicasets", "replicasets/scale", "replicasets/status",
+                                                      "statefulsets", "statefulsets/scale", "statefulsets/status"]
     assert discovery.resource_list("apps/v2") is None
     batch = discovery.resource_list("batch/v1")
     assert batch is not None
@@ -142,7 +143,7 @@ def test_protobuf_bytes_packed_numbers_and_inlined_structs() -> None:
     (b'{"kind": "Pod"}', "does not start with k8s"),
     (protobuf.MAGIC + b"\x0a\x05ab", "field 1 runs past the end of its message"),
     (protobuf.MAGIC + b"\x0a\x80", "a varint runs past the end"),
-    (envelope("apps/v1", "StatefulSet", b""), "no protobuf message is known for kind 'StatefulSet'"),
+    (envelope("v1", "ReplicationController", b""), "no protobuf message is known for kind 'ReplicationController'"),
     (envelope("v1", "Pod", nested(1, number(1, 5))), "metadata.name: a string sent with wire type 0"),
     (envelope("v1", "Pod", nested(1, nested(1, b"\xff"))), "metadata.name: a string that is not UTF-8"),
     (envelope("v1", "Pod", b"\x0b"), "field 1 has wire type 3"),

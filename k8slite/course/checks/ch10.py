@@ -11,11 +11,16 @@ where the PV controller really binds the claim.
 restart", "pod recreated on the same node", "pod recreated on another node")?
 Every answer is compared with what a cluster does: a pod writes a file to
 each place, the event happens, a pod reads them back.
+10.3 `claims_after(counts, when_scaled, start)`: the claims a StatefulSet
+`db` (claim template `data`, ordinals from `start`) has after being scaled
+to each count in turn, with persistentVolumeClaimRetentionPolicy.whenScaled
+Retain or Delete, compared with StatefulSets scaled so on clusters.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from k8slite.api.meta import ObjectMeta, ObjectReference
@@ -163,3 +168,66 @@ def check_10_2(survives: Any) -> str:
                 f"{event}; you said {said}.\nAsk what owns the data: the container (its writable layer), the pod "
                 "(emptyDir), the node (hostPath), or the cluster's storage (a claim's volume).")
     return f"{len(PLACES) * len(EVENTS)} predictions checked against 3 clusters"
+
+
+# ---------------------------------------------------------------- 10.3
+DB = """
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: db}}
+spec:
+  serviceName: db
+  replicas: {replicas}
+  ordinals: {{start: {start}}}
+  persistentVolumeClaimRetentionPolicy: {{whenScaled: {when_scaled}}}
+  selector: {{matchLabels: {{app: db}}}}
+  template:
+    metadata: {{labels: {{app: db}}}}
+    spec:
+      containers:
+      - {{name: db, image: redis, volumeMounts: [{{name: data, mountPath: /data}}]}}
+  volumeClaimTemplates:
+  - metadata: {{name: data}}
+    spec: {{accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}
+"""
+
+
+def settled(count: int) -> Callable[[Cluster], bool]:
+    """Whether StatefulSet db has rolled out with `count` pods and no other."""
+    return lambda c: c.ready("statefulset/db") and len(c.get("pods")) == count
+
+
+def claims_on_a_cluster(counts: list[int], when_scaled: str, start: int) -> list[str]:
+    """Scale a StatefulSet to each count in turn, each time until it has settled; the claims left."""
+    c = Cluster(nodes=1, seed=0)
+    for count in counts:
+        c.apply(DB.format(replicas=count, start=start, when_scaled=when_scaled))
+        c.run_until(settled(count), timeout=600)
+        c.run(5)  # the garbage collector takes a removed pod's claims
+    return sorted(p.name for p in c.get("pvc"))
+
+
+def scale_cases() -> list[tuple[list[int], str, int]]:
+    rng = random.Random(1003)
+    cases: list[tuple[list[int], str, int]] = [([3, 1], "Retain", 0), ([3, 1], "Delete", 0), ([2, 0, 1], "Retain", 5)]
+    for _ in range(3):
+        counts = [rng.randint(0, 4) for _ in range(rng.randint(2, 4))]
+        cases.append((counts, rng.choice(["Retain", "Delete"]), rng.choice([0, 0, 1, 3])))
+    return cases
+
+
+@exercise("10.3")
+def check_10_3(claims_after: Any) -> str:
+    assert callable(claims_after), "define claims_after(counts, when_scaled, start) -> a list of claim names"
+    for counts, when_scaled, start in scale_cases():
+        answer = claims_after(list(counts), when_scaled, start)
+        call = f"claims_after({counts}, {when_scaled!r}, {start})"
+        assert isinstance(answer, list) and all(isinstance(n, str) for n in answer), (
+            f"{call} must return a list of claim names such as ['data-db-0'], not {answer!r}")
+        truth = claims_on_a_cluster(counts, when_scaled, start)
+        assert sorted(answer) == truth, (
+            f"{call}: the cluster has the claims {truth}; you said {sorted(answer)}.\n"
+            "A claim is named <template>-<statefulset>-<ordinal>, the ordinals counting from `start`; a pod "
+            "that scaling down removes leaves its claim behind with whenScaled Retain (the next pod of that "
+            "ordinal gets it back), and takes it with it with Delete.")
+    return f"{len(scale_cases())} StatefulSets scaled on clusters."

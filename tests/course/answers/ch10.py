@@ -23,6 +23,14 @@ keeps = {
 }
 return event in keeps[place]
 """,
+    "10.3": """
+names = set()
+for count in counts:
+    if when_scaled == "Delete":
+        names = {n for n in names if int(n.rsplit("-", 1)[1]) < start + count}
+    names |= {"data-db-%d" % ordinal for ordinal in range(start, start + count)}
+return sorted(names)
+""",
 }
 
 WRONG = {
@@ -84,6 +92,22 @@ if place == "persistentVolumeClaim":
 if place == "hostPath":
     return event != "pod recreated on another node"
 return event == "container restart"
+"""),
+    ],
+    "10.3": [
+        ("Retain keeps only the claims of the pods that run", """
+return ["data-db-%d" % (start + i) for i in range(counts[-1])]
+"""),
+        ("Delete deletes nothing", """
+return ["data-db-%d" % (start + i) for i in range(max(counts))]
+"""),
+        ("the ordinals start at 0 whatever spec.ordinals says", """
+kept = max(counts) if when_scaled == "Retain" else counts[-1]
+return ["data-db-%d" % i for i in range(kept)]
+"""),
+        ("named <statefulset>-<template>-<ordinal>", """
+kept = max(counts) if when_scaled == "Retain" else counts[-1]
+return ["db-data-%d" % (start + i) for i in range(kept)]
 """),
     ],
 }
