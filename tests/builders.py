@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,3 +166,22 @@ def engine_containers(cluster_id: str, *filters: str, running: bool = False) -> 
     for label in filters:
         argv += ["--filter", f"label={label}"]
     return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
+
+
+KUBECTL = shutil.which("kubectl")  # the real kubectl 1.32, where it is installed
+
+
+def real_kubectl(server: Any, command: str) -> str:
+    """What the real kubectl prints (stdout, then stderr) for `command` against a served cluster
+    (`cluster.serve(wall_clock=False)`, with a `home` of its own for kubectl's cache), in UTC."""
+    env = dict(os.environ, HOME=str(server.home), TZ="UTC")
+    done = subprocess.run([str(KUBECTL), "--kubeconfig", server.kubeconfig, *shlex.split(command)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    return done.stdout + done.stderr
+
+
+def same(server: Any, command: str) -> tuple[str, str]:
+    """(the real kubectl's output, c.kubectl's) for one command: a test asserts they are equal."""
+    with server.lock:
+        expected = server.cluster.kubectl(command)
+    return real_kubectl(server, command), expected

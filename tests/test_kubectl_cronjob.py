@@ -5,14 +5,10 @@ printing what c.kubectl prints."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
-from builders import skip_unless_required
+from builders import KUBECTL, real_kubectl, same, skip_unless_required
 
 from k8slite import Cluster
 from k8slite.api.cronjob import INSTANTIATE, CronJob
@@ -21,7 +17,6 @@ from k8slite.kubectl.output import to_yaml
 from k8slite.kubectl.rows_workloads import cronjob_row
 from k8slite.server import Server
 
-KUBECTL = shutil.which("kubectl")
 EVERY_MINUTE = "--schedule='*/1 * * * *'"
 
 
@@ -237,17 +232,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     cluster.close()
 
 
-def real_kubectl(server: Server, command: str) -> str:
-    env = dict(os.environ, HOME=str(server.home), TZ="UTC")  # type: ignore[attr-defined]
-    done = subprocess.run([str(KUBECTL), "--kubeconfig", server.kubeconfig, *shlex.split(command)],
-                          capture_output=True, text=True, env=env, timeout=60)
-    return done.stdout + done.stderr
-
-
-def same(server: Server, command: str) -> tuple[str, str]:
-    with server.lock:
-        expected = server.cluster.kubectl(command)
-    return real_kubectl(server, command), expected
 
 
 def test_the_real_kubectl_prints_what_c_kubectl_prints(served: Server) -> None:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import skip_unless_required
+from builders import KUBECTL, real_kubectl, same, skip_unless_required
 from protobuf_builders import envelope, nested, number, string
 
 from k8slite import Cluster
@@ -33,7 +31,6 @@ from k8slite.kubectl.rollout_revisions import statefulset_status_message
 from k8slite.kubectl.rows_workloads import statefulset_row
 from k8slite.server import Server, discovery, protobuf
 
-KUBECTL = shutil.which("kubectl")
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 NEW_IMAGE = "registry.k8s.io/nginx-slim:0.24"
 SERVICE = """apiVersion: v1
@@ -446,17 +443,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     cluster.close()
 
 
-def real_kubectl(server: Server, command: str) -> str:
-    env = dict(os.environ, HOME=str(server.home), TZ="UTC")  # type: ignore[attr-defined]
-    done = subprocess.run([str(KUBECTL), "--kubeconfig", server.kubeconfig, *shlex.split(command)],
-                          capture_output=True, text=True, env=env, timeout=60)
-    return done.stdout + done.stderr
-
-
-def same(server: Server, command: str) -> tuple[str, str]:
-    with server.lock:
-        expected = server.cluster.kubectl(command)
-    return real_kubectl(server, command), expected
 
 
 def test_the_real_kubectl_prints_what_c_kubectl_prints(served: Server) -> None:
