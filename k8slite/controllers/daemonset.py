@@ -55,6 +55,7 @@ from k8slite.controllers.deployment_util import compute_hash
 from k8slite.controllers.replicaset import (
     CONTROLLER_UID,
     adopt,
+    controlled_by_or_orphan,
     controller_ref,
     controller_uid,
     create_controlled_pod,
@@ -73,12 +74,6 @@ DAEMON_TOLERATIONS = [(NOT_READY, "NoExecute"), (UNREACHABLE, "NoExecute"),
                       ("node.kubernetes.io/pid-pressure", "NoSchedule"),
                       (UNSCHEDULABLE, "NoSchedule")]
 FAILED_BACKOFF_INITIAL, FAILED_BACKOFF_MAX = 1.0, 900.0  # failedPodsBackoff: 1 s, doubling to 15 minutes
-
-
-def owned_or_orphan(obj: KubeObject) -> bool:
-    """The pods this controller watches: a DaemonSet's, and those without a controller (to adopt)."""
-    ref = obj.metadata.controller_ref()
-    return ref is None or ref.kind == "DaemonSet"
 
 
 def add_daemon_tolerations(spec: PodSpec) -> None:
@@ -157,11 +152,12 @@ def scaled(value: int | str | None, total: int) -> int:
     return value or 0
 
 
-def get_patch(ds: DaemonSet) -> dict[str, Any]:
-    """getPatch: the patch that restores the template, `{"spec": {"template": {..., "$patch": "replace"}}}`."""
-    template = to_dict(ds.spec.template)
-    template["$patch"] = "replace"
-    return {"spec": {"template": template}}
+def template_patch(template: PodTemplateSpec) -> dict[str, Any]:
+    """getPatch (the DaemonSet's and the StatefulSet's): the patch that restores the template,
+    `{"spec": {"template": {..., "$patch": "replace"}}}`, what a ControllerRevision keeps and rollout undo applies."""
+    data = to_dict(template)
+    data["$patch"] = "replace"
+    return {"spec": {"template": data}}
 
 
 @dataclass
@@ -183,7 +179,7 @@ class DaemonSetController(Controller):
         self.revisions = self.informer("controllerrevisions", self.revision_changed)
         self.revisions.add_index(CONTROLLER_UID, controller_uid)
         # its own cache of the pods that are a DaemonSet's or nobody's: the pods it creates go in at once
-        self.pods = Informer(api, "pods", self.pod_changed, match=owned_or_orphan)
+        self.pods = Informer(api, "pods", self.pod_changed, match=controlled_by_or_orphan("DaemonSet"))
         self.pods.add_index(CONTROLLER_UID, controller_uid)
         self.backoff: dict[str, tuple[float, float]] = {}  # failed-pod back-off per DaemonSet and node
 
@@ -266,7 +262,7 @@ class DaemonSetController(Controller):
     def construct_history(self, ds: DaemonSet) -> tuple[ControllerRevision, list[ControllerRevision]]:
         """The current revision (made, or renumbered to be the newest) and the old ones."""
         self.adopt_revisions(ds)
-        patch = get_patch(ds)
+        patch = template_patch(ds.spec.template)
         current: list[ControllerRevision] = []
         old: list[ControllerRevision] = []
         for revision in self.revisions.by_index(CONTROLLER_UID, ds.metadata.uid):

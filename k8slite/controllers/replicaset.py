@@ -26,6 +26,7 @@ updated synchronously enough in the simulation to make them unnecessary).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -46,6 +47,15 @@ CONTROLLER_UID = "controllerUID"  # the pod informer's index: controller's uid, 
 def orphans_of(namespace: str) -> str:
     """The index value of a namespace's pods that have no controller (OrphanPodIndexKeyForNamespace)."""
     return f"orphan/{namespace}"
+
+
+def controlled_by_or_orphan(kind: str) -> Callable[[KubeObject], bool]:
+    """A pod informer's match for a controller of `kind` that caches only its own pods and those without a
+    controller (which it may adopt): the DaemonSet's and the StatefulSet's."""
+    def match(obj: KubeObject) -> bool:
+        ref = obj.metadata.controller_ref()
+        return ref is None or ref.kind == kind
+    return match
 
 
 def controller_uid(obj: KubeObject) -> str:

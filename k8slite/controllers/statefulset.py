@@ -45,13 +45,20 @@ from typing import Any
 from k8slite.api.daemonset import ControllerRevision
 from k8slite.api.meta import KubeObject, ObjectMeta, OwnerReference
 from k8slite.api.pod import PersistentVolumeClaimVolumeSource, Pod, Volume
-from k8slite.api.serialize import to_dict
 from k8slite.api.statefulset import HASH_LABEL, POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL, StatefulSet
 from k8slite.api.storage import PersistentVolumeClaim
 from k8slite.apiserver import APIServer
 from k8slite.controllers import Controller
+from k8slite.controllers.daemonset import is_available, template_patch
 from k8slite.controllers.deployment_util import compute_hash
-from k8slite.controllers.replicaset import CONTROLLER_UID, adopt, controller_ref, controller_uid, orphans_of
+from k8slite.controllers.replicaset import (
+    CONTROLLER_UID,
+    adopt,
+    controlled_by_or_orphan,
+    controller_ref,
+    controller_uid,
+    orphans_of,
+)
 from k8slite.errors import AlreadyExists, ApiError, NotFound
 from k8slite.informer import Informer, object_key
 
@@ -60,12 +67,6 @@ def ordinal_of(sts: StatefulSet, pod: KubeObject) -> int | None:
     """getParentNameAndOrdinal: the number after `<set>-`, or None for a pod not named so."""
     match = re.fullmatch(rf"{re.escape(sts.name)}-(\d+)", pod.name)
     return int(match.group(1)) if match else None
-
-
-def owned_or_orphan(obj: KubeObject) -> bool:
-    """The pods this controller watches: a StatefulSet's, and those without a controller (to adopt)."""
-    ref = obj.metadata.controller_ref()
-    return ref is None or ref.kind == "StatefulSet"
 
 
 def claim_name(claim: str, sts: StatefulSet, ordinal: int) -> str:
@@ -81,12 +82,8 @@ def running_and_ready(pod: Pod) -> bool:
 
 
 def available(pod: Pod, min_ready_seconds: int, now: float) -> bool:
-    """Ready for at least minReadySeconds (podutil.IsPodAvailable)."""
-    if not running_and_ready(pod):
-        return False
-    ready = pod.status.condition("Ready")
-    since = ready.last_transition_time if ready is not None else None
-    return min_ready_seconds == 0 or (since is not None and since + min_ready_seconds <= now)
+    """isRunningAndAvailable: Running, and Ready for at least minReadySeconds (podutil.IsPodAvailable)."""
+    return running_and_ready(pod) and is_available(pod, min_ready_seconds, now)
 
 
 def finished(pod: Pod) -> bool:
@@ -95,14 +92,6 @@ def finished(pod: Pod) -> bool:
 
 def terminating(pod: Pod) -> bool:
     return pod.metadata.deletion_timestamp is not None
-
-
-def template_patch(sts: StatefulSet) -> dict[str, Any]:
-    """getPatch: `{"spec": {"template": {..., "$patch": "replace"}}}`, what a revision keeps and rollout undo
-    applies."""
-    template = to_dict(sts.spec.template)
-    template["$patch"] = "replace"
-    return {"spec": {"template": template}}
 
 
 def owner_ref(owner: KubeObject) -> OwnerReference:
@@ -120,7 +109,7 @@ class StatefulSetController(Controller):
         self.revisions.add_index(CONTROLLER_UID, controller_uid)
         self.claims = self.informer("persistentvolumeclaims", lambda t, o: None)
         # its own cache of the pods that are a StatefulSet's or nobody's: the pods it creates go in at once
-        self.pods = Informer(api, "pods", self.pod_changed, match=owned_or_orphan)
+        self.pods = Informer(api, "pods", self.pod_changed, match=controlled_by_or_orphan("StatefulSet"))
         self.pods.add_index(CONTROLLER_UID, controller_uid)
 
     def resync_keys(self) -> list[str]:
@@ -177,7 +166,7 @@ class StatefulSetController(Controller):
                     adopt(self.api, self.revisions, sts, orphan)
         mine = [r for r in self.revisions.by_index(CONTROLLER_UID, sts.metadata.uid)
                 if isinstance(r, ControllerRevision)]
-        patch = template_patch(sts)
+        patch = template_patch(sts.spec.template)
         newest = max((r.revision for r in mine), default=0)
         equal = [r for r in mine if r.data == patch]
         if not equal:
@@ -220,7 +209,7 @@ class StatefulSetController(Controller):
         """ApplyRevision: the set with the template that revision `name` keeps."""
         revision = self.revisions.get(f"{sts.namespace}/{name}")
         applied = copy.deepcopy(sts)
-        if isinstance(revision, ControllerRevision) and revision.data != template_patch(sts):
+        if isinstance(revision, ControllerRevision) and revision.data != template_patch(sts.spec.template):
             data = copy.deepcopy(revision.data["spec"]["template"])
             data.pop("$patch", None)
             restored = StatefulSet.from_dict({"apiVersion": "apps/v1", "kind": "StatefulSet",

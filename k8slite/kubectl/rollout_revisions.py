@@ -43,8 +43,7 @@ from k8slite.api.kinds import decode, kind_of
 from k8slite.api.meta import KubeObject
 from k8slite.api.pod import PodTemplateSpec
 from k8slite.api.statefulset import StatefulSet
-from k8slite.controllers.daemonset import get_patch
-from k8slite.controllers.statefulset import template_patch
+from k8slite.controllers.daemonset import template_patch
 from k8slite.kubectl import dryrun
 from k8slite.kubectl.command import Command
 from k8slite.kubectl.describe_other import describe_template
@@ -168,7 +167,7 @@ def revision_template(owner: Revisioned, history: ControllerRevision) -> PodTemp
 
 def current_patch(owner: Revisioned) -> dict[str, Any]:
     """getDaemonSetPatch and getStatefulSetPatch: the revision data the current template would make."""
-    return get_patch(owner) if isinstance(owner, DaemonSet) else template_patch(owner)
+    return template_patch(owner.spec.template)
 
 
 def history(cluster: Cluster, cmd: Command, owner: Revisioned) -> str:
